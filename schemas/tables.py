@@ -1,0 +1,431 @@
+"""The published tables, declared once: column names, Arrow types, descriptions and checks.
+
+The writer (tasks/publish.py), the expectation suites (schemas/suites.py), the DuckDB views
+and the README's column reference are all derived from these declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import pyarrow as pa
+
+from tasks.ids import ARTICLE_ID_PATTERN, ENTITY_ID_PATTERN
+
+NER_LABELS = (
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+)
+QUOTE_TYPES = ("direct", "partial", "indirect", "scare")
+PLOVER_TYPES = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
+DATE_SOURCES = ("metadata", "header", "dateline", "text", "none")
+DATE_PRECISIONS = ("day", "month", "year")
+MODALITIES = ("asserted", "planned", "possible", "reported", "requested", "conditional")
+PIPELINE_STEPS = ("ingest", "clean", "extract", "normalize", "validate", "publish")
+
+
+@cache
+def country_codes() -> tuple[str, ...]:
+    """ISO 3166-1 alpha-3 codes, from pycountry."""
+    import pycountry
+
+    return tuple(sorted(c.alpha_3 for c in pycountry.countries))
+
+
+@cache
+def language_codes() -> tuple[str, ...]:
+    """ISO 639-1 codes, from pycountry."""
+    import pycountry
+
+    return tuple(sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its type, meaning and the checks declared beside it."""
+
+    name: str
+    type: pa.DataType
+    description: str
+    nullable: bool = True
+    unique: bool = False
+    # closed set of values; a function for sets taken from a library (ISO codes)
+    allowed: tuple[str, ...] | Callable[[], tuple[str, ...]] | None = None
+    pattern: str | None = None  # regular expression every non-null value matches
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def allowed_values(self) -> tuple[str, ...] | None:
+        return self.allowed() if callable(self.allowed) else self.allowed
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    sort_by: tuple[str, ...]  # natural key order of the published files
+    spans: tuple[tuple[str, str], ...] = field(default=())  # (start, end) pairs into articles.body
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema(
+            [
+                pa.field(
+                    c.name, c.type, nullable=c.nullable, metadata={"description": c.description}
+                )
+                for c in self.columns
+            ],
+            metadata={"description": self.description},
+        )
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _id(name: str, description: str, *, pattern: str | None = None, unique: bool = False) -> Column:
+    return Column(name, pa.string(), description, nullable=False, unique=unique, pattern=pattern)
+
+
+def _span(prefix: str, what: str, nullable: bool = False) -> tuple[Column, Column]:
+    return (
+        Column(
+            f"{prefix}start" if prefix else "start_char",
+            pa.int32(),
+            f"start of {what} in articles.body (character offset, inclusive)",
+            nullable=nullable,
+            min_value=0,
+        ),
+        Column(
+            f"{prefix}end" if prefix else "end_char",
+            pa.int32(),
+            f"end of {what} in articles.body (character offset, exclusive)",
+            nullable=nullable,
+            min_value=1,
+        ),
+    )
+
+
+_ARTICLE_REF = _id(
+    "article_id",
+    "the article this row belongs to (-> articles.article_id)",
+    pattern=ARTICLE_ID_PATTERN,
+)
+_SENTENCE = Column(
+    "sentence_index",
+    pa.int32(),
+    "0-based sentence number in articles.body",
+    nullable=False,
+    min_value=0,
+)
+
+ARTICLES = Table(
+    name="articles",
+    description="One row per ingested article: its cleaned body and recovered metadata.",
+    sort_by=("published_date", "article_id"),
+    columns=(
+        _id(
+            "article_id",
+            "stable id from the source and its raw content: the same document re-ingested keeps it",
+            pattern=ARTICLE_ID_PATTERN,
+            unique=True,
+        ),
+        Column(
+            "source_uri",
+            pa.string(),
+            "where the raw document came from: path relative to its input root, or <file>#<id or url> for JSONL records",
+            nullable=False,
+        ),
+        Column("source_name", pa.string(), "publisher or outlet, when the input tells it"),
+        Column("title", pa.string(), "headline"),
+        Column("byline", pa.string(), "author(s)"),
+        Column("dateline", pa.string(), "dateline place, e.g. Tokyo"),
+        Column(
+            "published_date",
+            pa.date32(),
+            "date of publication; null when nothing states it (never invented)",
+        ),
+        Column(
+            "date_source",
+            pa.string(),
+            "how published_date was found: metadata, header, dateline, text or none",
+            nullable=False,
+            allowed=DATE_SOURCES,
+        ),
+        Column(
+            "language",
+            pa.string(),
+            "ISO 639-1 language code of the body",
+            nullable=False,
+            allowed=language_codes,
+        ),
+        Column(
+            "body",
+            pa.string(),
+            "cleaned article body: page furniture removed, broken lines repaired, paragraphs separated by a blank line",
+            nullable=False,
+        ),
+        Column("word_count", pa.int32(), "words in body", nullable=False, min_value=1),
+        Column(
+            "raw_length",
+            pa.int64(),
+            "characters of the raw input the body was recovered from",
+            nullable=False,
+            min_value=1,
+        ),
+        Column(
+            "content_sha256",
+            pa.string(),
+            "SHA-256 of body (hex)",
+            nullable=False,
+            pattern=r"^[0-9a-f]{64}$",
+        ),
+        Column(
+            "duplicate_of",
+            pa.string(),
+            "article_id of the article this one duplicates or is contained in",
+            pattern=ARTICLE_ID_PATTERN,
+        ),
+        Column(
+            "story_id",
+            pa.string(),
+            "id shared by the articles reporting the same story",
+            nullable=False,
+            pattern=r"^s[0-9a-f]{16}$",
+        ),
+        Column("run_id", pa.string(), "the pipeline run that published this row", nullable=False),
+        Column(
+            "ingested_at",
+            pa.timestamp("us", tz="UTC"),
+            "when the run read the input (UTC)",
+            nullable=False,
+        ),
+        Column(
+            "pipeline_version",
+            pa.string(),
+            "newsflow version that produced the row",
+            nullable=False,
+        ),
+    ),
+)
+
+ENTITIES = Table(
+    name="entities",
+    description="One row per entity mention in an article body, linked to a canonical entity.",
+    sort_by=("article_id", "start_char", "end_char"),
+    spans=(("start_char", "end_char"),),
+    columns=(
+        _id("mention_id", "unique id of the mention (article id and span)", unique=True),
+        _ARTICLE_REF,
+        Column("text", pa.string(), "surface text as in the body", nullable=False),
+        Column(
+            "label",
+            pa.string(),
+            "NER label (OntoNotes: PERSON, ORG, GPE, NORP, LOC, FAC, EVENT, DATE, ...)",
+            nullable=False,
+            allowed=NER_LABELS,
+        ),
+        *_span("", "the mention"),
+        _SENTENCE,
+        _id(
+            "entity_id",
+            "canonical entity id, the same for every mention of the same real-world entity across articles and runs",
+            pattern=ENTITY_ID_PATTERN,
+        ),
+        Column(
+            "canonical_name",
+            pa.string(),
+            "preferred (fullest) name of the canonical entity",
+            nullable=False,
+        ),
+        Column(
+            "entity_type",
+            pa.string(),
+            "type of the canonical entity (PERSON, ORG, GPE, ...)",
+            nullable=False,
+            allowed=NER_LABELS,
+        ),
+        Column(
+            "country_code",
+            pa.string(),
+            "ISO 3166-1 alpha-3 code of the country the entity is or belongs to",
+            allowed=country_codes,
+        ),
+    ),
+)
+
+QUOTES = Table(
+    name="quotes",
+    description="One row per quotation or reported statement, with its speaker.",
+    sort_by=("article_id", "start_char", "end_char"),
+    spans=(("start_char", "end_char"), ("speaker_start", "speaker_end")),
+    columns=(
+        _id("quote_id", "unique id of the quote (article id and span)", unique=True),
+        _ARTICLE_REF,
+        Column(
+            "quote_text",
+            pa.string(),
+            "the quoted or reported words, without quote marks",
+            nullable=False,
+        ),
+        *_span("", "quote_text"),
+        Column(
+            "quote_type",
+            pa.string(),
+            "direct (full quoted statement), partial (quoted fragment in reported speech), indirect (reported speech without quote marks) or scare (quote marks, no speaker)",
+            nullable=False,
+            allowed=QUOTE_TYPES,
+        ),
+        Column(
+            "speaker_text", pa.string(), "speaker as written (a name, a pronoun or a description)"
+        ),
+        Column(
+            "speaker_entity_id",
+            pa.string(),
+            "canonical entity the speaker resolves to (-> entities.entity_id)",
+            pattern=ENTITY_ID_PATTERN,
+        ),
+        Column("speaker_name", pa.string(), "canonical name of the resolved speaker"),
+        *_span("speaker_", "speaker_text", nullable=True),
+        Column("cue", pa.string(), "reporting verb or phrase (said, added, according to)"),
+        _SENTENCE,
+    ),
+)
+
+EVENTS = Table(
+    name="events",
+    description="One row per event mention: who did what to whom, where and when (PLOVER types).",
+    sort_by=("article_id", "trigger_start", "trigger_end"),
+    spans=(("trigger_start", "trigger_end"),),
+    columns=(
+        _id("event_id", "unique id of the event (article id and trigger span)", unique=True),
+        _ARTICLE_REF,
+        _SENTENCE,
+        Column("trigger_text", pa.string(), "the word(s) expressing the event", nullable=False),
+        *_span("trigger_", "trigger_text"),
+        Column(
+            "event_type",
+            pa.string(),
+            "PLOVER top-level event type",
+            nullable=False,
+            allowed=PLOVER_TYPES,
+        ),
+        Column("actor_text", pa.string(), "who acts, as written"),
+        Column(
+            "actor_entity_id",
+            pa.string(),
+            "canonical entity of the actor (-> entities.entity_id)",
+            pattern=ENTITY_ID_PATTERN,
+        ),
+        Column("target_text", pa.string(), "who is acted on, as written"),
+        Column(
+            "target_entity_id",
+            pa.string(),
+            "canonical entity of the target (-> entities.entity_id)",
+            pattern=ENTITY_ID_PATTERN,
+        ),
+        Column(
+            "actor_country",
+            pa.string(),
+            "ISO 3166-1 alpha-3 code of the actor's country",
+            allowed=country_codes,
+        ),
+        Column(
+            "target_country",
+            pa.string(),
+            "ISO 3166-1 alpha-3 code of the target's country",
+            allowed=country_codes,
+        ),
+        Column("location_text", pa.string(), "where the event happened, when stated"),
+        Column(
+            "event_date",
+            pa.date32(),
+            "absolute date of the event, resolved against the article date; null unless certain",
+        ),
+        Column("date_text", pa.string(), "the date expression as written"),
+        Column(
+            "date_precision",
+            pa.string(),
+            "precision of event_date: day, month or year",
+            allowed=DATE_PRECISIONS,
+        ),
+        Column(
+            "modality",
+            pa.string(),
+            "what the text commits to: asserted (it happened), planned (will / plans to), possible (may / could), reported (attributed to a source), requested (urged / called for), conditional (if ...)",
+            nullable=False,
+            allowed=MODALITIES,
+        ),
+        Column("negated", pa.bool_(), "true when the text says it did not happen", nullable=False),
+        Column(
+            "confidence",
+            pa.float64(),
+            "extractor confidence, 0..1",
+            nullable=False,
+            min_value=0.0,
+            max_value=1.0,
+        ),
+    ),
+)
+
+QUARANTINE = Table(
+    name="quarantine",
+    description="One row per input or article that could not be published, with the reason.",
+    sort_by=("source_uri", "step"),
+    columns=(
+        Column("source_uri", pa.string(), "the input it came from", nullable=False),
+        Column(
+            "step", pa.string(), "the step that rejected it", nullable=False, allowed=PIPELINE_STEPS
+        ),
+        Column(
+            "reason",
+            pa.string(),
+            "short machine-readable reason (empty_body, undecodable, too_large, ...)",
+            nullable=False,
+            pattern=r"^[a-z][a-z0-9_]*$",
+        ),
+        Column("detail", pa.string(), "human-readable explanation", nullable=False),
+        Column("run_id", pa.string(), "the run that met it", nullable=False),
+    ),
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, ENTITIES, QUOTES, EVENTS, QUARANTINE)}

@@ -1,0 +1,255 @@
+"""Ingest: the one place that reads input. Files, folders and globs become raw documents.
+
+Supported inputs: `.txt` dumps, `.html`/`.htm` pages and `.jsonl` files with one article per
+line (`{"id", "url", "title", "date", "text" or "html"}`). What cannot be read becomes a
+quarantine row with its reason; nothing is dropped silently.
+
+Size limits (quarantined beyond them, reason `too_large`): a document (a file, or one JSONL
+record) of more than MAX_DOCUMENT_BYTES, and a text document with a line longer than
+MAX_LINE_CHARS (no article has such a line; a dump that does is a data blob, not prose).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from tasks.records import Quarantined, RawDocument
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_LINE_CHARS = 1_000_000
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+JSONL_FIELDS = ("id", "url", "title", "date", "text", "html")
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_BINARY_MAGIC = (b"\x89PNG", b"\x1f\x8b", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04")
+_CONTROL_BYTES = bytes(range(32)).translate(None, b"\t\n\r\f\v\x1b")
+
+
+class InputError(ValueError):
+    """An input argument that names nothing readable (a run-level error, not a row's)."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    root: Path  # the input root that source_uri is relative to
+
+    @property
+    def source_uri(self) -> str:
+        return self.path.relative_to(self.root).as_posix()
+
+
+def read_inputs(inputs: Sequence[str]) -> tuple[list[RawDocument], list[Quarantined]]:
+    """Read every input file into raw documents; unreadable ones become quarantine rows."""
+    documents: list[RawDocument] = []
+    quarantined: list[Quarantined] = []
+    for item in _input_files(inputs):
+        for result in _read_file(item):
+            (documents if isinstance(result, RawDocument) else quarantined).append(result)
+    return documents, quarantined
+
+
+def _input_files(inputs: Sequence[str]) -> Iterator[InputFile]:
+    """Expand files, folders (recursively) and globs, each path once, in a stable order."""
+    seen: set[Path] = set()
+    for spec in inputs:
+        for item in _expand(spec):
+            key = item.path.absolute()
+            if key not in seen:
+                seen.add(key)
+                yield item
+
+
+def _expand(spec: str) -> list[InputFile]:
+    path = Path(spec)
+    if glob.has_magic(spec):
+        root = _glob_root(spec)
+        matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))]
+        files = [p for p in matches if p.is_file() or p.is_symlink()]
+        for folder in (p for p in matches if p.is_dir()):
+            files.extend(_walk(folder))
+        if not files:
+            raise InputError(f"input {spec!r} matches no file")
+        return [InputFile(p, root) for p in files]
+    if path.is_dir():
+        return [InputFile(p, path) for p in _walk(path)]
+    if path.is_file():
+        return [InputFile(path, path.parent)]
+    raise InputError(f"input {spec!r} does not exist")
+
+
+def _glob_root(spec: str) -> Path:
+    parts = Path(spec).parts
+    fixed = [p for p in parts[: next(i for i, p in enumerate(parts) if glob.has_magic(p))]]
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Files under a folder, recursively and sorted; symlinked folders are not followed."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        found.extend(Path(dirpath) / name for name in sorted(filenames))
+    return found
+
+
+def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
+    uri = item.source_uri
+
+    def reject(reason: str, detail: str) -> Quarantined:
+        return Quarantined(uri, "ingest", reason, detail)
+
+    if not _inside(item.path, item.root):
+        yield reject("outside_input_root", "the file resolves to a path outside its input root")
+        return
+    input_format = FORMATS.get(item.path.suffix.lower())
+    if input_format is None:
+        yield reject("unsupported_format", f"not one of {', '.join(sorted(FORMATS))}")
+        return
+    try:
+        size = item.path.stat().st_size
+        if input_format != "jsonl" and size > MAX_DOCUMENT_BYTES:
+            yield reject("too_large", f"{size} bytes; the limit is {MAX_DOCUMENT_BYTES}")
+            return
+        data = item.path.read_bytes()
+    except (PermissionError, FileNotFoundError, IsADirectoryError) as error:
+        yield reject("unreadable", str(error))
+        return
+    if input_format == "jsonl":
+        yield from _read_jsonl(uri, data)
+        return
+    text, problem = _decode(data)
+    if problem:
+        yield reject(*problem)
+    elif not text.strip():
+        yield reject("empty_file", "the file holds no text")
+    elif input_format == "txt" and max(map(len, text.splitlines()), default=0) > MAX_LINE_CHARS:
+        yield reject("too_large", f"a line is longer than {MAX_LINE_CHARS} characters")
+    elif input_format == "txt":
+        yield RawDocument(uri, "txt", text=text, html=None)
+    else:
+        yield RawDocument(uri, "html", text=None, html=text)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether a path, symlinks resolved, stays inside its input root."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def _decode(data: bytes) -> tuple[str, tuple[str, str] | None]:
+    """Text from bytes: a BOM's encoding, else UTF-8, else the best detected encoding."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), None
+            except UnicodeDecodeError as error:
+                return "", ("undecodable", f"invalid {encoding} after its byte-order mark: {error}")
+    if data.startswith(_BINARY_MAGIC) or _looks_binary(data):
+        return "", ("binary", "the file is binary data, not text")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    western = _decode_western(data)
+    if western is not None:
+        return western, None
+    best = from_bytes(data).best()
+    if best is None:
+        return "", ("undecodable", "not UTF-8 and no text encoding fits the bytes")
+    return str(best), None
+
+
+def _decode_western(data: bytes) -> str | None:
+    """Windows-1252, the commonest legacy encoding of news text, when it plausibly fits.
+
+    Encoding detectors often mistake short Western European text for Central European code
+    pages. Text in a Latin-script language is mostly ASCII letters with a few accented ones;
+    other scripts decoded as Windows-1252 turn almost every letter into an accented one.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    return text if letters and accented <= 0.3 * len(letters) else None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    return bool(sample) and len(sample.translate(None, _CONTROL_BYTES)) < 0.9 * len(sample)
+
+
+def _read_jsonl(uri: str, data: bytes) -> Iterator[RawDocument | Quarantined]:
+    text, problem = _decode(data)
+    if problem:
+        yield Quarantined(uri, "ingest", *problem)
+        return
+    seen_keys: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield _jsonl_record(uri, number, line, seen_keys)
+
+
+def _jsonl_record(
+    uri: str, number: int, line: str, seen_keys: set[str]
+) -> RawDocument | Quarantined:
+    """One JSONL line as a document, or the reason it is not one."""
+    line_uri = f"{uri}#line{number}"
+    if len(line.encode("utf-8", "surrogatepass")) > MAX_DOCUMENT_BYTES:
+        return Quarantined(
+            line_uri, "ingest", "too_large", f"record larger than {MAX_DOCUMENT_BYTES} bytes"
+        )
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return Quarantined(line_uri, "ingest", "malformed_json", f"line {number}: {error}")
+    if not isinstance(record, dict):
+        return Quarantined(
+            line_uri, "ingest", "invalid_record", f"line {number} is a JSON {type(record).__name__}"
+        )
+    wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
+    if wrong:
+        return Quarantined(
+            line_uri,
+            "ingest",
+            "invalid_record",
+            f"line {number}: wrong type for {', '.join(wrong)}",
+        )
+    fields = {k: str(record[k]) for k in JSONL_FIELDS if record.get(k) is not None}
+    key = fields.get("id") or fields.get("url")
+    record_uri = f"{uri}#{key}" if key else line_uri
+    if key in seen_keys:
+        return Quarantined(
+            record_uri,
+            "ingest",
+            "duplicate_record_id",
+            f"line {number}: {key!r} appeared earlier in the file",
+        )
+    if key:
+        seen_keys.add(key)
+    if not fields.get("text", "").strip() and not fields.get("html", "").strip():
+        return Quarantined(
+            record_uri, "ingest", "missing_content", f"line {number} has neither 'text' nor 'html'"
+        )
+    metadata = {k: fields[k] for k in ("id", "url", "title", "date") if k in fields}
+    html = fields["html"] if fields.get("html", "").strip() else None
+    return RawDocument(
+        record_uri, "jsonl", text=None if html else fields.get("text"), html=html, metadata=metadata
+    )
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)

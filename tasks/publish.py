@@ -1,0 +1,185 @@
+"""Publish: the one place that writes to the output directory, atomically.
+
+Layout of an output directory:
+
+    output/.staging/<run_id>/      a run's files while it is in progress (private)
+    output/.versions/<version>/    a complete published version: one folder per table of
+                                   Parquet files, validation/, report/, data_docs/, manifest.json
+    output/current                 symlink to the newest complete version
+    output/<table>, output/report, output/validation, output/data_docs
+                                   symlinks through `current`, so readers always see one version
+
+A version is written in full into staging, flushed to disk, renamed into .versions/ and only
+then made current by atomically replacing the `current` symlink. A run that fails or dies
+before that switch leaves the previous version exactly as it was; what it staged is removed by
+the next run. A run whose validation fails keeps its validation results and report under
+`output/.failed/<run_id>/` for inspection, never beside the published tables.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas.tables import TABLES
+from tasks.report import render_report
+from tasks.validate import ValidationReport
+
+STAGING = ".staging"
+VERSIONS = ".versions"
+FAILED = ".failed"
+CURRENT = "current"
+PUBLISHED_FOLDERS = (*TABLES, "validation", "report", "data_docs")
+KEEP_VERSIONS = 3  # the current one and two before it, for readers still on an older one
+ROW_GROUP_SIZE = 100_000
+
+
+def start_staging(output_dir: Path, run_id: str) -> Path:
+    """A fresh private folder for this run's files; leftovers of dead runs are removed."""
+    staging_root = output_dir / STAGING
+    if staging_root.exists():
+        for leftover in staging_root.iterdir():
+            shutil.rmtree(leftover, ignore_errors=True)
+    staging = staging_root / run_id
+    staging.mkdir(parents=True)
+    return staging
+
+
+def gx_root(staging: Path) -> Path:
+    """Where the validate step keeps its Great Expectations project for this run."""
+    return staging / "gx"
+
+
+def publish(
+    staging: Path,
+    output_dir: Path,
+    tables: dict[str, pa.Table],
+    validation: ValidationReport,
+    run_summary: dict,
+) -> Path:
+    """Write the tables and reports into staging, then make them the current version."""
+    if not validation.passed:
+        raise ValueError(
+            f"refusing to publish a run that failed validation: {validation.summary()}"
+        )
+    for name, table in tables.items():
+        _write_table(table, staging / name)
+    _write_reports(staging, tables, validation, run_summary)
+    manifest = {
+        "run_id": run_summary["run_id"],
+        "published_at": datetime.now(UTC).isoformat(),
+        "tables": {name: table.num_rows for name, table in tables.items()},
+        "files": sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.parquet")),
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    _fsync_tree(staging)
+
+    versions = output_dir / VERSIONS
+    versions.mkdir(exist_ok=True)
+    version = versions / f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{run_summary['run_id']}"
+    staging.rename(version)
+    _fsync_dir(versions)
+    _switch_current(output_dir, version)
+    _prune_versions(output_dir, keep=version)
+    return version
+
+
+def keep_failed(
+    staging: Path,
+    output_dir: Path,
+    tables: dict[str, pa.Table],
+    validation: ValidationReport,
+    run_summary: dict,
+) -> Path:
+    """Keep a failed run's validation results and report (not its tables) for inspection."""
+    _write_reports(staging, tables, validation, run_summary)
+    failed = output_dir / FAILED / staging.name
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    for folder in ("validation", "report", "data_docs"):
+        if (staging / folder).exists():
+            shutil.move(staging / folder, failed / folder)
+    shutil.rmtree(staging, ignore_errors=True)
+    return failed
+
+
+def discard(staging: Path) -> None:
+    """Remove what a run staged (after an error)."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_table(table: pa.Table, folder: Path) -> None:
+    folder.mkdir()
+    pq.write_table(
+        table,
+        folder / "part-00000.parquet",
+        compression="zstd",
+        row_group_size=ROW_GROUP_SIZE,
+    )
+
+
+def _write_reports(
+    staging: Path, tables: dict[str, pa.Table], validation: ValidationReport, run_summary: dict
+) -> None:
+    (staging / "validation").mkdir(exist_ok=True)
+    (staging / "validation" / "results.json").write_text(
+        json.dumps(validation.to_dict(), indent=2, default=str) + "\n"
+    )
+    docs = gx_root(staging) / "gx" / "uncommitted" / "data_docs" / "local_site"
+    if docs.exists():
+        shutil.move(docs, staging / "data_docs")
+    shutil.rmtree(gx_root(staging), ignore_errors=True)
+    (staging / "report").mkdir(exist_ok=True)
+    (staging / "report" / "index.html").write_text(
+        render_report(tables, validation, run_summary), encoding="utf-8"
+    )
+
+
+def _switch_current(output_dir: Path, version: Path) -> None:
+    """Point `current` at the new version in one atomic rename, then the stable links."""
+    temporary = output_dir / f".{CURRENT}.{version.name}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(version.relative_to(output_dir))
+    os.replace(temporary, output_dir / CURRENT)
+    _fsync_dir(output_dir)
+    for folder in PUBLISHED_FOLDERS:
+        link = output_dir / folder
+        target = Path(CURRENT) / folder
+        if link.is_symlink() and Path(os.readlink(link)) == target:
+            continue
+        if link.exists() and not link.is_symlink():
+            raise FileExistsError(f"{link} exists and is not a newsflow link; move it away")
+        temporary = output_dir / f".{folder}.link"
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(target)
+        os.replace(temporary, link)
+
+
+def _prune_versions(output_dir: Path, keep: Path) -> None:
+    versions = sorted((output_dir / VERSIONS).iterdir())
+    for old in versions[:-KEEP_VERSIONS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file() and not path.is_symlink():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        elif path.is_dir():
+            _fsync_dir(path)
+    _fsync_dir(root)
+
+
+def _fsync_dir(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

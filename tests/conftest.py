@@ -1,0 +1,36 @@
+"""Shared fixtures: a fresh Prefect home per session, the seeds, one real flow run over them."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Prefect reads its home (database, task cache keys) from the environment: give every test
+# session a fresh one before anything imports prefect.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsflow-prefect-home-")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """A temporary local Prefect API for the whole session (real Prefect, throwaway database)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def seeds_output(prefect_api, tmp_path_factory) -> Path:
+    """The flow's published output over seeds/ (one real run shared by the end-to-end tests)."""
+    from flows.news_pipeline import news_pipeline
+
+    output = tmp_path_factory.mktemp("seeds-output")
+    news_pipeline(inputs=(str(SEEDS),), output=str(output))
+    return output

@@ -1,0 +1,250 @@
+"""End to end: the real flow (Prefect, spaCy, GX) over seeds/, read back with DuckDB."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+from conftest import REPO, SEEDS
+from prefect import task
+
+import flows.news_pipeline as pipeline
+from tasks.normalize import normalize
+
+# The minimum columns of DATA_CONTRACT.md, per table.
+CONTRACT = {
+    "articles": [
+        "article_id", "source_uri", "source_name", "title", "byline", "dateline",
+        "published_date", "date_source", "language", "body", "word_count", "content_sha256",
+        "duplicate_of", "story_id", "run_id", "ingested_at", "pipeline_version",
+    ],
+    "entities": [
+        "mention_id", "article_id", "text", "label", "start_char", "end_char", "sentence_index",
+        "entity_id", "canonical_name", "entity_type", "country_code",
+    ],
+    "quotes": [
+        "quote_id", "article_id", "quote_text", "start_char", "end_char", "quote_type",
+        "speaker_text", "speaker_entity_id", "speaker_name", "speaker_start", "speaker_end",
+        "cue", "sentence_index",
+    ],
+    "events": [
+        "event_id", "article_id", "sentence_index", "trigger_text", "event_type", "actor_text",
+        "actor_entity_id", "target_text", "target_entity_id", "actor_country", "target_country",
+        "location_text", "event_date", "date_text", "date_precision", "modality", "negated",
+        "confidence",
+    ],
+}  # fmt: skip
+
+
+def query(output: Path, sql: str) -> list[tuple]:
+    """Run SQL where {articles}, {entities}, ... name the published Parquet datasets."""
+    names = {t: f"read_parquet('{output}/{t}/*.parquet')" for t in (*CONTRACT, "quarantine")}
+    return duckdb.connect().execute(sql.format(**names)).fetchall()
+
+
+def test_seeds_publish_the_contract_tables(seeds_output):
+    for table, columns in CONTRACT.items():
+        relation = duckdb.connect().sql(
+            f"SELECT * FROM read_parquet('{seeds_output}/{table}/*.parquet')"
+        )
+        assert set(columns) <= set(relation.columns), table
+        assert relation.count("*").fetchone()[0] > 0, f"{table} is empty"
+    assert query(seeds_output, "SELECT count(*) FROM {articles}") == [(5,)]
+
+
+def test_every_span_is_the_body_substring_it_points_at(seeds_output):
+    spans = {
+        "entities": [("text", "start_char", "end_char")],
+        "quotes": [
+            ("quote_text", "start_char", "end_char"),
+            ("speaker_text", "speaker_start", "speaker_end"),
+        ],
+        "events": [("trigger_text", "trigger_start", "trigger_end")],
+    }
+    for table, columns in spans.items():
+        for text, start, end in columns:
+            rows = query(
+                seeds_output,
+                f"SELECT count(*), count(*) FILTER (WHERE substr(a.body, t.{start} + 1, "
+                f"t.{end} - t.{start}) <> t.{text}) FROM {{{table}}} t "
+                f"JOIN {{articles}} a USING (article_id) WHERE t.{start} IS NOT NULL",
+            )
+            checked, wrong = rows[0]
+            assert checked > 0 and wrong == 0, (table, text, wrong)
+
+
+def test_child_rows_reference_published_articles_and_entities(seeds_output):
+    orphans = query(
+        seeds_output,
+        """
+        SELECT (SELECT count(*) FROM {entities}
+                WHERE article_id NOT IN (SELECT article_id FROM {articles}))
+             + (SELECT count(*) FROM {quotes}
+                WHERE speaker_entity_id NOT IN (SELECT entity_id FROM {entities}))
+             + (SELECT count(*) FROM {events}
+                WHERE actor_entity_id NOT IN (SELECT entity_id FROM {entities}))
+        """,
+    )
+    assert orphans == [(0,)]
+
+
+def test_validation_passed_and_the_report_is_published(seeds_output):
+    results = json.loads((seeds_output / "validation" / "results.json").read_text())
+    assert results["passed"] is True
+    assert len(results["outcomes"]) > 50
+    assert {o["suite"] for o in results["outcomes"]} >= {*CONTRACT, "quarantine", "entities_checks"}
+    report = (seeds_output / "report" / "index.html").read_text()
+    assert "passed" in report and "entities" in report
+    assert (seeds_output / "data_docs" / "index.html").exists()
+
+
+def test_seed_facts_a_reader_expects(seeds_output):
+    dated = query(
+        seeds_output,
+        "SELECT published_date::VARCHAR, date_source FROM {articles} WHERE source_uri LIKE '000_%'",
+    )
+    assert dated == [("2023-09-13", "header")]
+    # 002 is most of 001 with a date header.
+    duplicate = query(
+        seeds_output,
+        "SELECT b.source_uri FROM {articles} a JOIN {articles} b ON a.duplicate_of = b.article_id "
+        "WHERE a.source_uri LIKE '002_%'",
+    )
+    assert duplicate == [("001_1d7ca730a1957cc7.txt",)]
+    # A named spokesperson's quote is attributed to him.
+    speakers = query(
+        seeds_output,
+        "SELECT DISTINCT speaker_name FROM {quotes} "
+        "WHERE quote_text LIKE '%any form of official exchanges%'",
+    )
+    assert speakers and all("Chen Binhua" in s for (s,) in speakers)
+    hua = query(
+        seeds_output,
+        "SELECT speaker_name FROM {quotes} WHERE quote_text LIKE 'China firmly opposes%'",
+    )
+    assert hua and all("Hua Chunying" in s for (s,) in hua)
+    # One entity id for Japan across all five articles, different from Taiwan's and China's.
+    countries = query(
+        seeds_output,
+        """
+        SELECT canonical_name, count(DISTINCT entity_id), count(DISTINCT article_id)
+        FROM {entities}
+        WHERE label = 'GPE' AND canonical_name IN ('Japan', 'Taiwan', 'China')
+        GROUP BY canonical_name ORDER BY canonical_name
+        """,
+    )
+    assert [(name, ids) for name, ids, _ in countries] == [
+        ("China", 1),
+        ("Japan", 1),
+        ("Taiwan", 1),
+    ]
+    assert all(articles >= 4 for _, _, articles in countries)
+
+
+def snapshot(output: Path) -> dict[str, str]:
+    """Every published file's content hash and every link's target."""
+    state = {}
+    for path in sorted(output.rglob("*")):
+        relative = path.relative_to(output).as_posix()
+        if relative.startswith((".failed", ".staging")):
+            continue
+        if path.is_symlink():
+            state[relative] = "-> " + os.readlink(path)
+        elif path.is_file():
+            state[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
+
+
+def test_a_run_that_fails_validation_leaves_the_published_output_untouched(
+    prefect_api, tmp_path, monkeypatch
+):
+    output = tmp_path / "out"
+    pipeline.news_pipeline(inputs=(str(SEEDS / "000_dbe89249c89d86f9.txt"),), output=str(output))
+    before = snapshot(output)
+    assert any(name.endswith(".parquet") for name in before)
+
+    def normalize_with_duplicate_ids(*args, **kwargs) -> dict[str, pa.Table]:
+        tables = normalize(*args, **kwargs)
+        entities = tables["entities"]
+        tables["entities"] = pa.concat_tables([entities, entities.slice(0, 1)])
+        return tables
+
+    monkeypatch.setattr(
+        pipeline, "normalize_task", task(normalize_with_duplicate_ids, name="normalize")
+    )
+    state = pipeline.news_pipeline(inputs=(str(SEEDS),), output=str(output), return_state=True)
+
+    assert state.is_failed()
+    assert "mention_id" in str(state.result(raise_on_failure=False))
+    assert snapshot(output) == before
+    failed = list((output / ".failed").glob("*/validation/results.json"))
+    assert len(failed) == 1 and json.loads(failed[0].read_text())["passed"] is False
+    assert not any((output / ".staging").iterdir())
+
+
+def test_the_command_line_publishes_and_exits_zero(tmp_path):
+    output = tmp_path / "cli-out"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "flows/news_pipeline.py",
+            "--input",
+            str(SEEDS / "004_*.txt"),
+            "--output",
+            str(output),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert query(output, "SELECT count(*) FROM {articles}") == [(1,)]
+
+
+def test_the_command_line_fails_with_a_one_line_reason(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "flows/news_pipeline.py",
+            "--input",
+            str(tmp_path / "missing"),
+            "--output",
+            str(tmp_path / "o"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode != 0
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("newsflow: run failed:") and "does not exist" in last
+
+
+def test_help_documents_every_option():
+    done = subprocess.run(
+        [sys.executable, "flows/news_pipeline.py", "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0
+    for option in ("--input", "--output", "--batch-size", "--n-process"):
+        assert option in done.stdout
+
+
+@pytest.mark.parametrize("bad", [{"batch_size": 0}, {"n_process": -1}])
+def test_flow_parameters_are_validated(prefect_api, tmp_path, bad):
+    state = pipeline.news_pipeline(
+        inputs=(str(SEEDS),), output=str(tmp_path), return_state=True, **bad
+    )
+    assert state.is_failed()

@@ -1,0 +1,128 @@
+"""Ingest: every input becomes a raw document or a quarantine row with a reason."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tasks.ingest import InputError, read_inputs
+
+
+def test_seeds_folder_reads_every_article_with_relative_uris(tmp_path):
+    from conftest import SEEDS
+
+    documents, quarantined = read_inputs([str(SEEDS)])
+    assert quarantined == []
+    assert sorted(d.source_uri for d in documents) == sorted(p.name for p in SEEDS.iterdir())
+    assert all(d.input_format == "txt" and d.text for d in documents)
+
+
+def test_folder_is_read_recursively_and_globs_and_files_are_accepted(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "deep.txt").write_text("Deep story text.")
+    (tmp_path / "a" / "page.html").write_text("<html><body><p>Page text.</p></body></html>")
+    (tmp_path / "top.txt").write_text("Top story text.")
+
+    documents, _ = read_inputs([str(tmp_path)])
+    assert sorted(d.source_uri for d in documents) == ["a/b/deep.txt", "a/page.html", "top.txt"]
+    html = next(d for d in documents if d.source_uri == "a/page.html")
+    assert html.input_format == "html" and html.html and html.text is None
+
+    documents, _ = read_inputs([str(tmp_path / "**" / "*.txt")])
+    assert sorted(d.source_uri for d in documents) == ["a/b/deep.txt", "top.txt"]
+    documents, _ = read_inputs([str(tmp_path / "top.txt"), str(tmp_path / "top.txt")])
+    assert [d.source_uri for d in documents] == ["top.txt"]
+
+
+def test_missing_input_is_a_clear_run_error(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        read_inputs([str(tmp_path / "nope")])
+    with pytest.raises(InputError, match="matches no file"):
+        read_inputs([str(tmp_path / "*.txt")])
+
+
+def test_unreadable_files_are_quarantined_while_the_others_are_read(tmp_path):
+    (tmp_path / "good.txt").write_text("A good article about Japan and Taiwan.")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text("  \n\t\n")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04 not an article")
+
+    documents, quarantined = read_inputs([str(tmp_path)])
+    assert [d.source_uri for d in documents] == ["good.txt"]
+    reasons = {q.source_uri: q.reason for q in quarantined}
+    assert reasons == {
+        "blank.txt": "empty_file",
+        "empty.txt": "empty_file",
+        "image.txt": "binary",
+        "notes.docx": "unsupported_format",
+    }
+    assert all(q.step == "ingest" and q.detail for q in quarantined)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("Déjà vu in Zürich — “quoted”".encode("utf-16"), "Déjà vu in Zürich — “quoted”"),
+        ("Déjà vu in Zürich".encode("utf-8-sig"), "Déjà vu in Zürich"),
+        (
+            "Le ministère a déclaré que la délégation était arrivée à Zürich.".encode("cp1252"),
+            "Le ministère a déclaré que la délégation était arrivée à Zürich.",
+        ),
+    ],
+)
+def test_text_is_decoded_from_its_encoding(tmp_path, data, expected):
+    (tmp_path / "article.txt").write_bytes(data)
+    documents, quarantined = read_inputs([str(tmp_path / "article.txt")])
+    assert quarantined == []
+    assert documents[0].text == expected
+
+
+def test_jsonl_records_get_uris_metadata_and_reasons(tmp_path):
+    lines = [
+        json.dumps(
+            {
+                "id": "r1",
+                "url": "https://example.com/1",
+                "title": "T",
+                "date": "2023-09-12",
+                "text": "Body one.",
+            }
+        ),
+        json.dumps({"url": "https://example.com/2", "html": "<p>Body two.</p>"}),
+        "{not json",
+        json.dumps({"id": "r3", "title": "no content"}),
+        json.dumps({"id": "r1", "text": "Same id again."}),
+        json.dumps({"id": "r4", "text": ["wrong", "type"]}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+
+    assert [d.source_uri for d in documents] == [
+        "feed.jsonl#r1",
+        "feed.jsonl#https://example.com/2",
+    ]
+    first, second = documents
+    assert first.text == "Body one." and first.metadata["date"] == "2023-09-12"
+    assert first.metadata["title"] == "T"
+    assert second.html == "<p>Body two.</p>" and second.text is None
+    assert [(q.source_uri, q.reason) for q in quarantined] == [
+        ("feed.jsonl#line3", "malformed_json"),
+        ("feed.jsonl#r3", "missing_content"),
+        ("feed.jsonl#r1", "duplicate_record_id"),
+        ("feed.jsonl#line6", "invalid_record"),
+        ("feed.jsonl#line7", "invalid_record"),
+    ]
+
+
+def test_a_symlink_out_of_the_input_root_is_not_followed(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Outside the input root.")
+    root = tmp_path / "inbox"
+    root.mkdir()
+    (root / "link.txt").symlink_to(secret)
+    documents, quarantined = read_inputs([str(root)])
+    assert documents == []
+    assert [(q.source_uri, q.reason) for q in quarantined] == [("link.txt", "outside_input_root")]

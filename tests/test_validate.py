@@ -1,0 +1,129 @@
+"""Validate: the suites built from schemas/ accept good tables and fail broken ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pyarrow as pa
+import pytest
+
+from schemas.tables import TABLES
+from tasks.ids import article_id, entity_id
+from tasks.validate import validate
+
+ARTICLE = article_id("a.txt", "raw")
+JAPAN = entity_id("GPE", "JPN")
+BODY = "Japan said it would send an envoy. “We will talk,” Sato said."
+
+
+def good_rows() -> dict[str, list[dict]]:
+    return {
+        "articles": [
+            {
+                "article_id": ARTICLE, "source_uri": "a.txt", "source_name": None, "title": "T",
+                "byline": None, "dateline": None, "published_date": date(2023, 9, 13),
+                "date_source": "header", "language": "en", "body": BODY, "word_count": 12,
+                "raw_length": 80, "content_sha256": "0" * 64, "duplicate_of": None,
+                "story_id": "s" + ARTICLE[1:], "run_id": "r1",
+                "ingested_at": datetime(2023, 9, 14, tzinfo=UTC), "pipeline_version": "0.1.0",
+            }
+        ],
+        "entities": [
+            {
+                "mention_id": f"{ARTICLE}-m0-5", "article_id": ARTICLE, "text": "Japan",
+                "label": "GPE", "start_char": 0, "end_char": 5, "sentence_index": 0,
+                "entity_id": JAPAN, "canonical_name": "Japan", "entity_type": "GPE",
+                "country_code": "JPN",
+            }
+        ],
+        "quotes": [
+            {
+                "quote_id": f"{ARTICLE}-q36-48", "article_id": ARTICLE,
+                "quote_text": "We will talk",
+                "start_char": 36, "end_char": 48, "quote_type": "direct", "speaker_text": "Sato",
+                "speaker_entity_id": None, "speaker_name": None, "speaker_start": 51,
+                "speaker_end": 55, "cue": "said", "sentence_index": 1,
+            }
+        ],
+        "events": [
+            {
+                "event_id": f"{ARTICLE}-v20-24", "article_id": ARTICLE, "sentence_index": 0,
+                "trigger_text": "send", "trigger_start": 20, "trigger_end": 24,
+                "event_type": "AID", "actor_text": "Japan", "actor_entity_id": JAPAN,
+                "target_text": None, "target_entity_id": None, "actor_country": "JPN",
+                "target_country": None, "location_text": None, "event_date": None,
+                "date_text": None, "date_precision": None, "modality": "planned",
+                "negated": False, "confidence": 0.8,
+            }
+        ],
+        "quarantine": [
+            {"source_uri": "b.txt", "step": "ingest", "reason": "empty_file", "detail": "empty",
+             "run_id": "r1"}
+        ],
+    }  # fmt: skip
+
+
+def tables(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
+    return {
+        name: pa.Table.from_pylist(rows[name], schema=TABLES[name].arrow_schema) for name in TABLES
+    }
+
+
+def failed_labels(rows) -> set[str]:
+    return {o.label for o in validate(tables(rows)).failures("critical")}
+
+
+def test_consistent_tables_pass():
+    report = validate(tables(good_rows()))
+    assert report.passed, report.summary()
+    assert len(report.outcomes) > 80
+
+
+def test_empty_tables_pass():
+    assert validate(tables({name: [] for name in TABLES})).passed
+
+
+def broken(change) -> dict[str, list[dict]]:
+    rows = good_rows()
+    change(rows)
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda r: r["entities"].append(dict(r["entities"][0])),
+         "entities.expect_column_values_to_be_unique(mention_id)"),
+        (lambda r: r["entities"][0].update(label="PERSONA"),
+         "entities.expect_column_values_to_be_in_set(label)"),
+        (lambda r: r["quotes"][0].update(quote_type="rumour"),
+         "quotes.expect_column_values_to_be_in_set(quote_type)"),
+        (lambda r: r["events"][0].update(event_type="ATTACK"),
+         "events.expect_column_values_to_be_in_set(event_type)"),
+        (lambda r: r["entities"][0].update(start_char=5),
+         "entities.expect_column_pair_values_a_to_be_greater_than_b(end_char)"),
+        (lambda r: r["entities"][0].update(article_id=article_id("other", "x")),
+         "entities_checks.expect_column_values_to_be_in_set(article_exists)"),
+        (lambda r: r["events"][0].update(actor_entity_id=entity_id("GPE", "XXX")),
+         "events_checks.expect_column_values_to_be_in_set(actor_entity_id_exists)"),
+        (lambda r: r["quotes"][0].update(start_char=35),
+         "quotes_checks.expect_column_values_to_be_in_set(quote_text_matches_body)"),
+        (lambda r: r["articles"][0].update(article_id="42"),
+         "articles.expect_column_values_to_match_regex(article_id)"),
+        (lambda r: r["articles"][0].update(published_date=date(2999, 1, 1)),
+         "articles_checks.expect_column_values_to_be_in_set(published_date_plausible)"),
+        (lambda r: r["events"][0].update(confidence=1.5),
+         "events.expect_column_values_to_be_between(confidence)"),
+        (lambda r: r["entities"][0].update(country_code="XYZ"),
+         "entities.expect_column_values_to_be_in_set(country_code)"),
+    ],
+)  # fmt: skip
+def test_each_broken_rule_fails_its_critical_expectation(change, expected):
+    assert expected in failed_labels(broken(change))
+
+
+def test_a_missing_column_fails_the_column_list_expectation():
+    data = tables(good_rows())
+    data["quotes"] = data["quotes"].drop_columns(["cue"])
+    failed = {o.label for o in validate(data).failures("critical")}
+    assert "quotes.expect_table_columns_to_match_ordered_list" in failed
