@@ -55,7 +55,7 @@ PLOVER_TYPES = (
 )
 DATE_SOURCES = ("metadata", "header", "dateline", "text", "none")
 DATE_PRECISIONS = ("day", "month", "year")
-MODALITIES = ("asserted", "planned", "possible", "reported", "requested", "conditional")
+MODALITIES = ("asserted", "planned", "possible", "reported")
 PIPELINE_STEPS = ("ingest", "clean", "extract", "normalize", "validate", "publish")
 
 
@@ -391,7 +391,7 @@ EVENTS = Table(
         Column(
             "modality",
             pa.string(),
-            "what the text commits to: asserted (it happened), planned (will / plans to), possible (may / could), reported (attributed to a source), requested (urged / called for), conditional (if ...)",
+            "what the text commits to: asserted (stated as done or happening), planned (will / plans to / agreed to), possible (may / could / would), reported (something a source said happened)",
             nullable=False,
             allowed=MODALITIES,
         ),

@@ -55,7 +55,7 @@ def test_seeds_publish_the_contract_tables(seeds_output):
             f"SELECT * FROM read_parquet('{seeds_output}/{table}/*.parquet')"
         )
         assert set(columns) <= set(relation.columns), table
-        assert relation.count("*").fetchone()[0] > 0, f"{table} is empty"
+        assert relation.count("*").fetchall()[0][0] > 0, f"{table} is empty"
     assert query(seeds_output, "SELECT count(*) FROM {articles}") == [(5,)]
 
 

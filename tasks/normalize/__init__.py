@@ -14,8 +14,8 @@ import pyarrow as pa
 
 from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, Table
 from tasks.extract import Extraction
+from tasks.extract.gazetteer import country_code
 from tasks.ids import child_id, sha256_hex
-from tasks.normalize.countries import country_code
 from tasks.normalize.dates import resolve_date
 from tasks.normalize.duplicates import assign_stories, find_duplicates
 from tasks.normalize.entities import EntityLink, link_entities
@@ -32,6 +32,23 @@ class LinkedMention:
     end: int
     label: str
     link: EntityLink
+
+
+class _UniqueIds:
+    """Row ids from article and span; a second row on the same span (one statement credited
+    to two sources, two events on one trigger) gets a deterministic ordinal suffix."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    def __call__(self, article_id: str, kind: str, start: int, end: int) -> str:
+        base = candidate = child_id(article_id, kind, start, end)
+        ordinal = 1
+        while candidate in self._seen:
+            ordinal += 1
+            candidate = f"{base}.{ordinal}"
+        self._seen.add(candidate)
+        return candidate
 
 
 class _ArticleMentions:
@@ -63,10 +80,11 @@ def normalize(
     pairs = [(e.article_id, m) for e in extractions for m in e.mentions]
     links = link_entities(pairs)
 
+    new_id = _UniqueIds()
     entity_rows: list[dict] = []
     linked: dict[str, list[LinkedMention]] = {a.article_id: [] for a in articles}
     for (article_id, mention), link in zip(pairs, links, strict=True):
-        mention_id = child_id(article_id, "m", mention.start_char, mention.end_char)
+        mention_id = new_id(article_id, "m", mention.start_char, mention.end_char)
         linked[article_id].append(
             LinkedMention(mention_id, mention.start_char, mention.end_char, mention.label, link)
         )
@@ -93,8 +111,8 @@ def normalize(
         if extraction is None:
             continue
         mentions = _ArticleMentions(linked[article.article_id])
-        quote_rows.extend(_quote_rows(article, extraction, mentions))
-        event_rows.extend(_event_rows(article, extraction, mentions))
+        quote_rows.extend(_quote_rows(article, extraction, mentions, new_id))
+        event_rows.extend(_event_rows(article, extraction, mentions, new_id))
 
     entity_keys = {
         article_id: {m.link.entity_id for m in ms if m.link.entity_type in STORY_ENTITY_TYPES}
@@ -139,11 +157,13 @@ def _article_row(article: Article, duplicate_of: str | None, story_id: str, run:
     }
 
 
-def _quote_rows(article: Article, extraction: Extraction, mentions: _ArticleMentions):
+def _quote_rows(
+    article: Article, extraction: Extraction, mentions: _ArticleMentions, new_id: _UniqueIds
+):
     for quote in extraction.quotes:
         speaker = mentions.at(quote.speaker_ref_start, quote.speaker_ref_end)
         yield {
-            "quote_id": child_id(article.article_id, "q", quote.start_char, quote.end_char),
+            "quote_id": new_id(article.article_id, "q", quote.start_char, quote.end_char),
             "article_id": article.article_id,
             "quote_text": quote.quote_text,
             "start_char": quote.start_char,
@@ -159,7 +179,9 @@ def _quote_rows(article: Article, extraction: Extraction, mentions: _ArticleMent
         }
 
 
-def _event_rows(article: Article, extraction: Extraction, mentions: _ArticleMentions):
+def _event_rows(
+    article: Article, extraction: Extraction, mentions: _ArticleMentions, new_id: _UniqueIds
+):
     for event in extraction.events:
         actor = mentions.at(event.actor_ref_start, event.actor_ref_end)
         target = mentions.at(event.target_ref_start, event.target_ref_end)
@@ -169,7 +191,7 @@ def _event_rows(article: Article, extraction: Extraction, mentions: _ArticleMent
             else (None, None)
         )
         yield {
-            "event_id": child_id(article.article_id, "v", event.trigger_start, event.trigger_end),
+            "event_id": new_id(article.article_id, "v", event.trigger_start, event.trigger_end),
             "article_id": article.article_id,
             "sentence_index": event.sentence_index,
             "trigger_text": event.trigger_text,

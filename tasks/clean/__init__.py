@@ -1,0 +1,131 @@
+"""CLEAN step: recover each raw document's article body and metadata, or quarantine it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from tasks.clean import metadata, repair
+from tasks.clean.html import extract_html
+from tasks.clean.text_dump import is_boilerplate, select_body
+from tasks.ids import article_id
+from tasks.records import Article, Quarantined, RawDocument
+
+STEP = "clean"
+
+
+class _Rejected(Exception):
+    """A document with no recoverable body; args are (reason, detail)."""
+
+
+def clean(documents: Iterable[RawDocument]) -> tuple[list[Article], list[Quarantined]]:
+    """Recover each document's body and metadata; quarantine what has no recoverable body."""
+    today = date.today()
+    articles: list[Article] = []
+    quarantined: list[Quarantined] = []
+    for document in documents:
+        try:
+            articles.append(clean_document(document, today))
+        except _Rejected as rejected:
+            reason, detail = rejected.args
+            quarantined.append(Quarantined(document.source_uri, STEP, reason, detail))
+        except Exception as error:  # one bad document must not stop the run
+            detail = f"{type(error).__name__}: {error}"
+            quarantined.append(Quarantined(document.source_uri, STEP, "clean_error", detail))
+    return articles, quarantined
+
+
+def clean_document(document: RawDocument, today: date) -> Article:
+    """The article recovered from one document; raises _Rejected when it has no body."""
+    if not document.content.strip():
+        raise _Rejected("empty_body", "the document has no text")
+    stated_date = metadata.parse_iso_date(document.metadata.get("date", ""), today)
+    if document.html is not None:
+        return _from_html(document, stated_date, today)
+    return _from_text(document, stated_date, today)
+
+
+def _from_text(document: RawDocument, stated_date: date | None, today: date) -> Article:
+    header_date, text = metadata.split_date_header(document.text or "", today)
+    paragraphs = repair.paragraphs(text)
+    if not paragraphs:
+        raise _Rejected("empty_body", "nothing left after the date header")
+    dump = select_body(paragraphs)
+    if not dump.paragraphs:
+        raise _Rejected("no_body_found", "only navigation and boilerplate lines")
+    if stated_date is not None:
+        published, source = stated_date, "metadata"
+    elif header_date is not None:
+        published, source = header_date, "header"
+    else:
+        published, source = None, "none"
+    return _article(
+        document,
+        body_paragraphs=dump.paragraphs,
+        title=document.metadata.get("title") or dump.title,
+        byline=dump.byline,
+        source_name=metadata.find_source_name(dump.paragraphs),
+        published=(published, source),
+        date_lines=[line for line in dump.before_body[-10:] if not is_boilerplate(line)],
+        today=today,
+    )
+
+
+def _from_html(document: RawDocument, stated_date: date | None, today: date) -> Article:
+    page = extract_html(document.html or "", url=document.metadata.get("url"))
+    body_paragraphs = repair.paragraphs(page.text)
+    if not body_paragraphs:
+        raise _Rejected("no_body_found", "trafilatura found no article text")
+    meta_date = metadata.parse_iso_date(page.date or "", today)
+    if stated_date is not None:
+        published, source = stated_date, "metadata"
+    elif meta_date is not None:
+        published, source = meta_date, "metadata"
+    else:
+        published, source = None, "none"
+    return _article(
+        document,
+        body_paragraphs=body_paragraphs,
+        title=document.metadata.get("title") or page.title,
+        byline=page.author,
+        source_name=page.sitename or metadata.find_source_name(body_paragraphs),
+        published=(published, source),
+        date_lines=[],
+        today=today,
+    )
+
+
+def _article(
+    document: RawDocument,
+    *,
+    body_paragraphs: list[str],
+    title: str | None,
+    byline: str | None,
+    source_name: str | None,
+    published: tuple[date | None, str],
+    date_lines: list[str],
+    today: date,
+) -> Article:
+    """The Article, with the dateline and the weaker date sources filled in."""
+    published_date, date_source = published
+    known_year = published_date.year if published_date else None
+    dateline, dateline_date = metadata.find_dateline(body_paragraphs[0], known_year, today)
+    if published_date is None and dateline_date is not None:
+        published_date, date_source = dateline_date, "dateline"
+    if published_date is None:
+        published_date = metadata.find_text_date(date_lines, today)
+        date_source = "text" if published_date else "none"
+    body = "\n\n".join(body_paragraphs)
+    return Article(
+        article_id=article_id(document.source_uri, document.content),
+        source_uri=document.source_uri,
+        source_name=source_name,
+        title=title,
+        byline=byline,
+        dateline=dateline,
+        published_date=published_date,
+        date_source=date_source,
+        language=metadata.detect_language(body),
+        body=body,
+        raw_length=len(document.content),
+    )

@@ -1,0 +1,237 @@
+"""Body-line selection for plain-text page dumps: score each line, keep the best-scoring run.
+
+A story is a run of long, sentence-like lines; page furniture is short, repeated, link-like or
+matches a known boilerplate line. Each line gets a score (positive for prose, negative for
+furniture) and the body is the contiguous run with the highest total (maximum subarray), with
+known boilerplate lines and the headline removed from inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from tasks.clean.metadata import find_byline, looks_like_headline
+
+_BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.txt")
+_WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」]$")
+# Hiragana, katakana, CJK ideographs, Thai: scripts that do not separate words by spaces.
+_UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
+# A page whose words are at least this share English stopwords is read as English.
+_ENGLISH_STOPWORD_RATIO = 0.2
+_TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
+_BOILERPLATE_MAX_WORDS = 40
+_BOILERPLATE_PENALTY = -30.0
+
+
+@lru_cache(maxsize=1)
+def _boilerplate_patterns() -> re.Pattern[str]:
+    lines = _BOILERPLATE_FILE.read_text(encoding="utf-8").splitlines()
+    patterns = [line for line in lines if line and not line.startswith("#")]
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
+
+
+def is_boilerplate(line: str) -> bool:
+    """A known furniture line (share bar, comment form, credit, notice, ...)."""
+    if len(_WORD.findall(line)) > _BOILERPLATE_MAX_WORDS:
+        return False
+    return _boilerplate_patterns().fullmatch(line.strip()) is not None
+
+
+@dataclass(frozen=True)
+class DumpBody:
+    """The body paragraphs chosen from a dump and the headline and byline found before it."""
+
+    paragraphs: list[str]
+    title: str | None
+    byline: str | None
+    before_body: list[str]  # the page's lines above the body (dates and credits live there)
+
+
+def _stopword_ratio(words: list[str]) -> float:
+    return sum(word.lower() in STOP_WORDS for word in words) / len(words) if words else 0.0
+
+
+def _length(line: str) -> float:
+    """Length in words; scripts written without spaces count one word per two characters."""
+    unspaced = len(_UNSPACED_CHAR.findall(line))
+    return len(_WORD.findall(_UNSPACED_CHAR.sub(" ", line))) + unspaced / 2
+
+
+@dataclass(frozen=True)
+class _Scoring:
+    """Weights of the line scores (word units): prose earns its length, furniture costs."""
+
+    min_prose_words: float = 10.0
+    prose_cost: float = 5.0
+    unfinished_factor: float = 0.5
+    low_stopword_factor: float = 0.3
+    min_stopword_ratio: float = 0.2
+    short_sentence: float = -1.0
+    short_fragment: float = -5.0
+    streak_step: float = 5.0
+    repeated: float = -8.0
+    block_line_floor: float = -1.5
+    max_gap: int = 10
+    min_block_value: float = 40.0
+    min_block_prose_lines: int = 1
+
+
+SCORING = _Scoring()
+
+
+def _base_score(line: str, repeats: int, english: bool, scoring: _Scoring) -> tuple[float, bool]:
+    """(score, is prose) of one line on its own."""
+    if is_boilerplate(line):
+        return _BOILERPLATE_PENALTY, False
+    count = _length(line)
+    if count == 0:
+        return scoring.short_fragment, False
+    if _TEASER_END.search(line) and count >= 8:
+        return -count, False
+    if repeats > 1 and count < 20:
+        return scoring.repeated, False
+    ends_sentence = _SENTENCE_END.search(line) is not None
+    if count >= scoring.min_prose_words:
+        weight = 1.0
+        if english and _stopword_ratio(_WORD.findall(line)) < scoring.min_stopword_ratio:
+            weight *= scoring.low_stopword_factor
+        if not ends_sentence:
+            weight *= scoring.unfinished_factor
+        return count * weight - scoring.prose_cost, ends_sentence
+    return (scoring.short_sentence, True) if ends_sentence else (scoring.short_fragment, False)
+
+
+def line_scores(lines: list[str], scoring: _Scoring = SCORING) -> list[float]:
+    """Each line's score; a long stretch of furniture costs more per line than a lone one."""
+    repeats = Counter(lines)
+    words = [word for line in lines for word in _WORD.findall(line)]
+    english = _stopword_ratio(words) >= _ENGLISH_STOPWORD_RATIO
+    scores: list[float] = []
+    streak = 0
+    for line in lines:
+        score, prose = _base_score(line, repeats[line], english, scoring)
+        streak = 0 if prose else streak + 1
+        if streak > 1:
+            score -= scoring.streak_step * (streak - 1)
+        scores.append(score)
+    return scores
+
+
+def _best_run(scores: list[float]) -> tuple[int, int]:
+    """[start, end) of the contiguous run with the largest total score (Kadane)."""
+    best_total, best = float("-inf"), (0, 0)
+    total, start = 0.0, 0
+    for index, score in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, index
+        total += score
+        if total > best_total:
+            best_total, best = total, (start, index + 1)
+    return best if best_total > 0 else (0, 0)
+
+
+def _blocks(scores: list[float], scoring: _Scoring) -> list[tuple[int, int]]:
+    """Maximal [start, end) runs of prose and short sentences (no furniture inside)."""
+    blocks: list[tuple[int, int]] = []
+    start = None
+    for index, score in enumerate([*scores, float("-inf")]):
+        if score >= scoring.block_line_floor:
+            start = index if start is None else start
+        elif start is not None:
+            blocks.append((start, index))
+            start = None
+    return blocks
+
+
+def _extend(
+    run: tuple[int, int], scores: list[float], scoring: _Scoring
+) -> tuple[int, int, set[int]]:
+    """The run grown over nearby dense prose blocks (a story cut by an embedded tweet, a
+    gallery or an ad), and the indices of the furniture lines skipped in between."""
+    start, end = run
+    skipped: set[int] = set()
+
+    def substantial(block: tuple[int, int]) -> bool:
+        values = scores[block[0] : block[1]]
+        prose_lines = sum(value > 0 for value in values)
+        return (
+            sum(values) >= scoring.min_block_value and prose_lines >= scoring.min_block_prose_lines
+        )
+
+    blocks = _blocks(scores, scoring)
+    for block in blocks:  # forward, in order
+        if block[0] >= end and block[0] - end <= scoring.max_gap and substantial(block):
+            skipped.update(i for i in range(end, block[0]) if scores[i] < scoring.block_line_floor)
+            end = block[1]
+    for block in reversed(blocks):
+        if block[1] <= start and start - block[1] <= scoring.max_gap and substantial(block):
+            skipped.update(
+                i for i in range(block[1], start) if scores[i] < scoring.block_line_floor
+            )
+            start = block[0]
+    return start, end, skipped
+
+
+def _strip_site_name(title: str) -> str:
+    return _TITLE_SUFFIX.sub("", title).strip()
+
+
+def _find_title(lines: list[str], end: int) -> int | None:
+    """Index of the headline line among lines[:end], or None.
+
+    In order of trust: a line repeated inside an earlier line (a breadcrumb or <title>
+    glued to the headline), the line just before a byline, the first line.
+    """
+    candidates = [i for i in range(end) if looks_like_headline(lines[i])]
+    for index in candidates:
+        line = lines[index]
+        if any(
+            other != line and (other.endswith(line) or other.startswith(line))
+            for other in lines[:index]
+        ):
+            return index
+    for index in candidates:
+        if index + 1 < len(lines) and find_byline(lines[index + 1]):
+            return index
+    return 0 if candidates and candidates[0] == 0 else None
+
+
+def select_body(lines: list[str]) -> DumpBody:
+    """Choose the body lines of a page dump (one paragraph per line)."""
+    scores = line_scores(lines, SCORING)
+    start, end, skipped = _extend(_best_run(scores), scores, SCORING)
+    if end == start:
+        return DumpBody(paragraphs=[], title=None, byline=None, before_body=lines)
+    # The headline may open the best run (a lead paragraph or teaser above it): the body
+    # starts after it, so look for it in the run's first quarter too.
+    title_index = _find_title(lines, min(len(lines), start + max(3, (end - start) // 4)))
+    if title_index is not None and title_index >= start:
+        start = title_index + 1
+    title_line = lines[title_index] if title_index is not None else None
+    byline = None
+    for line in lines[max(0, start - 3) : end]:
+        byline = find_byline(line)
+        if byline:
+            break
+    kept = [
+        line
+        for index, line in enumerate(lines[start:end], start)
+        if index not in skipped
+        and line != title_line
+        and not is_boilerplate(line)
+        and not find_byline(line)
+    ]
+    return DumpBody(
+        paragraphs=kept,
+        title=_strip_site_name(title_line) if title_line else None,
+        byline=byline,
+        before_body=lines[:start],
+    )

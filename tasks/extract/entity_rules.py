@@ -1,0 +1,303 @@
+"""Rules applied after the statistical NER: span repairs, gazetteers and document consistency."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from tasks.extract.gazetteer import (
+    country_match,
+    country_name_forms,
+    known_organizations,
+    person_titles,
+)
+
+COMPONENT_NAME = "newsflow_entity_rules"
+# Labels whose spans never hold a comma: "Oval, London" is two places. No span holds a spaced
+# dash ("Romania - Cosmin Contra") or a line break.
+COMMA_SPLIT_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "NORP"})
+# Labels a name can never end in a number with ("H. Morris 69" is "H. Morris").
+NO_NUMBER_LABELS = frozenset({"PERSON", "GPE", "LOC", "NORP", "ORG", "FAC"})
+GAZETTEER_LABELS = {
+    "name": "GPE",
+    "short": "GPE",
+    "part": "GPE",
+    "capital": "GPE",
+    "demonym": "NORP",
+}
+# Country and capital forms that are also common personal names: never relabelled from PERSON.
+PERSON_LIKE_FORMS = frozenset(
+    {"Jordan", "Chad", "Georgia", "Israel", "Washington", "Kingston", "Lima", "Victoria"}
+)
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+_NUMBER = re.compile(r"^[\d.,:/()-]+$")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _is_caps_line(line: str) -> bool:
+    """A headline, dateline or table row in capitals, where the model's casing cues fail."""
+    letters = [char for char in line if char.isalpha()]
+    return len(letters) >= 3 and sum(char.isupper() for char in letters) >= 0.8 * len(letters)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_casing() -> dict[str, str]:
+    """Lower-case word -> spelling, for the words of the gazetteers' names."""
+    names = [surface for surface, _code, _kind in country_name_forms()]
+    names += [organization.full_name for organization in known_organizations()]
+    return {
+        word.lower(): word
+        for name in names
+        for word in _WORD.findall(name)
+        if not word.isupper() and word.lower() not in STOP_WORDS
+    }
+
+
+def _known_casing(doc: Doc) -> dict[str, str]:
+    """Lower-case word -> its most frequent mixed-case spelling in `doc`, else the gazetteers'."""
+    spellings = Counter(token.text for token in doc if token.is_alpha and not token.is_upper)
+    casing: dict[str, str] = {}
+    for spelling, _count in spellings.most_common():
+        casing.setdefault(spelling.lower(), spelling)
+    for word, spelling in _gazetteer_casing().items():
+        casing.setdefault(word, spelling)
+    return casing
+
+
+def _true_cased(text: str, casing: dict[str, str]) -> str:
+    """`text` with each word spelled as the document spells it, else in lower case."""
+    return _WORD.sub(lambda match: casing.get(match.group().lower(), match.group().lower()), text)
+
+
+def _caps_lines(doc: Doc) -> list[list[Token]]:
+    """The tokens of each line of `doc` written in capitals."""
+    lines: dict[int, list[Token]] = defaultdict(list)
+    line_starts = [0] + [index + 1 for index, char in enumerate(doc.text) if char == "\n"]
+    caps_starts = {
+        start
+        for start, line in zip(line_starts, doc.text.split("\n"), strict=True)
+        if _is_caps_line(line)
+    }
+    if not caps_starts:
+        return []
+    line_index = 0
+    for token in doc:
+        while line_index + 1 < len(line_starts) and line_starts[line_index + 1] <= token.idx:
+            line_index += 1
+        if line_starts[line_index] in caps_starts and not token.is_space:
+            lines[line_index].append(token)
+    return list(lines.values())
+
+
+def _recase_caps_lines(doc: Doc, spans: list[Span], ner: Language) -> list[Span]:
+    """Entities of capitalised lines, re-read by the model from a true-cased copy of each line.
+
+    The copy has the same tokens, so its entities map back token for token.
+    """
+    lines = _caps_lines(doc)
+    if not lines:
+        return spans
+    casing = _known_casing(doc)
+    covered = {token.i for tokens in lines for token in tokens}
+    kept = [span for span in spans if not covered.intersection(range(span.start, span.end))]
+    for tokens in lines:
+        copy = Doc(
+            doc.vocab,
+            words=[_true_cased(token.text, casing) for token in tokens],
+            spaces=[bool(token.whitespace_) for token in tokens],
+        )
+        for entity in ner(copy).ents:
+            start, end = tokens[entity.start].i, tokens[entity.end - 1].i + 1
+            if end - start == entity.end - entity.start:  # one contiguous run of the line
+                kept.append(Span(doc, start, end, label=entity.label_))
+    return kept
+
+
+def _pieces(span: Span) -> list[Span]:
+    """`span` cut at line breaks, and for place and person names at commas and spaced dashes."""
+    doc = span.doc
+    pieces, start = [], span.start
+    for token in span:
+        breaks = "\n" in token.text or "\n" in token.whitespace_
+        spaced_dash = token.text in {"-", "–", "—"} and bool(token.whitespace_)
+        separator = spaced_dash or (
+            span.label_ in COMMA_SPLIT_LABELS and token.text in {",", ";", "(", ")"}
+        )
+        if separator or token.is_space:
+            if start < token.i:
+                pieces.append(Span(doc, start, token.i, label=span.label))
+            start = token.i + 1
+        elif breaks:
+            pieces.append(Span(doc, start, token.i + 1, label=span.label))
+            start = token.i + 1
+    if start < span.end:
+        pieces.append(Span(doc, start, span.end, label=span.label))
+    return pieces
+
+
+def _trimmed(span: Span) -> Span | None:
+    """The name alone: without a leading "the", "#" or title, trailing possessive or numbers."""
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and (doc[start].lower_ == "the" or doc[start].text in {"#", "(", "["}):
+        start += 1
+    if span.label_ == "PERSON":
+        while end - start > 1 and doc[start].lower_.rstrip(".") in person_titles():
+            start += 1
+    while end > start and (
+        doc[end - 1].lower_ in {"'s", "’s", "'", "’"}
+        or doc[end - 1].text in {",", ";", ":", "-", "–", "—"}
+        or (span.label_ in NO_NUMBER_LABELS and _NUMBER.match(doc[end - 1].text))
+    ):
+        end -= 1
+    parens = [token for token in doc[start:end] if token.text in {"(", ")"}]
+    if len(parens) % 2:  # unbalanced: keep the side of the bracket the name is on
+        start, end = (parens[0].i + 1, end) if parens[0].text == ")" else (start, parens[0].i)
+    if start >= end or not any(char.isalpha() for char in doc[start:end].text):
+        return None
+    return Span(doc, start, end, label=span.label)
+
+
+def _split_demonym(span: Span) -> list[Span]:
+    """ "American Dennis Mitchell": a demonym before a person's name is its own NORP entity."""
+    if span.label_ != "PERSON" or len(span) < 3:
+        return [span]
+    match = country_match(span[0].text)
+    if not match or match[1] != "demonym":
+        return [span]
+    doc = span.doc
+    return [
+        Span(doc, span.start, span.start + 1, label="NORP"),
+        Span(doc, span.start + 1, span.end, label="PERSON"),
+    ]
+
+
+def _repaired(spans: list[Span]) -> list[Span]:
+    repaired = []
+    for span in spans:
+        for piece in _pieces(span):
+            trimmed = _trimmed(piece)
+            if trimmed is not None:
+                repaired.extend(_split_demonym(trimmed))
+    return repaired
+
+
+class EntityRules:
+    """Post-NER rules for news: re-read capitalised lines, repair spans, apply gazetteers,
+    make a document's names consistent, and find "J. Smith" style names."""
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.nlp = nlp
+        self.places = PhraseMatcher(nlp.vocab)
+        self.organizations = PhraseMatcher(nlp.vocab)
+        forms: dict[str, list[str]] = defaultdict(list)
+        for surface, _code, kind in country_name_forms():
+            forms[GAZETTEER_LABELS[kind]].append(surface)
+        for label, surfaces in forms.items():
+            self.places.add(label, self._patterns(nlp, surfaces))
+        names = [o.acronym for o in known_organizations()]
+        names += [o.full_name for o in known_organizations()]
+        self.organizations.add("ORG", self._patterns(nlp, names))
+
+    @staticmethod
+    def _patterns(nlp: Language, surfaces: list[str]) -> list[Doc]:
+        """Each name as written and in capitals (headlines), tokenised like running text."""
+        variants = {variant for surface in surfaces for variant in (surface, surface.upper())}
+        return list(nlp.tokenizer.pipe(sorted(variants)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = _recase_caps_lines(doc, list(doc.ents), self.nlp.get_pipe("ner"))
+        spans = _repaired(spans)
+        spans = self._apply_gazetteers(doc, spans)
+        spans = _consistent_people(doc, spans)
+        spans = _initialled_people(doc, spans)
+        doc.ents = filter_spans(spans)
+        return doc
+
+    def _apply_gazetteers(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Gazetteer names get the gazetteer's label when the model found them or nothing there.
+
+        A longer model entity around a name ("South China Sea") is kept.
+        """
+        matches = [
+            Span(doc, start, end, label=label)
+            for matcher in (self.places, self.organizations)
+            for label, start, end in matcher(doc)
+        ]
+        result = list(spans)
+        for match in filter_spans(matches):
+            overlapping = [s for s in result if s.start < match.end and match.start < s.end]
+            if any(s.start < match.start or s.end > match.end for s in overlapping):
+                continue
+            if any(s.label_ == "PERSON" for s in overlapping) and match.text in PERSON_LIKE_FORMS:
+                continue
+            result = [s for s in result if s not in overlapping] + [match]
+        return result
+
+
+def _consistent_people(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A surname of a person named in full is that person elsewhere in the document too."""
+    surnames = {
+        span[-1].text
+        for span in spans
+        if span.label_ == "PERSON" and len(span) > 1 and span[-1].is_title
+    }
+    surnames -= {surname for surname in surnames if surname.lower() in STOP_WORDS}
+    if not surnames:
+        return spans
+    result = []
+    taken = set()
+    for span in spans:
+        if (
+            len(span) == 1
+            and span.text in surnames
+            and span.label_ in {"ORG", "GPE", "NORP"}
+            and not country_match(span.text)
+        ):
+            span = Span(doc, span.start, span.end, label="PERSON")
+        result.append(span)
+        taken.update(range(span.start, span.end))
+    for token in doc:
+        if token.text in surnames and token.i not in taken and not country_match(token.text):
+            result.append(Span(doc, token.i, token.i + 1, label="PERSON"))
+    return result
+
+
+def _initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
+    """ "P. Simmons", "J.J. Kenny": initials and a capitalised word are a person's name."""
+    result = list(spans)
+    for token in doc[:-1]:
+        surname = doc[token.i + 1]
+        if not (_INITIALS.match(token.text) and surname.is_title and surname.is_alpha):
+            continue
+        if surname.lower_ in STOP_WORDS or country_match(surname.text) or country_match(token.text):
+            continue
+        start = token.i
+        while start > 0 and _INITIALS.match(doc[start - 1].text):
+            start -= 1
+        overlapping = [
+            s for s in result if s.start <= surname.i < s.end or s.start <= start < s.end
+        ]
+        # A longer name of something else around them ("J. Walter Thompson Co.") is kept.
+        if any(
+            s.label_ != "PERSON" and (s.start < start or s.end > surname.i + 1) for s in overlapping
+        ):
+            continue
+        end = max([surname.i + 1] + [s.end for s in overlapping])
+        result = [s for s in result if s not in overlapping]
+        result.append(Span(doc, start, end, label="PERSON"))
+    return result
+
+
+@Language.factory(COMPONENT_NAME)
+def make_entity_rules(nlp: Language, name: str) -> EntityRules:
+    return EntityRules(nlp, name)

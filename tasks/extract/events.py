@@ -1,0 +1,813 @@
+"""Events: who did what to whom, where and when, typed with PLOVER's top-level event types.
+
+A rule-based coder over spaCy's dependency parse; the words per type are data
+(`event_lexicon.json`, documented there). One `EventRow` per event mention:
+
+- trigger: an event verb ("condemned"), a verb whose type depends on its object ("imposed
+  sanctions"; the trigger is then the object noun when that noun is itself an event word, as in
+  "held talks"), a predicative adjective ("willing to"), or an event noun with a stated actor
+  ("China's military drills", "responded with military exercises").
+- actor: the subject, or the agent of a passive ("Taiwan was attacked by X" -> X); a pronoun
+  subject of reported speech is the speaker ("Syria said it will ...").
+  target: the direct object, the recipient ("to", "against", "with" ...), or the subject of a
+  passive; for a request, the one asked ("urged Tokyo to ...").
+- A complement is part of the event that governs it: "agreed to provide aid" is one AGREE,
+  "accused X of violating the truce" one ACCUSE. Speech, perception and cognition verbs ("said",
+  "detected") are never events themselves: what they report is.
+- PLOVER codes promises and threats by what is promised: a cooperative act that is only planned
+  ("will provide aid", "is willing to withdraw") is AGREE, a hostile one ("plans to impose
+  restrictions", "announced it will withdraw its peacekeepers") THREATEN; meetings stay CONSULT.
+  "X said Y must/should ..." is a REQUEST by X of Y.
+
+modality, what the text commits to:
+  asserted  stated as having happened or happening
+  planned   intended or scheduled: "will", "would" in reported speech, "plans to", "ready to"
+  possible  hedged or conditional: "may", "might", "could", "if ..."
+  reported  attributed to a source by a speech or perception verb ("Taiwan said China ...")
+negated is separate: "did not", "never", "no", "refrained from", "failed to", "declined to".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+LEXICON_FILE = Path(__file__).with_name("event_lexicon.json")
+
+
+@dataclass(frozen=True)
+class EventRow:
+    sentence_index: int
+    trigger_text: str
+    trigger_start: int
+    trigger_end: int
+    event_type: str  # one of schemas.tables.PLOVER_TYPES
+    actor_text: str | None
+    actor_start: int | None
+    actor_end: int | None
+    target_text: str | None
+    target_start: int | None
+    target_end: int | None
+    location_text: str | None
+    date_text: str | None  # the date expression as written ("on Monday", "in August last year")
+    modality: str  # asserted | planned | possible | reported (see the module docstring)
+    negated: bool
+    confidence: float  # 0..1
+    # The named-entity mention (one of doc.ents) the actor / target is or contains, for linking.
+    actor_ref_start: int | None = None
+    actor_ref_end: int | None = None
+    target_ref_start: int | None = None
+    target_ref_end: int | None = None
+
+
+# Cooperative acts that, when only promised, PLOVER codes as AGREE; hostile ones as THREATEN.
+_PROMISED_AS_AGREE = frozenset({"SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+_PROMISED_AS_THREAT = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
+_HOSTILE = frozenset(
+    {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
+)
+
+_FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
+_POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca"})
+_OBLIGATION_AUX = frozenset({"must", "should", "ought"})
+_CONDITION_MARKS = frozenset({"if", "unless"})
+_ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+_PERSONAL_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
+# Dependency arcs over which an event word is an argument of the word above it.
+_ARGUMENT_DEPS = frozenset(
+    {"dobj", "xcomp", "ccomp", "pcomp", "pobj", "prep", "attr", "oprd", "dative", "acomp"}
+)
+# Prepositions that introduce an argument (not a circumstance like "during" or "after").
+_ARGUMENT_PREPS = frozenset({"of", "for", "to", "against", "on", "over", "about", "from", "into"})
+# Prepositions over which an event noun takes its actor from the verb above ("launch of drills").
+_NOUN_ARGUMENT_PREPS = frozenset({"of", "with", "for", "to", "by", "into", "on", "against"})
+_NOUN_TARGET_PREPS = ("on", "against", "to", "with", "between", "of", "for", "toward", "towards")
+_TARGET_PREPS = ("to", "against", "on", "with", "toward", "towards", "into", "at", "from", "over")
+_LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "off"})
+_DATE_PREPS = frozenset({"on", "in", "since", "during", "until", "by", "from", "at", "before"})
+_PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "parataxis"})
+# Verbs whose direct object is the one asked to act ("urged Tokyo to reconsider").
+_OBJECT_CONTROL = frozenset(
+    {"urge", "ask", "order", "tell", "force", "press", "call", "persuade", "invite", "allow",
+     "request", "encourage", "warn", "advise", "demand", "push", "help", "compel", "require"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    verbs: dict[str, str]
+    phrasal_verbs: dict[str, str]
+    verb_object: dict[str, dict[str, str | None]]
+    military_motion: frozenset[str]
+    adjectives: dict[str, str]
+    nouns: dict[str, str]
+    noun_phrases: dict[str, str]
+    container_nouns: frozenset[str]
+    intention_verbs: frozenset[str]
+    intention_adjectives: frozenset[str]
+    commitment_verbs: dict[str, str]
+    negating_verbs: frozenset[str]
+    report_verbs: frozenset[str]
+    actor_nouns: frozenset[str]
+    military_nouns: frozenset[str]
+
+
+def _by_word(words_per_type: dict[str, list[str]]) -> dict[str, str]:
+    return {word: event_type for event_type, words in words_per_type.items() for word in words}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    """The event lexicon, read once from the JSON file shipped with this module."""
+    data = json.loads(LEXICON_FILE.read_text(encoding="utf-8"))
+    return _Lexicon(
+        verbs=_by_word(data["verbs"]),
+        phrasal_verbs=_by_word(data["phrasal_verbs"]),
+        verb_object=data["verb_object"],
+        military_motion=frozenset(data["military_motion"]),
+        adjectives=_by_word(data["adjectives"]),
+        nouns=_by_word(data["nouns"]),
+        noun_phrases=data["noun_phrases"],
+        container_nouns=frozenset(data["container_nouns"]),
+        intention_verbs=frozenset(data["intention_verbs"]),
+        intention_adjectives=frozenset(data["intention_adjectives"]),
+        commitment_verbs=data["commitment_verbs"],
+        negating_verbs=frozenset(data["negating_verbs"]),
+        report_verbs=frozenset(data["report_verbs"]) - set(data["commitment_verbs"]),
+        actor_nouns=frozenset(data["actor_nouns"]),
+        military_nouns=frozenset(data["military_nouns"]),
+    )
+
+
+@dataclass
+class _Candidate:
+    """An event word found in the parse, before roles are attached."""
+
+    trigger: Token  # the word reported as the trigger
+    anchor: Token  # the verb (or adjective) whose clause carries subject, modality and date
+    event_type: str
+    kind: str  # verb | adjective | noun
+    consumed: Token | None = None  # object noun that is part of the trigger ("imposed sanctions")
+    last: Token | None = None  # last word of a multi-word trigger ("must drop")
+
+
+def _is_verb(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB")
+
+
+def _children(token: Token, *deps: str) -> list[Token]:
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def _object_of(verb: Token) -> Token | None:
+    """The verb's object: direct object, subject of a passive, or the noun a participle modifies."""
+    objects = _children(verb, "dobj") or _children(verb, "nsubjpass")
+    if objects:
+        return objects[0]
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":
+        return verb.head
+    return None
+
+
+def _noun_keys(noun: Token) -> list[str]:
+    """Lemmas to look an object noun up by: its modifiers first (more specific), then its head."""
+    lex = lexicon()
+    if noun.lemma_.lower() in lex.container_nouns:
+        for prep in _children(noun, "prep"):
+            if prep.lower_ == "of" and _children(prep, "pobj"):
+                noun = _children(prep, "pobj")[0]
+                break
+    modifiers = [c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod")]
+    return [*modifiers, noun.lemma_.lower(), noun.lower_]
+
+
+def _noun_type(noun: Token) -> str | None:
+    lex = lexicon()
+    for modifier in noun.children:
+        if modifier.dep_ in ("compound", "amod"):
+            phrase = f"{modifier.lemma_.lower()} {noun.lemma_.lower()}"
+            if phrase in lex.noun_phrases:
+                return lex.noun_phrases[phrase]
+    return lex.nouns.get(noun.lower_) or lex.nouns.get(noun.lemma_.lower())
+
+
+def _verb_candidate(verb: Token) -> _Candidate | None:
+    lex = lexicon()
+    lemma = verb.lemma_.lower()
+    particles = [c.lower_ for c in verb.children if c.dep_ == "prt"]
+    preps = [c.lower_ for c in verb.children if c.dep_ == "prep"]
+    for particle in particles + preps:
+        phrasal = lex.phrasal_verbs.get(f"{lemma} {particle}")
+        if phrasal:
+            return _Candidate(verb, verb, phrasal, "verb")
+    obj = _object_of(verb)
+    if lemma in lex.verb_object and obj is not None:
+        for key in _noun_keys(obj):
+            if key in lex.verb_object[lemma]:
+                event_type = lex.verb_object[lemma][key]
+                if event_type is None:
+                    return None
+                trigger = obj if _noun_type(obj) == event_type and obj.i != verb.head.i else verb
+                return _Candidate(trigger, verb, event_type, "verb", consumed=obj)
+    if lemma in lex.negating_verbs and _children(verb, "xcomp"):
+        return None  # "declined to comment": only negates its complement
+    if lemma in lex.commitment_verbs:
+        return _Candidate(verb, verb, _commitment_type(verb), "verb")
+    if lemma in lex.verbs:
+        return _Candidate(verb, verb, lex.verbs[lemma], "verb")
+    if lemma in lex.military_motion:
+        subject = _grammatical_subject(verb)
+        if subject is not None and subject.lemma_.lower() in lex.military_nouns:
+            return _Candidate(verb, verb, "MOBILIZE", "verb")
+    return None
+
+
+def _commitment_type(verb: Token) -> str:
+    """A promise is AGREE and a threat THREATEN, but promising a hostile act is a threat."""
+    base = lexicon().commitment_verbs[verb.lemma_.lower()]
+    if base != "AGREE" or verb.lemma_.lower() == "agree":
+        return base
+    for complement in _children(verb, "xcomp", "ccomp"):
+        inner = _verb_candidate(complement) if _is_verb(complement) else None
+        if inner is not None and inner.event_type in _HOSTILE:
+            return "THREATEN"
+    return base
+
+
+def _candidates(doc: Doc) -> list[_Candidate]:
+    lex = lexicon()
+    found: dict[int, _Candidate] = {}
+    consumed: set[int] = set()
+    for token in doc:
+        if _is_verb(token) and token.pos_ != "AUX":
+            candidate = _verb_candidate(token)
+        elif token.pos_ == "ADJ" and token.lemma_.lower() in lex.adjectives:
+            candidate = (
+                _Candidate(token, token, _adjective_type(token), "adjective")
+                if _children(token, "xcomp")
+                else None
+            )
+        else:
+            candidate = None
+        if candidate is not None:
+            found[token.i] = candidate
+            if candidate.consumed is not None:
+                consumed.add(candidate.consumed.i)
+    for token in doc:
+        if token.pos_ not in ("NOUN", "PROPN") or token.i in found or token.i in consumed:
+            continue
+        if token.dep_ == "compound" or (token.ent_type_ and token.ent_type_ != "NORP"):
+            continue
+        event_type = _noun_type(token)
+        if event_type is not None:
+            found[token.i] = _Candidate(token, _governing_verb(token) or token, event_type, "noun")
+    return [found[i] for i in sorted(found)]
+
+
+def _adjective_type(adjective: Token) -> str:
+    """'willing to withdraw' is AGREE, 'ready to strike' THREATEN."""
+    for complement in _children(adjective, "xcomp"):
+        inner = _verb_candidate(complement)
+        if inner is not None and inner.event_type in _HOSTILE:
+            return "THREATEN"
+    return lexicon().adjectives[adjective.lemma_.lower()]
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The nearest verb above a noun along argument arcs ("responded ... with exercises")."""
+    current = token
+    while current.dep_ in ("dobj", "pobj", "prep", "nsubjpass", "attr", "conj", "appos"):
+        if current.dep_ == "prep" and current.lower_ not in _NOUN_ARGUMENT_PREPS:
+            return None
+        current = current.head
+        if _is_verb(current) or (current.pos_ == "ADJ" and current.dep_ == "acomp"):
+            return current
+        if current.head.i == current.i:
+            break
+    return None
+
+
+def _absorbing_governor(candidate: _Candidate, by_token: dict[int, _Candidate]) -> bool:
+    """True when the event word is an argument of another event word (its complement/object)."""
+    lex = lexicon()
+    current = candidate.trigger
+    while current.head.i != current.i and (
+        current.dep_ in _ARGUMENT_DEPS or _is_infinitival_complement(current)
+    ):
+        if current.dep_ == "prep" and current.lower_ not in _ARGUMENT_PREPS:
+            return False
+        current = current.head
+        if current.i in by_token and by_token[current.i] is not candidate:
+            return True
+        if current.lemma_.lower() in lex.report_verbs and _is_verb(current):
+            return False
+    return False
+
+
+def _is_infinitival_complement(token: Token) -> bool:
+    """ "an offer [to host talks]", "calls [for troops to be deployed]": content of a noun."""
+    return token.dep_ == "acl" and any(c.lower_ == "to" for c in _children(token, "aux"))
+
+
+def _grammatical_subject(verb: Token) -> Token | None:
+    subjects = _children(verb, "nsubj", "csubj")
+    if subjects:
+        subject = subjects[0]
+        if subject.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            return verb.head
+        return subject
+    if verb.dep_ == "acl" and verb.tag_ == "VBG":
+        # "rebels fighting ...": the rebels fight; "X issued a declaration demanding ...": X does.
+        if _names_actor(verb.head):
+            return verb.head
+        governor = _governing_verb(verb.head)
+        return _grammatical_subject(governor) if governor is not None else None
+    # The subject of the copula carries adjectives ("X is willing to ..."), and of "going to".
+    if verb.dep_ in ("acomp", "xcomp", "conj", "advcl", "pcomp", "prep") or verb.pos_ == "ADJ":
+        head = verb.head
+        if head.i == verb.i:
+            return None
+        if verb.dep_ == "pcomp" or head.pos_ == "ADP":
+            head = head.head
+        if verb.dep_ == "xcomp":
+            controllers = _children(head, "dobj")
+            if controllers and head.lemma_.lower() in _OBJECT_CONTROL:
+                return controllers[0]
+        if _is_verb(head) or head.pos_ == "ADJ":
+            return _grammatical_subject(head)
+    return None
+
+
+def _is_passive(verb: Token) -> bool:
+    if _children(verb, "nsubjpass", "auxpass"):
+        return True
+    return verb.tag_ == "VBN" and (
+        verb.dep_ == "acl" or (verb.dep_ == "advcl" and not _children(verb, "nsubj", "aux"))
+    )
+
+
+def _agent(verb: Token) -> Token | None:
+    for agent in _children(verb, "agent"):
+        objects = _children(agent, "pobj")
+        if objects:
+            return objects[0]
+    return None
+
+
+def _report_governor(token: Token) -> Token | None:
+    """The speech or perception verb whose content this clause is ("Taiwan said [it ...]")."""
+    lex = lexicon()
+    current = token
+    while current.head.i != current.i and current.dep_ in (
+        "ccomp",
+        "xcomp",
+        "conj",
+        "dobj",
+        "acomp",
+    ):
+        current = current.head
+        if _is_verb(current) and current.lemma_.lower() in lex.report_verbs:
+            return current
+    return None
+
+
+def _is_actor_like(token: Token) -> bool:
+    if token.ent_type_ in _ACTOR_LABELS or token.pos_ == "PRON":
+        return True
+    return token.lemma_.lower() in lexicon().actor_nouns
+
+
+def _names_actor(head: Token) -> bool:
+    """True when a noun phrase names a political actor: a person, group, place or pronoun."""
+    clauses = {t.i for c in head.children if c.dep_ in _PHRASE_CUT_DEPS for t in c.subtree}
+    return any(_is_actor_like(t) for t in head.subtree if t.i not in clauses)
+
+
+def _prepositional_objects(word: Token, prepositions: tuple[str, ...]) -> list[Token]:
+    """Objects of the word's prepositions, in the order the prepositions are listed."""
+    found = []
+    for prep_word in prepositions:
+        for prep in _children(word, "prep", "dative"):
+            if prep.lower_ == prep_word:
+                found.extend(_children(prep, "pobj"))
+    return found
+
+
+def _recipient(verb: Token, exclude: set[int]) -> Token | None:
+    """Who the act is directed at. Named actors before actor nouns, the verb's own arguments
+    before those of its object: "offered its troops to [Lebanon's president]", "shared
+    evidence with [the U.S.]", "imposed sanctions on [X]", "called for sanctions against [X]"."""
+    objects = [t for t in _children(verb, "dobj", "dative") if t.i not in exclude]
+    prepositional = [t for t in _prepositional_objects(verb, _TARGET_PREPS) if t.i not in exclude]
+    owners = [*objects, *(t for t in _children(verb, "dobj", "nsubjpass") if t.i in exclude)]
+    owners += _prepositional_objects(verb, tuple(_ARGUMENT_PREPS))
+    nested = [t for owner in owners for t in _prepositional_objects(owner, _NOUN_TARGET_PREPS)]
+    tiers = (
+        (objects, _is_named),
+        (prepositional, _is_named),
+        (objects, _names_actor),
+        (prepositional, _names_actor),
+        (nested, _names_actor),
+    )
+    for candidates, test in tiers:
+        for candidate in candidates:
+            if test(candidate):
+                return candidate
+    return objects[0] if objects else None
+
+
+def _is_named(head: Token) -> bool:
+    """True when the phrase's head is (part of) a named person, group or place."""
+    return head.ent_type_ in _ACTOR_LABELS
+
+
+def _roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
+    """(actor, target) head tokens of an event."""
+    if candidate.kind == "noun":
+        return _noun_roles(candidate)
+    verb = candidate.anchor
+    exclude = {candidate.consumed.i} if candidate.consumed is not None else set()
+    lemma = verb.lemma_.lower()
+    if _is_passive(verb) and lemma in lexicon().commitment_verbs and not _agent(verb):
+        # "Vietnam is committed to ...": adjectival, the subject commits itself.
+        actor, target = (_children(verb, "nsubjpass") or [None])[0], None
+    elif _is_passive(verb):
+        actor = _agent(verb) or _cause(verb)
+        targets = _children(verb, "nsubjpass")
+        target = targets[0] if targets else _passive_subject(verb)
+        if target is not None and target.i in exclude:
+            # "A Japanese official was dispatched to Taiwan": Japan sent, Taiwan receives.
+            if actor is None:
+                actor = _owner(target)
+            target = _recipient(verb, exclude)
+    else:
+        actor = _grammatical_subject(verb)
+        target = _recipient(verb, exclude)
+    if target is None:
+        target = _complement_target(verb, actor)
+    if target is None:
+        target = _place(verb, candidate.consumed)
+    return _speaker_for_pronoun(verb, actor), target
+
+
+def _cause(verb: Token) -> Token | None:
+    """The attack that did what an agentless passive says: "killed in a car bomb explosion"."""
+    for cause in _prepositional_objects(verb, ("in", "by")):
+        if _noun_type(cause) == "ASSAULT":
+            return cause
+    return None
+
+
+def _place(verb: Token, obj: Token | None) -> Token | None:
+    """Where the act happened, which PLOVER codes as its target when nobody else is named
+    ("reimposed blockades in the West Bank", "extended the curfew in Abidjan")."""
+    words = [verb] if obj is None else [verb, obj]
+    for word in words:
+        for place in _prepositional_objects(word, ("in", "on", "at")):
+            if place.ent_type_ in ("GPE", "LOC"):
+                return place
+    return None
+
+
+def _passive_subject(verb: Token) -> Token | None:
+    """Who undergoes a participle without a subject: "an official dispatched by ...", "when
+    asked about ..." (the subject of the clause it modifies)."""
+    if verb.dep_ == "acl":
+        return verb.head
+    if verb.dep_ == "advcl" and verb.tag_ == "VBN":
+        return _grammatical_subject(verb.head)
+    return None
+
+
+def _owner(noun: Token) -> Token | None:
+    """The named actor a noun belongs to: "Japanese official" -> Japanese, "China's navy"."""
+    for child in noun.children:
+        if child.dep_ in ("poss", "amod", "compound", "nmod") and child.ent_type_ in _ACTOR_LABELS:
+            return child
+    return None
+
+
+def _complement_target(verb: Token, actor: Token | None) -> Token | None:
+    """Target found inside a complement: "demanded [the US] cancel", "refused to meet [X]"."""
+    for complement in _children(verb, "xcomp", "ccomp", "prep"):
+        if complement.pos_ == "ADP":
+            inner = _children(complement, "pcomp")
+            if not inner:
+                continue
+            complement = inner[0]
+        if not _is_verb(complement):
+            continue
+        subjects = _children(complement, "nsubj", "nsubjpass")
+        if subjects and (actor is None or subjects[0].i != actor.i) and _is_actor_like(subjects[0]):
+            return subjects[0]
+        recipient = _recipient(complement, set())
+        if recipient is None:
+            recipient = _place(complement, (_children(complement, "dobj") or [None])[0])
+        if recipient is not None and _names_actor(recipient):
+            return recipient
+    return None
+
+
+def _speaker_for_pronoun(verb: Token, actor: Token | None) -> Token | None:
+    """A pronoun subject of reported speech is the speaker: "Syria said it will ..."."""
+    if actor is None or actor.lower_ not in _PERSONAL_PRONOUNS:
+        return actor
+    report = _report_governor(verb)
+    if report is not None:
+        speaker = _grammatical_subject(report)
+        if speaker is not None and speaker.pos_ != "PRON":
+            return speaker
+    return actor
+
+
+def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
+    noun = candidate.trigger
+    actor = None
+    for child in noun.children:
+        if child.dep_ == "poss" or (
+            child.dep_ in ("compound", "amod", "nmod") and child.ent_type_ in _ACTOR_LABELS
+        ):
+            actor = child
+            break
+    target = None
+    for prep in _children(noun, "prep"):
+        pobjs = _children(prep, "pobj")
+        if not pobjs:
+            continue
+        if prep.lower_ == "by" and actor is None:
+            actor = pobjs[0]
+        elif prep.lower_ in _NOUN_TARGET_PREPS and target is None and _names_actor(pobjs[0]):
+            target = pobjs[0]
+    verb = candidate.anchor
+    if (actor is None or actor.pos_ == "PRON") and verb.i != noun.i and _inherits_actor(noun):
+        actor = _agent(verb) if _is_passive(verb) else _grammatical_subject(verb)
+        actor = _speaker_for_pronoun(verb, actor)
+    if actor is not None and actor.i == noun.i:
+        actor = None
+    return actor, target
+
+
+def _inherits_actor(noun: Token) -> bool:
+    """An event noun is done by the subject of the verb above it, unless that verb only reports
+    or perceives it ("Taiwan detected incursions") or the noun is itself the subject."""
+    verb = _governing_verb(noun)
+    if verb is None or noun.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    return verb.lemma_.lower() not in lexicon().report_verbs
+
+
+def _negated(candidate: _Candidate) -> bool:
+    lex = lexicon()
+    for word in {candidate.trigger, candidate.anchor}:
+        for child in word.children:
+            if child.dep_ == "neg" or child.lower_ in ("never", "no"):
+                return True
+    current = candidate.anchor
+    while current.head.i != current.i and current.dep_ in ("xcomp", "pcomp", "prep", "pobj"):
+        current = current.head
+        if current.lemma_.lower() in lex.negating_verbs:
+            return True
+        if any(child.dep_ == "neg" for child in current.children) and current.dep_ != "pobj":
+            return True
+    return False
+
+
+def _modality(candidate: _Candidate) -> str:
+    lex = lexicon()
+    verb = candidate.anchor
+    chain = [verb]
+    current = verb
+    while current.head.i != current.i and current.dep_ in ("xcomp", "pcomp", "prep", "conj"):
+        current = current.head
+        chain.append(current)
+    for word in chain:
+        auxiliaries = {child.lower_ for child in word.children if child.dep_ in ("aux", "auxpass")}
+        if auxiliaries & _POSSIBLE_AUX:
+            return "possible"
+        if auxiliaries & _FUTURE_AUX:
+            return "planned"
+        if word.i != verb.i and (
+            word.lemma_.lower() in lex.intention_verbs
+            or word.lemma_.lower() in lex.intention_adjectives
+        ):
+            return "planned"
+    if any(child.lower_ in _CONDITION_MARKS for child in verb.children if child.dep_ == "mark"):
+        return "possible"
+    if _report_governor(verb) is not None:
+        return "reported"
+    return "asserted"
+
+
+def _promised_type(candidate: _Candidate, modality: str, negated: bool) -> str:
+    """PLOVER codes an announced cooperative act as AGREE and an announced hostile act THREATEN."""
+    if modality != "planned" or negated or candidate.kind == "noun":
+        return candidate.event_type
+    if candidate.event_type in _PROMISED_AS_AGREE:
+        return "AGREE"
+    if candidate.event_type in _PROMISED_AS_THREAT:
+        return "THREATEN"
+    return candidate.event_type
+
+
+def _requests(doc: Doc, by_token: dict[int, _Candidate]) -> Iterator[tuple[_Candidate, Token]]:
+    """ "X said Y must/should ..." : a REQUEST by the speaker of Y; yields (event, target)."""
+    lex = lexicon()
+    for token in doc:
+        if not _is_verb(token) or token.dep_ != "ccomp":
+            continue
+        auxiliaries = {child.lower_ for child in token.children if child.dep_ == "aux"}
+        report = token.head
+        if not auxiliaries & _OBLIGATION_AUX or report.lemma_.lower() not in lex.report_verbs:
+            continue
+        subjects = _children(token, "nsubj", "nsubjpass")
+        speaker = _grammatical_subject(report)
+        if not subjects or speaker is None or subjects[0].lower_ == speaker.lower_:
+            continue
+        modal = next(c for c in token.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION_AUX)
+        if report.i not in by_token:
+            yield _Candidate(modal, report, "REQUEST", "verb", last=token), subjects[0]
+
+
+def _phrase(head: Token) -> tuple[int, int]:
+    """Character span of the noun phrase headed by `head` (with appositions, without clauses)."""
+    tokens = [head]
+    stack = [child for child in head.children if child.dep_ not in _PHRASE_CUT_DEPS]
+    while stack:
+        token = stack.pop()
+        tokens.append(token)
+        stack.extend(child for child in token.children if child.dep_ not in ("relcl", "acl"))
+    start_token = min(tokens, key=lambda t: t.i)
+    end_token = max(tokens, key=lambda t: t.i)
+    doc = head.doc
+    span = doc[start_token.i : end_token.i + 1]
+    while len(span) > 1 and (span[-1].is_punct or span[-1].dep_ in ("cc", "case")):
+        span = doc[span.start : span.end - 1]
+    while len(span) > 1 and span[0].is_punct:
+        span = doc[span.start + 1 : span.end]
+    return span.start_char, span.end_char
+
+
+def _reference(head: Token, start: int, end: int) -> Span | None:
+    """The entity mention the phrase is or contains: the one holding its head, else the first."""
+    mentions = [
+        ent
+        for ent in head.doc.ents
+        if ent.label_ in _ACTOR_LABELS and ent.start_char >= start and ent.end_char <= end
+    ]
+    for ent in mentions:
+        if ent.start <= head.i < ent.end:
+            return ent
+    return mentions[0] if mentions else None
+
+
+def _date_expression(anchor: Token) -> str | None:
+    """The DATE mention attached to the anchor's clause, with its preposition ("On Monday")."""
+    doc = anchor.doc
+    for ent in doc.ents:
+        # "a weekly news conference": an adjective is a frequency, not the event's date.
+        if ent.label_ != "DATE" or ent.sent.start != anchor.sent.start or ent.root.pos_ == "ADJ":
+            continue
+        current = ent.root
+        while (
+            current.head.i != current.i
+            and current.i != anchor.i
+            and not (_is_verb(current.head) and current.head.i != anchor.i)
+        ):
+            current = current.head
+        if current.head.i != anchor.i and current.i != anchor.i:
+            continue
+        start, end = ent.start, ent.end
+        before = doc[start - 1] if start > 0 else None
+        if before is not None and before.lower_ in _DATE_PREPS:
+            start -= 1
+        if (
+            end + 2 < len(doc)
+            and doc[end].text == "("
+            and any(t.text == ")" for t in doc[end : end + 5])
+        ):
+            close = next(t.i for t in doc[end : end + 5] if t.text == ")")
+            end = close + 1
+        return doc[start:end].text
+    return None
+
+
+def _location(anchor: Token, trigger: Token) -> str | None:
+    for word in (trigger, anchor):
+        for prep in _children(word, "prep"):
+            if prep.lower_ not in _LOCATION_PREPS:
+                continue
+            for pobj in _children(prep, "pobj"):
+                if pobj.ent_type_ in ("GPE", "LOC", "FAC"):
+                    for ent in anchor.doc.ents:
+                        if ent.start <= pobj.i < ent.end:
+                            return ent.text
+    return None
+
+
+def _confidence(candidate: _Candidate, actor: Token | None, target: Token | None) -> float:
+    score = 0.45 if candidate.kind == "noun" else 0.55
+    if actor is not None:
+        score += 0.2 if actor.pos_ != "PRON" else 0.1
+    if target is not None:
+        score += 0.15
+    return round(min(score, 0.95), 2)
+
+
+def _row(
+    candidate: _Candidate,
+    sentence_index: int,
+    actor: Token | None,
+    target: Token | None,
+    event_type: str,
+    modality: str,
+    negated: bool,
+    date_text: str | None,
+) -> EventRow:
+    doc = candidate.trigger.doc
+    trigger = candidate.trigger
+    last = candidate.last if candidate.last is not None else trigger
+    actor_span = _phrase(actor) if actor is not None else (None, None)
+    target_span = _phrase(target) if target is not None else (None, None)
+    actor_ref = _reference(actor, *actor_span) if actor is not None else None
+    target_ref = _reference(target, *target_span) if target is not None else None
+    return EventRow(
+        sentence_index=sentence_index,
+        trigger_text=doc.text[trigger.idx : last.idx + len(last.text)],
+        trigger_start=trigger.idx,
+        trigger_end=last.idx + len(last.text),
+        event_type=event_type,
+        actor_text=doc.text[actor_span[0] : actor_span[1]] if actor is not None else None,
+        actor_start=actor_span[0],
+        actor_end=actor_span[1],
+        target_text=doc.text[target_span[0] : target_span[1]] if target is not None else None,
+        target_start=target_span[0],
+        target_end=target_span[1],
+        location_text=_location(candidate.anchor, trigger),
+        date_text=date_text,
+        modality=modality,
+        negated=negated,
+        confidence=_confidence(candidate, actor, target),
+        actor_ref_start=actor_ref.start_char if actor_ref is not None else None,
+        actor_ref_end=actor_ref.end_char if actor_ref is not None else None,
+        target_ref_start=target_ref.start_char if target_ref is not None else None,
+        target_ref_end=target_ref.end_char if target_ref is not None else None,
+    )
+
+
+def _event_date(anchor: Token) -> str | None:
+    """The clause's own date, else the date of the statement reporting it."""
+    date_text = _date_expression(anchor)
+    if date_text is None:
+        report = _report_governor(anchor)
+        if report is not None:
+            date_text = _date_expression(report)
+    return date_text
+
+
+def extract_events(doc: Doc) -> Iterator[EventRow]:
+    """PLOVER-typed events of a parsed article, one row per event mention, in text order."""
+    sentence_of = {sent.start: index for index, sent in enumerate(doc.sents)}
+    candidates = _candidates(doc)
+    by_token = {c.trigger.i: c for c in candidates}
+    by_token.update({c.anchor.i: c for c in candidates if c.kind != "noun"})
+    requests = list(_requests(doc, by_token))
+    absorbed_by_request = set()
+    for _, target in requests:
+        absorbed_by_request.update(t.i for t in target.head.subtree)
+    rows: list[tuple[int, EventRow]] = []
+    for candidate in candidates:
+        if candidate.trigger.i in absorbed_by_request or _absorbing_governor(candidate, by_token):
+            continue
+        actor, target = _roles(candidate)
+        # Without an actor an event says little, unless it is a hostile act done to someone by
+        # an unnamed actor ("incursions into its air zone", "was killed in a car bombing").
+        if actor is None and (
+            target is None or (candidate.kind == "noun" and candidate.event_type not in _HOSTILE)
+        ):
+            continue
+        if actor is not None and candidate.event_type != "ASSAULT" and not _names_actor(actor):
+            continue  # "a conflict that could threaten sea lanes": not a political actor
+        negated = _negated(candidate)
+        modality = _modality(candidate)
+        event_type = _promised_type(candidate, modality, negated)
+        sentence_index = sentence_of[candidate.trigger.sent.start]
+        row = _row(
+            candidate, sentence_index, actor, target, event_type, modality, negated,
+            _event_date(candidate.anchor),
+        )  # fmt: skip
+        rows.append((candidate.trigger.i, row))
+    for request, target in requests:
+        actor = _grammatical_subject(request.anchor)
+        row = _row(
+            request, sentence_of[request.trigger.sent.start], actor, target, "REQUEST",
+            _modality(request), _negated(request), _event_date(request.anchor),
+        )  # fmt: skip
+        rows.append((request.trigger.i, row))
+    for _, row in sorted(rows, key=lambda pair: pair[0]):
+        yield row

@@ -1,0 +1,126 @@
+"""Small documented gazetteers shipped with the package, each read once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+COUNTRY_ALIASES_FILE = Path(__file__).with_name("country_aliases.tsv")
+ORGANIZATIONS_FILE = Path(__file__).with_name("organizations.tsv")
+PERSON_TITLES_FILE = Path(__file__).with_name("person_titles.txt")
+
+
+@dataclass(frozen=True)
+class KnownOrganization:
+    acronym: str
+    full_name: str
+    country_code: str | None
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """Tab-separated rows of a data file, without its `#` header comments and blank lines."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def known_organizations() -> tuple[KnownOrganization, ...]:
+    """Organisations whose acronym is unambiguous in English news (see organizations.tsv)."""
+    return tuple(
+        KnownOrganization(acronym, full_name, country or None)
+        for acronym, full_name, country in _rows(ORGANIZATIONS_FILE)
+    )
+
+
+@lru_cache(maxsize=1)
+def person_titles() -> frozenset[str]:
+    """Lower-case title words that precede a name but are not part of it (person_titles.txt)."""
+    return frozenset(
+        word for row in _rows(PERSON_TITLES_FILE) for line in row for word in line.split()
+    )
+
+
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
+
+
+def _key(text: str) -> str:
+    """Comparison form of a name: no leading "the", possessive, dots or extra spaces."""
+    text = _LEADING_THE.sub("", text.strip())
+    if _POSSESSIVE.search(text):
+        text = text[:-1] if text[-1] in "'’" else text[:-2]
+    text = text.replace(".", "").replace("’", "'")
+    return " ".join(text.split())
+
+
+def _is_acronym(key: str) -> bool:
+    return key.isupper() and " " not in key and len(key) <= 5
+
+
+def _pycountry_names(country) -> set[str]:
+    """The ISO names of a country, with "Korea, Republic of" also as "Republic of Korea"."""
+    names = {
+        getattr(country, attribute, None) for attribute in ("name", "official_name", "common_name")
+    }
+    forms = set()
+    for name in filter(None, names):
+        name = _PARENTHETICAL.sub("", name)
+        forms.add(name)
+        if ", " in name:
+            head, _, tail = name.partition(", ")
+            forms.add(f"{tail} {head}")
+    return forms
+
+
+@lru_cache(maxsize=1)
+def country_name_forms() -> tuple[tuple[str, str, str], ...]:
+    """Every known (surface form, alpha-3 code, kind) with kind in name/short/demonym/capital."""
+    forms: dict[str, tuple[str, str, str]] = {}
+    for country in pycountry.countries:
+        for name in sorted(_pycountry_names(country)):
+            forms.setdefault(name, (name, country.alpha_3, "name"))
+    for code, kind, aliases in _rows(COUNTRY_ALIASES_FILE):
+        for alias in aliases.split(";"):
+            alias = alias.strip()
+            forms[alias] = (alias, code, kind)
+    return tuple(forms.values())
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
+    """Case-folded keys -> (code, kind), and exact-case acronym keys -> (code, kind)."""
+    folded: dict[str, tuple[str, str]] = {}
+    acronyms: dict[str, tuple[str, str]] = {}
+    for surface, code, kind in country_name_forms():
+        key = _key(surface)
+        if _is_acronym(key):
+            acronyms[key] = (code, kind)
+        else:
+            folded[key.casefold()] = (code, kind)
+    return folded, acronyms
+
+
+def country_match(text: str) -> tuple[str, str] | None:
+    """(alpha-3 code, kind) of a country form, kind being name, short, demonym or capital."""
+    key = _key(text)
+    if not key:
+        return None
+    folded, acronyms = _lookup()
+    if key in acronyms:
+        return acronyms[key]
+    return folded.get(key.casefold())
+
+
+def country_code(text: str) -> str | None:
+    """ISO 3166-1 alpha-3 code of the country `text` names or implies, or None.
+
+    "Japan's" -> JPN, "the United States" -> USA, "U.S." -> USA, "Beijing" -> CHN,
+    "Taiwanese" -> TWN. Acronyms only match in capitals ("us" is not USA).
+    """
+    match = country_match(text)
+    return match[0] if match else None

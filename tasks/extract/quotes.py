@@ -1,0 +1,506 @@
+"""Quotations and their speakers: direct, partial, indirect and scare quotes.
+
+Split quotes ("A," he said, "B.") and quotes running over several paragraphs give one row per
+quoted part, all with the same speaker and cue, so that quote_text is always the body substring.
+A partial quote's row spans the whole reported clause that contains the quoted fragment
+(`Chen said Beijing opposed "any form of ..."` -> `Beijing opposed "any form of ..."`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from tasks.extract.quotes_clauses import complement_after, reported_contents
+from tasks.extract.quotes_marks import QuotedSpan, find_quoted_spans
+from tasks.extract.quotes_speakers import (
+    Speaker,
+    SpeakerResolver,
+    cue_entry,
+    cue_text,
+    is_cue,
+    speaker_head,
+    speaker_like,
+    speaker_span,
+)
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    quote_text: str  # the quoted words without the marks, equal to body[start_char:end_char]
+    start_char: int
+    end_char: int
+    quote_type: str  # direct | partial | indirect | scare
+    speaker_text: str | None  # as written: "Chen", "he", "one of the people who ..."
+    speaker_start: int | None
+    speaker_end: int | None
+    cue: str | None  # reporting verb or phrase as written: "said", "according to"
+    sentence_index: int  # sentence of the quote's start
+    # Span of the named mention the speaker resolves to ("he" -> the earlier "Chen Binhua");
+    # the speaker's own span when it is itself a name; None when it stays anonymous.
+    speaker_ref_start: int | None = None
+    speaker_ref_end: int | None = None
+
+
+_MARK_CHARS = "\"“”„«»‘’'`"
+_EDGE_CHARS = " \t\n" + _MARK_CHARS
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|Mt|Ft|No|vs|etc|"
+    r"Inc|Corp|Co|Ltd|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)|\b[A-Z]|\b(?:[A-Za-z]\.)+[A-Za-z])$"
+)
+_VERBS = ("VERB", "AUX")
+_DASHES = ("―", "—", "–", "--")
+# "WALLACE: ..." or "Q: ..." opening a paragraph of a transcript.
+_TRANSCRIPT_LABEL = re.compile(r"[\"“'‘]?([A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,3}):\s+\S")
+# Capitalised paragraph labels that are not speakers.
+_EDITORIAL_LABELS = {
+    "UPDATE", "NOTE", "EDITOR'S NOTE", "BREAKING", "WATCH", "READ MORE", "RELATED", "CORRECTION",
+    "SOURCE", "PHOTO", "VIDEO", "ABSTRACT", "CLAIM", "FACT", "VERDICT", "ANALYSIS", "LISTEN",
+}  # fmt: skip
+# A transcript needs at least this many labelled paragraphs; one label is a heading.
+_MIN_TRANSCRIPT_TURNS = 2
+# At most this many tokens may stand between a quote and a following reporting verb
+# ('"...," the country's foreign ministry spokesperson said').
+_MAX_TOKENS_BEFORE_TRAILING_CUE = 12
+# Statements this many paragraphs back still lend their speaker to an unattributed quote.
+_FOLLOW_ON_PARAGRAPHS = 2
+# A paragraph that is only a short quotation in Title Case is a heading, not a statement.
+_MAX_HEADING_WORDS = 10
+_HEADING_CAPITALISED_SHARE = 0.6
+
+
+@dataclass
+class _Statement:
+    start: int
+    end: int
+    quote_type: str
+    cue: Token | None = None
+    speaker: Speaker | None = None
+    follows: bool = False  # takes the speaker of the statement before it
+    cue_label: str | None = None  # a cue that is no verb: a dash or a transcript colon
+
+    def cue_as_written(self) -> str | None:
+        return cue_text(self.cue) if self.cue is not None else self.cue_label
+
+
+class _QuoteFinder:
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.quotes = find_quoted_spans(self.text)
+        self.quote_of_token: dict[int, int] = {}
+        for index, quote in enumerate(self.quotes):
+            span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+            for token in span if span is not None else ():
+                self.quote_of_token[token.i] = index
+        self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
+
+    # ---- character-level regions around a quote -------------------------------------------
+
+    def _paragraph_bounds(self, pos: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.paragraph_starts, pos) - 1
+        start = self.paragraph_starts[max(index, 0)]
+        newline = self.text.find("\n", pos)
+        return start, len(self.text) if newline < 0 else newline
+
+    def _is_sentence_end(self, pos: int) -> bool:
+        if self.text[pos] not in ".!?":
+            return False
+        following = self.text[pos + 1 : pos + 2]
+        if following and not following.isspace():
+            return False
+        return self.text[pos] != "." or not _ABBREVIATION.search(self.text, 0, pos)
+
+    def _left_region(self, index: int) -> tuple[int, int]:
+        quote = self.quotes[index]
+        start, _ = self._paragraph_bounds(quote.start)
+        if index > 0 and self.quotes[index - 1].end >= start:
+            start = max(start, self.quotes[index - 1].end + 1)
+        end = max(start, quote.start - 1)
+        for pos in range(end - 1, start - 1, -1):
+            if self._is_sentence_end(pos):
+                return pos + 1, end
+        return start, end
+
+    def _right_region(self, index: int) -> tuple[int, int]:
+        quote = self.quotes[index]
+        if not quote.closed:
+            return quote.end, quote.end
+        _, end = self._paragraph_bounds(quote.end)
+        if index + 1 < len(self.quotes) and self.quotes[index + 1].start <= end:
+            end = min(end, self.quotes[index + 1].start - 1)
+        start = min(quote.end + 1, end)
+        for pos in range(start, end):
+            if self._is_sentence_end(pos):
+                return start, pos + 1
+        return start, end
+
+    def _region_text(self, start: int, end: int) -> str:
+        return self.text[start:end].strip(_EDGE_CHARS)
+
+    def _tokens_between(self, start: int, end: int) -> list[Token]:
+        span = self.doc.char_span(start, end, alignment_mode="contract")
+        if span is None:
+            return []
+        return [t for t in span if t.i not in self.quote_of_token]
+
+    # ---- attribution ------------------------------------------------------------------------
+
+    def _speaker(self, cue: Token) -> Speaker | None:
+        head = speaker_head(cue, self.quote_of_token)
+        if head is None:
+            return None
+        return self._speaker_at(head)
+
+    def _speaker_at(self, head: Token) -> Speaker:
+        start, end = speaker_span(head, self.quote_of_token)
+        return Speaker(start, end, head)
+
+    def _attribution(
+        self, start: int, end: int, last: bool
+    ) -> tuple[Token, Speaker | None, int] | None:
+        """The reporting cue in a region, its speaker and the number of tokens before it."""
+        tokens = self._tokens_between(start, end)
+        found = [(i, t) for i, t in enumerate(tokens) if is_cue(t)]
+        if last:
+            found.reverse()
+        for position, cue in found:
+            speaker = self._speaker(cue)
+            if speaker is not None:
+                return cue, speaker, position
+        if not found:
+            return None
+        # The parse missed the subject: take the name or pronoun just before the cue, or the
+        # name right after it ("Said Ellis:").
+        position, cue = found[0]
+        before, after = tokens[:position], tokens[position + 1 : position + 2]
+        candidates = (
+            [t for t in before if t.pos_ in ("PROPN", "PRON") and speaker_like(t)]
+            or [t for t in after if t.pos_ == "PROPN" and speaker_like(t)]
+            or [t for t in before if t.pos_ == "NOUN" and speaker_like(t)]
+        )
+        speaker = self._speaker_at(candidates[0]) if candidates else None
+        return cue, speaker, position
+
+    def _dash_attribution(self, start: int, end: int) -> Speaker | None:
+        """'"..." ― Jorge Falcon': a name after a dash closing the quote."""
+        text = self.text[start:end]
+        stripped = text.lstrip(_EDGE_CHARS)
+        dash = next((d for d in _DASHES if stripped.startswith(d)), None)
+        if dash is None:
+            return None
+        name_start = start + len(text) - len(stripped) + len(dash)
+        match = re.match(r"\s*([A-Z][^,(\n]*)", self.text[name_start:end])
+        if match is None:
+            return None
+        name_end = name_start + match.end(1)
+        while name_end > name_start and self.text[name_end - 1] in " .\t":
+            name_end -= 1
+        span = self.doc.char_span(name_start + match.start(1), name_end, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        return Speaker(span.start_char, span.end_char, span[-1])
+
+    def _direct(self, index: int) -> _Statement | None:
+        """A direct-quote statement for quote `index`, or None when the quote is embedded."""
+        quote = self.quotes[index]
+        left_start, left_end = self._left_region(index)
+        right_start, right_end = self._right_region(index)
+        left = self._region_text(left_start, left_end)
+        right = self._region_text(right_start, right_end)
+        content = self.text[quote.start : quote.end].rstrip()
+        statement = _Statement(quote.start, quote.end, "direct")
+        left_opens = not left or left[-1] in ":,"
+        if left.endswith(":"):
+            found = self._attribution(left_start, left_end, last=True)
+            if found is not None and found[1] is not None:
+                statement.cue, statement.speaker = found[0], found[1]
+                return statement
+        if right and left_opens:
+            dash_speaker = self._dash_attribution(right_start, right_end)
+            if dash_speaker is not None:
+                statement.speaker = dash_speaker
+                statement.cue_label = right[: len(right) - len(right.lstrip("―—–-"))]
+                return statement
+            found = self._attribution(right_start, right_end, last=False)
+            if found is not None:
+                cue, speaker, position = found
+                if (
+                    content.endswith((",", "?", "!", "—", "-"))
+                    or right[0] in ",—–-"
+                    or right[0].islower()
+                    or position <= _MAX_TOKENS_BEFORE_TRAILING_CUE
+                ):
+                    statement.cue, statement.speaker = cue, speaker
+                    return statement
+        if left and left[-1] in ":,":
+            found = self._attribution(left_start, left_end, last=True)
+            if found is not None:
+                statement.cue, statement.speaker = found[0], found[1]
+                return statement
+        if left:
+            cue = self._cue_right_before(left_start, left_end)
+            if cue is not None and not right.strip(".,;!?"):
+                statement.cue, statement.speaker = cue, self._speaker(cue)
+                return statement
+            return None
+        if right.strip(".,;!?—–-"):
+            return None
+        if self._is_heading(index):
+            return _Statement(quote.start, quote.end, "scare")
+        statement.follows = True
+        if self._opens_paragraph(index):
+            found = self._colon_attribution(quote.start)
+            if found is not None:
+                statement.cue, statement.speaker = found[0], found[1]
+                statement.follows = False
+        return statement
+
+    def _cue_right_before(self, start: int, end: int) -> Token | None:
+        """A speech verb ending the text before a quote ('He said "..."', 'said that "..."')."""
+        tokens = self._tokens_between(start, end)
+        if tokens and tokens[-1].lower_ == "that":
+            tokens = tokens[:-1]
+        if tokens and is_cue(tokens[-1]) and cue_entry(tokens[-1]).kind == "speech":
+            return tokens[-1]
+        return None
+
+    def _opens_paragraph(self, index: int) -> bool:
+        start, _ = self._paragraph_bounds(self.quotes[index].start)
+        return not self.text[start : self.quotes[index].start].strip(_EDGE_CHARS)
+
+    def _is_heading(self, index: int) -> bool:
+        quote = self.quotes[index]
+        start, end = self._paragraph_bounds(quote.start)
+        words = self.text[quote.start : quote.end].split()
+        capitalised = sum(word[:1].isupper() for word in words)
+        return (
+            not self.text[start : quote.start].strip(_EDGE_CHARS)
+            and not self.text[quote.end : end].strip(_EDGE_CHARS + ".")
+            and len(words) <= _MAX_HEADING_WORDS
+            and capitalised >= _HEADING_CAPITALISED_SHARE * len(words)
+        )
+
+    def _colon_attribution(self, quote_start: int) -> tuple[Token, Speaker | None, int] | None:
+        """The cue of a previous paragraph that ends with a colon ("The Times reports:")."""
+        start, _ = self._paragraph_bounds(quote_start)
+        previous_end = len(self.text[:start].rstrip())
+        if previous_end == 0 or self.text[previous_end - 1] != ":":
+            return None
+        previous_start, _ = self._paragraph_bounds(previous_end - 1)
+        for pos in range(previous_end - 2, previous_start - 1, -1):
+            if self._is_sentence_end(pos):
+                previous_start = pos + 1
+                break
+        return self._attribution(previous_start, previous_end, last=True)
+
+    def _transcript_turns(self) -> list[tuple[_Statement, set[int]]]:
+        """Turns of an interview transcript ("WALLACE: ...") and the quotes each one covers."""
+        turns = []
+        for start in self.paragraph_starts:
+            match = _TRANSCRIPT_LABEL.match(self.text, start)
+            if match is None or match.group(1).strip(".") in _EDITORIAL_LABELS:
+                continue
+            _, end = self._paragraph_bounds(start)
+            content_start = match.end() - 1
+            content_end = len(self.text[:end].rstrip(_EDGE_CHARS))
+            label = self.doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
+            if label is None or content_end <= content_start:
+                continue
+            speaker = Speaker(label.start_char, label.end_char, label[-1])
+            statement = _Statement(content_start, content_end, "direct", None, speaker)
+            statement.cue_label = ":"
+            covered = {i for i, q in enumerate(self.quotes) if start <= q.start < end}
+            turns.append((statement, covered))
+        return turns if len(turns) >= _MIN_TRANSCRIPT_TURNS else []
+
+    # ---- reported clauses -------------------------------------------------------------------
+
+    def _char_span(self, tokens: list[Token]) -> tuple[int, int] | None:
+        """Character span of a content run, widened to whole quotes it cuts through (the parse
+        often ends a clause inside the quoted words)."""
+        if not tokens:
+            return None
+        start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+        for quote in self.quotes:
+            if quote.start < start < quote.end:
+                start = quote.start
+            if quote.start < end < quote.end:
+                end = quote.end
+        while end > start and self.text[end - 1] in _EDGE_CHARS + ".,;:":
+            end -= 1
+        while start < end and self.text[start] in _EDGE_CHARS:
+            start += 1
+        return (start, end) if end > start else None
+
+    def _quotes_within(self, start: int, end: int) -> list[int]:
+        return [i for i, q in enumerate(self.quotes) if q.start < end and q.end > start]
+
+    def _is_wholly_quoted(self, start: int, end: int, indexes: list[int]) -> bool:
+        """Whether nothing but "that" and punctuation of a reported clause is outside quotes."""
+        outside = self.text[start:end]
+        for quote in sorted((self.quotes[i] for i in indexes), key=lambda q: -q.start):
+            outside = outside[: max(quote.start - start, 0)] + outside[max(quote.end - start, 0) :]
+        return re.sub(r"\W+", " ", outside).strip().lower() in ("", "that")
+
+    # ---- the whole article ------------------------------------------------------------------
+
+    def statements(self) -> list[_Statement]:
+        statements: list[_Statement] = []
+        taken: set[int] = set()  # quotes that are direct statements or transcript turns
+        for turn, covered in self._transcript_turns():
+            statements.append(turn)
+            taken.update(covered)
+        direct: dict[int, _Statement] = {}
+        for index in range(len(self.quotes)):
+            if index not in taken:
+                statement = self._direct(index)
+                if statement is not None:
+                    direct[index] = statement
+        _share_speaker_across_parts(self.quotes, direct)
+        statements.extend(direct.values())
+        taken.update(direct)
+        consumed = set(taken)
+        used_cues = {s.cue.i for s in statements if s.cue is not None}
+        for token in self.doc:
+            if token.i in self.quote_of_token or token.i in used_cues or not is_cue(token):
+                continue
+            runs = reported_contents(token)
+            speaker = self._speaker(token) if runs else None
+            if speaker is None:
+                continue
+            for run in runs:
+                content = self._char_span(run)
+                if content is None or (speaker.start < content[1] and speaker.end > content[0]):
+                    continue
+                overlapping = self._quotes_within(*content)
+                if taken.intersection(overlapping):
+                    continue
+                quote_type = "partial" if overlapping else "indirect"
+                if overlapping and self._is_wholly_quoted(*content, overlapping):
+                    quote_type = "direct"
+                consumed.update(overlapping)
+                statements.append(_Statement(*content, quote_type, token, speaker))
+        for index, quote in enumerate(self.quotes):
+            if index not in consumed:
+                statements.append(self._embedded(index, quote))
+        statements.sort(key=lambda s: (s.start, s.end))
+        _resolve_follow_ons(self.text, statements)
+        return statements
+
+    def _embedded(self, index: int, quote: QuotedSpan) -> _Statement:
+        """A quote inside a sentence: a partial quote of the clause it stands in, or a scare
+        quote / title when it is capitalised like a title or no speaking subject is found.
+
+        Quoted words inside a sentence are nearly always someone's words ('Trump called her
+        "a disaster"'), so a clause whose verb is no reporting verb still attributes them.
+        """
+        root = self._root_of(index)
+        if root is None:
+            return _Statement(quote.start, quote.end, "scare")
+        verbs = [a for a in root.ancestors if a.i not in self.quote_of_token and a.pos_ in _VERBS]
+        cue = next((v for v in verbs if is_cue(v)), None)
+        if cue is not None:
+            for run in reported_contents(cue):
+                statement = self._partial(run, quote, cue)
+                if statement is not None:
+                    return statement
+        elif verbs and not self._is_title(quote):
+            # The verb of the clause: the nearest one with a subject of its own.
+            verb = next((v for v in verbs if any(c.dep_ == "nsubj" for c in v.children)), verbs[0])
+            for run in complement_after(verb) if verb.i < root.i else ():
+                statement = self._partial(run, quote, verb)
+                if statement is not None:
+                    return statement
+        return _Statement(quote.start, quote.end, "scare")
+
+    def _root_of(self, index: int) -> Token | None:
+        """The quoted token whose head lies outside the quote."""
+        tokens = sorted(i for i, q in self.quote_of_token.items() if q == index)
+        for i in tokens:
+            if self.quote_of_token.get(self.doc[i].head.i) != index:
+                return self.doc[i]
+        return self.doc[tokens[0]] if tokens else None
+
+    def _partial(self, run: list[Token], quote: QuotedSpan, cue: Token) -> _Statement | None:
+        """A partial-quote statement for a content run holding the quote, when it has a speaker."""
+        content = self._char_span(run)
+        if content is None or not (content[0] <= quote.start and content[1] >= quote.end - 1):
+            return None
+        speaker = self._speaker(cue)
+        if speaker is not None and speaker.start < content[1] and speaker.end > content[0]:
+            return None
+        return _Statement(*content, "partial", cue, speaker)
+
+    def _is_title(self, quote: QuotedSpan) -> bool:
+        """A name of a show, book or law ("Nightly News"), or no words at all."""
+        words = re.findall(r"[^\W\d_][\w'’-]*", self.text[quote.start : quote.end])
+        long_words = [w for w in words if len(w) > 3] or words
+        return not words or all(w[0].isupper() for w in long_words)
+
+
+def _share_speaker_across_parts(quotes: list[QuotedSpan], direct: dict[int, _Statement]) -> None:
+    """Parts of one quotation running over several paragraphs share the attribution found."""
+    index = 0
+    while index < len(quotes):
+        chain = [index]
+        while quotes[chain[-1]].continues and chain[-1] + 1 < len(quotes):
+            chain.append(chain[-1] + 1)
+        parts = [direct[i] for i in chain if i in direct and direct[i].quote_type == "direct"]
+        attributed = next((p for p in parts if p.speaker is not None), None)
+        if attributed is not None:
+            for part in parts:
+                if part.speaker is None:
+                    part.cue, part.cue_label = attributed.cue, attributed.cue_label
+                    part.speaker, part.follows = attributed.speaker, False
+        index = chain[-1] + 1
+
+
+def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
+    """An unattributed full quote belongs to the speaker of the statement just before it."""
+    last: _Statement | None = None
+    for statement in statements:
+        if statement.follows and last is not None:
+            gap = text[last.end : statement.start]
+            if len(re.findall(r"\n\s*", gap)) <= _FOLLOW_ON_PARAGRAPHS:
+                statement.cue, statement.cue_label = last.cue, last.cue_label
+                statement.speaker = last.speaker
+            statement.follows = False
+        if statement.speaker is not None:
+            last = statement
+
+
+def extract_quotes(doc: Doc) -> Iterator[QuoteRow]:
+    """Quote rows of an article, in text order."""
+    text = doc.text
+    statements = _QuoteFinder(doc).statements()
+    # Speakers are resolved in the order they are written, so "he" looks back from where it is.
+    resolver = SpeakerResolver(doc)
+    refs = {
+        id(statement): resolver.resolve(statement.speaker)
+        for statement in sorted(statements, key=lambda s: s.speaker.start if s.speaker else 0)
+        if statement.speaker is not None
+    }
+    sentence_starts = [sentence.start_char for sentence in doc.sents]
+    for statement in statements:
+        start, end = statement.start, statement.end
+        trailing = " ,\n" if statement.quote_type == "direct" else " ,.;:\n"
+        end = start + len(text[start:end].rstrip(trailing))
+        speaker, ref = statement.speaker, refs.get(id(statement))
+        yield QuoteRow(
+            quote_text=text[start:end],
+            start_char=start,
+            end_char=end,
+            quote_type=statement.quote_type,
+            speaker_text=text[speaker.start : speaker.end] if speaker else None,
+            speaker_start=speaker.start if speaker else None,
+            speaker_end=speaker.end if speaker else None,
+            cue=statement.cue_as_written(),
+            sentence_index=max(bisect.bisect_right(sentence_starts, start) - 1, 0),
+            speaker_ref_start=ref.start_char if ref is not None else None,
+            speaker_ref_end=ref.end_char if ref is not None else None,
+        )

@@ -1,0 +1,255 @@
+"""CLEAN step: the seeds' must-keep and must-drop lines, repairs, dates and metadata, quarantine."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tasks.clean import clean
+from tasks.records import Article, RawDocument
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def _seed_text(prefix: str) -> str:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def _clean_one(document: RawDocument) -> Article:
+    articles, quarantined = clean([document])
+    assert not quarantined, quarantined
+    (article,) = articles
+    return article
+
+
+def _text(text: str, metadata: dict[str, str] | None = None) -> Article:
+    return _clean_one(RawDocument("test.txt", "txt", text, None, metadata or {}))
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Article]:
+    documents = [
+        RawDocument(path.name, "txt", path.read_text(encoding="utf-8"), None)
+        for path in sorted(SEEDS.glob("*.txt"))
+    ]
+    articles, quarantined = clean(documents)
+    assert not quarantined
+    return {article.source_uri[:3]: article for article in articles}
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("seed", "must_keep"),
+    [
+        ("000", "has been dispatched to Taiwan and stationed within an organization"),
+        ("000", "NHK World-Japan is the international service of Japan's public media"),
+        ("000", "the country's Defence Ministry said."),
+        ("001", "Japan has appointed a serving government official to act as its de facto"),
+        ("001", "“China urges the Japanese side to draw lessons from history"),
+        ("001", "Beijing said the remark was harmful to “the political foundation"),
+        ("002", "Highlighting Tokyo's nervousness about Beijing's reaction"),
+        ("003", "Japanese media in June reported that Tokyo plans to station"),
+        ("003", "In the meantime, Tokyo will continue to expand unofficial relations"),
+        ("004", "The ruling parties in Japan and Taiwan will hold their first bilateral"),
+        ("004", "“China firmly opposes all forms of official exchanges"),
+    ],
+)
+def test_seed_story_sentences_are_kept(seeds, seed, must_keep):
+    assert must_keep in _flat(seeds[seed].body)
+
+
+# Where each seed's story starts and ends (line prefixes), and the furniture inside it.
+STORY_SPANS = {
+    "000": (" date 2023-09-13", "This came hours after"),
+    "001": ("Japan has appointed", "At a forum there"),
+    "002": (" date 2023-09-12", "At a forum there"),
+    "003": ("Japanese media in June", "In short, whether Tokyo"),
+    "004": ("The ruling parties", "Chinese Foreign Ministry spokesperson"),
+}
+FURNITURE_IN_STORY = ("msid ", "Getty")
+
+
+@pytest.mark.parametrize("seed", sorted(STORY_SPANS))
+def test_every_story_line_of_a_seed_is_kept(seeds, seed):
+    """Every line of the story survives (with page-break pieces joined, header removed)."""
+    first, last = STORY_SPANS[seed]
+    lines = _seed_text(seed).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(first))
+    end = next(i for i, line in enumerate(lines) if line.startswith(last))
+    body = _flat(seeds[seed].body).replace("’", "'")
+    for line in lines[start : end + 1]:
+        line = _flat(line.removeprefix(first if first.startswith(" date") else "")).replace(
+            "’", "'"
+        )
+        if line and not any(marker in line for marker in FURNITURE_IN_STORY):
+            assert line in body
+
+
+@pytest.mark.parametrize(
+    ("seed", "must_drop"),
+    [
+        ("001", "HomeGlobal Defence Updates"),
+        ("001", "msid 103625732"),
+        ("001", "RELATED ARTICLES"),
+        ("001", "LEAVE A REPLY"),
+        ("001", "Please enter your comment"),
+        ("001", "Akismet"),
+        ("001", "#Japan #elevates"),
+        ("001", "S-400 Competitor"),
+        ("001", "Operation Kaveri"),
+        ("001", "Adblock"),
+        ("001", "bloggers like this"),
+        ("003", "Picture source"),
+        ("003", "Tingzhou Rd"),
+        ("003", "Tel: 886"),
+        ("003", "pf.org.tw"),
+        ("003", "Editor's Note"),
+        ("003", "By Tetsuo Kotani"),
+        ("004", "Source link"),
+        ("004", "Getty"),
+        ("004", "Taiwan update"),
+    ],
+)
+def test_seed_furniture_is_dropped(seeds, seed, must_drop):
+    assert must_drop not in seeds[seed].body
+
+
+def test_headline_is_the_title_and_not_in_the_body(seeds):
+    assert seeds["001"].title == "Japan elevates Taiwan security ties in move likely to rile China"
+    assert (
+        seeds["003"].title
+        == "Japan to Upgrade Defense Ties with Taipei by Dispatching a MOD Official"
+    )
+    assert seeds["004"].title == "Japan and Taiwan hold talks to counter Chinese aggression"
+    for seed in ("001", "003", "004"):
+        assert seeds[seed].title not in seeds[seed].body.split("\n\n")
+
+
+def test_byline_dateline_and_source(seeds):
+    assert seeds["003"].byline == "Tetsuo Kotani"
+    assert seeds["000"].dateline == "Tokyo"
+    assert seeds["000"].source_name == "NHK World"
+
+
+def test_page_break_is_joined_into_one_paragraph(seeds):
+    paragraphs = seeds["003"].body.split("\n\n")
+    assert any("Japan-Taiwan Exchange Association — Japan's unofficial" in p for p in paragraphs)
+    assert any("(OPLAN 5077) to respond to a Chinese invasion" in p for p in paragraphs)
+    assert not any(
+        p.startswith(("Association", "to respond", "common interest")) for p in paragraphs
+    )
+
+
+def test_paragraphs_are_separated_by_blank_lines_and_quotes_kept(seeds):
+    body = seeds["001"].body
+    assert "\n\n" in body and "\n\n\n" not in body
+    assert "“symbolic”" in body  # typographic quotes survive repair
+
+
+def test_date_header_is_parsed_and_removed(seeds):
+    assert seeds["000"].published_date == date(2023, 9, 13)
+    assert seeds["000"].date_source == "header"
+    assert seeds["000"].body.startswith("Tokyo [Japan], September 13 :")
+    assert "date 2023" not in seeds["002"].body
+
+
+STORY = (
+    "The city council approved the new budget on Tuesday after a long debate about schools. "
+    "Council members said the plan would add teachers and repair buildings across the city."
+)
+
+
+def test_metadata_date_wins_over_header():
+    article = _text(f" date 2023-09-13 {STORY}", {"date": "2023-09-10"})
+    assert article.published_date == date(2023, 9, 10)
+    assert article.date_source == "metadata"
+
+
+@pytest.mark.parametrize("header", ["2023-02-30", "2999-01-01"])
+def test_impossible_or_future_header_date_is_not_used(header):
+    article = _text(f" date {header} {STORY}")
+    assert article.published_date is None
+    assert article.date_source == "none"
+    assert article.body.startswith("The city council")
+
+
+def test_dateline_gives_a_date_only_with_a_known_year():
+    with_year = _text(f"LONDON, Sept 13 (Reuters) - {STORY}", {"date": "2023-09-13"})
+    assert with_year.dateline == "London"
+    assert with_year.source_name == "Reuters"
+    stated = _text(f"LONDON, Sept 12, 2023 (Reuters) - {STORY}")
+    assert (stated.published_date, stated.date_source) == (date(2023, 9, 12), "dateline")
+    no_year = _text(f"LONDON, Sept 13 (Reuters) - {STORY}")
+    assert no_year.dateline == "London"
+    assert no_year.published_date is None
+
+
+def test_non_english_article_is_kept_with_its_language():
+    text = (
+        "Le conseil municipal a approuvé mardi le nouveau budget après un long débat sur les "
+        "écoles. Les élus ont déclaré que le plan permettrait d'embaucher des enseignants et de "
+        "rénover les bâtiments de toute la ville."
+    )
+    assert _text(text).language == "fr"
+    assert _text(STORY).language == "en"
+
+
+def test_boilerplate_only_and_empty_pages_are_quarantined():
+    furniture = "Home\nNews\nSports\nShare this article\nLeave a reply\nPrivacy Policy\n© 2023 Site"
+    documents = [
+        RawDocument("nav.txt", "txt", furniture, None),
+        RawDocument("empty.txt", "txt", "   \n\n ", None),
+    ]
+    articles, quarantined = clean(documents)
+    assert not articles
+    reasons = {row.source_uri: row.reason for row in quarantined}
+    assert reasons == {"nav.txt": "no_body_found", "empty.txt": "empty_body"}
+    assert {row.step for row in quarantined} == {"clean"}
+
+
+def test_odd_input_never_raises():
+    documents = [
+        RawDocument("odd1.txt", "txt", "\x00\x01 date 9999-99-99 \ufffd", None),
+        RawDocument("odd2.html", "html", None, "<html><body><p>x</p></body"),
+        RawDocument("odd3.txt", "txt", "a-\n" * 500, None),
+    ]
+    articles, quarantined = clean(documents)
+    assert len(articles) + len(quarantined) == len(documents)
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><title>Council passes budget | City Times</title>
+<meta property="og:site_name" content="City Times">
+<meta name="author" content="Jane Doe">
+<meta property="article:published_time" content="2023-09-12T08:00:00Z">
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article><h1>Council passes budget</h1>
+<p>The city council approved the new budget on Tuesday after a long debate about schools and
+roads that lasted well into the evening.</p>
+<p>Council members said the plan would add forty teachers and repair buildings across the city
+over the next three years.</p>
+<p>“This is a budget for our children,” the mayor said after the vote, thanking residents who
+had come to the meeting.</p>
+</article>
+<footer><p>Copyright 2023 City Times. All rights reserved.</p>
+<a href="/privacy">Privacy</a></footer>
+</body></html>"""
+
+
+def test_html_page_through_trafilatura():
+    article = _clean_one(RawDocument("page.html", "html", None, HTML_PAGE))
+    assert "forty teachers" in article.body
+    assert "“This is a budget for our children,”" in article.body
+    assert "All rights reserved" not in article.body
+    assert "Sport" not in article.body
+    assert article.title == "Council passes budget"
+    assert article.byline == "Jane Doe"
+    assert article.source_name == "City Times"
+    assert (article.published_date, article.date_source) == (date(2023, 9, 12), "metadata")
+    assert article.raw_length == len(HTML_PAGE)

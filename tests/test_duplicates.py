@@ -1,0 +1,109 @@
+"""Duplicates (exact, contained, near-equal) and stories, on constructed pairs and the seeds."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tasks.clean import clean
+from tasks.ids import article_id
+from tasks.normalize.duplicates import assign_stories, find_duplicates
+from tasks.records import Article, RawDocument
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+STORY = " ".join(
+    f"Paragraph {n} says the harbour authority will dredge the northern channel before "
+    f"winter storms arrive, officials said on day {n} of the review."
+    for n in range(12)
+)
+OTHER = (
+    "The orchestra announced a new conductor for the spring season, ending a search that "
+    "took two years and drew applicants from eleven countries across three continents."
+)
+
+
+def _article(uri: str, body: str, published: date | None = None) -> Article:
+    return Article(
+        article_id=article_id(uri, body),
+        source_uri=uri,
+        source_name=None,
+        title=None,
+        byline=None,
+        dateline=None,
+        published_date=published,
+        date_source="none" if published is None else "metadata",
+        language="en",
+        body=body,
+        raw_length=len(body),
+    )
+
+
+def test_exact_duplicate_points_at_the_earlier_article():
+    early = _article("b.txt", STORY, date(2023, 1, 1))
+    late = _article("a.txt", STORY, date(2023, 1, 2))
+    assert find_duplicates([late, early]) == {late.article_id: early.article_id}
+
+
+def test_equal_undated_bodies_point_at_the_smaller_source_uri():
+    first, second = _article("a.txt", STORY), _article("b.txt", STORY)
+    assert find_duplicates([second, first]) == {second.article_id: first.article_id}
+
+
+def test_contained_article_points_at_the_containing_one():
+    longer = _article("z.txt", STORY + " " + OTHER * 3)
+    part = _article("a.txt", STORY[: len(STORY) // 2], date(2020, 1, 1))
+    assert find_duplicates([part, longer]) == {part.article_id: longer.article_id}
+
+
+def test_unrelated_articles_are_not_duplicates():
+    assert find_duplicates([_article("a.txt", STORY), _article("b.txt", OTHER)]) == {}
+
+
+def test_results_do_not_depend_on_input_order():
+    articles = [
+        _article("a.txt", STORY),
+        _article("b.txt", STORY),
+        _article("c.txt", STORY[:800]),
+        _article("d.txt", OTHER),
+    ]
+    assert find_duplicates(articles) == find_duplicates(articles[::-1])
+    assert assign_stories(articles, {}) == assign_stories(articles[::-1], {})
+
+
+@pytest.fixture(scope="module")
+def seed_articles() -> dict[str, Article]:
+    documents = [
+        RawDocument(path.name, "txt", path.read_text(encoding="utf-8"), None)
+        for path in sorted(SEEDS.glob("*.txt"))
+    ]
+    articles, _ = clean(documents)
+    return {article.source_uri[:3]: article for article in articles}
+
+
+@pytest.fixture(scope="module")
+def seed_entity_keys(seed_articles) -> dict[str, set[str]]:
+    from tasks.nlp import load_nlp  # imported here: tasks.nlp and tasks.extract import each other
+
+    nlp = load_nlp()
+    return {
+        article.article_id: {f"{ent.label_}:{ent.text.lower()}" for ent in nlp(article.body).ents}
+        for article in seed_articles.values()
+    }
+
+
+def test_seed_002_is_contained_in_001(seed_articles):
+    duplicates = find_duplicates(list(seed_articles.values()))
+    assert duplicates == {seed_articles["002"].article_id: seed_articles["001"].article_id}
+
+
+@pytest.mark.parametrize("with_entities", [False, True])
+def test_seed_stories(seed_articles, seed_entity_keys, with_entities):
+    keys = seed_entity_keys if with_entities else {}
+    stories = assign_stories(list(seed_articles.values()), keys)
+    same = {stories[seed_articles[seed].article_id] for seed in ("000", "001", "002", "003")}
+    assert len(same) == 1
+    assert stories[seed_articles["004"].article_id] not in same
+    assert all(story.startswith("s") and len(story) == 17 for story in stories.values())

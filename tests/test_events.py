@@ -1,0 +1,174 @@
+"""Event coder: the seed articles' key events, roles, passive voice, negation and modality."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from schemas.tables import PLOVER_TYPES
+from tasks.extract.events import EventRow, extract_events
+from tasks.nlp import load_nlp
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def seed_events(nlp) -> dict[str, list[EventRow]]:
+    """Events of each seed body (raw text without its leading " date YYYY-MM-DD " header)."""
+    events = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        body = re.sub(r"^\s*date \d{4}-\d{2}-\d{2}\s+", "", path.read_text(encoding="utf-8"))
+        events[path.name[:3]] = list(extract_events(nlp(body)))
+    return events
+
+
+def _events(nlp, text: str) -> list[EventRow]:
+    return list(extract_events(nlp(text)))
+
+
+def _find(events, types, actor_word=None, trigger_word=None) -> list[EventRow]:
+    found = []
+    for event in events:
+        if event.event_type not in types:
+            continue
+        if actor_word and actor_word.lower() not in (event.actor_text or "").lower():
+            continue
+        if trigger_word and trigger_word.lower() not in event.trigger_text.lower():
+            continue
+        found.append(event)
+    return found
+
+
+def test_rows_are_consistent_with_the_text(nlp, seed_events):
+    for events in seed_events.values():
+        for event in events:
+            assert event.event_type in PLOVER_TYPES
+            assert 0.0 <= event.confidence <= 1.0
+            assert event.modality in {"asserted", "planned", "possible", "reported"}
+            assert event.trigger_text.lower() != "said"
+    body = "China warned Japan not to interfere. Beijing also urged Tokyo to reconsider the talks."
+    doc = nlp(body)
+    for event in extract_events(doc):
+        assert doc.text[event.trigger_start : event.trigger_end] == event.trigger_text
+        if event.actor_text is not None:
+            assert doc.text[event.actor_start : event.actor_end] == event.actor_text
+            assert event.actor_ref_start is not None
+            reference = doc.text[event.actor_ref_start : event.actor_ref_end]
+            assert reference in event.actor_text
+        if event.target_text is not None:
+            assert doc.text[event.target_start : event.target_end] == event.target_text
+        assert event.sentence_index == [s.start_char <= event.trigger_start < s.end_char
+                                        for s in doc.sents].index(True)  # fmt: skip
+
+
+def test_dispatch_of_a_japanese_defence_official(seed_events):
+    for seed in ("000", "001", "003"):
+        dispatches = [
+            e
+            for e in seed_events[seed]
+            if e.trigger_text.lower().startswith(("dispatch", "station"))
+            and e.event_type in {"COOPERATE", "AGREE", "AID", "MOBILIZE"}
+            and re.search(r"Japan|Tokyo|defen[cs]e ministry", e.actor_text or "")
+        ]
+        assert dispatches, seed
+
+
+def test_chinese_naval_formation_passing_taiwan_is_dated(seed_events):
+    for seed in ("001", "002"):
+        passing = _find(seed_events[seed], {"MOBILIZE"}, actor_word="Chinese", trigger_word="pass")
+        assert passing, seed
+        assert passing[0].date_text and "Monday" in passing[0].date_text
+    assert "Sep 11" in _find(seed_events["002"], {"MOBILIZE"}, trigger_word="pass")[0].date_text
+
+
+def test_military_exercises_after_the_pelosi_visit(seed_events):
+    for seed in ("001", "002"):
+        exercises = _find(seed_events[seed], {"MOBILIZE", "THREATEN", "ASSAULT"}, "China")
+        exercises = [e for e in exercises if "exercise" in e.trigger_text]
+        assert exercises, seed
+        assert exercises[0].date_text == "In August last year"
+
+
+def test_party_talks_harris_condemnation_and_warning_to_japan(seed_events):
+    events = seed_events["004"]
+    talks = _find(events, {"CONSULT"}, trigger_word="talks")
+    assert any(re.search(r"ruling parties|Sato|Liberal Democratic", e.actor_text) for e in talks)
+    condemnation = _find(events, {"ACCUSE"}, actor_word="Harris", trigger_word="condemn")
+    assert condemnation and "China" in condemnation[0].target_text
+    warning = _find(events, {"THREATEN", "ACCUSE"}, actor_word="China", trigger_word="warn")
+    assert warning and "Japan" in warning[0].target_text
+    assert warning[0].date_text == "last week"
+
+
+def test_passive_voice_swaps_actor_and_target(nlp):
+    events = _find(
+        _events(nlp, "Taiwan was attacked by Chinese warplanes on Tuesday."), {"ASSAULT"}
+    )
+    assert len(events) == 1
+    assert "Chinese warplanes" in events[0].actor_text
+    assert events[0].target_text == "Taiwan"
+    assert events[0].date_text == "on Tuesday"
+
+
+def test_active_voice_roles_and_location(nlp):
+    text = "Israeli troops killed three Palestinian protesters in Gaza on Friday."
+    [event] = _find(_events(nlp, text), {"ASSAULT"})
+    assert event.actor_text == "Israeli troops"
+    assert "protesters" in event.target_text
+    assert event.location_text == "Gaza"
+    assert not event.negated and event.modality == "asserted"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan did not dispatch any serving officers to Taiwan.",
+        "Japan has refrained from dispatching a serving officer to Taiwan.",
+        "The government has never imposed sanctions on Iran.",
+    ],
+)
+def test_negation(nlp, text):
+    events = _events(nlp, text)
+    assert events and all(e.negated for e in events)
+
+
+def test_asserted_events_are_not_negated(nlp):
+    events = _events(nlp, "The government imposed sanctions on Iran.")
+    assert _find(events, {"SANCTION"}) and not any(e.negated for e in events)
+
+
+def test_promises_and_threats_are_planned(nlp):
+    [promise] = _find(_events(nlp, "Finland will give a grant to Tanzania."), {"AGREE"})
+    assert promise.modality == "planned" and promise.actor_text == "Finland"
+    assert promise.target_text == "Tanzania"
+    threat = _find(_events(nlp, "Greece plans to impose restrictions on workers."), {"THREATEN"})
+    assert threat and threat[0].modality == "planned" and threat[0].actor_text == "Greece"
+    possible = _events(nlp, "Rebels may attack the capital.")
+    assert possible and possible[0].modality == "possible"
+
+
+def test_reported_speech_yields_the_reported_event_not_the_statement(nlp):
+    text = "Taiwan said Chinese warplanes attacked its ships near Kinmen."
+    events = _events(nlp, text)
+    assert [e.event_type for e in events] == ["ASSAULT"]
+    assert "Chinese" in events[0].actor_text
+    assert events[0].modality == "reported"
+    assert not _events(nlp, "The minister said the weather was fine.")
+
+
+def test_request_from_said_must(nlp):
+    events = _events(nlp, "The foreign minister said Iraq must allow inspectors into the country.")
+    requests = _find(events, {"REQUEST"}, actor_word="minister")
+    assert requests and requests[0].target_text == "Iraq"
+
+
+def test_no_events_and_no_errors_on_odd_text(nlp):
+    for text in ("", "   ", "!!!", "Weather: sunny, 25°C.", "\n\n(AP) —", "a" * 300):
+        assert not _events(nlp, text)
