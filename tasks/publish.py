@@ -8,6 +8,7 @@ Layout of an output directory:
     output/current                 symlink to the newest complete version
     output/<table>, output/report, output/validation, output/data_docs
                                    symlinks through `current`, so readers always see one version
+    output/.lock                   held (flock) by the run writing this output directory
 
 A version is written in full into staging, flushed to disk, renamed into .versions/ and only
 then made current by atomically replacing the `current` symlink. A run that fails or dies
@@ -18,9 +19,13 @@ the next run. A run whose validation fails keeps its validation results and repo
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,6 +36,7 @@ from schemas.tables import TABLES
 from tasks.report import render_report
 from tasks.validate import ValidationReport
 
+LOCK = ".lock"
 STAGING = ".staging"
 VERSIONS = ".versions"
 FAILED = ".failed"
@@ -38,6 +44,58 @@ CURRENT = "current"
 PUBLISHED_FOLDERS = (*TABLES, "validation", "report", "data_docs")
 KEEP_VERSIONS = 3  # the current one and two before it, for readers still on an older one
 ROW_GROUP_SIZE = 100_000
+
+
+class OutputLocked(RuntimeError):
+    """Another run is writing the same output directory."""
+
+
+@contextmanager
+def output_lock(output_dir: Path, wait_seconds: float = 0.0) -> Iterator[str | None]:
+    """Hold the output directory for one run; yields what a dead run left in the lock, if any.
+
+    The lock is an flock on output/.lock, which the kernel releases when its holder dies, so
+    a killed run never blocks the next one; the file names the holder for the messages.
+    """
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / LOCK
+    with path.open("a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = path.read_text().strip() or "unknown"
+                    raise OutputLocked(
+                        f"{output_dir} is being written by another run ({holder})"
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        stale = handle.read().strip() or None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {datetime.now(UTC):%Y-%m-%dT%H:%M:%SZ}\n")
+        handle.flush()
+        try:
+            yield stale
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_published(output_dir: Path) -> dict[str, pa.Table] | None:
+    """The tables of the current published version, or None before the first publish."""
+    current = output_dir / CURRENT
+    if not current.exists():
+        return None
+    return {
+        name: pq.read_table(current / name, schema=table.arrow_schema)
+        for name, table in TABLES.items()
+    }
 
 
 def start_staging(output_dir: Path, run_id: str) -> Path:

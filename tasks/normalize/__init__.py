@@ -1,12 +1,18 @@
 """Normalize: ids, canonical entities, resolved speakers and actors, dates, duplicates, stories.
 
-Turns the extractors' per-article rows into the four published tables (Arrow, typed by
+Turns the extractors' per-article rows into the published tables (Arrow, typed by
 schemas/tables.py). Speaker, actor and target spans are linked to entities through the
 mention their extractor resolved them to.
+
+Runs are incremental: given the previously published tables, the new rows are added to them
+and what spans articles is recomputed over the union (duplicates, stories, one canonical
+name per entity). Published rows keep their ids and provenance; entity ids derive from the
+entity's normalised name, so they never change when articles are added.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -18,7 +24,7 @@ from tasks.extract.gazetteer import country_code
 from tasks.ids import child_id, sha256_hex
 from tasks.normalize.dates import resolve_date
 from tasks.normalize.duplicates import assign_stories, find_duplicates
-from tasks.normalize.entities import EntityLink, link_entities
+from tasks.normalize.entities import EntityLink, link_entities, name_rank
 from tasks.records import Article, Quarantined, RunInfo
 
 # Entity types that make two articles' casts comparable for story grouping.
@@ -74,8 +80,9 @@ def normalize(
     extractions: Sequence[Extraction],
     quarantined: Sequence[Quarantined],
     run: RunInfo,
+    published: dict[str, pa.Table] | None = None,
 ) -> dict[str, pa.Table]:
-    """The tables of one run: articles, entities, quotes, events and quarantine."""
+    """The tables after this run: the published ones (if any) plus this run's new articles."""
     by_article = {e.article_id: e for e in extractions}
     pairs = [(e.article_id, m) for e in extractions for m in e.mentions]
     links = link_entities(pairs)
@@ -114,24 +121,57 @@ def normalize(
         quote_rows.extend(_quote_rows(article, extraction, mentions, new_id))
         event_rows.extend(_event_rows(article, extraction, mentions, new_id))
 
-    entity_keys = {
-        article_id: {m.link.entity_id for m in ms if m.link.entity_type in STORY_ENTITY_TYPES}
-        for article_id, ms in linked.items()
-    }
-    duplicates = find_duplicates(articles)
-    stories = assign_stories(articles, entity_keys)
-    article_rows = [
+    if published is not None:
+        entity_rows = published[ENTITIES.name].to_pylist() + entity_rows
+        quote_rows = published[QUOTES.name].to_pylist() + quote_rows
+        event_rows = published[EVENTS.name].to_pylist() + event_rows
+    names = _canonical_names(entity_rows)
+    for row in entity_rows:
+        row["canonical_name"] = names[row["entity_id"]]
+    for row in quote_rows:
+        if row["speaker_entity_id"] is not None:
+            row["speaker_name"] = names[row["speaker_entity_id"]]
+
+    previous_rows = published[ARTICLES.name].to_pylist() if published is not None else []
+    everything = [_article_from_row(row) for row in previous_rows] + list(articles)
+    entity_keys: dict[str, set[str]] = {a.article_id: set() for a in everything}
+    for row in entity_rows:
+        if row["entity_type"] in STORY_ENTITY_TYPES:
+            entity_keys[row["article_id"]].add(row["entity_id"])
+    duplicates = find_duplicates(everything)
+    stories = assign_stories(everything, entity_keys)
+    for row in previous_rows:
+        row["duplicate_of"] = duplicates.get(row["article_id"])
+        row["story_id"] = stories[row["article_id"]]
+    article_rows = previous_rows + [
         _article_row(a, duplicates.get(a.article_id), stories[a.article_id], run) for a in articles
     ]
+    quarantine_rows = [asdict(q) | {"run_id": run.run_id} for q in quarantined]
     return {
         ARTICLES.name: _table(ARTICLES, article_rows),
         ENTITIES.name: _table(ENTITIES, entity_rows),
         QUOTES.name: _table(QUOTES, quote_rows),
         EVENTS.name: _table(EVENTS, event_rows),
-        QUARANTINE.name: _table(
-            QUARANTINE, [asdict(q) | {"run_id": run.run_id} for q in quarantined]
-        ),
+        QUARANTINE.name: _table(QUARANTINE, quarantine_rows),
     }
+
+
+def _canonical_names(entity_rows: list[dict]) -> dict[str, str]:
+    """One name per entity id over all rows: the best-ranked form, then the commonest, then A-Z."""
+    forms: dict[str, Counter[str]] = {}
+    for row in entity_rows:
+        forms.setdefault(row["entity_id"], Counter())[row["canonical_name"]] += 1
+    return {
+        identifier: min(
+            counter, key=lambda form: (*(-r for r in name_rank(form)), -counter[form], form)
+        )
+        for identifier, counter in forms.items()
+    }
+
+
+def _article_from_row(row: dict) -> Article:
+    """A published article as the record the cross-article steps take."""
+    return Article(**{name: row[name] for name in Article.__dataclass_fields__})
 
 
 def _article_row(article: Article, duplicate_of: str | None, story_id: str, run: RunInfo) -> dict:

@@ -240,6 +240,11 @@ def _with_surface(target: _Resolution, surface: str) -> _Resolution:
     )
 
 
+def name_rank(form: str) -> tuple[bool, int]:
+    """How good a canonical name a form is: well-cased first, then the fullest."""
+    return (not (form.isupper() and " " in form), len(form.split()))
+
+
 def _canonical_names(resolutions: list[_Resolution], ids: list[str]) -> dict[str, str]:
     """Per id: the gazetteer name, else the fullest well-cased form (most frequent, then A-Z)."""
     forms: dict[str, Counter[str]] = defaultdict(Counter)
@@ -251,8 +256,7 @@ def _canonical_names(resolutions: list[_Resolution], ids: list[str]) -> dict[str
 
     def rank(item: tuple[str, int]) -> tuple[bool, int, int]:
         form, count = item
-        well_cased = not (form.isupper() and " " in form)
-        return (well_cased, len(form.split()), count)
+        return (*name_rank(form), count)
 
     names = {}
     for identifier, counter in forms.items():
