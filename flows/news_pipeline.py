@@ -94,6 +94,7 @@ def news_pipeline(
             "inputs": list(inputs),
             "documents_read": len(documents),
             "documents_new": len(new_documents),
+            "recovered_stale_lock": stale,
         }
         if published is not None and not new_documents:
             logger.info("nothing new in %d documents: %s is up to date", len(documents), output)

@@ -3,7 +3,9 @@
 Each table gets one suite of column checks derived from its declaration. Checks that need
 more than one table (references, spans against the body, one name per entity) are SQL
 expressions evaluated by the validate step into boolean columns of a `<table>_checks` frame,
-whose suite expects every non-null value to be true.
+whose suite expects every non-null value to be true. Distribution checks (does the run look
+like the output of working steps?) are SQL numbers over the whole run, evaluated into the
+one-row `run_metrics` frame, whose suite expects each number within its declared bounds.
 
 Severity is declared here, with the check: `critical` blocks publishing, `warning` is
 reported and publishes.
@@ -63,9 +65,9 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
     CrossCheck(
         "articles",
         "duplicate_of_exists",
-        "CASE WHEN t.duplicate_of IS NULL THEN NULL ELSE "
-        "t.duplicate_of IN (SELECT article_id FROM articles) END",
-        "duplicate_of points at an existing article",
+        "CASE WHEN t.duplicate_of IS NULL THEN NULL ELSE t.duplicate_of <> t.article_id "
+        "AND t.duplicate_of IN (SELECT article_id FROM articles) END",
+        "duplicate_of points at another existing article",
     ),
     CrossCheck(
         "articles",
@@ -73,6 +75,18 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "CASE WHEN t.published_date IS NULL THEN NULL ELSE "
         "t.published_date BETWEEN DATE '1800-01-01' AND current_date END",
         "published_date is not before 1800 and not in the future",
+    ),
+    CrossCheck(
+        "articles",
+        "content_sha256_matches_body",
+        "t.content_sha256 = sha256(t.body)",
+        "content_sha256 is the SHA-256 of body",
+    ),
+    CrossCheck(
+        "articles",
+        "ingested_at_not_in_future",
+        "t.ingested_at <= now()",
+        "ingested_at is not in the future",
     ),
     _article_exists("entities"),
     _span_check("entities", "start_char", "end_char", "text"),
@@ -83,15 +97,184 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "WHERE e.entity_id = t.entity_id) = 1",
         "every entity_id has exactly one canonical_name",
     ),
+    CrossCheck(
+        "entities",
+        "one_entity_type",
+        "(SELECT count(DISTINCT e.entity_type) FROM entities e "
+        "WHERE e.entity_id = t.entity_id) = 1",
+        "every entity_id has exactly one entity_type",
+    ),
     _article_exists("quotes"),
     _span_check("quotes", "start_char", "end_char", "quote_text"),
     _span_check("quotes", "speaker_start", "speaker_end", "speaker_text"),
+    CrossCheck(
+        "quotes",
+        "speaker_span_given",
+        "(t.speaker_text IS NULL) = (t.speaker_start IS NULL)",
+        "a speaker_text has a span, and a span has a speaker_text",
+    ),
     _entity_exists("quotes", "speaker_entity_id"),
+    CrossCheck(
+        "quotes",
+        "speaker_name_is_canonical",
+        "CASE WHEN t.speaker_entity_id IS NULL THEN t.speaker_name IS NULL ELSE "
+        "t.speaker_name IN (SELECT e.canonical_name FROM entities e "
+        "WHERE e.entity_id = t.speaker_entity_id) END",
+        "speaker_name is the canonical_name of speaker_entity_id (null when unresolved)",
+    ),
     _article_exists("events"),
     _span_check("events", "trigger_start", "trigger_end", "trigger_text"),
     _entity_exists("events", "actor_entity_id"),
     _entity_exists("events", "target_entity_id"),
+    CrossCheck(
+        "events",
+        "event_date_plausible",
+        "CASE WHEN t.event_date IS NULL THEN NULL ELSE "
+        "t.event_date BETWEEN DATE '1800-01-01' AND current_date + INTERVAL 10 YEAR END",
+        "event_date is not before 1800 and at most ten years ahead (planned events)",
+        severity=WARNING,
+    ),
 )
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The range a run metric must lie in, and what it means when it does not."""
+
+    severity: str
+    min_value: float | None = None
+    max_value: float | None = None
+
+
+@dataclass(frozen=True)
+class RunMetric:
+    """A number about the whole run: a scalar SQL query over the tables (one column of the
+    `run_metrics` frame). It is NULL, and so not checked, when the run is too small for the
+    number to say anything about the steps (one article, no quotes)."""
+
+    name: str
+    sql: str
+    description: str
+    bounds: tuple[Bound, ...]
+
+
+RUN_METRICS_TABLE = "run_metrics"
+# Below these sample sizes a share measures the documents rather than the steps.
+_MIN_ARTICLES_FOR_SHARE = 3
+_MIN_QUOTES_FOR_SHARE = 10
+_MIN_INPUTS_FOR_SHARE = 5
+# An article long enough that a working NER model always finds a name, place or date in it.
+_SUBSTANTIAL_WORDS = 50
+# Lines this long are prose, whatever words they contain.
+_BOILERPLATE_MAX_CHARS = 100
+# Page furniture that web-page dumps of English news carry and a body must not: share bars,
+# follow/subscribe prompts, comment forms, related-story headers, credits and legal notices.
+# Written from common newsroom site templates; matched case-insensitively against whole lines.
+BOILERPLATE_LINE_PATTERN = "(?i)" + "|".join(
+    f"(?:{pattern})"
+    for pattern in (
+        r"(share|tweet|email|print)( (this|on|via|the)\b.*)?",
+        r"(follow|like|join) us( on .*)?",
+        r"(sign up|subscribe|register)( (now|today|for|to|here).*)?",
+        r"advertisement|sponsored( content)?|scroll to continue.*",
+        r"(read|see|view) (more|also|the full story).*",
+        r"(related|recommended|more|top|latest) (articles?|stories|news|videos?|coverage).*",
+        r"(previous|next) (article|story|post).*",
+        r"(copyright|©|\(c\)) .*|.*all rights reserved\.?",
+        r"(click|tap) here.*",
+        r"(leave|post|add|write) a (comment|reply).*|\d* ?comments?",
+        r"(log ?in|sign in) to .*",
+        r"(we|this (site|website)) uses? cookies.*|(privacy|cookie) policy|terms of (use|service)",
+        r"(back to top|skip to (main )?content|jump to .*)",
+        r"(image|photo|picture) (copyright|caption|credit|source).*",
+        r"(download|get) (the|our) .*app.*",
+    )
+)
+
+
+def _share(numerator: str, rows: str, min_rows: int) -> str:
+    """SQL: the share of `rows` (a FROM ... WHERE clause) where `numerator` holds."""
+    return (
+        f"(SELECT CASE WHEN count(*) >= {min_rows} "
+        f"THEN avg(CASE WHEN {numerator} THEN 1.0 ELSE 0.0 END) END {rows})"
+    )
+
+
+RUN_METRICS: tuple[RunMetric, ...] = (
+    RunMetric(
+        "body_to_raw_length",
+        "(SELECT sum(length(body)) / sum(raw_length) FROM articles)",
+        "mean body length against mean raw length: a clean step that empties bodies drives it "
+        "to 0 (HTML pages keep 0.2% to 60% of their markup as body, text dumps far more)",
+        (Bound(CRITICAL, min_value=0.001),),
+    ),
+    RunMetric(
+        "articles_with_entities",
+        _share(
+            "article_id IN (SELECT article_id FROM entities)",
+            f"FROM articles WHERE language = 'en' AND word_count >= {_SUBSTANTIAL_WORDS}",
+            _MIN_ARTICLES_FOR_SHARE,
+        ),
+        f"share of English articles of {_SUBSTANTIAL_WORDS}+ words with at least one entity "
+        f"mention (from {_MIN_ARTICLES_FOR_SHARE} such articles): low when NER is broken",
+        (Bound(CRITICAL, min_value=0.5), Bound(WARNING, min_value=0.9)),
+    ),
+    RunMetric(
+        "quotes_with_speaker",
+        _share(
+            "speaker_text IS NOT NULL",
+            "FROM quotes WHERE quote_type <> 'scare'",
+            _MIN_QUOTES_FOR_SHARE,
+        ),
+        f"share of attributed quotes (not scare quotes) with a speaker (from "
+        f"{_MIN_QUOTES_FOR_SHARE} quotes): low when speaker attribution is broken",
+        (Bound(CRITICAL, min_value=0.2), Bound(WARNING, min_value=0.5)),
+    ),
+    RunMetric(
+        "boilerplate_lines",
+        _share(
+            f"length(line) <= {_BOILERPLATE_MAX_CHARS} "
+            f"AND regexp_full_match(line, '{BOILERPLATE_LINE_PATTERN}')",
+            "FROM (SELECT trim(unnest(string_split(body, chr(10)))) AS line FROM articles) "
+            "WHERE line <> ''",
+            1,
+        ),
+        "share of body lines that look like page furniture (share bars, subscribe prompts, "
+        "credits, legal notices): high when the clean step keeps boilerplate",
+        (Bound(WARNING, max_value=0.02),),
+    ),
+    RunMetric(
+        "quarantined_inputs",
+        "(SELECT CASE WHEN q + a >= "
+        f"{_MIN_INPUTS_FOR_SHARE} THEN q / (q + a) END FROM "
+        "(SELECT (SELECT count(*) FROM quarantine) AS q, (SELECT count(*) FROM articles) AS a))",
+        f"share of inputs quarantined (from {_MIN_INPUTS_FOR_SHARE} inputs): high when a step "
+        "rejects what it should read",
+        (Bound(WARNING, max_value=0.5),),
+    ),
+)
+
+
+def run_metrics_sql() -> str:
+    """One SELECT giving the one-row `run_metrics` frame."""
+    return "SELECT " + ", ".join(f"{m.sql}::DOUBLE AS {m.name}" for m in RUN_METRICS)
+
+
+def run_metric_expectations() -> list:
+    """Each run metric must lie within each of its bounds (a NULL metric is not checked)."""
+    import great_expectations as gx
+
+    return [
+        gx.expectations.ExpectColumnValuesToBeBetween(
+            column=metric.name,
+            min_value=bound.min_value,
+            max_value=bound.max_value,
+            severity=bound.severity,
+            description=metric.description,
+        )
+        for metric in RUN_METRICS
+        for bound in metric.bounds
+    ]
 
 
 def cross_checks(table: str) -> list[CrossCheck]:
@@ -154,11 +337,12 @@ def check_expectations(table: str) -> list:
 
 
 def suites() -> dict[str, list]:
-    """Suite name -> expectations, for every published table and its cross-table checks."""
+    """Suite name -> expectations: every published table, its cross-table checks, the run."""
     built = {name: table_expectations(table) for name, table in TABLES.items()}
     for name in TABLES:
         if cross_checks(name):
             built[checks_table_name(name)] = check_expectations(name)
+    built[RUN_METRICS_TABLE] = run_metric_expectations()
     return built
 
 

@@ -304,7 +304,7 @@ QUOTES = Table(
         Column(
             "quote_text",
             pa.string(),
-            "the quoted or reported words, without quote marks",
+            "the quoted or reported words without their enclosing quote marks; for a partial quote, the reported clause that contains the quoted fragment",
             nullable=False,
         ),
         *_span("", "quote_text"),

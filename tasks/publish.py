@@ -9,6 +9,10 @@ Layout of an output directory:
     output/<table>, output/report, output/validation, output/data_docs
                                    symlinks through `current`, so readers always see one version
     output/.lock                   held (flock) by the run writing this output directory
+    output/views.sql               DuckDB views over output/<table> with every column documented
+                                   (relative paths: run it from the output directory)
+    output/newsflow.duckdb         the same views in a database file (absolute paths), readable
+                                   by DuckDB 1.4 and later
 
 A version is written in full into staging, flushed to disk, renamed into .versions/ and only
 then made current by atomically replacing the `current` symlink. A run that fails or dies
@@ -33,6 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from schemas.tables import TABLES
+from schemas.views import views_sql, write_duckdb
 from tasks.report import render_report
 from tasks.validate import ValidationReport
 
@@ -144,6 +149,7 @@ def publish(
     staging.rename(version)
     _fsync_dir(versions)
     _switch_current(output_dir, version)
+    _write_views(output_dir)
     _prune_versions(output_dir, keep=version)
     return version
 
@@ -216,6 +222,14 @@ def _switch_current(output_dir: Path, version: Path) -> None:
         temporary.unlink(missing_ok=True)
         temporary.symlink_to(target)
         os.replace(temporary, link)
+
+
+def _write_views(output_dir: Path) -> None:
+    """The DuckDB entry points; they read through the stable links, so only the schema matters."""
+    temporary = output_dir / ".views.sql.tmp"
+    temporary.write_text(views_sql("."))
+    os.replace(temporary, output_dir / "views.sql")
+    write_duckdb(output_dir / "newsflow.duckdb", views_sql(str(output_dir.resolve())))
 
 
 def _prune_versions(output_dir: Path, keep: Path) -> None:

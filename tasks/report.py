@@ -1,24 +1,54 @@
 """The data-quality report: one self-contained HTML page per run (no scripts, no CDN).
 
-Every value taken from the data is HTML-escaped: article text is untrusted web content.
+Every value taken from the data is HTML-escaped: article text is untrusted web content. Plots
+are matplotlib SVGs embedded as `data:` images, which browsers never let run scripts.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, timedelta
 from html import escape
 
 import pyarrow as pa
 
+from schemas.suites import CRITICAL, RUN_METRICS
 from tasks.validate import ExpectationOutcome, ValidationReport
 
+TOP_N = 15  # bars in the top-entities and top-speakers plots
+TOP_SOURCES = 8  # sources with their own colour; the rest are "other sources"
+MAX_QUARANTINE_ROWS = 200  # quarantine rows listed one by one; the counts cover all
+LABEL_CHARS = 40
+# Labels that name quantities and times, not the people, places and organisations users look for.
+NON_NAME_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+UNDATED = "undated"
+MAX_DATE_BINS = 60  # beyond this, empty date bins are left out of the time plots
+DATA_DOCS_LINK = "../data_docs/index.html"
+
 _STYLE = """
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222;
+       padding: 0 1rem; }
+h1 { font-size: 1.6rem; } h2 { font-size: 1.25rem; margin-top: 2.2rem;
+     border-bottom: 1px solid #ddd; } h3 { font-size: 1.05rem; }
 table { border-collapse: collapse; margin: .5rem 0; }
 th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } td.num { text-align: right; }
-.pass { color: #1a7f37; } .fail { color: #cf222e; font-weight: 600; } .warn { color: #9a6700; }
-code { font-size: 12px; }
+th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.badge { display: inline-block; padding: .1rem .55rem; border-radius: .8rem; font-weight: 600; }
+.passed { background: #dafbe1; color: #1a7f37; } .failed { background: #ffebe9; color: #cf222e; }
+.warning { background: #fff8c5; color: #7d4e00; }
+.failure { border-left: .35rem solid #cf222e; background: #fff5f5; padding: .4rem .8rem;
+           margin: .6rem 0; }
+.failure.warn { border-left-color: #d4a72c; background: #fffbe6; }
+.failure code { background: #fff; border: 1px solid #e5e5e5; padding: 0 .2rem;
+                white-space: pre-wrap; word-break: break-all; }
+figure { margin: 1rem 0; } figcaption { color: #555; font-size: 12px; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+.plots { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 1rem; }
+details { margin: .3rem 0; } summary { cursor: pointer; }
+.muted { color: #666; }
 """
 
 
@@ -26,88 +56,386 @@ def render_report(
     tables: dict[str, pa.Table], validation: ValidationReport, run_summary: dict
 ) -> str:
     """The report page of one run."""
-    status = "passed" if validation.passed else "FAILED"
-    css = "pass" if validation.passed else "fail"
     sections = [
-        f"<h1>newsflow data-quality report</h1>"
-        f"<p>Run <code>{escape(str(run_summary.get('run_id')))}</code>: validation "
-        f"<span class='{css}'>{status}</span> ({escape(validation.summary())}).</p>",
-        _summary_section(run_summary),
-        _rows_section(tables),
+        _header(validation, run_summary),
+        _run_section(tables, validation, run_summary),
+        _plots_section(tables),
         _quarantine_section(tables.get("quarantine")),
         _validation_section(validation),
-        "<p><a href='../data_docs/index.html'>Great Expectations Data Docs</a></p>",
     ]
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<title>newsflow report</title>"
         f"<style>{_STYLE}</style></head><body>{''.join(sections)}</body></html>\n"
     )
 
 
-def _table_html(header: list[str], rows: list[list[object]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td class='num'>{v}</td>"
-            if isinstance(v, int | float)
-            else f"<td>{escape(str(v))}</td>"
-            for v in row
-        )
-        + "</tr>"
-        for row in rows
+# --- page parts ---------------------------------------------------------------------------
+
+
+def _header(validation: ValidationReport, run_summary: dict) -> str:
+    critical = len(validation.failures(CRITICAL))
+    warnings = len(validation.failures()) - critical
+    if validation.passed:
+        status = "<span class='badge passed'>validation passed: published</span>"
+    else:
+        status = "<span class='badge failed'>validation FAILED: nothing published</span>"
+    counts = (
+        f"<span class='badge {'failed' if critical else 'passed'}'>{critical} critical "
+        f"failure{'s' * (critical != 1)}</span> "
+        f"<span class='badge {'warning' if warnings else 'passed'}'>{warnings} "
+        f"warning{'s' * (warnings != 1)}</span>"
     )
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
-def _summary_section(run_summary: dict) -> str:
-    rows = [
-        [key, ", ".join(map(str, v)) if isinstance(v, list) else str(v)]
-        for key, v in run_summary.items()
-        if key != "step_seconds"
-    ]
-    steps = run_summary.get("step_seconds", {})
-    step_rows = [[step, round(seconds, 2)] for step, seconds in steps.items()]
     return (
-        "<h2>Run</h2>"
-        + _table_html(["", ""], rows)
+        "<h1>newsflow data-quality report</h1>"
+        f"<p>Run <code>{_text(run_summary.get('run_id'))}</code> {status} {counts}</p>"
+        f"<p>{_text(validation.summary())}. Expectation results in the Great Expectations "
+        f"format: <a href='{DATA_DOCS_LINK}'>Data Docs</a>.</p>"
+    )
+
+
+def _run_section(tables: dict[str, pa.Table], validation: ValidationReport, summary: dict) -> str:
+    shown_elsewhere = {"run_id", "rows", "quarantined", "step_seconds", "validation"}
+    facts = [
+        [key.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list | tuple) else v]
+        for key, v in summary.items()
+        if key not in shown_elsewhere
+    ]
+    rows_title = "Published rows" if validation.passed else "Rows (not published)"
+    rows = [[name, table.num_rows] for name, table in tables.items()]
+    steps = summary.get("step_seconds") or {}
+    step_rows = [[step, f"{seconds:.2f}"] for step, seconds in steps.items()]
+    if step_rows:
+        step_rows.append(["total", f"{sum(steps.values()):.2f}"])
+    return (
+        "<h2>Run</h2><div class='plots'>"
+        f"<div><h3>Inputs</h3>{_table([], facts)}</div>"
+        f"<div><h3>{rows_title}</h3>{_table(['table', 'rows'], rows)}</div>"
         + (
-            "<h3>Duration per step (s)</h3>" + _table_html(["step", "seconds"], step_rows)
+            f"<div><h3>Duration per step</h3>{_table(['step', 'seconds'], step_rows)}</div>"
             if step_rows
             else ""
         )
-    )
-
-
-def _rows_section(tables: dict[str, pa.Table]) -> str:
-    return "<h2>Rows</h2>" + _table_html(
-        ["table", "rows"], [[name, table.num_rows] for name, table in tables.items()]
+        + "</div>"
     )
 
 
 def _quarantine_section(quarantine: pa.Table | None) -> str:
     if quarantine is None or quarantine.num_rows == 0:
         return "<h2>Quarantine</h2><p>Nothing was quarantined.</p>"
-    rows = [[r["source_uri"], r["step"], r["reason"], r["detail"]] for r in quarantine.to_pylist()]
-    return "<h2>Quarantine</h2>" + _table_html(["source", "step", "reason", "detail"], rows)
+    records = quarantine.to_pylist()
+    reasons = Counter((r["step"], r["reason"]) for r in records)
+    listed = sorted(records, key=lambda r: (r["step"], r["reason"], r["source_uri"]))
+    more = len(listed) - MAX_QUARANTINE_ROWS
+    return (
+        f"<h2>Quarantine</h2><p>{len(records)} input(s) not published, by reason:</p>"
+        + _table(
+            ["step", "reason", "inputs"],
+            [[step, reason, n] for (step, reason), n in reasons.most_common()],
+        )
+        + "<details><summary>Quarantined inputs</summary>"
+        + _table(
+            ["source", "step", "reason", "detail"],
+            [
+                [r["source_uri"], r["step"], r["reason"], r["detail"]]
+                for r in listed[:MAX_QUARANTINE_ROWS]
+            ],
+        )
+        + (f"<p class='muted'>and {more} more</p>" if more > 0 else "")
+        + "</details>"
+    )
 
 
 def _validation_section(validation: ValidationReport) -> str:
-    def row(o: ExpectationOutcome) -> list[object]:
-        verdict = "pass" if o.success else ("FAIL" if o.severity == "critical" else "warning")
-        return [
-            verdict,
-            o.suite,
-            o.expectation,
-            o.column or "",
-            o.severity,
-            "" if o.unexpected_count is None else o.unexpected_count,
-            "; ".join(o.sample),
+    by_suite: dict[str, list[ExpectationOutcome]] = {}
+    for outcome in validation.outcomes:
+        by_suite.setdefault(outcome.suite, []).append(outcome)
+    overview = [
+        [
+            suite,
+            len(outcomes),
+            sum(o.success for o in outcomes),
+            sum(not o.success and o.severity == CRITICAL for o in outcomes),
+            sum(not o.success and o.severity != CRITICAL for o in outcomes),
         ]
-
-    ordered = sorted(validation.outcomes, key=lambda o: (o.success, o.suite, o.expectation))
-    return "<h2>Expectations</h2>" + _table_html(
-        ["result", "suite", "expectation", "column", "severity", "unexpected", "sample"],
-        [row(o) for o in ordered],
+        for suite, outcomes in by_suite.items()
+    ]
+    failures = sorted(validation.failures(), key=lambda o: (o.severity != CRITICAL, o.suite))
+    failed_html = "".join(_failure(o) for o in failures) or "<p>Every expectation held.</p>"
+    details = "".join(
+        f"<details><summary>{_text(suite)}: {sum(o.success for o in outcomes)}/"
+        f"{len(outcomes)} passed</summary>"
+        + _table(
+            ["result", "expectation", "column", "severity", "unexpected"],
+            [
+                [
+                    "pass" if o.success else "FAIL",
+                    o.expectation,
+                    o.column or "",
+                    o.severity,
+                    "" if o.unexpected_count is None else o.unexpected_count,
+                ]
+                for o in outcomes
+            ],
+        )
+        + "</details>"
+        for suite, outcomes in by_suite.items()
     )
+    return (
+        "<h2>Expectation suites</h2>"
+        + _table(["suite", "expectations", "passed", "critical failures", "warnings"], overview)
+        + "<h3>Failed expectations</h3>"
+        + failed_html
+        + "<h3>Run metrics</h3>"
+        + _metrics_table(validation.metrics)
+        + "<h3>All expectations</h3>"
+        + details
+    )
+
+
+def _failure(outcome: ExpectationOutcome) -> str:
+    critical = outcome.severity == CRITICAL
+    badge = (
+        "<span class='badge failed'>critical</span>"
+        if critical
+        else ("<span class='badge warning'>warning</span>")
+    )
+    facts = []
+    if outcome.description:
+        facts.append(_text(outcome.description))
+    if outcome.unexpected_count is not None:
+        facts.append(f"{outcome.unexpected_count} unexpected value(s)")
+    if outcome.observed is not None:
+        facts.append(f"observed: <code>{_text(outcome.observed)}</code>")
+    if outcome.sample:
+        facts.append("sample: " + ", ".join(f"<code>{_text(v)}</code>" for v in outcome.sample))
+    return (
+        f"<div class='failure{'' if critical else ' warn'}'>{badge} "
+        f"<strong>{_text(outcome.label)}</strong><br>{'<br>'.join(facts)}</div>"
+    )
+
+
+def _metrics_table(metrics: dict[str, float | None]) -> str:
+    rows = []
+    for metric in RUN_METRICS:
+        value = metrics.get(metric.name)
+        bounds = "; ".join(
+            f"{b.severity}: "
+            + " and ".join(
+                part
+                for part in (
+                    None if b.min_value is None else f">= {b.min_value:g}",
+                    None if b.max_value is None else f"<= {b.max_value:g}",
+                )
+                if part
+            )
+            for b in metric.bounds
+        )
+        shown = "not checked (run too small)" if value is None else f"{value:.3f}"
+        rows.append([metric.name, shown, bounds, metric.description])
+    return _table(["metric", "value", "bounds", "what it measures"], rows)
+
+
+# --- plots --------------------------------------------------------------------------------
+
+
+def _plots_section(tables: dict[str, pa.Table]) -> str:
+    entities = _rows(tables, "entities", ["entity_id", "canonical_name", "entity_type"])
+    quotes = _rows(tables, "quotes", ["speaker_name", "speaker_text"])
+    events = _rows(tables, "events", ["article_id", "event_type", "event_date"])
+    articles = _rows(tables, "articles", ["article_id", "source_name", "published_date"])
+    return (
+        "<h2>What the run found</h2><div class='plots'>"
+        + "".join(
+            (
+                _top_entities_plot(entities),
+                _quotes_per_speaker_plot(quotes),
+                _events_over_time_plot(events, articles),
+                _articles_per_source_plot(articles),
+            )
+        )
+        + "</div>"
+    )
+
+
+def _rows(tables: dict[str, pa.Table], name: str, columns: list[str]) -> list[dict]:
+    table = tables.get(name)
+    return [] if table is None else table.select(columns).to_pylist()
+
+
+def _top_entities_plot(entities: list[dict]) -> str:
+    named = [e for e in entities if e["entity_type"] not in NON_NAME_LABELS]
+    mentions = Counter(e["entity_id"] for e in named)
+    names = {e["entity_id"]: f"{_label(e['canonical_name'])} ({e['entity_type']})" for e in named}
+    top = mentions.most_common(TOP_N)
+    return _figure(
+        "Top entities by mentions",
+        _barh([names[i] for i, _ in top], [n for _, n in top], "mentions"),
+        f"{len(mentions)} named entities (people, places, organisations, ...) in "
+        f"{len(named)} mentions; dates and numbers left out",
+    )
+
+
+def _quotes_per_speaker_plot(quotes: list[dict]) -> str:
+    speakers = Counter(q["speaker_name"] or q["speaker_text"] for q in quotes)
+    unattributed = speakers.pop(None, 0)
+    top = speakers.most_common(TOP_N)
+    return _figure(
+        "Quotes per speaker",
+        _barh([_label(s) for s, _ in top], [n for _, n in top], "quotes"),
+        f"{len(quotes)} quotes from {len(speakers)} speakers (resolved name, else as written); "
+        f"{unattributed} without a speaker",
+    )
+
+
+def _events_over_time_plot(events: list[dict], articles: list[dict]) -> str:
+    published = {a["article_id"]: a["published_date"] for a in articles}
+    dated = [(e["event_date"] or published.get(e["article_id"]), e["event_type"]) for e in events]
+    return _figure(
+        "Events over time by type",
+        _stacked_bars(dated, "events"),
+        f"{len(events)} events by date: the event's own date, else its article's date "
+        f"({sum(e['event_date'] is not None for e in events)} with their own date)",
+    )
+
+
+def _articles_per_source_plot(articles: list[dict]) -> str:
+    sources = Counter(a["source_name"] or "unknown source" for a in articles)
+    kept = {s for s, _ in sources.most_common(TOP_SOURCES)}
+    dated = [
+        (a["published_date"], s if (s := a["source_name"] or "unknown source") in kept else "other")
+        for a in articles
+    ]
+    return _figure(
+        "Articles per source and date",
+        _stacked_bars(dated, "articles"),
+        f"{len(articles)} articles from {len(sources)} source(s) by publication date",
+    )
+
+
+def _barh(labels: list[str], counts: list[int], unit: str):
+    """A horizontal bar chart of labelled counts, largest on top; None when there are none."""
+    if not counts:
+        return None
+    figure = _new_figure(height=0.9 + 0.28 * len(counts))
+    axes = figure.add_subplot()
+    positions = range(len(counts))
+    axes.barh(positions, counts, color="#4c72b0")
+    axes.set_yticks(positions, labels)
+    axes.invert_yaxis()
+    axes.set_xlabel(unit)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    for position, count in zip(positions, counts, strict=True):
+        axes.annotate(str(count), (count, position), xytext=(3, 0), textcoords="offset points",
+                      va="center", fontsize=8)  # fmt: skip
+    return figure
+
+
+def _stacked_bars(dated: list[tuple[date | None, str]], unit: str):
+    """Counts per date bin (day, month or year, by the span) stacked by group; undated last."""
+    if not dated:
+        return None
+    days = [d for d, _ in dated if d is not None]
+    span = (max(days) - min(days)).days if days else 0
+    bin_format = "%Y-%m-%d" if span <= 62 else ("%Y-%m" if span <= 3 * 366 else "%Y")
+    bins = _date_bins(days, bin_format)
+    if len(days) < len(dated):
+        bins.append(UNDATED)
+    counts: Counter = Counter(
+        (UNDATED if d is None else d.strftime(bin_format), group) for d, group in dated
+    )
+    groups = [g for g, _ in Counter(group for _, group in dated).most_common()]
+    figure = _new_figure(height=3.6)
+    axes = figure.add_subplot()
+    colours = _colours(len(groups))
+    bottoms = [0] * len(bins)
+    for group, colour in zip(groups, colours, strict=True):
+        heights = [counts[(b, group)] for b in bins]
+        axes.bar(range(len(bins)), heights, bottom=bottoms, label=_label(group), color=colour)
+        bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
+    axes.set_xticks(range(len(bins)), bins, rotation=45 if len(bins) > 6 else 0, ha="right")
+    axes.set_ylabel(unit)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    return figure
+
+
+def _date_bins(days: list[date], bin_format: str) -> list[str]:
+    """Every bin from the first date to the last, so gaps show; only the filled ones if many."""
+    if not days:
+        return []
+    first = min(days)
+    every_day = (first + timedelta(days=n) for n in range((max(days) - first).days + 1))
+    every_bin = sorted({d.strftime(bin_format) for d in every_day})
+    return (
+        every_bin
+        if len(every_bin) <= MAX_DATE_BINS
+        else sorted({d.strftime(bin_format) for d in days})
+    )
+
+
+def _colours(count: int) -> list:
+    from matplotlib import colormaps
+
+    palette = colormaps["tab20" if count > 10 else "tab10"]
+    return [palette(i % palette.N) for i in range(count)]
+
+
+def _new_figure(height: float):
+    """A figure on the Agg canvas, made without pyplot (no global backend, no open figures)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _figure(title: str, figure, caption: str) -> str:
+    """The figure as an inline SVG image with its title and caption (or a note if empty)."""
+    if figure is None:
+        return f"<figure><h3>{_text(title)}</h3><p class='muted'>Nothing to plot.</p></figure>"
+    import matplotlib
+
+    # Text stays text (small, selectable); matplotlib escapes it as XML. A fixed salt and no
+    # date keep the page identical for identical data.
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "newsflow"}):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f"<figure><h3>{_text(title)}</h3>"
+        f"<img src='data:image/svg+xml;base64,{encoded}' alt='{_text(title)}'>"
+        f"<figcaption>{_text(caption)}</figcaption></figure>"
+    )
+
+
+def _label(text: str) -> str:
+    """A plot label: shortened, and with `$` escaped so matplotlib does not read it as math."""
+    short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+    return short.replace("$", r"\$")
+
+
+# --- HTML helpers -------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    return escape("" if value is None else str(value))
+
+
+def _table(header: list[str], rows: Iterable[list[object]]) -> str:
+    """A table of escaped cells (numbers right-aligned); no header row when `header` is empty."""
+    head = "".join(f"<th>{_text(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='num'>{v}</td>"
+            if isinstance(v, int | float) and not isinstance(v, bool)
+            else f"<td>{_text(v)}</td>"
+            for v in row
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table>{f'<tr>{head}</tr>' if head else ''}{body}</table>"

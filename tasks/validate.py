@@ -6,14 +6,21 @@ context there keeps the suites, the validation results and the rendered Data Doc
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from schemas.suites import CRITICAL, checks_table_name, cross_checks, suites
+from schemas.suites import (
+    CRITICAL,
+    RUN_METRICS_TABLE,
+    checks_table_name,
+    cross_checks,
+    run_metrics_sql,
+    suites,
+)
 from schemas.tables import TABLES
 
 SAMPLE_SIZE = 5  # offending values kept per failed expectation
@@ -40,6 +47,7 @@ class ExpectationOutcome:
 @dataclass(frozen=True)
 class ValidationReport:
     outcomes: list[ExpectationOutcome]
+    metrics: dict[str, float | None] = field(default_factory=dict)  # the run_metrics row
 
     @property
     def passed(self) -> bool:
@@ -64,6 +72,7 @@ class ValidationReport:
         return {
             "passed": self.passed,
             "summary": self.summary(),
+            "metrics": self.metrics,
             "outcomes": [asdict(o) for o in self.outcomes],
         }
 
@@ -73,7 +82,7 @@ def validate(tables: dict[str, pa.Table], gx_root: Path | None = None) -> Valida
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    frames = {name: tables[name] for name in TABLES} | _cross_check_tables(tables)
+    frames = {name: tables[name] for name in TABLES} | _derived_tables(tables)
     if gx_root is None:
         context = gx.get_context(mode="ephemeral")
     else:
@@ -91,18 +100,28 @@ def validate(tables: dict[str, pa.Table], gx_root: Path | None = None) -> Valida
             gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
         frame = frames[name].to_pandas(types_mapper=pd.ArrowDtype)
-        result = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
+        result = definition.run(
+            batch_parameters={"dataframe": frame}, result_format=_result_format(name, frame)
+        )
         outcomes.extend(_outcome(name, r) for r in result.results)
     if gx_root is not None:
         context.build_data_docs()
-    return ValidationReport(outcomes)
+    return ValidationReport(outcomes, frames[RUN_METRICS_TABLE].to_pylist()[0])
 
 
-def _cross_check_tables(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    """One boolean column per cross-table check, one row per row of the checked table."""
+def _derived_tables(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """The `<table>_checks` frames of the cross-table checks and the `run_metrics` frame."""
     connection = duckdb.connect()
-    for name, table in tables.items():
-        connection.register(name, table)
+    for name in TABLES:
+        connection.register(name, tables[name])
+    derived = _cross_check_tables(connection)
+    derived[RUN_METRICS_TABLE] = connection.sql(run_metrics_sql()).to_arrow_table()
+    connection.close()
+    return derived
+
+
+def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
+    """One boolean column per cross-table check, one row per row of the checked table."""
     checked = {}
     for name, table in TABLES.items():
         checks = cross_checks(name)
@@ -114,8 +133,29 @@ def _cross_check_tables(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
             f"SELECT t.{key}, {columns} FROM {name} t "
             f"LEFT JOIN articles a ON a.article_id = t.article_id ORDER BY t.{key}"
         ).to_arrow_table()
-    connection.close()
     return checked
+
+
+def _result_format(suite: str, frame: pd.DataFrame) -> dict:
+    """Summary results; offending rows are named by their table's key column when it is there."""
+    table = TABLES.get(suite.removesuffix("_checks"))
+    key = table.columns[0].name if table else None
+    keys = [key] if key in frame.columns else []
+    return {"result_format": "SUMMARY", "unexpected_index_column_names": keys}
+
+
+def _sample(details: dict) -> list[str]:
+    """Offending values, each with its row's key when known (`mention_id=...: value`)."""
+    keys = details.get("unexpected_index_column_names") or []
+    rows = details.get("partial_unexpected_index_list")
+    if not keys or not rows:
+        return [str(v)[:200] for v in (details.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]]
+    sample = []
+    for row in rows[:SAMPLE_SIZE]:
+        key = ", ".join(f"{k}={row.get(k)}" for k in keys)
+        values = ", ".join(str(v)[:200] for k, v in row.items() if k not in keys)
+        sample.append(f"{key}: {values}" if values else key)
+    return sample
 
 
 def _outcome(suite: str, result) -> ExpectationOutcome:
@@ -130,6 +170,6 @@ def _outcome(suite: str, result) -> ExpectationOutcome:
         success=bool(result.success),
         unexpected_count=details.get("unexpected_count"),
         observed=None if observed is None else str(observed)[:500],
-        sample=[str(v)[:200] for v in (details.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]],
+        sample=_sample(details),
         description=config.description,
     )

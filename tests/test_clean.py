@@ -253,3 +253,60 @@ def test_html_page_through_trafilatura():
     assert article.source_name == "City Times"
     assert (article.published_date, article.date_source) == (date(2023, 9, 12), "metadata")
     assert article.raw_length == len(HTML_PAGE)
+
+
+NAVIGATION = "\n".join(
+    ["Home", "World", "Politics", "Business", "Tech", "Science", "Health", "Sport", "Culture"]
+)
+STORY_PARAGRAPHS = [
+    "The city council approved the new budget on Tuesday after a long debate about schools, "
+    "roads and the cost of running the buses that carry children across the city every day.",
+    "Council members said the plan would add forty teachers and repair buildings across the "
+    "city over the next three years, paid for by a small rise in the property tax.",
+    "“This is a budget for our children,” the mayor said after the vote, thanking the residents "
+    "who had come to the meeting to speak for and against the plan.",
+    "Opponents said the tax rise would hurt small businesses that are still recovering from a "
+    "difficult year, and they promised to raise the issue again in the spring.",
+    "The budget also sets aside money for a new library in the east of the city, which has "
+    "waited more than a decade for one, and for longer opening hours at the pools.",
+    "The council will meet again next month to decide how the money for the roads is shared "
+    "between the districts, a question that has divided members for years.",
+]
+
+
+def test_unfinished_lead_after_long_navigation_is_kept():
+    lead = (
+        "The council has voted through a budget that adds teachers and repairs schools in what "
+        "members called the most important decision of the year for the city"
+    )
+    article = _text("\n".join([NAVIGATION, lead, *STORY_PARAGRAPHS]))
+    assert lead in article.body
+    assert "Culture" not in article.body
+
+
+def test_teasers_under_a_related_heading_are_dropped():
+    teasers = [
+        "More from World",
+        "Storm closes schools and roads across the north as rivers keep rising",
+        "Prime minister faces new questions over the cost of the rail project",
+        "Football club appoints a new manager after a poor start to the season",
+    ]
+    text = "\n".join([NAVIGATION, *STORY_PARAGRAPHS[:3], *teasers, *STORY_PARAGRAPHS[3:]])
+    article = _text(text)
+    for paragraph in STORY_PARAGRAPHS:
+        assert paragraph in article.body
+    for teaser in teasers:
+        assert teaser not in article.body
+
+
+def test_wire_photo_captions_are_dropped():
+    captions = [
+        "In this Sept. 12, 2019, file photo, council members listen to residents during a "
+        "meeting at city hall.",
+        "The mayor speaks to reporters after the vote on Tuesday. (AP Photo/Jane Doe)",
+    ]
+    paragraphs = STORY_PARAGRAPHS
+    text = "\n".join([*paragraphs[:2], captions[0], *paragraphs[2:4], captions[1], *paragraphs[4:]])
+    article = _text(text)
+    assert all(paragraph in article.body for paragraph in STORY_PARAGRAPHS)
+    assert not any(caption in article.body for caption in captions)

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 from schemas.tables import TABLES
-from tasks.ids import article_id, entity_id
+from tasks.ids import article_id, entity_id, sha256_hex
 from tasks.validate import validate
 
 ARTICLE = article_id("a.txt", "raw")
@@ -23,7 +23,7 @@ def good_rows() -> dict[str, list[dict]]:
                 "article_id": ARTICLE, "source_uri": "a.txt", "source_name": None, "title": "T",
                 "byline": None, "dateline": None, "published_date": date(2023, 9, 13),
                 "date_source": "header", "language": "en", "body": BODY, "word_count": 12,
-                "raw_length": 80, "content_sha256": "0" * 64, "duplicate_of": None,
+                "raw_length": 80, "content_sha256": sha256_hex(BODY), "duplicate_of": None,
                 "story_id": "s" + ARTICLE[1:], "run_id": "r1",
                 "ingested_at": datetime(2023, 9, 14, tzinfo=UTC), "pipeline_version": "0.1.0",
             }

@@ -12,6 +12,9 @@ from tasks.ids import article_id
 from tasks.records import Article, Quarantined, RawDocument
 
 STEP = "clean"
+# spaCy's default max_length: the NLP pass refuses a longer text, which would fail the whole
+# batch. No news article comes near it (a text file may hold up to ingest's 10 MiB).
+MAX_BODY_CHARS = 1_000_000
 
 
 class _Rejected(Exception):
@@ -116,6 +119,10 @@ def _article(
         published_date = metadata.find_text_date(date_lines, today)
         date_source = "text" if published_date else "none"
     body = "\n\n".join(body_paragraphs)
+    if len(body) > MAX_BODY_CHARS:
+        raise _Rejected(
+            "too_large", f"a body of {len(body)} characters; the limit is {MAX_BODY_CHARS}"
+        )
     return Article(
         article_id=article_id(document.source_uri, document.content),
         source_uri=document.source_uri,

@@ -12,7 +12,9 @@ import ftfy
 # ftfy's default straightens curly quotes; quote extraction needs them, so keep them.
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 
-_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Form feeds and vertical tabs (page breaks of printed dumps) are spaces too: control
+# characters have no place in a published body.
+_INLINE_SPACE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’。！？]$")

@@ -25,6 +25,16 @@ _SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」]$")
 _UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 # A page whose words are at least this share English stopwords is read as English.
 _ENGLISH_STOPWORD_RATIO = 0.2
+# The heading of a block of links to other stories.
+_RELATED_HEADING = re.compile(
+    r"(more (from|on|in|about) .{1,40}|(more|related|recommended|similar|latest|top|popular|"
+    r"trending|other) (stories|articles|news|posts|reads|links|content|headlines|videos)"
+    r"( .{1,30})?|related|recommended( for you)?|read (more|next|also)|also read|see also|"
+    r"you (may|might) (also )?(like|enjoy|be interested in)|don'?t miss|most (read|popular|viewed|"
+    r"shared)|trending( now)?|editor'?s picks|what to read next|up next|elsewhere on .{1,40})"
+    r"[ :.!]*",
+    re.IGNORECASE,
+)
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
 _BOILERPLATE_MAX_WORDS = 40
@@ -77,6 +87,8 @@ class _Scoring:
     short_sentence: float = -1.0
     short_fragment: float = -5.0
     streak_step: float = 5.0
+    max_streak_penalty: float = 20.0
+    min_running_words: float = 15.0
     repeated: float = -8.0
     block_line_floor: float = -1.5
     max_gap: int = 10
@@ -100,27 +112,40 @@ def _base_score(line: str, repeats: int, english: bool, scoring: _Scoring) -> tu
         return scoring.repeated, False
     ends_sentence = _SENTENCE_END.search(line) is not None
     if count >= scoring.min_prose_words:
-        weight = 1.0
-        if english and _stopword_ratio(_WORD.findall(line)) < scoring.min_stopword_ratio:
-            weight *= scoring.low_stopword_factor
+        worded = not english or (_stopword_ratio(_WORD.findall(line)) >= scoring.min_stopword_ratio)
+        weight = 1.0 if worded else scoring.low_stopword_factor
         if not ends_sentence:
             weight *= scoring.unfinished_factor
-        return count * weight - scoring.prose_cost, ends_sentence
+        # A long line with ordinary function words is running text even when unfinished (a
+        # standfirst, a paragraph cut by the dump): it ends a stretch of furniture.
+        running_text = worded and count >= scoring.min_running_words
+        return count * weight - scoring.prose_cost, ends_sentence or running_text
     return (scoring.short_sentence, True) if ends_sentence else (scoring.short_fragment, False)
 
 
 def line_scores(lines: list[str], scoring: _Scoring = SCORING) -> list[float]:
-    """Each line's score; a long stretch of furniture costs more per line than a lone one."""
+    """Each line's score; a long stretch of furniture costs more per line than a lone one (up
+    to a cap, so a list inside a story can still be crossed), and headline-like lines under a
+    related-stories heading count as teasers."""
     repeats = Counter(lines)
     words = [word for line in lines for word in _WORD.findall(line)]
     english = _stopword_ratio(words) >= _ENGLISH_STOPWORD_RATIO
     scores: list[float] = []
     streak = 0
+    in_teasers = False
     for line in lines:
         score, prose = _base_score(line, repeats[line], english, scoring)
+        ends_sentence = _SENTENCE_END.search(line) is not None
+        # Below a "More from ..." heading, headline-like lines are teasers of other stories
+        # until a finished sentence shows the story going on.
+        if in_teasers and not ends_sentence and score > scoring.short_fragment:
+            score, prose = -_length(line), False
+        in_teasers = _RELATED_HEADING.fullmatch(line) is not None or (
+            in_teasers and not ends_sentence
+        )
         streak = 0 if prose else streak + 1
         if streak > 1:
-            score -= scoring.streak_step * (streak - 1)
+            score -= min(scoring.streak_step * (streak - 1), scoring.max_streak_penalty)
         scores.append(score)
     return scores
 

@@ -30,6 +30,7 @@ negated is separate: "did not", "never", "no", "refrained from", "failed to", "d
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -653,25 +654,49 @@ def _phrase(head: Token) -> tuple[int, int]:
     return span.start_char, span.end_char
 
 
-def _reference(head: Token, start: int, end: int) -> Span | None:
+class _Mentions:
+    """A doc's entity mentions, read once and looked up by offset.
+
+    `doc.ents` (like `doc.text`) walks every token on each access: reading it once per event
+    made extraction quadratic in the body's length (minutes for a 100k-character paragraph).
+    """
+
+    def __init__(self, doc: Doc):
+        self._spans = doc.ents
+        self._starts = [ent.start_char for ent in self._spans]
+
+    def starting_in(self, start: int, end: int) -> tuple[Span, ...]:
+        """The mentions that start inside characters [start, end), in text order."""
+        return self._spans[bisect_left(self._starts, start) : bisect_left(self._starts, end)]
+
+    def holding(self, token: Token) -> Span | None:
+        """The mention the token is part of, if any."""
+        index = bisect_right(self._starts, token.idx) - 1
+        if index >= 0 and self._spans[index].start <= token.i < self._spans[index].end:
+            return self._spans[index]
+        return None
+
+
+def _reference(head: Token, start: int, end: int, mentions: _Mentions) -> Span | None:
     """The entity mention the phrase is or contains: the one holding its head, else the first."""
-    mentions = [
+    inside = [
         ent
-        for ent in head.doc.ents
-        if ent.label_ in _ACTOR_LABELS and ent.start_char >= start and ent.end_char <= end
+        for ent in mentions.starting_in(start, end)
+        if ent.label_ in _ACTOR_LABELS and ent.end_char <= end
     ]
-    for ent in mentions:
+    for ent in inside:
         if ent.start <= head.i < ent.end:
             return ent
-    return mentions[0] if mentions else None
+    return inside[0] if inside else None
 
 
-def _date_expression(anchor: Token) -> str | None:
+def _date_expression(anchor: Token, mentions: _Mentions) -> str | None:
     """The DATE mention attached to the anchor's clause, with its preposition ("On Monday")."""
     doc = anchor.doc
-    for ent in doc.ents:
+    sentence = anchor.sent
+    for ent in mentions.starting_in(sentence.start_char, sentence.end_char):
         # "a weekly news conference": an adjective is a frequency, not the event's date.
-        if ent.label_ != "DATE" or ent.sent.start != anchor.sent.start or ent.root.pos_ == "ADJ":
+        if ent.label_ != "DATE" or ent.root.pos_ == "ADJ":
             continue
         current = ent.root
         while (
@@ -697,16 +722,16 @@ def _date_expression(anchor: Token) -> str | None:
     return None
 
 
-def _location(anchor: Token, trigger: Token) -> str | None:
+def _location(anchor: Token, trigger: Token, mentions: _Mentions) -> str | None:
     for word in (trigger, anchor):
         for prep in _children(word, "prep"):
             if prep.lower_ not in _LOCATION_PREPS:
                 continue
             for pobj in _children(prep, "pobj"):
                 if pobj.ent_type_ in ("GPE", "LOC", "FAC"):
-                    for ent in anchor.doc.ents:
-                        if ent.start <= pobj.i < ent.end:
-                            return ent.text
+                    place = mentions.holding(pobj)
+                    if place is not None:
+                        return place.text
     return None
 
 
@@ -728,27 +753,28 @@ def _row(
     modality: str,
     negated: bool,
     date_text: str | None,
+    text: str,
+    mentions: _Mentions,
 ) -> EventRow:
-    doc = candidate.trigger.doc
     trigger = candidate.trigger
     last = candidate.last if candidate.last is not None else trigger
     actor_span = _phrase(actor) if actor is not None else (None, None)
     target_span = _phrase(target) if target is not None else (None, None)
-    actor_ref = _reference(actor, *actor_span) if actor is not None else None
-    target_ref = _reference(target, *target_span) if target is not None else None
+    actor_ref = _reference(actor, *actor_span, mentions) if actor is not None else None
+    target_ref = _reference(target, *target_span, mentions) if target is not None else None
     return EventRow(
         sentence_index=sentence_index,
-        trigger_text=doc.text[trigger.idx : last.idx + len(last.text)],
+        trigger_text=text[trigger.idx : last.idx + len(last.text)],
         trigger_start=trigger.idx,
         trigger_end=last.idx + len(last.text),
         event_type=event_type,
-        actor_text=doc.text[actor_span[0] : actor_span[1]] if actor is not None else None,
+        actor_text=text[actor_span[0] : actor_span[1]] if actor is not None else None,
         actor_start=actor_span[0],
         actor_end=actor_span[1],
-        target_text=doc.text[target_span[0] : target_span[1]] if target is not None else None,
+        target_text=text[target_span[0] : target_span[1]] if target is not None else None,
         target_start=target_span[0],
         target_end=target_span[1],
-        location_text=_location(candidate.anchor, trigger),
+        location_text=_location(candidate.anchor, trigger, mentions),
         date_text=date_text,
         modality=modality,
         negated=negated,
@@ -760,19 +786,20 @@ def _row(
     )
 
 
-def _event_date(anchor: Token) -> str | None:
+def _event_date(anchor: Token, mentions: _Mentions) -> str | None:
     """The clause's own date, else the date of the statement reporting it."""
-    date_text = _date_expression(anchor)
+    date_text = _date_expression(anchor, mentions)
     if date_text is None:
         report = _report_governor(anchor)
         if report is not None:
-            date_text = _date_expression(report)
+            date_text = _date_expression(report, mentions)
     return date_text
 
 
 def extract_events(doc: Doc) -> Iterator[EventRow]:
     """PLOVER-typed events of a parsed article, one row per event mention, in text order."""
     sentence_of = {sent.start: index for index, sent in enumerate(doc.sents)}
+    text, mentions = doc.text, _Mentions(doc)
     candidates = _candidates(doc)
     by_token = {c.trigger.i: c for c in candidates}
     by_token.update({c.anchor.i: c for c in candidates if c.kind != "noun"})
@@ -799,14 +826,15 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         sentence_index = sentence_of[candidate.trigger.sent.start]
         row = _row(
             candidate, sentence_index, actor, target, event_type, modality, negated,
-            _event_date(candidate.anchor),
+            _event_date(candidate.anchor, mentions), text, mentions,
         )  # fmt: skip
         rows.append((candidate.trigger.i, row))
     for request, target in requests:
         actor = _grammatical_subject(request.anchor)
         row = _row(
             request, sentence_of[request.trigger.sent.start], actor, target, "REQUEST",
-            _modality(request), _negated(request), _event_date(request.anchor),
+            _modality(request), _negated(request), _event_date(request.anchor, mentions), text,
+            mentions,
         )  # fmt: skip
         rows.append((request.trigger.i, row))
     for _, row in sorted(rows, key=lambda pair: pair[0]):

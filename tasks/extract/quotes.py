@@ -15,14 +15,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from tasks.extract.quotes_clauses import complement_after, reported_contents
+from tasks.extract.quotes_clauses import complement_after, noun_content, reported_contents
 from tasks.extract.quotes_marks import QuotedSpan, find_quoted_spans
 from tasks.extract.quotes_speakers import (
     Speaker,
     SpeakerResolver,
     cue_entry,
     cue_text,
+    in_paragraph,
     is_cue,
+    is_reporting_noun,
+    paragraph_bounds,
     speaker_head,
     speaker_like,
     speaker_span,
@@ -47,15 +50,20 @@ class QuoteRow:
 
 
 _MARK_CHARS = "\"“”„«»‘’'`"
-_EDGE_CHARS = " \t\n" + _MARK_CHARS
+_EDGE_CHARS = " \t\n\r\xa0\u2009\u202f" + _MARK_CHARS
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|St|Jr|Sr|Mt|Ft|No|vs|etc|"
-    r"Inc|Corp|Co|Ltd|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)|\b[A-Z]|\b(?:[A-Za-z]\.)+[A-Za-z])$"
+    r"Inc|Corp|Co|Ltd|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|Del|Sens|Reps|Supt|Adm|Maj|Msgr)"
+    r"|\b[A-Z]|\b(?:[A-Za-z]\.)+[A-Za-z])$"
 )
 _VERBS = ("VERB", "AUX")
+# One or two capitalised words: what a nickname inside a name looks like.
+_NICKNAME = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?")
 _DASHES = ("―", "—", "–", "--")
 # "WALLACE: ..." or "Q: ..." opening a paragraph of a transcript.
 _TRANSCRIPT_LABEL = re.compile(r"[\"“'‘]?([A-Z][A-Z.'\-]*(?: [A-Z][A-Z.'\-]*){0,3}):\s+\S")
+# "(CROSSTALK)", "(APPLAUSE.)": a transcript's stage direction, nobody's words.
+_STAGE_DIRECTION = re.compile(r"\s*\([^()]*\)[\s.]*")
 # Capitalised paragraph labels that are not speakers.
 _EDITORIAL_LABELS = {
     "UPDATE", "NOTE", "EDITOR'S NOTE", "BREAKING", "WATCH", "READ MORE", "RELATED", "CORRECTION",
@@ -66,11 +74,10 @@ _MIN_TRANSCRIPT_TURNS = 2
 # At most this many tokens may stand between a quote and a following reporting verb
 # ('"...," the country's foreign ministry spokesperson said').
 _MAX_TOKENS_BEFORE_TRAILING_CUE = 12
+# A quote opening a sentence that goes on after it is a statement from this many words on.
+_MIN_FOLLOW_ON_WORDS = 4
 # Statements this many paragraphs back still lend their speaker to an unattributed quote.
 _FOLLOW_ON_PARAGRAPHS = 2
-# A paragraph that is only a short quotation in Title Case is a heading, not a statement.
-_MAX_HEADING_WORDS = 10
-_HEADING_CAPITALISED_SHARE = 0.6
 
 
 @dataclass
@@ -92,10 +99,12 @@ class _QuoteFinder:
         self.doc = doc
         self.text = doc.text
         self.quotes = find_quoted_spans(self.text)
+        self.nicknames = [_is_nickname(self.text, quote) for quote in self.quotes]
+        # Tokens inside quotes, by quote; a nickname stays part of the name it is in.
         self.quote_of_token: dict[int, int] = {}
         for index, quote in enumerate(self.quotes):
             span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
-            for token in span if span is not None else ():
+            for token in span if span is not None and not self.nicknames[index] else ():
                 self.quote_of_token[token.i] = index
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
 
@@ -118,8 +127,9 @@ class _QuoteFinder:
     def _left_region(self, index: int) -> tuple[int, int]:
         quote = self.quotes[index]
         start, _ = self._paragraph_bounds(quote.start)
-        if index > 0 and self.quotes[index - 1].end >= start:
-            start = max(start, self.quotes[index - 1].end + 1)
+        previous = next((i for i in range(index - 1, -1, -1) if not self.nicknames[i]), None)
+        if previous is not None and self.quotes[previous].end >= start:
+            start = max(start, self.quotes[previous].end + 1)
         end = max(start, quote.start - 1)
         for pos in range(end - 1, start - 1, -1):
             if self._is_sentence_end(pos):
@@ -131,8 +141,11 @@ class _QuoteFinder:
         if not quote.closed:
             return quote.end, quote.end
         _, end = self._paragraph_bounds(quote.end)
-        if index + 1 < len(self.quotes) and self.quotes[index + 1].start <= end:
-            end = min(end, self.quotes[index + 1].start - 1)
+        following = next(
+            (i for i in range(index + 1, len(self.quotes)) if not self.nicknames[i]), None
+        )
+        if following is not None and self.quotes[following].start <= end:
+            end = min(end, self.quotes[following].start - 1)
         start = min(quote.end + 1, end)
         for pos in range(start, end):
             if self._is_sentence_end(pos):
@@ -140,7 +153,7 @@ class _QuoteFinder:
         return start, end
 
     def _region_text(self, start: int, end: int) -> str:
-        return self.text[start:end].strip(_EDGE_CHARS)
+        return _strip_edges(self.text[start:end])
 
     def _tokens_between(self, start: int, end: int) -> list[Token]:
         span = self.doc.char_span(start, end, alignment_mode="contract")
@@ -213,11 +226,15 @@ class _QuoteFinder:
         left = self._region_text(left_start, left_end)
         right = self._region_text(right_start, right_end)
         content = self.text[quote.start : quote.end].rstrip()
+        if self._is_title(quote) and len(content.split()) > 1:
+            return None  # a book or show title ("''Make Your Kid a Millionaire,'' he wrote")
+        if _STAGE_DIRECTION.fullmatch(content):
+            return None
         statement = _Statement(quote.start, quote.end, "direct")
         left_opens = not left or left[-1] in ":,"
         if left.endswith(":"):
-            found = self._attribution(left_start, left_end, last=True)
-            if found is not None and found[1] is not None:
+            found = self._colon_introduction(left_start, left_end)
+            if found is not None:
                 statement.cue, statement.speaker = found[0], found[1]
                 return statement
         if right and left_opens:
@@ -236,22 +253,36 @@ class _QuoteFinder:
                     or position <= _MAX_TOKENS_BEFORE_TRAILING_CUE
                 ):
                     statement.cue, statement.speaker = cue, speaker
+                    self._widen_to_clause(statement, (left_start, left_end), right_start)
                     return statement
         if left and left[-1] in ":,":
             found = self._attribution(left_start, left_end, last=True)
             if found is not None:
                 statement.cue, statement.speaker = found[0], found[1]
+                if left[-1] == ",":
+                    self._widen_to_reported_clause(statement, quote)
                 return statement
         if left:
             cue = self._cue_right_before(left_start, left_end)
             if cue is not None and not right.strip(".,;!?"):
                 statement.cue, statement.speaker = cue, self._speaker(cue)
                 return statement
+            dash = next((d for d in _DASHES if left.endswith(d)), None)
+            if dash is not None and right.startswith(_DASHES):
+                # 'including Mitt Romney -- "It is disqualifying ..." -- and': a quote set off
+                # by dashes right after a name is that person's.
+                before_dash = self.text[left_start:left_end].rstrip(_EDGE_CHARS + "―—–-")
+                name = self._name_ending(left_start + len(before_dash))
+                if name is not None:
+                    statement.speaker, statement.cue_label = name, dash
+                    return statement
             return None
         if right.strip(".,;!?—–-"):
-            return None
-        if self._is_heading(index):
-            return _Statement(quote.start, quote.end, "scare")
+            if not self._opens_own_clause(quote, right_start, right_end):
+                return None
+            # '"I wouldn't call it reform ..." for the top bracket.': the speaker goes on.
+            statement.end = right_start + len(self.text[right_start:right_end].rstrip(".!? \n"))
+            statement.quote_type = "partial"
         statement.follows = True
         if self._opens_paragraph(index):
             found = self._colon_attribution(quote.start)
@@ -260,10 +291,70 @@ class _QuoteFinder:
                 statement.follows = False
         return statement
 
+    def _name_ending(self, end: int) -> Speaker | None:
+        """The person or organisation named by the entity ending at character `end`."""
+        for ent in self.doc.ents:
+            if ent.end_char == end and ent.label_ in ("PERSON", "ORG"):
+                return Speaker(ent.start_char, ent.end_char, ent[-1])
+        return None
+
+    def _opens_own_clause(self, quote: QuotedSpan, start: int, end: int) -> bool:
+        """Whether a quote opening a sentence that goes on after it, with no reporting cue, is
+        a statement (several words, not a title) rather than a name in quote marks."""
+        words = self.text[quote.start : quote.end].split()
+        return (
+            quote.closed
+            and len(words) >= _MIN_FOLLOW_ON_WORDS
+            and not self._is_title(quote)
+            and not any(is_cue(t) for t in self._tokens_between(start, end))
+        )
+
+    def _widen_to_clause(
+        self, statement: _Statement, left_region: tuple[int, int], right_start: int
+    ) -> None:
+        """A quote that is only part of its clause becomes a partial quote of the whole clause:
+        'With thousands of systems, "there is no single point of failure," he said' and
+        '"You squeezed employees" to drive up the stock price, she said'."""
+        cue, speaker = statement.cue, statement.speaker
+        attribution_start = cue.idx
+        if speaker is not None and right_start <= speaker.start < attribution_start:
+            attribution_start = speaker.start
+        between = self.text[right_start:attribution_start]
+        if re.search(r"\w", between):
+            statement.end = right_start + len(between.rstrip(_EDGE_CHARS + ",;—–-"))
+            statement.quote_type = "partial"
+        left_start, left_end = left_region
+        left = self.text[left_start:left_end]
+        if (
+            _strip_edges(left).endswith(",")
+            and re.search(r"\w", left)
+            and not any(is_cue(t) for t in self._tokens_between(left_start, left_end))
+        ):
+            statement.start = left_start + len(left) - len(left.lstrip(_EDGE_CHARS))
+            statement.quote_type = "partial"
+
+    def _widen_to_reported_clause(self, statement: _Statement, quote: QuotedSpan) -> None:
+        """'X said Friday that if she won, "she would sign it"': the quote ends a clause that
+        began before it, so the statement is a partial quote of that clause."""
+        for run in reported_contents(statement.cue):
+            content = self._char_span(run)
+            if (
+                content is not None
+                and content[0] < quote.start
+                and content[1] >= quote.end - 1
+                and re.search(r"\w", self.text[content[0] : quote.start])
+            ):
+                statement.start, statement.end = content
+                statement.quote_type = "partial"
+                return
+
     def _cue_right_before(self, start: int, end: int) -> Token | None:
-        """A speech verb ending the text before a quote ('He said "..."', 'said that "..."')."""
+        """A speech verb ending the text before a quote ('He said "..."', 'said that "..."',
+        '"A," he said, but "B."')."""
         tokens = self._tokens_between(start, end)
-        if tokens and tokens[-1].lower_ == "that":
+        while tokens and (
+            tokens[-1].lower_ == "that" or tokens[-1].dep_ == "cc" or tokens[-1].text == ","
+        ):
             tokens = tokens[:-1]
         if tokens and is_cue(tokens[-1]) and cue_entry(tokens[-1]).kind == "speech":
             return tokens[-1]
@@ -271,19 +362,7 @@ class _QuoteFinder:
 
     def _opens_paragraph(self, index: int) -> bool:
         start, _ = self._paragraph_bounds(self.quotes[index].start)
-        return not self.text[start : self.quotes[index].start].strip(_EDGE_CHARS)
-
-    def _is_heading(self, index: int) -> bool:
-        quote = self.quotes[index]
-        start, end = self._paragraph_bounds(quote.start)
-        words = self.text[quote.start : quote.end].split()
-        capitalised = sum(word[:1].isupper() for word in words)
-        return (
-            not self.text[start : quote.start].strip(_EDGE_CHARS)
-            and not self.text[quote.end : end].strip(_EDGE_CHARS + ".")
-            and len(words) <= _MAX_HEADING_WORDS
-            and capitalised >= _HEADING_CAPITALISED_SHARE * len(words)
-        )
+        return not _strip_edges(self.text[start : self.quotes[index].start])
 
     def _colon_attribution(self, quote_start: int) -> tuple[Token, Speaker | None, int] | None:
         """The cue of a previous paragraph that ends with a colon ("The Times reports:")."""
@@ -296,7 +375,23 @@ class _QuoteFinder:
             if self._is_sentence_end(pos):
                 previous_start = pos + 1
                 break
-        return self._attribution(previous_start, previous_end, last=True)
+        return self._colon_introduction(previous_start, previous_end)
+
+    def _colon_introduction(self, start: int, end: int) -> tuple[Token, Speaker | None, int] | None:
+        """Who introduces a quote with a colon: the reporting cue of the clause, or else the
+        subject of its main verb ("Sanders made the following comment:")."""
+        found = self._attribution(start, end, last=True)
+        if found is not None and found[1] is not None:
+            return found
+        tokens = self._tokens_between(start, end)
+        inside = {t.i for t in tokens}
+        # The main verb: the one whose head lies outside the clause (the parser often hangs the
+        # clause on the quote that follows it).
+        verbs = [
+            t for t in tokens if (t.dep_ == "ROOT" or t.head.i not in inside) and t.pos_ in _VERBS
+        ]
+        speaker = self._speaker(verbs[-1]) if verbs else None
+        return (verbs[-1], speaker, 0) if speaker is not None else None
 
     def _transcript_turns(self) -> list[tuple[_Statement, set[int]]]:
         """Turns of an interview transcript ("WALLACE: ...") and the quotes each one covers."""
@@ -309,7 +404,8 @@ class _QuoteFinder:
             content_start = match.end() - 1
             content_end = len(self.text[:end].rstrip(_EDGE_CHARS))
             label = self.doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
-            if label is None or content_end <= content_start:
+            content = self.text[content_start:content_end]
+            if label is None or not content.strip() or _STAGE_DIRECTION.fullmatch(content):
                 continue
             speaker = Speaker(label.start_char, label.end_char, label[-1])
             statement = _Statement(content_start, content_end, "direct", None, speaker)
@@ -393,28 +489,32 @@ class _QuoteFinder:
         return statements
 
     def _embedded(self, index: int, quote: QuotedSpan) -> _Statement:
-        """A quote inside a sentence: a partial quote of the clause it stands in, or a scare
-        quote / title when it is capitalised like a title or no speaking subject is found.
-
-        Quoted words inside a sentence are nearly always someone's words ('Trump called her
-        "a disaster"'), so a clause whose verb is no reporting verb still attributes them.
-        """
+        """A quote inside a sentence: a partial quote of the clause a reporting cue reports
+        ('Trump called her "a disaster"'), else a scare quote or title. A verb that is no
+        reporting cue attributes nothing: quoted words under it are as often a label or an
+        excerpt as someone's statement."""
         root = self._root_of(index)
         if root is None:
             return _Statement(quote.start, quote.end, "scare")
-        verbs = [a for a in root.ancestors if a.i not in self.quote_of_token and a.pos_ in _VERBS]
-        cue = next((v for v in verbs if is_cue(v)), None)
-        if cue is not None:
-            for run in reported_contents(cue):
-                statement = self._partial(run, quote, cue)
+        paragraph = paragraph_bounds(root)
+        for head in root.ancestors:
+            if head.i in self.quote_of_token or not in_paragraph(head, paragraph):
+                continue
+            if head.pos_ in _VERBS and is_cue(head):
+                runs = reported_contents(head)
+                if cue_entry(head).kind == "speech":
+                    runs += complement_after(head)
+                for run in runs:
+                    statement = self._partial(run, quote, head)
+                    if statement is not None:
+                        return statement
+                break
+            # "Trump's claim that there were "thousands of shootings"": the owner speaks.
+            owners = [c for c in head.children if c.dep_ == "poss"]
+            if is_reporting_noun(head) and owners:
+                statement = self._partial(noun_content(head, root), quote, head)
                 if statement is not None:
-                    return statement
-        elif verbs and not self._is_title(quote):
-            # The verb of the clause: the nearest one with a subject of its own.
-            verb = next((v for v in verbs if any(c.dep_ == "nsubj" for c in v.children)), verbs[0])
-            for run in complement_after(verb) if verb.i < root.i else ():
-                statement = self._partial(run, quote, verb)
-                if statement is not None:
+                    statement.speaker = self._speaker_at(owners[0])
                     return statement
         return _Statement(quote.start, quote.end, "scare")
 
@@ -427,7 +527,7 @@ class _QuoteFinder:
         return self.doc[tokens[0]] if tokens else None
 
     def _partial(self, run: list[Token], quote: QuotedSpan, cue: Token) -> _Statement | None:
-        """A partial-quote statement for a content run holding the quote, when it has a speaker."""
+        """A partial-quote statement for a content run holding the quote (speaker may be None)."""
         content = self._char_span(run)
         if content is None or not (content[0] <= quote.start and content[1] >= quote.end - 1):
             return None
@@ -441,6 +541,23 @@ class _QuoteFinder:
         words = re.findall(r"[^\W\d_][\w'’-]*", self.text[quote.start : quote.end])
         long_words = [w for w in words if len(w) > 3] or words
         return not words or all(w[0].isupper() for w in long_words)
+
+
+def _is_nickname(text: str, quote: QuotedSpan) -> bool:
+    """A quoted nickname inside a name (Marcia "Cia" Price), which does not end a region."""
+    before = text[max(quote.start - 30, 0) : quote.start - 1]
+    after = text[quote.end + 1 : quote.end + 30]
+    return (
+        quote.closed
+        and _NICKNAME.fullmatch(text[quote.start : quote.end]) is not None
+        and re.search(r"\b[A-Z][\w.'’-]* $", before) is not None
+        and re.match(r" [A-Z]", after) is not None
+    )
+
+
+def _strip_edges(text: str) -> str:
+    """Text without surrounding whitespace (any, including no-break spaces) and quote marks."""
+    return re.sub(rf"^[\s{_MARK_CHARS}]+|[\s{_MARK_CHARS}]+$", "", text)
 
 
 def _share_speaker_across_parts(quotes: list[QuotedSpan], direct: dict[int, _Statement]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from tasks.extract.quotes_speakers import cue_entry, is_cue
+from tasks.extract.quotes_speakers import cue_entry, in_paragraph, is_cue, paragraph_bounds
 
 # Prepositions that introduce what is said after a verb ("called for", "spoke of", "warned about").
 _CONTENT_PREPOSITIONS = {"for", "of", "about", "against"}
@@ -14,6 +14,13 @@ _OBJECT_DEPS = ("dobj", "oprd")
 _COMPLEMENT_DEPS = {"dobj", "dative", "oprd", "attr", "acomp", "ccomp", "xcomp", "prep", "pcomp"}
 # Prepositions that introduce an argument of the verb rather than a time or place adjunct.
 _ARGUMENT_PREPOSITIONS = {"as", "of", "for", "about", "against", "to", "with", "into", "like"}
+# Dependents through which a verb reports something of its own.
+_OWN_CONTENT_DEPS = {"dobj", "ccomp", "xcomp", "prep", "dative", "oprd", "attr"}
+# Prepositions that open a time or place adjunct rather than part of what was said.
+_ADJUNCT_PREPOSITIONS = {
+    "during", "at", "on", "in", "after", "before", "since", "amid", "while", "following",
+    "throughout", "last", "this", "earlier",
+}  # fmt: skip
 # A content smaller than this many tokens is a pronoun or a stray word, not a statement.
 _MIN_CONTENT_TOKENS = 2
 
@@ -58,6 +65,14 @@ def _without_reporting_conjuncts(head: Token) -> list[Token]:
 
 
 def reported_contents(cue: Token) -> list[list[Token]]:
+    """Token runs that a cue reports (see `_reported_contents`), kept to the cue's paragraph:
+    the parser sometimes joins a paragraph to the one before it."""
+    paragraph = paragraph_bounds(cue)
+    runs = [[t for t in run if in_paragraph(t, paragraph)] for run in _reported_contents(cue)]
+    return [run for run in runs if len(run) >= _MIN_CONTENT_TOKENS]
+
+
+def _reported_contents(cue: Token) -> list[list[Token]]:
     """Token runs that a cue reports, in text order; empty when it reports nothing we can tell.
 
     - "according to X": the clause it qualifies;
@@ -69,16 +84,21 @@ def reported_contents(cue: Token) -> list[list[Token]]:
     Stance and evidence verbs ("believes", "shows") report clauses only.
     """
     if cue.lower_ == "according":
-        if cue.head is cue:
-            return []
-        inside = {t.i for t in cue.subtree}
-        runs = _block_runs([t for t in cue.head.subtree if t.i not in inside])
-        return _largest(runs)
+        return _according_to_content(cue)
     children = list(cue.children)
-    complements = [c for c in children if c.dep_ == "ccomp"]
+    # A "that" clause the parser took for an adverbial one is a complement all the same.
+    paragraph = paragraph_bounds(cue)
+    complements = [
+        c
+        for c in children
+        if (c.dep_ == "ccomp" or (c.dep_ == "advcl" and c.left_edge.lower_ == "that"))
+        and in_paragraph(c, paragraph)
+    ]
     if complements:
         return _largest(_block_runs(_without_reporting_conjuncts(complements[0])))
-    if cue.dep_ == "parataxis" and cue.head is not cue:
+    # A parenthetical cue ("The test, North Korea said, was ...") or an "as" clause ("As she
+    # put it, ...", "as Sato noted,"): the clause it stands in.
+    if cue.head is not cue and (cue.dep_ == "parataxis" or _is_as_clause(cue)):
         inside = {t.i for t in cue.subtree}
         outside = [t for t in cue.head.subtree if t.i not in inside]
         runs = [_trim(run) for run in _block_runs(outside)]
@@ -87,7 +107,14 @@ def reported_contents(cue: Token) -> list[list[Token]]:
     if entry.kind != "speech":
         return []
     if "infinitive" in entry.frames:
-        infinitives = [c for c in children if c.dep_ == "xcomp" and c.i > cue.i]
+        infinitives = [
+            c
+            for c in children
+            if c.i > cue.i
+            and (
+                c.dep_ == "xcomp" or (c.dep_ == "advcl" and any(a.lower_ == "to" for a in c.lefts))
+            )
+        ]
         if infinitives:
             return _largest(_block_runs(_without_reporting_conjuncts(infinitives[0])))
         for child in children:
@@ -95,9 +122,54 @@ def reported_contents(cue: Token) -> list[list[Token]]:
                 objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
                 if objects:
                     return _largest(_block_runs(list(objects[0].subtree)))
+    if "prep" in entry.frames:
+        # "accused Kim of [...]", "likened the refugees to [...]": the object is the target.
+        objects = [c for c in children if c.dep_ == "dobj"]
+        # The parser often hangs the phrase on the object ("accused [the rebels of ...]").
+        heads = children + [c for o in objects for c in o.rights]
+        phrases = [c for c in heads if c.dep_ == "prep" and c.i > cue.i and c.lower_ in ("of", "to")]
+        if phrases:
+            return _largest([_before_trailing_adjunct(list(phrases[0].subtree))])
     if "object" in entry.frames and any(c.dep_ in _OBJECT_DEPS for c in children):
         return complement_after(cue)
     return []
+
+
+def _is_as_clause(cue: Token) -> bool:
+    """ "as Sato noted", "as she put it": an "as" clause of a speech verb with nothing of its own
+    to report (not "as officials praised the protests")."""
+    children = list(cue.children)
+    return (
+        any(c.dep_ == "mark" and c.lower_ == "as" for c in children)
+        and cue_entry(cue).kind == "speech"
+        and not any(
+            c.dep_ in _OWN_CONTENT_DEPS
+            and c.lower_ != "it"
+            and (c.dep_ != "prep" or c.lower_ in _CONTENT_PREPOSITIONS)
+            for c in children
+        )
+    )
+
+
+def noun_content(noun: Token, token: Token) -> list[Token]:
+    """What a reporting noun reports: its dependent right of it that holds `token` ("claim
+    [that ...]", "description [of X as ...]"); empty when `token` is not in one."""
+    branch = next((a for a in (token, *token.ancestors) if a.head.i == noun.i != a.i), None)
+    if branch is None or branch.i < noun.i:
+        return []
+    paragraph = paragraph_bounds(noun)
+    return _trim([t for t in branch.subtree if in_paragraph(t, paragraph)])
+
+
+def _according_to_content(cue: Token) -> list[list[Token]]:
+    """The rest of the sentence around "according to X" (X ends at the first comma), which the
+    parser often gets wrong by attaching the clause to X."""
+    sentence = cue.sent
+    end = cue.i + 2
+    while end < sentence.end and sentence.doc[end].text not in (",", ";", "—", "–", "--"):
+        end += 1
+    outside = [t for t in sentence if not cue.i <= t.i <= end]
+    return _largest(_block_runs(outside))
 
 
 def complement_after(verb: Token) -> list[list[Token]]:
@@ -121,8 +193,32 @@ def complement_after(verb: Token) -> list[list[Token]]:
     if not taken:
         return []
     doc = verb.doc
-    run = _trim(list(doc[taken[0].left_edge.i : taken[-1].right_edge.i + 1]))
+    paragraph = paragraph_bounds(verb)
+    run = [
+        t
+        for t in doc[taken[0].left_edge.i : taken[-1].right_edge.i + 1]
+        if in_paragraph(t, paragraph)
+    ]
+    run = _trim(_before_trailing_adjunct(run))
     return [run] if len(run) >= _MIN_CONTENT_TOKENS else []
+
+
+def _before_trailing_adjunct(run: list[Token]) -> list[Token]:
+    """A run cut after a closing quote mark that is followed by a time or place adjunct the
+    parser hung on the quoted noun ('called it a "crazy system" during a stop in Flint')."""
+    if run and run[0].is_quote:
+        return run  # the quote is the object itself: what follows describes it
+    for index in range(1, len(run) - 1):
+        mark, following = run[index], run[index + 1]
+        if not (mark.is_quote and mark.is_right_punct) or mark.i != following.i - 1:
+            continue
+        if (
+            following.lower_ in _ADJUNCT_PREPOSITIONS
+            or following.ent_type_ in ("DATE", "TIME")
+            or following.text in ("—", "–", "--", "-")
+        ):
+            return run[: index + 1]
+    return run
 
 
 def _largest(runs: list[list[Token]]) -> list[list[Token]]:

@@ -102,7 +102,8 @@ def _pair_double(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
     open_at: int | None = None
     opened_straight = False
     nested = 0
-    for pos, width, role in _double_marks(text, start, end):
+    marks = _double_marks(text, start, end)
+    for index, (pos, width, role) in enumerate(marks):
         straight = text[pos] in _STRAIGHT_DOUBLE + "'`"
         if role == "inch":
             if open_at is not None and not nested and _is_right_flanking(text, pos, width):
@@ -120,7 +121,13 @@ def _pair_double(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
             if nested:
                 nested -= 1
                 continue
+        elif nested and role == "close":
+            nested -= 1
+            continue
         elif role == "open" and not straight:
+            if _closes_twice(marks, index):
+                nested += 1  # “... “hell” ...”: a nested quote typed with double marks
+                continue
             # A new left mark while one is open: the earlier quotation was never closed.
             spans.append((open_at, _rstrip(text, open_at, pos)))
             open_at, nested = pos + width, 0
@@ -130,6 +137,18 @@ def _pair_double(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
     return spans, open_at
 
 
+def _closes_twice(marks: list[tuple[int, int, str]], index: int) -> bool:
+    """Whether two closing marks follow the mark at `index` before any other opening one."""
+    closes = 0
+    for _, _, role in marks[index + 1 :]:
+        if role == "open":
+            return False
+        closes += role == "close"
+        if closes == 2:
+            return True
+    return False
+
+
 def _rstrip(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -137,7 +156,7 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 
 def _pair_single(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Top-level single-mark quotations ('...' or ‘...’) in text[start:end], apostrophes skipped."""
+    """Top-level single-mark quotations ('...' or ‘...’) in text[start:end], not apostrophes."""
     spans: list[tuple[int, int]] = []
     pos = start
     while pos < end:
@@ -210,7 +229,9 @@ def _mark_continuations(text: str, spans: list[QuotedSpan]) -> list[QuotedSpan]:
             between = text[span.end : following.start]
             # Typesetters continue a quotation with the mark that opened it; a straight mark
             # before curly ones is a blockquote sign, not an opening.
-            same_style = _is_straight(text[span.start - 1]) == _is_straight(text[following.start - 1])
+            same_style = _is_straight(text[span.start - 1]) == _is_straight(
+                text[following.start - 1]
+            )
             continues = "\n" in between and between.strip() in _OPENING_MARKS and same_style
         if span.closed or continues:
             result.append(QuotedSpan(span.start, span.end, span.closed, continues))

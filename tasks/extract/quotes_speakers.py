@@ -4,6 +4,8 @@ named entity a pronoun or description speaker stands for."""
 from __future__ import annotations
 
 import re
+import weakref
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ _INVERTED_SPEAKER_DEPS = ("nsubj", "dobj", "attr", "oprd", "dative", "appos")
 _NON_SPEAKER_ENTITIES = {"DATE", "TIME", "ORDINAL", "MONEY", "QUANTITY"}
 # Relations through which a verb shares the subject of its head ("he said, adding that ...").
 _SUBJECT_SHARING_DEPS = ("conj", "xcomp", "advcl", "pcomp")
+_QUOTE_TOKENS = {"''", "``", "”", "“", '"'}
 # Pronouns that are objects, never the speaker after an inverted verb ("asking her").
 _OBJECT_PRONOUNS = {"her", "him", "them", "me", "us", "it", "you", "himself", "herself"}
 _SPAN_BREAKS = {",", "(", ")", "—", "–", "―", "--", ";", ":"}
@@ -44,6 +47,14 @@ _ANONYMOUS_HEADS = {
     "analyst", "analysts", "expert", "experts", "observer", "observers", "critic", "critics",
     "some", "others", "many", "several", "resident", "residents", "voter", "voters",
 }  # fmt: skip
+# Nouns naming a statement: "Trump's claim that ...", "his description of X as ...".
+_REPORTING_NOUNS = {
+    "claim", "statement", "assertion", "remark", "comment", "warning", "promise", "pledge",
+    "suggestion", "argument", "insistence", "accusation", "allegation", "charge", "description",
+    "word", "message", "assessment", "contention", "prediction", "admission", "denial", "vow",
+    "declaration", "explanation", "response", "reply", "answer", "tweet", "post", "emphasis",
+    "characterization", "complaint", "criticism", "boast", "threat", "demand", "call",
+}  # fmt: skip
 _INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "four", "five", "many"}
 
 
@@ -65,18 +76,90 @@ def reporting_lemmas() -> dict[str, CueEntry]:
 
 
 def is_cue(token: Token) -> bool:
-    """A reporting verb ("said", "warned") or the "according" of "according to"."""
+    """A reporting verb ("said", "warned"), the "according" of "according to" or the "put" of
+    "as she put it"."""
     if token.lower_ == "according":
         return token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "to"
-    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in reporting_lemmas()
+    if token.pos_ not in ("VERB", "AUX"):
+        return False
+    if token.lemma_.lower() == "put":
+        return _puts_it(token)
+    return _cue_lemma(token) is not None
+
+
+def _cue_lemma(token: Token) -> str | None:
+    """The reporting_cues.txt lemma of a verb, also when the lemmatizer got it wrong ("rated"
+    -> "rat"): the word less a regular inflection."""
+    lemmas = reporting_lemmas()
+    lemma = token.lemma_.lower()
+    if lemma in lemmas:
+        return lemma
+    word = token.lower_
+    for ending, replacement in _INFLECTIONS:
+        if word.endswith(ending) and word[: len(word) - len(ending)] + replacement in lemmas:
+            return word[: len(word) - len(ending)] + replacement
+    return None
+
+
+def _puts_it(token: Token) -> bool:
+    return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
+
+
+def is_reporting_noun(token: Token) -> bool:
+    """A noun naming something said ("claim", "remarks"), whose owner is its speaker."""
+    return token.pos_ == "NOUN" and token.lemma_.lower() in _REPORTING_NOUNS
 
 
 _ACCORDING_TO = CueEntry("speech", frozenset())
+# Regular verb endings and what they replace: "rated" -> "rate", "urges" -> "urge".
+_INFLECTIONS = (
+    ("ed", "e"),
+    ("ed", ""),
+    ("d", ""),
+    ("es", ""),
+    ("s", ""),
+    ("ing", "e"),
+    ("ing", ""),
+)
 
 
 def cue_entry(token: Token) -> CueEntry:
     """Kind and frames of a cue token ("according to" is a speech cue with no frames)."""
-    return reporting_lemmas().get(token.lemma_.lower(), _ACCORDING_TO)
+    return reporting_lemmas().get(_cue_lemma(token) or "", _ACCORDING_TO)
+
+
+# spaCy rebuilds doc.text and doc.ents from every token on each access: read once per cue or
+# sentence they made quote extraction quadratic in the body's length (minutes for a
+# 100k-character paragraph). Built once per doc instead, and forgotten with the doc.
+_DOC_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
+_DOC_ENTITIES: weakref.WeakKeyDictionary[Doc, tuple[Span, ...]] = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, built once per doc."""
+    text = _DOC_TEXTS.get(doc)
+    if text is None:
+        text = _DOC_TEXTS[doc] = doc.text
+    return text
+
+
+def doc_entities(doc: Doc) -> tuple[Span, ...]:
+    """doc.ents, built once per doc."""
+    entities = _DOC_ENTITIES.get(doc)
+    if entities is None:
+        entities = _DOC_ENTITIES[doc] = doc.ents
+    return entities
+
+
+def paragraph_bounds(token: Token) -> tuple[int, int]:
+    """Character span of the paragraph (line) holding a token."""
+    text = doc_text(token.doc)
+    end = text.find("\n", token.idx)
+    return text.rfind("\n", 0, token.idx) + 1, len(text) if end < 0 else end
+
+
+def in_paragraph(token: Token, bounds: tuple[int, int]) -> bool:
+    return bounds[0] <= token.idx < bounds[1]
 
 
 def speaker_like(token: Token) -> bool:
@@ -86,7 +169,7 @@ def speaker_like(token: Token) -> bool:
 
 def cue_text(token: Token) -> str:
     """The cue as written: the verb with its particle ("pointed out"), or "according to"."""
-    if token.lower_ == "according":
+    if token.lower_ == "according" or (token.lemma_.lower() == "put" and _puts_it(token)):
         return token.doc[token.i : token.i + 2].text
     particles = [c for c in token.rights if c.dep_ == "prt" and c.i == token.i + 1]
     return token.doc[token.i : token.i + 1 + len(particles)].text
@@ -100,10 +183,13 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
         objects = [c for c in to.children if c.dep_ == "pobj"]
         objects += [c for c in cue.children if c.dep_ == "pobj"]
         return objects[0] if objects and objects[0].i not in skip else None
+    # The parser sometimes joins a paragraph to the one before it (a headline with no full stop):
+    # a speaker is never found across a line break.
+    paragraph = paragraph_bounds(cue)
     verb = cue
     for _ in range(4):
         for child in verb.children:
-            if child.i in skip or not speaker_like(child):
+            if child.i in skip or not speaker_like(child) or not in_paragraph(child, paragraph):
                 continue
             if child.dep_ == "nsubjpass" and verb is cue:
                 # "was quoted by X": the speaker is the agent; "it is expected that": none.
@@ -111,24 +197,68 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
                 return agents[0] if agents and agents[0].i not in skip else None
             if child.dep_ in ("nsubj", "nsubjpass"):
                 # A climbed-to passive subject speaks: "Oz was grilled for saying ...".
-                return child if _can_speak(child, verb) else None
-        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+                return _past_dateline(child) if _can_speak(child, verb) else None
+        # "the man who said", "footage of Trump saying": the noun the clause describes.
+        if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head
-        if verb.dep_ not in _SUBJECT_SHARING_DEPS or verb.head is verb:
+        if verb.dep_ not in _SUBJECT_SHARING_DEPS or verb.head.i == verb.i:
             break
+        if verb.head.i in skip:
+            # '"...," Sanders said, going on to say that': the parser hung the participle on the
+            # quote; it shares the subject of the cue before it.
+            before = [
+                c for c in verb.head.children if c.i < verb.i and c.i not in skip and is_cue(c)
+            ]
+            return speaker_head(before[-1], skip) if before else None
         verb = verb.head
         if verb.dep_ == "prep" and verb.head is not verb:  # "before asking", "for saying"
             verb = verb.head
-    for child in cue.rights:
-        if (
-            child.dep_ in _INVERTED_SPEAKER_DEPS
-            and child.pos_ in ("PROPN", "NOUN", "PRON", "NUM")
-            and child.lower_ not in _OBJECT_PRONOUNS
-            and speaker_like(child)
-            and child.i not in skip
-        ):
-            return child
+    if _may_invert(cue):
+        for child in cue.rights:
+            if (
+                child.dep_ in _INVERTED_SPEAKER_DEPS
+                and child.pos_ in ("PROPN", "NOUN", "PRON", "NUM")
+                and child.lower_ not in _OBJECT_PRONOUNS
+                and speaker_like(child)
+                and child.i not in skip
+            ):
+                return child
+    return _name_right_before(cue, skip)
+
+
+def _name_right_before(cue: Token, skip: set[int]) -> Token | None:
+    """The parse found no subject: a name or pronoun standing right before the verb ("Obama
+    and Clinton call them ..."), past auxiliaries and adverbs."""
+    index = cue.i - 1
+    while index >= cue.sent.start and cue.doc[index].dep_ in ("aux", "auxpass", "advmod", "neg"):
+        index -= 1
+    if index < cue.sent.start or index in skip:
+        return None
+    token = cue.doc[index]
+    if (
+        token.pos_ in ("PROPN", "PRON")
+        and token.lower_ not in _OBJECT_PRONOUNS | _RELATIVE_PRONOUNS
+    ):
+        return token if speaker_like(token) else None
     return None
+
+
+def _may_invert(cue: Token) -> bool:
+    """Speaker after the verb only right after a quote or at a sentence start: '"...," said
+    Sato', 'Said Ellis:' (not "suggesting a few questions")."""
+    if cue.is_sent_start or cue.i == 0:
+        return True
+    before = cue.doc[max(cue.i - 2, 0) : cue.i]
+    return any(t.is_quote or t.text in _QUOTE_TOKENS for t in before)
+
+
+def _past_dateline(subject: Token) -> Token:
+    """ "WASHINGTON -- President Obama ... said": the parser takes the dateline as the subject."""
+    if subject.is_upper and len(subject.text) > 2:
+        names = [c for c in subject.rights if c.dep_ == "appos" and c.pos_ == "PROPN"]
+        if names:
+            return names[0]
+    return subject
 
 
 def _can_speak(subject: Token, verb: Token) -> bool:
@@ -180,7 +310,7 @@ def _entity_in(doc: Doc, speaker: Speaker) -> Span | None:
     organisation word ("Japan's defence ministry") the organisation or country it names."""
     inside = [
         ent
-        for ent in doc.ents
+        for ent in doc_entities(doc)
         if ent.label_ in SPEAKER_LABELS
         and ent.start_char < speaker.end
         and ent.end_char > speaker.start
@@ -202,8 +332,13 @@ def _person_genders(doc: Doc) -> dict[str, str]:
     """
     votes: dict[str, Counter[str]] = {}
     sentences = list(doc.sents)
+    all_persons = [e for e in doc_entities(doc) if e.label_ == "PERSON"]
+    person_starts = [e.start for e in all_persons]
     for index, sentence in enumerate(sentences):
-        persons = [e for e in sentence.ents if e.label_ == "PERSON"]
+        starting = slice(
+            bisect_left(person_starts, sentence.start), bisect_left(person_starts, sentence.end)
+        )
+        persons = [e for e in all_persons[starting] if e.end <= sentence.end]
         names = {e[-1].lower_ for e in persons}
         if len(names) != 1:
             continue
@@ -292,10 +427,10 @@ class SpeakerResolver:
 
     def _recent(self, earlier: int, start: int) -> bool:
         """Whether `earlier` is at most two paragraphs before `start`."""
-        return len(_PARAGRAPH_BREAK.findall(self._doc.text, earlier, start)) <= 2
+        return len(_PARAGRAPH_BREAK.findall(doc_text(self._doc), earlier, start)) <= 2
 
     def _nearest(self, before: int, labels: tuple[str, ...], gender: str | None) -> Span | None:
-        for ent in reversed(self._doc.ents):
+        for ent in reversed(doc_entities(self._doc)):
             if ent.end_char > before or ent.label_ not in labels:
                 continue
             if gender and self._genders.get(ent[-1].lower_, gender) != gender:

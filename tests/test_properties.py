@@ -1,0 +1,124 @@
+"""Property: any text survives clean -> extract -> normalize with spans and ids intact.
+
+Generated texts mix English news words (so that most are read as English and extracted),
+quote marks of every style, line breaks, control characters and arbitrary Unicode.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tasks.clean import clean
+from tasks.extract import extract
+from tasks.nlp import load_nlp
+from tasks.normalize import normalize
+from tasks.records import RawDocument, RunInfo
+
+WORDS = [
+    "the", "minister", "said", "told", "reporters", "on", "Tuesday", "that", "China", "Japan",
+    "Taiwan", "United", "States", "Chen", "Binhua", "President", "Biden", "Mr.", "Smith", "he",
+    "she", "they", "it", "would", "will", "not", "never", "talks", "troops", "sanctions",
+    "accused", "attacked", "met", "agreed", "according", "to", "a", "spokesman", "for",
+    "Reuters", "in", "Tokyo", "Beijing", "last", "week", "officials", "added", "warned",
+    "urged", "condemned", "rejected", "plan", "of", "and",
+]  # fmt: skip
+QUOTE_MARKS = [*"\"“”„«»‘’'`", "''", "``", "‹", "›", "「", "」"]
+ODD_PIECES = [
+    "\n", "\n\n", "\n\n\n", "\r\n", "\t", "\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85",
+    "\u00a0", "\u200b", "\u2028", "\u2029", "\ufeff", "\u202e", "\ufffd", "—", "--", "-",
+    "...", "…", ".", ",", ":", ";", "(", ")", "[", "]", "?", "!", "#", "@", "&", "|", "*",
+    "2023-02-30", " date 2999-01-01 ", "TOKYO (Reuters) -", "By Jane Doe", "Share this article",
+    "Mr.", "U.S.", "e.g.", "5,000", "1990s",
+]  # fmt: skip
+
+# A word, often with a quote mark or comma glued to it ("“We", "said,”").
+word = st.tuples(
+    st.sampled_from(["", "", "", *QUOTE_MARKS]),
+    st.sampled_from(WORDS),
+    st.sampled_from(["", "", "", ",", ".", *QUOTE_MARKS]),
+).map("".join)
+token = st.one_of(
+    word,
+    word,
+    word,
+    st.sampled_from(ODD_PIECES),
+    st.text(max_size=4),  # arbitrary Unicode (no lone surrogates: ingest never yields them)
+)
+sentence = st.lists(token, min_size=4, max_size=30).map(lambda tokens: " ".join(tokens) + ".")
+paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
+article_text = st.tuples(
+    st.text(max_size=20), st.lists(paragraph, min_size=1, max_size=6).map("\n\n".join)
+).map("\n".join)
+
+ALLOWED_QUARANTINE = {"empty_body", "no_body_found"}  # never clean_error / extraction_error
+SPAN_FIELDS = {
+    "entities": [("text", "start_char", "end_char")],
+    "quotes": [
+        ("quote_text", "start_char", "end_char"),
+        ("speaker_text", "speaker_start", "speaker_end"),
+    ],
+    "events": [("trigger_text", "trigger_start", "trigger_end")],
+}
+ID_COLUMNS = {
+    "articles": "article_id",
+    "entities": "mention_id",
+    "quotes": "quote_id",
+    "events": "event_id",
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nlp():
+    """Load the model once, before hypothesis starts timing examples."""
+    return load_nlp()
+
+
+def _assert_span(body: str, text: str | None, start: int | None, end: int | None, what: str):
+    if start is None:
+        assert end is None, what
+        return
+    assert 0 <= start <= end <= len(body), (what, start, end, len(body))
+    assert body[start:end] == text, (what, body[start:end], text)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(texts=st.lists(article_text, min_size=1, max_size=3))
+def test_any_text_keeps_spans_inside_the_body_and_ids_unique(texts):
+    documents = [RawDocument(f"doc{i}.txt", "txt", text, None) for i, text in enumerate(texts)]
+    articles, rejected = clean(documents)
+    assert {q.reason for q in rejected} <= ALLOWED_QUARANTINE, rejected
+
+    extractions, failed = extract(articles)
+    assert failed == []
+    event(f"articles: {len(articles)} of {len(texts)}")
+    event(f"with quotes: {any(e.quotes for e in extractions)}")
+    event(f"with events: {any(e.events for e in extractions)}")
+    bodies = {a.article_id: a.body for a in articles}
+    for extraction in extractions:
+        body = bodies[extraction.article_id]
+        for m in extraction.mentions:
+            _assert_span(body, m.text, m.start_char, m.end_char, "mention")
+        for q in extraction.quotes:
+            _assert_span(body, q.quote_text, q.start_char, q.end_char, "quote")
+            _assert_span(body, q.speaker_text, q.speaker_start, q.speaker_end, "speaker")
+        for e in extraction.events:
+            _assert_span(body, e.trigger_text, e.trigger_start, e.trigger_end, "trigger")
+            _assert_span(body, e.actor_text, e.actor_start, e.actor_end, "actor")
+            _assert_span(body, e.target_text, e.target_start, e.target_end, "target")
+
+    tables = normalize(articles, extractions, rejected, RunInfo("prop", datetime.now(UTC), "0"))
+    for table, spans in SPAN_FIELDS.items():
+        for row in tables[table].to_pylist():
+            for text, start, end in spans:
+                _assert_span(bodies[row["article_id"]], row[text], row[start], row[end], table)
+    for table, column in ID_COLUMNS.items():
+        ids = tables[table].column(column).to_pylist()
+        assert len(ids) == len(set(ids)), table

@@ -1,0 +1,71 @@
+"""Runs over time: incremental re-runs, identical results on every runner, one writer at a time."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import duckdb
+import pytest
+from conftest import SEEDS
+
+from flows.news_pipeline import news_pipeline
+from tasks.publish import output_lock
+
+RUN_METADATA = {"run_id", "ingested_at"}
+
+
+def published(output, table: str) -> list[dict]:
+    """A published table's rows without run metadata, in key order."""
+    relation = duckdb.connect().sql(f"SELECT * FROM read_parquet('{output}/{table}/*.parquet')")
+    columns = [c for c in relation.columns if c not in RUN_METADATA]
+    rows = relation.select(", ".join(columns)).order(columns[0]).fetchall()
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def test_a_rerun_publishes_nothing_and_new_articles_keep_published_ids(prefect_api, tmp_path):
+    inbox, output = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    for seed in sorted(SEEDS.iterdir())[:4]:
+        shutil.copy(seed, inbox)
+    first = news_pipeline(inputs=(str(inbox),), output=str(output))
+    assert first["published"] and first["rows"]["articles"] == 4
+    version = os.readlink(output / "current")
+    before = {r["mention_id"]: r["entity_id"] for r in published(output, "entities")}
+
+    again = news_pipeline(inputs=(str(inbox),), output=str(output))
+    assert again["published"] is False and again["documents_new"] == 0
+    assert os.readlink(output / "current") == version
+
+    shutil.copy(sorted(SEEDS.iterdir())[4], inbox)
+    grown = news_pipeline(inputs=(str(inbox),), output=str(output))
+    assert grown["documents_new"] == 1 and grown["rows"]["articles"] == 5
+    after = {r["mention_id"]: r["entity_id"] for r in published(output, "entities")}
+    assert {m: after[m] for m in before} == before
+    assert len(after) > len(before)
+
+
+@pytest.mark.parametrize(
+    "runner", [{"n_process": 2, "batch_size": 2}, {"dask_workers": 2, "batch_size": 2}]
+)
+def test_parallel_runs_publish_the_same_tables_as_a_single_process(prefect_api, tmp_path, runner):
+    single, parallel = tmp_path / "single", tmp_path / "parallel"
+    news_pipeline(inputs=(str(SEEDS),), output=str(single), n_process=1)
+    news_pipeline(inputs=(str(SEEDS),), output=str(parallel), **runner)
+    for table in ("articles", "entities", "quotes", "events"):
+        assert published(single, table) == published(parallel, table), table
+
+
+def test_a_second_writer_is_refused_and_a_dead_writers_lock_is_recovered(prefect_api, tmp_path):
+    output = tmp_path / "out"
+    with output_lock(output):
+        state = news_pipeline(
+            inputs=(str(SEEDS / "004_747d38b2154d189f.txt"),), output=str(output), return_state=True
+        )
+    assert state.is_failed()
+    assert "being written by another run" in str(state.result(raise_on_failure=False))
+    assert not (output / "current").exists()
+
+    (output / ".lock").write_text("pid 999999 since 2026-01-01T00:00:00Z\n")  # left by a killed run
+    summary = news_pipeline(inputs=(str(SEEDS / "004_747d38b2154d189f.txt"),), output=str(output))
+    assert summary["published"] and summary["recovered_stale_lock"].startswith("pid 999999")
