@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated
 
 from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.events.worker import EventsWorker
 from prefect.logging.handlers import APILogWorker
 from prefect.runtime import flow_run
@@ -42,6 +43,7 @@ from flows.steps import (
 from tasks import publish as publishing
 from tasks.ids import article_id
 from tasks.records import Quarantined, RawDocument, RunInfo
+from tasks.validate import ValidationReport
 
 DEFAULT_WORKERS = os.cpu_count() or 1
 
@@ -120,6 +122,7 @@ def news_pipeline(
                 "validation": validation.summary(),
                 "step_seconds": seconds,
             }
+            _publish_artifacts(summary, validation)
             if not validation.passed:
                 kept = publishing.keep_failed(staging, output_dir, tables, validation, summary)
                 raise ValidationFailed(
@@ -134,6 +137,40 @@ def news_pipeline(
             raise
     logger.info("published %s to %s", summary["rows"], version_dir)
     return summary | {"published": True}
+
+
+def _publish_artifacts(summary: dict, validation: ValidationReport) -> None:
+    """The run's summary beside the flow run in the Prefect UI: markdown and a table."""
+    verdict = "passed" if validation.passed else "**FAILED: nothing published**"
+    lines = [
+        f"# newsflow run {summary['run_id']}",
+        f"Validation {verdict}: {validation.summary()}.",
+        "",
+        "| table | rows |",
+        "|---|---|",
+        *(f"| {name} | {rows} |" for name, rows in summary["rows"].items()),
+        "",
+        "Quarantined: "
+        + (", ".join(f"{n} {reason}" for reason, n in summary["quarantined"].items()) or "none"),
+        "",
+        "Seconds per step: "
+        + ", ".join(f"{step} {seconds:.1f}" for step, seconds in summary["step_seconds"].items()),
+    ]
+    create_markdown_artifact("\n".join(lines), key="newsflow-run-summary")
+    create_table_artifact(
+        [
+            {
+                "suite": o.suite,
+                "expectation": o.expectation,
+                "column": o.column or "",
+                "severity": o.severity,
+                "unexpected": o.unexpected_count,
+            }
+            for o in validation.failures()
+        ]
+        or [{"suite": "all", "expectation": "every expectation passed"}],
+        key="newsflow-failed-expectations",
+    )
 
 
 def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) -> TaskRunner:

@@ -15,6 +15,7 @@ import glob
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +130,12 @@ def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
         yield reject("unsupported_format", f"not one of {', '.join(sorted(FORMATS))}")
         return
     try:
-        size = item.path.stat().st_size
+        status = item.path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # Reading a named pipe or a device blocks or never ends.
+            yield reject("unreadable", "not a regular file (a pipe, socket or device)")
+            return
+        size = status.st_size
         if input_format != "jsonl" and size > MAX_DOCUMENT_BYTES:
             yield reject("too_large", f"{size} bytes; the limit is {MAX_DOCUMENT_BYTES}")
             return
@@ -240,7 +246,9 @@ def _jsonl_record(
         )
     try:
         record = json.loads(line)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:
+        # Besides syntax errors (JSONDecodeError is a ValueError): numbers too long to convert
+        # (ValueError) and nesting deeper than Python's recursion limit (RecursionError).
         return Quarantined(line_uri, "ingest", "malformed_json", f"line {number}: {error}")
     if not isinstance(record, dict):
         return Quarantined(

@@ -194,6 +194,86 @@ def test_inch_marks_and_titles_are_not_statements(nlp):
     assert row_with(rows, "the record was a success").speaker_text == "The band"
 
 
+def test_as_she_put_it_attributes_the_clause(nlp):
+    text = (
+        "The plan has critics. As the union leader Maria Gomez put it, "
+        'the reform is "a gift to the banks."'
+    )
+    row = row_with(rows_of(nlp, text), "a gift to the banks")
+    assert row.quote_type in {"direct", "partial"}
+    assert row.speaker_text.endswith("Maria Gomez")
+    assert row.cue == "put it"
+
+
+def test_owner_of_a_claim_is_its_speaker(nlp):
+    text = 'The inspection contradicted Tom Reed\'s claim that the bridge was "perfectly safe."'
+    row = row_with(rows_of(nlp, text), "perfectly safe")
+    assert row.quote_type == "partial"
+    assert ref_text(text, row) == "Tom Reed"
+    assert "the bridge was" in row.quote_text
+
+
+def test_second_part_after_but_keeps_the_speaker(nlp):
+    text = '"We will fight this in court," Ana Ruiz said, but "we are open to a settlement."'
+    rows = rows_of(nlp, text)
+    second = row_with(rows, "open to a settlement")
+    assert second.quote_type == "direct"
+    assert second.speaker_text == "Ana Ruiz"
+
+
+def test_follow_on_quote_inside_a_running_sentence(nlp):
+    text = (
+        'Mayor Lisa Hart defended the budget. "We cut waste," she said. '
+        '"Every department made savings" over the last two years.'
+    )
+    row = row_with(rows_of(nlp, text), "Every department made savings")
+    assert row.quote_type in {"direct", "partial"}
+    assert ref_text(text, row) == "Lisa Hart"
+
+
+def test_nickname_marks_do_not_cut_the_attribution(nlp):
+    text = '"This is the best team in years!" state Del. Marcia "Cia" Price shouted to the crowd.'
+    rows = rows_of(nlp, text)
+    row = row_with(rows, "best team in years")
+    assert row.quote_type == "direct"
+    assert row.speaker_text.endswith("Price") and row.cue == "shouted"
+    assert row_with(rows, "Cia").speaker_text is None
+
+
+def test_transcript_stage_directions_are_nobodys_words(nlp):
+    text = (
+        "The debate began late.\n\nWALLACE: (APPLAUSE)\n\n"
+        "WALLACE: Let us begin with the economy.\n\nCLINTON: Thank you, Chris."
+    )
+    rows = rows_of(nlp, text)
+    assert not any("APPLAUSE" in row.quote_text for row in rows if row.quote_type != "scare")
+    assert row_with(rows, "Thank you, Chris").speaker_text == "CLINTON"
+
+
+def test_partial_quote_leaves_out_time_and_place(nlp):
+    text = 'The senator called the proposal a "reckless gamble" during a town hall meeting in Ohio.'
+    row = row_with(rows_of(nlp, text), "reckless gamble")
+    assert row.quote_type == "partial" and row.speaker_text == "The senator"
+    assert "town hall" not in row.quote_text
+
+
+def test_accusation_content_is_the_of_phrase(nlp):
+    text = 'The ministry accused the rebels of "systematic violations" of the truce.'
+    row = row_with(rows_of(nlp, text), "systematic violations")
+    assert row.quote_type == "partial" and row.speaker_text == "The ministry"
+    assert "rebels" not in row.quote_text
+
+
+def test_quote_set_off_by_dashes_after_a_name(nlp):
+    text = (
+        "Many Republicans agree, including Sen. Ann Miller -- "
+        '"The returns must be released" -- and several governors.'
+    )
+    row = row_with(rows_of(nlp, text), "The returns must be released")
+    assert row.quote_type == "direct"
+    assert ref_text(text, row) == "Ann Miller"
+
+
 # ---- robustness ------------------------------------------------------------------------------
 
 PIECES = st.sampled_from(
@@ -236,6 +316,6 @@ def test_dev_benchmark_floor(nlp):
     direct = scorer.score(gold, predictions, kinds={"direct", "mixed"})
     speech = scorer.score(gold, predictions, speech_only=True)
     # Floors a little under the measured dev figures: raise them, never lower them.
-    assert direct["quote_f1"] >= 0.89
-    assert direct["e2e_f1"] >= 0.83
-    assert speech["e2e_f1"] >= 0.77
+    assert direct["quote_f1"] >= 0.92
+    assert direct["e2e_f1"] >= 0.87
+    assert speech["e2e_f1"] >= 0.80

@@ -98,7 +98,7 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         return _largest(_block_runs(_without_reporting_conjuncts(complements[0])))
     # A parenthetical cue ("The test, North Korea said, was ...") or an "as" clause ("As she
     # put it, ...", "as Sato noted,"): the clause it stands in.
-    if cue.head is not cue and (cue.dep_ == "parataxis" or _is_as_clause(cue)):
+    if cue.head.i != cue.i and (cue.dep_ == "parataxis" or _is_as_clause(cue)):
         inside = {t.i for t in cue.subtree}
         outside = [t for t in cue.head.subtree if t.i not in inside]
         runs = [_trim(run) for run in _block_runs(outside)]
@@ -127,7 +127,9 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         objects = [c for c in children if c.dep_ == "dobj"]
         # The parser often hangs the phrase on the object ("accused [the rebels of ...]").
         heads = children + [c for o in objects for c in o.rights]
-        phrases = [c for c in heads if c.dep_ == "prep" and c.i > cue.i and c.lower_ in ("of", "to")]
+        phrases = [
+            c for c in heads if c.dep_ == "prep" and c.i > cue.i and c.lower_ in ("of", "to")
+        ]
         if phrases:
             return _largest([_before_trailing_adjunct(list(phrases[0].subtree))])
     if "object" in entry.frames and any(c.dep_ in _OBJECT_DEPS for c in children):

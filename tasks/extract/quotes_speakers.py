@@ -191,7 +191,7 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
         for child in verb.children:
             if child.i in skip or not speaker_like(child) or not in_paragraph(child, paragraph):
                 continue
-            if child.dep_ == "nsubjpass" and verb is cue:
+            if child.dep_ == "nsubjpass" and verb.i == cue.i:
                 # "was quoted by X": the speaker is the agent; "it is expected that": none.
                 agents = [a for c in verb.children if c.dep_ == "agent" for a in c.children]
                 return agents[0] if agents and agents[0].i not in skip else None
@@ -211,7 +211,7 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
             ]
             return speaker_head(before[-1], skip) if before else None
         verb = verb.head
-        if verb.dep_ == "prep" and verb.head is not verb:  # "before asking", "for saying"
+        if verb.dep_ == "prep" and verb.head.i != verb.i:  # "before asking", "for saying"
             verb = verb.head
     if _may_invert(cue):
         for child in cue.rights:
@@ -380,7 +380,7 @@ class SpeakerResolver:
     def _resolve(self, speaker: Speaker) -> tuple[str, Span | None]:
         head = speaker.head
         word = head.lower_
-        if word in _RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head is not head:
+        if word in _RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
             antecedent = head.head.head
             start, end = speaker_span(antecedent)
             return self._resolve(Speaker(start, end, antecedent))
