@@ -89,7 +89,6 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "ingested_at is not in the future",
     ),
     _article_exists("entities"),
-    _span_check("entities", "start_char", "end_char", "text"),
     CrossCheck(
         "entities",
         "one_canonical_name",
@@ -105,8 +104,6 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "every entity_id has exactly one entity_type",
     ),
     _article_exists("quotes"),
-    _span_check("quotes", "start_char", "end_char", "quote_text"),
-    _span_check("quotes", "speaker_start", "speaker_end", "speaker_text"),
     CrossCheck(
         "quotes",
         "speaker_span_given",
@@ -123,7 +120,6 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "speaker_name is the canonical_name of speaker_entity_id (null when unresolved)",
     ),
     _article_exists("events"),
-    _span_check("events", "trigger_start", "trigger_end", "trigger_text"),
     _entity_exists("events", "actor_entity_id"),
     _entity_exists("events", "target_entity_id"),
     CrossCheck(
@@ -278,7 +274,9 @@ def run_metric_expectations() -> list:
 
 
 def cross_checks(table: str) -> list[CrossCheck]:
-    return [c for c in CROSS_CHECKS if c.table == table]
+    """The declared checks of a table, and one per span it declares."""
+    spans = [_span_check(table, start, end, text) for text, start, end in TABLES[table].spans]
+    return [c for c in CROSS_CHECKS if c.table == table] + spans
 
 
 def checks_table_name(table: str) -> str:
@@ -312,7 +310,7 @@ def table_expectations(table: Table) -> list:
                     column=name, min_value=column.min_value, max_value=column.max_value
                 )
             )
-    for start, end in table.spans:
+    for _text, start, end in table.spans:
         expectations.append(
             expect.ExpectColumnPairValuesAToBeGreaterThanB(
                 column_A=end, column_B=start, ignore_row_if="either_value_is_missing"

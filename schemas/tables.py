@@ -100,7 +100,8 @@ class Table:
     description: str
     columns: tuple[Column, ...]
     sort_by: tuple[str, ...]  # natural key order of the published files
-    spans: tuple[tuple[str, str], ...] = field(default=())  # (start, end) pairs into articles.body
+    # (text, start, end) columns: body[start:end] == text, offsets into articles.body
+    spans: tuple[tuple[str, str, str], ...] = field(default=())
 
     @property
     def column_names(self) -> list[str]:
@@ -252,7 +253,7 @@ ENTITIES = Table(
     name="entities",
     description="One row per entity mention in an article body, linked to a canonical entity.",
     sort_by=("article_id", "start_char", "end_char"),
-    spans=(("start_char", "end_char"),),
+    spans=(("text", "start_char", "end_char"),),
     columns=(
         _id("mention_id", "unique id of the mention (article id and span)", unique=True),
         _ARTICLE_REF,
@@ -297,7 +298,10 @@ QUOTES = Table(
     name="quotes",
     description="One row per quotation or reported statement, with its speaker.",
     sort_by=("article_id", "start_char", "end_char"),
-    spans=(("start_char", "end_char"), ("speaker_start", "speaker_end")),
+    spans=(
+        ("quote_text", "start_char", "end_char"),
+        ("speaker_text", "speaker_start", "speaker_end"),
+    ),
     columns=(
         _id("quote_id", "unique id of the quote (article id and span)", unique=True),
         _ARTICLE_REF,
@@ -335,7 +339,7 @@ EVENTS = Table(
     name="events",
     description="One row per event mention: who did what to whom, where and when (PLOVER types).",
     sort_by=("article_id", "trigger_start", "trigger_end"),
-    spans=(("trigger_start", "trigger_end"),),
+    spans=(("trigger_text", "trigger_start", "trigger_end"),),
     columns=(
         _id("event_id", "unique id of the event (article id and trigger span)", unique=True),
         _ARTICLE_REF,

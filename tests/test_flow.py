@@ -16,6 +16,7 @@ from conftest import REPO, SEEDS
 from prefect import task
 
 import flows.news_pipeline as pipeline
+from schemas.tables import TABLES
 from tasks.normalize import normalize
 
 # The minimum columns of DATA_CONTRACT.md, per table.
@@ -60,16 +61,8 @@ def test_seeds_publish_the_contract_tables(seeds_output):
 
 
 def test_every_span_is_the_body_substring_it_points_at(seeds_output):
-    spans = {
-        "entities": [("text", "start_char", "end_char")],
-        "quotes": [
-            ("quote_text", "start_char", "end_char"),
-            ("speaker_text", "speaker_start", "speaker_end"),
-        ],
-        "events": [("trigger_text", "trigger_start", "trigger_end")],
-    }
-    for table, columns in spans.items():
-        for text, start, end in columns:
+    for table in ("entities", "quotes", "events"):
+        for text, start, end in TABLES[table].spans:
             rows = query(
                 seeds_output,
                 f"SELECT count(*), count(*) FILTER (WHERE substr(a.body, t.{start} + 1, "

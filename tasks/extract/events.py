@@ -756,8 +756,9 @@ def _row(
     text: str,
     mentions: _Mentions,
 ) -> EventRow:
-    trigger = candidate.trigger
-    last = candidate.last if candidate.last is not None else trigger
+    # A parse can put the modal of "must drop" after its verb; the span runs first to last.
+    ends = [candidate.trigger, candidate.last or candidate.trigger]
+    trigger, last = sorted(ends, key=lambda token: token.i)
     actor_span = _phrase(actor) if actor is not None else (None, None)
     target_span = _phrase(target) if target is not None else (None, None)
     actor_ref = _reference(actor, *actor_span, mentions) if actor is not None else None

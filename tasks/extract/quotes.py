@@ -56,6 +56,7 @@ _ABBREVIATION = re.compile(
     r"Inc|Corp|Co|Ltd|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec|Del|Sens|Reps|Supt|Adm|Maj|Msgr)"
     r"|\b[A-Z]|\b(?:[A-Za-z]\.)+[A-Za-z])$"
 )
+_ABBREVIATION_MAX_CHARS = 40  # longer than any abbreviation it matches ("U.S.A", "Sept")
 _VERBS = ("VERB", "AUX")
 # One or two capitalised words: what a nickname inside a name looks like.
 _NICKNAME = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?")
@@ -122,7 +123,10 @@ class _QuoteFinder:
         following = self.text[pos + 1 : pos + 2]
         if following and not following.isspace():
             return False
-        return self.text[pos] != "." or not _ABBREVIATION.search(self.text, 0, pos)
+        # The pattern ends at `pos`: searching from the text's start instead of a few characters
+        # before made a paragraph of many quotes quadratic.
+        window = max(0, pos - _ABBREVIATION_MAX_CHARS)
+        return self.text[pos] != "." or not _ABBREVIATION.search(self.text, window, pos)
 
     def _left_region(self, index: int) -> tuple[int, int]:
         quote = self.quotes[index]
