@@ -92,6 +92,14 @@ def output_lock(output_dir: Path, wait_seconds: float = 0.0) -> Iterator[str | N
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def published_article_ids(output_dir: Path) -> set[str]:
+    """Ids of the articles in the current published version (reads one column only)."""
+    articles = output_dir / CURRENT / "articles"
+    if not articles.exists():
+        return set()
+    return set(pq.read_table(articles, columns=["article_id"]).column(0).to_pylist())
+
+
 def read_published(output_dir: Path) -> dict[str, pa.Table] | None:
     """The tables of the current published version, or None before the first publish."""
     current = output_dir / CURRENT
@@ -138,6 +146,7 @@ def publish(
         "run_id": run_summary["run_id"],
         "published_at": datetime.now(UTC).isoformat(),
         "tables": {name: table.num_rows for name, table in tables.items()},
+        "step_seconds": run_summary.get("step_seconds", {}),
         "files": sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.parquet")),
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

@@ -241,3 +241,25 @@ def test_flow_parameters_are_validated(prefect_api, tmp_path, bad):
         inputs=(str(SEEDS),), output=str(tmp_path), return_state=True, **bad
     )
     assert state.is_failed()
+
+
+def test_unusable_inputs_are_quarantined_with_distinct_reasons_and_the_rest_published(
+    prefect_api, tmp_path
+):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "story.txt").write_bytes((SEEDS / "004_747d38b2154d189f.txt").read_bytes())
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    (inbox / "garbled.txt").write_bytes(bytes(range(0x80, 0x100)) * 3)  # no encoding fits
+    (inbox / "menu.txt").write_text(
+        "Home\nWorld\nBusiness\nSport\nSubscribe\nSign in\nPrivacy policy\nCookie settings\n"
+    )
+    output = tmp_path / "out"
+    summary = pipeline.news_pipeline(inputs=(str(inbox),), output=str(output))
+
+    assert summary["rows"]["articles"] == 1
+    quarantined = dict(query(output, "SELECT source_uri, reason FROM {quarantine}"))
+    assert set(quarantined) == {"empty.txt", "picture.txt", "garbled.txt", "menu.txt"}
+    assert len(set(quarantined.values())) == 4
+    assert {"empty_file", "binary", "undecodable"} <= set(quarantined.values())

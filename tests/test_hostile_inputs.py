@@ -95,6 +95,7 @@ HOSTILE_HTML = (
     + "<p>The delegation will <b>report <i>back</b> next week.</i></div></td></table>"
 )
 LONG_PARAGRAPH = " ".join(SENTENCES * (100_000 // len(" ".join(SENTENCES)) + 1))[:100_000]
+QUOTES_PARAGRAPH = "“We will talk,” the minister said. " * 2800  # 5,600 quote marks, 98k chars
 
 
 def _jsonl() -> bytes:
@@ -158,7 +159,7 @@ def hostile_corpus(root: Path) -> dict[str, Published | Rejected]:
             prose(
                 lead="The ministry in Zürich said that the délégation from Besançon would "
                 "arrive on Tuesday for the talks."
-            ).encode("latin-1", "replace"),
+            ).encode("latin-1", "replace"),  # curly quotes have no Latin-1 form: "?"
             Published(
                 lambda a: "The ministry in Zürich said that the délégation from Besançon" in a.body
             ),
@@ -223,8 +224,8 @@ def hostile_corpus(root: Path) -> dict[str, Published | Rejected]:
             Published(language="ar"),
         ),
         "long_paragraphs.txt": (
-            f"{LONG_PARAGRAPH}\n\n{LONG_PARAGRAPH}".encode(),
-            Published(lambda a: len(a.body) >= 200_000),
+            f"{LONG_PARAGRAPH}\n\n{QUOTES_PARAGRAPH}".encode(),
+            Published(lambda a: len(a.body) >= 190_000),
         ),
         "control_characters.txt": (
             prose(
@@ -266,10 +267,10 @@ def hostile_corpus(root: Path) -> dict[str, Published | Rejected]:
             lambda a: a.title == "\ufffd" and a.body.endswith("\ufffd")
         ),
     }
-    # The second "good" record repeats an id; both rows carry the same source_uri.
     return expected
 
 
+# The second "good" record repeats an id: a quarantine row under the first one's source_uri.
 DUPLICATE_RECORD = ("records.jsonl#good", "ingest", "duplicate_record_id")
 
 
@@ -335,7 +336,7 @@ def test_tables_of_a_hostile_run_keep_their_invariants(steps):
             body = bodies[row["article_id"]]
             for text, start, end in columns:
                 if row[start] is not None:
-                    assert 0 <= row[start] < row[end] <= len(body), (table, row)
+                    assert 0 <= row[start] <= row[end] <= len(body), (table, row)
                     assert body[row[start] : row[end]] == row[text], (table, row)
     for table, key in (("articles", "article_id"), ("entities", "mention_id"),
                        ("quotes", "quote_id"), ("events", "event_id")):  # fmt: skip
@@ -350,9 +351,9 @@ def test_tables_of_a_hostile_run_keep_their_invariants(steps):
 
 def test_long_paragraphs_do_not_make_extraction_quadratic(steps):
     articles, _, extract_seconds = steps
-    assert max(len(a.body) for a in articles) >= 200_000
-    # About 10 s here, nearly all of it spaCy; reading doc.text or doc.ents once per row
-    # instead of once per doc took minutes on the same corpus.
+    assert max(len(a.body) for a in articles) >= 190_000
+    # About 20 s here, nearly all of it spaCy. Per-quote and per-event reads of doc.text,
+    # doc.ents or the text before a position once made this take many minutes.
     assert extract_seconds < 60
 
 

@@ -86,7 +86,7 @@ def _assert_span(body: str, text: str | None, start: int | None, end: int | None
 
 
 @settings(
-    max_examples=400,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

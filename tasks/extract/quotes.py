@@ -366,7 +366,10 @@ class _QuoteFinder:
 
     def _opens_paragraph(self, index: int) -> bool:
         start, _ = self._paragraph_bounds(self.quotes[index].start)
-        return not _strip_edges(self.text[start : self.quotes[index].start])
+        # Only blanks and quote marks before it; stops at the first other character, where
+        # stripping the whole prefix made a paragraph of many quotes quadratic.
+        before = self.text[start : self.quotes[index].start]
+        return all(char.isspace() or char in _MARK_CHARS for char in before)
 
     def _colon_attribution(self, quote_start: int) -> tuple[Token, Speaker | None, int] | None:
         """The cue of a previous paragraph that ends with a colon ("The Times reports:")."""
