@@ -7,14 +7,12 @@ only wraps them as Prefect tasks and composes them.
 
 from __future__ import annotations
 
-import argparse
+import logging
 import os
 import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -22,13 +20,19 @@ from typing import Annotated
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.events.worker import EventsWorker
-from prefect.logging.handlers import APILogWorker
+from prefect.futures import as_completed
 from prefect.runtime import flow_run
-from prefect.server.api.server import SubprocessASGIServer
-from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from pydantic import Field
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from flows.steps import (
     BatchResult,
@@ -46,6 +50,7 @@ from tasks.records import Quarantined, RawDocument, RunInfo
 from tasks.validate import ValidationReport
 
 DEFAULT_WORKERS = os.cpu_count() or 1
+MIN_PARALLEL_BATCH = 25  # articles: below this a worker's start-up outweighs its share
 
 
 class ValidationFailed(RuntimeError):
@@ -85,9 +90,8 @@ def news_pipeline(
     with publishing.output_lock(output_dir, wait_for_lock) as stale:
         if stale:
             logger.warning("recovered the lock of a run that died (%s)", stale)
-        published = timed("read-published", read_published_task, output_dir)
+        known = publishing.published_article_ids(output_dir)
         documents, rejected_inputs = timed("ingest", ingest_task, list(inputs))
-        known = set(published["articles"]["article_id"].to_pylist()) if published else set()
         new_documents = [d for d in documents if article_id(d.source_uri, d.content) not in known]
         summary = {
             "run_id": run.run_id,
@@ -98,14 +102,17 @@ def news_pipeline(
             "documents_new": len(new_documents),
             "recovered_stale_lock": stale,
         }
-        if published is not None and not new_documents:
+        if known and not new_documents:
             logger.info("nothing new in %d documents: %s is up to date", len(documents), output)
             return summary | {"published": False, "step_seconds": seconds}
 
-        batch_count = -(-len(new_documents) // batch_size)
-        runner = _task_runner(min(n_process, batch_count), dask_address, dask_workers)
+        published = timed("read-published", read_published_task, output_dir) if known else None
+        size = _balanced_batch_size(len(new_documents), batch_size, n_process)
+        runner = _task_runner(
+            min(n_process, -(-len(new_documents) // size)), dask_address, dask_workers
+        )
         batches = timed(
-            "clean-extract", _clean_and_extract, new_documents, runner, batch_size, nlp_batch_size
+            "clean-extract", _clean_and_extract, new_documents, runner, size, nlp_batch_size
         )
         articles = [a for b in batches for a in b.articles]
         extractions = [e for b in batches for e in b.extractions]
@@ -173,6 +180,12 @@ def _publish_artifacts(summary: dict, validation: ValidationReport) -> None:
     )
 
 
+def _balanced_batch_size(documents: int, batch_size: int, workers: int) -> int:
+    """At most batch_size, smaller when that keeps every worker busy, but not so small that
+    starting another worker process would cost more than it saves."""
+    return max(1, min(batch_size, max(MIN_PARALLEL_BATCH, -(-documents // workers))))
+
+
 def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) -> TaskRunner:
     """Where the per-batch steps run: a Dask cluster, a local process pool, or this process."""
     if dask_address or dask_workers:
@@ -186,141 +199,102 @@ def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) ->
     return ThreadPoolTaskRunner(max_workers=1)
 
 
+class BatchProgress:
+    """Progress of the clean-extract batches as they complete: a bar on a terminal console,
+    else one log line per batch ("batch 3/12 done: 200 articles (...)")."""
+
+    def __init__(
+        self,
+        batch_sizes: list[int],
+        logger: logging.Logger | logging.LoggerAdapter,
+        console: Console | None = None,
+    ) -> None:
+        self.batch_sizes = batch_sizes
+        self.logger = logger
+        self.batches_done = 0
+        self.articles_done = 0
+        self.bar = None
+        if console is not None:
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("articles, {task.fields[batches]} batches"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=console,
+            )
+            self.bar_task = self.bar.add_task(
+                "clean + extract", total=sum(batch_sizes), batches=f"0/{len(batch_sizes)}"
+            )
+
+    def __enter__(self) -> BatchProgress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def update(self, index: int, failed: bool = False) -> None:
+        """Batch `index` (0-based, in submission order) has finished, or failed."""
+        size = self.batch_sizes[index]
+        self.batches_done += 1
+        self.articles_done += size
+        batches = f"{self.batches_done}/{len(self.batch_sizes)}"
+        if self.bar is not None:
+            self.bar.update(self.bar_task, advance=size, batches=batches)
+        # A failed batch is worth a warning even under the bar.
+        if self.bar is None or failed:
+            self.logger.log(
+                logging.WARNING if failed else logging.INFO,
+                "batch %d/%d %s: %d articles (%s batches, %d/%d articles)",
+                index + 1,
+                len(self.batch_sizes),
+                "failed, quarantined" if failed else "done",
+                size,
+                batches,
+                self.articles_done,
+                sum(self.batch_sizes),
+            )
+
+
 def _clean_and_extract(
     documents: list[RawDocument], runner: TaskRunner, batch_size: int, nlp_batch_size: int
 ) -> list[BatchResult]:
     """Every batch as one task on the runner; a batch that fails even after its retry is
     quarantined whole, with the reason, instead of failing the run."""
     batches = [documents[i : i + batch_size] for i in range(0, len(documents), batch_size)]
-    results = []
-    with runner:
-        futures = [
-            runner.submit(batch_task, {"documents": batch, "nlp_batch_size": nlp_batch_size})
-            for batch in batches
-        ]
-        for batch, future in zip(batches, futures, strict=True):
+    results: list[BatchResult | None] = [None] * len(batches)
+    console = Console(stderr=True) if sys.stderr.isatty() else None
+    with runner, BatchProgress([len(b) for b in batches], get_run_logger(), console) as progress:
+        futures = {
+            runner.submit(batch_task, {"documents": batch, "nlp_batch_size": nlp_batch_size}): i
+            for i, batch in enumerate(batches)
+        }
+        for future in as_completed(list(futures)):
+            index = futures[future]
             try:
-                results.append(future.result())
+                results[index] = future.result()
             except Exception as error:
+                batch = batches[index]
                 detail = f"batch of {len(batch)} failed: {type(error).__name__}: {error}"[:500]
                 failed = [
                     Quarantined(d.source_uri, "extract", "batch_failed", detail) for d in batch
                 ]
-                results.append(BatchResult([], [], failed))
+                results[index] = BatchResult([], [], failed)
+                progress.update(index, failed=True)
+            else:
+                progress.update(index)
     return results
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="news_pipeline.py",
-        description="Clean, extract and validate news articles into Parquet tables "
-        "(articles, entities, quotes, events, quarantine) under --output. Articles already "
-        "published there are not processed again.",
-    )
-    parser.add_argument(
-        "--input",
-        "-i",
-        action="append",
-        dest="inputs",
-        metavar="PATH",
-        help="a .txt/.html/.htm/.jsonl file, a folder (read recursively) or a glob; "
-        "repeat for several inputs (default: seeds)",
-    )
-    parser.add_argument(
-        "--output",
-        "-o",
-        default="output",
-        metavar="DIR",
-        help="folder the tables, validation results and report are published to (default: output)",
-    )
-    parser.add_argument(
-        "--batch-size",
-        type=int,
-        default=200,
-        metavar="N",
-        help="articles per clean-and-extract task (default: 200)",
-    )
-    parser.add_argument(
-        "--nlp-batch-size",
-        type=int,
-        default=64,
-        metavar="N",
-        help="texts per spaCy nlp.pipe batch (default: 64)",
-    )
-    parser.add_argument(
-        "--n-process",
-        type=int,
-        default=DEFAULT_WORKERS,
-        metavar="N",
-        help=f"worker processes for cleaning and NLP (default: the {DEFAULT_WORKERS} cores)",
-    )
-    parser.add_argument(
-        "--dask-address",
-        metavar="ADDRESS",
-        help="run the batches on an existing Dask cluster, e.g. tcp://scheduler:8786",
-    )
-    parser.add_argument(
-        "--dask-workers",
-        type=int,
-        default=0,
-        metavar="N",
-        help="run the batches on a local Dask cluster of N worker processes (default: no Dask)",
-    )
-    parser.add_argument(
-        "--wait-for-lock",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="when another run is writing --output, wait this long for it instead of refusing",
-    )
-    return parser.parse_args(argv)
-
-
-@contextmanager
-def _prefect_api() -> Iterator[None]:
-    """The configured Prefect API, else a temporary local one shared with worker processes.
-
-    Prefect would start a temporary API by itself, but its address would not reach the
-    process-pool workers, which would then each start their own.
-    """
-    if PREFECT_API_URL.value():
-        yield
-        return
-    with SubprocessASGIServer() as server, temporary_settings({PREFECT_API_URL: server.api_url}):
-        try:
-            yield
-        finally:
-            # Send the last logs and events while the API still runs to receive them.
-            APILogWorker.drain_all()
-            EventsWorker.drain_all()
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    with _prefect_api():
-        state = news_pipeline(
-            inputs=tuple(args.inputs or ["seeds"]),
-            output=args.output,
-            batch_size=args.batch_size,
-            nlp_batch_size=args.nlp_batch_size,
-            n_process=args.n_process,
-            dask_address=args.dask_address,
-            dask_workers=args.dask_workers,
-            wait_for_lock=args.wait_for_lock,
-            return_state=True,
-        )
-    if not state.is_completed():
-        error = state.result(raise_on_failure=False)
-        reason = str(error) if isinstance(error, BaseException) else (state.message or "")
-        first_line = reason.strip().splitlines()[0] if reason.strip() else state.name
-        print(f"newsflow: run failed: {first_line}", file=sys.stderr)
-        return 1
-    summary = state.result()
-    if summary["published"]:
-        print(f"published {summary['rows']} to {args.output}")
-    else:
-        print(f"nothing new in {summary['documents_read']} documents: {args.output} is up to date")
-    return 0
+    """`python flows/news_pipeline.py [options]`: the same as `newsflow run [options]`."""
+    from flows.cli import main as newsflow
+
+    return newsflow(["run", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

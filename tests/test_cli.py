@@ -219,12 +219,12 @@ def test_report_prints_the_report_path_and_row_counts(capsys, monkeypatch, seeds
 def test_query_report_and_validate_never_start_prefect(seeds_output):
     script = (
         "import sys\nfrom flows.cli import main\n"
-        f"for argv in (['query', 'SELECT 1'], ['report']):\n"
+        f"for argv in (['query', 'SELECT 1'], ['report'], ['validate']):\n"
         f"    assert main([*argv, '--output', {str(seeds_output)!r}]) == 0\n"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'prefect']\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr[-2000:]
 
