@@ -87,7 +87,11 @@ def _expand(spec: str) -> list[InputFile]:
     path = Path(spec)
     if glob.has_magic(spec):
         root = _glob_root(spec)
-        matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))]
+        matches = [
+            Path(p)
+            for p in sorted(glob.glob(spec, recursive=True))
+            if not _through_linked_folder(Path(p), root)
+        ]
         files = [p for p in matches if p.is_file() or p.is_symlink()]
         for folder in (p for p in matches if p.is_dir()):
             files.extend(_walk(folder))
@@ -99,6 +103,13 @@ def _expand(spec: str) -> list[InputFile]:
     if path.is_file():
         return [InputFile(path, path.parent)]
     raise InputError(f"input {spec!r} does not exist")
+
+
+def _through_linked_folder(path: Path, root: Path) -> bool:
+    """Whether a glob match lies below a linked folder: `**` follows such links, even in a
+    loop (a link to `..`), and a folder input never does."""
+    parts = path.relative_to(root).parts if path.is_relative_to(root) else path.parts
+    return any((root / Path(*parts[:depth])).is_symlink() for depth in range(1, len(parts)))
 
 
 def _glob_root(spec: str) -> Path:

@@ -117,6 +117,8 @@ def start_staging(output_dir: Path, run_id: str) -> Path:
     if staging_root.exists():
         for leftover in staging_root.iterdir():
             shutil.rmtree(leftover, ignore_errors=True)
+    for half_made_link in output_dir.glob(f".{CURRENT}.*"):
+        half_made_link.unlink()
     staging = staging_root / run_id
     staging.mkdir(parents=True)
     return staging
@@ -214,12 +216,11 @@ def _write_reports(
 
 
 def _switch_current(output_dir: Path, version: Path) -> None:
-    """Point `current` at the new version in one atomic rename, then the stable links."""
-    temporary = output_dir / f".{CURRENT}.{version.name}"
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(version.relative_to(output_dir))
-    os.replace(temporary, output_dir / CURRENT)
-    _fsync_dir(output_dir)
+    """Make the new version current in one atomic rename.
+
+    The stable links go through `current` and are made first, so that a run dying at any
+    point leaves either no published version or a complete one behind every link.
+    """
     for folder in PUBLISHED_FOLDERS:
         link = output_dir / folder
         target = Path(CURRENT) / folder
@@ -231,6 +232,11 @@ def _switch_current(output_dir: Path, version: Path) -> None:
         temporary.unlink(missing_ok=True)
         temporary.symlink_to(target)
         os.replace(temporary, link)
+    temporary = output_dir / f".{CURRENT}.{version.name}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(version.relative_to(output_dir))
+    os.replace(temporary, output_dir / CURRENT)
+    _fsync_dir(output_dir)
 
 
 def _write_views(output_dir: Path) -> None:
