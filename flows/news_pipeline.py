@@ -1,13 +1,12 @@
 """The newsflow Prefect flow: ingest -> clean -> extract -> normalize -> validate -> publish.
 
-Run it from the command line (`python flows/news_pipeline.py --help`); with no Prefect server
-configured it uses a temporary local API. The steps are plain functions in tasks/; this module
-only wraps them as Prefect tasks and composes them.
+Run it from the command line (`newsflow run --help`, or `python flows/news_pipeline.py`); with
+no Prefect server configured it uses a temporary local API. The steps are plain functions in
+tasks/, wrapped as Prefect tasks in flows/steps.py; this module composes them.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import time
@@ -25,15 +24,8 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from pydantic import Field
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
+from flows.progress import BatchProgress
 from flows.steps import (
     BatchResult,
     batch_task,
@@ -197,67 +189,6 @@ def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) ->
     if n_process > 1:
         return ProcessPoolTaskRunner(max_workers=n_process, initializer=warm_up_worker)
     return ThreadPoolTaskRunner(max_workers=1)
-
-
-class BatchProgress:
-    """Progress of the clean-extract batches as they complete: a bar on a terminal console,
-    else one log line per batch ("batch 3/12 done: 200 articles (...)")."""
-
-    def __init__(
-        self,
-        batch_sizes: list[int],
-        logger: logging.Logger | logging.LoggerAdapter,
-        console: Console | None = None,
-    ) -> None:
-        self.batch_sizes = batch_sizes
-        self.logger = logger
-        self.batches_done = 0
-        self.articles_done = 0
-        self.bar = None
-        if console is not None:
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("articles, {task.fields[batches]} batches"),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                console=console,
-            )
-            self.bar_task = self.bar.add_task(
-                "clean + extract", total=sum(batch_sizes), batches=f"0/{len(batch_sizes)}"
-            )
-
-    def __enter__(self) -> BatchProgress:
-        if self.bar is not None:
-            self.bar.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-    def update(self, index: int, failed: bool = False) -> None:
-        """Batch `index` (0-based, in submission order) has finished, or failed."""
-        size = self.batch_sizes[index]
-        self.batches_done += 1
-        self.articles_done += size
-        batches = f"{self.batches_done}/{len(self.batch_sizes)}"
-        if self.bar is not None:
-            self.bar.update(self.bar_task, advance=size, batches=batches)
-        # A failed batch is worth a warning even under the bar.
-        if self.bar is None or failed:
-            self.logger.log(
-                logging.WARNING if failed else logging.INFO,
-                "batch %d/%d %s: %d articles (%s batches, %d/%d articles)",
-                index + 1,
-                len(self.batch_sizes),
-                "failed, quarantined" if failed else "done",
-                size,
-                batches,
-                self.articles_done,
-                sum(self.batch_sizes),
-            )
 
 
 def _clean_and_extract(

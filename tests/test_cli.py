@@ -247,7 +247,7 @@ def test_validate_passes_on_the_seeds_and_names_a_tampered_table(capsys, seeds_o
 
 
 def test_progress_is_a_log_line_per_batch_without_a_terminal(caplog):
-    from flows.news_pipeline import BatchProgress
+    from flows.progress import BatchProgress
 
     logger = logging.getLogger("newsflow-test-progress")
     caplog.set_level(logging.INFO, logger=logger.name)
@@ -263,7 +263,7 @@ def test_progress_is_a_log_line_per_batch_without_a_terminal(caplog):
 
 
 def test_progress_is_a_bar_on_a_terminal(caplog):
-    from flows.news_pipeline import BatchProgress
+    from flows.progress import BatchProgress
 
     screen = StringIO()
     console = Console(force_terminal=True, file=screen, width=120)

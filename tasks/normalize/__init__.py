@@ -32,11 +32,9 @@ STORY_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "E
 
 
 @dataclass(frozen=True)
-class LinkedMention:
-    mention_id: str
+class _LinkedMention:
     start: int
     end: int
-    label: str
     link: EntityLink
 
 
@@ -60,11 +58,11 @@ class _UniqueIds:
 class _ArticleMentions:
     """An article's linked mentions, looked up by the span an extractor resolved to."""
 
-    def __init__(self, mentions: list[LinkedMention]):
+    def __init__(self, mentions: list[_LinkedMention]):
         self._by_span = {(m.start, m.end): m for m in mentions}
         self._mentions = mentions
 
-    def at(self, start: int | None, end: int | None) -> LinkedMention | None:
+    def at(self, start: int | None, end: int | None) -> _LinkedMention | None:
         """The mention with exactly this span, else the longest one inside it."""
         if start is None or end is None:
             return None
@@ -89,12 +87,10 @@ def normalize(
 
     new_id = _UniqueIds()
     entity_rows: list[dict] = []
-    linked: dict[str, list[LinkedMention]] = {a.article_id: [] for a in articles}
+    linked: dict[str, list[_LinkedMention]] = {a.article_id: [] for a in articles}
     for (article_id, mention), link in zip(pairs, links, strict=True):
         mention_id = new_id(article_id, "m", mention.start_char, mention.end_char)
-        linked[article_id].append(
-            LinkedMention(mention_id, mention.start_char, mention.end_char, mention.label, link)
-        )
+        linked[article_id].append(_LinkedMention(mention.start_char, mention.end_char, link))
         entity_rows.append(
             {
                 "mention_id": mention_id,
@@ -254,7 +250,7 @@ def _event_rows(
         }
 
 
-def _country(mention: LinkedMention | None, text: str | None) -> str | None:
+def _country(mention: _LinkedMention | None, text: str | None) -> str | None:
     """The linked entity's country, else a country the phrase itself names ("Chinese warplanes")."""
     if mention is not None and mention.link.country_code:
         return mention.link.country_code
