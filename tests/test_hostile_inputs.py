@@ -21,6 +21,7 @@ import duckdb
 import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252", the codec of mojibake)
 import pytest
 
+from schemas.tables import TABLES
 from tasks.clean import MAX_BODY_CHARS, clean
 from tasks.extract import extract
 from tasks.ingest import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS, read_inputs
@@ -321,20 +322,12 @@ def test_published_hostile_inputs_keep_their_facts_and_a_clean_body(corpus, step
 def test_tables_of_a_hostile_run_keep_their_invariants(steps):
     articles, tables, _ = steps
     bodies = {a.article_id: a.body for a in articles}
-    spans = {
-        "entities": [("text", "start_char", "end_char")],
-        "quotes": [
-            ("quote_text", "start_char", "end_char"),
-            ("speaker_text", "speaker_start", "speaker_end"),
-        ],
-        "events": [("trigger_text", "trigger_start", "trigger_end")],
-    }
-    for table, columns in spans.items():
+    for table in ("entities", "quotes", "events"):
         rows = tables[table].to_pylist()
         assert rows, f"no {table} at all: extraction did not run"
         for row in rows:
             body = bodies[row["article_id"]]
-            for text, start, end in columns:
+            for text, start, end in TABLES[table].spans:
                 if row[start] is not None:
                     assert 0 <= row[start] <= row[end] <= len(body), (table, row)
                     assert body[row[start] : row[end]] == row[text], (table, row)

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from schemas.tables import TABLES
 from tasks.clean import clean
 from tasks.extract import extract
 from tasks.nlp import load_nlp
@@ -55,14 +56,6 @@ article_text = st.tuples(
 ).map("\n".join)
 
 ALLOWED_QUARANTINE = {"empty_body", "no_body_found"}  # never clean_error / extraction_error
-SPAN_FIELDS = {
-    "entities": [("text", "start_char", "end_char")],
-    "quotes": [
-        ("quote_text", "start_char", "end_char"),
-        ("speaker_text", "speaker_start", "speaker_end"),
-    ],
-    "events": [("trigger_text", "trigger_start", "trigger_end")],
-}
 ID_COLUMNS = {
     "articles": "article_id",
     "entities": "mention_id",
@@ -115,7 +108,8 @@ def test_any_text_keeps_spans_inside_the_body_and_ids_unique(texts):
             _assert_span(body, e.target_text, e.target_start, e.target_end, "target")
 
     tables = normalize(articles, extractions, rejected, RunInfo("prop", datetime.now(UTC), "0"))
-    for table, spans in SPAN_FIELDS.items():
+    for table in ("entities", "quotes", "events"):
+        spans = TABLES[table].spans
         for row in tables[table].to_pylist():
             for text, start, end in spans:
                 _assert_span(bodies[row["article_id"]], row[text], row[start], row[end], table)

@@ -8,6 +8,7 @@ import shutil
 import duckdb
 import pytest
 from conftest import SEEDS
+from prefect import task
 
 from flows.news_pipeline import news_pipeline
 from tasks.publish import output_lock
@@ -69,3 +70,33 @@ def test_a_second_writer_is_refused_and_a_dead_writers_lock_is_recovered(prefect
     (output / ".lock").write_text("pid 999999 since 2026-01-01T00:00:00Z\n")  # left by a killed run
     summary = news_pipeline(inputs=(str(SEEDS / "004_747d38b2154d189f.txt"),), output=str(output))
     assert summary["published"] and summary["recovered_stale_lock"].startswith("pid 999999")
+
+
+def test_a_batch_that_keeps_failing_is_quarantined_and_the_others_publish(
+    prefect_api, tmp_path, monkeypatch
+):
+    import flows.news_pipeline as pipeline
+    from flows.steps import clean_and_extract
+
+    attempts = []
+
+    def fails_on_the_first_seed(documents, nlp_batch_size):
+        if any(d.source_uri.startswith("000_") for d in documents):
+            attempts.append(len(documents))
+            raise MemoryError("worker ran out of memory")
+        return clean_and_extract(documents, nlp_batch_size)
+
+    monkeypatch.setattr(
+        pipeline, "batch_task", task(fails_on_the_first_seed, name="clean-extract", retries=1)
+    )
+    summary = news_pipeline(
+        inputs=(str(SEEDS),), output=str(tmp_path / "out"), batch_size=1, n_process=1
+    )
+
+    assert attempts == [1, 1]  # the batch was retried once before it was given up
+    assert summary["published"] and summary["rows"]["articles"] == 4
+    quarantine = published(tmp_path / "out", "quarantine")
+    assert [(r["source_uri"], r["step"], r["reason"]) for r in quarantine] == [
+        ("000_dbe89249c89d86f9.txt", "extract", "batch_failed")
+    ]
+    assert "MemoryError" in quarantine[0]["detail"]
