@@ -23,7 +23,7 @@ from tasks.extract import Extraction
 from tasks.extract.gazetteer import country_code
 from tasks.ids import child_id, sha256_hex
 from tasks.normalize.dates import resolve_date
-from tasks.normalize.duplicates import assign_stories, find_duplicates
+from tasks.normalize.duplicates import relate_articles
 from tasks.normalize.entities import EntityLink, link_entities, name_rank
 from tasks.records import Article, Quarantined, RunInfo
 
@@ -134,8 +134,7 @@ def normalize(
     for row in entity_rows:
         if row["entity_type"] in STORY_ENTITY_TYPES:
             entity_keys[row["article_id"]].add(row["entity_id"])
-    duplicates = find_duplicates(everything)
-    stories = assign_stories(everything, entity_keys)
+    duplicates, stories = relate_articles(everything, entity_keys)
     for row in previous_rows:
         row["duplicate_of"] = duplicates.get(row["article_id"])
         row["story_id"] = stories[row["article_id"]]

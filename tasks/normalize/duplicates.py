@@ -99,6 +99,8 @@ class _Corpus:
     shingles: list[frozenset[int]]
     exact_groups: list[list[int]]  # indices of articles with equal token sequences
     representatives: list[int]  # one index per exact group
+    # (i, j, containment) of representatives[i] and representatives[j] sharing 5-grams
+    overlaps: list[tuple[int, int, float]]
 
 
 def _corpus(articles: Sequence[Article]) -> _Corpus:
@@ -108,7 +110,17 @@ def _corpus(articles: Sequence[Article]) -> _Corpus:
     for index, article in enumerate(ordered):
         groups[" ".join(_TOKEN.findall(article.body.lower()))].append(index)
     exact_groups = list(groups.values())
-    return _Corpus(ordered, shingles, exact_groups, [group[0] for group in exact_groups])
+    representatives = [group[0] for group in exact_groups]
+    overlaps = list(_overlapping_pairs([shingles[index] for index in representatives]))
+    return _Corpus(ordered, shingles, exact_groups, representatives, overlaps)
+
+
+def relate_articles(
+    articles: Sequence[Article], entity_keys: Mapping[str, set[str]]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """find_duplicates and assign_stories at once, sharing the 5-gram index they both need."""
+    corpus = _corpus(articles)
+    return _duplicates(corpus), _stories(corpus, entity_keys)
 
 
 def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
@@ -116,14 +128,16 @@ def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
 
     Only duplicates appear as keys.
     """
-    corpus = _corpus(articles)
+    return _duplicates(_corpus(articles))
+
+
+def _duplicates(corpus: _Corpus) -> dict[str, str]:
     parent: dict[int, int] = {}
     for group in corpus.exact_groups:
         # Groups list members in _order_key order: the first is the original.
         parent.update({member: group[0] for member in group[1:]})
     representatives = corpus.representatives
-    sets = [corpus.shingles[index] for index in representatives]
-    for i, j, containment in _overlapping_pairs(sets):
+    for i, j, containment in corpus.overlaps:
         if containment < CONTAINMENT_THRESHOLD:
             continue
         a, b = representatives[i], representatives[j]  # a precedes b in _order_key order
@@ -190,7 +204,10 @@ def assign_stories(
 
     entity_keys maps article_id -> its canonical entity ids (may be empty sets).
     """
-    corpus = _corpus(articles)
+    return _stories(_corpus(articles), entity_keys)
+
+
+def _stories(corpus: _Corpus, entity_keys: Mapping[str, set[str]]) -> dict[str, str]:
     ordered = corpus.articles
     component = list(range(len(ordered)))
 
@@ -210,8 +227,7 @@ def assign_stories(
         for member in group[1:]:
             link(group[0], member)
     representatives = corpus.representatives
-    sets = [corpus.shingles[index] for index in representatives]
-    for i, j, containment in _overlapping_pairs(sets):
+    for i, j, containment in corpus.overlaps:
         if containment >= STORY_CONTAINMENT:
             link(representatives[i], representatives[j])
 
