@@ -263,3 +263,22 @@ def test_unusable_inputs_are_quarantined_with_distinct_reasons_and_the_rest_publ
     assert set(quarantined) == {"empty.txt", "picture.txt", "garbled.txt", "menu.txt"}
     assert len(set(quarantined.values())) == 4
     assert {"empty_file", "binary", "undecodable"} <= set(quarantined.values())
+
+
+def test_a_run_carries_its_summary_as_prefect_artifacts(prefect_api, tmp_path):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    summary = pipeline.news_pipeline(
+        inputs=(str(SEEDS / "004_747d38b2154d189f.txt"),), output=str(tmp_path / "out")
+    )
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[summary["run_id"]])
+            )
+        )
+    by_key = {a.key: a for a in artifacts}
+    assert by_key["newsflow-run-summary"].type == "markdown"
+    assert "| articles | 1 |" in by_key["newsflow-run-summary"].data
+    assert by_key["newsflow-failed-expectations"].type == "table"
