@@ -149,7 +149,7 @@ def prefect(tmp_path_factory):
         server_log = processes.start(
             "server", "server", "start", "--host", "127.0.0.1", "--port", str(port)
         )
-        with httpx.Client(base_url=api_url, timeout=60) as api:
+        with RetryingClient(base_url=api_url, timeout=60) as api:
             wait_for_health(api, server_log)
             processes.run("work-pool", "create", POOL, "--type", "process")
             processes.run("deploy", "--all", timeout=180)
@@ -158,6 +158,19 @@ def prefect(tmp_path_factory):
             yield Prefect(api, processes, root, worker_log)
     finally:
         processes.stop()
+
+
+class RetryingClient(httpx.Client):
+    """The server answers 503 while its SQLite database is locked by another writer (its
+    scheduler, the worker's updates): like Prefect's own client, ask again after a pause."""
+
+    def request(self, *args, **kwargs) -> httpx.Response:
+        for attempt in range(12):
+            response = super().request(*args, **kwargs)
+            if response.status_code not in (429, 503):
+                break
+            time.sleep(min(0.5 * 2**attempt, 5.0))
+        return response
 
 
 def pause_schedules(api: httpx.Client) -> None:
