@@ -56,19 +56,13 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     dump = select_body(paragraphs)
     if not dump.paragraphs:
         raise _Rejected("no_body_found", "only navigation and boilerplate lines")
-    if stated_date is not None:
-        published, source = stated_date, "metadata"
-    elif header_date is not None:
-        published, source = header_date, "header"
-    else:
-        published, source = None, "none"
     return _article(
         document,
         body_paragraphs=dump.paragraphs,
         title=document.metadata.get("title") or dump.title,
         byline=dump.byline,
         source_name=metadata.find_source_name(dump.paragraphs),
-        published=(published, source),
+        published=_first_date((stated_date, "metadata"), (header_date, "header")),
         date_lines=[line for line in dump.before_body[-10:] if not is_boilerplate(line)],
         today=today,
     )
@@ -80,22 +74,21 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
     if not body_paragraphs:
         raise _Rejected("no_body_found", "trafilatura found no article text")
     meta_date = metadata.parse_iso_date(page.date or "", today)
-    if stated_date is not None:
-        published, source = stated_date, "metadata"
-    elif meta_date is not None:
-        published, source = meta_date, "metadata"
-    else:
-        published, source = None, "none"
     return _article(
         document,
         body_paragraphs=body_paragraphs,
         title=document.metadata.get("title") or page.title,
         byline=page.author,
         source_name=page.sitename or metadata.find_source_name(body_paragraphs),
-        published=(published, source),
+        published=_first_date((stated_date, "metadata"), (meta_date, "metadata")),
         date_lines=[],
         today=today,
     )
+
+
+def _first_date(*candidates: tuple[date | None, str]) -> tuple[date | None, str]:
+    """The first stated date with its source, in order of trust; (None, "none") if none."""
+    return next(((d, source) for d, source in candidates if d is not None), (None, "none"))
 
 
 def _article(
