@@ -14,7 +14,6 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from importlib.metadata import version
-from pathlib import Path
 from typing import Annotated
 
 from prefect import flow, get_run_logger
@@ -36,6 +35,7 @@ from flows.steps import (
     validate_task,
     warm_up_worker,
 )
+from tasks import object_store
 from tasks import publish as publishing
 from tasks.ids import article_id
 from tasks.records import Quarantined, RawDocument, RunInfo
@@ -70,7 +70,6 @@ def news_pipeline(
         started_at=datetime.now(UTC),
         pipeline_version=version("newsflow"),
     )
-    output_dir = Path(output)
     seconds: dict[str, float] = {}
 
     def timed(step: str, call, *args, **kwargs):
@@ -79,7 +78,10 @@ def news_pipeline(
         seconds[step] = round(time.perf_counter() - started, 3)
         return result
 
-    with publishing.output_lock(output_dir, wait_for_lock) as stale:
+    with (
+        object_store.local_output(output) as output_dir,
+        publishing.output_lock(output_dir, wait_for_lock) as stale,
+    ):
         if stale:
             logger.warning("recovered the lock of a run that died (%s)", stale)
         known = publishing.published_article_ids(output_dir)
