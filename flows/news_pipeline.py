@@ -14,10 +14,14 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from importlib.metadata import version
+from pathlib import Path
 from typing import Annotated
 
-from prefect import flow, get_run_logger
+import pyarrow as pa
+import pyarrow.dataset as ds
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
@@ -26,23 +30,32 @@ from rich.console import Console
 
 from flows.progress import BatchProgress
 from flows.steps import (
-    BatchResult,
     batch_task,
     ingest_task,
-    normalize_task,
     publish_task,
-    read_published_task,
     validate_task,
     warm_up_worker,
 )
+from schemas.tables import ARTICLES, ENTITIES, QUARANTINE
 from tasks import object_store
 from tasks import publish as publishing
 from tasks.ids import article_id
-from tasks.records import Quarantined, RawDocument, RunInfo
+from tasks.normalize import (
+    canonical_names,
+    entity_names,
+    finalize,
+    quarantine_table,
+    relate,
+    story_entity_rows,
+)
+from tasks.normalize.entities import NameForms
+from tasks.records import Article, Quarantined, RawDocument, RunInfo
 from tasks.validate import ValidationReport
 
 DEFAULT_WORKERS = os.cpu_count() or 1
 MIN_PARALLEL_BATCH = 25  # articles: below this a worker's start-up outweighs its share
+# Tables whose published rows every version carries on; the quarantine is the run's own.
+CARRIED_TABLES = ("articles", "entities", "quotes", "events")
 
 
 class ValidationFailed(RuntimeError):
@@ -79,8 +92,8 @@ def news_pipeline(
         return result
 
     with (
+        publishing.output_lock(object_store.working_dir(output), wait_for_lock) as stale,
         object_store.local_output(output) as output_dir,
-        publishing.output_lock(output_dir, wait_for_lock) as stale,
     ):
         if stale:
             logger.warning("recovered the lock of a run that died (%s)", stale)
@@ -100,38 +113,44 @@ def news_pipeline(
             logger.info("nothing new in %d documents: %s is up to date", len(documents), output)
             return summary | {"published": False, "step_seconds": seconds}
 
-        published = timed("read-published", read_published_task, output_dir) if known else None
-        size = _balanced_batch_size(len(new_documents), batch_size, n_process)
-        runner = _task_runner(
-            min(n_process, -(-len(new_documents) // size)), dask_address, dask_workers
-        )
-        batches = timed(
-            "clean-extract", _clean_and_extract, new_documents, runner, size, nlp_batch_size
-        )
-        articles = [a for b in batches for a in b.articles]
-        extractions = [e for b in batches for e in b.extractions]
-        quarantined = rejected_inputs + [q for b in batches for q in b.quarantined]
         staging = publishing.start_staging(output_dir, run.run_id)
         try:
-            tables = timed(
-                "normalize", normalize_task, articles, extractions, quarantined, run, published
+            size = _balanced_batch_size(len(new_documents), batch_size, n_process)
+            runner = _task_runner(
+                min(n_process, -(-len(new_documents) // size)), dask_address, dask_workers
             )
-            validation = timed("validate", validate_task, tables, publishing.gx_root(staging))
+            forms, failed = timed(
+                "clean-extract",
+                _clean_and_extract,
+                new_documents,
+                runner,
+                size,
+                nlp_batch_size,
+                run,
+                staging,
+            )
+            quarantined = rejected_inputs + failed
+            new, everything = timed(
+                "normalize", normalize_task, staging, output_dir, forms, quarantined, run
+            )
+            validation = timed(
+                "validate", validate_task, new, publishing.gx_root(staging), everything=everything
+            )
             summary |= {
-                "rows": {name: table.num_rows for name, table in tables.items()},
+                "rows": {name: rows.count_rows() for name, rows in everything.items()},
                 "quarantined": dict(Counter(q.reason for q in quarantined)),
                 "validation": validation.summary(),
                 "step_seconds": seconds,
             }
             _publish_artifacts(summary, validation)
             if not validation.passed:
-                kept = publishing.keep_failed(staging, output_dir, tables, validation, summary)
+                kept = publishing.keep_failed(staging, output_dir, everything, validation, summary)
                 raise ValidationFailed(
                     f"validation failed, nothing published ({validation.summary()}); "
                     f"results in {kept}"
                 )
             version_dir = timed(
-                "publish", publish_task, staging, output_dir, tables, validation, summary
+                "publish", publish_task, staging, output_dir, everything, validation, summary
             )
         except BaseException:
             publishing.discard(staging)
@@ -194,33 +213,83 @@ def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) ->
 
 
 def _clean_and_extract(
-    documents: list[RawDocument], runner: TaskRunner, batch_size: int, nlp_batch_size: int
-) -> list[BatchResult]:
-    """Every batch as one task on the runner; a batch that fails even after its retry is
-    quarantined whole, with the reason, instead of failing the run."""
+    documents: list[RawDocument],
+    runner: TaskRunner,
+    batch_size: int,
+    nlp_batch_size: int,
+    run: RunInfo,
+    staging: Path,
+) -> tuple[NameForms, list[Quarantined]]:
+    """Every batch as one task on the runner, its rows staged to disk as soon as it is done;
+    returns the name forms seen and what was quarantined. A batch that fails even after its
+    retry is quarantined whole, with the reason, instead of failing the run."""
     batches = [documents[i : i + batch_size] for i in range(0, len(documents), batch_size)]
-    results: list[BatchResult | None] = [None] * len(batches)
+    forms = NameForms()
+    quarantined: list[Quarantined] = []
     console = Console(stderr=True) if sys.stderr.isatty() else None
     with runner, BatchProgress([len(b) for b in batches], get_run_logger(), console) as progress:
         futures = {
-            runner.submit(batch_task, {"documents": batch, "nlp_batch_size": nlp_batch_size}): i
+            runner.submit(
+                batch_task, {"documents": batch, "nlp_batch_size": nlp_batch_size, "run": run}
+            ): i
             for i, batch in enumerate(batches)
         }
         for future in as_completed(list(futures)):
-            index = futures[future]
+            index = futures.pop(future)
             try:
-                results[index] = future.result()
+                result = future.result()
             except Exception as error:
                 batch = batches[index]
                 detail = f"batch of {len(batch)} failed: {type(error).__name__}: {error}"[:500]
-                failed = [
+                quarantined.extend(
                     Quarantined(d.source_uri, "extract", "batch_failed", detail) for d in batch
-                ]
-                results[index] = BatchResult([], [], failed)
+                )
                 progress.update(index, failed=True)
             else:
+                publishing.stage_batch(staging, index, result.tables)
+                forms.update(result.name_forms)
+                quarantined.extend(result.quarantined)
                 progress.update(index)
-    return results
+            batches[index] = []  # the documents are done with: let them go
+    return forms, sorted(quarantined, key=lambda q: (q.source_uri, q.step))
+
+
+@task(name="normalize", cache_policy=NO_CACHE)
+def normalize_task(
+    staging: Path,
+    output_dir: Path,
+    forms: NameForms,
+    quarantined: list[Quarantined],
+    run: RunInfo,
+) -> tuple[dict[str, ds.Dataset], dict[str, ds.Dataset]]:
+    """What needs every article, applied to the staged batches; returns the run's new rows and
+    the version's tables (the published rows, unchanged, plus the new ones)."""
+    published = publishing.published_tables(output_dir)
+    article_columns = list(Article.__dataclass_fields__)
+    published_articles, published_names = None, {}
+    story_entities = [
+        story_entity_rows(_entity_columns(publishing.staged_batches(staging, ENTITIES.name)))
+    ]
+    if published is not None:
+        published_articles = published[ARTICLES.name].to_table(
+            columns=[*article_columns, "duplicate_of", "story_id"]
+        )
+        published_entities = _entity_columns(published[ENTITIES.name])
+        published_names = entity_names(published_entities)
+        story_entities.append(story_entity_rows(published_entities))
+    new_articles = publishing.staged_batches(staging, ARTICLES.name).to_table(
+        columns=article_columns
+    )
+    relations = relate(new_articles, published_articles, pa.concat_tables(story_entities))
+    names = canonical_names(forms, published_names)
+    publishing.finalize_staged(staging, lambda name, rows: finalize(name, rows, names, relations))
+    publishing.stage_table(staging, QUARANTINE.name, quarantine_table(quarantined, run))
+    publishing.carry_published(staging, output_dir, CARRIED_TABLES)
+    return publishing.staged_tables(staging, new_only=True), publishing.staged_tables(staging)
+
+
+def _entity_columns(entities: ds.Dataset) -> pa.Table:
+    return entities.to_table(columns=["article_id", "entity_id", "canonical_name", "entity_type"])
 
 
 def main(argv: list[str] | None = None) -> int:

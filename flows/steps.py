@@ -5,33 +5,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks import publish
 from tasks.clean import clean
-from tasks.extract import Extraction, extract
+from tasks.extract import extract
 from tasks.ingest import read_inputs
-from tasks.normalize import normalize
-from tasks.records import Article, Quarantined, RawDocument
+from tasks.normalize import normalize_batch
+from tasks.normalize.entities import NameForms
+from tasks.records import Quarantined, RawDocument, RunInfo
 from tasks.validate import validate
 
 
 @dataclass(frozen=True)
 class BatchResult:
-    articles: list[Article]
-    extractions: list[Extraction]
+    tables: dict[str, pa.Table]  # the batch's rows (see tasks.normalize.NormalizedBatch)
+    name_forms: NameForms
     quarantined: list[Quarantined]
 
 
-def clean_and_extract(documents: list[RawDocument], nlp_batch_size: int) -> BatchResult:
-    """One batch through the per-article steps: clean, then the NLP pass and the extractors."""
+def process_batch(documents: list[RawDocument], nlp_batch_size: int, run: RunInfo) -> BatchResult:
+    """One batch through the per-article steps: clean, the NLP pass and the extractors, and
+    the rows of its articles (returned as Arrow tables: compact to send and to hold)."""
     articles, rejected = clean(documents)
     extractions, failed = extract(articles, batch_size=nlp_batch_size)
     extracted = {e.article_id for e in extractions}
-    return BatchResult(
-        [a for a in articles if a.article_id in extracted], extractions, rejected + failed
-    )
+    batch = normalize_batch([a for a in articles if a.article_id in extracted], extractions, run)
+    return BatchResult(batch.tables, batch.name_forms, rejected + failed)
 
 
 def warm_up_worker() -> None:
@@ -46,8 +48,6 @@ def warm_up_worker() -> None:
 ingest_task = task(
     read_inputs, name="ingest", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE
 )
-batch_task = task(clean_and_extract, name="clean-extract", retries=1, cache_policy=NO_CACHE)
-normalize_task = task(normalize, name="normalize", cache_policy=NO_CACHE)
+batch_task = task(process_batch, name="clean-extract", retries=1, cache_policy=NO_CACHE)
 validate_task = task(validate, name="validate", cache_policy=NO_CACHE)
-read_published_task = task(publish.read_published, name="read-published", cache_policy=NO_CACHE)
 publish_task = task(publish.publish, name="publish", cache_policy=NO_CACHE)

@@ -2,9 +2,13 @@
 
 Layout of an output directory:
 
-    output/.staging/<run_id>/      a run's files while it is in progress (private)
+    output/.staging/<run_id>/      a run's files while it is in progress (private): .parts/
+                                   holds each batch's rows until every batch is done
     output/.versions/<version>/    a complete published version: one folder per table of
-                                   Parquet files, validation/, report/, data_docs/, manifest.json
+                                   Parquet part files, validation/, report/, data_docs/,
+                                   manifest.json. The parts of earlier runs are hard links to
+                                   the same files in the version before, so a run writes only
+                                   its new rows.
     output/current                 symlink to the newest complete version
     output/<table>, output/report, output/validation, output/data_docs
                                    symlinks through `current`, so readers always see one version
@@ -28,12 +32,13 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from schemas.tables import TABLES
@@ -43,6 +48,7 @@ from tasks.validate import ValidationReport
 
 LOCK = ".lock"
 STAGING = ".staging"
+PARTS = ".parts"
 VERSIONS = ".versions"
 FAILED = ".failed"
 CURRENT = "current"
@@ -102,13 +108,16 @@ def published_article_ids(output_dir: Path) -> set[str]:
 
 def read_published(output_dir: Path) -> dict[str, pa.Table] | None:
     """The tables of the current published version, or None before the first publish."""
+    tables = published_tables(output_dir)
+    return None if tables is None else {name: rows.to_table() for name, rows in tables.items()}
+
+
+def published_tables(output_dir: Path) -> dict[str, ds.Dataset] | None:
+    """The tables of the current published version, unread, or None before the first publish."""
     current = output_dir / CURRENT
     if not current.exists():
         return None
-    return {
-        name: pq.read_table(current / name, schema=table.arrow_schema)
-        for name, table in TABLES.items()
-    }
+    return {name: _dataset(current / name, name) for name in TABLES}
 
 
 def start_staging(output_dir: Path, run_id: str) -> Path:
@@ -124,6 +133,66 @@ def start_staging(output_dir: Path, run_id: str) -> Path:
     return staging
 
 
+def stage_batch(staging: Path, index: int, tables: Mapping[str, pa.Table]) -> None:
+    """Keep one batch's rows on disk until every batch is done, instead of in memory."""
+    for name, rows in tables.items():
+        folder = staging / PARTS / name
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(rows, folder / f"{index:05d}.parquet", compression="lz4")
+
+
+def staged_batches(staging: Path, name: str) -> ds.Dataset:
+    """The rows of table `name` that stage_batch kept, unread."""
+    return _dataset(staging / PARTS / name, name)
+
+
+def finalize_staged(staging: Path, transform: Callable[[str, pa.Table], pa.Table]) -> None:
+    """Every staged batch of every table through `transform(name, rows)` into this run's part
+    files, one batch in memory at a time."""
+    parts = staging / PARTS
+    for folder in sorted(parts.iterdir()) if parts.exists() else []:
+        target = staging / folder.name
+        target.mkdir(exist_ok=True)
+        for part in sorted(folder.glob("*.parquet")):
+            rows = pq.read_table(part, schema=TABLES[folder.name].arrow_schema)
+            _write_part(
+                transform(folder.name, rows), target / f"{staging.name}-{part.stem}.parquet"
+            )
+            part.unlink()
+    shutil.rmtree(parts, ignore_errors=True)
+
+
+def stage_table(staging: Path, name: str, rows: pa.Table) -> None:
+    """A table of this run written whole (the quarantine)."""
+    (staging / name).mkdir(exist_ok=True)
+    _write_part(rows, staging / name / f"{staging.name}-00000.parquet")
+
+
+def carry_published(staging: Path, output_dir: Path, names: Iterable[str]) -> None:
+    """The published part files of tables `names` join this run's, as hard links (no copy)."""
+    current = output_dir / CURRENT
+    if not current.exists():
+        return
+    for name in names:
+        (staging / name).mkdir(exist_ok=True)
+        for part in sorted((current / name).glob("*.parquet")):
+            os.link(part, staging / name / part.name)
+
+
+def staged_tables(staging: Path, *, new_only: bool = False) -> dict[str, ds.Dataset]:
+    """The tables of this run's version, unread: every row, or only this run's new rows."""
+    for name in TABLES:  # a table with no rows still gets its (empty) file
+        if not any((staging / name).glob("*.parquet")):
+            stage_table(staging, name, TABLES[name].arrow_schema.empty_table())
+    prefix = f"{staging.name}-" if new_only else ""
+    return {name: _dataset(staging / name, name, prefix) for name in TABLES}
+
+
+def _dataset(folder: Path, name: str, prefix: str = "") -> ds.Dataset:
+    files = sorted(str(path) for path in folder.glob(f"{prefix}*.parquet"))
+    return ds.dataset(files, schema=TABLES[name].arrow_schema, format="parquet")
+
+
 def gx_root(staging: Path) -> Path:
     """Where the validate step keeps its Great Expectations project for this run."""
     return staging / "gx"
@@ -132,22 +201,20 @@ def gx_root(staging: Path) -> Path:
 def publish(
     staging: Path,
     output_dir: Path,
-    tables: dict[str, pa.Table],
+    tables: Mapping[str, ds.Dataset],
     validation: ValidationReport,
     run_summary: dict,
 ) -> Path:
-    """Write the tables and reports into staging, then make them the current version."""
+    """Write the reports beside the staged tables, then make them the current version."""
     if not validation.passed:
         raise ValueError(
             f"refusing to publish a run that failed validation: {validation.summary()}"
         )
-    for name, table in tables.items():
-        _write_table(table, staging / name)
     _write_reports(staging, tables, validation, run_summary)
     manifest = {
         "run_id": run_summary["run_id"],
         "published_at": datetime.now(UTC).isoformat(),
-        "tables": {name: table.num_rows for name, table in tables.items()},
+        "tables": {name: rows.count_rows() for name, rows in tables.items()},
         "step_seconds": run_summary.get("step_seconds", {}),
         "files": sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.parquet")),
     }
@@ -168,7 +235,7 @@ def publish(
 def keep_failed(
     staging: Path,
     output_dir: Path,
-    tables: dict[str, pa.Table],
+    tables: Mapping[str, ds.Dataset],
     validation: ValidationReport,
     run_summary: dict,
 ) -> Path:
@@ -188,18 +255,15 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _write_table(table: pa.Table, folder: Path) -> None:
-    folder.mkdir()
-    pq.write_table(
-        table,
-        folder / "part-00000.parquet",
-        compression="zstd",
-        row_group_size=ROW_GROUP_SIZE,
-    )
+def _write_part(rows: pa.Table, path: Path) -> None:
+    pq.write_table(rows, path, compression="zstd", row_group_size=ROW_GROUP_SIZE)
 
 
 def _write_reports(
-    staging: Path, tables: dict[str, pa.Table], validation: ValidationReport, run_summary: dict
+    staging: Path,
+    tables: Mapping[str, ds.Dataset],
+    validation: ValidationReport,
+    run_summary: dict,
 ) -> None:
     (staging / "validation").mkdir(exist_ok=True)
     (staging / "validation" / "results.json").write_text(
@@ -270,3 +334,11 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def adopt_version(output_dir: Path, version: Path) -> None:
+    """Make `version`, a complete folder already under output/.versions/ (e.g. downloaded from
+    object storage), the current version, as `publish` does for a version it wrote."""
+    _switch_current(output_dir, version)
+    _write_views(output_dir)
+    _prune_versions(output_dir, keep=version)

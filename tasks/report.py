@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from html import escape
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 
 from schemas.suites import CRITICAL, RUN_METRICS
 from tasks.validate import ExpectationOutcome, ValidationReport
@@ -53,9 +54,13 @@ details { margin: .3rem 0; } summary { cursor: pointer; }
 
 
 def render_report(
-    tables: dict[str, pa.Table], validation: ValidationReport, run_summary: dict
+    tables: dict[str, pa.Table | ds.Dataset], validation: ValidationReport, run_summary: dict
 ) -> str:
-    """The report page of one run."""
+    """The report page of one run; only the columns it shows are read from the tables."""
+    tables = {
+        name: ds.dataset(rows) if isinstance(rows, pa.Table) else rows
+        for name, rows in tables.items()
+    }
     sections = [
         _header(validation, run_summary),
         _run_section(tables, validation, run_summary),
@@ -95,7 +100,7 @@ def _header(validation: ValidationReport, run_summary: dict) -> str:
     )
 
 
-def _run_section(tables: dict[str, pa.Table], validation: ValidationReport, summary: dict) -> str:
+def _run_section(tables: dict[str, ds.Dataset], validation: ValidationReport, summary: dict) -> str:
     shown_elsewhere = {"run_id", "rows", "quarantined", "step_seconds", "validation"}
     facts = [
         [key.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list | tuple) else v]
@@ -103,7 +108,7 @@ def _run_section(tables: dict[str, pa.Table], validation: ValidationReport, summ
         if key not in shown_elsewhere
     ]
     rows_title = "Published rows" if validation.passed else "Rows (not published)"
-    rows = [[name, table.num_rows] for name, table in tables.items()]
+    rows = [[name, table.count_rows()] for name, table in tables.items()]
     steps = summary.get("step_seconds") or {}
     step_rows = [[step, f"{seconds:.2f}"] for step, seconds in steps.items()]
     if step_rows:
@@ -121,10 +126,10 @@ def _run_section(tables: dict[str, pa.Table], validation: ValidationReport, summ
     )
 
 
-def _quarantine_section(quarantine: pa.Table | None) -> str:
-    if quarantine is None or quarantine.num_rows == 0:
+def _quarantine_section(quarantine: ds.Dataset | None) -> str:
+    records = [] if quarantine is None else quarantine.to_table().to_pylist()
+    if not records:
         return "<h2>Quarantine</h2><p>Nothing was quarantined.</p>"
-    records = quarantine.to_pylist()
     reasons = Counter((r["step"], r["reason"]) for r in records)
     listed = sorted(records, key=lambda r: (r["step"], r["reason"], r["source_uri"]))
     more = len(listed) - MAX_QUARANTINE_ROWS
@@ -240,7 +245,7 @@ def _metrics_table(metrics: dict[str, float | None]) -> str:
 # --- plots --------------------------------------------------------------------------------
 
 
-def _plots_section(tables: dict[str, pa.Table]) -> str:
+def _plots_section(tables: dict[str, ds.Dataset]) -> str:
     entities = _rows(tables, "entities", ["entity_id", "canonical_name", "entity_type"])
     quotes = _rows(tables, "quotes", ["speaker_name", "speaker_text"])
     events = _rows(tables, "events", ["article_id", "event_type", "event_date"])
@@ -259,9 +264,9 @@ def _plots_section(tables: dict[str, pa.Table]) -> str:
     )
 
 
-def _rows(tables: dict[str, pa.Table], name: str, columns: list[str]) -> list[dict]:
+def _rows(tables: dict[str, ds.Dataset], name: str, columns: list[str]) -> list[dict]:
     table = tables.get(name)
-    return [] if table is None else table.select(columns).to_pylist()
+    return [] if table is None else table.to_table(columns=columns).to_pylist()
 
 
 def _top_entities_plot(entities: list[dict]) -> str:

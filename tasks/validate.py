@@ -6,12 +6,14 @@ context there keeps the suites, the validation results and the rendered Data Doc
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 
 from schemas.suites import (
     CRITICAL,
@@ -24,6 +26,8 @@ from schemas.suites import (
 from schemas.tables import TABLES
 
 SAMPLE_SIZE = 5  # offending values kept per failed expectation
+CHUNK_ROWS = 250_000  # rows validated at once: bounds memory, few chunks for typical runs
+Rows = pa.Table | ds.Dataset
 
 
 @dataclass(frozen=True)
@@ -77,12 +81,25 @@ class ValidationReport:
         }
 
 
-def validate(tables: dict[str, pa.Table], gx_root: Path | None = None) -> ValidationReport:
-    """Run every suite; with gx_root, also store the results and build Data Docs there."""
+def validate(
+    tables: Mapping[str, Rows],
+    gx_root: Path | None = None,
+    *,
+    everything: Mapping[str, Rows] | None = None,
+) -> ValidationReport:
+    """Run every suite over `tables` (a run's new rows); with gx_root, also store the results
+    and build Data Docs there.
+
+    Cross-table checks look the new rows up in `everything` (the published rows plus the new
+    ones; by default the new rows alone), and key columns must be unique across it. Tables are
+    validated in chunks of at most CHUNK_ROWS rows, so memory does not grow with the run.
+    """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    frames = {name: tables[name] for name in TABLES} | _derived_tables(tables)
+    new = {name: _dataset(tables[name]) for name in TABLES}
+    whole = new if everything is None else {name: _dataset(everything[name]) for name in TABLES}
+    frames = new | _derived_tables(new, whole)
     if gx_root is None:
         context = gx.get_context(mode="ephemeral")
     else:
@@ -99,29 +116,99 @@ def validate(tables: dict[str, pa.Table], gx_root: Path | None = None) -> Valida
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
-        frame = frames[name].to_pandas(types_mapper=pd.ArrowDtype)
-        result = definition.run(
-            batch_parameters={"dataframe": frame}, result_format=_result_format(name, frame)
-        )
-        outcomes.extend(_outcome(name, r) for r in result.results)
+        chunks = []
+        for chunk in _chunks(frames[name]):
+            frame = chunk.to_pandas(types_mapper=pd.ArrowDtype)
+            result = definition.run(
+                batch_parameters={"dataframe": frame}, result_format=_result_format(name, frame)
+            )
+            chunks.append([_outcome(name, r) for r in result.results])
+        merged = [_merged(per_chunk) for per_chunk in zip(*chunks, strict=True)]
+        if name in TABLES:
+            merged = [_unique_across(o, whole[name]) for o in merged]
+        outcomes.extend(merged)
     if gx_root is not None:
         context.build_data_docs()
-    return ValidationReport(outcomes, frames[RUN_METRICS_TABLE].to_pylist()[0])
+    return ValidationReport(outcomes, frames[RUN_METRICS_TABLE].to_table().to_pylist()[0])
 
 
-def _derived_tables(tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    """The `<table>_checks` frames of the cross-table checks and the `run_metrics` frame."""
+def _dataset(rows: Rows) -> ds.Dataset:
+    return rows if isinstance(rows, ds.Dataset) else ds.dataset(rows)
+
+
+def _chunks(rows: ds.Dataset) -> Iterator[pa.Table]:
+    """The rows in tables of at most CHUNK_ROWS rows; one empty table when there are none."""
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+    for record_batch in rows.to_batches(batch_size=CHUNK_ROWS):
+        if pending_rows + record_batch.num_rows > CHUNK_ROWS and pending:
+            yield pa.Table.from_batches(pending, rows.schema)
+            pending, pending_rows = [], 0
+        pending.append(record_batch)
+        pending_rows += record_batch.num_rows
+    yield pa.Table.from_batches(pending, rows.schema)
+
+
+def _merged(per_chunk: Sequence[ExpectationOutcome]) -> ExpectationOutcome:
+    """One outcome of an expectation run chunk by chunk: failed rows add up."""
+    first = per_chunk[0]
+    if len(per_chunk) == 1:
+        return first
+    counts = [o.unexpected_count for o in per_chunk if o.unexpected_count is not None]
+    failed = [o for o in per_chunk if not o.success]
+    return replace(
+        first,
+        success=not failed,
+        unexpected_count=sum(counts) if counts else None,
+        observed=(failed or per_chunk)[0].observed,
+        sample=[value for o in failed for value in o.sample][:SAMPLE_SIZE],
+    )
+
+
+def _unique_across(outcome: ExpectationOutcome, whole: ds.Dataset) -> ExpectationOutcome:
+    """A uniqueness expectation checked over every row, not only within one chunk."""
+    if outcome.expectation != "expect_column_values_to_be_unique":
+        return outcome
+    connection = duckdb.connect()
+    connection.register("whole", whole)
+    repeated = connection.sql(
+        f"SELECT {outcome.column}, count(*) AS n FROM whole "
+        f"GROUP BY {outcome.column} HAVING n > 1 ORDER BY n DESC, {outcome.column}"
+    ).fetchall()
+    connection.close()
+    if not repeated:
+        return outcome
+    return replace(
+        outcome,
+        success=False,
+        unexpected_count=max(outcome.unexpected_count or 0, sum(n for _value, n in repeated)),
+        sample=outcome.sample or [str(value)[:200] for value, _n in repeated[:SAMPLE_SIZE]],
+    )
+
+
+def _derived_tables(
+    new: dict[str, ds.Dataset], whole: dict[str, ds.Dataset]
+) -> dict[str, ds.Dataset]:
+    """The `<table>_checks` frames of the cross-table checks (a row per new row, checked against
+    every row) and the `run_metrics` frame (of the new rows)."""
     connection = duckdb.connect()
     for name in TABLES:
-        connection.register(name, tables[name])
-    derived = _cross_check_tables(connection)
-    derived[RUN_METRICS_TABLE] = connection.sql(run_metrics_sql()).to_arrow_table()
+        connection.register(name, whole[name])
+        connection.register(f"new_{name}", new[name])
+    derived = {
+        checks: ds.dataset(table) for checks, table in _cross_check_tables(connection).items()
+    }
+    connection.close()
+    connection = duckdb.connect()
+    for name in TABLES:
+        connection.register(name, new[name])
+    derived[RUN_METRICS_TABLE] = ds.dataset(connection.sql(run_metrics_sql()).to_arrow_table())
     connection.close()
     return derived
 
 
 def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
-    """One boolean column per cross-table check, one row per row of the checked table."""
+    """One boolean column per cross-table check, one row per new row of the checked table."""
     checked = {}
     for name, table in TABLES.items():
         checks = cross_checks(name)
@@ -130,7 +217,7 @@ def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.T
         key = table.columns[0].name
         columns = ", ".join(f"({c.sql}) AS {c.name}" for c in checks)
         checked[checks_table_name(name)] = connection.sql(
-            f"SELECT t.{key}, {columns} FROM {name} t "
+            f"SELECT t.{key}, {columns} FROM new_{name} t "
             f"LEFT JOIN articles a ON a.article_id = t.article_id ORDER BY t.{key}"
         ).to_arrow_table()
     return checked

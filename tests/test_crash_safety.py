@@ -188,7 +188,7 @@ def kill_points(finished: dict[str, float]) -> list[KillPoint]:
     return [
         *(KillPoint("start", seconds) for seconds in (0.3, 1.0, 2.0, 3.0)),  # imports, ingest
         *(KillPoint("ingested", share * extract) for share in (0.0, 0.3, 0.6, 0.9)),
-        KillPoint("staged", 0.0),  # normalize
+        KillPoint("finalizing", 0.0),  # normalize
         *(KillPoint("normalized", share * validate) for share in (0.05, 0.3, 0.55, 0.8)),
         *(KillPoint("writing", share * publish) for share in (0.0, 0.1, 0.25)),
         KillPoint("manifest", 0.0),
@@ -226,8 +226,9 @@ class Watch:
         for run in set(self._names(STAGING)) - self.staged_before:
             milestones.add("staged")
             for milestone, name in (
+                ("finalizing", "articles"),
                 ("gx", "gx"),
-                ("writing", "articles"),
+                ("writing", "validation"),
                 ("manifest", "manifest.json"),
             ):
                 if (self.output / STAGING / run / name).exists():
@@ -249,9 +250,9 @@ class Watch:
             return "publish: writing staging"
         if reached & {"normalized", "gx"}:
             return "validate"
-        if "staged" in reached:
+        if "finalizing" in reached:
             return "normalize"
-        if "ingested" in reached:
+        if reached & {"ingested", "staged"}:
             return "clean and extract"
         return "start-up and ingest"
 

@@ -13,11 +13,10 @@ import duckdb
 import pyarrow as pa
 import pytest
 from conftest import REPO, SEEDS
-from prefect import task
 
 import flows.news_pipeline as pipeline
 from schemas.tables import TABLES
-from tasks.normalize import normalize
+from tasks.normalize import finalize
 
 # The minimum columns of DATA_CONTRACT.md, per table.
 CONTRACT = {
@@ -163,15 +162,11 @@ def test_a_run_that_fails_validation_leaves_the_published_output_untouched(
     before = snapshot(output)
     assert any(name.endswith(".parquet") for name in before)
 
-    def normalize_with_duplicate_ids(*args, **kwargs) -> dict[str, pa.Table]:
-        tables = normalize(*args, **kwargs)
-        entities = tables["entities"]
-        tables["entities"] = pa.concat_tables([entities, entities.slice(0, 1)])
-        return tables
+    def finalize_with_duplicate_ids(name, rows, *args) -> pa.Table:
+        rows = finalize(name, rows, *args)
+        return pa.concat_tables([rows, rows.slice(0, 1)]) if name == "entities" else rows
 
-    monkeypatch.setattr(
-        pipeline, "normalize_task", task(normalize_with_duplicate_ids, name="normalize")
-    )
+    monkeypatch.setattr(pipeline, "finalize", finalize_with_duplicate_ids)
     state = pipeline.news_pipeline(inputs=(str(SEEDS),), output=str(output), return_state=True)
 
     assert state.is_failed()

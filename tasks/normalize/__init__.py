@@ -4,27 +4,32 @@ Turns the extractors' per-article rows into the published tables (Arrow, typed b
 schemas/tables.py). Speaker, actor and target spans are linked to entities through the
 mention their extractor resolved them to.
 
-Runs are incremental: given the previously published tables, the new rows are added to them
-and what spans articles is recomputed over the union (duplicates, stories, one canonical
-name per entity). Published rows keep their ids and provenance; entity ids derive from the
-entity's normalised name, so they never change when articles are added.
+Works batch by batch, so memory does not grow with the corpus: normalize_batch turns one
+batch into rows (in the batch's worker); what needs every article is decided afterwards from
+small summaries (canonical_names from the name forms, relate from the article bodies) and
+applied to each batch's rows by finalize.
+
+Runs are incremental: published rows never change. Entity ids derive from the entity's
+normalised name, a published entity keeps its canonical name, and a new article joins the
+published story it relates to, so adding articles renumbers nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, Table
+from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, TABLES, Table
 from tasks.extract import Extraction
 from tasks.extract.gazetteer import country_code
 from tasks.ids import child_id, sha256_hex
 from tasks.normalize.dates import resolve_date
 from tasks.normalize.duplicates import relate_articles
-from tasks.normalize.entities import EntityLink, link_entities, name_rank
+from tasks.normalize.entities import EntityLink, NameForms, link_mentions
 from tasks.records import Article, Quarantined, RunInfo
 
 # Entity types that make two articles' casts comparable for story grouping.
@@ -73,17 +78,23 @@ class _ArticleMentions:
         return max(inside, key=lambda m: (m.end - m.start, -m.start), default=None)
 
 
-def normalize(
-    articles: Sequence[Article],
-    extractions: Sequence[Extraction],
-    quarantined: Sequence[Quarantined],
-    run: RunInfo,
-    published: dict[str, pa.Table] | None = None,
-) -> dict[str, pa.Table]:
-    """The tables after this run: the published ones (if any) plus this run's new articles."""
+@dataclass(frozen=True)
+class NormalizedBatch:
+    """A batch's rows, ready but for what needs every article: canonical names (provisional,
+    from this batch's forms), duplicate_of and story_id (each article its own story)."""
+
+    tables: dict[str, pa.Table]  # articles, entities, quotes, events
+    name_forms: NameForms
+
+
+def normalize_batch(
+    articles: Sequence[Article], extractions: Sequence[Extraction], run: RunInfo
+) -> NormalizedBatch:
+    """The rows of a batch of articles: ids, entities linked within each article, speakers and
+    actors resolved to entities, event dates."""
     by_article = {e.article_id: e for e in extractions}
     pairs = [(e.article_id, m) for e in extractions for m in e.mentions]
-    links = link_entities(pairs)
+    links, forms = link_mentions(pairs)
 
     new_id = _UniqueIds()
     entity_rows: list[dict] = []
@@ -116,52 +127,121 @@ def normalize(
         mentions = _ArticleMentions(linked[article.article_id])
         quote_rows.extend(_quote_rows(article, extraction, mentions, new_id))
         event_rows.extend(_event_rows(article, extraction, mentions, new_id))
-
-    if published is not None:
-        entity_rows = published[ENTITIES.name].to_pylist() + entity_rows
-        quote_rows = published[QUOTES.name].to_pylist() + quote_rows
-        event_rows = published[EVENTS.name].to_pylist() + event_rows
-    names = _canonical_names(entity_rows)
-    for row in entity_rows:
-        row["canonical_name"] = names[row["entity_id"]]
-    for row in quote_rows:
-        if row["speaker_entity_id"] is not None:
-            row["speaker_name"] = names[row["speaker_entity_id"]]
-
-    previous_rows = published[ARTICLES.name].to_pylist() if published is not None else []
-    everything = [_article_from_row(row) for row in previous_rows] + list(articles)
-    entity_keys: dict[str, set[str]] = {a.article_id: set() for a in everything}
-    for row in entity_rows:
-        if row["entity_type"] in STORY_ENTITY_TYPES:
-            entity_keys[row["article_id"]].add(row["entity_id"])
-    duplicates, stories = relate_articles(everything, entity_keys)
-    for row in previous_rows:
-        row["duplicate_of"] = duplicates.get(row["article_id"])
-        row["story_id"] = stories[row["article_id"]]
-    article_rows = previous_rows + [
-        _article_row(a, duplicates.get(a.article_id), stories[a.article_id], run) for a in articles
-    ]
-    quarantine_rows = [asdict(q) | {"run_id": run.run_id} for q in quarantined]
-    return {
+    article_rows = [_article_row(a, None, _own_story(a.article_id), run) for a in articles]
+    tables = {
         ARTICLES.name: _table(ARTICLES, article_rows),
         ENTITIES.name: _table(ENTITIES, entity_rows),
         QUOTES.name: _table(QUOTES, quote_rows),
         EVENTS.name: _table(EVENTS, event_rows),
-        QUARANTINE.name: _table(QUARANTINE, quarantine_rows),
     }
+    return NormalizedBatch(tables, forms)
 
 
-def _canonical_names(entity_rows: list[dict]) -> dict[str, str]:
-    """One name per entity id over all rows: the best-ranked form, then the commonest, then A-Z."""
-    forms: dict[str, Counter[str]] = {}
-    for row in entity_rows:
-        forms.setdefault(row["entity_id"], Counter())[row["canonical_name"]] += 1
+def canonical_names(forms: NameForms, published: Mapping[str, str]) -> dict[str, str]:
+    """The canonical name of every entity id in `forms`; a published entity keeps its name."""
     return {
-        identifier: min(
-            counter, key=lambda form: (*(-r for r in name_rank(form)), -counter[form], form)
-        )
-        for identifier, counter in forms.items()
+        identifier: published.get(identifier) or name for identifier, name in forms.names().items()
     }
+
+
+def relate(
+    new_articles: pa.Table, published_articles: pa.Table | None, story_entities: pa.Table
+) -> dict[str, tuple[str | None, str]]:
+    """article_id -> (duplicate_of, story_id) of each new article.
+
+    Duplicates and stories are computed over the published and the new articles together,
+    but published articles keep what was published: a new article joins the published
+    story of the articles it relates to (the commonest, then the smallest id) and never
+    merges two published stories. `story_entities` holds (article_id, entity_id) pairs of
+    the entities that make two articles' casts comparable.
+    """
+    old_rows = published_articles.to_pylist() if published_articles is not None else []
+    new_rows = new_articles.to_pylist()
+    keys: dict[str, set[str]] = {}
+    for article, entity in zip(
+        story_entities.column("article_id").to_pylist(),
+        story_entities.column("entity_id").to_pylist(),
+        strict=True,
+    ):
+        keys.setdefault(article, set()).add(entity)
+    everything = [_article_from_row(row) for row in old_rows + new_rows]
+    duplicates, stories = relate_articles(everything, keys)
+    published_story: dict[str, Counter[str]] = {}
+    for row in old_rows:
+        published_story.setdefault(stories[row["article_id"]], Counter())[row["story_id"]] += 1
+    relations = {}
+    for row in new_rows:
+        identifier = row["article_id"]
+        story = stories[identifier]
+        if story in published_story:
+            counts = published_story[story]
+            story = min(counts, key=lambda s: (-counts[s], s))
+        relations[identifier] = (duplicates.get(identifier), story)
+    return relations
+
+
+def finalize(
+    name: str,
+    rows: pa.Table,
+    names: Mapping[str, str],
+    relations: Mapping[str, tuple[str | None, str]],
+) -> pa.Table:
+    """A batch's rows of table `name` with final canonical names and relations, sorted."""
+    if name == ENTITIES.name:
+        rows = _replace(rows, "canonical_name", names.__getitem__, "entity_id")
+    elif name == QUOTES.name:
+        rows = _replace(rows, "speaker_name", names.get, "speaker_entity_id")
+    elif name == ARTICLES.name:
+        rows = _replace(rows, "duplicate_of", lambda a: relations[a][0], "article_id")
+        rows = _replace(rows, "story_id", lambda a: relations[a][1], "article_id")
+    return _sorted(TABLES[name], rows)
+
+
+def quarantine_table(quarantined: Sequence[Quarantined], run: RunInfo) -> pa.Table:
+    rows = [asdict(q) | {"run_id": run.run_id} for q in quarantined]
+    return _sorted(QUARANTINE, _table(QUARANTINE, rows))
+
+
+def normalize(
+    articles: Sequence[Article],
+    extractions: Sequence[Extraction],
+    quarantined: Sequence[Quarantined],
+    run: RunInfo,
+) -> dict[str, pa.Table]:
+    """The tables of one set of articles at once, in memory (the flow does the same batch by
+    batch: normalize_batch, then canonical_names, relate and finalize over all batches)."""
+    batch = normalize_batch(articles, extractions, run)
+    names = canonical_names(batch.name_forms, {})
+    story_entities = story_entity_rows(batch.tables[ENTITIES.name])
+    relations = relate(batch.tables[ARTICLES.name], None, story_entities)
+    tables = {name: finalize(name, rows, names, relations) for name, rows in batch.tables.items()}
+    return tables | {QUARANTINE.name: quarantine_table(quarantined, run)}
+
+
+def entity_names(entities: pa.Table) -> dict[str, str]:
+    """entity_id -> canonical_name of published entity rows."""
+    pairs = entities.group_by(["entity_id", "canonical_name"]).aggregate([])
+    return dict(
+        zip(pairs["entity_id"].to_pylist(), pairs["canonical_name"].to_pylist(), strict=True)
+    )
+
+
+def story_entity_rows(entities: pa.Table) -> pa.Table:
+    """(article_id, entity_id) of the entities that make two articles' casts comparable."""
+    wanted = pc.is_in(entities["entity_type"], pa.array(sorted(STORY_ENTITY_TYPES)))
+    return entities.filter(wanted).select(["article_id", "entity_id"])
+
+
+def _own_story(article_id: str) -> str:
+    return "s" + article_id[1:]
+
+
+def _replace(rows: pa.Table, column: str, value_of, key: str) -> pa.Table:
+    """`rows` with `column` set to value_of(key value) (null keys give null values)."""
+    position = rows.schema.get_field_index(column)
+    field = rows.schema.field(position)
+    values = [None if k is None else value_of(k) for k in rows.column(key).to_pylist()]
+    return rows.set_column(position, field, pa.array(values, field.type))
 
 
 def _article_from_row(row: dict) -> Article:
@@ -257,5 +337,9 @@ def _country(mention: _LinkedMention | None, text: str | None) -> str | None:
 
 
 def _table(table: Table, rows: list[dict]) -> pa.Table:
-    data = pa.Table.from_pylist(rows, schema=table.arrow_schema)
-    return data.sort_by([(name, "ascending") for name in table.sort_by])
+    return pa.Table.from_pylist(rows, schema=table.arrow_schema)
+
+
+def _sorted(table: Table, rows: pa.Table) -> pa.Table:
+    """Rows in the table's natural key order, so readers skip row groups by their key ranges."""
+    return rows.sort_by([(name, "ascending") for name in table.sort_by])

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pycountry
@@ -245,31 +245,53 @@ def name_rank(form: str) -> tuple[bool, int]:
     return (not (form.isupper() and " " in form), len(form.split()))
 
 
-def _canonical_names(resolutions: list[_Resolution], ids: list[str]) -> dict[str, str]:
-    """Per id: the gazetteer name, else the fullest well-cased form (most frequent, then A-Z)."""
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    fixed: dict[str, str] = {}
-    for resolution, identifier in zip(resolutions, ids, strict=True):
-        forms[identifier][resolution.surface] += 1
-        if resolution.fixed_name is not None:
-            fixed.setdefault(identifier, resolution.fixed_name)
+@dataclass
+class NameForms:
+    """The name forms seen per entity id, from which its canonical name is chosen.
 
-    def rank(item: tuple[str, int]) -> tuple[bool, int, int]:
-        form, count = item
-        return (*name_rank(form), count)
+    Counts add up, so forms gathered batch by batch choose the same names as one pass over
+    every mention at once.
+    """
 
-    names = {}
-    for identifier, counter in forms.items():
-        if identifier in fixed:
-            names[identifier] = fixed[identifier]
-            continue
-        best = max(rank(item) for item in counter.items())
-        names[identifier] = min(form for form in counter.items() if rank(form) == best)[0]
-    return names
+    forms: dict[str, Counter[str]] = field(default_factory=dict)
+    fixed: dict[str, str] = field(default_factory=dict)  # names fixed by a gazetteer
+
+    def add(self, resolutions: Sequence[_Resolution], ids: Sequence[str]) -> None:
+        for resolution, identifier in zip(resolutions, ids, strict=True):
+            self.forms.setdefault(identifier, Counter())[resolution.surface] += 1
+            if resolution.fixed_name is not None:
+                self.fixed.setdefault(identifier, resolution.fixed_name)
+
+    def update(self, other: NameForms) -> None:
+        for identifier, counter in other.forms.items():
+            self.forms.setdefault(identifier, Counter()).update(counter)
+        for identifier, name in other.fixed.items():
+            self.fixed.setdefault(identifier, name)
+
+    def names(self) -> dict[str, str]:
+        """Per id: the gazetteer name, else the fullest well-cased form (commonest, then A-Z)."""
+
+        def rank(item: tuple[str, int]) -> tuple[bool, int, int]:
+            form, count = item
+            return (*name_rank(form), count)
+
+        names = {}
+        for identifier, counter in self.forms.items():
+            if identifier in self.fixed:
+                names[identifier] = self.fixed[identifier]
+                continue
+            best = max(rank(item) for item in counter.items())
+            names[identifier] = min(form for form in counter.items() if rank(form) == best)[0]
+        return names
 
 
-def link_entities(mentions: Sequence[tuple[str, Mention]]) -> list[EntityLink]:
-    """One EntityLink per (article_id, mention), in the same order."""
+def link_mentions(
+    mentions: Sequence[tuple[str, Mention]],
+) -> tuple[list[EntityLink], NameForms]:
+    """One EntityLink per (article_id, mention), in the same order, and the name forms seen.
+
+    Ids depend on each mention and its own article only; canonical names on all `mentions`.
+    """
     by_article: dict[str, list[int]] = defaultdict(list)
     for position, (article, _mention) in enumerate(mentions):
         by_article[article].append(position)
@@ -279,8 +301,16 @@ def link_entities(mentions: Sequence[tuple[str, Mention]]) -> list[EntityLink]:
         for position, resolution in zip(positions, joined, strict=True):
             resolutions[position] = resolution
     ids = [entity_id(resolution.entity_type, resolution.key) for resolution in resolutions]
-    names = _canonical_names(resolutions, ids)
-    return [
+    forms = NameForms()
+    forms.add(resolutions, ids)
+    names = forms.names()
+    links = [
         EntityLink(identifier, names[identifier], resolution.entity_type, resolution.country_code)
         for resolution, identifier in zip(resolutions, ids, strict=True)
     ]
+    return links, forms
+
+
+def link_entities(mentions: Sequence[tuple[str, Mention]]) -> list[EntityLink]:
+    """One EntityLink per (article_id, mention), in the same order."""
+    return link_mentions(mentions)[0]
