@@ -37,11 +37,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from schemas.tables import TABLES
+from schemas.tables import TABLES, Table
 from schemas.views import views_sql, write_duckdb
 from tasks.report import render_report
 from tasks.validate import ValidationReport
@@ -55,6 +56,8 @@ CURRENT = "current"
 PUBLISHED_FOLDERS = (*TABLES, "validation", "report", "data_docs")
 KEEP_VERSIONS = 3  # the current one and two before it, for readers still on an older one
 ROW_GROUP_SIZE = 100_000
+FILE_ROWS = 1_000_000  # rows per part file written by a run
+SORT_MEMORY = "1GB"  # DuckDB's memory while it sorts a run's rows; beyond it, it spills
 
 
 class OutputLocked(RuntimeError):
@@ -147,19 +150,43 @@ def staged_batches(staging: Path, name: str) -> ds.Dataset:
 
 
 def finalize_staged(staging: Path, transform: Callable[[str, pa.Table], pa.Table]) -> None:
-    """Every staged batch of every table through `transform(name, rows)` into this run's part
-    files, one batch in memory at a time."""
+    """Every staged batch of every table through `transform(name, rows)`, then the run's rows
+    of each table in key order into its part files; one batch in memory at a time."""
     parts = staging / PARTS
     for folder in sorted(parts.iterdir()) if parts.exists() else []:
-        target = staging / folder.name
-        target.mkdir(exist_ok=True)
+        transformed = folder / "transformed"
+        transformed.mkdir()
         for part in sorted(folder.glob("*.parquet")):
             rows = pq.read_table(part, schema=TABLES[folder.name].arrow_schema)
-            _write_part(
-                transform(folder.name, rows), target / f"{staging.name}-{part.stem}.parquet"
-            )
+            pq.write_table(transform(folder.name, rows), transformed / part.name)
             part.unlink()
+        _write_sorted(sorted(transformed.glob("*.parquet")), staging, TABLES[folder.name])
     shutil.rmtree(parts, ignore_errors=True)
+
+
+def _write_sorted(files: list[Path], staging: Path, table: Table) -> None:
+    """The rows of `files` in the table's key order (so readers skip row groups by key), as
+    part files of at most FILE_ROWS rows. DuckDB sorts out of core: memory stays bounded."""
+    target = staging / table.name
+    target.mkdir(exist_ok=True)
+    order = ", ".join(dict.fromkeys([*table.sort_by, table.columns[0].name]))
+    config = {"memory_limit": SORT_MEMORY, "temp_directory": str(staging / PARTS / ".sort")}
+    with duckdb.connect(config=config) as connection:
+        reader = connection.sql(
+            f"SELECT * FROM read_parquet({[str(f) for f in files]}) ORDER BY {order}"
+        ).to_arrow_reader(ROW_GROUP_SIZE)
+        writer, file_rows, number = None, 0, 0
+        for batch in reader:
+            if writer is None or file_rows >= FILE_ROWS:
+                if writer is not None:
+                    writer.close()
+                path = target / f"{staging.name}-{number:05d}.parquet"
+                writer = pq.ParquetWriter(path, table.arrow_schema, compression="zstd")
+                file_rows, number = 0, number + 1
+            writer.write_table(pa.Table.from_batches([batch]).cast(table.arrow_schema))
+            file_rows += batch.num_rows
+        if writer is not None:
+            writer.close()
 
 
 def stage_table(staging: Path, name: str, rows: pa.Table) -> None:

@@ -127,3 +127,28 @@ def test_a_missing_column_fails_the_column_list_expectation():
     data["quotes"] = data["quotes"].drop_columns(["cue"])
     failed = {o.label for o in validate(data).failures("critical")}
     assert "quotes.expect_table_columns_to_match_ordered_list" in failed
+
+
+def test_new_rows_validated_in_chunks_against_the_published_ones(monkeypatch):
+    import tasks.validate as validation
+
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 1)  # every row its own chunk
+    rows = good_rows()
+    second = dict(rows["entities"][0], mention_id=f"{ARTICLE}-m51-55", start_char=51, end_char=55)
+    second |= {"text": "Sato", "label": "PERSON", "entity_id": entity_id("PERSON", "sato")}
+    second |= {"canonical_name": "Sato", "entity_type": "PERSON", "country_code": None}
+    rows["entities"].append(second)
+    assert validate(tables(rows)).passed  # chunks pass one by one, and together
+
+    repeated = broken(lambda r: r["entities"].append(dict(r["entities"][0])))
+    report = validate(tables(repeated))
+    assert "entities.expect_column_values_to_be_unique(mention_id)" in {
+        o.label for o in report.failures("critical")
+    }
+
+    published = tables(good_rows())
+    new = tables({name: [] for name in TABLES} | {"entities": [good_rows()["entities"][0]]})
+    everything = {name: pa.concat_tables([published[name], new[name]]) for name in TABLES}
+    labels = {o.label for o in validate(new, everything=everything).failures("critical")}
+    assert "entities.expect_column_values_to_be_unique(mention_id)" in labels
+    assert validate(new, everything=published).passed  # its article is a published one

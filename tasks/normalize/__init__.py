@@ -186,7 +186,7 @@ def finalize(
     names: Mapping[str, str],
     relations: Mapping[str, tuple[str | None, str]],
 ) -> pa.Table:
-    """A batch's rows of table `name` with final canonical names and relations, sorted."""
+    """A batch's rows of table `name` with their final canonical names and relations."""
     if name == ENTITIES.name:
         rows = _replace(rows, "canonical_name", names.__getitem__, "entity_id")
     elif name == QUOTES.name:
@@ -194,7 +194,7 @@ def finalize(
     elif name == ARTICLES.name:
         rows = _replace(rows, "duplicate_of", lambda a: relations[a][0], "article_id")
         rows = _replace(rows, "story_id", lambda a: relations[a][1], "article_id")
-    return _sorted(TABLES[name], rows)
+    return rows
 
 
 def quarantine_table(quarantined: Sequence[Quarantined], run: RunInfo) -> pa.Table:
@@ -214,7 +214,10 @@ def normalize(
     names = canonical_names(batch.name_forms, {})
     story_entities = story_entity_rows(batch.tables[ENTITIES.name])
     relations = relate(batch.tables[ARTICLES.name], None, story_entities)
-    tables = {name: finalize(name, rows, names, relations) for name, rows in batch.tables.items()}
+    tables = {
+        name: _sorted(TABLES[name], finalize(name, rows, names, relations))
+        for name, rows in batch.tables.items()
+    }
     return tables | {QUARANTINE.name: quarantine_table(quarantined, run)}
 
 
