@@ -7,6 +7,7 @@ line per figure:
   pipeline_over_bare_spacy   wall time of the whole flow (CLI: ingest ... publish, validation
                              included) / wall time of nlp.pipe alone, same model, components,
                              process count and texts (the published bodies)
+  first_run_step_seconds     seconds per step of the first run (from its manifest)
   noop_rerun_over_first      a re-run over the same inputs / the first run
   plus10pct_over_first       a run that adds 10% new articles / the first run
   peak_rss_1x_mib, peak_rss_<k>x_mib, peak_rss_ratio
@@ -21,6 +22,7 @@ Every flow run talks to one temporary Prefect API started here, so no run pays f
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -71,12 +73,14 @@ def measure(files: list[Path], work: Path, env: dict, args: argparse.Namespace) 
     print(f"articles={len(first_files)} n_process={args.n_process}")
     print(f"first_run_seconds={first:.1f} bare_spacy_seconds={bare:.1f}")
     print(f"pipeline_over_bare_spacy={first / bare:.3f}")
+    print(f"first_run_step_seconds={step_seconds(output)}")
 
     noop, _ = run_flow([corpus], output, env, args.n_process)
     print(f"noop_rerun_over_first={noop / first:.3f}")
     copy_corpus(held_back, corpus / "added")
     added, _ = run_flow([corpus], output, env, args.n_process)
     print(f"plus10pct_over_first={added / first:.3f}")
+    print(f"plus10pct_step_seconds={step_seconds(output)}")
 
     if "memory" not in args.skip:
         scaled = work / "scaled"
@@ -169,6 +173,12 @@ def bare_spacy_seconds(output: Path, n_process: int) -> float:
     for _ in nlp.pipe(bodies, batch_size=64, n_process=n_process):
         pass
     return time.perf_counter() - started
+
+
+def step_seconds(output: Path) -> str:
+    """The published run's seconds per step, from its manifest."""
+    manifest = json.loads((output / "current" / "manifest.json").read_text())
+    return ",".join(f"{step}:{seconds:.1f}" for step, seconds in manifest["step_seconds"].items())
 
 
 def table_rows(output: Path, table: str) -> list[tuple]:

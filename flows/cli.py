@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--output",
         "-o",
-        metavar="DIR",
+        metavar="DIR_OR_URL",
         help=_setting_help("output"),
     )
     common.add_argument(
@@ -221,9 +221,8 @@ def query_command(args: argparse.Namespace) -> int:
     from schemas.views import views_sql
 
     variables = [_variable(assignment) for assignment in args.var]
-    output = _published_output(args)
     sql = _query_text(args.sql)
-    with duckdb.connect() as connection:
+    with _published_output(args) as output, duckdb.connect() as connection:
         try:
             connection.execute(views_sql(str(output.resolve())))
             for name, value in variables:
@@ -240,14 +239,14 @@ def query_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
-    output = _published_output(args)
-    page = output / "report" / "index.html"
-    try:
-        manifest = json.loads((output / "current" / "manifest.json").read_text())
-        results = json.loads((output / "validation" / "results.json").read_text())
-    except (OSError, ValueError) as error:
-        raise CommandError(f"cannot read the published version in {output}: {error}") from None
-    version = (output / "current").resolve().name
+    with _published_output(args) as output:
+        page = output / "report" / "index.html"
+        try:
+            manifest = json.loads((output / "current" / "manifest.json").read_text())
+            results = json.loads((output / "validation" / "results.json").read_text())
+        except (OSError, ValueError) as error:
+            raise CommandError(f"cannot read the published version in {output}: {error}") from None
+        version = (output / "current").resolve().name
     verdict = "passed" if results["passed"] else "FAILED"
     print(f"report: {page.absolute()}")
     print(f"version: {version} (run {manifest['run_id']}, published {manifest['published_at']})")
@@ -262,11 +261,11 @@ def validate_command(args: argparse.Namespace) -> int:
     from tasks.publish import read_published
     from tasks.validate import validate
 
-    output = _published_output(args)
-    try:
-        tables = read_published(output)
-    except (OSError, ValueError) as error:  # pyarrow's errors derive from these
-        raise CommandError(f"cannot read the published tables in {output}: {error}") from None
+    with _published_output(args) as output:
+        try:
+            tables = read_published(output)
+        except (OSError, ValueError) as error:  # pyarrow's errors derive from these
+            raise CommandError(f"cannot read the published tables in {output}: {error}") from None
     validation = validate(tables)
     print(("passed: " if validation.passed else "FAILED: ") + validation.summary())
     for outcome in validation.failures():
@@ -277,12 +276,20 @@ def validate_command(args: argparse.Namespace) -> int:
     return 0 if validation.passed else 1
 
 
-def _published_output(args: argparse.Namespace) -> Path:
-    """The output directory of the settings, which must hold a published version."""
-    output = _settings(args).output
-    if not (output / "current").exists():
-        raise CommandError(f"no published tables in {output} (run `newsflow run` first)")
-    return output
+@contextmanager
+def _published_output(args: argparse.Namespace) -> Iterator[Path]:
+    """The local folder of the settings' output (for a URL, its refreshed working copy), which
+    must hold a published version."""
+    from tasks.object_store import ObjectStoreError, local_output
+
+    output = str(_settings(args).output)
+    try:
+        with local_output(output, publish=False) as folder:
+            if not (folder / "current").exists():
+                raise CommandError(f"no published tables in {output} (run `newsflow run` first)")
+            yield folder
+    except ObjectStoreError as error:
+        raise CommandError(str(error)) from None
 
 
 def _settings(args: argparse.Namespace) -> NewsflowSettings:

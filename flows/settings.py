@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -25,6 +25,14 @@ class SettingsError(ValueError):
     """A setting is missing, malformed or out of range; the message is one line."""
 
 
+def _output_location(value: object) -> object:
+    """A URL (s3://..., file://...) stays text, as a Path would fold its `//`; the rest is a
+    folder."""
+    if isinstance(value, str) and "://" not in value:
+        return Path(value)
+    return value
+
+
 class NewsflowSettings(BaseSettings):
     """What a run reads, where it publishes and how it spreads the work."""
 
@@ -38,9 +46,10 @@ class NewsflowSettings(BaseSettings):
         default=["seeds"],
         description="files, folders or globs to read",
     )
-    output: Path = Field(
+    output: Annotated[Path | str, BeforeValidator(_output_location)] = Field(
         default=Path("output"),
-        description="folder the tables, validation results and report are published to",
+        description="folder, or object storage URL such as s3://bucket/prefix, the tables, "
+        "validation results and report are published to",
     )
     batch_size: Annotated[int, Field(ge=1, le=100_000)] = Field(
         default=200, description="articles per clean-and-extract task"
