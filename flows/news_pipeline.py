@@ -22,7 +22,7 @@ import pyarrow.dataset as ds
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.runtime import flow_run
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from pydantic import Field
@@ -54,6 +54,8 @@ from tasks.validate import ValidationReport
 
 DEFAULT_WORKERS = os.cpu_count() or 1
 MIN_PARALLEL_BATCH = 25  # articles: below this a worker's start-up outweighs its share
+# Batches submitted ahead per worker: enough to keep it busy, few enough to bound memory.
+BATCHES_IN_FLIGHT_PER_WORKER = 2
 # Tables whose published rows every version carries on; the quarantine is the run's own.
 CARRIED_TABLES = ("articles", "entities", "quotes", "events")
 
@@ -128,6 +130,7 @@ def news_pipeline(
                 nlp_batch_size,
                 run,
                 staging,
+                in_flight=BATCHES_IN_FLIGHT_PER_WORKER * max(n_process, dask_workers),
             )
             quarantined = rejected_inputs + failed
             new, everything = timed(
@@ -219,6 +222,7 @@ def _clean_and_extract(
     nlp_batch_size: int,
     run: RunInfo,
     staging: Path,
+    in_flight: int,
 ) -> tuple[NameForms, list[Quarantined]]:
     """Every batch as one task on the runner, its rows staged to disk as soon as it is done;
     returns the name forms seen and what was quarantined. A batch that fails even after its
@@ -228,14 +232,17 @@ def _clean_and_extract(
     quarantined: list[Quarantined] = []
     console = Console(stderr=True) if sys.stderr.isatty() else None
     with runner, BatchProgress([len(b) for b in batches], get_run_logger(), console) as progress:
-        futures = {
-            runner.submit(
-                batch_task, {"documents": batch, "nlp_batch_size": nlp_batch_size, "run": run}
-            ): i
-            for i, batch in enumerate(batches)
-        }
-        for future in as_completed(list(futures)):
-            index = futures.pop(future)
+        pending: dict[PrefectFuture, int] = {}
+        submitted = 0
+        while submitted < len(batches) or pending:
+            while submitted < len(batches) and len(pending) < in_flight:
+                parameters = {"documents": batches[submitted], "nlp_batch_size": nlp_batch_size}
+                pending[runner.submit(batch_task, parameters | {"run": run})] = submitted
+                submitted += 1
+            # A few batches in flight, and no future kept once handled: a batch's rows stay
+            # in memory only until they are staged.
+            future = next(as_completed(list(pending)))
+            index = pending.pop(future)
             try:
                 result = future.result()
             except Exception as error:
