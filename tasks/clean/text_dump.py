@@ -66,7 +66,7 @@ class DumpBody:
 
 
 def _stopword_ratio(words: list[str]) -> float:
-    return sum(word.lower() in STOP_WORDS for word in words) / len(words) if words else 0.0
+    return sum(map(STOP_WORDS.__contains__, map(str.lower, words))) / len(words) if words else 0.0
 
 
 def _length(line: str) -> float:

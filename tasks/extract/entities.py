@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tasks.extract.doc_cache import doc_entities
 from tasks.extract.entity_rules import COMPONENT_NAME
 
 
@@ -29,7 +30,7 @@ def configure_pipeline(nlp: Language) -> None:
 def extract_mentions(doc: Doc) -> Iterator[Mention]:
     """One Mention per entity of `doc`, with the index of the sentence containing its start."""
     sentence_starts = [sentence.start_char for sentence in doc.sents]
-    for span in doc.ents:
+    for span in doc_entities(doc):
         yield Mention(
             text=span.text,
             label=span.label_,

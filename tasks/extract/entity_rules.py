@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import accumulate
 
+import numpy as np
+from spacy.attrs import IDX, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from tasks.extract.doc_cache import StringTest, among, doc_text
 from tasks.extract.gazetteer import (
     country_match,
     country_name_forms,
@@ -38,14 +43,15 @@ PERSON_LIKE_FORMS = frozenset(
 )
 
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
+_ARE_INITIALS = StringTest(_INITIALS.match)
 _NUMBER = re.compile(r"^[\d.,:/()-]+$")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _is_caps_line(line: str) -> bool:
     """A headline, dateline or table row in capitals, where the model's casing cues fail."""
-    letters = [char for char in line if char.isalpha()]
-    return len(letters) >= 3 and sum(char.isupper() for char in letters) >= 0.8 * len(letters)
+    letters = "".join(filter(str.isalpha, line))
+    return len(letters) >= 3 and sum(map(str.isupper, letters)) >= 0.8 * len(letters)
 
 
 @lru_cache(maxsize=1)
@@ -79,22 +85,20 @@ def _true_cased(text: str, casing: dict[str, str]) -> str:
 
 def _caps_lines(doc: Doc) -> list[list[Token]]:
     """The tokens of each line of `doc` written in capitals."""
-    lines: dict[int, list[Token]] = defaultdict(list)
-    line_starts = [0] + [index + 1 for index, char in enumerate(doc.text) if char == "\n"]
-    caps_starts = {
-        start
-        for start, line in zip(line_starts, doc.text.split("\n"), strict=True)
-        if _is_caps_line(line)
-    }
-    if not caps_starts:
+    lines = doc_text(doc).split("\n")
+    line_starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    caps = [index for index, line in enumerate(lines) if _is_caps_line(line)]
+    if not caps:
         return []
-    line_index = 0
-    for token in doc:
-        while line_index + 1 < len(line_starts) and line_starts[line_index + 1] <= token.idx:
-            line_index += 1
-        if line_starts[line_index] in caps_starts and not token.is_space:
-            lines[line_index].append(token)
-    return list(lines.values())
+    token_starts = doc.to_array(IDX).tolist()
+    tokens_of_lines = []
+    for index in caps:
+        first = bisect_left(token_starts, line_starts[index])
+        end = bisect_left(token_starts, line_starts[index + 1])
+        tokens = [token for token in doc[first:end] if not token.is_space]
+        if tokens:
+            tokens_of_lines.append(tokens)
+    return tokens_of_lines
 
 
 def _recase_caps_lines(doc: Doc, spans: list[Span], ner: Language) -> list[Span]:
@@ -145,25 +149,26 @@ def _pieces(span: Span) -> list[Span]:
 
 def _trimmed(span: Span) -> Span | None:
     """The name alone: without a leading "the", "#" or title, trailing possessive or numbers."""
-    doc = span.doc
-    start, end = span.start, span.end
-    while start < end and (doc[start].lower_ == "the" or doc[start].text in {"#", "(", "["}):
+    texts = [token.text for token in span]
+    lowers = [token.lower_ for token in span]
+    start, end = 0, len(texts)  # within the span
+    while start < end and (lowers[start] == "the" or texts[start] in {"#", "(", "["}):
         start += 1
     if span.label_ == "PERSON":
-        while end - start > 1 and doc[start].lower_.rstrip(".") in person_titles():
+        while end - start > 1 and lowers[start].rstrip(".") in person_titles():
             start += 1
     while end > start and (
-        doc[end - 1].lower_ in {"'s", "’s", "'", "’"}
-        or doc[end - 1].text in {",", ";", ":", "-", "–", "—"}
-        or (span.label_ in NO_NUMBER_LABELS and _NUMBER.match(doc[end - 1].text))
+        lowers[end - 1] in {"'s", "’s", "'", "’"}
+        or texts[end - 1] in {",", ";", ":", "-", "–", "—"}
+        or (span.label_ in NO_NUMBER_LABELS and _NUMBER.match(texts[end - 1]))
     ):
         end -= 1
-    parens = [token for token in doc[start:end] if token.text in {"(", ")"}]
+    parens = [index for index in range(start, end) if texts[index] in {"(", ")"}]
     if len(parens) % 2:  # unbalanced: keep the side of the bracket the name is on
-        start, end = (parens[0].i + 1, end) if parens[0].text == ")" else (start, parens[0].i)
-    if start >= end or not any(char.isalpha() for char in doc[start:end].text):
+        start, end = (parens[0] + 1, end) if texts[parens[0]] == ")" else (start, parens[0])
+    if start >= end or not any(char.isalpha() for text in texts[start:end] for char in text):
         return None
-    return Span(doc, start, end, label=span.label)
+    return Span(span.doc, span.start + start, span.start + end, label=span.label)
 
 
 def _split_demonym(span: Span) -> list[Span]:
@@ -266,18 +271,20 @@ def _consistent_people(doc: Doc, spans: list[Span]) -> list[Span]:
             span = Span(doc, span.start, span.end, label="PERSON")
         result.append(span)
         taken.update(range(span.start, span.end))
-    for token in doc:
-        if token.text in surnames and token.i not in taken and not country_match(token.text):
-            result.append(Span(doc, token.i, token.i + 1, label="PERSON"))
+    named = among(doc, doc.to_array(ORTH), surnames)
+    for index in np.flatnonzero(named).tolist():
+        if index not in taken and not country_match(doc[index].text):
+            result.append(Span(doc, index, index + 1, label="PERSON"))
     return result
 
 
 def _initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
     """ "P. Simmons", "J.J. Kenny": initials and a capitalised word are a person's name."""
     result = list(spans)
-    for token in doc[:-1]:
+    initials = _ARE_INITIALS.mask(doc, doc.to_array(ORTH)[:-1])
+    for token in map(doc.__getitem__, np.flatnonzero(initials).tolist()):
         surname = doc[token.i + 1]
-        if not (_INITIALS.match(token.text) and surname.is_title and surname.is_alpha):
+        if not (surname.is_title and surname.is_alpha):
             continue
         if surname.lower_ in STOP_WORDS or country_match(surname.text) or country_match(token.text):
             continue

@@ -36,7 +36,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
+from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
+
+from tasks.extract.doc_cache import StringTest, among, doc_entities, doc_text
 
 LEXICON_FILE = Path(__file__).with_name("event_lexicon.json")
 
@@ -241,11 +246,58 @@ def _commitment_type(verb: Token) -> str:
     return base
 
 
-def _candidates(doc: Doc) -> list[_Candidate]:
+class _Tokens:
+    """Indices of the tokens each pass looks at, selected on the parse's attribute arrays so
+    that no Token object is made for the many words that cannot be event words."""
+
+    def __init__(self, doc: Doc):
+        pos, tag, dep, lemma, lower, entity = doc.to_array(
+            [POS, TAG, DEP, LEMMA, LOWER, ENT_TYPE]
+        ).T
+        strings = doc.vocab.strings
+        verb = (pos == VERB) | (pos == AUX) | _VERB_TAGS.mask(doc, tag)
+        in_lexicon = _LEXICON_LEMMAS.mask(doc, lemma)
+        # Verbs and adjectives of the lexicon (see `_candidates`).
+        self.words = np.flatnonzero(((verb & (pos != AUX)) | (pos == ADJ)) & in_lexicon).tolist()
+        # Nouns of the lexicon, by lemma or as written (see `_candidates`).
+        self.nouns = np.flatnonzero(
+            ((pos == NOUN) | (pos == PROPN))
+            & (dep != strings["compound"])
+            & ((entity == 0) | (entity == strings["NORP"]))
+            & (in_lexicon | among(doc, lower, lexicon().nouns))
+        ).tolist()
+        # Verbs of reported clauses, where "X said Y must ..." requests are (see `_requests`).
+        self.complements = np.flatnonzero(verb & (dep == strings["ccomp"])).tolist()
+
+
+@lru_cache(maxsize=1)
+def _lexicon_lemmas() -> frozenset[str]:
+    """Lower-case lemmas of every word `_verb_candidate`, the adjectives or `_noun_type` can give
+    a type to: a word outside them is no event word."""
+    lex = lexicon()
+    phrases = [*lex.phrasal_verbs, *lex.noun_phrases]
+    # Each word boundary of "hold back" or "peace talk": its verb before, its noun after.
+    parts = {
+        part
+        for phrase in phrases
+        for cut in range(1, phrase.count(" ") + 1)
+        for part in (phrase.rsplit(" ", cut)[0], phrase.split(" ", cut)[-1])
+    }
+    return frozenset(parts).union(
+        lex.verbs, lex.verb_object, lex.commitment_verbs, lex.military_motion, lex.adjectives,
+        lex.nouns,
+    )  # fmt: skip
+
+
+_VERB_TAGS = StringTest(lambda tag: tag.startswith("VB"))
+_LEXICON_LEMMAS = StringTest(lambda lemma: lemma.lower() in _lexicon_lemmas())
+
+
+def _candidates(doc: Doc, tokens: _Tokens) -> list[_Candidate]:
     lex = lexicon()
     found: dict[int, _Candidate] = {}
     consumed: set[int] = set()
-    for token in doc:
+    for token in map(doc.__getitem__, tokens.words):
         if _is_verb(token) and token.pos_ != "AUX":
             candidate = _verb_candidate(token)
         elif token.pos_ == "ADJ" and token.lemma_.lower() in lex.adjectives:
@@ -260,7 +312,7 @@ def _candidates(doc: Doc) -> list[_Candidate]:
             found[token.i] = candidate
             if candidate.consumed is not None:
                 consumed.add(candidate.consumed.i)
-    for token in doc:
+    for token in map(doc.__getitem__, tokens.nouns):
         if token.pos_ not in ("NOUN", "PROPN") or token.i in found or token.i in consumed:
             continue
         if token.dep_ == "compound" or (token.ent_type_ and token.ent_type_ != "NORP"):
@@ -393,8 +445,9 @@ def _names_actor(head: Token) -> bool:
 def _prepositional_objects(word: Token, prepositions: tuple[str, ...]) -> list[Token]:
     """Objects of the word's prepositions, in the order the prepositions are listed."""
     found = []
+    preps = _children(word, "prep", "dative")
     for prep_word in prepositions:
-        for prep in _children(word, "prep", "dative"):
+        for prep in preps:
             if prep.lower_ == prep_word:
                 found.extend(_children(prep, "pobj"))
     return found
@@ -616,10 +669,12 @@ def _promised_type(candidate: _Candidate, modality: str, negated: bool) -> str:
     return candidate.event_type
 
 
-def _requests(doc: Doc, by_token: dict[int, _Candidate]) -> Iterator[tuple[_Candidate, Token]]:
+def _requests(
+    doc: Doc, tokens: _Tokens, by_token: dict[int, _Candidate]
+) -> Iterator[tuple[_Candidate, Token]]:
     """ "X said Y must/should ..." : a REQUEST by the speaker of Y; yields (event, target)."""
     lex = lexicon()
-    for token in doc:
+    for token in map(doc.__getitem__, tokens.complements):
         if not _is_verb(token) or token.dep_ != "ccomp":
             continue
         auxiliaries = {child.lower_ for child in token.children if child.dep_ == "aux"}
@@ -662,7 +717,7 @@ class _Mentions:
     """
 
     def __init__(self, doc: Doc):
-        self._spans = doc.ents
+        self._spans = doc_entities(doc)
         self._starts = [ent.start_char for ent in self._spans]
 
     def starting_in(self, start: int, end: int) -> tuple[Span, ...]:
@@ -800,11 +855,11 @@ def _event_date(anchor: Token, mentions: _Mentions) -> str | None:
 def extract_events(doc: Doc) -> Iterator[EventRow]:
     """PLOVER-typed events of a parsed article, one row per event mention, in text order."""
     sentence_of = {sent.start: index for index, sent in enumerate(doc.sents)}
-    text, mentions = doc.text, _Mentions(doc)
-    candidates = _candidates(doc)
+    text, mentions, tokens = doc_text(doc), _Mentions(doc), _Tokens(doc)
+    candidates = _candidates(doc, tokens)
     by_token = {c.trigger.i: c for c in candidates}
     by_token.update({c.anchor.i: c for c in candidates if c.kind != "noun"})
-    requests = list(_requests(doc, by_token))
+    requests = list(_requests(doc, tokens, by_token))
     absorbed_by_request = set()
     for _, target in requests:
         absorbed_by_request.update(t.i for t in target.head.subtree)

@@ -13,8 +13,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+from spacy.attrs import LOWER, POS
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
+from tasks.extract.doc_cache import doc_text
 from tasks.extract.quotes_clauses import complement_after, noun_content, reported_contents
 from tasks.extract.quotes_marks import QuotedSpan, find_quoted_spans
 from tasks.extract.quotes_speakers import (
@@ -98,7 +102,7 @@ class _Statement:
 class _QuoteFinder:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.quotes = find_quoted_spans(self.text)
         self.nicknames = [_is_nickname(self.text, quote) for quote in self.quotes]
         # Tokens inside quotes, by quote; a nickname stays part of the name it is in.
@@ -469,9 +473,10 @@ class _QuoteFinder:
         taken.update(direct)
         consumed = set(taken)
         used_cues = {s.cue.i for s in statements if s.cue is not None}
-        for token in self.doc:
-            if token.i in self.quote_of_token or token.i in used_cues or not is_cue(token):
+        for index in _possible_cues(self.doc):
+            if index in self.quote_of_token or index in used_cues or not is_cue(self.doc[index]):
                 continue
+            token = self.doc[index]
             runs = reported_contents(token)
             speaker = self._speaker(token) if runs else None
             if speaker is None:
@@ -550,6 +555,13 @@ class _QuoteFinder:
         return not words or all(w[0].isupper() for w in long_words)
 
 
+def _possible_cues(doc: Doc) -> list[int]:
+    """Indices of the tokens that can be reporting cues (see `is_cue`): verbs and "according"."""
+    pos, lower = doc.to_array([POS, LOWER]).T
+    possible = (pos == VERB) | (pos == AUX) | (lower == doc.vocab.strings["according"])
+    return np.flatnonzero(possible).tolist()
+
+
 def _is_nickname(text: str, quote: QuotedSpan) -> bool:
     """A quoted nickname inside a name (Marcia "Cia" Price), which does not end a region."""
     before = text[max(quote.start - 30, 0) : quote.start - 1]
@@ -600,7 +612,7 @@ def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
 
 def extract_quotes(doc: Doc) -> Iterator[QuoteRow]:
     """Quote rows of an article, in text order."""
-    text = doc.text
+    text = doc_text(doc)
     statements = _QuoteFinder(doc).statements()
     # Speakers are resolved in the order they are written, so "he" looks back from where it is.
     resolver = SpeakerResolver(doc)

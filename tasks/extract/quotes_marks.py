@@ -18,8 +18,12 @@ _STRAIGHT_SINGLE = "'"
 # Characters after which a straight mark opens a quotation.
 _OPENING_CONTEXT = " \t\n([{—–-/:;,"
 _OPENING_MARKS = (*_DOUBLE_OPEN, _STRAIGHT_DOUBLE, "''", "``")
-# Two straight apostrophes or two backticks stand for a double mark in some newswire text.
-_DOUBLED_MARK = re.compile(r"''|``")
+# A double mark: one character, or two straight apostrophes or two backticks, which stand for
+# one in some newswire text (matched first, so that their second character is no mark itself).
+_DOUBLE_MARK = re.compile(rf"''|``|[{_DOUBLE_OPEN}{_DOUBLE_CLOSE}{_STRAIGHT_DOUBLE}]")
+# Characters that can open or close a single-mark quotation.
+_SINGLE_OPENING = re.compile(f"[{_SINGLE_OPEN}{_STRAIGHT_SINGLE}]")
+_SINGLE_CLOSING = re.compile(f"[{_SINGLE_CLOSE}{_STRAIGHT_SINGLE}]")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
 # A single quotation longer than this is more likely a mis-paired apostrophe than a quote.
 _MAX_SINGLE_QUOTE_CHARS = 400
@@ -59,11 +63,10 @@ def _is_right_flanking(text: str, pos: int, width: int) -> bool:
 def _double_marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """(position, width, role) of the double marks in text[start:end]; role is open|close|either."""
     marks: list[tuple[int, int, str]] = []
-    pos = start
-    while pos < end:
+    for found in _DOUBLE_MARK.finditer(text, start, end):
+        pos, width = found.start(), len(found.group())
         char = text[pos]
-        doubled = _DOUBLED_MARK.match(text, pos, end)
-        width = 2 if doubled else 1
+        doubled = width == 2
         if char in _DOUBLE_OPEN or (doubled and char == "`"):
             marks.append((pos, width, "open"))
         elif char in _DOUBLE_CLOSE:
@@ -88,7 +91,6 @@ def _double_marks(text: str, start: int, end: int) -> list[tuple[int, int, str]]
                         else "either",
                     )
                 )
-        pos += width
     return marks
 
 
@@ -159,9 +161,9 @@ def _pair_single(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Top-level single-mark quotations ('...' or ‘...’) in text[start:end], not apostrophes."""
     spans: list[tuple[int, int]] = []
     pos = start
-    while pos < end:
-        char = text[pos]
-        if char in (_SINGLE_OPEN, _STRAIGHT_SINGLE) and _is_left_flanking(text, pos, 1):
+    while (found := _SINGLE_OPENING.search(text, pos, end)) is not None:
+        pos = found.start()
+        if _is_left_flanking(text, pos, 1):
             after = text[pos + 1] if pos + 1 < end else " "
             if after.isdigit():  # '90s
                 pos += 1
@@ -176,9 +178,9 @@ def _pair_single(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _find_single_close(text: str, start: int, end: int) -> int | None:
-    for pos in range(start, end):
-        char = text[pos]
-        if char in (_SINGLE_CLOSE, _STRAIGHT_SINGLE) and _is_right_flanking(text, pos, 1):
+    for found in _SINGLE_CLOSING.finditer(text, start, end):
+        pos = found.start()
+        if _is_right_flanking(text, pos, 1):
             before = text[pos - 1]
             after = text[pos + 1] if pos + 1 < len(text) else " "
             # "voters' concerns": a plural possessive, not a closing mark.

@@ -4,15 +4,18 @@ named entity a pronoun or description speaker stands for."""
 from __future__ import annotations
 
 import re
-import weakref
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
+
+from tasks.extract.doc_cache import among, doc_entities, doc_text
 
 _CUES_FILE = Path(__file__).with_name("reporting_cues.txt")
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -30,6 +33,8 @@ _SPAN_BREAKS = {",", "(", ")", "—", "–", "―", "--", ";", ":"}
 _RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
 _MALE = {"he", "him", "his", "himself", "mr", "mr."}
 _FEMALE = {"she", "her", "hers", "herself", "mrs", "mrs.", "ms", "ms.", "miss"}
+_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+_FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 _PERSON_PRONOUNS = _MALE | _FEMALE | {"i", "me", "we", "us", "they", "them"}
 _THING_PRONOUNS = {"it", "its", "they", "them", "we", "us"}
 # Heads of descriptions that stand for an organisation or a country rather than a person.
@@ -90,11 +95,14 @@ def is_cue(token: Token) -> bool:
 def _cue_lemma(token: Token) -> str | None:
     """The reporting_cues.txt lemma of a verb, also when the lemmatizer got it wrong ("rated"
     -> "rat"): the word less a regular inflection."""
+    return _cue_lemma_of(token.lemma_.lower(), token.lower_)
+
+
+@lru_cache(maxsize=4096)
+def _cue_lemma_of(lemma: str, word: str) -> str | None:
     lemmas = reporting_lemmas()
-    lemma = token.lemma_.lower()
     if lemma in lemmas:
         return lemma
-    word = token.lower_
     for ending, replacement in _INFLECTIONS:
         if word.endswith(ending) and word[: len(word) - len(ending)] + replacement in lemmas:
             return word[: len(word) - len(ending)] + replacement
@@ -126,29 +134,6 @@ _INFLECTIONS = (
 def cue_entry(token: Token) -> CueEntry:
     """Kind and frames of a cue token ("according to" is a speech cue with no frames)."""
     return reporting_lemmas().get(_cue_lemma(token) or "", _ACCORDING_TO)
-
-
-# spaCy rebuilds doc.text and doc.ents from every token on each access: read once per cue or
-# sentence they made quote extraction quadratic in the body's length (minutes for a
-# 100k-character paragraph). Built once per doc instead, and forgotten with the doc.
-_DOC_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
-_DOC_ENTITIES: weakref.WeakKeyDictionary[Doc, tuple[Span, ...]] = weakref.WeakKeyDictionary()
-
-
-def doc_text(doc: Doc) -> str:
-    """doc.text, built once per doc."""
-    text = _DOC_TEXTS.get(doc)
-    if text is None:
-        text = _DOC_TEXTS[doc] = doc.text
-    return text
-
-
-def doc_entities(doc: Doc) -> tuple[Span, ...]:
-    """doc.ents, built once per doc."""
-    entities = _DOC_ENTITIES.get(doc)
-    if entities is None:
-        entities = _DOC_ENTITIES[doc] = doc.ents
-    return entities
 
 
 def paragraph_bounds(token: Token) -> tuple[int, int]:
@@ -332,6 +317,10 @@ def _person_genders(doc: Doc) -> dict[str, str]:
     """
     votes: dict[str, Counter[str]] = {}
     sentences = list(doc.sents)
+    # Pronouns counted up to each token: a window's count is a difference, not a walk over it.
+    words = doc.to_array(LOWER)
+    male = [0, *np.cumsum(among(doc, words, _MALE_PRONOUNS)).tolist()]
+    female = [0, *np.cumsum(among(doc, words, _FEMALE_PRONOUNS)).tolist()]
     all_persons = [e for e in doc_entities(doc) if e.label_ == "PERSON"]
     person_starts = [e.start for e in all_persons]
     for index, sentence in enumerate(sentences):
@@ -347,14 +336,10 @@ def _person_genders(doc: Doc) -> dict[str, str]:
         first = persons[0]
         if first.start > 0 and doc[first.start - 1].lower_ in _MALE | _FEMALE:
             counter["m" if doc[first.start - 1].lower_ in _MALE else "f"] += 3
-        window = list(sentence)
-        if index + 1 < len(sentences):
-            window += list(sentences[index + 1])
-        for token in window:
-            if token.lower_ in ("he", "him", "his", "himself"):
-                counter["m"] += 1
-            elif token.lower_ in ("she", "her", "hers", "herself"):
-                counter["f"] += 1
+        # The sentence and the next one.
+        start, end = sentence.start, sentences[min(index + 1, len(sentences) - 1)].end
+        counter["m"] += male[end] - male[start]
+        counter["f"] += female[end] - female[start]
     genders = {}
     for surname, counter in votes.items():
         if counter["m"] != counter["f"]:

@@ -1,0 +1,65 @@
+"""Per-doc values that spaCy rebuilds on every access, built once per doc and shared by the entity
+rules and the extractors; token selection on attribute arrays, without a Token per word."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from spacy.tokens import Doc, Span
+
+# spaCy rebuilds doc.text and doc.ents from every token on each access: read once per cue or
+# sentence they made quote extraction quadratic in the body's length (minutes for a
+# 100k-character paragraph). Built once per doc instead, and forgotten with the doc.
+_DOC_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
+_DOC_ENTITIES: weakref.WeakKeyDictionary[Doc, tuple[Span, ...]] = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """doc.text, built once per doc (the tokens, and so the text, never change)."""
+    text = _DOC_TEXTS.get(doc)
+    if text is None:
+        text = _DOC_TEXTS[doc] = doc.text
+    return text
+
+
+def doc_entities(doc: Doc) -> tuple[Span, ...]:
+    """doc.ents, built once per doc: for the extractors, which run after every pipeline
+    component has set the entities."""
+    entities = _DOC_ENTITIES.get(doc)
+    if entities is None:
+        entities = _DOC_ENTITIES[doc] = doc.ents
+    return entities
+
+
+def among(doc: Doc, values: np.ndarray, words: Iterable[str]) -> np.ndarray:
+    """Whether each string-valued attribute (ORTH, LOWER, ...) of `doc.to_array` is in `words`."""
+    hashes = np.array([doc.vocab.strings[word] for word in words], dtype=np.uint64)
+    return np.isin(values, hashes)
+
+
+class StringTest:
+    """A test of the strings of an attribute array (ORTH, LEMMA, TAG ... of `doc.to_array`),
+    made once per distinct string and remembered across docs: the same words recur in every
+    article, and looking a word's string up costs more than the test."""
+
+    _MAX_REMEMBERED = 100_000  # strings; forgotten all at once beyond, to bound memory
+
+    def __init__(self, test: Callable[[str], object]):
+        self._test = test
+        self._verdicts: dict[int, bool] = {}
+
+    def mask(self, doc: Doc, values: np.ndarray) -> np.ndarray:
+        """Whether each value's string passes the test."""
+        if len(self._verdicts) > self._MAX_REMEMBERED:
+            self._verdicts.clear()
+        distinct, positions = np.unique(values, return_inverse=True)
+        strings, verdicts = doc.vocab.strings, self._verdicts
+        passes = []
+        for value in distinct.tolist():
+            verdict = verdicts.get(value)
+            if verdict is None:
+                verdict = verdicts[value] = bool(self._test(strings[value]))
+            passes.append(verdict)
+        return np.array(passes, dtype=bool)[positions.reshape(-1)]
