@@ -197,9 +197,12 @@ def _publish_artifacts(summary: dict, validation: ValidationReport) -> None:
 
 
 def _balanced_batch_size(documents: int, batch_size: int, workers: int) -> int:
-    """At most batch_size, smaller when that keeps every worker busy, but not so small that
-    starting another worker process would cost more than it saves."""
-    return max(1, min(batch_size, max(MIN_PARALLEL_BATCH, -(-documents // workers))))
+    """At most batch_size, with a number of batches that is a multiple of the workers' (so no
+    worker idles through the last batch), but not so small that starting another worker
+    process would cost more than it saves."""
+    batches = -(-max(documents, 1) // batch_size)
+    batches = -(-batches // workers) * workers
+    return max(-(-documents // batches), min(batch_size, MIN_PARALLEL_BATCH))
 
 
 def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) -> TaskRunner:
