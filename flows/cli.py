@@ -196,14 +196,16 @@ def _prefect_api() -> Iterator[None]:
     Prefect would start a temporary API by itself, but its address would not reach the
     process-pool workers, which would then each start their own.
     """
-    from prefect.events.worker import EventsWorker
-    from prefect.logging.handlers import APILogWorker
-    from prefect.server.api.server import SubprocessASGIServer
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     if PREFECT_API_URL.value():
         yield
         return
+    # Imported only here: the server's modules take seconds to import.
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+    from prefect.server.api.server import SubprocessASGIServer
+
     # The temporary API's telemetry only contends for its SQLite database.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     with SubprocessASGIServer() as server, temporary_settings({PREFECT_API_URL: server.api_url}):
