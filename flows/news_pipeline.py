@@ -7,8 +7,10 @@ tasks/, wrapped as Prefect tasks in flows/steps.py; this module composes them.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -116,6 +118,9 @@ def news_pipeline(
             return summary | {"published": False, "step_seconds": seconds}
 
         staging = publishing.start_staging(output_dir, run.run_id)
+        # This process mostly waits while the workers parse: it imports Great Expectations
+        # (seconds) meanwhile, instead of after them.
+        threading.Thread(target=importlib.import_module, args=("great_expectations",)).start()
         try:
             size = _balanced_batch_size(len(new_documents), batch_size, n_process)
             runner = _task_runner(

@@ -9,7 +9,7 @@ import pytest
 
 from tasks.clean import clean
 from tasks.ids import article_id
-from tasks.normalize.duplicates import assign_stories, find_duplicates
+from tasks.normalize.duplicates import assign_stories, find_duplicates, relate_articles
 from tasks.records import Article, RawDocument
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -107,3 +107,18 @@ def test_seed_stories(seed_articles, seed_entity_keys, with_entities):
     assert len(same) == 1
     assert stories[seed_articles["004"].article_id] not in same
     assert all(story.startswith("s") and len(story) == 17 for story in stories.values())
+
+
+def test_settled_stories_are_kept_joined_and_never_merged():
+    harbour = _article("harbour.txt", STORY)
+    orchestra = _article("orchestra.txt", OTHER * 4)
+    settled = {harbour.article_id: "s-harbour", orchestra.article_id: "s-orchestra"}
+    # A new article copying the harbour story, and one that contains both published ones.
+    copy = _article("copy.txt", STORY[: len(STORY) * 3 // 4])
+    bridge = _article("bridge.txt", STORY + " " + OTHER * 4)
+    duplicates, stories = relate_articles([harbour, orchestra, copy, bridge], {}, settled)
+    assert stories[harbour.article_id] == "s-harbour"
+    assert stories[orchestra.article_id] == "s-orchestra"
+    assert stories[copy.article_id] == "s-harbour"  # joins the published story
+    assert stories[bridge.article_id] in {"s-harbour", "s-orchestra"}  # joins one, merges none
+    assert duplicates[copy.article_id] in {harbour.article_id, bridge.article_id}

@@ -16,7 +16,6 @@ published story it relates to, so adding articles renumbers nothing.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
@@ -149,11 +148,10 @@ def relate(
 ) -> dict[str, tuple[str | None, str]]:
     """article_id -> (duplicate_of, story_id) of each new article.
 
-    Duplicates and stories are computed over the published and the new articles together,
-    but published articles keep what was published: a new article joins the published
-    story of the articles it relates to (the commonest, then the smallest id) and never
-    merges two published stories. `story_entities` holds (article_id, entity_id) pairs of
-    the entities that make two articles' casts comparable.
+    Published articles keep what was published: a new article joins the published story it
+    relates to, and a copy of a published duplicate points at that duplicate's original.
+    `story_entities` holds (article_id, entity_id) pairs of the entities that make two
+    articles' casts comparable.
     """
     old_rows = published_articles.to_pylist() if published_articles is not None else []
     new_rows = new_articles.to_pylist()
@@ -164,19 +162,18 @@ def relate(
         strict=True,
     ):
         keys.setdefault(article, set()).add(entity)
+    settled = {row["article_id"]: row["story_id"] for row in old_rows}
+    published_original = {row["article_id"]: row["duplicate_of"] for row in old_rows}
     everything = [_article_from_row(row) for row in old_rows + new_rows]
-    duplicates, stories = relate_articles(everything, keys)
-    published_story: dict[str, Counter[str]] = {}
-    for row in old_rows:
-        published_story.setdefault(stories[row["article_id"]], Counter())[row["story_id"]] += 1
+    duplicates, stories = relate_articles(everything, keys, settled)
     relations = {}
     for row in new_rows:
         identifier = row["article_id"]
-        story = stories[identifier]
-        if story in published_story:
-            counts = published_story[story]
-            story = min(counts, key=lambda s: (-counts[s], s))
-        relations[identifier] = (duplicates.get(identifier), story)
+        original = duplicates.get(identifier)
+        relations[identifier] = (
+            published_original.get(original) or original,
+            stories[identifier],
+        )
     return relations
 
 

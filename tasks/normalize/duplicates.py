@@ -74,8 +74,11 @@ def _order_key(article: Article) -> tuple[date, str, str]:
     return (article.published_date or date.max, article.source_uri, article.article_id)
 
 
-def _overlapping_pairs(shingle_sets: Sequence[frozenset[int]]) -> Iterable[tuple[int, int, float]]:
-    """(i, j, share of the smaller set's shingles in the other) for pairs that overlap."""
+def _overlapping_pairs(
+    shingle_sets: Sequence[frozenset[int]], settled: Sequence[bool]
+) -> Iterable[tuple[int, int, float]]:
+    """(i, j, share of the smaller set's shingles in the other) for pairs that overlap and are
+    not both settled."""
     postings: dict[int, list[int]] = defaultdict(list)
     for index, shingles in enumerate(shingle_sets):
         sample = {s for s in shingles if s % SAMPLE_MODULUS == 0} or set(shingles)
@@ -86,6 +89,8 @@ def _overlapping_pairs(shingle_sets: Sequence[frozenset[int]]) -> Iterable[tuple
         if 1 < len(members) <= MAX_POSTING:
             candidates.update(combinations(members, 2))
     for i, j in sorted(candidates):
+        if settled[i] and settled[j]:
+            continue
         smaller = min(len(shingle_sets[i]), len(shingle_sets[j]))
         if smaller:
             yield i, j, len(shingle_sets[i] & shingle_sets[j]) / smaller
@@ -96,6 +101,7 @@ class _Corpus:
     """Articles in a fixed order (independent of input order) with their 5-gram sets."""
 
     articles: list[Article]
+    settled: list[bool]  # published already: its relations are not recomputed
     shingles: list[frozenset[int]]
     exact_groups: list[list[int]]  # indices of articles with equal token sequences
     representatives: list[int]  # one index per exact group
@@ -103,24 +109,38 @@ class _Corpus:
     overlaps: list[tuple[int, int, float]]
 
 
-def _corpus(articles: Sequence[Article]) -> _Corpus:
+def _corpus(articles: Sequence[Article], settled: Mapping[str, str]) -> _Corpus:
     ordered = sorted(articles, key=_order_key)
+    is_settled = [article.article_id in settled for article in ordered]
     shingles = [_shingles(article.body) for article in ordered]
     groups: dict[str, list[int]] = defaultdict(list)
     for index, article in enumerate(ordered):
         groups[" ".join(_TOKEN.findall(article.body.lower()))].append(index)
     exact_groups = list(groups.values())
     representatives = [group[0] for group in exact_groups]
-    overlaps = list(_overlapping_pairs([shingles[index] for index in representatives]))
-    return _Corpus(ordered, shingles, exact_groups, representatives, overlaps)
+    overlaps = list(
+        _overlapping_pairs(
+            [shingles[index] for index in representatives],
+            [is_settled[index] for index in representatives],
+        )
+    )
+    return _Corpus(ordered, is_settled, shingles, exact_groups, representatives, overlaps)
 
 
 def relate_articles(
-    articles: Sequence[Article], entity_keys: Mapping[str, set[str]]
+    articles: Sequence[Article],
+    entity_keys: Mapping[str, set[str]],
+    settled: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """find_duplicates and assign_stories at once, sharing the 5-gram index they both need."""
-    corpus = _corpus(articles)
-    return _duplicates(corpus), _stories(corpus, entity_keys)
+    """find_duplicates and assign_stories at once, sharing the 5-gram index they both need.
+
+    `settled` maps the articles whose story is already decided (published) to their story_id:
+    they keep it, pairs of two settled articles are not compared again (so adding articles
+    costs about as many comparisons as they take part in), a new article related to a settled
+    story joins it, and two settled stories are never merged.
+    """
+    corpus = _corpus(articles, settled or {})
+    return _duplicates(corpus), _stories(corpus, entity_keys, settled or {})
 
 
 def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
@@ -128,7 +148,7 @@ def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
 
     Only duplicates appear as keys.
     """
-    return _duplicates(_corpus(articles))
+    return _duplicates(_corpus(articles, {}))
 
 
 def _duplicates(corpus: _Corpus) -> dict[str, str]:
@@ -204,12 +224,15 @@ def assign_stories(
 
     entity_keys maps article_id -> its canonical entity ids (may be empty sets).
     """
-    return _stories(_corpus(articles), entity_keys)
+    return _stories(_corpus(articles, {}), entity_keys, {})
 
 
-def _stories(corpus: _Corpus, entity_keys: Mapping[str, set[str]]) -> dict[str, str]:
+def _stories(
+    corpus: _Corpus, entity_keys: Mapping[str, set[str]], settled: Mapping[str, str]
+) -> dict[str, str]:
     ordered = corpus.articles
     component = list(range(len(ordered)))
+    fixed: dict[int, str] = {}  # root -> story_id of a component holding settled articles
 
     def find(index: int) -> int:
         while component[index] != index:
@@ -219,9 +242,27 @@ def _stories(corpus: _Corpus, entity_keys: Mapping[str, set[str]]) -> dict[str, 
 
     def link(i: int, j: int) -> None:
         root_i, root_j = find(i), find(j)
-        if root_i != root_j:
-            # The earlier article (in _order_key order) names the story.
-            component[max(root_i, root_j)] = min(root_i, root_j)
+        if root_i == root_j or (root_i in fixed and root_j in fixed):
+            return
+        # The earlier article (in _order_key order) names the story, unless it is settled.
+        component[max(root_i, root_j)] = min(root_i, root_j)
+        story = fixed.pop(root_i, None) or fixed.pop(root_j, None)
+        if story is not None:
+            fixed[min(root_i, root_j)] = story
+
+    vectors = [_word_vector(article.body) for article in ordered]
+    centroids = {index: dict(vector) for index, vector in enumerate(vectors)}
+    settled_stories: dict[str, list[int]] = defaultdict(list)
+    for index, article in enumerate(ordered):
+        if corpus.settled[index]:
+            settled_stories[settled[article.article_id]].append(index)
+    for story, indices in settled_stories.items():
+        root = indices[0]
+        for index in indices[1:]:
+            link(root, index)
+            for word, value in centroids.pop(index).items():
+                centroids[root][word] = centroids[root].get(word, 0.0) + value
+        fixed[root] = story
 
     for group in corpus.exact_groups:
         for member in group[1:]:
@@ -231,7 +272,6 @@ def _stories(corpus: _Corpus, entity_keys: Mapping[str, set[str]]) -> dict[str, 
         if containment >= STORY_CONTAINMENT:
             link(representatives[i], representatives[j])
 
-    vectors = [_word_vector(article.body) for article in ordered]
     postings: dict[str, list[int]] = defaultdict(list)
     for index, vector in enumerate(vectors):
         heaviest = sorted(vector, key=lambda word: (-vector[word], word))[:SIGNATURE_WORDS]
@@ -246,7 +286,9 @@ def _stories(corpus: _Corpus, entity_keys: Mapping[str, set[str]]) -> dict[str, 
         left, right = ordered[i], ordered[j]
         keys_left = entity_keys.get(left.article_id, set())
         keys_right = entity_keys.get(right.article_id, set())
-        if count < SIGNATURE_SHARED or not _within_window(left, right):
+        if count < SIGNATURE_SHARED or (corpus.settled[i] and corpus.settled[j]):
+            continue
+        if not _within_window(left, right):
             continue
         if keys_left and keys_right and not keys_left & keys_right:
             continue
@@ -255,10 +297,9 @@ def _stories(corpus: _Corpus, entity_keys: Mapping[str, set[str]]) -> dict[str, 
             scored.append((-similarity, i, j))
     # Strongest links first; a link joins two stories only if each article is also close to
     # the other story's centroid, so a chain of loosely related articles does not snowball.
-    centroids = {index: dict(vector) for index, vector in enumerate(vectors)}
     for _negative, i, j in sorted(scored):
         root_i, root_j = find(i), find(j)
-        if root_i == root_j:
+        if root_i == root_j or (root_i in fixed and root_j in fixed):
             continue
         if (
             _cosine(vectors[i], _normalised(centroids[root_j])) >= STORY_COSINE
@@ -270,6 +311,6 @@ def _stories(corpus: _Corpus, entity_keys: Mapping[str, set[str]]) -> dict[str, 
             link(i, j)
             centroids[find(i)] = merged
     return {
-        article.article_id: "s" + ordered[find(index)].article_id[1:]
+        article.article_id: fixed.get(find(index)) or "s" + ordered[find(index)].article_id[1:]
         for index, article in enumerate(ordered)
     }
