@@ -3,7 +3,6 @@ rules and the extractors; token selection on attribute arrays, without a Token p
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -11,25 +10,26 @@ from spacy.tokens import Doc, Span
 
 # spaCy rebuilds doc.text and doc.ents from every token on each access: read once per cue or
 # sentence they made quote extraction quadratic in the body's length (minutes for a
-# 100k-character paragraph). Built once per doc instead, and forgotten with the doc.
-_DOC_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
-_DOC_ENTITIES: weakref.WeakKeyDictionary[Doc, tuple[Span, ...]] = weakref.WeakKeyDictionary()
+# 100k-character paragraph). Built once per doc instead and kept in the doc's own user_data,
+# so they go with the doc (a cache beside the doc would keep it alive: spans refer to it).
+_TEXT = ("newsflow", "text")
+_ENTITIES = ("newsflow", "entities")
 
 
 def doc_text(doc: Doc) -> str:
     """doc.text, built once per doc (the tokens, and so the text, never change)."""
-    text = _DOC_TEXTS.get(doc)
+    text = doc.user_data.get(_TEXT)
     if text is None:
-        text = _DOC_TEXTS[doc] = doc.text
+        text = doc.user_data[_TEXT] = doc.text
     return text
 
 
 def doc_entities(doc: Doc) -> tuple[Span, ...]:
     """doc.ents, built once per doc: for the extractors, which run after every pipeline
     component has set the entities."""
-    entities = _DOC_ENTITIES.get(doc)
+    entities = doc.user_data.get(_ENTITIES)
     if entities is None:
-        entities = _DOC_ENTITIES[doc] = doc.ents
+        entities = doc.user_data[_ENTITIES] = doc.ents
     return entities
 
 
