@@ -3,6 +3,7 @@ rules and the extractors; token selection on attribute arrays, without a Token p
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -10,27 +11,35 @@ from spacy.tokens import Doc, Span
 
 # spaCy rebuilds doc.text and doc.ents from every token on each access: read once per cue or
 # sentence they made quote extraction quadratic in the body's length (minutes for a
-# 100k-character paragraph). Built once per doc instead and kept in the doc's own user_data,
-# so they go with the doc (a cache beside the doc would keep it alive: spans refer to it).
-_TEXT = ("newsflow", "text")
-_ENTITIES = ("newsflow", "entities")
+# 100k-character paragraph). They are built once for the doc being processed and kept for
+# that doc only: a cache of every doc would keep each one alive (its spans refer to it), and
+# one in the doc's user_data would make a reference cycle that frees docs only at the next
+# full garbage collection (hundreds of MB per batch).
+_current = threading.local()
+
+
+def _cached(doc: Doc) -> dict[str, object]:
+    """The values cached for `doc`, forgetting those of the doc before it."""
+    if getattr(_current, "doc", None) is not doc:
+        _current.doc, _current.values = doc, {}
+    return _current.values
 
 
 def doc_text(doc: Doc) -> str:
     """doc.text, built once per doc (the tokens, and so the text, never change)."""
-    text = doc.user_data.get(_TEXT)
-    if text is None:
-        text = doc.user_data[_TEXT] = doc.text
-    return text
+    values = _cached(doc)
+    if "text" not in values:
+        values["text"] = doc.text
+    return values["text"]
 
 
 def doc_entities(doc: Doc) -> tuple[Span, ...]:
     """doc.ents, built once per doc: for the extractors, which run after every pipeline
     component has set the entities."""
-    entities = doc.user_data.get(_ENTITIES)
-    if entities is None:
-        entities = doc.user_data[_ENTITIES] = doc.ents
-    return entities
+    values = _cached(doc)
+    if "entities" not in values:
+        values["entities"] = doc.ents
+    return values["entities"]
 
 
 def among(doc: Doc, values: np.ndarray, words: Iterable[str]) -> np.ndarray:
