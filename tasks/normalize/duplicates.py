@@ -30,7 +30,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -227,6 +227,23 @@ def assign_stories(
     return _stories(_corpus(articles, {}), entity_keys, {})
 
 
+def _shared_words(
+    signatures: Sequence[list[str]], postings: Mapping[str, list[int]]
+) -> Iterator[tuple[int, int, int]]:
+    """(i, j, signature words they share) for i < j sharing one, one article at a time: the
+    pairs of a whole corpus at once would grow faster than the corpus."""
+    for i, signature in enumerate(signatures):
+        shared = Counter(
+            j
+            for word in signature
+            if len(postings[word]) <= MAX_POSTING
+            for j in postings[word]
+            if j > i
+        )
+        for j, count in sorted(shared.items()):
+            yield i, j, count
+
+
 def _stories(
     corpus: _Corpus, entity_keys: Mapping[str, set[str]], settled: Mapping[str, str]
 ) -> dict[str, str]:
@@ -272,17 +289,16 @@ def _stories(
         if containment >= STORY_CONTAINMENT:
             link(representatives[i], representatives[j])
 
+    signatures = [
+        sorted(vector, key=lambda word: (-vector[word], word))[:SIGNATURE_WORDS]
+        for vector in vectors
+    ]
     postings: dict[str, list[int]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        heaviest = sorted(vector, key=lambda word: (-vector[word], word))[:SIGNATURE_WORDS]
-        for word in heaviest:
+    for index, signature in enumerate(signatures):
+        for word in signature:
             postings[word].append(index)
-    shared: Counter[tuple[int, int]] = Counter()
-    for members in postings.values():
-        if len(members) <= MAX_POSTING:
-            shared.update(combinations(members, 2))
     scored = []
-    for (i, j), count in shared.items():
+    for i, j, count in _shared_words(signatures, postings):
         left, right = ordered[i], ordered[j]
         keys_left = entity_keys.get(left.article_id, set())
         keys_right = entity_keys.get(right.article_id, set())
