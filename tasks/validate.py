@@ -92,7 +92,7 @@ def validate(
 
     Cross-table checks look the new rows up in `everything` (the published rows plus the new
     ones; by default the new rows alone), and key columns must be unique across it. Tables are
-    validated in chunks of at most CHUNK_ROWS rows, so memory does not grow with the run.
+    validated in chunks of at most CHUNK_ROWS rows: the suites' memory does not grow with the run.
     """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
