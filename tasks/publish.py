@@ -162,6 +162,9 @@ def finalize_staged(staging: Path, transform: Callable[[str, pa.Table], pa.Table
             part.unlink()
         _write_sorted(sorted(transformed.glob("*.parquet")), staging, TABLES[folder.name])
     shutil.rmtree(parts, ignore_errors=True)
+    for name in TABLES:  # a table this run adds no rows to still gets its (empty) file
+        if not any((staging / name).glob("*.parquet")):
+            stage_table(staging, name, TABLES[name].arrow_schema.empty_table())
 
 
 def _write_sorted(files: list[Path], staging: Path, table: Table) -> None:
@@ -208,9 +211,6 @@ def carry_published(staging: Path, output_dir: Path, names: Iterable[str]) -> No
 
 def staged_tables(staging: Path, *, new_only: bool = False) -> dict[str, ds.Dataset]:
     """The tables of this run's version, unread: every row, or only this run's new rows."""
-    for name in TABLES:  # a table with no rows still gets its (empty) file
-        if not any((staging / name).glob("*.parquet")):
-            stage_table(staging, name, TABLES[name].arrow_schema.empty_table())
     prefix = f"{staging.name}-" if new_only else ""
     return {name: _dataset(staging / name, name, prefix) for name in TABLES}
 
