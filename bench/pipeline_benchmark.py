@@ -167,11 +167,14 @@ class TreePeak:
 
 
 def bare_spacy_seconds(output: Path, n_process: int) -> float:
-    """nlp.pipe alone over the published bodies, with the same model and process count."""
+    """nlp.pipe alone over the published bodies, with the same model, batch size and process
+    count."""
     import spacy
 
+    from flows.settings import NewsflowSettings
     from tasks.nlp import MODEL_NAME
 
+    nlp_batch_size = NewsflowSettings.model_fields["nlp_batch_size"].default  # the flow's
     bodies = [
         body
         for (body,) in duckdb.sql(
@@ -180,7 +183,7 @@ def bare_spacy_seconds(output: Path, n_process: int) -> float:
     ]
     started = time.perf_counter()
     nlp = spacy.load(MODEL_NAME)
-    for _ in nlp.pipe(bodies, batch_size=64, n_process=n_process):
+    for _ in nlp.pipe(bodies, batch_size=nlp_batch_size, n_process=n_process):
         pass
     return time.perf_counter() - started
 

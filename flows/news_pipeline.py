@@ -16,6 +16,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from importlib.metadata import version
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Annotated
 
@@ -50,12 +51,13 @@ from tasks.normalize import (
     relate,
     story_entity_rows,
 )
+from tasks.normalize.duplicates import FEATURES_SCHEMA, article_features
 from tasks.normalize.entities import NameForms
-from tasks.records import Article, Quarantined, RawDocument, RunInfo
+from tasks.records import Quarantined, RawDocument, RunInfo
 from tasks.validate import ValidationReport
 
 DEFAULT_WORKERS = os.cpu_count() or 1
-MIN_PARALLEL_BATCH = 25  # articles: below this a worker's start-up outweighs its share
+MIN_PARALLEL_BATCH = 25  # articles: below this a task's overhead outweighs its work
 # Batches submitted ahead per worker: enough to keep it busy, few enough to bound memory.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
 # Tables whose published rows every version carries on; the quarantine is the run's own.
@@ -71,7 +73,7 @@ def news_pipeline(
     inputs: tuple[str, ...] = ("seeds",),
     output: str = "output",
     batch_size: Annotated[int, Field(ge=1, le=100_000)] = 200,
-    nlp_batch_size: Annotated[int, Field(ge=1, le=10_000)] = 64,
+    nlp_batch_size: Annotated[int, Field(ge=1, le=10_000)] = 16,
     n_process: Annotated[int, Field(ge=1, le=256)] = DEFAULT_WORKERS,
     dask_address: str | None = None,
     dask_workers: Annotated[int, Field(ge=0, le=256)] = 0,
@@ -122,16 +124,14 @@ def news_pipeline(
         # (seconds) meanwhile, instead of after them.
         threading.Thread(target=importlib.import_module, args=("great_expectations",)).start()
         try:
-            size = _balanced_batch_size(len(new_documents), batch_size, n_process)
-            runner = _task_runner(
-                min(n_process, -(-len(new_documents) // size)), dask_address, dask_workers
-            )
-            forms, failed = timed(
+            sizes = _batch_sizes(len(new_documents), batch_size, max(n_process, dask_workers))
+            runner = _task_runner(min(n_process, len(sizes)), dask_address, dask_workers)
+            forms, features, failed = timed(
                 "clean-extract",
                 _clean_and_extract,
                 new_documents,
                 runner,
-                size,
+                sizes,
                 nlp_batch_size,
                 run,
                 staging,
@@ -139,7 +139,7 @@ def news_pipeline(
             )
             quarantined = rejected_inputs + failed
             new, everything = timed(
-                "normalize", normalize_task, staging, output_dir, forms, quarantined, run
+                "normalize", normalize_task, staging, output_dir, forms, features, quarantined, run
             )
             validation = timed(
                 "validate", validate_task, new, publishing.gx_root(staging), everything=everything
@@ -201,13 +201,22 @@ def _publish_artifacts(summary: dict, validation: ValidationReport) -> None:
     )
 
 
-def _balanced_batch_size(documents: int, batch_size: int, workers: int) -> int:
-    """At most batch_size, with a number of batches that is a multiple of the workers' (so no
-    worker idles through the last batch), but not so small that starting another worker
-    process would cost more than it saves."""
-    batches = -(-max(documents, 1) // batch_size)
-    batches = -(-batches // workers) * workers
-    return max(-(-documents // batches), min(batch_size, MIN_PARALLEL_BATCH))
+def _batch_sizes(documents: int, batch_size: int, workers: int) -> list[int]:
+    """How many articles each task takes. A run that fits one batch per worker gets equal
+    batches, one per worker (none below MIN_PARALLEL_BATCH). A larger run gets batches of at
+    most batch_size that shrink towards its end (guided scheduling: each takes 1/(2 x workers)
+    of what is left, down to MIN_PARALLEL_BATCH), so the workers finish together instead of
+    one parsing a last big batch while the others idle."""
+    if documents <= workers * batch_size:
+        count = max(-(-documents // batch_size), min(workers, documents // MIN_PARALLEL_BATCH))
+        return [documents // count + (i < documents % count) for i in range(count)]
+    sizes: list[int] = []
+    remaining = documents
+    while remaining > 0:
+        share = -(-remaining // (2 * workers)) if workers > 1 else batch_size
+        sizes.append(min(batch_size, max(share, MIN_PARALLEL_BATCH), remaining))
+        remaining -= sizes[-1]
+    return sizes
 
 
 def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) -> TaskRunner:
@@ -226,17 +235,20 @@ def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) ->
 def _clean_and_extract(
     documents: list[RawDocument],
     runner: TaskRunner,
-    batch_size: int,
+    batch_sizes: list[int],
     nlp_batch_size: int,
     run: RunInfo,
     staging: Path,
     in_flight: int,
-) -> tuple[NameForms, list[Quarantined]]:
+) -> tuple[NameForms, pa.Table, list[Quarantined]]:
     """Every batch as one task on the runner, its rows staged to disk as soon as it is done;
-    returns the name forms seen and what was quarantined. A batch that fails even after its
-    retry is quarantined whole, with the reason, instead of failing the run."""
-    batches = [documents[i : i + batch_size] for i in range(0, len(documents), batch_size)]
+    returns the name forms seen, the articles' relate features and what was quarantined. A
+    batch that fails even after its retry is quarantined whole, with the reason, instead of
+    failing the run."""
+    starts = list(accumulate(batch_sizes, initial=0))
+    batches = [documents[start:end] for start, end in pairwise(starts)]
     forms = NameForms()
+    features: list[pa.Table] = [FEATURES_SCHEMA.empty_table()]
     quarantined: list[Quarantined] = []
     console = Console(stderr=True) if sys.stderr.isatty() else None
     with runner, BatchProgress([len(b) for b in batches], get_run_logger(), console) as progress:
@@ -263,10 +275,12 @@ def _clean_and_extract(
             else:
                 publishing.stage_batch(staging, index, result.tables)
                 forms.update(result.name_forms)
+                features.append(result.features)
                 quarantined.extend(result.quarantined)
                 progress.update(index)
             batches[index] = []  # the documents are done with: let them go
-    return forms, sorted(quarantined, key=lambda q: (q.source_uri, q.step))
+    quarantined.sort(key=lambda q: (q.source_uri, q.step))
+    return forms, pa.concat_tables(features), quarantined
 
 
 @task(name="normalize", cache_policy=NO_CACHE)
@@ -274,33 +288,55 @@ def normalize_task(
     staging: Path,
     output_dir: Path,
     forms: NameForms,
+    features: pa.Table,
     quarantined: list[Quarantined],
     run: RunInfo,
 ) -> tuple[dict[str, ds.Dataset], dict[str, ds.Dataset]]:
     """What needs every article, applied to the staged batches; returns the run's new rows and
-    the version's tables (the published rows, unchanged, plus the new ones)."""
+    the version's tables (the published rows, unchanged, plus the new ones). `features` are
+    the new articles' relate features."""
     published = publishing.published_tables(output_dir)
-    article_columns = list(Article.__dataclass_fields__)
     published_articles, published_names = None, {}
     story_entities = [
         story_entity_rows(_entity_columns(publishing.staged_batches(staging, ENTITIES.name)))
     ]
+    kept_features = features
     if published is not None:
         published_articles = published[ARTICLES.name].to_table(
-            columns=[*article_columns, "duplicate_of", "story_id"]
+            columns=["article_id", "duplicate_of", "story_id"]
         )
         published_entities = _entity_columns(published[ENTITIES.name])
         published_names = entity_names(published_entities)
         story_entities.append(story_entity_rows(published_entities))
-    new_articles = publishing.staged_batches(staging, ARTICLES.name).to_table(
-        columns=article_columns
-    )
-    relations = relate(new_articles, published_articles, pa.concat_tables(story_entities))
+        published_features = publishing.published_features(output_dir, FEATURES_SCHEMA)
+        if published_features is None or (
+            published_features.num_rows != published_articles.num_rows
+        ):
+            # Published by a version that kept no features: made once, then kept.
+            published_features = _features_of(published[ARTICLES.name])
+            kept_features = pa.concat_tables([published_features, features])
+        else:
+            publishing.carry_published(staging, output_dir, [publishing.RELATE_FEATURES])
+        features = pa.concat_tables([published_features, features])
+    relations = relate(features, published_articles, pa.concat_tables(story_entities))
+    publishing.stage_table(staging, publishing.RELATE_FEATURES, kept_features)
     names = canonical_names(forms, published_names)
     publishing.finalize_staged(staging, lambda name, rows: finalize(name, rows, names, relations))
     publishing.stage_table(staging, QUARANTINE.name, quarantine_table(quarantined, run))
     publishing.carry_published(staging, output_dir, CARRIED_TABLES)
     return publishing.staged_tables(staging, new_only=True), publishing.staged_tables(staging)
+
+
+def _features_of(articles: ds.Dataset) -> pa.Table:
+    """The relate features of published articles, a thousand bodies in memory at a time."""
+    columns = ["article_id", "source_uri", "published_date", "body"]
+    return pa.concat_tables(
+        [FEATURES_SCHEMA.empty_table()]
+        + [
+            article_features(pa.Table.from_batches([rows]))
+            for rows in articles.to_batches(columns=columns, batch_size=1000)
+        ]
+    )
 
 
 def _entity_columns(entities: ds.Dataset) -> pa.Table:

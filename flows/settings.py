@@ -55,7 +55,8 @@ class NewsflowSettings(BaseSettings):
         default=200, description="articles per clean-and-extract task"
     )
     nlp_batch_size: Annotated[int, Field(ge=1, le=10_000)] = Field(
-        default=64, description="texts per spaCy nlp.pipe batch"
+        default=16,
+        description="texts per spaCy nlp.pipe batch (larger batches cost memory, not time)",
     )
     n_process: Annotated[int, Field(ge=1, le=256)] = Field(
         default=os.cpu_count() or 1, description="worker processes for cleaning and NLP"

@@ -9,11 +9,13 @@ import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from schemas.tables import ARTICLES
 from tasks import publish
 from tasks.clean import clean
 from tasks.extract import extract
 from tasks.ingest import read_inputs
 from tasks.normalize import normalize_batch
+from tasks.normalize.duplicates import article_features
 from tasks.normalize.entities import NameForms
 from tasks.records import Quarantined, RawDocument, RunInfo
 from tasks.validate import validate
@@ -23,17 +25,20 @@ from tasks.validate import validate
 class BatchResult:
     tables: dict[str, pa.Table]  # the batch's rows (see tasks.normalize.NormalizedBatch)
     name_forms: NameForms
+    features: pa.Table  # what relating its articles to others needs (article_features)
     quarantined: list[Quarantined]
 
 
 def process_batch(documents: list[RawDocument], nlp_batch_size: int, run: RunInfo) -> BatchResult:
-    """One batch through the per-article steps: clean, the NLP pass and the extractors, and
-    the rows of its articles (returned as Arrow tables: compact to send and to hold)."""
+    """One batch through the per-article steps: clean, the NLP pass and the extractors, the
+    rows of its articles and their relate features (returned as Arrow tables: compact to send
+    and to hold)."""
     articles, rejected = clean(documents)
     extractions, failed = extract(articles, batch_size=nlp_batch_size)
     extracted = {e.article_id for e in extractions}
     batch = normalize_batch([a for a in articles if a.article_id in extracted], extractions, run)
-    return BatchResult(batch.tables, batch.name_forms, rejected + failed)
+    features = article_features(batch.tables[ARTICLES.name])
+    return BatchResult(batch.tables, batch.name_forms, features, rejected + failed)
 
 
 def warm_up_worker() -> None:

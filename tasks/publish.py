@@ -6,9 +6,10 @@ Layout of an output directory:
                                    holds each batch's rows until every batch is done
     output/.versions/<version>/    a complete published version: one folder per table of
                                    Parquet part files, validation/, report/, data_docs/,
-                                   manifest.json. The parts of earlier runs are hard links to
-                                   the same files in the version before, so a run writes only
-                                   its new rows.
+                                   manifest.json, and relate_features/ (each article's
+                                   summary that the next run relates its new articles to).
+                                   The parts of earlier runs are hard links to the same files
+                                   in the version before, so a run writes only its new rows.
     output/current                 symlink to the newest complete version
     output/<table>, output/report, output/validation, output/data_docs
                                    symlinks through `current`, so readers always see one version
@@ -37,13 +38,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from schemas.tables import TABLES, Table
 from schemas.views import views_sql, write_duckdb
+from tasks.duckdb_memory import bounded_connection
 from tasks.report import render_report
 from tasks.validate import ValidationReport
 
@@ -57,7 +58,7 @@ PUBLISHED_FOLDERS = (*TABLES, "validation", "report", "data_docs")
 KEEP_VERSIONS = 3  # the current one and two before it, for readers still on an older one
 ROW_GROUP_SIZE = 100_000
 FILE_ROWS = 1_000_000  # rows per part file written by a run
-SORT_MEMORY = "1GB"  # DuckDB's memory while it sorts a run's rows; beyond it, it spills
+RELATE_FEATURES = "relate_features"  # internal: not a table readers query
 
 
 class OutputLocked(RuntimeError):
@@ -123,6 +124,13 @@ def published_tables(output_dir: Path) -> dict[str, ds.Dataset] | None:
     return {name: _dataset(current / name, name) for name in TABLES}
 
 
+def published_features(output_dir: Path, schema: pa.Schema) -> pa.Table | None:
+    """The relate features kept with the current version, or None if it has none."""
+    folder = output_dir / CURRENT / RELATE_FEATURES
+    files = sorted(str(path) for path in folder.glob("*.parquet"))
+    return ds.dataset(files, schema=schema, format="parquet").to_table() if files else None
+
+
 def start_staging(output_dir: Path, run_id: str) -> Path:
     """A fresh private folder for this run's files; leftovers of dead runs are removed."""
     staging_root = output_dir / STAGING
@@ -173,8 +181,7 @@ def _write_sorted(files: list[Path], staging: Path, table: Table) -> None:
     target = staging / table.name
     target.mkdir(exist_ok=True)
     order = ", ".join(dict.fromkeys([*table.sort_by, table.columns[0].name]))
-    config = {"memory_limit": SORT_MEMORY, "temp_directory": str(staging / PARTS / ".sort")}
-    with duckdb.connect(config=config) as connection:
+    with bounded_connection(spill_dir=staging / PARTS) as connection:
         reader = connection.sql(
             f"SELECT * FROM read_parquet({[str(f) for f in files]}) ORDER BY {order}"
         ).to_arrow_reader(ROW_GROUP_SIZE)

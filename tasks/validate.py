@@ -24,6 +24,7 @@ from schemas.suites import (
     suites,
 )
 from schemas.tables import TABLES
+from tasks.duckdb_memory import bounded_connection
 
 SAMPLE_SIZE = 5  # offending values kept per failed expectation
 CHUNK_ROWS = 250_000  # rows validated at once: bounds memory, few chunks for typical runs
@@ -169,13 +170,12 @@ def _unique_across(outcome: ExpectationOutcome, whole: ds.Dataset) -> Expectatio
     """A uniqueness expectation checked over every row, not only within one chunk."""
     if outcome.expectation != "expect_column_values_to_be_unique":
         return outcome
-    connection = duckdb.connect()
-    connection.register("whole", whole)
-    repeated = connection.sql(
-        f"SELECT {outcome.column}, count(*) AS n FROM whole "
-        f"GROUP BY {outcome.column} HAVING n > 1 ORDER BY n DESC, {outcome.column}"
-    ).fetchall()
-    connection.close()
+    with bounded_connection() as connection:
+        connection.register("whole", whole)
+        repeated = connection.sql(
+            f"SELECT {outcome.column}, count(*) AS n FROM whole "
+            f"GROUP BY {outcome.column} HAVING n > 1 ORDER BY n DESC, {outcome.column}"
+        ).fetchall()
     if not repeated:
         return outcome
     return replace(
@@ -191,20 +191,18 @@ def _derived_tables(
 ) -> dict[str, ds.Dataset]:
     """The `<table>_checks` frames of the cross-table checks (a row per new row, checked against
     every row) and the `run_metrics` frame (of the new rows)."""
-    connection = duckdb.connect()
-    for name in TABLES:
-        connection.register(name, whole[name])
-        connection.register(f"new_{name}", new[name])
-    derived = {
-        checks: ds.dataset(table) for checks, table in _cross_check_tables(connection).items()
-    }
-    connection.close()
-    connection = duckdb.connect()
-    for name in TABLES:
-        connection.register(name, new[name])
-    derived[RUN_METRICS_TABLE] = ds.dataset(connection.sql(run_metrics_sql()).to_arrow_table())
-    connection.close()
-    return derived
+    with bounded_connection() as connection:
+        for name in TABLES:
+            connection.register(name, whole[name])
+            connection.register(f"new_{name}", new[name])
+        derived = {
+            checks: ds.dataset(table) for checks, table in _cross_check_tables(connection).items()
+        }
+    with bounded_connection() as connection:
+        for name in TABLES:
+            connection.register(name, new[name])
+        metrics = connection.sql(run_metrics_sql()).to_arrow_table()
+    return derived | {RUN_METRICS_TABLE: ds.dataset(metrics)}
 
 
 def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.Table]:
@@ -215,10 +213,20 @@ def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.T
         if not checks:
             continue
         key = table.columns[0].name
-        columns = ", ".join(f"({c.sql}) AS {c.name}" for c in checks)
+        # Checks that read the article's body run first, and the body is dropped before the
+        # checks with subqueries: their joins would carry every row's body along (one 100 kB
+        # article with thousands of mentions took DuckDB past 2 GB).
+        on_body = [c for c in checks if "a.body" in c.sql]
+        body_columns = "".join(f", ({c.sql}) AS {c.name}" for c in on_body)
+        columns = ", ".join(
+            f"t.{c.name}" if c in on_body else f"({c.sql}) AS {c.name}" for c in checks
+        )
         checked[checks_table_name(name)] = connection.sql(
-            f"SELECT t.{key}, {columns} FROM new_{name} t "
-            f"LEFT JOIN articles a ON a.article_id = t.article_id ORDER BY t.{key}"
+            f"WITH t AS MATERIALIZED (SELECT t.*{body_columns} FROM new_{name} t "
+            f"LEFT JOIN articles a ON a.article_id = t.article_id) "
+            f"SELECT t.{key}, {columns} FROM t "
+            f"LEFT JOIN (SELECT article_id FROM articles) a ON a.article_id = t.article_id "
+            f"ORDER BY t.{key}"
         ).to_arrow_table()
     return checked
 

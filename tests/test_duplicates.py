@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from tasks.clean import clean
 from tasks.ids import article_id
-from tasks.normalize.duplicates import assign_stories, find_duplicates, relate_articles
+from tasks.normalize.duplicates import (
+    article_features,
+    assign_stories,
+    find_duplicates,
+    relate_articles,
+    relate_features,
+)
 from tasks.records import Article, RawDocument
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -122,3 +129,29 @@ def test_settled_stories_are_kept_joined_and_never_merged():
     assert stories[copy.article_id] == "s-harbour"  # joins the published story
     assert stories[bridge.article_id] in {"s-harbour", "s-orchestra"}  # joins one, merges none
     assert duplicates[copy.article_id] in {harbour.article_id, bridge.article_id}
+
+
+def test_features_made_in_separate_batches_relate_as_if_made_together():
+    """Workers summarise their own batch: relating must not depend on how articles were split."""
+    articles = [
+        _article("a.txt", STORY, date(2023, 1, 1)),
+        _article("b.txt", OTHER * 3),
+        _article("c.txt", STORY[: len(STORY) // 2] + " " + OTHER),
+        _article("d.txt", STORY, date(2023, 1, 3)),
+    ]
+    table = pa.table(
+        {
+            "article_id": [a.article_id for a in articles],
+            "source_uri": [a.source_uri for a in articles],
+            "published_date": pa.array([a.published_date for a in articles], pa.date32()),
+            "body": [a.body for a in articles],
+        }
+    )
+    no_entities = pa.table(
+        {"article_id": pa.array([], pa.string()), "entity_id": pa.array([], pa.string())}
+    )
+    together = relate_features(article_features(table), no_entities, {})
+    apart = pa.concat_tables(article_features(table.slice(i, 1)) for i in range(len(articles)))
+    assert relate_features(apart, no_entities, {}) == together
+    assert together == relate_articles(articles, {})
+    assert together[0][articles[3].article_id] == articles[0].article_id  # d copies a

@@ -10,8 +10,8 @@ import pytest
 from conftest import SEEDS
 from prefect import task
 
-from flows.news_pipeline import news_pipeline
-from tasks.publish import output_lock
+from flows.news_pipeline import MIN_PARALLEL_BATCH, _batch_sizes, news_pipeline
+from tasks.publish import RELATE_FEATURES, output_lock
 
 RUN_METADATA = {"run_id", "ingested_at"}
 RUN_METADATA_KEPT: set[str] = set()
@@ -26,15 +26,22 @@ def published(output, table: str, left_out: set[str] = RUN_METADATA) -> list[dic
     return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
+HELD_BACK = SEEDS / "002_e4c92bf254ab9eb7.txt"  # a near-copy of 001
+
+
+def _seeds_but_the_near_copy(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for seed in sorted(SEEDS.iterdir()):
+        if seed != HELD_BACK:
+            shutil.copy(seed, inbox)
+    return inbox
+
+
 def test_a_rerun_publishes_nothing_and_new_articles_leave_published_rows_as_they_were(
     prefect_api, tmp_path
 ):
-    inbox, output = tmp_path / "inbox", tmp_path / "out"
-    inbox.mkdir()
-    held_back = SEEDS / "002_e4c92bf254ab9eb7.txt"  # a near-copy of 001
-    for seed in sorted(SEEDS.iterdir()):
-        if seed != held_back:
-            shutil.copy(seed, inbox)
+    inbox, output = _seeds_but_the_near_copy(tmp_path), tmp_path / "out"
     first = news_pipeline(inputs=(str(inbox),), output=str(output))
     assert first["published"] and first["rows"]["articles"] == 4
     version = os.readlink(output / "current")
@@ -44,7 +51,7 @@ def test_a_rerun_publishes_nothing_and_new_articles_leave_published_rows_as_they
     assert again["published"] is False and again["documents_new"] == 0
     assert os.readlink(output / "current") == version
 
-    shutil.copy(held_back, inbox)
+    shutil.copy(HELD_BACK, inbox)
     grown = news_pipeline(inputs=(str(inbox),), output=str(output))
     assert grown["documents_new"] == 1 and grown["rows"]["articles"] == 5
     after = {table: published(output, table, RUN_METADATA_KEPT) for table in CARRIED}
@@ -52,9 +59,40 @@ def test_a_rerun_publishes_nothing_and_new_articles_leave_published_rows_as_they
         assert [row for row in after[table] if row in before[table]] == before[table], table
         assert len(after[table]) > len(before[table]), table
     articles = {row["source_uri"]: row for row in after["articles"]}
-    copy, original = articles[held_back.name], articles["001_1d7ca730a1957cc7.txt"]
+    copy, original = articles[HELD_BACK.name], articles["001_1d7ca730a1957cc7.txt"]
     assert copy["duplicate_of"] == original["article_id"]
     assert copy["story_id"] == original["story_id"]  # it joins the published story
+    # The first run's relate features are carried (hard links), not recomputed or rewritten.
+    features = sorted((output / "current" / RELATE_FEATURES).glob("*.parquet"))
+    first_run = [f for f in features if f.name.startswith(first["run_id"])]
+    assert len(first_run) == 1 and first_run[0].stat().st_nlink == 2
+    assert _feature_ids(output) == {row["article_id"] for row in after["articles"]}
+
+
+def test_an_output_published_without_relate_features_still_relates_new_articles(
+    prefect_api, tmp_path
+):
+    """Outputs of a version that kept no relate features: the next run makes them once."""
+    inbox, output = _seeds_but_the_near_copy(tmp_path), tmp_path / "out"
+    news_pipeline(inputs=(str(inbox),), output=str(output))
+    shutil.rmtree(output / "current" / RELATE_FEATURES)
+
+    shutil.copy(HELD_BACK, inbox)
+    news_pipeline(inputs=(str(inbox),), output=str(output))
+    articles = {row["source_uri"]: row for row in published(output, "articles")}
+    copy, original = articles[HELD_BACK.name], articles["001_1d7ca730a1957cc7.txt"]
+    assert copy["duplicate_of"] == original["article_id"]
+    assert copy["story_id"] == original["story_id"]
+    assert _feature_ids(output) == {row["article_id"] for row in articles.values()}
+
+
+def _feature_ids(output) -> set[str]:
+    relation = duckdb.connect().sql(
+        f"SELECT article_id FROM read_parquet('{output}/current/{RELATE_FEATURES}/*.parquet')"
+    )
+    identifiers = [identifier for (identifier,) in relation.fetchall()]
+    assert len(identifiers) == len(set(identifiers))
+    return set(identifiers)
 
 
 @pytest.mark.parametrize(
@@ -111,3 +149,18 @@ def test_a_batch_that_keeps_failing_is_quarantined_and_the_others_publish(
         ("000_dbe89249c89d86f9.txt", "extract", "batch_failed")
     ]
     assert "MemoryError" in quarantine[0]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("documents", "batch_size", "workers"),
+    [(2022, 200, 2), (202, 200, 2), (30, 200, 2), (5, 2, 2), (300, 200, 1), (20220, 200, 4)],
+)
+def test_batches_cover_every_document_once_and_end_small(documents, batch_size, workers):
+    """Small runs: one equal batch per worker. Large runs: the last batches are small, so no
+    worker parses a last big batch while the others idle."""
+    sizes = _batch_sizes(documents, batch_size, workers)
+    assert sum(sizes) == documents and all(0 < size <= batch_size for size in sizes)
+    if documents <= workers * batch_size:
+        assert len(sizes) <= workers and max(sizes) - min(sizes) <= 1
+    elif workers > 1:
+        assert sizes[0] == batch_size and max(sizes[-workers:]) <= MIN_PARALLEL_BATCH

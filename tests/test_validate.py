@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 
 from schemas.tables import TABLES
+from tasks.duckdb_memory import bounded_connection
 from tasks.ids import article_id, entity_id, sha256_hex
 from tasks.validate import validate
 
@@ -152,3 +153,17 @@ def test_new_rows_validated_in_chunks_against_the_published_ones(monkeypatch):
     labels = {o.label for o in validate(new, everything=everything).failures("critical")}
     assert "entities.expect_column_values_to_be_unique(mention_id)" in labels
     assert validate(new, everything=published).passed  # its article is a published one
+
+
+def test_duckdb_work_is_memory_bounded_spills_and_cleans_up(tmp_path):
+    """The cross-table checks and the sort of a run's rows use bounded_connection: a sort
+    larger than its memory limit completes by spilling, and leaves no spill files behind."""
+    with bounded_connection(tmp_path) as connection:
+        (limit,) = connection.sql("SELECT current_setting('memory_limit')").fetchall()[0]
+        rows = connection.sql(
+            "SELECT count(*), min(pad) FROM (SELECT repeat('x', 200) || range::VARCHAR AS pad "
+            "FROM range(4000000) ORDER BY pad DESC)"
+        ).fetchall()
+    assert limit == "488.2 MiB"  # 512 MB
+    assert rows == [(4_000_000, "x" * 200 + "0")]
+    assert list(tmp_path.iterdir()) == []

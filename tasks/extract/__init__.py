@@ -25,7 +25,7 @@ class Extraction:
 
 
 def extract(
-    articles: Sequence[Article], *, batch_size: int = 64, n_process: int = 1
+    articles: Sequence[Article], *, batch_size: int = 16, n_process: int = 1
 ) -> tuple[list[Extraction], list[Quarantined]]:
     """Mentions, quotes and events per article; an article an extractor fails on is quarantined."""
     nlp = load_nlp()

@@ -6,7 +6,7 @@ mention their extractor resolved them to.
 
 Works batch by batch, so memory does not grow with the corpus: normalize_batch turns one
 batch into rows (in the batch's worker); what needs every article is decided afterwards from
-small summaries (canonical_names from the name forms, relate from the article bodies) and
+small summaries (canonical_names from the name forms, relate from per-article features) and
 applied to each batch's rows by finalize.
 
 Runs are incremental: published rows never change. Entity ids derive from the entity's
@@ -27,7 +27,7 @@ from tasks.extract import Extraction
 from tasks.extract.gazetteer import country_code
 from tasks.ids import child_id, sha256_hex
 from tasks.normalize.dates import resolve_date
-from tasks.normalize.duplicates import relate_articles
+from tasks.normalize.duplicates import article_features, relate_features
 from tasks.normalize.entities import EntityLink, NameForms, link_mentions
 from tasks.records import Article, Quarantined, RunInfo
 
@@ -144,31 +144,31 @@ def canonical_names(forms: NameForms, published: Mapping[str, str]) -> dict[str,
 
 
 def relate(
-    new_articles: pa.Table, published_articles: pa.Table | None, story_entities: pa.Table
+    features: pa.Table, published_articles: pa.Table | None, story_entities: pa.Table
 ) -> dict[str, tuple[str | None, str]]:
     """article_id -> (duplicate_of, story_id) of each new article.
 
-    Published articles keep what was published: a new article joins the published story it
-    relates to, and a copy of a published duplicate points at that duplicate's original.
+    `features` (duplicates.article_features) covers the new articles and the published ones;
+    `published_articles` holds the published article_id, duplicate_of and story_id. Published
+    articles keep what was published: a new article joins the published story it relates to,
+    and a copy of a published duplicate points at that duplicate's original.
     `story_entities` holds (article_id, entity_id) pairs of the entities that make two
     articles' casts comparable.
     """
-    old_rows = published_articles.to_pylist() if published_articles is not None else []
-    new_rows = new_articles.to_pylist()
-    keys: dict[str, set[str]] = {}
-    for article, entity in zip(
-        story_entities.column("article_id").to_pylist(),
-        story_entities.column("entity_id").to_pylist(),
-        strict=True,
-    ):
-        keys.setdefault(article, set()).add(entity)
-    settled = {row["article_id"]: row["story_id"] for row in old_rows}
-    published_original = {row["article_id"]: row["duplicate_of"] for row in old_rows}
-    everything = [_article_from_row(row) for row in old_rows + new_rows]
-    duplicates, stories = relate_articles(everything, keys, settled)
+    settled: dict[str, str] = {}
+    published_original: dict[str, str | None] = {}
+    if published_articles is not None:
+        identifiers, stories, originals = (
+            published_articles.column(name).to_pylist()
+            for name in ("article_id", "story_id", "duplicate_of")
+        )
+        settled = dict(zip(identifiers, stories, strict=True))
+        published_original = dict(zip(identifiers, originals, strict=True))
+    duplicates, stories = relate_features(features, story_entities, settled)
     relations = {}
-    for row in new_rows:
-        identifier = row["article_id"]
+    for identifier in features.column("article_id").to_pylist():
+        if identifier in settled:
+            continue
         original = duplicates.get(identifier)
         relations[identifier] = (
             published_original.get(original) or original,
@@ -210,7 +210,7 @@ def normalize(
     batch = normalize_batch(articles, extractions, run)
     names = canonical_names(batch.name_forms, {})
     story_entities = story_entity_rows(batch.tables[ENTITIES.name])
-    relations = relate(batch.tables[ARTICLES.name], None, story_entities)
+    relations = relate(article_features(batch.tables[ARTICLES.name]), None, story_entities)
     tables = {
         name: _sorted(TABLES[name], finalize(name, rows, names, relations))
         for name, rows in batch.tables.items()
@@ -242,11 +242,6 @@ def _replace(rows: pa.Table, column: str, value_of, key: str) -> pa.Table:
     field = rows.schema.field(position)
     values = [None if k is None else value_of(k) for k in rows.column(key).to_pylist()]
     return rows.set_column(position, field, pa.array(values, field.type))
-
-
-def _article_from_row(row: dict) -> Article:
-    """A published article as the record the cross-article steps take."""
-    return Article(**{name: row[name] for name in Article.__dataclass_fields__})
 
 
 def _article_row(article: Article, duplicate_of: str | None, story_id: str, run: RunInfo) -> dict:

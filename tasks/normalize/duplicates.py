@@ -1,5 +1,10 @@
 """Duplicate articles (exact, near-equal, contained) and stories (articles on the same news event).
 
+Each article is first summarised by article_features (in the worker that parsed it, or from
+a published body): the hash of its token sequence, its hashed word 5-grams and its weighted
+word vector, as flat Arrow/numpy arrays, so relating a corpus holds a few kilobytes per article
+instead of its text and Python sets.
+
 Duplicates. A body becomes the set of hashed word 5-grams (lowercased `\\w+` tokens, so quote
 styles and spacing do not matter). Equal token sequences are exact duplicates. For the rest, a
 fixed sample of each set (the 5-grams whose hash is 0 mod 4, Broder's mod-m sampling, so two
@@ -30,12 +35,12 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
-from itertools import combinations
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from wordfreq import zipf_frequency
 
 from tasks.records import Article
@@ -53,78 +58,246 @@ SIGNATURE_SHARED = 2
 
 _TOKEN = re.compile(r"\w+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_ARTICLE_COLUMNS = ["article_id", "source_uri", "published_date"]
+# Earlier published first (undated last), then smaller source_uri, then id.
+_CORPUS_ORDER = [
+    ("published_date", "ascending", "at_end"),
+    ("source_uri", "ascending", "at_end"),
+    ("article_id", "ascending", "at_end"),
+]
+
+FEATURES_SCHEMA = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("published_date", pa.date32()),
+        pa.field("tokens_digest", pa.binary(16), nullable=False),  # equal token sequences
+        pa.field("shingles", pa.list_(pa.uint64()), nullable=False),  # sorted, distinct
+        pa.field("words", pa.list_(pa.uint64()), nullable=False),  # sorted word hashes
+        pa.field("weights", pa.list_(pa.float64()), nullable=False),  # unit vector over words
+        pa.field("signature", pa.list_(pa.uint64()), nullable=False),  # heaviest words
+    ]
+)
 
 
 def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def _shingles(body: str) -> frozenset[int]:
-    tokens = _TOKEN.findall(body.lower())
+@lru_cache(maxsize=65536)
+def _word_hash(word: str) -> int:
+    return _hash(word)
+
+
+@lru_cache(maxsize=65536)
+def _word_weight(word: str) -> float:
+    return max(0.0, 6.0 - zipf_frequency(word, "en")) ** 2
+
+
+def _mixed(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every bit of the result depends on every bit of the input, so
+    the sample (hash mod 4) is not decided by a few tokens' low bits."""
+    values = values ^ (values >> np.uint64(30))
+    values = values * np.uint64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> np.uint64(27))
+    values = values * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def _shingles(tokens: list[str]) -> np.ndarray:
+    """The distinct hashes of the body's word 5-grams (one hash for a shorter body)."""
     if len(tokens) < SHINGLE_WORDS:
-        return frozenset([_hash(" ".join(tokens))]) if tokens else frozenset()
-    return frozenset(
-        _hash(" ".join(tokens[i : i + SHINGLE_WORDS]))
-        for i in range(len(tokens) - SHINGLE_WORDS + 1)
-    )
+        hashes = [_hash(" ".join(tokens))] if tokens else []
+        return np.array(hashes, dtype=np.uint64)
+    token_hashes = np.fromiter((_word_hash(t) for t in tokens), np.uint64, len(tokens))
+    count = len(tokens) - SHINGLE_WORDS + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(SHINGLE_WORDS):
+        # A polynomial in the token hashes: word order matters ("a b" and "b a" differ).
+        combined = combined * np.uint64(0x9E3779B97F4A7C15) + token_hashes[offset : offset + count]
+    return np.unique(_mixed(combined))
 
 
-def _order_key(article: Article) -> tuple[date, str, str]:
-    """Earlier published first (undated last), then smaller source_uri, then id."""
-    return (article.published_date or date.max, article.source_uri, article.article_id)
+def _word_vector(body: str) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted word hashes, unit-length weights) of the body's weighted words."""
+    counts = Counter(_WORD.findall(body.lower()))
+    weighted = [(w, (1 + math.log(n)) * _word_weight(w)) for w, n in counts.items()]
+    weighted = [(_word_hash(w), value) for w, value in weighted if value > 0]
+    words = np.array([h for h, _ in weighted], dtype=np.uint64)
+    weights = np.array([value for _, value in weighted], dtype=np.float64)
+    order = np.argsort(words)
+    norm = math.sqrt(float(weights @ weights)) or 1.0
+    return words[order], weights[order] / norm
 
 
-def _overlapping_pairs(
-    shingle_sets: Sequence[frozenset[int]], settled: Sequence[bool]
-) -> Iterable[tuple[int, int, float]]:
-    """(i, j, share of the smaller set's shingles in the other) for pairs that overlap and are
-    not both settled."""
-    postings: dict[int, list[int]] = defaultdict(list)
-    for index, shingles in enumerate(shingle_sets):
-        sample = {s for s in shingles if s % SAMPLE_MODULUS == 0} or set(shingles)
-        for shingle in sample:
-            postings[shingle].append(index)
-    candidates: set[tuple[int, int]] = set()
-    for members in postings.values():
-        if 1 < len(members) <= MAX_POSTING:
-            candidates.update(combinations(members, 2))
-    for i, j in sorted(candidates):
-        if settled[i] and settled[j]:
-            continue
-        smaller = min(len(shingle_sets[i]), len(shingle_sets[j]))
-        if smaller:
-            yield i, j, len(shingle_sets[i] & shingle_sets[j]) / smaller
-
-
-@dataclass(frozen=True)
-class _Corpus:
-    """Articles in a fixed order (independent of input order) with their 5-gram sets."""
-
-    articles: list[Article]
-    settled: list[bool]  # published already: its relations are not recomputed
-    shingles: list[frozenset[int]]
-    exact_groups: list[list[int]]  # indices of articles with equal token sequences
-    representatives: list[int]  # one index per exact group
-    # (i, j, containment) of representatives[i] and representatives[j] sharing 5-grams
-    overlaps: list[tuple[int, int, float]]
-
-
-def _corpus(articles: Sequence[Article], settled: Mapping[str, str]) -> _Corpus:
-    ordered = sorted(articles, key=_order_key)
-    is_settled = [article.article_id in settled for article in ordered]
-    shingles = [_shingles(article.body) for article in ordered]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, article in enumerate(ordered):
-        groups[" ".join(_TOKEN.findall(article.body.lower()))].append(index)
-    exact_groups = list(groups.values())
-    representatives = [group[0] for group in exact_groups]
-    overlaps = list(
-        _overlapping_pairs(
-            [shingles[index] for index in representatives],
-            [is_settled[index] for index in representatives],
+def article_features(articles: pa.Table) -> pa.Table:
+    """What relating articles needs of each (FEATURES_SCHEMA), from a table with article_id,
+    source_uri, published_date and body."""
+    columns: dict[str, list] = {name: [] for name in FEATURES_SCHEMA.names[3:]}
+    for body in articles.column("body").to_pylist():
+        tokens = _TOKEN.findall(body.lower())
+        words, weights = _word_vector(body)
+        heaviest = np.lexsort((words, -weights))[:SIGNATURE_WORDS]
+        columns["tokens_digest"].append(
+            hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).digest()
         )
+        columns["shingles"].append(_shingles(tokens))
+        columns["words"].append(words)
+        columns["weights"].append(weights)
+        columns["signature"].append(np.sort(words[heaviest]))
+    arrays = [articles.column(name) for name in _ARTICLE_COLUMNS]
+    for name in FEATURES_SCHEMA.names[3:]:
+        field = FEATURES_SCHEMA.field(name)
+        arrays.append(pa.array(columns[name], field.type))
+    return pa.Table.from_arrays(arrays, schema=FEATURES_SCHEMA)
+
+
+class _Ragged:
+    """One list column as a flat numpy array and offsets, read in the corpus's order."""
+
+    def __init__(self, column: pa.ChunkedArray, order: np.ndarray):
+        lengths = pc.list_value_length(column).to_numpy(zero_copy_only=False)
+        self._values = pc.list_flatten(column).to_numpy(zero_copy_only=False)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        self._starts, self._ends = offsets[:-1][order], offsets[1:][order]
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        return self._values[self._starts[index] : self._ends[index]]
+
+    def size(self, index: int) -> int:
+        return int(self._ends[index] - self._starts[index])
+
+
+class _Postings:
+    """An inverted index from keys (5-gram or word hashes) to sorted article positions."""
+
+    def __init__(self, keys: np.ndarray, positions: np.ndarray):
+        order = np.lexsort((positions, keys))
+        keys, self._members = keys[order], positions[order]
+        boundaries = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        self._keys = keys[np.concatenate(([0], boundaries))] if len(keys) else keys
+        self._offsets = np.concatenate(([0], boundaries, [len(keys)])).astype(np.int64)
+
+    def sharing(self, keys: np.ndarray, position: int) -> tuple[np.ndarray, np.ndarray]:
+        """(other positions, how many of `keys` each shares) over keys whose posting list is
+        at most MAX_POSTING long."""
+        slots = np.minimum(np.searchsorted(self._keys, keys), max(len(self._keys) - 1, 0))
+        slots = slots[self._keys[slots] == keys] if len(self._keys) else slots[:0]
+        starts, ends = self._offsets[slots], self._offsets[slots + 1]
+        lengths = ends - starts
+        wanted = (lengths > 1) & (lengths <= MAX_POSTING)
+        starts, lengths = starts[wanted], lengths[wanted]
+        shift = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        members = self._members[np.arange(int(lengths.sum())) + shift]
+        return np.unique(members[members != position], return_counts=True)
+
+
+class _Corpus:
+    """Articles in a fixed order (independent of input order) with their features."""
+
+    def __init__(self, features: pa.Table, story_entities: pa.Table, settled: Mapping[str, str]):
+        features = features.combine_chunks()
+        order = pc.sort_indices(features, sort_keys=_CORPUS_ORDER).to_numpy()
+        self.ids: list[str] = features.column("article_id").take(order).to_pylist()
+        self.settled = np.array([identifier in settled for identifier in self.ids], dtype=bool)
+        days = features.column("published_date").take(order)
+        self.dated = pc.is_valid(days).to_numpy(zero_copy_only=False)
+        self.days = pc.fill_null(days.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
+        self.shingles = _Ragged(features.column("shingles"), order)
+        self.words = _Ragged(features.column("words"), order)
+        self.weights = _Ragged(features.column("weights"), order)
+        self.signatures = _Ragged(features.column("signature"), order)
+        self.entity_keys = _entity_keys(story_entities, self.ids)
+        digests = features.column("tokens_digest").take(order).to_pylist()
+        groups: dict[bytes, list[int]] = defaultdict(list)
+        for index, digest in enumerate(digests):
+            groups[digest].append(index)
+        self.exact_groups = list(groups.values())  # positions of equal token sequences
+        self.representatives = np.array([group[0] for group in self.exact_groups], np.int64)
+        # (i, j, containment) of representatives i < j with containment >= STORY_CONTAINMENT:
+        # below it, neither duplicates nor stories use the overlap.
+        self.overlaps = list(self._overlapping_pairs())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _overlapping_pairs(self) -> Iterator[tuple[int, int, float]]:
+        samples = []
+        for index in self.representatives:
+            shingles = self.shingles[index]
+            sample = shingles[shingles % np.uint64(SAMPLE_MODULUS) == 0]
+            samples.append(sample if len(sample) else shingles)
+        sizes = [len(sample) for sample in samples]
+        postings = _Postings(
+            np.concatenate(samples) if samples else np.zeros(0, np.uint64),
+            np.repeat(self.representatives, sizes),
+        )
+        pairs = []
+        for i, sample in zip(self.representatives.tolist(), samples, strict=True):
+            if not self.settled[i]:
+                candidates, _shared = postings.sharing(sample, i)
+                pairs.extend(self.new_pairs(i, candidates))
+        for i, j in sorted(pairs):
+            smaller = min(self.shingles.size(i), self.shingles.size(j))
+            common = np.intersect1d(self.shingles[i], self.shingles[j], assume_unique=True)
+            if smaller and len(common) >= STORY_CONTAINMENT * smaller:
+                yield i, j, len(common) / smaller
+
+    def new_pairs(self, i: int, candidates: np.ndarray) -> Iterator[tuple[int, int]]:
+        """(smaller, larger position) of new article i with each candidate, each pair once:
+        a pair of two settled articles is never compared again, so the work of a run grows
+        with its new articles, not with what is published."""
+        for j in candidates.tolist():
+            if self.settled[j] or j > i:
+                yield min(i, j), max(i, j)
+
+    def within_window(self, i: int, j: int) -> bool:
+        if not (self.dated[i] and self.dated[j]):
+            return True
+        return abs(int(self.days[i]) - int(self.days[j])) <= STORY_WINDOW_DAYS
+
+    def share_entities(self, i: int, j: int) -> bool:
+        """True unless both articles have entity keys and none in common."""
+        left, right = self.entity_keys[i], self.entity_keys[j]
+        if not len(left) or not len(right):
+            return True
+        return bool(len(np.intersect1d(left, right, assume_unique=True)))
+
+
+def _entity_keys(story_entities: pa.Table, ids: list[str]) -> _Ragged:
+    """Each article's distinct entity ids, as integer codes, by corpus position."""
+    position = pc.index_in(
+        story_entities.column("article_id"), value_set=pa.array(ids, pa.string())
     )
-    return _Corpus(ordered, is_settled, shingles, exact_groups, representatives, overlaps)
+    keep = pc.is_valid(position)
+    positions = pc.filter(position, keep).to_numpy(zero_copy_only=False)
+    entity = pc.filter(story_entities.column("entity_id"), keep)
+    codes = pc.dictionary_encode(entity).combine_chunks().indices.to_numpy(zero_copy_only=False)
+    pairs = np.unique(np.stack([positions.astype(np.int64), codes.astype(np.int64)]), axis=1)
+    counts = np.bincount(pairs[0], minlength=len(ids))
+    lists = pa.ListArray.from_arrays(
+        pa.array(np.concatenate(([0], np.cumsum(counts))).astype(np.int32)),
+        pa.array(pairs[1]),
+    )
+    return _Ragged(pa.chunked_array([lists]), np.arange(len(ids)))
+
+
+def relate_features(
+    features: pa.Table, story_entities: pa.Table, settled: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Duplicates (article_id -> article_id of its original; only duplicates appear) and
+    stories (article_id -> story_id, for every article) of the articles in `features`.
+
+    `story_entities` holds (article_id, entity_id) pairs of the entities that make two
+    articles' casts comparable. `settled` maps the articles whose story is already decided
+    (published) to their story_id: they keep it, pairs of two settled articles are not
+    compared again (so adding articles costs about as many comparisons as they take part
+    in), a new article related to a settled story joins it, and two settled stories are
+    never merged.
+    """
+    corpus = _Corpus(features, story_entities, settled)
+    return _duplicates(corpus), _stories(corpus, settled)
 
 
 def relate_articles(
@@ -132,15 +305,23 @@ def relate_articles(
     entity_keys: Mapping[str, set[str]],
     settled: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """find_duplicates and assign_stories at once, sharing the 5-gram index they both need.
-
-    `settled` maps the articles whose story is already decided (published) to their story_id:
-    they keep it, pairs of two settled articles are not compared again (so adding articles
-    costs about as many comparisons as they take part in), a new article related to a settled
-    story joins it, and two settled stories are never merged.
-    """
-    corpus = _corpus(articles, settled or {})
-    return _duplicates(corpus), _stories(corpus, entity_keys, settled or {})
+    """relate_features of article records; entity_keys maps article_id -> its entity keys."""
+    table = pa.table(
+        {
+            "article_id": [a.article_id for a in articles],
+            "source_uri": [a.source_uri for a in articles],
+            "published_date": pa.array([a.published_date for a in articles], pa.date32()),
+            "body": [a.body for a in articles],
+        }
+    )
+    pairs = [(article, key) for article, keys in entity_keys.items() for key in sorted(keys)]
+    story_entities = pa.table(
+        {
+            "article_id": pa.array([a for a, _ in pairs], pa.string()),
+            "entity_id": pa.array([k for _, k in pairs], pa.string()),
+        }
+    )
+    return relate_features(article_features(table), story_entities, settled or {})
 
 
 def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
@@ -148,20 +329,29 @@ def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
 
     Only duplicates appear as keys.
     """
-    return _duplicates(_corpus(articles, {}))
+    return relate_articles(articles, {})[0]
+
+
+def assign_stories(
+    articles: Sequence[Article], entity_keys: Mapping[str, set[str]]
+) -> dict[str, str]:
+    """article_id -> story_id for every article.
+
+    entity_keys maps article_id -> its canonical entity ids (may be empty sets).
+    """
+    return relate_articles(articles, entity_keys)[1]
 
 
 def _duplicates(corpus: _Corpus) -> dict[str, str]:
     parent: dict[int, int] = {}
     for group in corpus.exact_groups:
-        # Groups list members in _order_key order: the first is the original.
+        # Groups list members in corpus order: the first is the original.
         parent.update({member: group[0] for member in group[1:]})
-    representatives = corpus.representatives
-    for i, j, containment in corpus.overlaps:
+    for a, b, containment in corpus.overlaps:
         if containment < CONTAINMENT_THRESHOLD:
             continue
-        a, b = representatives[i], representatives[j]  # a precedes b in _order_key order
-        size_a, size_b = len(corpus.shingles[a]), len(corpus.shingles[b])
+        # a precedes b in corpus order
+        size_a, size_b = corpus.shingles.size(a), corpus.shingles.size(b)
         if min(size_a, size_b) >= NEAR_EQUAL_SIZE_RATIO * max(size_a, size_b):
             duplicate, original = b, a
         else:
@@ -169,15 +359,12 @@ def _duplicates(corpus: _Corpus) -> dict[str, str]:
         best = parent.get(duplicate)
         if best is None or _original_rank(corpus, original) < _original_rank(corpus, best):
             parent[duplicate] = original
-    return {
-        corpus.articles[index].article_id: corpus.articles[_root(parent, index)].article_id
-        for index in parent
-    }
+    return {corpus.ids[index]: corpus.ids[_root(parent, index)] for index in parent}
 
 
 def _original_rank(corpus: _Corpus, index: int) -> tuple[int, int]:
-    """Prefer the largest containing article, then the earliest in _order_key order."""
-    return (-len(corpus.shingles[index]), index)
+    """Prefer the largest containing article, then the earliest in corpus order."""
+    return (-corpus.shingles.size(index), index)
 
 
 def _root(parent: Mapping[int, int], index: int) -> int:
@@ -188,68 +375,35 @@ def _root(parent: Mapping[int, int], index: int) -> int:
     return index
 
 
-@lru_cache(maxsize=65536)
-def _word_weight(word: str) -> float:
-    return max(0.0, 6.0 - zipf_frequency(word, "en")) ** 2
+_Vector = tuple[np.ndarray, np.ndarray]  # sorted word hashes, weights
 
 
-def _word_vector(body: str) -> dict[str, float]:
-    counts = Counter(_WORD.findall(body.lower()))
-    vector = {w: (1 + math.log(n)) * _word_weight(w) for w, n in counts.items()}
-    norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
-    return {w: value / norm for w, value in vector.items() if value > 0}
-
-
-def _cosine(left: Mapping[str, float], right: Mapping[str, float]) -> float:
-    if len(left) > len(right):
+def _cosine(left: _Vector, right: _Vector) -> float:
+    if len(left[0]) > len(right[0]):
         left, right = right, left
-    return sum(value * right.get(word, 0.0) for word, value in left.items())
+    if not len(left[0]):
+        return 0.0
+    at_right = np.minimum(np.searchsorted(right[0], left[0]), len(right[0]) - 1)
+    common = right[0][at_right] == left[0]
+    return float(left[1][common] @ right[1][at_right[common]])
 
 
-def _normalised(vector: Mapping[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
-    return {word: value / norm for word, value in vector.items()}
+def _sum(left: _Vector, right: _Vector) -> _Vector:
+    words, where = np.unique(np.concatenate((left[0], right[0])), return_inverse=True)
+    return words, np.bincount(where, np.concatenate((left[1], right[1])), len(words))
 
 
-def _within_window(left: Article, right: Article) -> bool:
-    if left.published_date is None or right.published_date is None:
-        return True
-    return abs((left.published_date - right.published_date).days) <= STORY_WINDOW_DAYS
+def _normalised(vector: _Vector) -> _Vector:
+    norm = math.sqrt(float(vector[1] @ vector[1])) or 1.0
+    return vector[0], vector[1] / norm
 
 
-def assign_stories(
-    articles: Sequence[Article], entity_keys: Mapping[str, set[str]]
-) -> dict[str, str]:
-    """article_id -> story_id for every article.
-
-    entity_keys maps article_id -> its canonical entity ids (may be empty sets).
-    """
-    return _stories(_corpus(articles, {}), entity_keys, {})
-
-
-def _shared_words(
-    signatures: Sequence[list[str]], postings: Mapping[str, list[int]]
-) -> Iterator[tuple[int, int, int]]:
-    """(i, j, signature words they share) for i < j sharing one, one article at a time: the
-    pairs of a whole corpus at once would grow faster than the corpus."""
-    for i, signature in enumerate(signatures):
-        shared = Counter(
-            j
-            for word in signature
-            if len(postings[word]) <= MAX_POSTING
-            for j in postings[word]
-            if j > i
-        )
-        for j, count in sorted(shared.items()):
-            yield i, j, count
-
-
-def _stories(
-    corpus: _Corpus, entity_keys: Mapping[str, set[str]], settled: Mapping[str, str]
-) -> dict[str, str]:
-    ordered = corpus.articles
-    component = list(range(len(ordered)))
+def _stories(corpus: _Corpus, settled: Mapping[str, str]) -> dict[str, str]:
+    component = list(range(len(corpus)))
     fixed: dict[int, str] = {}  # root -> story_id of a component holding settled articles
+    # Unnormalised centroids of stories of several articles, by root; a single article's
+    # centroid is its own vector.
+    centroids: dict[int, _Vector] = {}
 
     def find(index: int) -> int:
         while component[index] != index:
@@ -257,60 +411,58 @@ def _stories(
             index = component[index]
         return index
 
+    def vector(index: int) -> _Vector:
+        return corpus.words[index], corpus.weights[index]
+
+    def centroid(root: int) -> _Vector:
+        return centroids[root] if root in centroids else vector(root)
+
     def link(i: int, j: int) -> None:
         root_i, root_j = find(i), find(j)
         if root_i == root_j or (root_i in fixed and root_j in fixed):
             return
-        # The earlier article (in _order_key order) names the story, unless it is settled.
+        # The earlier article (in corpus order) names the story, unless it is settled.
         component[max(root_i, root_j)] = min(root_i, root_j)
         story = fixed.pop(root_i, None) or fixed.pop(root_j, None)
         if story is not None:
             fixed[min(root_i, root_j)] = story
 
-    vectors = [_word_vector(article.body) for article in ordered]
-    centroids = {index: dict(vector) for index, vector in enumerate(vectors)}
     settled_stories: dict[str, list[int]] = defaultdict(list)
-    for index, article in enumerate(ordered):
-        if corpus.settled[index]:
-            settled_stories[settled[article.article_id]].append(index)
+    for index in np.flatnonzero(corpus.settled).tolist():
+        settled_stories[settled[corpus.ids[index]]].append(index)
     for story, indices in settled_stories.items():
         root = indices[0]
+        total = vector(root)
         for index in indices[1:]:
             link(root, index)
-            for word, value in centroids.pop(index).items():
-                centroids[root][word] = centroids[root].get(word, 0.0) + value
+            total = _sum(total, vector(index))
+        if len(indices) > 1:
+            centroids[root] = total
         fixed[root] = story
 
     for group in corpus.exact_groups:
         for member in group[1:]:
             link(group[0], member)
-    representatives = corpus.representatives
-    for i, j, containment in corpus.overlaps:
-        if containment >= STORY_CONTAINMENT:
-            link(representatives[i], representatives[j])
+    for i, j, _containment in corpus.overlaps:
+        link(i, j)
 
-    signatures = [
-        sorted(vector, key=lambda word: (-vector[word], word))[:SIGNATURE_WORDS]
-        for vector in vectors
-    ]
-    postings: dict[str, list[int]] = defaultdict(list)
-    for index, signature in enumerate(signatures):
-        for word in signature:
-            postings[word].append(index)
+    signatures = [corpus.signatures[index] for index in range(len(corpus))]
+    postings = _Postings(
+        np.concatenate(signatures) if signatures else np.zeros(0, np.uint64),
+        np.repeat(np.arange(len(corpus)), [len(signature) for signature in signatures]),
+    )
     scored = []
-    for i, j, count in _shared_words(signatures, postings):
-        left, right = ordered[i], ordered[j]
-        keys_left = entity_keys.get(left.article_id, set())
-        keys_right = entity_keys.get(right.article_id, set())
-        if count < SIGNATURE_SHARED or (corpus.settled[i] and corpus.settled[j]):
-            continue
-        if not _within_window(left, right):
-            continue
-        if keys_left and keys_right and not keys_left & keys_right:
-            continue
-        similarity = _cosine(vectors[i], vectors[j])
-        if similarity >= STORY_COSINE:
-            scored.append((-similarity, i, j))
+    for new in np.flatnonzero(~corpus.settled).tolist():
+        candidates, shared = postings.sharing(signatures[new], new)
+        for i, j in corpus.new_pairs(new, candidates[shared >= SIGNATURE_SHARED]):
+            # Already one story: the link could add nothing (stories only grow).
+            if find(i) == find(j):
+                continue
+            if not corpus.within_window(i, j) or not corpus.share_entities(i, j):
+                continue
+            similarity = _cosine(vector(i), vector(j))
+            if similarity >= STORY_COSINE:
+                scored.append((-similarity, i, j))
     # Strongest links first; a link joins two stories only if each article is also close to
     # the other story's centroid, so a chain of loosely related articles does not snowball.
     for _negative, i, j in sorted(scored):
@@ -318,15 +470,15 @@ def _stories(
         if root_i == root_j or (root_i in fixed and root_j in fixed):
             continue
         if (
-            _cosine(vectors[i], _normalised(centroids[root_j])) >= STORY_COSINE
-            and _cosine(vectors[j], _normalised(centroids[root_i])) >= STORY_COSINE
+            _cosine(vector(i), _normalised(centroid(root_j))) >= STORY_COSINE
+            and _cosine(vector(j), _normalised(centroid(root_i))) >= STORY_COSINE
         ):
-            merged = centroids.pop(root_i)
-            for word, value in centroids.pop(root_j).items():
-                merged[word] = merged.get(word, 0.0) + value
+            merged = _sum(centroid(root_i), centroid(root_j))
+            centroids.pop(root_i, None)
+            centroids.pop(root_j, None)
             link(i, j)
             centroids[find(i)] = merged
     return {
-        article.article_id: fixed.get(find(index)) or "s" + ordered[find(index)].article_id[1:]
-        for index, article in enumerate(ordered)
+        identifier: fixed.get(find(index)) or "s" + corpus.ids[find(index)][1:]
+        for index, identifier in enumerate(corpus.ids)
     }
