@@ -57,7 +57,7 @@ from tasks.records import Quarantined, RawDocument, RunInfo
 from tasks.validate import ValidationReport
 
 DEFAULT_WORKERS = os.cpu_count() or 1
-MIN_PARALLEL_BATCH = 25  # articles: below this a task's overhead outweighs its work
+MIN_PARALLEL_BATCH = 25  # articles: below this a task's (or a worker's) start-up outweighs its work
 # Batches submitted ahead per worker: enough to keep it busy, few enough to bound memory.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
 # Tables whose published rows every version carries on; the quarantine is the run's own.
@@ -300,7 +300,7 @@ def normalize_task(
     story_entities = [
         story_entity_rows(_entity_columns(publishing.staged_batches(staging, ENTITIES.name)))
     ]
-    kept_features = features
+    staged_features = features  # this version's new relate_features files
     if published is not None:
         published_articles = published[ARTICLES.name].to_table(
             columns=["article_id", "duplicate_of", "story_id"]
@@ -309,17 +309,16 @@ def normalize_task(
         published_names = entity_names(published_entities)
         story_entities.append(story_entity_rows(published_entities))
         published_features = publishing.published_features(output_dir, FEATURES_SCHEMA)
-        if published_features is None or (
-            published_features.num_rows != published_articles.num_rows
+        if published_features is not None and (
+            published_features.num_rows == published_articles.num_rows
         ):
-            # Published by a version that kept no features: made once, then kept.
-            published_features = _features_of(published[ARTICLES.name])
-            kept_features = pa.concat_tables([published_features, features])
-        else:
             publishing.carry_published(staging, output_dir, [publishing.RELATE_FEATURES])
+        else:  # published by a version that kept no features: made once, then kept
+            published_features = _features_of(published[ARTICLES.name])
+            staged_features = pa.concat_tables([published_features, features])
         features = pa.concat_tables([published_features, features])
     relations = relate(features, published_articles, pa.concat_tables(story_entities))
-    publishing.stage_table(staging, publishing.RELATE_FEATURES, kept_features)
+    publishing.stage_table(staging, publishing.RELATE_FEATURES, staged_features)
     names = canonical_names(forms, published_names)
     publishing.finalize_staged(staging, lambda name, rows: finalize(name, rows, names, relations))
     publishing.stage_table(staging, QUARANTINE.name, quarantine_table(quarantined, run))

@@ -12,6 +12,7 @@ from tasks.clean import clean
 from tasks.ids import article_id
 from tasks.normalize.duplicates import (
     article_features,
+    article_table,
     assign_stories,
     find_duplicates,
     relate_articles,
@@ -139,14 +140,7 @@ def test_features_made_in_separate_batches_relate_as_if_made_together():
         _article("c.txt", STORY[: len(STORY) // 2] + " " + OTHER),
         _article("d.txt", STORY, date(2023, 1, 3)),
     ]
-    table = pa.table(
-        {
-            "article_id": [a.article_id for a in articles],
-            "source_uri": [a.source_uri for a in articles],
-            "published_date": pa.array([a.published_date for a in articles], pa.date32()),
-            "body": [a.body for a in articles],
-        }
-    )
+    table = article_table(articles)
     no_entities = pa.table(
         {"article_id": pa.array([], pa.string()), "entity_id": pa.array([], pa.string())}
     )

@@ -172,7 +172,10 @@ class _Ragged:
 class _Postings:
     """An inverted index from keys (5-gram or word hashes) to sorted article positions."""
 
-    def __init__(self, keys: np.ndarray, positions: np.ndarray):
+    def __init__(self, keys_of: Sequence[np.ndarray], positions: np.ndarray):
+        """`keys_of[n]`: the keys of the article at positions[n]."""
+        keys = np.concatenate(keys_of) if len(keys_of) else np.zeros(0, np.uint64)
+        positions = np.repeat(positions, [len(keys) for keys in keys_of])
         order = np.lexsort((positions, keys))
         keys, self._members = keys[order], positions[order]
         boundaries = np.flatnonzero(keys[1:] != keys[:-1]) + 1
@@ -228,11 +231,7 @@ class _Corpus:
             shingles = self.shingles[index]
             sample = shingles[shingles % np.uint64(SAMPLE_MODULUS) == 0]
             samples.append(sample if len(sample) else shingles)
-        sizes = [len(sample) for sample in samples]
-        postings = _Postings(
-            np.concatenate(samples) if samples else np.zeros(0, np.uint64),
-            np.repeat(self.representatives, sizes),
-        )
+        postings = _Postings(samples, self.representatives)
         pairs = []
         for i, sample in zip(self.representatives.tolist(), samples, strict=True):
             if not self.settled[i]:
@@ -306,14 +305,6 @@ def relate_articles(
     settled: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """relate_features of article records; entity_keys maps article_id -> its entity keys."""
-    table = pa.table(
-        {
-            "article_id": [a.article_id for a in articles],
-            "source_uri": [a.source_uri for a in articles],
-            "published_date": pa.array([a.published_date for a in articles], pa.date32()),
-            "body": [a.body for a in articles],
-        }
-    )
     pairs = [(article, key) for article, keys in entity_keys.items() for key in sorted(keys)]
     story_entities = pa.table(
         {
@@ -321,7 +312,19 @@ def relate_articles(
             "entity_id": pa.array([k for _, k in pairs], pa.string()),
         }
     )
-    return relate_features(article_features(table), story_entities, settled or {})
+    return relate_features(article_features(article_table(articles)), story_entities, settled or {})
+
+
+def article_table(articles: Sequence[Article]) -> pa.Table:
+    """The columns article_features reads, from article records."""
+    return pa.table(
+        {
+            "article_id": pa.array([a.article_id for a in articles], pa.string()),
+            "source_uri": pa.array([a.source_uri for a in articles], pa.string()),
+            "published_date": pa.array([a.published_date for a in articles], pa.date32()),
+            "body": pa.array([a.body for a in articles], pa.string()),
+        }
+    )
 
 
 def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
@@ -447,10 +450,7 @@ def _stories(corpus: _Corpus, settled: Mapping[str, str]) -> dict[str, str]:
         link(i, j)
 
     signatures = [corpus.signatures[index] for index in range(len(corpus))]
-    postings = _Postings(
-        np.concatenate(signatures) if signatures else np.zeros(0, np.uint64),
-        np.repeat(np.arange(len(corpus)), [len(signature) for signature in signatures]),
-    )
+    postings = _Postings(signatures, np.arange(len(corpus)))
     scored = []
     for new in np.flatnonzero(~corpus.settled).tolist():
         candidates, shared = postings.sharing(signatures[new], new)
