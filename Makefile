@@ -17,7 +17,7 @@ $(INSTALLED): requirements.lock pyproject.toml
 install: $(INSTALLED)
 
 run: $(INSTALLED)
-	$(BIN)/python flows/news_pipeline.py --input seeds --output output
+	$(BIN)/newsflow run --input seeds --output output
 
 # The report tests render the report in headless Chromium (Debian's package).
 chromium:

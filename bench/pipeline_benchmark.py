@@ -12,9 +12,12 @@ line per figure:
   noop_rerun_over_first      a re-run over the same inputs / the first run
   plus10pct_over_first       a run that adds 10% new articles / the first run
   peak_rss_1x_mib, peak_rss_<k>x_mib, peak_rss_ratio
-                             peak resident memory of the flow's whole process tree, on the
-                             corpus and on k copies of it (each copy's text carries a marker,
-                             so copies are not duplicates)
+                             peak resident memory of the flow's whole process tree (summed
+                             RSS), on the corpus and on k copies of it (each copy's text
+                             carries a marker, so copies are not duplicates)
+  peak_pss_1x_mib, peak_pss_<k>x_mib, peak_pss_ratio
+                             the same in summed PSS, which counts the pages that the forked
+                             workers share with their server once instead of in each
   dask_over_single           a local 2-worker Dask cluster run / the process-pool run, after
                              checking that both publish the same tables
 Every flow run talks to one temporary Prefect API started here, so no run pays for its own.
@@ -78,7 +81,7 @@ def measure(files: list[Path], work: Path, env: dict, args: argparse.Namespace) 
     corpus = copy_corpus(first_files, work / "corpus")
     output = work / "out"
     on_cluster = ["--dask-address", args.dask_address] if args.dask_address else []
-    first, first_rss = run_flow([corpus], output, env, args.n_process, *on_cluster)
+    first, first_memory = run_flow([corpus], output, env, args.n_process, *on_cluster)
     bare = bare_spacy_seconds(output, args.n_process)
     print(f"articles={len(first_files)} n_process={args.n_process}")
     print(f"first_run_seconds={first:.1f} bare_spacy_seconds={bare:.1f}")
@@ -96,10 +99,12 @@ def measure(files: list[Path], work: Path, env: dict, args: argparse.Namespace) 
         scaled = work / "scaled"
         for copy in range(args.scale):
             copy_corpus(first_files, scaled / f"copy{copy:02d}", marker=f"[copy {copy}]")
-        _, scaled_rss = run_flow([scaled], work / "out-scaled", env, args.n_process)
-        print(f"peak_rss_1x_mib={first_rss / 2**20:.0f}")
-        print(f"peak_rss_{args.scale}x_mib={scaled_rss / 2**20:.0f}")
-        print(f"peak_rss_ratio={scaled_rss / first_rss:.3f}")
+        _, scaled_memory = run_flow([scaled], work / "out-scaled", env, args.n_process)
+        for kind in ("rss", "pss"):
+            one, scaled_peak = getattr(first_memory, kind), getattr(scaled_memory, kind)
+            print(f"peak_{kind}_1x_mib={one / 2**20:.0f}")
+            print(f"peak_{kind}_{args.scale}x_mib={scaled_peak / 2**20:.0f}")
+            print(f"peak_{kind}_ratio={scaled_peak / one:.3f}")
 
     if "dask" not in args.skip:
         dask_output = work / "out-dask"
@@ -124,8 +129,9 @@ def copy_corpus(files: list[Path], target: Path, marker: str = "") -> Path:
 
 
 def run_flow(inputs: list[Path], output: Path, env: dict, n_process: int, *extra: str):
-    """Wall seconds and peak RSS (bytes, whole process tree) of one command-line run."""
-    command = [sys.executable, str(REPO / "flows" / "news_pipeline.py"), "--output", str(output)]
+    """Wall seconds and peak memory (TreePeak, whole process tree) of one command-line run."""
+    newsflow = Path(sys.executable).parent / "newsflow"  # the console script users run
+    command = [str(newsflow), "run", "--output", str(output)]
     command += [arg for path in inputs for arg in ("--input", str(path))]
     command += ["--n-process", str(n_process), *extra]
     started = time.perf_counter()
@@ -138,14 +144,16 @@ def run_flow(inputs: list[Path], output: Path, env: dict, n_process: int, *extra
     peak.stop()
     if process.returncode != 0:
         raise SystemExit(f"flow failed:\n{output_text.decode()[-3000:]}")
-    return seconds, peak.bytes
+    return seconds, peak
 
 
 class TreePeak:
-    """Samples the summed RSS of a process and its descendants until stopped."""
+    """Samples the memory of a process and its descendants until stopped: the peaks of their
+    summed RSS and of their summed PSS (proportional set size: a page shared by n processes,
+    such as what workers forked from one server share with it, counts 1/n in each)."""
 
     def __init__(self, pid: int, interval: float = 0.1):
-        self.bytes = 0
+        self.rss = self.pss = 0
         self._root = psutil.Process(pid)
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, args=(interval,), daemon=True)
@@ -155,8 +163,9 @@ class TreePeak:
         while not self._done.is_set():
             try:
                 tree = [self._root, *self._root.children(recursive=True)]
-                total = sum(p.memory_info().rss for p in tree if p.is_running())
-                self.bytes = max(self.bytes, total)
+                memory = [p.memory_full_info() for p in tree if p.is_running()]
+                self.rss = max(self.rss, sum(m.rss for m in memory))
+                self.pss = max(self.pss, sum(m.pss for m in memory))
             except psutil.Error:
                 pass
             self._done.wait(interval)

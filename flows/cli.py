@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import json
 import os
 import re
+import signal
 import sys
 import webbrowser
 from collections.abc import Iterator, Sequence
@@ -21,6 +23,7 @@ from flows.settings import (
     SettingsError,
     load_settings,
 )
+from flows.workers import start_worker_server, uses_worker_server
 
 SETTINGS_ERROR = 2  # argparse's exit code for bad usage, used for bad settings too
 MAX_CELL = 80  # characters of a value shown in --format table
@@ -30,8 +33,33 @@ class CommandError(RuntimeError):
     """The command could not do its job; the message is the one-line reason."""
 
 
+def console_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `newsflow` console script: main(), then an exit that skips the
+    interpreter's teardown."""
+    exit_code = [1]  # an uncaught exception's
+    # Registered first, so run last: after every other exit handler (Prefect's included).
+    atexit.register(_exit_without_teardown, exit_code)
+    try:
+        exit_code[0] = main(argv)
+    except SystemExit as stop:  # --help and usage errors: argparse exits by itself
+        exit_code[0] = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+        raise
+    except KeyboardInterrupt:
+        exit_code[0] = 128 + signal.SIGINT
+        raise
+    return exit_code[0]
+
+
+def _exit_without_teardown(exit_code: list[int]) -> None:
+    # A run leaves millions of objects (Prefect's, Great Expectations', spaCy's) that the
+    # teardown would free one at a time, a second for nothing: the process is ending.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code[0])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `newsflow` console script; returns the exit code."""
+    """The `newsflow` command; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
@@ -161,6 +189,8 @@ def _setting_help(name: str) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if uses_worker_server(settings.n_process, settings.dask_address, settings.dask_workers):
+        start_worker_server()  # it imports the steps while this process starts the flow
     from flows.news_pipeline import news_pipeline
 
     with _prefect_api():

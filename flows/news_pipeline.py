@@ -16,10 +16,12 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from importlib.metadata import version
-from itertools import accumulate, pairwise
+from itertools import pairwise
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated
 
+import prefect.task_runners
 import pyarrow as pa
 import pyarrow.dataset as ds
 from prefect import flow, get_run_logger, task
@@ -35,10 +37,11 @@ from flows.progress import BatchProgress
 from flows.steps import (
     batch_task,
     ingest_task,
+    plots_task,
     publish_task,
     validate_task,
-    warm_up_worker,
 )
+from flows.workers import start_worker_server, uses_worker_server
 from schemas.tables import ARTICLES, ENTITIES, QUARANTINE
 from tasks import object_store
 from tasks import publish as publishing
@@ -124,14 +127,13 @@ def news_pipeline(
         # (seconds) meanwhile, instead of after them.
         threading.Thread(target=importlib.import_module, args=("great_expectations",)).start()
         try:
-            sizes = _batch_sizes(len(new_documents), batch_size, max(n_process, dask_workers))
-            runner = _task_runner(min(n_process, len(sizes)), dask_address, dask_workers)
+            batches = _batches(new_documents, batch_size, max(n_process, dask_workers))
+            runner = _task_runner(min(n_process, len(batches)), dask_address, dask_workers)
             forms, features, failed = timed(
                 "clean-extract",
                 _clean_and_extract,
-                new_documents,
+                batches,
                 runner,
-                sizes,
                 nlp_batch_size,
                 run,
                 staging,
@@ -141,25 +143,41 @@ def news_pipeline(
             new, everything = timed(
                 "normalize", normalize_task, staging, output_dir, forms, features, quarantined, run
             )
-            validation = timed(
-                "validate", validate_task, new, publishing.gx_root(staging), everything=everything
-            )
-            summary |= {
-                "rows": {name: rows.count_rows() for name, rows in everything.items()},
-                "quarantined": dict(Counter(q.reason for q in quarantined)),
-                "validation": validation.summary(),
-                "step_seconds": seconds,
-            }
-            _publish_artifacts(summary, validation)
-            if not validation.passed:
-                kept = publishing.keep_failed(staging, output_dir, everything, validation, summary)
-                raise ValidationFailed(
-                    f"validation failed, nothing published ({validation.summary()}); "
-                    f"results in {kept}"
+            # The report's plots need the tables only: drawn beside the validation, not after it.
+            with _beside_runner(n_process, dask_address, dask_workers) as beside:
+                plots = beside.submit(plots_task, {"tables": everything})
+                validation = timed(
+                    "validate",
+                    validate_task,
+                    new,
+                    publishing.gx_root(staging),
+                    everything=everything,
                 )
-            version_dir = timed(
-                "publish", publish_task, staging, output_dir, everything, validation, summary
-            )
+                summary |= {
+                    "rows": {name: rows.count_rows() for name, rows in everything.items()},
+                    "quarantined": dict(Counter(q.reason for q in quarantined)),
+                    "validation": validation.summary(),
+                    "step_seconds": seconds,
+                }
+                _publish_artifacts(summary, validation)
+                if not validation.passed:
+                    kept = publishing.keep_failed(
+                        staging, output_dir, everything, validation, summary, plots.result()
+                    )
+                    raise ValidationFailed(
+                        f"validation failed, nothing published ({validation.summary()}); "
+                        f"results in {kept}"
+                    )
+                version_dir = timed(
+                    "publish",
+                    publish_task,
+                    staging,
+                    output_dir,
+                    everything,
+                    validation,
+                    summary,
+                    plots.result(),
+                )
         except BaseException:
             publishing.discard(staging)
             raise
@@ -201,22 +219,42 @@ def _publish_artifacts(summary: dict, validation: ValidationReport) -> None:
     )
 
 
-def _batch_sizes(documents: int, batch_size: int, workers: int) -> list[int]:
-    """How many articles each task takes. A run that fits one batch per worker gets equal
-    batches, one per worker (none below MIN_PARALLEL_BATCH). A larger run gets batches of at
-    most batch_size that shrink towards its end (guided scheduling: each takes 1/(2 x workers)
-    of what is left, down to MIN_PARALLEL_BATCH), so the workers finish together instead of
-    one parsing a last big batch while the others idle."""
-    if documents <= workers * batch_size:
-        count = max(-(-documents // batch_size), min(workers, documents // MIN_PARALLEL_BATCH))
-        return [documents // count + (i < documents % count) for i in range(count)]
-    sizes: list[int] = []
-    remaining = documents
-    while remaining > 0:
-        share = -(-remaining // (2 * workers)) if workers > 1 else batch_size
-        sizes.append(min(batch_size, max(share, MIN_PARALLEL_BATCH), remaining))
-        remaining -= sizes[-1]
-    return sizes
+def _batches(
+    documents: list[RawDocument], batch_size: int, workers: int
+) -> list[list[RawDocument]]:
+    """The documents cut into the batches the tasks take, in order, balanced by characters:
+    parse time follows an article's length, not the count of articles."""
+    ends = _batch_ends([len(d.content) + 1 for d in documents], batch_size, workers)
+    return [documents[start:end] for start, end in pairwise([0, *ends])]
+
+
+def _batch_ends(weights: list[int], batch_size: int, workers: int) -> list[int]:
+    """Where each batch ends, over documents weighing `weights`. A run that fits one batch per
+    worker gets one batch per worker of about equal weight (none below MIN_PARALLEL_BATCH
+    articles). A larger run gets batches of at most batch_size articles that shrink towards
+    its end (guided scheduling: each takes 1/(2 x workers) of the weight left, down to the
+    weight of MIN_PARALLEL_BATCH articles), so the workers finish together instead of one
+    parsing a last big batch while the others idle."""
+    documents, left = len(weights), sum(weights)
+    one_each = documents <= workers * batch_size
+    count = max(-(-documents // batch_size), min(workers, documents // MIN_PARALLEL_BATCH))
+    smallest = MIN_PARALLEL_BATCH * left / max(documents, 1)
+    ends: list[int] = []
+    start = 0
+    while start < documents:
+        if one_each:
+            target = left / max(count - len(ends), 1)
+        else:
+            target = max(left / (2 * workers), smallest) if workers > 1 else float("inf")
+        end, taken = start + 1, weights[start]
+        # Take the next document while that brings the batch nearer its target weight.
+        while end < documents and end - start < batch_size and taken + weights[end] / 2 <= target:
+            taken += weights[end]
+            end += 1
+        ends.append(end)
+        left -= taken
+        start = end
+    return ends
 
 
 def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) -> TaskRunner:
@@ -227,15 +265,37 @@ def _task_runner(n_process: int, dask_address: str | None, dask_workers: int) ->
         if dask_address:
             return DaskTaskRunner(address=dask_address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": dask_workers, "threads_per_worker": 1})
-    if n_process > 1:
-        return ProcessPoolTaskRunner(max_workers=n_process, initializer=warm_up_worker)
+    if uses_worker_server(n_process, dask_address, dask_workers):
+        return ForkedProcessPoolTaskRunner(max_workers=n_process)
     return ThreadPoolTaskRunner(max_workers=1)
 
 
+def _beside_runner(n_process: int, dask_address: str | None, dask_workers: int) -> TaskRunner:
+    """Where a task runs beside the flow's own steps: in a process forked from the worker
+    server if the run has one, else in a thread."""
+    if uses_worker_server(n_process, dask_address, dask_workers):
+        return ForkedProcessPoolTaskRunner(max_workers=1)
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+class ForkedProcessPoolTaskRunner(ProcessPoolTaskRunner):
+    """Prefect's process pool, its workers forked from the worker server (flows/workers.py)."""
+
+    def __enter__(self) -> ForkedProcessPoolTaskRunner:
+        # Prefect asks for multiprocessing.get_context("spawn") by name: answered here with the
+        # worker server's context, only while the pool is made.
+        context = start_worker_server()
+        real_multiprocessing = prefect.task_runners.multiprocessing
+        prefect.task_runners.multiprocessing = SimpleNamespace(get_context=lambda _: context)
+        try:
+            return super().__enter__()
+        finally:
+            prefect.task_runners.multiprocessing = real_multiprocessing
+
+
 def _clean_and_extract(
-    documents: list[RawDocument],
+    batches: list[list[RawDocument]],
     runner: TaskRunner,
-    batch_sizes: list[int],
     nlp_batch_size: int,
     run: RunInfo,
     staging: Path,
@@ -245,8 +305,6 @@ def _clean_and_extract(
     returns the name forms seen, the articles' relate features and what was quarantined. A
     batch that fails even after its retry is quarantined whole, with the reason, instead of
     failing the run."""
-    starts = list(accumulate(batch_sizes, initial=0))
-    batches = [documents[start:end] for start, end in pairwise(starts)]
     forms = NameForms()
     features: list[pa.Table] = [FEATURES_SCHEMA.empty_table()]
     quarantined: list[Quarantined] = []
@@ -344,9 +402,9 @@ def _entity_columns(entities: ds.Dataset) -> pa.Table:
 
 def main(argv: list[str] | None = None) -> int:
     """`python flows/news_pipeline.py [options]`: the same as `newsflow run [options]`."""
-    from flows.cli import main as newsflow
+    from flows.cli import console_main
 
-    return newsflow(["run", *(sys.argv[1:] if argv is None else argv)])
+    return console_main(["run", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

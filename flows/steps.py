@@ -18,6 +18,7 @@ from tasks.normalize import normalize_batch
 from tasks.normalize.duplicates import article_features
 from tasks.normalize.entities import NameForms
 from tasks.records import Quarantined, RawDocument, RunInfo
+from tasks.report import draw_plots
 from tasks.validate import validate
 
 
@@ -41,13 +42,6 @@ def process_batch(documents: list[RawDocument], nlp_batch_size: int, run: RunInf
     return BatchResult(batch.tables, batch.name_forms, features, rejected + failed)
 
 
-def warm_up_worker() -> None:
-    """Load the spaCy model when a worker process starts, while the flow is still ingesting."""
-    from tasks.nlp import load_nlp
-
-    load_nlp()
-
-
 # Steps pass large in-memory data that changes every run: hashing it for Prefect's cache would
 # cost more than the steps themselves, so no task caches. Only reading input (I/O) retries.
 ingest_task = task(
@@ -56,3 +50,4 @@ ingest_task = task(
 batch_task = task(process_batch, name="clean-extract", retries=1, cache_policy=NO_CACHE)
 validate_task = task(validate, name="validate", cache_policy=NO_CACHE)
 publish_task = task(publish.publish, name="publish", cache_policy=NO_CACHE)
+plots_task = task(draw_plots, name="draw-plots", cache_policy=NO_CACHE)

@@ -238,13 +238,15 @@ def publish(
     tables: Mapping[str, ds.Dataset],
     validation: ValidationReport,
     run_summary: dict,
+    plots: str | None = None,
 ) -> Path:
-    """Write the reports beside the staged tables, then make them the current version."""
+    """Write the reports beside the staged tables, then make them the current version.
+    `plots`: the report's plots section if drawn beforehand (tasks.report.draw_plots)."""
     if not validation.passed:
         raise ValueError(
             f"refusing to publish a run that failed validation: {validation.summary()}"
         )
-    _write_reports(staging, tables, validation, run_summary)
+    _write_reports(staging, tables, validation, run_summary, plots)
     manifest = {
         "run_id": run_summary["run_id"],
         "published_at": datetime.now(UTC).isoformat(),
@@ -272,9 +274,10 @@ def keep_failed(
     tables: Mapping[str, ds.Dataset],
     validation: ValidationReport,
     run_summary: dict,
+    plots: str | None = None,
 ) -> Path:
     """Keep a failed run's validation results and report (not its tables) for inspection."""
-    _write_reports(staging, tables, validation, run_summary)
+    _write_reports(staging, tables, validation, run_summary, plots)
     failed = output_dir / FAILED / staging.name
     failed.parent.mkdir(parents=True, exist_ok=True)
     for folder in ("validation", "report", "data_docs"):
@@ -298,6 +301,7 @@ def _write_reports(
     tables: Mapping[str, ds.Dataset],
     validation: ValidationReport,
     run_summary: dict,
+    plots: str | None,
 ) -> None:
     (staging / "validation").mkdir(exist_ok=True)
     (staging / "validation" / "results.json").write_text(
@@ -309,7 +313,7 @@ def _write_reports(
     shutil.rmtree(gx_root(staging), ignore_errors=True)
     (staging / "report").mkdir(exist_ok=True)
     (staging / "report" / "index.html").write_text(
-        render_report(tables, validation, run_summary), encoding="utf-8"
+        render_report(tables, validation, run_summary, plots), encoding="utf-8"
     )
 
 

@@ -55,17 +55,18 @@ details { margin: .3rem 0; } summary { cursor: pointer; }
 
 
 def render_report(
-    tables: dict[str, pa.Table | ds.Dataset], validation: ValidationReport, run_summary: dict
+    tables: dict[str, pa.Table | ds.Dataset],
+    validation: ValidationReport,
+    run_summary: dict,
+    plots: str | None = None,
 ) -> str:
-    """The report page of one run; only the columns it shows are read from the tables."""
-    tables = {
-        name: ds.dataset(rows) if isinstance(rows, pa.Table) else rows
-        for name, rows in tables.items()
-    }
+    """The report page of one run; only the columns it shows are read from the tables.
+    `plots` is the section draw_plots made of the same tables beforehand, else drawn here."""
+    tables = _datasets(tables)
     sections = [
         _header(validation, run_summary),
         _run_section(tables, validation, run_summary),
-        _plots_section(tables),
+        draw_plots(tables) if plots is None else plots,
         _quarantine_section(tables.get("quarantine")),
         _validation_section(validation),
     ]
@@ -246,7 +247,9 @@ def _metrics_table(metrics: dict[str, float | None]) -> str:
 # --- plots --------------------------------------------------------------------------------
 
 
-def _plots_section(tables: dict[str, ds.Dataset]) -> str:
+def draw_plots(tables: dict[str, pa.Table | ds.Dataset]) -> str:
+    """The report's plots section: it needs the tables only, not their validation."""
+    tables = _datasets(tables)
     entities = _columns(tables, "entities", ["entity_id", "canonical_name", "entity_type"])
     quotes = _rows(tables, "quotes", ["speaker_name", "speaker_text"])
     events = _rows(tables, "events", ["article_id", "event_type", "event_date"])
@@ -263,6 +266,13 @@ def _plots_section(tables: dict[str, ds.Dataset]) -> str:
         )
         + "</div>"
     )
+
+
+def _datasets(tables: dict[str, pa.Table | ds.Dataset]) -> dict[str, ds.Dataset]:
+    return {
+        name: ds.dataset(rows) if isinstance(rows, pa.Table) else rows
+        for name, rows in tables.items()
+    }
 
 
 def _columns(tables: dict[str, ds.Dataset], name: str, columns: list[str]) -> pa.Table:

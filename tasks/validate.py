@@ -88,8 +88,8 @@ def validate(
     *,
     everything: Mapping[str, Rows] | None = None,
 ) -> ValidationReport:
-    """Run every suite over `tables` (a run's new rows); with gx_root, also store the results
-    and build Data Docs there.
+    """Run every suite over `tables` (a run's new rows); with gx_root (a new folder), also store
+    the results and build Data Docs there.
 
     Cross-table checks look the new rows up in `everything` (the published rows plus the new
     ones; by default the new rows alone), and key columns must be unique across it. Tables are
@@ -111,10 +111,10 @@ def validate(
     for name, expectations in suites().items():
         asset = source.add_dataframe_asset(name)
         batch = asset.add_batch_definition_whole_dataframe(name)
-        suite = context.suites.add_or_update(
-            gx.ExpectationSuite(name=name, expectations=expectations)
-        )
-        definition = context.validation_definitions.add_or_update(
+        # Added, not added-or-updated: the context is new, and an update compares and saves
+        # every suite again.
+        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+        definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch, suite=suite)
         )
         chunks = []

@@ -204,6 +204,20 @@ def test_query_with_bad_sql_fails_with_one_line(capsys, seeds_output):
     assert len(err.strip().splitlines()) == 1 and err.startswith("newsflow: query failed:")
 
 
+def test_the_console_script_keeps_its_exit_code_and_output(seeds_output):
+    """It exits without the interpreter's teardown: the code and the piped output survive."""
+    query = ["query", "--format", "csv", "-o", str(seeds_output)]
+    for argv, code, out in (
+        ([*query, "SELECT 42 AS answer"], 0, "answer\n42\n"),
+        ([*query, "SELECT * FROM nowhere"], 1, ""),
+        (["query", "--help"], 0, "usage: newsflow query"),
+        (["query", "--no-such-option"], 2, ""),
+    ):
+        done = subprocess.run([str(NEWSFLOW), *argv], capture_output=True, text=True, timeout=300)
+        assert done.returncode == code, (argv, done.stderr)
+        assert done.stdout.startswith(out) and bool(done.stdout) == bool(out), argv
+
+
 def test_report_prints_the_report_path_and_row_counts(capsys, monkeypatch, seeds_output):
     opened = []
     monkeypatch.setattr("webbrowser.open", opened.append)  # record, never open a browser

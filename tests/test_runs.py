@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from itertools import pairwise
 
 import duckdb
 import pytest
 from conftest import SEEDS
 from prefect import task
 
-from flows.news_pipeline import MIN_PARALLEL_BATCH, _batch_sizes, news_pipeline
+from flows.news_pipeline import MIN_PARALLEL_BATCH, _batch_ends, news_pipeline
+from flows.workers import start_worker_server
+from tasks.nlp import load_nlp
 from tasks.publish import RELATE_FEATURES, output_lock
 
 RUN_METADATA = {"run_id", "ingested_at"}
@@ -104,6 +109,26 @@ def test_parallel_runs_publish_the_same_tables_as_a_single_process(prefect_api, 
     news_pipeline(inputs=(str(SEEDS),), output=str(parallel), **runner)
     for table in ("articles", "entities", "quotes", "events"):
         assert published(single, table) == published(parallel, table), table
+    # The report's plots, drawn beside the validation (a forked process, or a thread), match.
+    assert "<img" in plots_of(single) and plots_of(single) == plots_of(parallel)
+
+
+def plots_of(output) -> str:
+    page = (output / "report" / "index.html").read_text(encoding="utf-8")
+    start = page.index("<h2>What the run found</h2>")
+    return page[start : page.index("</div>", start)]
+
+
+def test_workers_fork_from_a_server_that_has_loaded_the_model():
+    """Workers start with the spaCy model loaded, and forked from the worker server instead of
+    this process (whose threads a fork would copy in an unknown state)."""
+    with ProcessPoolExecutor(1, mp_context=start_worker_server()) as worker:
+        assert worker.submit(model_is_loaded).result(timeout=600)
+        assert worker.submit(os.getppid).result() != os.getpid()
+
+
+def model_is_loaded() -> bool:
+    return load_nlp.cache_info().currsize == 1
 
 
 def test_a_second_writer_is_refused_and_a_dead_writers_lock_is_recovered(prefect_api, tmp_path):
@@ -156,11 +181,23 @@ def test_a_batch_that_keeps_failing_is_quarantined_and_the_others_publish(
     [(2022, 200, 2), (202, 200, 2), (30, 200, 2), (5, 2, 2), (300, 200, 1), (20220, 200, 4)],
 )
 def test_batches_cover_every_document_once_and_end_small(documents, batch_size, workers):
-    """Small runs: one equal batch per worker. Large runs: the last batches are small, so no
-    worker parses a last big batch while the others idle."""
-    sizes = _batch_sizes(documents, batch_size, workers)
+    """Small runs: one batch per worker. Large runs: the last batches are small, so no worker
+    parses a last big batch while the others idle."""
+    ends = _batch_ends([1] * documents, batch_size, workers)
+    sizes = [end - start for start, end in pairwise([0, *ends])]
     assert sum(sizes) == documents and all(0 < size <= batch_size for size in sizes)
     if documents <= workers * batch_size:
         assert len(sizes) <= workers and max(sizes) - min(sizes) <= 1
     elif workers > 1:
         assert sizes[0] == batch_size and max(sizes[-workers:]) <= MIN_PARALLEL_BATCH
+
+
+def test_batches_balance_characters_not_articles():
+    """Parse time follows length: workers given articles of very different lengths get
+    batches of about the same number of characters, whatever their article counts."""
+    lengths = [random.Random(seed).choice([300, 3_000, 30_000]) for seed in range(300)]
+    for workers in (2, 3):
+        ends = _batch_ends(lengths, 200, workers)
+        weights = [sum(lengths[start:end]) for start, end in pairwise([0, *ends])]
+        assert ends[-1] == len(lengths) and len(weights) == workers
+        assert max(weights) - min(weights) <= max(lengths)
