@@ -126,7 +126,16 @@ def published_tables(output_dir: Path) -> dict[str, ds.Dataset] | None:
 
 def published_features(output_dir: Path, schema: pa.Schema) -> pa.Table | None:
     """The relate features kept with the current version, or None if it has none."""
-    folder = output_dir / CURRENT / RELATE_FEATURES
+    return _read_features(output_dir / CURRENT / RELATE_FEATURES, schema)
+
+
+def staged_features(staging: Path, schema: pa.Schema) -> pa.Table:
+    """The relate features that stage_batch kept (under RELATE_FEATURES), in batch order."""
+    features = _read_features(staging / PARTS / RELATE_FEATURES, schema)
+    return schema.empty_table() if features is None else features
+
+
+def _read_features(folder: Path, schema: pa.Schema) -> pa.Table | None:
     files = sorted(str(path) for path in folder.glob("*.parquet"))
     return ds.dataset(files, schema=schema, format="parquet").to_table() if files else None
 
@@ -145,7 +154,8 @@ def start_staging(output_dir: Path, run_id: str) -> Path:
 
 
 def stage_batch(staging: Path, index: int, tables: Mapping[str, pa.Table]) -> None:
-    """Keep one batch's rows on disk until every batch is done, instead of in memory."""
+    """Keep one batch's rows (of tables, or its RELATE_FEATURES) on disk until every batch is
+    done, instead of in memory."""
     for name, rows in tables.items():
         folder = staging / PARTS / name
         folder.mkdir(parents=True, exist_ok=True)
@@ -161,7 +171,7 @@ def finalize_staged(staging: Path, transform: Callable[[str, pa.Table], pa.Table
     """Every staged batch of every table through `transform(name, rows)`, then the run's rows
     of each table in key order into its part files; one batch in memory at a time."""
     parts = staging / PARTS
-    for folder in sorted(parts.iterdir()) if parts.exists() else []:
+    for folder in [parts / name for name in TABLES if (parts / name).exists()]:
         transformed = folder / "transformed"
         transformed.mkdir()
         for part in sorted(folder.glob("*.parquet")):
@@ -227,9 +237,9 @@ def _dataset(folder: Path, name: str, prefix: str = "") -> ds.Dataset:
     return ds.dataset(files, schema=TABLES[name].arrow_schema, format="parquet")
 
 
-def gx_root(staging: Path) -> Path:
-    """Where the validate step keeps its Great Expectations project for this run."""
-    return staging / "gx"
+def data_docs_dir(staging: Path) -> Path:
+    """Where the validate step renders this run's Great Expectations Data Docs."""
+    return staging / "data_docs"
 
 
 def publish(
@@ -307,10 +317,6 @@ def _write_reports(
     (staging / "validation" / "results.json").write_text(
         json.dumps(validation.to_dict(), indent=2, default=str) + "\n"
     )
-    docs = gx_root(staging) / "gx" / "uncommitted" / "data_docs" / "local_site"
-    if docs.exists():
-        shutil.move(docs, staging / "data_docs")
-    shutil.rmtree(gx_root(staging), ignore_errors=True)
     (staging / "report").mkdir(exist_ok=True)
     (staging / "report" / "index.html").write_text(
         render_report(tables, validation, run_summary, plots), encoding="utf-8"

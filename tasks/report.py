@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import io
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from html import escape
 
@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from schemas.suites import CRITICAL, RUN_METRICS
+from schemas.tables import TABLES
 from tasks.validate import ExpectationOutcome, ValidationReport
 
 TOP_N = 15  # bars in the top-entities and top-speakers plots
@@ -251,9 +252,9 @@ def draw_plots(tables: dict[str, pa.Table | ds.Dataset]) -> str:
     """The report's plots section: it needs the tables only, not their validation."""
     tables = _datasets(tables)
     entities = _columns(tables, "entities", ["entity_id", "canonical_name", "entity_type"])
-    quotes = _rows(tables, "quotes", ["speaker_name", "speaker_text"])
-    events = _rows(tables, "events", ["article_id", "event_type", "event_date"])
-    articles = _rows(tables, "articles", ["article_id", "source_name", "published_date"])
+    quotes = _columns(tables, "quotes", ["speaker_name", "speaker_text"])
+    events = _columns(tables, "events", ["article_id", "event_type", "event_date"])
+    articles = _columns(tables, "articles", ["article_id", "source_name", "published_date"])
     return (
         "<h2>What the run found</h2><div class='plots'>"
         + "".join(
@@ -278,16 +279,19 @@ def _datasets(tables: dict[str, pa.Table | ds.Dataset]) -> dict[str, ds.Dataset]
 def _columns(tables: dict[str, ds.Dataset], name: str, columns: list[str]) -> pa.Table:
     table = tables.get(name)
     if table is None:
-        return pa.table({column: pa.array([], pa.string()) for column in columns})
+        return TABLES[name].arrow_schema.empty_table().select(columns)
     return table.to_table(columns=columns)
 
 
-def _rows(tables: dict[str, ds.Dataset], name: str, columns: list[str]) -> list[dict]:
-    return _columns(tables, name, columns).to_pylist()
+def _counted(table: pa.Table, keys: list[str]) -> Iterator[tuple[tuple, int]]:
+    """Each distinct value of `keys` with its count of rows, in the order first seen. Plots
+    count in Arrow: the tables can be too large to hold as Python rows."""
+    counted = table.group_by(keys, use_threads=False).aggregate([([], "count_all")])
+    for row in counted.to_pylist():
+        yield tuple(row[key] for key in keys), row["count_all"]
 
 
 def _top_entities_plot(entities: pa.Table) -> str:
-    """Counted in Arrow: the entities table is the largest, too large for Python rows."""
     named = entities.filter(
         pc.invert(pc.is_in(entities["entity_type"], pa.array(sorted(NON_NAME_LABELS))))
     )
@@ -308,40 +312,51 @@ def _top_entities_plot(entities: pa.Table) -> str:
     )
 
 
-def _quotes_per_speaker_plot(quotes: list[dict]) -> str:
-    speakers = Counter(q["speaker_name"] or q["speaker_text"] for q in quotes)
+def _quotes_per_speaker_plot(quotes: pa.Table) -> str:
+    speakers: Counter = Counter()
+    for (name, text), count in _counted(quotes, ["speaker_name", "speaker_text"]):
+        speakers[name or text] += count
     unattributed = speakers.pop(None, 0)
     top = speakers.most_common(TOP_N)
     return _figure(
         "Quotes per speaker",
         _barh([_label(s) for s, _ in top], [n for _, n in top], "quotes"),
-        f"{len(quotes)} quotes from {len(speakers)} speakers (resolved name, else as written); "
+        f"{quotes.num_rows} quotes from {len(speakers)} speakers (resolved name, else as written); "
         f"{unattributed} without a speaker",
     )
 
 
-def _events_over_time_plot(events: list[dict], articles: list[dict]) -> str:
-    published = {a["article_id"]: a["published_date"] for a in articles}
-    dated = [(e["event_date"] or published.get(e["article_id"]), e["event_type"]) for e in events]
+def _events_over_time_plot(events: pa.Table, articles: pa.Table) -> str:
+    with_article = events.join(
+        articles.select(["article_id", "published_date"]), "article_id", use_threads=False
+    )
+    day = pc.coalesce(with_article["event_date"], with_article["published_date"])
+    dated = Counter(
+        dict(_counted(pa.table({"day": day, "type": with_article["event_type"]}), ["day", "type"]))
+    )
     return _figure(
         "Events over time by type",
         _stacked_bars(dated, "events"),
-        f"{len(events)} events by date: the event's own date, else its article's date "
-        f"({sum(e['event_date'] is not None for e in events)} with their own date)",
+        f"{events.num_rows} events by date: the event's own date, else its article's date "
+        f"({events.num_rows - events['event_date'].null_count} with their own date)",
     )
 
 
-def _articles_per_source_plot(articles: list[dict]) -> str:
-    sources = Counter(a["source_name"] or "unknown source" for a in articles)
+def _articles_per_source_plot(articles: pa.Table) -> str:
+    per_day: Counter = Counter()
+    for (day, source), count in _counted(articles, ["published_date", "source_name"]):
+        per_day[(day, source or "unknown source")] += count
+    sources: Counter = Counter()
+    for (_day, source), count in per_day.items():
+        sources[source] += count
     kept = {s for s, _ in sources.most_common(TOP_SOURCES)}
-    dated = [
-        (a["published_date"], s if (s := a["source_name"] or "unknown source") in kept else "other")
-        for a in articles
-    ]
+    dated: Counter = Counter()
+    for (day, source), count in per_day.items():
+        dated[(day, source if source in kept else "other")] += count
     return _figure(
         "Articles per source and date",
         _stacked_bars(dated, "articles"),
-        f"{len(articles)} articles from {len(sources)} source(s) by publication date",
+        f"{articles.num_rows} articles from {len(sources)} source(s) by publication date",
     )
 
 
@@ -363,8 +378,9 @@ def _barh(labels: list[str], counts: list[int], unit: str):
     return figure
 
 
-def _stacked_bars(dated: list[tuple[date | None, str]], unit: str):
-    """Counts per date bin (day, month or year, by the span) stacked by group; undated last."""
+def _stacked_bars(dated: Counter[tuple[date | None, str]], unit: str):
+    """Counts per (date, group), per date bin (day, month or year, by the span) stacked by
+    group; undated last."""
     if not dated:
         return None
     days = [d for d, _ in dated if d is not None]
@@ -373,10 +389,12 @@ def _stacked_bars(dated: list[tuple[date | None, str]], unit: str):
     bins = _date_bins(days, bin_format)
     if len(days) < len(dated):
         bins.append(UNDATED)
-    counts: Counter = Counter(
-        (UNDATED if d is None else d.strftime(bin_format), group) for d, group in dated
-    )
-    groups = [g for g, _ in Counter(group for _, group in dated).most_common()]
+    counts: Counter = Counter()
+    totals: Counter = Counter()
+    for (day, group), count in dated.items():
+        counts[(UNDATED if day is None else day.strftime(bin_format), group)] += count
+        totals[group] += count
+    groups = [g for g, _ in totals.most_common()]
     figure = _new_figure(height=3.6)
     axes = figure.add_subplot()
     colours = _colours(len(groups))

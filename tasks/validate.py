@@ -1,7 +1,8 @@
 """Validate: run the Great Expectations suites of schemas/suites.py over a run's tables.
 
-Great Expectations is imported here only (its import costs seconds). With a `gx_root`, a file
-context there keeps the suites, the validation results and the rendered Data Docs.
+Great Expectations is imported here only (its import costs seconds). Its context is ephemeral:
+suites and results stay in memory (a file context rewrites its whole configuration on every
+asset and suite it adds), and only the Data Docs it renders are written, where asked.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from schemas.tables import TABLES
 from tasks.duckdb_memory import bounded_connection
 
 SAMPLE_SIZE = 5  # offending values kept per failed expectation
-CHUNK_ROWS = 250_000  # rows validated at once: bounds memory, few chunks for typical runs
+CHUNK_ROWS = 100_000  # rows validated at once: bounds memory, few chunks for typical runs
 Rows = pa.Table | ds.Dataset
 
 
@@ -84,12 +85,12 @@ class ValidationReport:
 
 def validate(
     tables: Mapping[str, Rows],
-    gx_root: Path | None = None,
+    data_docs: Path | None = None,
     *,
     everything: Mapping[str, Rows] | None = None,
 ) -> ValidationReport:
-    """Run every suite over `tables` (a run's new rows); with gx_root (a new folder), also store
-    the results and build Data Docs there.
+    """Run every suite over `tables` (a run's new rows); with `data_docs` (a folder), also
+    render the suites and their results there as Great Expectations Data Docs.
 
     Cross-table checks look the new rows up in `everything` (the published rows plus the new
     ones; by default the new rows alone), and key columns must be unique across it. Tables are
@@ -101,10 +102,9 @@ def validate(
     new = {name: _dataset(tables[name]) for name in TABLES}
     whole = new if everything is None else {name: _dataset(everything[name]) for name in TABLES}
     frames = new | _derived_tables(new, whole)
-    if gx_root is None:
-        context = gx.get_context(mode="ephemeral")
-    else:
-        context = gx.get_context(mode="file", project_root_dir=gx_root)
+    context = gx.get_context(mode="ephemeral")
+    if data_docs is not None:
+        _render_docs_into(context, data_docs)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_or_update_pandas("newsflow")
     outcomes: list[ExpectationOutcome] = []
@@ -128,9 +128,18 @@ def validate(
         if name in TABLES:
             merged = [_unique_across(o, whole[name]) for o in merged]
         outcomes.extend(merged)
-    if gx_root is not None:
+    if data_docs is not None:
         context.build_data_docs()
     return ValidationReport(outcomes, frames[RUN_METRICS_TABLE].to_table().to_pylist()[0])
+
+
+def _render_docs_into(context, folder: Path) -> None:
+    """Point the context's own Data Docs site (a temporary folder by default) at `folder`,
+    made absolute as Great Expectations requires."""
+    sites = context.list_data_docs_sites()
+    site_name, site = next(iter(sites.items()))
+    backend = site["store_backend"] | {"base_directory": str(folder.absolute())}
+    context.update_data_docs_site(site_name, site | {"store_backend": backend})
 
 
 def _dataset(rows: Rows) -> ds.Dataset:

@@ -94,7 +94,12 @@ def test_validation_passed_and_the_report_is_published(seeds_output):
     assert {o["suite"] for o in results["outcomes"]} >= {*CONTRACT, "quarantine", "entities_checks"}
     report = (seeds_output / "report" / "index.html").read_text()
     assert "passed" in report and "entities" in report
-    assert (seeds_output / "data_docs" / "index.html").exists()
+    # Data Docs: an index, and a page of results per suite that the run validated
+    docs = seeds_output / "data_docs"
+    assert (docs / "index.html").exists()
+    validations = docs / "validations"
+    suites = {page.relative_to(validations).parts[0] for page in validations.rglob("*.html")}
+    assert suites == {o["suite"] for o in results["outcomes"]}
 
 
 def test_seed_facts_a_reader_expects(seeds_output):
