@@ -144,7 +144,7 @@ def news_pipeline(
                 "normalize", normalize_task, staging, output_dir, forms, quarantined, run
             )
             # Arrow's allocator keeps what the batches' results and normalizing freed, for
-            # reuse (85 MB measured on 6,000 articles): returned before validation peaks.
+            # reuse (86 MB measured on 6,000 articles): returned before validation peaks.
             pa.default_memory_pool().release_unused()
             # The report's plots need the tables only: drawn beside the validation, not after it.
             with _beside_runner(n_process, dask_address, dask_workers) as beside:

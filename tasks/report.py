@@ -19,7 +19,7 @@ import pyarrow.dataset as ds
 
 from schemas.suites import CRITICAL, RUN_METRICS
 from schemas.tables import TABLES
-from tasks.validate import ExpectationOutcome, ValidationReport
+from tasks.validate import ExpectationOutcome, ValidationReport, as_dataset
 
 TOP_N = 15  # bars in the top-entities and top-speakers plots
 TOP_SOURCES = 8  # sources with their own colour; the rest are "other sources"
@@ -270,10 +270,7 @@ def draw_plots(tables: dict[str, pa.Table | ds.Dataset]) -> str:
 
 
 def _datasets(tables: dict[str, pa.Table | ds.Dataset]) -> dict[str, ds.Dataset]:
-    return {
-        name: ds.dataset(rows) if isinstance(rows, pa.Table) else rows
-        for name, rows in tables.items()
-    }
+    return {name: as_dataset(rows) for name, rows in tables.items()}
 
 
 def _columns(tables: dict[str, ds.Dataset], name: str, columns: list[str]) -> pa.Table:

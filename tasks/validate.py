@@ -99,8 +99,8 @@ def validate(
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    new = {name: _dataset(tables[name]) for name in TABLES}
-    whole = new if everything is None else {name: _dataset(everything[name]) for name in TABLES}
+    new = {name: as_dataset(tables[name]) for name in TABLES}
+    whole = new if everything is None else {name: as_dataset(everything[name]) for name in TABLES}
     frames = new | _derived_tables(new, whole)
     context = gx.get_context(mode="ephemeral")
     if data_docs is not None:
@@ -142,7 +142,8 @@ def _render_docs_into(context, folder: Path) -> None:
     context.update_data_docs_site(site_name, site | {"store_backend": backend})
 
 
-def _dataset(rows: Rows) -> ds.Dataset:
+def as_dataset(rows: Rows) -> ds.Dataset:
+    """Rows in memory or on disk, as one dataset type for the readers."""
     return rows if isinstance(rows, ds.Dataset) else ds.dataset(rows)
 
 
