@@ -13,8 +13,9 @@ line per figure:
   plus10pct_over_first       a run that adds 10% new articles / the first run
   peak_rss_1x_mib, peak_rss_<k>x_mib, peak_rss_ratio
                              peak resident memory of the flow's whole process tree (summed
-                             RSS), on the corpus and on k copies of it (each copy's text
-                             carries a marker, so copies are not duplicates)
+                             RSS), on one and on k copies of the corpus (each copy's text
+                             carries a marker, so copies are not duplicates), sampled every
+                             0.1 s in runs of their own, as sampling slows a run
   peak_pss_1x_mib, peak_pss_<k>x_mib, peak_pss_ratio
                              the same in summed PSS, which counts the pages that the forked
                              workers share with their server once instead of in each
@@ -81,36 +82,39 @@ def measure(files: list[Path], work: Path, env: dict, args: argparse.Namespace) 
     corpus = copy_corpus(first_files, work / "corpus")
     output = work / "out"
     on_cluster = ["--dask-address", args.dask_address] if args.dask_address else []
-    first, first_memory = run_flow([corpus], output, env, args.n_process, *on_cluster)
+    first = run_flow([corpus], output, env, args.n_process, *on_cluster)
     bare = bare_spacy_seconds(output, args.n_process)
     print(f"articles={len(first_files)} n_process={args.n_process}")
     print(f"first_run_seconds={first:.1f} bare_spacy_seconds={bare:.1f}")
     print(f"pipeline_over_bare_spacy={first / bare:.3f}")
     print(f"first_run_step_seconds={step_seconds(output)}")
 
-    noop, _ = run_flow([corpus], output, env, args.n_process, *on_cluster)
+    noop = run_flow([corpus], output, env, args.n_process, *on_cluster)
     print(f"noop_rerun_over_first={noop / first:.3f}")
     copy_corpus(held_back, corpus / "added")
-    added, _ = run_flow([corpus], output, env, args.n_process, *on_cluster)
+    added = run_flow([corpus], output, env, args.n_process, *on_cluster)
     print(f"plus10pct_over_first={added / first:.3f}")
     print(f"plus10pct_step_seconds={step_seconds(output)}")
 
     if "memory" not in args.skip:
+        # Runs of their own: the sampler takes CPU from the workers (~10 s over a first run on
+        # 2 cores), so the timed runs above are not sampled.
         scaled = work / "scaled"
         for copy in range(args.scale):
             copy_corpus(first_files, scaled / f"copy{copy:02d}", marker=f"[copy {copy}]")
-        _, scaled_memory = run_flow([scaled], work / "out-scaled", env, args.n_process)
+        one = peak_memory([scaled / "copy00"], work / "out-1x", env, args.n_process)
+        many = peak_memory([scaled], work / "out-scaled", env, args.n_process)
         for kind in ("rss", "pss"):
-            one, scaled_peak = getattr(first_memory, kind), getattr(scaled_memory, kind)
-            print(f"peak_{kind}_1x_mib={one / 2**20:.0f}")
+            one_peak, scaled_peak = getattr(one, kind), getattr(many, kind)
+            print(f"peak_{kind}_1x_mib={one_peak / 2**20:.0f}")
             print(f"peak_{kind}_{args.scale}x_mib={scaled_peak / 2**20:.0f}")
-            print(f"peak_{kind}_ratio={scaled_peak / one:.3f}")
+            print(f"peak_{kind}_ratio={scaled_peak / one_peak:.3f}")
 
     if "dask" not in args.skip:
         dask_output = work / "out-dask"
         single_output = work / "out-single"
-        single, _ = run_flow([corpus], single_output, env, args.n_process)
-        dask, _ = run_flow([corpus], dask_output, env, args.n_process, "--dask-workers", "2")
+        single = run_flow([corpus], single_output, env, args.n_process)
+        dask = run_flow([corpus], dask_output, env, args.n_process, "--dask-workers", "2")
         same = all(table_rows(single_output, t) == table_rows(dask_output, t) for t in TABLES)
         print(f"dask_same_tables={same}")
         print(f"dask_over_single={dask / single:.3f}")
@@ -128,23 +132,39 @@ def copy_corpus(files: list[Path], target: Path, marker: str = "") -> Path:
     return target
 
 
-def run_flow(inputs: list[Path], output: Path, env: dict, n_process: int, *extra: str):
-    """Wall seconds and peak memory (TreePeak, whole process tree) of one command-line run."""
+def run_flow(inputs: list[Path], output: Path, env: dict, n_process: int, *extra: str) -> float:
+    """Wall seconds of one command-line run, unsampled (peak_memory samples its own runs)."""
+    started = time.perf_counter()
+    process = _start_flow(inputs, output, env, n_process, *extra)
+    _finish(process)
+    return time.perf_counter() - started
+
+
+def peak_memory(inputs: list[Path], output: Path, env: dict, n_process: int) -> TreePeak:
+    """The peak memory (whole process tree) of one command-line run."""
+    process = _start_flow(inputs, output, env, n_process)
+    peak = TreePeak(process.pid)
+    _finish(process)
+    peak.stop()
+    return peak
+
+
+def _start_flow(
+    inputs: list[Path], output: Path, env: dict, n_process: int, *extra: str
+) -> subprocess.Popen:
     newsflow = Path(sys.executable).parent / "newsflow"  # the console script users run
     command = [str(newsflow), "run", "--output", str(output)]
     command += [arg for path in inputs for arg in ("--input", str(path))]
     command += ["--n-process", str(n_process), *extra]
-    started = time.perf_counter()
-    process = subprocess.Popen(
+    return subprocess.Popen(
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    peak = TreePeak(process.pid)
+
+
+def _finish(process: subprocess.Popen) -> None:
     output_text, _ = process.communicate()
-    seconds = time.perf_counter() - started
-    peak.stop()
     if process.returncode != 0:
         raise SystemExit(f"flow failed:\n{output_text.decode()[-3000:]}")
-    return seconds, peak
 
 
 class TreePeak:

@@ -12,8 +12,11 @@ import multiprocessing
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 
-# The main module first: workers would otherwise each import it again.
-PRELOADED = ("__main__", "flows.steps", "flows.worker_warmup")
+# What every worker would otherwise import before its first batch: the command's module (a
+# forked worker re-runs the command's script, which imports it; naming "__main__" here preloads
+# nothing, as Python 3.11's forkserver is never given the script's path) and the flow's module
+# with the steps (a task's run context holds the flow).
+PRELOADED = ("flows.cli", "flows.news_pipeline", "flows.worker_warmup")
 
 
 def uses_worker_server(n_process: int, dask_address: str | None, dask_workers: int) -> bool:
