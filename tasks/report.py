@@ -341,11 +341,10 @@ def _events_over_time_plot(events: pa.Table, articles: pa.Table) -> str:
 
 def _articles_per_source_plot(articles: pa.Table) -> str:
     per_day: Counter = Counter()
+    sources: Counter = Counter()
     for (day, source), count in _counted(articles, ["published_date", "source_name"]):
         per_day[(day, source or "unknown source")] += count
-    sources: Counter = Counter()
-    for (_day, source), count in per_day.items():
-        sources[source] += count
+        sources[source or "unknown source"] += count
     kept = {s for s, _ in sources.most_common(TOP_SOURCES)}
     dated: Counter = Counter()
     for (day, source), count in per_day.items():
