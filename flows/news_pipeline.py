@@ -56,6 +56,7 @@ from tasks.normalize import (
 )
 from tasks.normalize.duplicates import FEATURES_SCHEMA, article_features
 from tasks.normalize.entities import NameForms
+from tasks.quarantine import plan_quarantine
 from tasks.records import Quarantined, RawDocument, RunInfo
 from tasks.validate import ValidationReport
 
@@ -65,6 +66,11 @@ MIN_PARALLEL_BATCH = 25  # articles: below this a task's (or a worker's) start-u
 BATCHES_IN_FLIGHT_PER_WORKER = 2
 # Tables whose published rows every version carries on; the quarantine is the run's own.
 CARRIED_TABLES = ("articles", "entities", "quotes", "events")
+
+
+# Validations of one run: the first, and one after each round of quarantined rows (a second
+# round is rare: only rows that depended on the first round's in a way not foreseen).
+MAX_VALIDATION_PASSES = 3
 
 
 class ValidationFailed(RuntimeError):
@@ -114,8 +120,8 @@ def news_pipeline(
             "started_at": run.started_at.isoformat(timespec="seconds"),
             "pipeline_version": run.pipeline_version,
             "inputs": list(inputs),
-            "documents_read": len(documents),
-            "documents_new": len(new_documents),
+            "documents_read": len(documents) + len(rejected_inputs),
+            "documents_new": len(new_documents) + len(rejected_inputs),
             "recovered_stale_lock": stale,
         }
         if known and not new_documents:
@@ -149,15 +155,16 @@ def news_pipeline(
             # The report's plots need the tables only: drawn beside the validation, not after it.
             with _beside_runner(n_process, dask_address, dask_workers) as beside:
                 plots = beside.submit(plots_task, {"tables": everything})
-                validation = timed(
-                    "validate",
-                    validate_task,
-                    new,
-                    publishing.data_docs_dir(staging),
-                    everything=everything,
+                validation, rejected = timed(
+                    "validate", _validate_quarantining, staging, new, everything, run
                 )
+                if rejected:  # the plots must show what publishes
+                    everything = publishing.staged_tables(staging)
+                    plots = beside.submit(plots_task, {"tables": everything})
+                quarantined += rejected
                 summary |= {
                     "rows": {name: rows.count_rows() for name, rows in everything.items()},
+                    "documents": _documents(summary, rejected_inputs, quarantined, staging),
                     "quarantined": dict(Counter(q.reason for q in quarantined)),
                     "validation": validation.summary(),
                     "step_seconds": seconds,
@@ -188,12 +195,62 @@ def news_pipeline(
     return summary | {"published": True}
 
 
+def _validate_quarantining(
+    staging: Path, new: dict[str, ds.Dataset], everything: dict[str, ds.Dataset], run: RunInfo
+) -> tuple[ValidationReport, list[Quarantined]]:
+    """Validate the run's rows; move the rows that fail a row-level expectation (and the rows
+    that depend on them) to the quarantine, and validate what remains, until nothing more is
+    rejected. Returns the whole validation and the quarantine rows it added."""
+    report = last = validate_task(new, publishing.data_docs_dir(staging), everything=everything)
+    rejected: list[Quarantined] = []
+    for _ in range(MAX_VALIDATION_PASSES):
+        if not last.passed:
+            break
+        plan = plan_quarantine(last, new, everything)
+        report = report.then(ValidationReport(plan.outcomes))
+        if plan.empty or not plan.trusted:
+            break
+        publishing.drop_staged_rows(staging, plan.drop)
+        publishing.stage_table(staging, QUARANTINE.name, quarantine_table(plan.rows, run))
+        rejected += plan.rows
+        new, everything = (
+            publishing.staged_tables(staging, new_only=True),
+            publishing.staged_tables(staging),
+        )
+        last = validate_task(new, everything=everything)
+        report = report.then(last)
+    return report, rejected
+
+
+def _documents(
+    summary: dict, rejected_inputs: list[Quarantined], quarantined: list[Quarantined], staging: Path
+) -> dict[str, int]:
+    """Every input document accounted for: read = published + quarantined + already published."""
+    return {
+        "read": summary["documents_read"],
+        "published": publishing.staged_tables(staging, new_only=True)[ARTICLES.name].count_rows(),
+        "quarantined": sum(q.table_name in (None, ARTICLES.name) for q in quarantined),
+        "already_published": summary["documents_read"] - summary["documents_new"],
+    }
+
+
+def documents_line(documents: dict[str, int]) -> str:
+    """The run's documents accounted for, in one line."""
+    return (
+        f"documents: {documents['read']} read = {documents['published']} published + "
+        f"{documents['quarantined']} quarantined + {documents['already_published']} "
+        "already published"
+    )
+
+
 def _publish_artifacts(summary: dict, validation: ValidationReport) -> None:
     """The run's summary beside the flow run in the Prefect UI: markdown and a table."""
     verdict = "passed" if validation.passed else "**FAILED: nothing published**"
     lines = [
         f"# newsflow run {summary['run_id']}",
         f"Validation {verdict}: {validation.summary()}.",
+        "",
+        documents_line(summary["documents"]),
         "",
         "| table | rows |",
         "|---|---|",

@@ -7,8 +7,12 @@ whose suite expects every non-null value to be true. Distribution checks (does t
 like the output of working steps?) are SQL numbers over the whole run, evaluated into the
 one-row `run_metrics` frame, whose suite expects each number within its declared bounds.
 
-Severity is declared here, with the check: `critical` blocks publishing, `warning` is
-reported and publishes.
+Severity is declared here, with each check. `quarantine` is a row-level check: the rows that
+fail it go to the quarantine (with the rows that depend on them), and the rest publishes,
+unless the table's share of quarantined rows passes its declared bound
+(`Table.max_quarantined_share`). `critical` is a table-level check (the schema, unique keys,
+one name per entity, a run metric of a broken step): its failure blocks publishing. `warning`
+is reported and publishes.
 """
 
 from __future__ import annotations
@@ -20,7 +24,12 @@ import pyarrow as pa
 from schemas.tables import TABLES, Table
 
 CRITICAL = "critical"
+QUARANTINE = "quarantine"
 WARNING = "warning"
+SEVERITY_META = "newsflow_severity"  # the expectation's meta key holding one of the above
+# Below this many new rows of a table, its share of quarantined rows is not judged: it would
+# measure the articles, not the steps.
+MIN_ROWS_FOR_QUARANTINE_SHARE = 5
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,8 @@ class CrossCheck:
     name: str
     sql: str
     description: str
-    severity: str = CRITICAL
+    severity: str = QUARANTINE
+    shows: tuple[str, ...] = ()  # the row's columns that tell why it failed (in the quarantine)
 
 
 def _span_check(table: str, start: str, end: str, text: str) -> CrossCheck:
@@ -42,6 +52,7 @@ def _span_check(table: str, start: str, end: str, text: str) -> CrossCheck:
         f"substr(a.body, t.{start} + 1, t.{end} - t.{start}) = t.{text} "
         f"AND t.{end} <= length(a.body) END",
         f"{text} equals the body substring [{start}, {end})",
+        shows=(text, start, end),
     )
 
 
@@ -52,12 +63,17 @@ def _entity_exists(table: str, column: str) -> CrossCheck:
         f"CASE WHEN t.{column} IS NULL THEN NULL ELSE "
         f"t.{column} IN (SELECT entity_id FROM entities) END",
         f"every non-null {column} exists in entities.entity_id",
+        shows=(column,),
     )
 
 
 def _article_exists(table: str) -> CrossCheck:
     return CrossCheck(
-        table, "article_exists", "a.article_id IS NOT NULL", "article_id exists in articles"
+        table,
+        "article_exists",
+        "a.article_id IS NOT NULL",
+        "article_id exists in articles",
+        shows=("article_id",),
     )
 
 
@@ -68,6 +84,7 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "CASE WHEN t.duplicate_of IS NULL THEN NULL ELSE t.duplicate_of <> t.article_id "
         "AND t.duplicate_of IN (SELECT article_id FROM articles) END",
         "duplicate_of points at another existing article",
+        shows=("duplicate_of",),
     ),
     CrossCheck(
         "articles",
@@ -75,18 +92,21 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "CASE WHEN t.published_date IS NULL THEN NULL ELSE "
         "t.published_date BETWEEN DATE '1800-01-01' AND current_date END",
         "published_date is not before 1800 and not in the future",
+        shows=("published_date",),
     ),
     CrossCheck(
         "articles",
         "content_sha256_matches_body",
         "t.content_sha256 = sha256(t.body)",
         "content_sha256 is the SHA-256 of body",
+        shows=("content_sha256",),
     ),
     CrossCheck(
         "articles",
         "ingested_at_not_in_future",
         "t.ingested_at <= now()",
         "ingested_at is not in the future",
+        shows=("ingested_at",),
     ),
     _article_exists("entities"),
     CrossCheck(
@@ -95,6 +115,8 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "(SELECT count(DISTINCT e.canonical_name) FROM entities e "
         "WHERE e.entity_id = t.entity_id) = 1",
         "every entity_id has exactly one canonical_name",
+        shows=("entity_id", "canonical_name"),
+        severity=CRITICAL,
     ),
     CrossCheck(
         "entities",
@@ -102,6 +124,8 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "(SELECT count(DISTINCT e.entity_type) FROM entities e "
         "WHERE e.entity_id = t.entity_id) = 1",
         "every entity_id has exactly one entity_type",
+        shows=("entity_id", "entity_type"),
+        severity=CRITICAL,
     ),
     _article_exists("quotes"),
     CrossCheck(
@@ -109,6 +133,7 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "speaker_span_given",
         "(t.speaker_text IS NULL) = (t.speaker_start IS NULL)",
         "a speaker_text has a span, and a span has a speaker_text",
+        shows=("speaker_text", "speaker_start", "speaker_end"),
     ),
     _entity_exists("quotes", "speaker_entity_id"),
     CrossCheck(
@@ -118,6 +143,7 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "t.speaker_name IN (SELECT e.canonical_name FROM entities e "
         "WHERE e.entity_id = t.speaker_entity_id) END",
         "speaker_name is the canonical_name of speaker_entity_id (null when unresolved)",
+        shows=("speaker_name", "speaker_entity_id"),
     ),
     _article_exists("events"),
     _entity_exists("events", "actor_entity_id"),
@@ -128,6 +154,7 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "CASE WHEN t.event_date IS NULL THEN NULL ELSE "
         "t.event_date BETWEEN DATE '1800-01-01' AND current_date + INTERVAL 10 YEAR END",
         "event_date is not before 1800 and at most ten years ahead (planned events)",
+        shows=("event_date",),
         severity=WARNING,
     ),
 )
@@ -243,9 +270,10 @@ RUN_METRICS: tuple[RunMetric, ...] = (
         "quarantined_inputs",
         "(SELECT CASE WHEN q + a >= "
         f"{_MIN_INPUTS_FOR_SHARE} THEN q / (q + a) END FROM "
-        "(SELECT (SELECT count(*) FROM quarantine) AS q, (SELECT count(*) FROM articles) AS a))",
-        f"share of inputs quarantined (from {_MIN_INPUTS_FOR_SHARE} inputs): high when a step "
-        "rejects what it should read",
+        "(SELECT (SELECT count(*) FROM quarantine WHERE table_name IS NULL) AS q, "
+        "(SELECT count(*) FROM articles) AS a))",
+        f"share of inputs quarantined before validation (from {_MIN_INPUTS_FOR_SHARE} "
+        "inputs): high when a step rejects what it should read",
         (Bound(WARNING, max_value=0.5),),
     ),
 )
@@ -261,16 +289,34 @@ def run_metric_expectations() -> list:
     import great_expectations as gx
 
     return [
-        gx.expectations.ExpectColumnValuesToBeBetween(
+        _expect(
+            gx.expectations.ExpectColumnValuesToBeBetween,
+            bound.severity,
             column=metric.name,
             min_value=bound.min_value,
             max_value=bound.max_value,
-            severity=bound.severity,
             description=metric.description,
         )
         for metric in RUN_METRICS
         for bound in metric.bounds
     ]
+
+
+def _expect(kind: type, severity: str, **kwargs):
+    """An expectation of `kind` with its severity. Great Expectations knows critical and
+    warning only: a row-level check is a warning to it (it never blocks by itself), and the
+    severity proper is kept in the expectation's meta."""
+    return kind(
+        severity=CRITICAL if severity == CRITICAL else WARNING,
+        meta={SEVERITY_META: severity},
+        **kwargs,
+    )
+
+
+def severity_of(expectation_config) -> str:
+    """The declared severity of an expectation (or of its configuration in a result)."""
+    meta = expectation_config.meta or {}
+    return meta.get(SEVERITY_META) or str(getattr(expectation_config.severity, "value", CRITICAL))
 
 
 def cross_checks(table: str) -> list[CrossCheck]:
@@ -284,36 +330,66 @@ def checks_table_name(table: str) -> str:
 
 
 def table_expectations(table: Table) -> list:
-    """The column-level expectations a table's declaration implies."""
+    """The column-level expectations a table's declaration implies: the schema and unique
+    keys are table-level (critical), a value's nullability, set, pattern and range and a
+    span's order are row-level (quarantine)."""
     import great_expectations as gx
 
     expect = gx.expectations
-    expectations = [expect.ExpectTableColumnsToMatchOrderedList(column_list=table.column_names)]
+    expectations = [
+        _expect(
+            expect.ExpectTableColumnsToMatchOrderedList, CRITICAL, column_list=table.column_names
+        )
+    ]
     for column in table.columns:
         name = column.name
         expectations.append(
-            expect.ExpectColumnValuesToBeOfType(column=name, type_=_python_type(column.type))
+            _expect(
+                expect.ExpectColumnValuesToBeOfType,
+                CRITICAL,
+                column=name,
+                type_=_python_type(column.type),
+            )
         )
         if not column.nullable:
-            expectations.append(expect.ExpectColumnValuesToNotBeNull(column=name))
+            expectations.append(
+                _expect(expect.ExpectColumnValuesToNotBeNull, QUARANTINE, column=name)
+            )
         if column.unique:
-            expectations.append(expect.ExpectColumnValuesToBeUnique(column=name))
+            expectations.append(_expect(expect.ExpectColumnValuesToBeUnique, CRITICAL, column=name))
         if (allowed := column.allowed_values()) is not None:
-            expectations.append(expect.ExpectColumnValuesToBeInSet(column=name, value_set=allowed))
+            expectations.append(
+                _expect(
+                    expect.ExpectColumnValuesToBeInSet, QUARANTINE, column=name, value_set=allowed
+                )
+            )
         if column.pattern:
             expectations.append(
-                expect.ExpectColumnValuesToMatchRegex(column=name, regex=column.pattern)
+                _expect(
+                    expect.ExpectColumnValuesToMatchRegex,
+                    QUARANTINE,
+                    column=name,
+                    regex=column.pattern,
+                )
             )
         if column.min_value is not None or column.max_value is not None:
             expectations.append(
-                expect.ExpectColumnValuesToBeBetween(
-                    column=name, min_value=column.min_value, max_value=column.max_value
+                _expect(
+                    expect.ExpectColumnValuesToBeBetween,
+                    QUARANTINE,
+                    column=name,
+                    min_value=column.min_value,
+                    max_value=column.max_value,
                 )
             )
     for _text, start, end in table.spans:
         expectations.append(
-            expect.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=end, column_B=start, ignore_row_if="either_value_is_missing"
+            _expect(
+                expect.ExpectColumnPairValuesAToBeGreaterThanB,
+                QUARANTINE,
+                column_A=end,
+                column_B=start,
+                ignore_row_if="either_value_is_missing",
             )
         )
     return expectations
@@ -324,10 +400,11 @@ def check_expectations(table: str) -> list:
     import great_expectations as gx
 
     return [
-        gx.expectations.ExpectColumnValuesToBeInSet(
+        _expect(
+            gx.expectations.ExpectColumnValuesToBeInSet,
+            check.severity,
             column=check.name,
             value_set=[True],
-            severity=check.severity,
             description=check.description,
         )
         for check in cross_checks(table)

@@ -102,6 +102,15 @@ class Table:
     sort_by: tuple[str, ...]  # natural key order of the published files
     # (text, start, end) columns: body[start:end] == text, offsets into articles.body
     spans: tuple[tuple[str, str, str], ...] = field(default=())
+    # Rows failing a row-level expectation go to the quarantine, and the rest publishes; a run
+    # whose share of such rows (among its new rows of the table) is above this bound has a
+    # broken step, not bad articles, and publishes nothing.
+    max_quarantined_share: float = 0.5
+
+    @property
+    def key(self) -> str:
+        """The column that names a row (unique, first)."""
+        return self.columns[0].name
 
     @property
     def column_names(self) -> list[str]:
@@ -413,10 +422,14 @@ EVENTS = Table(
 
 QUARANTINE = Table(
     name="quarantine",
-    description="One row per input or article that could not be published, with the reason.",
+    description="One row per input, article or table row that could not be published, with the reason.",
     sort_by=("source_uri", "step"),
     columns=(
-        Column("source_uri", pa.string(), "the input it came from", nullable=False),
+        Column(
+            "source_uri",
+            pa.string(),
+            "the input it came from; null only for a row whose article is unknown (an orphan row)",
+        ),
         Column(
             "step", pa.string(), "the step that rejected it", nullable=False, allowed=PIPELINE_STEPS
         ),
@@ -428,6 +441,17 @@ QUARANTINE = Table(
             pattern=r"^[a-z][a-z0-9_]*$",
         ),
         Column("detail", pa.string(), "human-readable explanation", nullable=False),
+        Column(
+            "table_name",
+            pa.string(),
+            "the table whose row failed validation (an article row takes its entities, quotes and events with it); null when the input never became a row",
+            allowed=("articles", "entities", "quotes", "events"),
+        ),
+        Column(
+            "row_id",
+            pa.string(),
+            "the key of that row (article_id, mention_id, quote_id, event_id)",
+        ),
         Column("run_id", pa.string(), "the run that met it", nullable=False),
     ),
 )

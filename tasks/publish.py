@@ -39,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -210,9 +211,30 @@ def _write_sorted(files: list[Path], staging: Path, table: Table) -> None:
 
 
 def stage_table(staging: Path, name: str, rows: pa.Table) -> None:
-    """A table of this run written whole (the quarantine)."""
+    """Rows of this run written whole (the quarantine), beside its part files of the table."""
     (staging / name).mkdir(exist_ok=True)
-    _write_part(rows, staging / name / f"{staging.name}-00000.parquet")
+    number = len(list((staging / name).glob(f"{staging.name}-*.parquet")))
+    _write_part(rows, staging / name / f"{staging.name}-{number:05d}.parquet")
+
+
+def drop_staged_rows(staging: Path, drop: Mapping[str, set[str]]) -> None:
+    """Take this run's rows named in `drop` (table -> keys) out of its part files; a new
+    article whose duplicate_of names a dropped article stays, without that link. The
+    published part files (hard links) are never touched: only new rows are ever rejected."""
+    dropped_articles = pa.array(sorted(drop.get("articles", ())), pa.string())
+    for name, keys in drop.items():
+        table = TABLES[name]
+        for part in sorted((staging / name).glob(f"{staging.name}-*.parquet")):
+            rows = pq.read_table(part, schema=table.arrow_schema)
+            kept = rows.filter(pc.invert(pc.is_in(rows[table.key], pa.array(sorted(keys)))))
+            if name == "articles":
+                linked = pc.is_in(kept["duplicate_of"], dropped_articles)
+                unlinked = pc.if_else(linked, pa.scalar(None, pa.string()), kept["duplicate_of"])
+                column = kept.schema.get_field_index("duplicate_of")
+                kept = kept.set_column(column, kept.schema.field(column), unlinked)
+            temporary = part.with_suffix(".tmp")
+            _write_part(kept, temporary)
+            os.replace(temporary, part)
 
 
 def carry_published(staging: Path, output_dir: Path, names: Iterable[str]) -> None:

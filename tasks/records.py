@@ -43,10 +43,12 @@ class Article:
 class Quarantined:
     """An input or article that cannot be published, and why."""
 
-    source_uri: str
-    step: str  # ingest | clean | extract | ...
+    source_uri: str | None  # None only for an orphan row, whose article is unknown
+    step: str  # ingest | clean | extract | validate
     reason: str  # short machine-readable reason: empty_body, undecodable, too_large, ...
     detail: str  # human-readable explanation
+    table_name: str | None = None  # the table of a row that failed validation
+    row_id: str | None = None  # that row's key
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from schemas.suites import CRITICAL, RUN_METRICS
+from schemas.suites import CRITICAL, QUARANTINE, RUN_METRICS
 from schemas.tables import TABLES
 from tasks.validate import ExpectationOutcome, ValidationReport, as_dataset
 
@@ -84,7 +84,8 @@ def render_report(
 
 def _header(validation: ValidationReport, run_summary: dict) -> str:
     critical = len(validation.failures(CRITICAL))
-    warnings = len(validation.failures()) - critical
+    rejecting = len(validation.failures(QUARANTINE))
+    warnings = len(validation.failures()) - critical - rejecting
     if validation.passed:
         status = "<span class='badge passed'>validation passed: published</span>"
     else:
@@ -92,19 +93,30 @@ def _header(validation: ValidationReport, run_summary: dict) -> str:
     counts = (
         f"<span class='badge {'failed' if critical else 'passed'}'>{critical} critical "
         f"failure{'s' * (critical != 1)}</span> "
+        f"<span class='badge {'warning' if rejecting else 'passed'}'>{rejecting} "
+        f"row-level failure{'s' * (rejecting != 1)} (rows quarantined)</span> "
         f"<span class='badge {'warning' if warnings else 'passed'}'>{warnings} "
         f"warning{'s' * (warnings != 1)}</span>"
+    )
+    documents = run_summary.get("documents")
+    accounted = (
+        f"<p>Documents: {documents['read']} read = {documents['published']} published + "
+        f"{documents['quarantined']} quarantined + {documents['already_published']} "
+        "already published.</p>"
+        if documents
+        else ""
     )
     return (
         "<h1>newsflow data-quality report</h1>"
         f"<p>Run <code>{_text(run_summary.get('run_id'))}</code> {status} {counts}</p>"
+        f"{accounted}"
         f"<p>{_text(validation.summary())}. Expectation results in the Great Expectations "
         f"format: <a href='{DATA_DOCS_LINK}'>Data Docs</a>.</p>"
     )
 
 
 def _run_section(tables: dict[str, ds.Dataset], validation: ValidationReport, summary: dict) -> str:
-    shown_elsewhere = {"run_id", "rows", "quarantined", "step_seconds", "validation"}
+    shown_elsewhere = {"run_id", "rows", "documents", "quarantined", "step_seconds", "validation"}
     facts = [
         [key.replace("_", " "), ", ".join(map(str, v)) if isinstance(v, list | tuple) else v]
         for key, v in summary.items()
@@ -133,20 +145,31 @@ def _quarantine_section(quarantine: ds.Dataset | None) -> str:
     records = [] if quarantine is None else quarantine.to_table().to_pylist()
     if not records:
         return "<h2>Quarantine</h2><p>Nothing was quarantined.</p>"
-    reasons = Counter((r["step"], r["reason"]) for r in records)
-    listed = sorted(records, key=lambda r: (r["step"], r["reason"], r["source_uri"]))
+    reasons = Counter((r["step"], r["reason"], r["table_name"] or "") for r in records)
+    listed = sorted(records, key=lambda r: (r["step"], r["reason"], r["source_uri"] or ""))
     more = len(listed) - MAX_QUARANTINE_ROWS
+    documents = sum(r["table_name"] in (None, "articles") for r in records)
     return (
-        f"<h2>Quarantine</h2><p>{len(records)} input(s) not published, by reason:</p>"
+        f"<h2>Quarantine</h2><p>{len(records)} quarantine row(s): {documents} input(s) or "
+        f"article(s) not published, {len(records) - documents} row(s) of other tables. "
+        "An article quarantined by validation takes its entities, quotes and events with "
+        "it. By reason:</p>"
         + _table(
-            ["step", "reason", "inputs"],
-            [[step, reason, n] for (step, reason), n in reasons.most_common()],
+            ["step", "reason", "table", "rows"],
+            [[step, reason, table, n] for (step, reason, table), n in reasons.most_common()],
         )
-        + "<details><summary>Quarantined inputs</summary>"
+        + "<details><summary>Quarantine rows</summary>"
         + _table(
-            ["source", "step", "reason", "detail"],
+            ["source", "step", "reason", "table", "row", "detail"],
             [
-                [r["source_uri"], r["step"], r["reason"], r["detail"]]
+                [
+                    r["source_uri"] or "",
+                    r["step"],
+                    r["reason"],
+                    r["table_name"] or "",
+                    r["row_id"] or "",
+                    r["detail"],
+                ]
                 for r in listed[:MAX_QUARANTINE_ROWS]
             ],
         )
@@ -165,7 +188,12 @@ def _validation_section(validation: ValidationReport) -> str:
             len(outcomes),
             sum(o.success for o in outcomes),
             sum(not o.success and o.severity == CRITICAL for o in outcomes),
-            sum(not o.success and o.severity != CRITICAL for o in outcomes),
+            sum(
+                o.unexpected_count or 0
+                for o in outcomes
+                if not o.success and o.severity == QUARANTINE
+            ),
+            sum(not o.success and o.severity not in (CRITICAL, QUARANTINE) for o in outcomes),
         ]
         for suite, outcomes in by_suite.items()
     ]
@@ -192,7 +220,17 @@ def _validation_section(validation: ValidationReport) -> str:
     )
     return (
         "<h2>Expectation suites</h2>"
-        + _table(["suite", "expectations", "passed", "critical failures", "warnings"], overview)
+        + _table(
+            [
+                "suite",
+                "expectations",
+                "passed",
+                "critical failures",
+                "rows quarantined",
+                "warnings",
+            ],
+            overview,
+        )
         + "<h3>Failed expectations</h3>"
         + failed_html
         + "<h3>Run metrics</h3>"
@@ -207,12 +245,14 @@ def _failure(outcome: ExpectationOutcome) -> str:
     badge = (
         "<span class='badge failed'>critical</span>"
         if critical
-        else ("<span class='badge warning'>warning</span>")
+        else f"<span class='badge warning'>{_text(outcome.severity)}</span>"
     )
     facts = []
     if outcome.description:
         facts.append(_text(outcome.description))
-    if outcome.unexpected_count is not None:
+    if outcome.severity == QUARANTINE and outcome.unexpected_count is not None:
+        facts.append(f"{outcome.unexpected_count} row(s) quarantined")
+    elif outcome.unexpected_count is not None:
         facts.append(f"{outcome.unexpected_count} unexpected value(s)")
     if outcome.observed is not None:
         facts.append(f"observed: <code>{_text(outcome.observed)}</code>")

@@ -18,10 +18,12 @@ import pyarrow.dataset as ds
 
 from schemas.suites import (
     CRITICAL,
+    QUARANTINE,
     RUN_METRICS_TABLE,
     checks_table_name,
     cross_checks,
     run_metrics_sql,
+    severity_of,
     suites,
 )
 from schemas.tables import TABLES
@@ -51,9 +53,20 @@ class ExpectationOutcome:
 
 
 @dataclass(frozen=True)
+class OffendingRow:
+    """A row that failed a row-level expectation: it goes to the quarantine."""
+
+    table: str
+    key: str  # the row's key (article_id, mention_id, quote_id, event_id)
+    reason: str  # short machine-readable reason, from the expectation
+    detail: str  # the expectation and the offending value
+
+
+@dataclass(frozen=True)
 class ValidationReport:
     outcomes: list[ExpectationOutcome]
     metrics: dict[str, float | None] = field(default_factory=dict)  # the run_metrics row
+    offending: list[OffendingRow] = field(default_factory=list)  # of row-level expectations
 
     @property
     def passed(self) -> bool:
@@ -69,10 +82,31 @@ class ValidationReport:
         line = (
             f"{len(self.outcomes) - len(self.failures())}/{len(self.outcomes)} expectations passed"
         )
+        if rejecting := self.failures(QUARANTINE):
+            rows = sum(o.unexpected_count or 0 for o in rejecting)
+            line += f"; {len(rejecting)} row-level expectations quarantined {rows} rows"
         if failed:
-            line += "; critical failures: " + ", ".join(o.label for o in failed[:5])
+            line += "; critical failures: " + ", ".join(
+                o.label + (f" [{o.observed}]" if o.observed and len(o.observed) <= 60 else "")
+                for o in failed[:5]
+            )
             line += f" and {len(failed) - 5} more" if len(failed) > 5 else ""
         return line
+
+    def then(self, later: ValidationReport) -> ValidationReport:
+        """This report, followed by a later validation of the same run (after its offending
+        rows were quarantined): what the later one found adds up, and its run metrics (of what
+        remains) replace these."""
+        found = {(o.suite, o.label): o for o in later.outcomes}
+        outcomes = [
+            o if (again := found.pop((o.suite, o.label), None)) is None else _merged([o, again])
+            for o in self.outcomes
+        ]
+        return ValidationReport(
+            outcomes + list(found.values()),
+            later.metrics or self.metrics,
+            self.offending + later.offending,
+        )
 
     def to_dict(self) -> dict:
         return {
@@ -108,6 +142,7 @@ def validate(
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_or_update_pandas("newsflow")
     outcomes: list[ExpectationOutcome] = []
+    offending: list[OffendingRow] = []
     for name, expectations in suites().items():
         asset = source.add_dataframe_asset(name)
         batch = asset.add_batch_definition_whole_dataframe(name)
@@ -124,13 +159,15 @@ def validate(
                 batch_parameters={"dataframe": frame}, result_format=_result_format(name, frame)
             )
             chunks.append([_outcome(name, r) for r in result.results])
+            offending.extend(row for r in result.results for row in _offending_rows(name, r))
         merged = [_merged(per_chunk) for per_chunk in zip(*chunks, strict=True)]
         if name in TABLES:
             merged = [_unique_across(o, whole[name]) for o in merged]
         outcomes.extend(merged)
     if data_docs is not None:
         context.build_data_docs()
-    return ValidationReport(outcomes, frames[RUN_METRICS_TABLE].to_table().to_pylist()[0])
+    metrics = frames[RUN_METRICS_TABLE].to_table().to_pylist()[0]
+    return ValidationReport(outcomes, metrics, offending)
 
 
 def _render_docs_into(context, folder: Path) -> None:
@@ -222,7 +259,8 @@ def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.T
         checks = cross_checks(name)
         if not checks:
             continue
-        key = table.columns[0].name
+        key = table.key
+        shown = "".join(f", t.{c}" for c in _shown_columns(name) if c != key)
         # Checks that read the article's body run first, and the body is dropped before the
         # checks with subqueries: their joins would carry every row's body along (one 100 kB
         # article with thousands of mentions took DuckDB past 2 GB).
@@ -234,19 +272,70 @@ def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.T
         checked[checks_table_name(name)] = connection.sql(
             f"WITH t AS MATERIALIZED (SELECT t.*{body_columns} FROM new_{name} t "
             f"LEFT JOIN articles a ON a.article_id = t.article_id) "
-            f"SELECT t.{key}, {columns} FROM t "
+            f"SELECT t.{key}{shown}, {columns} FROM t "
             f"LEFT JOIN (SELECT article_id FROM articles) a ON a.article_id = t.article_id "
             f"ORDER BY t.{key}"
         ).to_arrow_table()
     return checked
 
 
+def _checked_table(suite: str) -> str | None:
+    """The published table whose rows a suite checks (None for the run metrics)."""
+    name = suite.removesuffix(checks_table_name(""))
+    return name if name in TABLES else None
+
+
 def _result_format(suite: str, frame: pd.DataFrame) -> dict:
-    """Summary results; offending rows are named by their table's key column when it is there."""
-    table = TABLES.get(suite.removesuffix("_checks"))
-    key = table.columns[0].name if table else None
-    keys = [key] if key in frame.columns else []
-    return {"result_format": "SUMMARY", "unexpected_index_column_names": keys}
+    """Offending rows named by their table's key column: every one of them (COMPLETE), since
+    each goes to the quarantine; summaries for the run metrics."""
+    table = _checked_table(suite)
+    if table is None:
+        return {"result_format": "SUMMARY"}
+    key = TABLES[table].key
+    keys = [c for c in dict.fromkeys([key, *_shown_columns(table)]) if c in frame.columns]
+    return {"result_format": "COMPLETE", "unexpected_index_column_names": keys}
+
+
+def _shown_columns(table: str) -> list[str]:
+    """The columns a table's checks frame carries to say why a row failed."""
+    return list(dict.fromkeys(c for check in cross_checks(table) for c in check.shows))
+
+
+def _reason(config) -> str:
+    """A short machine-readable reason for the rows an expectation rejects."""
+    kwargs = config.kwargs
+    column = kwargs.get("column")
+    if config.type == "expect_column_pair_values_a_to_be_greater_than_b":
+        return f"{kwargs['column_A']}_not_after_{kwargs['column_B']}"
+    if kwargs.get("value_set") == [True]:  # a cross-table check's column
+        return f"failed_{column}"
+    suffix = {
+        "expect_column_values_to_not_be_null": "null",
+        "expect_column_values_to_be_in_set": "not_in_set",
+        "expect_column_values_to_match_regex": "bad_pattern",
+        "expect_column_values_to_be_between": "out_of_range",
+    }.get(config.type, config.type.removeprefix("expect_column_values_to_"))
+    return f"{column}_{suffix}"
+
+
+def _offending_rows(suite: str, result) -> list[OffendingRow]:
+    """The rows a failed row-level expectation rejects, each with its offending value."""
+    config = result.expectation_config
+    table = _checked_table(suite)
+    if result.success or table is None or severity_of(config) != QUARANTINE:
+        return []
+    key = TABLES[table].key
+    outcome = _outcome(suite, result)
+    check = next((c for c in cross_checks(table) if c.name == outcome.column), None)
+    # a check shows its declared columns; a column expectation, the column(s) it names
+    shown = check.shows if check else [v for v in config.kwargs.values() if isinstance(v, str)]
+    rows = []
+    for row in (result.result or {}).get("unexpected_index_list") or []:
+        values = ", ".join(f"{k}={str(v)[:200]!r}" for k, v in row.items() if k in shown)
+        detail = f"{table}.{key}={row[key]}: {outcome.label} failed"
+        detail += f" ({outcome.description})" if outcome.description else ""
+        rows.append(OffendingRow(table, str(row[key]), _reason(config), f"{detail}: {values}"))
+    return rows
 
 
 def _sample(details: dict) -> list[str]:
@@ -271,7 +360,7 @@ def _outcome(suite: str, result) -> ExpectationOutcome:
         suite=suite,
         expectation=config.type,
         column=config.kwargs.get("column") or config.kwargs.get("column_A"),
-        severity=str(getattr(config.severity, "value", config.severity)),
+        severity=severity_of(config),
         success=bool(result.success),
         unexpected_count=details.get("unexpected_count"),
         observed=None if observed is None else str(observed)[:500],

@@ -168,6 +168,8 @@ def test_the_console_script_runs_the_flow_with_layered_settings(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "batch 1/1 done: 1 articles (1/1 batches, 1/1 articles)" in done.stderr
     assert pq.read_table(tmp_path / "from-flag" / "articles").num_rows == 1
+    last = done.stdout.strip().splitlines()[-1]
+    assert last == "documents: 1 read = 1 published + 0 quarantined + 0 already published"
     assert not (tmp_path / "from-env").exists() and not (tmp_path / "from-config").exists()
 
 

@@ -259,6 +259,9 @@ def test_unusable_inputs_are_quarantined_with_distinct_reasons_and_the_rest_publ
     summary = pipeline.news_pipeline(inputs=(str(inbox),), output=str(output))
 
     assert summary["rows"]["articles"] == 1
+    assert summary["documents"] == {
+        "read": 5, "published": 1, "quarantined": 4, "already_published": 0
+    }  # fmt: skip
     quarantined = dict(query(output, "SELECT source_uri, reason FROM {quarantine}"))
     assert set(quarantined) == {"empty.txt", "picture.txt", "garbled.txt", "menu.txt"}
     assert len(set(quarantined.values())) == 4

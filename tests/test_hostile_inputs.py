@@ -398,3 +398,6 @@ def test_the_flow_survives_the_hostile_corpus_and_drops_nothing(prefect_api, cor
         name = _uri(path.name)
         assert any(uri == name or uri.startswith(f"{name}#") for uri in seen), path
     assert summary["rows"]["quarantine"] == len(quarantine)
+    documents = summary["documents"]  # every input accounted for, in the run's own counts
+    assert documents["read"] == documents["published"] + documents["quarantined"]
+    assert documents["published"] == len(published)

@@ -59,6 +59,9 @@ def test_a_rerun_publishes_nothing_and_new_articles_leave_published_rows_as_they
     shutil.copy(HELD_BACK, inbox)
     grown = news_pipeline(inputs=(str(inbox),), output=str(output))
     assert grown["documents_new"] == 1 and grown["rows"]["articles"] == 5
+    assert grown["documents"] == {
+        "read": 5, "published": 1, "quarantined": 0, "already_published": 4
+    }  # fmt: skip
     after = {table: published(output, table, RUN_METADATA_KEPT) for table in CARRIED}
     for table in CARRIED:
         assert [row for row in after[table] if row in before[table]] == before[table], table
