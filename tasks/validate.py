@@ -25,6 +25,7 @@ from schemas.suites import (
     suites,
 )
 from schemas.tables import TABLES
+from tasks.data_docs import make_self_contained
 from tasks.duckdb_memory import bounded_connection
 
 SAMPLE_SIZE = 5  # offending values kept per failed expectation
@@ -130,6 +131,7 @@ def validate(
         outcomes.extend(merged)
     if data_docs is not None:
         context.build_data_docs()
+        make_self_contained(data_docs)
     return ValidationReport(outcomes, frames[RUN_METRICS_TABLE].to_table().to_pylist()[0])
 
 
