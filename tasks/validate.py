@@ -27,6 +27,7 @@ from schemas.suites import (
     suites,
 )
 from schemas.tables import TABLES
+from tasks.data_docs import make_self_contained
 from tasks.duckdb_memory import bounded_connection
 
 SAMPLE_SIZE = 5  # offending values kept per failed expectation
@@ -166,6 +167,7 @@ def validate(
         outcomes.extend(merged)
     if data_docs is not None:
         context.build_data_docs()
+        make_self_contained(data_docs)
     metrics = frames[RUN_METRICS_TABLE].to_table().to_pylist()[0]
     return ValidationReport(outcomes, metrics, offending)
 
