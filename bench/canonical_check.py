@@ -13,8 +13,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks.extract.entities import Mention, extract_mentions
-from tasks.nlp import load_nlp
-from tasks.normalize.entities import link_entities
+from tasks.extract.nlp import load_nlp
+from tasks.normalize.entities import link_mentions
 
 DEFAULT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 # Each group: forms that name one entity wherever they occur in the seeds.
@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     mentions = seed_mentions(args.seeds)
     ids_by_form: dict[str, set[str]] = defaultdict(set)
-    for (_article, mention), link in zip(mentions, link_entities(mentions), strict=True):
+    for (_article, mention), link in zip(mentions, link_mentions(mentions)[0], strict=True):
         ids_by_form[mention.text].add(link.entity_id)
     groups_ok = 0
     for forms in SAME_ENTITY:

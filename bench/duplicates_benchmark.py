@@ -2,9 +2,10 @@
 
     python bench/duplicates_benchmark.py [--bench-dir DIR]
 
-Cleans the corpus's .txt files, runs find_duplicates and assign_stories, and prints the
-exact-duplicate recall, the reported pairs that are not byte-identical (with their word
-overlap, to judge them as near-duplicates), the story count and the time taken.
+Cleans the corpus's .txt files, relates their features as the flow does (duplicates and
+stories), and prints the exact-duplicate recall, the reported pairs that are not
+byte-identical (with their word overlap, to judge them as near-duplicates), the story count
+and the time taken.
 """
 
 from __future__ import annotations
@@ -14,14 +15,20 @@ import re
 import sys
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 
+import pyarrow as pa
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from schemas.tables import ARTICLES
 from tasks.clean import clean
-from tasks.normalize.duplicates import assign_stories, find_duplicates
-from tasks.records import RawDocument
+from tasks.extract import Extraction
+from tasks.normalize import normalize_batch
+from tasks.normalize.duplicates import article_features, relate_features
+from tasks.records import RawDocument, RunInfo
 
 DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench"
 _TOKEN = re.compile(r"\w+")
@@ -55,12 +62,18 @@ def main() -> None:
         frozenset(pair) for group in same_bytes.values() for pair in combinations(sorted(group), 2)
     }
 
+    # The articles' rows as the flow's workers make them, summarised, then related.
+    run = RunInfo("duplicates-benchmark", datetime.now(UTC), "bench")
+    rows = normalize_batch(articles, [Extraction(a.article_id) for a in articles], run)
     started = time.perf_counter()
-    duplicates = find_duplicates(articles)
-    dedup_seconds = time.perf_counter() - started
+    features = article_features(rows.tables[ARTICLES.name])
+    summarise_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    stories = assign_stories(articles, {})
-    story_seconds = time.perf_counter() - started
+    no_entities = pa.table(
+        {"article_id": pa.array([], pa.string()), "entity_id": pa.array([], pa.string())}
+    )
+    duplicates, stories = relate_features(features, no_entities, {})
+    relate_seconds = time.perf_counter() - started
 
     # Members of one duplicate cluster (same root) are all duplicates of each other.
     clusters: dict[str, set[str]] = defaultdict(set)
@@ -86,7 +99,7 @@ def main() -> None:
         story_sizes[story] += 1
     multi = sum(1 for size in story_sizes.values() if size > 1)
     print(f"stories={len(story_sizes)} multi_article_stories={multi}")
-    print(f"find_duplicates_seconds={dedup_seconds:.2f} assign_stories_seconds={story_seconds:.2f}")
+    print(f"summarise_seconds={summarise_seconds:.2f} relate_seconds={relate_seconds:.2f}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks.extract.events import EventRow, extract_events
 from tasks.extract.gazetteer import country_code
-from tasks.nlp import load_nlp
+from tasks.extract.nlp import load_nlp
 
 DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks.extract.entities import extract_mentions
-from tasks.nlp import load_nlp
+from tasks.extract.nlp import load_nlp
 
 DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench"
 # The README's standard mapping of OntoNotes labels to CoNLL-2003 labels; others are dropped.

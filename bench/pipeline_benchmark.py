@@ -201,7 +201,7 @@ def bare_spacy_seconds(output: Path, n_process: int) -> float:
     import spacy
 
     from flows.settings import NewsflowSettings
-    from tasks.nlp import MODEL_NAME
+    from tasks.extract.nlp import MODEL_NAME
 
     nlp_batch_size = NewsflowSettings.model_fields["nlp_batch_size"].default  # the flow's
     bodies = [

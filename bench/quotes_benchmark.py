@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tasks.extract.nlp import load_nlp
 from tasks.extract.quotes import QuoteRow, extract_quotes
-from tasks.nlp import load_nlp
 
 DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench"
 # (label, scorer flags): the three scopes the targets are stated for.

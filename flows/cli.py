@@ -15,6 +15,7 @@ import webbrowser
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.settings import (
     DEFAULT_CONFIG,
@@ -24,6 +25,9 @@ from flows.settings import (
     load_settings,
 )
 from flows.workers import start_worker_server, uses_worker_server
+
+if TYPE_CHECKING:
+    from tasks.store import LocalOutput
 
 SETTINGS_ERROR = 2  # argparse's exit code for bad usage, used for bad settings too
 MAX_CELL = 80  # characters of a value shown in --format table
@@ -189,6 +193,9 @@ def _setting_help(name: str) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if nothing_new := _already_published(settings):
+        print(nothing_new)
+        return 0
     if uses_worker_server(settings.n_process, settings.dask_address, settings.dask_workers):
         start_worker_server()  # it imports the steps while this process starts the flow
     from flows.news_pipeline import documents_line, news_pipeline
@@ -248,6 +255,27 @@ def _prefect_api() -> Iterator[None]:
             EventsWorker.drain_all()
 
 
+def _already_published(settings: NewsflowSettings) -> str | None:
+    """The message of a run whose inputs hold nothing new, decided before anything costly
+    starts (a Prefect API, the worker server, Great Expectations); None when there is work.
+    The flow decides the same again: it may be run without this command."""
+    from tasks.ingest import InputError, read_inputs, unpublished
+    from tasks.store import ObjectStoreError, read_output
+
+    location = str(settings.output)
+    try:
+        with read_output(location) as output:
+            known = output.published_article_ids()
+        if not known:
+            return None
+        documents, rejected = read_inputs(list(settings.inputs))
+    except (InputError, ObjectStoreError) as error:
+        raise CommandError(str(error)) from None
+    if unpublished(documents, known):
+        return None
+    return f"nothing new in {len(documents) + len(rejected)} documents: {location} is up to date"
+
+
 def query_command(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -257,7 +285,7 @@ def query_command(args: argparse.Namespace) -> int:
     sql = _query_text(args.sql)
     with _published_output(args) as output, duckdb.connect() as connection:
         try:
-            connection.execute(views_sql(str(output.resolve())))
+            connection.execute(views_sql(str(output.folder.resolve())))
             for name, value in variables:
                 connection.execute(f"SET VARIABLE {name} = ?", [value])
             cursor = connection.execute(sql)
@@ -272,14 +300,17 @@ def query_command(args: argparse.Namespace) -> int:
 
 
 def report_command(args: argparse.Namespace) -> int:
+    from tasks.store.local import MANIFEST, REPORT_PAGE, VALIDATION_RESULTS
+
     with _published_output(args) as output:
-        page = output / "report" / "index.html"
+        page = output.published_file(REPORT_PAGE)
         try:
-            manifest = json.loads((output / "current" / "manifest.json").read_text())
-            results = json.loads((output / "validation" / "results.json").read_text())
+            manifest = json.loads(output.published_file(MANIFEST).read_text())
+            results = json.loads(output.published_file(VALIDATION_RESULTS).read_text())
         except (OSError, ValueError) as error:
-            raise CommandError(f"cannot read the published version in {output}: {error}") from None
-        version = (output / "current").resolve().name
+            folder = output.folder
+            raise CommandError(f"cannot read the published version in {folder}: {error}") from None
+        version = output.current_version_name()
     verdict = "passed" if results["passed"] else "FAILED"
     print(f"report: {page.absolute()}")
     print(f"version: {version} (run {manifest['run_id']}, published {manifest['published_at']})")
@@ -292,14 +323,14 @@ def report_command(args: argparse.Namespace) -> int:
 
 def validate_command(args: argparse.Namespace) -> int:
     from schemas.suites import QUARANTINE
-    from tasks.publish import read_published
     from tasks.validate import validate
 
     with _published_output(args) as output:
         try:
-            tables = read_published(output)
+            tables = output.read_published()
         except (OSError, ValueError) as error:  # pyarrow's errors derive from these
-            raise CommandError(f"cannot read the published tables in {output}: {error}") from None
+            folder = output.folder
+            raise CommandError(f"cannot read the published tables in {folder}: {error}") from None
     validation = validate(tables)
     # Published rows can no longer be quarantined: one that fails a row-level expectation
     # fails the check as much as a critical failure does.
@@ -314,17 +345,17 @@ def validate_command(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _published_output(args: argparse.Namespace) -> Iterator[Path]:
-    """The local folder of the settings' output (for a URL, its refreshed working copy), which
-    must hold a published version."""
-    from tasks.object_store import ObjectStoreError, local_output
+def _published_output(args: argparse.Namespace) -> Iterator[LocalOutput]:
+    """The settings' output for readers (for a URL, its refreshed working copy), which must
+    hold a published version."""
+    from tasks.store import ObjectStoreError, read_output
 
-    output = str(_settings(args).output)
+    location = str(_settings(args).output)
     try:
-        with local_output(output, publish=False) as folder:
-            if not (folder / "current").exists():
-                raise CommandError(f"no published tables in {output} (run `newsflow run` first)")
-            yield folder
+        with read_output(location) as output:
+            if not output.has_published():
+                raise CommandError(f"no published tables in {location} (run `newsflow run` first)")
+            yield output
     except ObjectStoreError as error:
         raise CommandError(str(error)) from None
 

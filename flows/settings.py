@@ -33,6 +33,14 @@ def _output_location(value: object) -> object:
     return value
 
 
+# The bounds of each setting, declared once: for the settings and the flow's parameters.
+BatchSize = Annotated[int, Field(ge=1, le=100_000)]
+NlpBatchSize = Annotated[int, Field(ge=1, le=10_000)]
+ProcessCount = Annotated[int, Field(ge=1, le=256)]
+DaskWorkerCount = Annotated[int, Field(ge=0, le=256)]
+LockWait = Annotated[float, Field(ge=0)]
+
+
 class NewsflowSettings(BaseSettings):
     """What a run reads, where it publishes and how it spreads the work."""
 
@@ -51,23 +59,21 @@ class NewsflowSettings(BaseSettings):
         description="folder, or object storage URL such as s3://bucket/prefix, the tables, "
         "validation results and report are published to",
     )
-    batch_size: Annotated[int, Field(ge=1, le=100_000)] = Field(
-        default=200, description="articles per clean-and-extract task"
-    )
-    nlp_batch_size: Annotated[int, Field(ge=1, le=10_000)] = Field(
+    batch_size: BatchSize = Field(default=200, description="articles per clean-and-extract task")
+    nlp_batch_size: NlpBatchSize = Field(
         default=16,
         description="texts per spaCy nlp.pipe batch (larger batches cost memory, not time)",
     )
-    n_process: Annotated[int, Field(ge=1, le=256)] = Field(
+    n_process: ProcessCount = Field(
         default=os.cpu_count() or 1, description="worker processes for cleaning and NLP"
     )
     dask_address: str | None = Field(
         default=None, description="address of an existing Dask cluster to run the batches on"
     )
-    dask_workers: Annotated[int, Field(ge=0, le=256)] = Field(
+    dask_workers: DaskWorkerCount = Field(
         default=0, description="worker processes of a local Dask cluster (0: no Dask)"
     )
-    wait_for_lock: Annotated[float, Field(ge=0)] = Field(
+    wait_for_lock: LockWait = Field(
         default=0.0, description="seconds to wait for another run writing the same output"
     )
 
@@ -85,6 +91,10 @@ class NewsflowSettings(BaseSettings):
         if config_file is None:
             return init_settings, env_settings
         return init_settings, env_settings, TomlConfigSettingsSource(settings_cls, config_file)
+
+
+# The declared defaults (no environment or config file read): the flow's parameters' defaults.
+DEFAULTS = NewsflowSettings.model_construct()
 
 
 def config_path(flag: str | Path | None) -> Path | None:

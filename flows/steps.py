@@ -1,25 +1,84 @@
-"""The steps as Prefect tasks: thin wrappers, in an importable module so that worker processes
-(a process pool or a Dask cluster) can load them by name."""
+"""The steps as Prefect tasks: thin wrappers over tasks/, in an importable module so that worker
+processes (a process pool or a Dask cluster) can load them by name. Each step is timed for the
+run summary by one decorator, `timed`."""
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import wraps
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
-from schemas.tables import ARTICLES
-from tasks import publish
+from schemas.tables import ARTICLES, ENTITIES, QUARANTINE
 from tasks.clean import clean
 from tasks.extract import extract
 from tasks.ingest import read_inputs
-from tasks.normalize import normalize_batch
-from tasks.normalize.duplicates import article_features
+from tasks.normalize import normalize_batch, quarantine_table
+from tasks.normalize.corpus import (
+    ARTICLE_COLUMNS,
+    ENTITY_COLUMNS,
+    FEATURE_SOURCE_COLUMNS,
+    PublishedSummary,
+    decide,
+    features_of,
+)
+from tasks.normalize.duplicates import FEATURES_SCHEMA, article_features
 from tasks.normalize.entities import NameForms
+from tasks.quarantine import plan_quarantine
 from tasks.records import Quarantined, RawDocument, RunInfo
-from tasks.report import draw_plots
-from tasks.validate import validate
+from tasks.report import draw_plots, render_report
+from tasks.store import LocalOutput, Staging
+from tasks.store.local import REPORT_PAGE, VALIDATION_RESULTS
+from tasks.store.staging import RELATE_FEATURES
+from tasks.validate import ValidationReport, validate
+
+# Tables whose published rows every version carries on; the quarantine is the run's own.
+CARRIED_TABLES = ("articles", "entities", "quotes", "events")
+# Validations of one run: the first, and one after each round of quarantined rows (a second
+# round is rare: only rows that depended on the first round's in a way not foreseen).
+MAX_VALIDATION_PASSES = 3
+
+# Seconds per step of each flow run in this process, by flow run id (a context variable would
+# be sent along with every task Prefect submits to a worker process, and cannot be pickled).
+_step_seconds: dict[str, dict[str, float]] = {}
+
+
+@contextmanager
+def step_clock() -> Iterator[dict[str, float]]:
+    """The seconds each `timed` step of the current flow run took within the block."""
+    run_id = str(flow_run.get_id())
+    seconds = _step_seconds[run_id] = {}
+    try:
+        yield seconds
+    finally:
+        del _step_seconds[run_id]
+
+
+def timed(step: str) -> Callable[[Callable], Callable]:
+    """A step whose duration goes into its flow run's summary (under `step`)."""
+
+    def decorate(function: Callable) -> Callable:
+        @wraps(function)
+        def timed_step(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds = _step_seconds.get(str(flow_run.get_id()))
+                if seconds is not None:
+                    seconds[step] = round(time.perf_counter() - started, 3)
+
+        return timed_step
+
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -42,12 +101,96 @@ def process_batch(documents: list[RawDocument], nlp_batch_size: int, run: RunInf
     return BatchResult(batch.tables, batch.name_forms, features, rejected + failed)
 
 
+def normalize_run(
+    output: LocalOutput,
+    staging: Staging,
+    forms: NameForms,
+    quarantined: list[Quarantined],
+    run: RunInfo,
+) -> tuple[dict[str, ds.Dataset], dict[str, ds.Dataset]]:
+    """What needs every article (tasks.normalize.corpus), decided over the staged batches and
+    the published version and applied to the batches; returns the run's new rows and the
+    version's tables (the published rows, unchanged, plus the new ones)."""
+    published = output.published_tables()
+    summary = None
+    if published is not None:
+        features = output.published_features(FEATURES_SCHEMA)
+        if features is not None and features.num_rows == published[ARTICLES.name].count_rows():
+            staging.carry_published([RELATE_FEATURES])
+        else:  # published by a version that kept no features: made once, then kept
+            articles = published[ARTICLES.name]
+            features = features_of(articles.to_batches(columns=FEATURE_SOURCE_COLUMNS))
+            staging.stage_table(RELATE_FEATURES, features)
+        summary = PublishedSummary(
+            published[ARTICLES.name].to_table(columns=ARTICLE_COLUMNS),
+            published[ENTITIES.name].to_table(columns=ENTITY_COLUMNS),
+            features,
+        )
+    new_features = staging.features(FEATURES_SCHEMA)
+    new_entities = staging.batches(ENTITIES.name).to_table(columns=ENTITY_COLUMNS)
+    decisions = decide(forms, new_features, new_entities, summary)
+    staging.stage_table(RELATE_FEATURES, new_features)
+    staging.finalize(decisions.finalize)
+    staging.stage_table(QUARANTINE.name, quarantine_table(quarantined, run))
+    staging.carry_published(CARRIED_TABLES)
+    return staging.tables(new_only=True), staging.tables()
+
+
+def validate_run(
+    staging: Staging,
+    new: dict[str, ds.Dataset],
+    everything: dict[str, ds.Dataset],
+    run: RunInfo,
+) -> tuple[ValidationReport, list[Quarantined]]:
+    """Validate the run's rows; move the rows that fail a row-level expectation (and the rows
+    that depend on them) to the quarantine, and validate what remains, until nothing more is
+    rejected. Returns the whole validation and the quarantine rows it added."""
+    report = last = validate(new, staging.data_docs, everything=everything)
+    rejected: list[Quarantined] = []
+    for _ in range(MAX_VALIDATION_PASSES):
+        if not last.passed:
+            break
+        plan = plan_quarantine(last, new, everything)
+        report = report.then(ValidationReport(plan.outcomes))
+        if plan.empty or not plan.trusted:
+            break
+        staging.drop_rows(plan.drop)
+        staging.stage_table(QUARANTINE.name, quarantine_table(plan.rows, run))
+        rejected += plan.rows
+        new, everything = staging.tables(new_only=True), staging.tables()
+        last = validate(new, everything=everything)
+        report = report.then(last)
+    return report, rejected
+
+
+def report_files(
+    tables: dict[str, ds.Dataset], validation: ValidationReport, summary: dict, plots: str
+) -> dict[str, str]:
+    """What a run publishes beside its tables: the validation results and the report page."""
+    return {
+        VALIDATION_RESULTS: json.dumps(validation.to_dict(), indent=2, default=str) + "\n",
+        REPORT_PAGE: render_report(tables, validation, summary, plots),
+    }
+
+
+def publish(output: LocalOutput, staging: Staging, files: dict[str, str], summary: dict):
+    """The staged version made current, with its reports and manifest."""
+    manifest = {"run_id": summary["run_id"], "tables": summary["rows"]}
+    return output.publish(staging, files, manifest | {"step_seconds": summary["step_seconds"]})
+
+
 # Steps pass large in-memory data that changes every run: hashing it for Prefect's cache would
 # cost more than the steps themselves, so no task caches. Only reading input (I/O) retries.
 ingest_task = task(
-    read_inputs, name="ingest", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE
+    timed("ingest")(read_inputs),
+    name="ingest",
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    cache_policy=NO_CACHE,
 )
 batch_task = task(process_batch, name="clean-extract", retries=1, cache_policy=NO_CACHE)
-validate_task = task(validate, name="validate", cache_policy=NO_CACHE)
-publish_task = task(publish.publish, name="publish", cache_policy=NO_CACHE)
+normalize_task = task(timed("normalize")(normalize_run), name="normalize", cache_policy=NO_CACHE)
+validate_task = task(timed("validate")(validate_run), name="validate", cache_policy=NO_CACHE)
+report_task = task(report_files, name="report", cache_policy=NO_CACHE)
+publish_task = task(timed("publish")(publish), name="publish", cache_policy=NO_CACHE)
 plots_task = task(draw_plots, name="draw-plots", cache_policy=NO_CACHE)

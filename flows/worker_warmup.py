@@ -6,7 +6,7 @@ import gc
 import os
 
 from tasks.clean.metadata import detect_language
-from tasks.nlp import load_nlp
+from tasks.extract.nlp import load_nlp
 
 # The models the steps would otherwise load at their first article, in every worker.
 load_nlp()

@@ -1,18 +1,19 @@
 """The published tables, declared once: column names, Arrow types, descriptions and checks.
 
-The writer (tasks/publish.py), the expectation suites (schemas/suites.py), the DuckDB views
+The writer (tasks/store/), the expectation suites (schemas/suites.py), the DuckDB views
 and the README's column reference are all derived from these declarations.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 import pyarrow as pa
 
-from tasks.ids import ARTICLE_ID_PATTERN, ENTITY_ID_PATTERN
+ARTICLE_ID_PATTERN = r"^a[0-9a-f]{16}$"  # tasks.ids.article_id
+ENTITY_ID_PATTERN = r"^e[0-9a-f]{16}$"  # tasks.ids.entity_id
 
 NER_LABELS = (
     "PERSON",
@@ -130,6 +131,16 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def rows_table(self, rows: Sequence[Mapping[str, object]]) -> pa.Table:
+        """Rows (one dict each) as an Arrow table of this table's schema. A row must have
+        exactly the declared columns: Arrow would publish a misspelt key as a null column."""
+        declared = set(self.column_names)
+        for row in rows:
+            if row.keys() != declared:
+                unknown, missing = sorted(row.keys() - declared), sorted(declared - row.keys())
+                raise KeyError(f"{self.name} row: unknown columns {unknown}, missing {missing}")
+        return pa.Table.from_pylist(list(rows), schema=self.arrow_schema)
 
 
 def _id(name: str, description: str, *, pattern: str | None = None, unique: bool = False) -> Column:

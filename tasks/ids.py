@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-ARTICLE_ID_PATTERN = r"^a[0-9a-f]{16}$"
-ENTITY_ID_PATTERN = r"^e[0-9a-f]{16}$"
-
 
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from tasks.ids import article_id
 from tasks.records import Quarantined, RawDocument
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -60,6 +61,11 @@ class InputFile:
     @property
     def source_uri(self) -> str:
         return _storable(self.path.relative_to(self.root).as_posix())
+
+
+def unpublished(documents: Sequence[RawDocument], published: set[str]) -> list[RawDocument]:
+    """The documents whose article id is not among the `published` ones."""
+    return [d for d in documents if article_id(d.source_uri, d.content) not in published]
 
 
 def read_inputs(inputs: Sequence[str]) -> tuple[list[RawDocument], list[Quarantined]]:

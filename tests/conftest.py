@@ -18,6 +18,14 @@ SEEDS = REPO / "seeds"
 
 
 @pytest.fixture(scope="session")
+def nlp():
+    """The project's spaCy pipeline, loaded once (as every process of a run loads it)."""
+    from tasks.extract.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
 def prefect_api():
     """A temporary local Prefect API for the whole session (real Prefect, throwaway database)."""
     from prefect.testing.utilities import prefect_test_harness

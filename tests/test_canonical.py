@@ -9,8 +9,7 @@ import pytest
 
 from tasks.extract.entities import Mention, extract_mentions
 from tasks.extract.gazetteer import country_code
-from tasks.nlp import load_nlp
-from tasks.normalize.entities import EntityLink, link_entities
+from tasks.normalize.entities import EntityLink, link_mentions
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 UNRELATED_ARTICLE = (
@@ -30,11 +29,6 @@ def article_mentions(nlp, article_id: str, text: str) -> list[tuple[str, Mention
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
-
-
-@pytest.fixture(scope="module")
 def seed_mentions(nlp) -> list[tuple[str, Mention]]:
     return [
         row
@@ -46,7 +40,9 @@ def seed_mentions(nlp) -> list[tuple[str, Mention]]:
 @pytest.fixture(scope="module")
 def ids_by_form(seed_mentions) -> dict[str, set[str]]:
     ids: dict[str, set[str]] = defaultdict(set)
-    for (_article, mention), link in zip(seed_mentions, link_entities(seed_mentions), strict=True):
+    for (_article, mention), link in zip(
+        seed_mentions, link_mentions(seed_mentions)[0], strict=True
+    ):
         ids[mention.text].add(link.entity_id)
     return ids
 
@@ -77,7 +73,7 @@ def test_different_entities_never_share_an_id(ids_by_form, first, second):
 
 def test_one_canonical_name_and_type_per_id(seed_mentions):
     seen: dict[str, tuple[str, str]] = {}
-    for link in link_entities(seed_mentions):
+    for link in link_mentions(seed_mentions)[0]:
         assert seen.setdefault(link.entity_id, (link.canonical_name, link.entity_type)) == (
             link.canonical_name,
             link.entity_type,
@@ -85,9 +81,9 @@ def test_one_canonical_name_and_type_per_id(seed_mentions):
 
 
 def test_ids_unchanged_when_an_unrelated_article_is_added(nlp, seed_mentions):
-    before = link_entities(seed_mentions)
+    before = link_mentions(seed_mentions)[0]
     extra = article_mentions(nlp, "unrelated", UNRELATED_ARTICLE)
-    after = link_entities(extra + list(reversed(seed_mentions)))[len(extra) :]
+    after = link_mentions(extra + list(reversed(seed_mentions)))[0][len(extra) :]
     assert [link.entity_id for link in reversed(after)] == [link.entity_id for link in before]
 
 
@@ -97,7 +93,7 @@ def mention(text: str, label: str) -> Mention:
 
 def links(*articles: list[Mention]) -> list[EntityLink]:
     rows = [(f"a{index}", m) for index, article in enumerate(articles) for m in article]
-    return link_entities(rows)
+    return link_mentions(rows)[0]
 
 
 def test_name_order_and_spelling_variants_across_articles():

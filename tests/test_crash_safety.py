@@ -28,7 +28,7 @@ from conftest import REPO, SEEDS
 
 from schemas.tables import TABLES
 from tasks.ingest import read_inputs
-from tasks.publish import CURRENT, KEEP_VERSIONS, PUBLISHED_FOLDERS, STAGING, VERSIONS
+from tasks.store.local import CURRENT, KEEP_VERSIONS, PUBLISHED_FOLDERS, STAGING, VERSIONS
 
 pytestmark = pytest.mark.slow
 
@@ -154,13 +154,13 @@ class KillPoint:
 SWITCHING = "switching"
 KILLED_WHEN_SWITCHING = """
 import os, runpy, signal, sys
-import tasks.publish
+import tasks.store.local
 
 def die(*args, **kwargs):
     os.killpg(os.getpgid(0), signal.SIGKILL)
 
-assert hasattr(tasks.publish, "_switch_current"), "the switch of `current` was renamed"
-tasks.publish._switch_current = die
+assert hasattr(tasks.store.local, "_switch_current"), "the switch of `current` was renamed"
+tasks.store.local._switch_current = die
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")
 """

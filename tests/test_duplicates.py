@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
 from tasks.clean import clean
+from tasks.extract import Extraction
 from tasks.ids import article_id
-from tasks.normalize.duplicates import (
-    article_features,
-    article_table,
-    assign_stories,
-    find_duplicates,
-    relate_articles,
-    relate_features,
-)
-from tasks.records import Article, RawDocument
+from tasks.normalize import normalize_batch
+from tasks.normalize.duplicates import article_features, relate_features
+from tasks.records import Article, RawDocument, RunInfo
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -47,6 +42,38 @@ def _article(uri: str, body: str, published: date | None = None) -> Article:
         body=body,
         raw_length=len(body),
     )
+
+
+def article_table(articles: list[Article]) -> pa.Table:
+    """The articles' rows as the flow's workers make them (no extraction needed here)."""
+    run = RunInfo("test", datetime.now(UTC), "0")
+    return normalize_batch(articles, [Extraction(a.article_id) for a in articles], run).tables[
+        "articles"
+    ]
+
+
+def relate_articles(
+    articles: list[Article],
+    entity_keys: dict[str, set[str]],
+    settled: dict[str, str] | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Duplicates and stories of article records; entity_keys maps article_id -> its keys."""
+    pairs = [(article, key) for article, keys in entity_keys.items() for key in sorted(keys)]
+    story_entities = pa.table(
+        {
+            "article_id": pa.array([a for a, _ in pairs], pa.string()),
+            "entity_id": pa.array([k for _, k in pairs], pa.string()),
+        }
+    )
+    return relate_features(article_features(article_table(articles)), story_entities, settled or {})
+
+
+def find_duplicates(articles: list[Article]) -> dict[str, str]:
+    return relate_articles(articles, {})[0]
+
+
+def assign_stories(articles: list[Article], entity_keys: dict[str, set[str]]) -> dict[str, str]:
+    return relate_articles(articles, entity_keys)[1]
 
 
 def test_exact_duplicate_points_at_the_earlier_article():
@@ -92,10 +119,7 @@ def seed_articles() -> dict[str, Article]:
 
 
 @pytest.fixture(scope="module")
-def seed_entity_keys(seed_articles) -> dict[str, set[str]]:
-    from tasks.nlp import load_nlp  # imported here: tasks.nlp and tasks.extract import each other
-
-    nlp = load_nlp()
+def seed_entity_keys(seed_articles, nlp) -> dict[str, set[str]]:
     return {
         article.article_id: {f"{ent.label_}:{ent.text.lower()}" for ent in nlp(article.body).ents}
         for article in seed_articles.values()

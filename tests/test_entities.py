@@ -9,18 +9,12 @@ from pathlib import Path
 import pytest
 
 from tasks.extract.entities import Mention, extract_mentions
-from tasks.nlp import load_nlp
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 BENCH_DIR = REPO.parent / "shared" / "bench"
 # Exact-span micro F1 on CoNLL-2003 dev measured for this pipeline (bare model: 0.646).
 NER_F1_FLOOR = 0.72
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,8 @@ import pytest
 
 from schemas.tables import PLOVER_TYPES
 from tasks.extract.events import EventRow, extract_events
-from tasks.nlp import load_nlp
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ import pytest
 from conftest import REPO, SEEDS
 
 import flows.news_pipeline as pipeline
+import tasks.normalize.corpus as corpus
 from schemas.tables import TABLES
 from tasks.normalize import finalize
 
@@ -171,7 +172,7 @@ def test_a_run_that_fails_validation_leaves_the_published_output_untouched(
         rows = finalize(name, rows, *args)
         return pa.concat_tables([rows, rows.slice(0, 1)]) if name == "entities" else rows
 
-    monkeypatch.setattr(pipeline, "finalize", finalize_with_duplicate_ids)
+    monkeypatch.setattr(corpus, "finalize", finalize_with_duplicate_ids)
     state = pipeline.news_pipeline(inputs=(str(SEEDS),), output=str(output), return_state=True)
 
     assert state.is_failed()

@@ -20,12 +20,12 @@ from pathlib import Path
 import duckdb
 import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252", the codec of mojibake)
 import pytest
+from in_memory import normalize
 
 from schemas.tables import TABLES
 from tasks.clean import MAX_BODY_CHARS, clean
 from tasks.extract import extract
 from tasks.ingest import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS, read_inputs
-from tasks.normalize import normalize
 from tasks.records import Article, RunInfo
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -23,8 +23,8 @@ import pytest
 from conftest import REPO, SEEDS
 
 from schemas.tables import TABLES
-from tasks.object_store import local_output, working_dir
-from tasks.publish import CURRENT, VERSIONS, adopt_version, output_lock
+from tasks.store.local import CURRENT, VERSIONS, LocalOutput
+from tasks.store.remote import RemoteOutput, working_dir
 
 pytestmark = pytest.mark.slow
 
@@ -207,7 +207,7 @@ def write_version(folder: Path, name: str, linked_from: Path | None = None) -> P
         else:
             pq.write_table(table.arrow_schema.empty_table(), part)
     (version / "manifest.json").write_text(json.dumps({"tables": dict.fromkeys(TABLES, 0)}))
-    adopt_version(folder, version)
+    LocalOutput(folder).adopt_version(version)
     return version
 
 
@@ -219,7 +219,8 @@ def test_the_working_copy_publishes_only_clean_exits_and_readers_follow_the_poin
     folder = working_dir(url)
     write_version(folder, "v0")  # left by a run killed before the first upload ever finished
 
-    with output_lock(folder), local_output(url) as copy:
+    with RemoteOutput.open(url) as output:
+        copy = output.folder
         assert copy == folder and not (copy / CURRENT).exists(), "not the remote's (empty) state"
         first = write_version(copy, "v1")
     assert pointer(endpoint, prefix)["version"] == "v1"
@@ -232,8 +233,8 @@ def test_the_working_copy_publishes_only_clean_exits_and_readers_follow_the_poin
         return copy_files(source, *args, **kwargs)
 
     monkeypatch.setattr(pafs, "copy_files", counted_copy)
-    with output_lock(folder), local_output(url) as copy:
-        write_version(copy, "v2", linked_from=first)
+    with RemoteOutput.open(url) as output:
+        write_version(output.folder, "v2", linked_from=first)
     assert uploaded == ["manifest.json"], "files hard-linked to the last version were uploaded"
     check_remote_version(endpoint, "v2", prefix)
     assert pointer(endpoint, prefix) | {"published_at": None} == {
@@ -245,18 +246,17 @@ def test_the_working_copy_publishes_only_clean_exits_and_readers_follow_the_poin
 
     with (
         pytest.raises(RuntimeError, match="the run failed"),
-        output_lock(folder),
-        local_output(url) as copy,
+        RemoteOutput.open(url) as output,
     ):
-        write_version(copy, "v3", linked_from=first)
+        write_version(output.folder, "v3", linked_from=first)
         raise RuntimeError("the run failed")
     assert pointer(endpoint, prefix)["version"] == "v2"
     assert version_objects(endpoint, prefix) == objects
 
     monkeypatch.setenv("NEWSFLOW_CACHE_DIR", str(aws / "machine-b"))
-    with local_output(url, publish=False) as reader:
-        assert reader != folder and (reader / CURRENT).resolve().name == "v2"
-        assert pq.read_table(reader / "articles").schema == TABLES["articles"].arrow_schema
+    with RemoteOutput.read(url) as reader:
+        assert reader.folder != folder and reader.current_version_name() == "v2"
+        assert pq.read_table(reader.folder / "articles").schema == TABLES["articles"].arrow_schema
 
 
 # --- The command line ---------------------------------------------------------------------

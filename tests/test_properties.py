@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from in_memory import normalize
 
 from schemas.tables import TABLES
 from tasks.clean import clean
 from tasks.extract import extract
-from tasks.nlp import load_nlp
-from tasks.normalize import normalize
 from tasks.records import RawDocument, RunInfo
 
 WORDS = [
@@ -65,9 +64,8 @@ ID_COLUMNS = {
 
 
 @pytest.fixture(scope="module", autouse=True)
-def nlp():
-    """Load the model once, before hypothesis starts timing examples."""
-    return load_nlp()
+def _model_loaded(nlp):
+    """The model is loaded before hypothesis starts timing examples."""
 
 
 def _assert_span(body: str, text: str | None, start: int | None, end: int | None, what: str):

@@ -15,6 +15,7 @@ from conftest import SEEDS
 from test_validate import ARTICLE, good_rows, tables
 
 import flows.news_pipeline as pipeline
+import tasks.normalize.corpus as corpus
 from schemas.tables import TABLES
 from tasks.ids import article_id, entity_id, sha256_hex
 from tasks.normalize import finalize
@@ -151,7 +152,7 @@ def test_bad_rows_are_quarantined_and_everything_else_publishes(prefect_api, tmp
             return pa.concat_tables([rows, pa.Table.from_pylist([orphan], schema=rows.schema)])
         return rows
 
-    monkeypatch.setattr(pipeline, "finalize", finalize_with_defects)
+    monkeypatch.setattr(corpus, "finalize", finalize_with_defects)
     output = tmp_path / "out"
     summary = pipeline.news_pipeline(inputs=(str(SEEDS),), output=str(output))
 
@@ -208,7 +209,7 @@ def test_a_run_in_which_most_articles_fail_publishes_nothing_and_says_why(
         unknown = pa.array(["pcm"] * rows.num_rows, pa.string())
         return rows.set_column(rows.schema.get_field_index("language"), "language", unknown)
 
-    monkeypatch.setattr(pipeline, "finalize", finalize_unknown_languages)
+    monkeypatch.setattr(corpus, "finalize", finalize_unknown_languages)
     output = tmp_path / "out"
     state = pipeline.news_pipeline(inputs=(str(SEEDS),), output=str(output), return_state=True)
 

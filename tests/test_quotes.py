@@ -11,16 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.extract.quotes import QuoteRow, extract_quotes
-from tasks.nlp import load_nlp
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "quotes"
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return load_nlp()
 
 
 def seed_body(prefix: str) -> str:

@@ -53,7 +53,7 @@ def hostile_rows() -> dict[str, list[dict]]:
            "canonical_name": SCRIPT, "entity_type": "ORG", "country_code": None}
     )  # fmt: skip
     speaker = quote_row(ARTICLE, body, "it works", AMPERSAND_NAME)
-    rows["quotes"].append(speaker | {"quote_type": SCRIPT})  # a critical failure with a sample
+    rows["quotes"].append(speaker | {"quote_type": SCRIPT})  # a row-level failure with a sample
     rows["quarantine"][0].update(source_uri=f"{SCRIPT}.txt", detail=IMG)
     return rows
 
@@ -104,7 +104,7 @@ def test_plot_text_is_escaped_xml(hostile_page):
 def test_a_failed_expectation_shows_its_offending_value(hostile_page):
     html = hostile_page.read_text(encoding="utf-8")
     assert "quotes.expect_column_values_to_be_in_set(quote_type)" in html
-    assert "validation FAILED" in html
+    assert "1 row(s) quarantined" in html and escape(SCRIPT) in html
 
 
 def test_an_empty_run_renders():

@@ -13,10 +13,12 @@ import pytest
 from conftest import SEEDS
 from prefect import task
 
-from flows.news_pipeline import MIN_PARALLEL_BATCH, _batch_ends, news_pipeline
+from flows.batches import MIN_PARALLEL_BATCH, batch_ends
+from flows.news_pipeline import news_pipeline
 from flows.workers import start_worker_server
-from tasks.nlp import load_nlp
-from tasks.publish import RELATE_FEATURES, output_lock
+from tasks.extract.nlp import load_nlp
+from tasks.store.local import output_lock
+from tasks.store.staging import RELATE_FEATURES
 
 RUN_METADATA = {"run_id", "ingested_at"}
 RUN_METADATA_KEPT: set[str] = set()
@@ -186,7 +188,7 @@ def test_a_batch_that_keeps_failing_is_quarantined_and_the_others_publish(
 def test_batches_cover_every_document_once_and_end_small(documents, batch_size, workers):
     """Small runs: one batch per worker. Large runs: the last batches are small, so no worker
     parses a last big batch while the others idle."""
-    ends = _batch_ends([1] * documents, batch_size, workers)
+    ends = batch_ends([1] * documents, batch_size, workers)
     sizes = [end - start for start, end in pairwise([0, *ends])]
     assert sum(sizes) == documents and all(0 < size <= batch_size for size in sizes)
     if documents <= workers * batch_size:
@@ -200,7 +202,7 @@ def test_batches_balance_characters_not_articles():
     batches of about the same number of characters, whatever their article counts."""
     lengths = [random.Random(seed).choice([300, 3_000, 30_000]) for seed in range(300)]
     for workers in (2, 3):
-        ends = _batch_ends(lengths, 200, workers)
+        ends = batch_ends(lengths, 200, workers)
         weights = [sum(lengths[start:end]) for start, end in pairwise([0, *ends])]
         assert ends[-1] == len(lengths) and len(weights) == workers
         assert max(weights) - min(weights) <= max(lengths)

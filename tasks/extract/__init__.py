@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from tasks.extract.entities import Mention, extract_mentions
 from tasks.extract.events import EventRow, extract_events
+from tasks.extract.nlp import load_nlp
 from tasks.extract.quotes import QuoteRow, extract_quotes
-from tasks.nlp import load_nlp
 from tasks.records import Article, Quarantined
 
 EXTRACTED_LANGUAGES = frozenset({"en"})  # the model is English; other articles get no rows
@@ -25,14 +25,14 @@ class Extraction:
 
 
 def extract(
-    articles: Sequence[Article], *, batch_size: int = 16, n_process: int = 1
+    articles: Sequence[Article], *, batch_size: int = 16
 ) -> tuple[list[Extraction], list[Quarantined]]:
     """Mentions, quotes and events per article; an article an extractor fails on is quarantined."""
     nlp = load_nlp()
     english = [a for a in articles if a.language in EXTRACTED_LANGUAGES]
     extractions = {a.article_id: Extraction(a.article_id) for a in articles}
     quarantined: list[Quarantined] = []
-    docs = nlp.pipe((a.body for a in english), batch_size=batch_size, n_process=n_process)
+    docs = nlp.pipe((a.body for a in english), batch_size=batch_size)
     for article, doc in zip(english, docs, strict=True):
         try:
             extractions[article.article_id] = Extraction(

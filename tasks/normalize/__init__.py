@@ -6,8 +6,8 @@ mention their extractor resolved them to.
 
 Works batch by batch, so memory does not grow with the corpus: normalize_batch turns one
 batch into rows (in the batch's worker); what needs every article is decided afterwards from
-small summaries (canonical_names from the name forms, relate from per-article features) and
-applied to each batch's rows by finalize.
+small summaries (canonical_names from the name forms, relate from per-article features: the
+corpus-wide half, corpus.py) and applied to each batch's rows by finalize.
 
 Runs are incremental: published rows never change. Entity ids derive from the entity's
 normalised name, a published entity keeps its canonical name, and a new article joins the
@@ -22,12 +22,12 @@ from dataclasses import asdict, dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, TABLES, Table
+from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, Table
 from tasks.extract import Extraction
 from tasks.extract.gazetteer import country_code
 from tasks.ids import child_id, sha256_hex
 from tasks.normalize.dates import resolve_date
-from tasks.normalize.duplicates import article_features, relate_features
+from tasks.normalize.duplicates import relate_features
 from tasks.normalize.entities import EntityLink, NameForms, link_mentions
 from tasks.records import Article, Quarantined, RunInfo
 
@@ -128,10 +128,10 @@ def normalize_batch(
         event_rows.extend(_event_rows(article, extraction, mentions, new_id))
     article_rows = [_article_row(a, None, _own_story(a.article_id), run) for a in articles]
     tables = {
-        ARTICLES.name: _table(ARTICLES, article_rows),
-        ENTITIES.name: _table(ENTITIES, entity_rows),
-        QUOTES.name: _table(QUOTES, quote_rows),
-        EVENTS.name: _table(EVENTS, event_rows),
+        ARTICLES.name: ARTICLES.rows_table(article_rows),
+        ENTITIES.name: ENTITIES.rows_table(entity_rows),
+        QUOTES.name: QUOTES.rows_table(quote_rows),
+        EVENTS.name: EVENTS.rows_table(event_rows),
     }
     return NormalizedBatch(tables, forms)
 
@@ -196,26 +196,7 @@ def finalize(
 
 def quarantine_table(quarantined: Sequence[Quarantined], run: RunInfo) -> pa.Table:
     rows = [asdict(q) | {"run_id": run.run_id} for q in quarantined]
-    return _sorted(QUARANTINE, _table(QUARANTINE, rows))
-
-
-def normalize(
-    articles: Sequence[Article],
-    extractions: Sequence[Extraction],
-    quarantined: Sequence[Quarantined],
-    run: RunInfo,
-) -> dict[str, pa.Table]:
-    """The tables of one set of articles at once, in memory (the flow does the same batch by
-    batch: normalize_batch, then canonical_names, relate and finalize over all batches)."""
-    batch = normalize_batch(articles, extractions, run)
-    names = canonical_names(batch.name_forms, {})
-    story_entities = story_entity_rows(batch.tables[ENTITIES.name])
-    relations = relate(article_features(batch.tables[ARTICLES.name]), None, story_entities)
-    tables = {
-        name: _sorted(TABLES[name], finalize(name, rows, names, relations))
-        for name, rows in batch.tables.items()
-    }
-    return tables | {QUARANTINE.name: quarantine_table(quarantined, run)}
+    return _sorted(QUARANTINE, QUARANTINE.rows_table(rows))
 
 
 def entity_names(entities: pa.Table) -> dict[str, str]:
@@ -329,10 +310,6 @@ def _country(mention: _LinkedMention | None, text: str | None) -> str | None:
     if mention is not None and mention.link.country_code:
         return mention.link.country_code
     return country_code(text) if text else None
-
-
-def _table(table: Table, rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=table.arrow_schema)
 
 
 def _sorted(table: Table, rows: pa.Table) -> pa.Table:

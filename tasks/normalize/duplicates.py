@@ -43,8 +43,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from wordfreq import zipf_frequency
 
-from tasks.records import Article
-
 SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 4
 CONTAINMENT_THRESHOLD = 0.8
@@ -297,52 +295,6 @@ def relate_features(
     """
     corpus = _Corpus(features, story_entities, settled)
     return _duplicates(corpus), _stories(corpus, settled)
-
-
-def relate_articles(
-    articles: Sequence[Article],
-    entity_keys: Mapping[str, set[str]],
-    settled: Mapping[str, str] | None = None,
-) -> tuple[dict[str, str], dict[str, str]]:
-    """relate_features of article records; entity_keys maps article_id -> its entity keys."""
-    pairs = [(article, key) for article, keys in entity_keys.items() for key in sorted(keys)]
-    story_entities = pa.table(
-        {
-            "article_id": pa.array([a for a, _ in pairs], pa.string()),
-            "entity_id": pa.array([k for _, k in pairs], pa.string()),
-        }
-    )
-    return relate_features(article_features(article_table(articles)), story_entities, settled or {})
-
-
-def article_table(articles: Sequence[Article]) -> pa.Table:
-    """The columns article_features reads, from article records."""
-    return pa.table(
-        {
-            "article_id": pa.array([a.article_id for a in articles], pa.string()),
-            "source_uri": pa.array([a.source_uri for a in articles], pa.string()),
-            "published_date": pa.array([a.published_date for a in articles], pa.date32()),
-            "body": pa.array([a.body for a in articles], pa.string()),
-        }
-    )
-
-
-def find_duplicates(articles: Sequence[Article]) -> dict[str, str]:
-    """article_id -> article_id of the article it duplicates or is contained in.
-
-    Only duplicates appear as keys.
-    """
-    return relate_articles(articles, {})[0]
-
-
-def assign_stories(
-    articles: Sequence[Article], entity_keys: Mapping[str, set[str]]
-) -> dict[str, str]:
-    """article_id -> story_id for every article.
-
-    entity_keys maps article_id -> its canonical entity ids (may be empty sets).
-    """
-    return relate_articles(articles, entity_keys)[1]
 
 
 def _duplicates(corpus: _Corpus) -> dict[str, str]:

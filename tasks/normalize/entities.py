@@ -309,8 +309,3 @@ def link_mentions(
         for resolution, identifier in zip(resolutions, ids, strict=True)
     ]
     return links, forms
-
-
-def link_entities(mentions: Sequence[tuple[str, Mention]]) -> list[EntityLink]:
-    """One EntityLink per (article_id, mention), in the same order."""
-    return link_mentions(mentions)[0]

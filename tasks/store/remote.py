@@ -1,7 +1,8 @@
-"""Outputs on object storage (`s3://bucket/prefix`): a local working copy whose new versions are
-published to the bucket atomically. Local folders pass through unchanged.
+"""Outputs on object storage (`s3://bucket/prefix`): a local output folder (local.py), the
+working copy, mirrored to the bucket; a version published in the copy is uploaded, then made
+current remotely in one atomic step.
 
-Remote layout, beside the working copy's layout of tasks/publish.py:
+Remote layout, beside the working copy's layout of local.py:
 
     <prefix>/.versions/<version>/  the files of a published version (manifest.json uploaded last)
     <prefix>/current.json          the pointer naming the current version; replaced by one PUT,
@@ -39,7 +40,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pyarrow.fs as pafs
 
 from schemas.views import views_sql
-from tasks import publish as publishing
+from tasks.store.local import (
+    KEEP_VERSIONS,
+    LOCK,
+    MANIFEST,
+    STAGING,
+    VERSIONS,
+    LocalOutput,
+    OutputLocked,
+    output_lock,
+)
 
 CACHE_DIR_ENV = "NEWSFLOW_CACHE_DIR"
 DEFAULT_CACHE_DIR = Path("~/.cache/newsflow")
@@ -80,36 +90,38 @@ def working_dir(output: str) -> Path:
     return cache / f"{readable}-{digest}"
 
 
-@contextmanager
-def local_output(output: str, *, publish: bool = True) -> Iterator[Path]:
-    """The local folder the pipeline works in for `output`.
+class RemoteOutput(LocalOutput):
+    """An object-storage output: its working copy, kept in step with the bucket."""
 
-    A local output is its own working folder. A remote output is mirrored in its working copy,
-    which first takes the remote's current version. With `publish`, the caller holds
-    `publish.output_lock(working_dir(output))` for the whole block, and on a clean exit a
-    version published in the working copy during the block is uploaded and then made current
-    remotely in one atomic step; after an exception nothing is uploaded. Without `publish`
-    (readers), the working copy is refreshed unless a run on this machine is writing it, in
-    which case its own current version is read.
-    """
-    folder = working_dir(output)
-    if not is_remote(output):
-        yield folder
-        return
-    remote = _connect(output)
-    if publish:
-        base = _sync_down(remote, folder)
-        yield folder
-        if _current_version(folder) != base:
-            _publish_up(remote, folder, base)
-        return
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        with publishing.output_lock(folder):
-            _sync_down(remote, folder)
-    except publishing.OutputLocked:
-        pass  # a run here is writing the copy: its current version is complete, read that
-    yield folder
+    @classmethod
+    @contextmanager
+    def open(cls, location: str, wait_for_lock: float = 0.0) -> Iterator[RemoteOutput]:
+        """The working copy of `location` for one run, first taking the remote's current
+        version; on a clean exit, a version the run published is uploaded and then made
+        current remotely; after an exception nothing is uploaded."""
+        remote = _connect(location)
+        folder = working_dir(location)
+        with output_lock(folder, wait_for_lock) as stale:
+            base = _sync_down(remote, folder)
+            output = cls(folder, stale)
+            yield output
+            if output.current_version_name() != base:
+                _publish_up(remote, folder, base)
+
+    @classmethod
+    @contextmanager
+    def read(cls, location: str) -> Iterator[RemoteOutput]:
+        """The working copy of `location` for readers, refreshed from the bucket unless a run
+        on this machine is writing it (then its own current version, which is whole)."""
+        remote = _connect(location)
+        folder = working_dir(location)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            with output_lock(folder):
+                _sync_down(remote, folder)
+        except OutputLocked:
+            pass
+        yield cls(folder)
 
 
 def _connect(output: str) -> _Remote:
@@ -180,12 +192,6 @@ def _one_line_errors(url: str, endpoint: str) -> Iterator[None]:
         raise ObjectStoreError(reason) from None
 
 
-def _current_version(folder: Path) -> str | None:
-    """Name of the version the working copy's `current` link points to, if any."""
-    current = folder / publishing.CURRENT
-    return Path(os.readlink(current)).name if current.is_symlink() else None
-
-
 def _read_pointer(remote: _Remote) -> dict | None:
     """The remote pointer, or None before the first publish."""
     path = f"{remote.root}/{POINTER}"
@@ -203,7 +209,7 @@ def _sync_down(remote: _Remote, folder: Path) -> str | None:
     if pointer is None:
         # Nothing published remotely: versions only this copy holds were never published.
         for entry in folder.iterdir():
-            if entry.name == publishing.LOCK:
+            if entry.name == LOCK:
                 continue
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry)
@@ -211,23 +217,24 @@ def _sync_down(remote: _Remote, folder: Path) -> str | None:
                 entry.unlink()
         return None
     name = pointer["version"]
-    if _current_version(folder) == name:
+    copy = LocalOutput(folder)
+    if copy.current_version_name() == name:
         return name
-    version = folder / publishing.VERSIONS / name
+    version = folder / VERSIONS / name
     if not version.is_dir():
         _download(remote, name, version)
-    publishing.adopt_version(folder, version)
+    copy.adopt_version(version)
     return name
 
 
 def _download(remote: _Remote, name: str, version: Path) -> None:
     """Copy a remote version into the working copy: into staging, then renamed into place."""
-    partial = version.parent.parent / publishing.STAGING / f"download-{name}"
+    partial = version.parent.parent / STAGING / f"download-{name}"
     shutil.rmtree(partial, ignore_errors=True)
     partial.parent.mkdir(parents=True, exist_ok=True)
     with _one_line_errors(remote.url, remote.endpoint):
         pafs.copy_files(
-            f"{remote.root}/{publishing.VERSIONS}/{name}",
+            f"{remote.root}/{VERSIONS}/{name}",
             str(partial),
             source_filesystem=remote.filesystem,
             destination_filesystem=pafs.LocalFileSystem(),
@@ -239,18 +246,18 @@ def _download(remote: _Remote, name: str, version: Path) -> None:
 
 def _publish_up(remote: _Remote, folder: Path, base: str | None) -> None:
     """Upload the working copy's current version, then switch the remote pointer to it."""
-    version = (folder / publishing.CURRENT).resolve()
+    version = LocalOutput(folder).current.resolve()
     name = version.name
-    target = f"{remote.root}/{publishing.VERSIONS}/{name}"
+    target = f"{remote.root}/{VERSIONS}/{name}"
     files = sorted(
         p.relative_to(version).as_posix()
         for p in version.rglob("*")
         if p.is_file() and not p.is_symlink()
     )
-    manifest = "manifest.json"
+    manifest = MANIFEST
     # Files hard-linked from the version the run started from are already in the bucket:
     # copied there server-side instead of uploaded again.
-    uploaded = _files_by_inode(folder / publishing.VERSIONS / base) if base else {}
+    uploaded = _files_by_inode(folder / VERSIONS / base) if base else {}
     local = pafs.LocalFileSystem()
 
     def transfer(relative: str) -> None:
@@ -259,7 +266,7 @@ def _publish_up(remote: _Remote, folder: Path, base: str | None) -> None:
         earlier = uploaded.get((stat.st_dev, stat.st_ino))
         if earlier is not None:
             remote.filesystem.copy_file(
-                f"{remote.root}/{publishing.VERSIONS}/{base}/{earlier}", f"{target}/{relative}"
+                f"{remote.root}/{VERSIONS}/{base}/{earlier}", f"{target}/{relative}"
             )
         else:
             pafs.copy_files(
@@ -285,7 +292,7 @@ def _publish_up(remote: _Remote, folder: Path, base: str | None) -> None:
         new_pointer = {
             "version": name,
             "published_at": datetime.now(UTC).isoformat(),
-            "previous": history[: publishing.KEEP_VERSIONS - 1],
+            "previous": history[: KEEP_VERSIONS - 1],
         }
         _write_object(remote, POINTER, json.dumps(new_pointer, indent=2) + "\n")
         _write_object(remote, VIEWS, _remote_views(remote, name))
@@ -313,13 +320,13 @@ def _remote_views(remote: _Remote, name: str) -> str:
     return (
         "-- DuckDB reads these s3:// files through its httpfs extension (autoloaded) with S3\n"
         "-- credentials, e.g. CREATE SECRET (TYPE s3, PROVIDER credential_chain);\n"
-        + views_sql(f"{remote.url}/{publishing.VERSIONS}/{name}")
+        + views_sql(f"{remote.url}/{VERSIONS}/{name}")
     )
 
 
 def _prune(remote: _Remote, keep: set[str]) -> None:
     """Remove remote versions beyond the kept ones, and folders of runs killed mid-upload."""
-    selector = pafs.FileSelector(f"{remote.root}/{publishing.VERSIONS}", allow_not_found=True)
+    selector = pafs.FileSelector(f"{remote.root}/{VERSIONS}", allow_not_found=True)
     for info in remote.filesystem.get_file_info(selector):
         if info.type == pafs.FileType.Directory and info.base_name not in keep:
             remote.filesystem.delete_dir(info.path)

@@ -1,0 +1,36 @@
+"""The normalize step over articles held in memory, composed as the flow composes it over its
+staged batches (tasks.normalize.normalize_batch, then the corpus-wide decisions): for tests
+that check the rows of a few documents without running the flow."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+
+from schemas.tables import ARTICLES, ENTITIES, QUARANTINE, TABLES
+from tasks.extract import Extraction
+from tasks.normalize import normalize_batch, quarantine_table
+from tasks.normalize.corpus import ENTITY_COLUMNS, decide
+from tasks.normalize.duplicates import article_features
+from tasks.records import Article, Quarantined, RunInfo
+
+
+def normalize(
+    articles: Sequence[Article],
+    extractions: Sequence[Extraction],
+    quarantined: Sequence[Quarantined],
+    run: RunInfo,
+) -> dict[str, pa.Table]:
+    """The tables of one set of articles, in key order, as one run with nothing published."""
+    batch = normalize_batch(articles, extractions, run)
+    features = article_features(batch.tables[ARTICLES.name])
+    entities = batch.tables[ENTITIES.name].select(ENTITY_COLUMNS)
+    decisions = decide(batch.name_forms, features, entities, None)
+    tables = {
+        name: decisions.finalize(name, rows).sort_by(
+            [(c, "ascending") for c in TABLES[name].sort_by]
+        )
+        for name, rows in batch.tables.items()
+    }
+    return tables | {QUARANTINE.name: quarantine_table(quarantined, run)}
