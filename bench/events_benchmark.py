@@ -23,7 +23,6 @@ import pycountry
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks.extract.events import EventRow, extract_events
-from tasks.extract.gazetteer import country_code
 from tasks.nlp import load_nlp
 
 DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench"
@@ -31,26 +30,14 @@ FOLDS = 5
 SCORES = ("type_recall", "type_actor_recall", "type_actor_target_recall", "type_precision")
 
 
-def _country(text: str | None, ref: str | None) -> str | None:
-    """Country of an actor: from its entity mention if it names one, else from its text."""
-    for candidate in (ref, text):
-        if candidate:
-            code = country_code(candidate)
-            if code:
-                return code
-    return None
-
-
-def _prediction(row: EventRow, text: str) -> dict:
-    actor_ref = text[row.actor_ref_start : row.actor_ref_end] if row.actor_ref_start else None
-    target_ref = text[row.target_ref_start : row.target_ref_end] if row.target_ref_start else None
+def _prediction(row: EventRow) -> dict:
     return {
         "event_type": row.event_type,
         "trigger_text": row.trigger_text,
         "actor_text": row.actor_text,
         "target_text": row.target_text,
-        "actor_country": _country(row.actor_text, actor_ref),
-        "target_country": _country(row.target_text, target_ref),
+        "actor_country": row.actor_country,
+        "target_country": row.target_country,
         "location_text": row.location_text,
         "modality": row.modality,
         "negated": row.negated,
@@ -168,17 +155,22 @@ def main() -> None:
     predictions: dict[str, list[dict]] = {}
     texts = (record["text"] for record in gold)
     for record, doc in zip(gold, nlp.pipe(texts, n_process=1), strict=True):
-        predictions[record["id"]] = [_prediction(row, doc.text) for row in extract_events(doc)]
+        predictions[record["id"]] = [_prediction(row) for row in extract_events(doc)]
 
     if args.confusion:
         for (gold_type, predicted), count in _confusion(gold, predictions).most_common(15):
             print(f"missed {gold_type:<10} predicted {predicted:<30} x{count}")
     score_output = _score_lines(events_dir, gold, predictions)
     counts, modalities = _extra_figures(_scorer(events_dir), gold, predictions)
+    actor_figure = _percent(counts["source_right"], counts["source_coded"])
+    target_figure = _percent(counts["target_right"], counts["target_coded"])
+    both_figure = _percent(
+        counts["source_right"] + counts["target_right"],
+        counts["source_coded"] + counts["target_coded"],
+    )
     print(
-        f"countries of type+actor matches: actor {_percent(counts['source_right'], counts['source_coded'])}"
-        f"  target {_percent(counts['target_right'], counts['target_coded'])}"
-        f"  both {_percent(counts['source_right'] + counts['target_right'], counts['source_coded'] + counts['target_coded'])}"
+        f"countries of type+actor matches: actor {actor_figure}  target {target_figure}"
+        f"  both {both_figure}"
     )
     print(f"location recall {_percent(counts['location_hit'], counts['location_gold'])}")
     # The gold codes only events that happened, as asserted, promised or threatened.

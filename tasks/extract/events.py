@@ -42,6 +42,7 @@ from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import StringTest, among, doc_entities, doc_text
+from tasks.extract.gazetteer import country_code
 
 LEXICON_FILE = Path(__file__).with_name("event_lexicon.json")
 
@@ -69,6 +70,10 @@ class EventRow:
     actor_ref_end: int | None = None
     target_ref_start: int | None = None
     target_ref_end: int | None = None
+    # ISO 3166-1 alpha-3 of the country the actor / target phrase names ("Zimbabwean Prime
+    # Minister Robert Mugabe" -> ZWE), for when the linked entity has none.
+    actor_country: str | None = None
+    target_country: str | None = None
 
 
 # Cooperative acts that, when only promised, PLOVER codes as AGREE; hostile ones as THREATEN.
@@ -83,8 +88,11 @@ _POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca"})
 _OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 _CONDITION_MARKS = frozenset({"if", "unless"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+# Report verbs whose subject is the actor of the act they announce (see `_inherits_actor`).
+_OWN_ACT_ANNOUNCERS = frozenset({"announce", "declare", "unveil"})
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 _PERSONAL_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
+_NEGATIVE_PRONOUNS = frozenset({"nobody", "none", "nothing", "noone"})
 # Dependency arcs over which an event word is an argument of the word above it.
 _ARGUMENT_DEPS = frozenset(
     {"dobj", "xcomp", "ccomp", "pcomp", "pobj", "prep", "attr", "oprd", "dative", "acomp"}
@@ -93,9 +101,23 @@ _ARGUMENT_DEPS = frozenset(
 _ARGUMENT_PREPS = frozenset({"of", "for", "to", "against", "on", "over", "about", "from", "into"})
 # Prepositions over which an event noun takes its actor from the verb above ("launch of drills").
 _NOUN_ARGUMENT_PREPS = frozenset({"of", "with", "for", "to", "by", "into", "on", "against"})
-_NOUN_TARGET_PREPS = ("on", "against", "to", "with", "between", "of", "for", "toward", "towards")
+_NOUN_TARGET_PREPS = (
+    "on", "against", "to", "with", "between", "of", "for", "toward", "towards", "into"
+)  # fmt: skip
 _TARGET_PREPS = ("to", "against", "on", "with", "toward", "towards", "into", "at", "from", "over")
 _LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "off"})
+# Within a place phrase, the arcs that lead to the named place: "the northern city [of
+# Kirkuk]", "an attack [on] a village [in] the province [of] Herat", "the [Taipei] office".
+_PLACE_PREPS = _LOCATION_PREPS | {"of", "on"}
+# Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
+_PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
+_DESTINATION_PREPS = frozenset({"to", "into", "onto"})
+_PLACE_NOUNS = frozenset(
+    {"city", "town", "village", "province", "region", "district", "county", "state", "capital",
+     "port", "island", "area", "enclave", "municipality", "suburb", "neighbourhood",
+     "neighborhood"}
+)  # fmt: skip
+_PLACE_MODIFIER_DEPS = frozenset({"compound", "nmod", "amod", "appos"})
 _DATE_PREPS = frozenset({"on", "in", "since", "during", "until", "by", "from", "at", "before"})
 _PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "parataxis"})
 # Verbs whose direct object is the one asked to act ("urged Tokyo to reconsider").
@@ -589,16 +611,19 @@ def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
         ):
             actor = child
             break
-    target = None
-    for prep in _children(noun, "prep"):
-        pobjs = _children(prep, "pobj")
-        if not pobjs:
-            continue
-        if prep.lower_ == "by" and actor is None:
-            actor = pobjs[0]
-        elif prep.lower_ in _NOUN_TARGET_PREPS and target is None and _names_actor(pobjs[0]):
-            target = pobjs[0]
     verb = candidate.anchor
+    preps = _children(noun, "prep")
+    if verb.i != noun.i and verb.lemma_.lower() in lexicon().report_verbs:
+        # "detected incursions [into its zone]": a report verb's own argument is the noun.
+        preps += [prep for prep in _children(verb, "prep") if prep.i > noun.i]
+    target = None
+    for prep in preps:
+        pobjs = _children(prep, "pobj")
+        if pobjs and prep.lower_ in _NOUN_TARGET_PREPS and _names_actor(pobjs[0]):
+            target = pobjs[0]
+            break
+    if actor is None:
+        actor = _noun_agent(noun, verb)
     if (actor is None or actor.pos_ == "PRON") and verb.i != noun.i and _inherits_actor(noun):
         actor = _agent(verb) if _is_passive(verb) else _grammatical_subject(verb)
         actor = _speaker_for_pronoun(verb, actor)
@@ -607,13 +632,29 @@ def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
     return actor, target
 
 
+def _noun_agent(noun: Token, verb: Token) -> Token | None:
+    """The "by" agent of an event noun: "a visit by X", "a visit to Taiwan by X", and the parse's
+    "responded to a visit [by X]" with "by" hung on the active verb, whose agent it cannot be."""
+    holders = [noun, *(obj for prep in _children(noun, "prep") for obj in _children(prep, "pobj"))]
+    if verb.i != noun.i and not _is_passive(verb):
+        holders.append(verb)
+    for holder in holders:
+        for prep in _children(holder, "prep", "agent"):
+            pobjs = _children(prep, "pobj")
+            if prep.lower_ == "by" and pobjs and (holder.i != verb.i or prep.i > noun.i):
+                return pobjs[0]
+    return None
+
+
 def _inherits_actor(noun: Token) -> bool:
     """An event noun is done by the subject of the verb above it, unless that verb only reports
-    or perceives it ("Taiwan detected incursions") or the noun is itself the subject."""
+    or perceives it ("Taiwan detected incursions") or the noun is itself the subject. Who
+    announces an act announces their own ("China announced the launch of drills")."""
     verb = _governing_verb(noun)
     if verb is None or noun.dep_ in ("nsubj", "nsubjpass"):
         return False
-    return verb.lemma_.lower() not in lexicon().report_verbs
+    lemma = verb.lemma_.lower()
+    return lemma in _OWN_ACT_ANNOUNCERS or lemma not in lexicon().report_verbs
 
 
 def _negated(candidate: _Candidate) -> bool:
@@ -622,6 +663,12 @@ def _negated(candidate: _Candidate) -> bool:
         for child in word.children:
             if child.dep_ == "neg" or child.lower_ in ("never", "no"):
                 return True
+    # "No senior official has visited", "nobody was arrested": the doer is denied.
+    for subject in _children(candidate.anchor, "nsubj", "nsubjpass"):
+        if subject.lower_ in _NEGATIVE_PRONOUNS or any(
+            child.dep_ == "det" and child.lower_ == "no" for child in subject.children
+        ):
+            return True
     current = candidate.anchor
     while current.head.i != current.i and current.dep_ in ("xcomp", "pcomp", "prep", "pobj"):
         current = current.head
@@ -690,10 +737,20 @@ def _requests(
             yield _Candidate(modal, report, "REQUEST", "verb", last=token), subjects[0]
 
 
+def _introduces_event(prep: Token) -> bool:
+    """ "Pelosi [with military exercises]": a prepositional phrase that is an event of its own is
+    no part of the actor's name."""
+    return prep.dep_ == "prep" and any(_noun_type(pobj) for pobj in _children(prep, "pobj"))
+
+
 def _phrase(head: Token) -> tuple[int, int]:
     """Character span of the noun phrase headed by `head` (with appositions, without clauses)."""
     tokens = [head]
-    stack = [child for child in head.children if child.dep_ not in _PHRASE_CUT_DEPS]
+    stack = [
+        child
+        for child in head.children
+        if child.dep_ not in _PHRASE_CUT_DEPS and not _introduces_event(child)
+    ]
     while stack:
         token = stack.pop()
         tokens.append(token)
@@ -745,14 +802,19 @@ def _reference(head: Token, start: int, end: int, mentions: _Mentions) -> Span |
     return inside[0] if inside else None
 
 
+def _sentence_dates(sentence: Span, mentions: _Mentions) -> list[Span]:
+    """The sentence's DATE mentions that can date an event."""
+    return [
+        ent
+        for ent in mentions.starting_in(sentence.start_char, sentence.end_char)
+        # "a weekly news conference": an adjective is a frequency, not the event's date.
+        if ent.label_ == "DATE" and ent.root.pos_ != "ADJ"
+    ]
+
+
 def _date_expression(anchor: Token, mentions: _Mentions) -> str | None:
     """The DATE mention attached to the anchor's clause, with its preposition ("On Monday")."""
-    doc = anchor.doc
-    sentence = anchor.sent
-    for ent in mentions.starting_in(sentence.start_char, sentence.end_char):
-        # "a weekly news conference": an adjective is a frequency, not the event's date.
-        if ent.label_ != "DATE" or ent.root.pos_ == "ADJ":
-            continue
+    for ent in _sentence_dates(anchor.sent, mentions):
         current = ent.root
         while (
             current.head.i != current.i
@@ -760,33 +822,69 @@ def _date_expression(anchor: Token, mentions: _Mentions) -> str | None:
             and not (_is_verb(current.head) and current.head.i != anchor.i)
         ):
             current = current.head
-        if current.head.i != anchor.i and current.i != anchor.i:
-            continue
-        start, end = ent.start, ent.end
-        before = doc[start - 1] if start > 0 else None
-        if before is not None and before.lower_ in _DATE_PREPS:
-            start -= 1
-        if (
-            end + 2 < len(doc)
-            and doc[end].text == "("
-            and any(t.text == ")" for t in doc[end : end + 5])
-        ):
-            close = next(t.i for t in doc[end : end + 5] if t.text == ")")
-            end = close + 1
-        return doc[start:end].text
+        if current.head.i == anchor.i or current.i == anchor.i:
+            return _date_text(ent)
     return None
 
 
-def _location(anchor: Token, trigger: Token, mentions: _Mentions) -> str | None:
-    for word in (trigger, anchor):
-        for prep in _children(word, "prep"):
-            if prep.lower_ not in _LOCATION_PREPS:
-                continue
-            for pobj in _children(prep, "pobj"):
-                if pobj.ent_type_ in ("GPE", "LOC", "FAC"):
-                    place = mentions.holding(pobj)
-                    if place is not None:
-                        return place.text
+def _date_text(ent: Span) -> str:
+    """A date mention as written, with its preposition and a bracketed gloss ("On Monday (Sep
+    11)")."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    if start > 0 and doc[start - 1].lower_ in _DATE_PREPS:
+        start -= 1
+    if end + 2 < len(doc) and doc[end].text == "(":
+        close = next((t.i for t in doc[end : end + 5] if t.text == ")"), None)
+        if close is not None:
+            end = close + 1
+    return doc[start:end].text
+
+
+def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | None:
+    """The named place a location phrase of the event's words leads to ("in the northern city
+    of Kirkuk" -> Kirkuk); for a physical act, also the place it goes to or is done to
+    ("visited Taiwan", "sent personnel to Bosnia"). A purpose clause is done where the act it
+    serves goes ("sent personnel to Bosnia to investigate")."""
+    preps = _LOCATION_PREPS | _DESTINATION_PREPS if physical else _LOCATION_PREPS
+    for word in words:
+        places = [pobj for prep in _children(word, "prep") if prep.lower_ in preps
+                  for pobj in _children(prep, "pobj")]  # fmt: skip
+        if physical and _is_verb(word):
+            places += _children(word, "dobj")
+        for noun in places:
+            place = _named_place(noun, mentions)
+            if place is not None:
+                return place
+    anchor = words[1]
+    if anchor.dep_ in ("xcomp", "advcl") and _is_verb(anchor.head):
+        return _location([anchor.head, anchor.head], True, mentions)
+    return None
+
+
+def _is_place_name(token: Token) -> bool:
+    """The name in "the town of Samarra", whatever label the entity recognizer gave it."""
+    head = token.head
+    return (
+        token.pos_ == "PROPN"
+        and token.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.lemma_.lower() in _PLACE_NOUNS
+    )
+
+
+def _named_place(noun: Token, mentions: _Mentions) -> str | None:
+    stack = [noun]
+    while stack:
+        token = stack.pop(0)
+        if token.ent_type_ in ("GPE", "LOC", "FAC") or _is_place_name(token):
+            place = mentions.holding(token)
+            if place is not None:
+                return place.text
+        stack.extend(child for child in token.children if child.dep_ in _PLACE_MODIFIER_DEPS)
+        for prep in _children(token, "prep"):
+            if prep.lower_ in _PLACE_PREPS:
+                stack.extend(_children(prep, "pobj"))
     return None
 
 
@@ -830,7 +928,9 @@ def _row(
         target_text=text[target_span[0] : target_span[1]] if target is not None else None,
         target_start=target_span[0],
         target_end=target_span[1],
-        location_text=_location(candidate.anchor, trigger, mentions),
+        location_text=_location(
+            _located_words(candidate, actor), event_type in _PHYSICAL, mentions
+        ),
         date_text=date_text,
         modality=modality,
         negated=negated,
@@ -839,17 +939,63 @@ def _row(
         actor_ref_end=actor_ref.end_char if actor_ref is not None else None,
         target_ref_start=target_ref.start_char if target_ref is not None else None,
         target_ref_end=target_ref.end_char if target_ref is not None else None,
+        actor_country=_country(actor_ref, *actor_span, text, mentions) if actor else None,
+        target_country=_country(target_ref, *target_span, text, mentions) if target else None,
     )
 
 
-def _event_date(anchor: Token, mentions: _Mentions) -> str | None:
-    """The clause's own date, else the date of the statement reporting it."""
+def _located_words(candidate: _Candidate, actor: Token | None) -> list[Token]:
+    """Words whose place phrase is the event's: its trigger and verb, and an actor that is an
+    event ("a roadside bombing near the town of Samarra killed ...") or is placed where it acts
+    ("Ethnic Albanians in south Serbia are demanding ...")."""
+    words = [candidate.trigger, candidate.anchor]
+    if actor is not None and actor.dep_ in ("nsubj", "nsubjpass"):
+        words.append(actor)
+    return words
+
+
+def _country(
+    reference: Span | None, start: int, end: int, text: str, mentions: _Mentions
+) -> str | None:
+    """The country a phrase names: its entity's, else the first mention in it that names one
+    ("Zimbabwean Prime Minister Robert Mugabe" -> ZWE), else the phrase read as a whole."""
+    inside = [ent for ent in mentions.starting_in(start, end) if ent.end_char <= end]
+    for ent in ([reference] if reference is not None else []) + inside:
+        code = country_code(ent.text)
+        if code:
+            return code
+    return country_code(text[start:end])
+
+
+def _event_date(candidate: _Candidate, mentions: _Mentions) -> str | None:
+    """The clause's own date, else the date of the statement reporting it, else the date
+    expression of its sentence nearest the trigger."""
+    anchor = candidate.anchor
     date_text = _date_expression(anchor, mentions)
     if date_text is None:
         report = _report_governor(anchor)
         if report is not None:
             date_text = _date_expression(report, mentions)
+    if date_text is None:
+        dates = _sentence_dates(candidate.trigger.sent, mentions)
+        if dates:
+            nearest = min(dates, key=lambda ent: abs(ent.start - candidate.trigger.i))
+            date_text = _date_text(nearest)
     return date_text
+
+
+def _named_person(actor: Token | None, mentions: _Mentions) -> Token | None:
+    """A "he" or "she" actor is the one person its sentence names before it: "a visit by Aso
+    Taro ... when he met ..." (pronouns across sentences are the shared resolver's)."""
+    if actor is None or actor.lower_ not in ("he", "she"):
+        return actor
+    sentence = actor.sent
+    people = {
+        ent.text: ent
+        for ent in mentions.starting_in(sentence.start_char, actor.idx)
+        if ent.label_ == "PERSON"
+    }
+    return next(iter(people.values())).root if len(people) == 1 else actor
 
 
 def extract_events(doc: Doc) -> Iterator[EventRow]:
@@ -868,6 +1014,7 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         if candidate.trigger.i in absorbed_by_request or _absorbing_governor(candidate, by_token):
             continue
         actor, target = _roles(candidate)
+        actor = _named_person(actor, mentions)
         # Without an actor an event says little, unless it is a hostile act done to someone by
         # an unnamed actor ("incursions into its air zone", "was killed in a car bombing").
         if actor is None and (
@@ -882,14 +1029,14 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         sentence_index = sentence_of[candidate.trigger.sent.start]
         row = _row(
             candidate, sentence_index, actor, target, event_type, modality, negated,
-            _event_date(candidate.anchor, mentions), text, mentions,
+            _event_date(candidate, mentions), text, mentions,
         )  # fmt: skip
         rows.append((candidate.trigger.i, row))
     for request, target in requests:
         actor = _grammatical_subject(request.anchor)
         row = _row(
             request, sentence_of[request.trigger.sent.start], actor, target, "REQUEST",
-            _modality(request), _negated(request), _event_date(request.anchor, mentions), text,
+            _modality(request), _negated(request), _event_date(request, mentions), text,
             mentions,
         )  # fmt: skip
         rows.append((request.trigger.i, row))
