@@ -112,6 +112,9 @@ _PLACE_PREPS = _LOCATION_PREPS | {"of", "on"}
 # Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
 _PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
 _DESTINATION_PREPS = frozenset({"to", "into", "onto"})
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
+)
 _PLACE_NOUNS = frozenset(
     {"city", "town", "village", "province", "region", "district", "county", "state", "capital",
      "port", "island", "area", "enclave", "municipality", "suburb", "neighbourhood",
@@ -961,10 +964,20 @@ def _country(
     ("Zimbabwean Prime Minister Robert Mugabe" -> ZWE), else the phrase read as a whole."""
     inside = [ent for ent in mentions.starting_in(start, end) if ent.end_char <= end]
     for ent in ([reference] if reference is not None else []) + inside:
-        code = country_code(ent.text)
+        code = _country_code(ent.text)
         if code:
             return code
-    return country_code(text[start:end])
+    return _country_code(text[start:end])
+
+
+def _country_code(name: str) -> str | None:
+    """The country a name names, also as a part of it: "South Lebanon", "northern Iraq"."""
+    code = country_code(name)
+    if code is None:
+        first, _, rest = name.partition(" ")
+        if first.lower() in _COMPASS and rest:
+            code = country_code(rest)
+    return code
 
 
 def _event_date(candidate: _Candidate, mentions: _Mentions) -> str | None:
