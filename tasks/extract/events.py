@@ -206,26 +206,38 @@ def _object_of(verb: Token) -> Token | None:
     return None
 
 
-def _noun_keys(noun: Token) -> list[str]:
-    """Lemmas to look an object noun up by: its modifiers first (more specific), then its head."""
-    lex = lexicon()
-    if noun.lemma_.lower() in lex.container_nouns:
+def _content_noun(noun: Token) -> Token:
+    """The noun a container noun holds ("a state of [siege]"), else the noun itself."""
+    if noun.lemma_.lower() in lexicon().container_nouns:
         for prep in _children(noun, "prep"):
             if prep.lower_ == "of" and _children(prep, "pobj"):
-                noun = _children(prep, "pobj")[0]
-                break
+                return _children(prep, "pobj")[0]
+    return noun
+
+
+def _noun_keys(noun: Token) -> list[str]:
+    """Lemmas to look an object noun up by: its modifiers first (more specific), then its head."""
+    noun = _content_noun(noun)
     modifiers = [c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod")]
     return [*modifiers, noun.lemma_.lower(), noun.lower_]
 
 
 def _noun_type(noun: Token) -> str | None:
     lex = lexicon()
+    return (
+        _noun_phrase_type(noun) or lex.nouns.get(noun.lower_) or lex.nouns.get(noun.lemma_.lower())
+    )
+
+
+def _noun_phrase_type(noun: Token) -> str | None:
+    """The type of "modifier noun" phrases of the lexicon: "hunger strike", "joint exercise"."""
+    lex = lexicon()
     for modifier in noun.children:
         if modifier.dep_ in ("compound", "amod"):
             phrase = f"{modifier.lemma_.lower()} {noun.lemma_.lower()}"
             if phrase in lex.noun_phrases:
                 return lex.noun_phrases[phrase]
-    return lex.nouns.get(noun.lower_) or lex.nouns.get(noun.lemma_.lower())
+    return None
 
 
 def _verb_candidate(verb: Token) -> _Candidate | None:
@@ -237,13 +249,16 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         phrasal = lex.phrasal_verbs.get(f"{lemma} {particle}")
         if phrasal:
             return _Candidate(verb, verb, phrasal, "verb")
-    obj = _object_of(verb)
+    # "went on strike": without an object, the verb's "on" phrase.
+    obj = _object_of(verb) or next(iter(_prepositional_objects(verb, ("on",))), None)
     if lemma in lex.verb_object and obj is not None:
         for key in _noun_keys(obj):
             if key in lex.verb_object[lemma]:
                 event_type = lex.verb_object[lemma][key]
                 if event_type is None:
                     return None
+                # "held joint exercises": the phrase's own type wins over the head noun's.
+                event_type = _noun_phrase_type(_content_noun(obj)) or event_type
                 trigger = obj if _noun_type(obj) == event_type and obj.i != verb.head.i else verb
                 return _Candidate(trigger, verb, event_type, "verb", consumed=obj)
     if lemma in lex.negating_verbs and _children(verb, "xcomp"):
@@ -528,6 +543,9 @@ def _roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
     else:
         actor = _grammatical_subject(verb)
         target = _recipient(verb, exclude)
+    if target is None and candidate.consumed is not None and _noun_type(candidate.consumed):
+        # "prevented the demonstration staged by students": those who hold it undergo the act.
+        target = _noun_agent(candidate.consumed, candidate.consumed)
     if target is None:
         target = _complement_target(verb, actor)
     if target is None:
@@ -639,6 +657,7 @@ def _noun_agent(noun: Token, verb: Token) -> Token | None:
     """The "by" agent of an event noun: "a visit by X", "a visit to Taiwan by X", and the parse's
     "responded to a visit [by X]" with "by" hung on the active verb, whose agent it cannot be."""
     holders = [noun, *(obj for prep in _children(noun, "prep") for obj in _children(prep, "pobj"))]
+    holders += [participle for participle in _children(noun, "acl") if participle.tag_ == "VBN"]
     if verb.i != noun.i and not _is_passive(verb):
         holders.append(verb)
     for holder in holders:
