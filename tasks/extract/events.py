@@ -111,7 +111,7 @@ _LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "off"})
 _PLACE_PREPS = _LOCATION_PREPS | {"of", "on"}
 # Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
 _PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
-_DESTINATION_PREPS = frozenset({"to", "into", "onto"})
+_DESTINATION_PREPS = ("to", "into", "onto")
 _COMPASS = frozenset(
     {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
 )
@@ -566,8 +566,9 @@ def _place(verb: Token, obj: Token | None) -> Token | None:
     ("reimposed blockades in the West Bank", "extended the curfew in Abidjan")."""
     words = [verb] if obj is None else [verb, obj]
     for word in words:
-        for place in _prepositional_objects(word, ("in", "on", "at")):
-            if place.ent_type_ in ("GPE", "LOC"):
+        for noun in _prepositional_objects(word, ("in", "on", "at")):
+            place = _place_token(noun)
+            if place is not None:
                 return place
     return None
 
@@ -583,10 +584,14 @@ def _passive_subject(verb: Token) -> Token | None:
 
 
 def _owner(noun: Token) -> Token | None:
-    """The named actor a noun belongs to: "Japanese official" -> Japanese, "China's navy"."""
+    """The named actor a noun belongs to: "Japanese official" -> Japanese, "China's navy", "a
+    bureaucrat from the defence ministry"."""
     for child in noun.children:
         if child.dep_ in ("poss", "amod", "compound", "nmod") and child.ent_type_ in _ACTOR_LABELS:
             return child
+    for origin in _prepositional_objects(noun, ("from",)):
+        if _names_actor(origin):
+            return origin
     return None
 
 
@@ -868,13 +873,15 @@ def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | 
     of Kirkuk" -> Kirkuk); for a physical act, also the place it goes to or is done to
     ("visited Taiwan", "sent personnel to Bosnia"). A purpose clause is done where the act it
     serves goes ("sent personnel to Bosnia to investigate")."""
-    preps = _LOCATION_PREPS | _DESTINATION_PREPS if physical else _LOCATION_PREPS
     for word in words:
-        places = [pobj for prep in _children(word, "prep") if prep.lower_ in preps
-                  for pobj in _children(prep, "pobj")]  # fmt: skip
+        settings = _prepositional_objects(word, tuple(_LOCATION_PREPS))
+        reached = _prepositional_objects(word, _DESTINATION_PREPS) if physical else []
         if physical and _is_verb(word):
-            places += _children(word, "dobj")
-        for noun in places:
+            reached += _children(word, "dobj")
+        # What an act reaches is its place only when it is a place: "killed a U.S. soldier" is
+        # not done in the United States.
+        reached = [noun for noun in reached if _is_place(noun)]
+        for noun in settings + reached:
             place = _named_place(noun, mentions)
             if place is not None:
                 return place
@@ -882,6 +889,11 @@ def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | 
     if anchor.dep_ in ("xcomp", "advcl") and _is_verb(anchor.head):
         return _location([anchor.head, anchor.head], True, mentions)
     return None
+
+
+def _is_place(noun: Token) -> bool:
+    """A named place, or a place noun ("the town of ...")."""
+    return noun.ent_type_ in ("GPE", "LOC", "FAC") or noun.lemma_.lower() in _PLACE_NOUNS
 
 
 def _is_place_name(token: Token) -> bool:
@@ -896,13 +908,18 @@ def _is_place_name(token: Token) -> bool:
 
 
 def _named_place(noun: Token, mentions: _Mentions) -> str | None:
+    place = _place_token(noun, ("GPE", "LOC", "FAC"))
+    mention = mentions.holding(place) if place is not None else None
+    return mention.text if mention is not None else None
+
+
+def _place_token(noun: Token, labels: tuple[str, ...] = ("GPE", "LOC")) -> Token | None:
+    """The first word of a named place the noun phrase is or leads to."""
     stack = [noun]
     while stack:
         token = stack.pop(0)
-        if token.ent_type_ in ("GPE", "LOC", "FAC") or _is_place_name(token):
-            place = mentions.holding(token)
-            if place is not None:
-                return place.text
+        if token.ent_type_ in labels or _is_place_name(token):
+            return token
         stack.extend(child for child in token.children if child.dep_ in _PLACE_MODIFIER_DEPS)
         for prep in _children(token, "prep"):
             if prep.lower_ in _PLACE_PREPS:
