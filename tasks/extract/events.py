@@ -79,6 +79,7 @@ class EventRow:
 # Cooperative acts that, when only promised, PLOVER codes as AGREE; hostile ones as THREATEN.
 _PROMISED_AS_AGREE = frozenset({"SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 _PROMISED_AS_THREAT = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
+_FORCE = frozenset({"MOBILIZE", "ASSAULT"})
 _HOSTILE = frozenset(
     {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
 )
@@ -1064,11 +1065,9 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
             continue
         actor, target = _roles(candidate)
         actor = _named_person(actor, mentions)
-        # Without an actor an event says little, unless it is a hostile act done to someone by
-        # an unnamed actor ("incursions into its air zone", "was killed in a car bombing").
-        if actor is None and (
-            target is None or (candidate.kind == "noun" and candidate.event_type not in _HOSTILE)
-        ):
+        # PLOVER codes no event without a source actor, but for force used on a named target
+        # by an unnamed one ("incursions into its air zone", "was killed in a car bombing").
+        if actor is None and (target is None or candidate.event_type not in _FORCE):
             continue
         if actor is not None and candidate.event_type != "ASSAULT" and not _names_actor(actor):
             continue  # "a conflict that could threaten sea lanes": not a political actor
