@@ -127,7 +127,8 @@ _PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "parataxis"})
 # Verbs whose direct object is the one asked to act ("urged Tokyo to reconsider").
 _OBJECT_CONTROL = frozenset(
     {"urge", "ask", "order", "tell", "force", "press", "call", "persuade", "invite", "allow",
-     "request", "encourage", "warn", "advise", "demand", "push", "help", "compel", "require"}
+     "permit", "request", "encourage", "warn", "advise", "demand", "push", "help", "compel",
+     "require"}
 )  # fmt: skip
 
 
@@ -250,8 +251,13 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         phrasal = lex.phrasal_verbs.get(f"{lemma} {particle}")
         if phrasal:
             return _Candidate(verb, verb, phrasal, "verb")
-    # "went on strike": without an object, the verb's "on" phrase.
-    obj = _object_of(verb) or next(iter(_prepositional_objects(verb, ("on",))), None)
+    # Without an object, the verb's "on" phrase ("went on strike") or the one it lets or makes
+    # act ("allowed inspectors to return").
+    obj = (
+        _object_of(verb)
+        or next(iter(_prepositional_objects(verb, ("on",))), None)
+        or _controlled_subject(verb)
+    )
     if lemma in lex.verb_object and obj is not None:
         for key in _noun_keys(obj):
             if key in lex.verb_object[lemma]:
@@ -272,6 +278,17 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         subject = _grammatical_subject(verb)
         if subject is not None and subject.lemma_.lower() in lex.military_nouns:
             return _Candidate(verb, verb, "MOBILIZE", "verb")
+    return None
+
+
+def _controlled_subject(verb: Token) -> Token | None:
+    """ "allowed [inspectors] to return": the subject of an object-control verb's complement."""
+    if verb.lemma_.lower() not in _OBJECT_CONTROL:
+        return None
+    for complement in _children(verb, "xcomp", "ccomp"):
+        subjects = _children(complement, "nsubj")
+        if subjects:
+            return subjects[0]
     return None
 
 
