@@ -173,10 +173,12 @@ def main() -> None:
         f"  both {both_figure}"
     )
     print(f"location recall {_percent(counts['location_hit'], counts['location_gold'])}")
-    # The gold codes only events that happened, as asserted, promised or threatened.
+    # The gold codes only events that happened (PLOVER leaves negated and hypothetical events
+    # out): each of them should come out not negated, and not "possible".
     print(
-        f"type+actor matches negated {counts['negated']} of {counts['matched']} (gold: none);"
-        f" modality {dict(sorted(modalities.items()))}"
+        f"type+actor matches: negated {counts['negated']} of {counts['matched']}, hypothetical"
+        f" {modalities['possible']} (the gold has none of either); modality"
+        f" {dict(sorted(modalities.items()))}"
     )
     # Nothing in the coder is fitted to these sentences, so each fold is scored as it stands:
     # the spread across folds is how much the figures depend on which sentences are held out.
