@@ -7,8 +7,10 @@ A rule-based coder over spaCy's dependency parse; the words per type are data
   sanctions"; the trigger is then the object noun when that noun is itself an event word, as in
   "held talks"), a predicative adjective ("willing to"), or an event noun with a stated actor
   ("China's military drills", "responded with military exercises").
-- actor: the subject, or the agent of a passive ("Taiwan was attacked by X" -> X); a pronoun
-  subject of reported speech is the speaker ("Syria said it will ...").
+- actor: the subject, or the agent of a passive ("Taiwan was attacked by X" -> X), or of an
+  event noun ("a visit to Taiwan by X"); a pronoun subject of reported speech is the speaker
+  ("Syria said it will ..."), a "he" or "she" the one person the sentence names before it.
+  PLOVER codes no event without an actor, save force used on a named target ("was killed").
   target: the direct object, the recipient ("to", "against", "with" ...), or the subject of a
   passive; for a request, the one asked ("urged Tokyo to ...").
 - A complement is part of the event that governs it: "agreed to provide aid" is one AGREE,
@@ -24,7 +26,11 @@ modality, what the text commits to:
   planned   intended or scheduled: "will", "would" in reported speech, "plans to", "ready to"
   possible  hedged or conditional: "may", "might", "could", "if ..."
   reported  attributed to a source by a speech or perception verb ("Taiwan said China ...")
-negated is separate: "did not", "never", "no", "refrained from", "failed to", "declined to".
+negated is separate: "did not", "never", "no", "no official has", "refrained from", "failed to",
+"declined to".
+location: the named place of the event's place phrase ("in the city of Kirkuk"), or for a
+physical act the named place it reaches ("visited Taiwan"). date: the DATE mention of its clause,
+else of the statement reporting it, else the one of its sentence nearest the trigger.
 """
 
 from __future__ import annotations
@@ -93,7 +99,7 @@ _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _OWN_ACT_ANNOUNCERS = frozenset({"announce", "declare", "unveil"})
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 _PERSONAL_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
-_NEGATIVE_PRONOUNS = frozenset({"nobody", "none", "nothing", "noone"})
+_NEGATIVE_PRONOUNS = frozenset({"nobody", "none", "nothing"})
 # Dependency arcs over which an event word is an argument of the word above it.
 _ARGUMENT_DEPS = frozenset(
     {"dobj", "xcomp", "ccomp", "pcomp", "pobj", "prep", "attr", "oprd", "dative", "acomp"}
@@ -106,10 +112,10 @@ _NOUN_TARGET_PREPS = (
     "on", "against", "to", "with", "between", "of", "for", "toward", "towards", "into"
 )  # fmt: skip
 _TARGET_PREPS = ("to", "against", "on", "with", "toward", "towards", "into", "at", "from", "over")
-_LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "off"})
+_LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "off")
 # Within a place phrase, the arcs that lead to the named place: "the northern city [of
 # Kirkuk]", "an attack [on] a village [in] the province [of] Herat", "the [Taipei] office".
-_PLACE_PREPS = _LOCATION_PREPS | {"of", "on"}
+_PLACE_PREPS = frozenset({*_LOCATION_PREPS, "of", "on"})
 # Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
 _PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
 _DESTINATION_PREPS = ("to", "into", "onto")
@@ -563,7 +569,7 @@ def _roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
         target = _recipient(verb, exclude)
     if target is None and candidate.consumed is not None and _noun_type(candidate.consumed):
         # "prevented the demonstration staged by students": those who hold it undergo the act.
-        target = _noun_agent(candidate.consumed, candidate.consumed)
+        target = _noun_agent(candidate.consumed)
     if target is None:
         target = _complement_target(verb, actor)
     if target is None:
@@ -676,17 +682,17 @@ def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
     return actor, target
 
 
-def _noun_agent(noun: Token, verb: Token) -> Token | None:
-    """The "by" agent of an event noun: "a visit by X", "a visit to Taiwan by X", and the parse's
-    "responded to a visit [by X]" with "by" hung on the active verb, whose agent it cannot be."""
+def _noun_agent(noun: Token, verb: Token | None = None) -> Token | None:
+    """The "by" agent of an event noun: "a visit by X", "a visit to Taiwan by X", "a
+    demonstration staged by X", and, with the verb above the noun, the parse's "responded to a
+    visit [by X]" with "by" hung on the active verb, whose agent it cannot be."""
     holders = [noun, *(obj for prep in _children(noun, "prep") for obj in _children(prep, "pobj"))]
     holders += [participle for participle in _children(noun, "acl") if participle.tag_ == "VBN"]
-    if verb.i != noun.i and not _is_passive(verb):
-        holders.append(verb)
-    for holder in holders:
+    hung_on_verb = verb is not None and verb.i != noun.i and not _is_passive(verb)
+    for holder in [*holders, verb] if hung_on_verb else holders:
         for prep in _children(holder, "prep", "agent"):
             pobjs = _children(prep, "pobj")
-            if prep.lower_ == "by" and pobjs and (holder.i != verb.i or prep.i > noun.i):
+            if prep.lower_ == "by" and pobjs and (holder is not verb or prep.i > noun.i):
                 return pobjs[0]
     return None
 
@@ -889,10 +895,9 @@ def _date_text(ent: Span) -> str:
 def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | None:
     """The named place a location phrase of the event's words leads to ("in the northern city
     of Kirkuk" -> Kirkuk); for a physical act, also the place it goes to or is done to
-    ("visited Taiwan", "sent personnel to Bosnia"). A purpose clause is done where the act it
-    serves goes ("sent personnel to Bosnia to investigate")."""
+    ("visited Taiwan", "sent personnel to Bosnia")."""
     for word in words:
-        settings = _prepositional_objects(word, tuple(_LOCATION_PREPS))
+        settings = _prepositional_objects(word, _LOCATION_PREPS)
         reached = _prepositional_objects(word, _DESTINATION_PREPS) if physical else []
         if physical and _is_verb(word):
             reached += _children(word, "dobj")
@@ -903,9 +908,14 @@ def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | 
             place = _named_place(noun, mentions)
             if place is not None:
                 return place
-    anchor = words[1]
+    return None
+
+
+def _served_location(anchor: Token, mentions: _Mentions) -> str | None:
+    """A purpose clause is done where the act it serves goes: "sent personnel to Bosnia [to
+    investigate]"."""
     if anchor.dep_ in ("xcomp", "advcl") and _is_verb(anchor.head):
-        return _location([anchor.head, anchor.head], True, mentions)
+        return _location([anchor.head], True, mentions)
     return None
 
 
@@ -985,8 +995,9 @@ def _row(
         target_text=text[target_span[0] : target_span[1]] if target is not None else None,
         target_start=target_span[0],
         target_end=target_span[1],
-        location_text=_location(
-            _located_words(candidate, actor), event_type in _PHYSICAL, mentions
+        location_text=(
+            _location(_located_words(candidate, actor), event_type in _PHYSICAL, mentions)
+            or _served_location(candidate.anchor, mentions)
         ),
         date_text=date_text,
         modality=modality,
