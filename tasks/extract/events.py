@@ -898,12 +898,17 @@ def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | 
     ("visited Taiwan", "sent personnel to Bosnia")."""
     for word in words:
         settings = _prepositional_objects(word, _LOCATION_PREPS)
-        reached = _prepositional_objects(word, _DESTINATION_PREPS) if physical else []
-        if physical and _is_verb(word):
-            reached += _children(word, "dobj")
-        # What an act reaches is its place only when it is a place: "killed a U.S. soldier" is
-        # not done in the United States.
-        reached = [noun for noun in reached if _is_place(noun)]
+        reached = []
+        if physical:
+            reached = _prepositional_objects(word, _DESTINATION_PREPS)
+            if _is_verb(word):
+                reached += _children(word, "dobj")
+            elif word.pos_ in ("NOUN", "PROPN"):
+                reached += _prepositional_objects(word, ("of", "on", "against"))
+        # What an act reaches is its place only when it is one ("crossed the median line of the
+        # Taiwan Strait", "an invasion of Taiwan"): "killed a U.S. soldier" is not done in the
+        # United States.
+        reached = [noun for noun in reached if _is_place_phrase(noun)]
         for noun in settings + reached:
             place = _named_place(noun, mentions)
             if place is not None:
@@ -919,9 +924,12 @@ def _served_location(anchor: Token, mentions: _Mentions) -> str | None:
     return None
 
 
-def _is_place(noun: Token) -> bool:
-    """A named place, or a place noun ("the town of ...")."""
-    return noun.ent_type_ in ("GPE", "LOC", "FAC") or noun.lemma_.lower() in _PLACE_NOUNS
+def _is_place_phrase(noun: Token) -> bool:
+    """A named place or a place noun, or a noun of one ("the median line of the Strait")."""
+    return any(
+        place.ent_type_ in ("GPE", "LOC", "FAC") or place.lemma_.lower() in _PLACE_NOUNS
+        for place in [noun, *_prepositional_objects(noun, ("of",))]
+    )
 
 
 def _is_place_name(token: Token) -> bool:
@@ -996,7 +1004,9 @@ def _row(
         target_start=target_span[0],
         target_end=target_span[1],
         location_text=(
-            _location(_located_words(candidate, actor), event_type in _PHYSICAL, mentions)
+            _location(
+                _located_words(candidate, actor, event_type), event_type in _PHYSICAL, mentions
+            )
             or _served_location(candidate.anchor, mentions)
         ),
         date_text=date_text,
@@ -1012,12 +1022,13 @@ def _row(
     )
 
 
-def _located_words(candidate: _Candidate, actor: Token | None) -> list[Token]:
+def _located_words(candidate: _Candidate, actor: Token | None, event_type: str) -> list[Token]:
     """Words whose place phrase is the event's: its trigger and verb, and an actor that is an
     event ("a roadside bombing near the town of Samarra killed ...") or is placed where it acts
-    ("Ethnic Albanians in south Serbia are demanding ...")."""
+    ("Ethnic Albanians in south Serbia are demanding ..."), save for a meeting, which is held
+    where the host is ("the ruling parties in Japan and Taiwan will hold talks")."""
     words = [candidate.trigger, candidate.anchor]
-    if actor is not None and actor.dep_ in ("nsubj", "nsubjpass"):
+    if actor is not None and actor.dep_ in ("nsubj", "nsubjpass") and event_type != "CONSULT":
         words.append(actor)
     return words
 
