@@ -166,3 +166,62 @@ def test_request_from_said_must(nlp):
 def test_no_events_and_no_errors_on_odd_text(nlp):
     for text in ("", "   ", "!!!", "Weather: sunny, 25°C.", "\n\n(AP) —", "a" * 300):
         assert not _events(nlp, text)
+
+
+def test_the_by_agent_of_an_event_noun_is_its_actor(nlp):
+    text = "China responded to a visit to Taiwan by US Speaker Nancy Pelosi with military drills."
+    events = _events(nlp, text)
+    [visit] = _find(events, {"CONSULT"})
+    assert "Pelosi" in visit.actor_text and visit.actor_country == "USA"
+    assert visit.target_text == "Taiwan" and "drills" not in visit.actor_text
+    assert _find(events, {"MOBILIZE"}, actor_word="China")
+
+
+def test_a_denied_doer_negates_the_event(nlp):
+    [visit] = _events(nlp, "So far, no senior Japanese official has visited Taiwan.")
+    assert visit.negated and visit.actor_country == "JPN"
+
+
+def test_a_pronoun_actor_is_the_one_person_its_sentence_names(nlp):
+    text = "The trip included a visit by Aso Taro last month when he met President Tsai Ing-wen."
+    [met] = _find(_events(nlp, text), {"CONSULT"}, trigger_word="met")
+    assert met.actor_text.startswith("Aso Taro")
+    text = "Aso Taro said Kishida would stay home when he met President Tsai Ing-wen."
+    assert all(e.actor_text != "Kishida" for e in _events(nlp, text))
+
+
+def test_reported_acts_keep_their_target_and_an_announced_act_its_actor(nlp):
+    text = (
+        "Taiwan said it has detected warplane incursions into its air defence zone since China "
+        "announced the launch of military drills."
+    )
+    events = _find(_events(nlp, text), {"MOBILIZE"})
+    assert {e.trigger_text for e in events} == {"incursions", "drills"}
+    assert [e.actor_text for e in events if e.trigger_text == "drills"] == ["China"]
+
+
+def test_places_dates_and_countries_of_the_phrases(nlp):
+    [bombing] = _events(nlp, "A roadside bombing near the town of Samarra killed a U.S. soldier.")
+    assert bombing.location_text == "Samarra" and bombing.target_country == "USA"
+    [protest] = _events(nlp, "Thousands of Iraqi Kurds demonstrated in the city of Kirkuk.")
+    assert protest.location_text == "Kirkuk" and protest.actor_country == "IRQ"
+    text = "An official from the defence ministry was stationed in the Taipei office this spring."
+    [posting] = _events(nlp, text)
+    assert posting.location_text == "Taipei" and posting.date_text == "this spring"
+    [ultimatum] = _events(nlp, "Zimbabwean Prime Minister Robert Mugabe threatened South Lebanon.")
+    assert ultimatum.actor_country == "ZWE" and ultimatum.target_country == "LBN"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("The navies of India and France held joint exercises.", "COOPERATE"),
+        ("Miners went on strike in Poland.", "PROTEST"),
+        ("The government signed a trade agreement with Chile.", "SUPPORT"),
+        ("The ministry released a statement on the talks.", None),
+        ("The envoy urged Iran to resume talks.", None),
+    ],
+)
+def test_codebook_types(nlp, text, event_type):
+    types = {e.event_type for e in _events(nlp, text)}
+    assert (event_type in types) if event_type else not types & {"RETREAT", "REQUEST"}

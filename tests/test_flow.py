@@ -286,3 +286,43 @@ def test_a_run_carries_its_summary_as_prefect_artifacts(prefect_api, tmp_path):
     assert by_key["newsflow-run-summary"].type == "markdown"
     assert "| articles | 1 |" in by_key["newsflow-run-summary"].data
     assert by_key["newsflow-failed-expectations"].type == "table"
+
+
+def test_seed_events_in_the_published_table(seeds_output):
+    """The seed errors of issue 22, as published: negation, the visitor, the named person,
+    places and dates, China's drills and incursions."""
+
+    def events(where: str) -> list[tuple]:
+        return query(
+            seeds_output,
+            "SELECT e.event_type, e.actor_text, e.negated, e.location_text, e.date_text, "
+            "e.event_date::VARCHAR, e.date_precision FROM {events} e "
+            f"JOIN {{articles}} a USING (article_id) WHERE {where} ORDER BY a.source_uri",
+        )
+
+    unvisited = events("e.trigger_text = 'visited' AND e.actor_text LIKE 'no senior%'")
+    assert len(unvisited) == 2 and all(negated for _, _, negated, *_ in unvisited)
+    pelosi = events("e.trigger_text = 'visit' AND e.date_text = 'In August last year'")
+    assert len(pelosi) == 2 and all("Pelosi" in actor for _, actor, *_ in pelosi)
+    assert not events("e.event_type = 'CONSULT' AND e.actor_text = 'China'")
+    met = events("e.trigger_text = 'met'")
+    assert met and all(actor.startswith("Aso Taro") for _, actor, *_ in met)
+    # 000 is dated 2023-09-13 (a Wednesday), 002 2023-09-12.
+    stationed = events("a.source_uri LIKE '000_%' AND e.date_text = 'since this spring'")
+    assert stationed == [("COOPERATE", "the defense ministry", False, "Taipei",
+                          "since this spring", "2023-01-01", "year")]  # fmt: skip
+    drills = events("a.source_uri LIKE '000_%' AND e.date_text = 'on Saturday'")
+    assert {kind for kind, *_ in drills} == {"MOBILIZE"} and len(drills) == 2
+    assert any(actor == "China" for _, actor, *_ in drills)
+    assert all(day == "2023-09-09" for *_, day, _ in drills)
+    dated = events(
+        "a.source_uri LIKE '002_%' AND e.date_text IN ('last month', 'On Monday (Sep 11)')"
+    )
+    assert {(text, day, precision) for *_, text, day, precision in dated} == {
+        ("last month", "2023-08-01", "month"),
+        ("On Monday (Sep 11)", "2023-09-11", "day"),
+    }
+    located = query(seeds_output, "SELECT DISTINCT trigger_text, location_text FROM {events}")
+    assert {("crossed", "Taiwan Strait"), ("visited", "Taiwan"), ("invasion", "Taiwan")} <= {
+        *located
+    }

@@ -7,8 +7,10 @@ A rule-based coder over spaCy's dependency parse; the words per type are data
   sanctions"; the trigger is then the object noun when that noun is itself an event word, as in
   "held talks"), a predicative adjective ("willing to"), or an event noun with a stated actor
   ("China's military drills", "responded with military exercises").
-- actor: the subject, or the agent of a passive ("Taiwan was attacked by X" -> X); a pronoun
-  subject of reported speech is the speaker ("Syria said it will ...").
+- actor: the subject, or the agent of a passive ("Taiwan was attacked by X" -> X), or of an
+  event noun ("a visit to Taiwan by X"); a pronoun subject of reported speech is the speaker
+  ("Syria said it will ..."), a "he" or "she" the one person the sentence names before it.
+  PLOVER codes no event without an actor, save force used on a named target ("was killed").
   target: the direct object, the recipient ("to", "against", "with" ...), or the subject of a
   passive; for a request, the one asked ("urged Tokyo to ...").
 - A complement is part of the event that governs it: "agreed to provide aid" is one AGREE,
@@ -24,7 +26,11 @@ modality, what the text commits to:
   planned   intended or scheduled: "will", "would" in reported speech, "plans to", "ready to"
   possible  hedged or conditional: "may", "might", "could", "if ..."
   reported  attributed to a source by a speech or perception verb ("Taiwan said China ...")
-negated is separate: "did not", "never", "no", "refrained from", "failed to", "declined to".
+negated is separate: "did not", "never", "no", "no official has", "refrained from", "failed to",
+"declined to".
+location: the named place of the event's place phrase ("in the city of Kirkuk"), or for a
+physical act the named place it reaches ("visited Taiwan"). date: the DATE mention of its clause,
+else of the statement reporting it, else the one of its sentence nearest the trigger.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import StringTest, among, doc_entities, doc_text
+from tasks.extract.gazetteer import country_code
 
 LEXICON_FILE = Path(__file__).with_name("event_lexicon.json")
 
@@ -69,11 +76,16 @@ class EventRow:
     actor_ref_end: int | None = None
     target_ref_start: int | None = None
     target_ref_end: int | None = None
+    # ISO 3166-1 alpha-3 of the country the actor / target phrase names ("Zimbabwean Prime
+    # Minister Robert Mugabe" -> ZWE), for when the linked entity has none.
+    actor_country: str | None = None
+    target_country: str | None = None
 
 
 # Cooperative acts that, when only promised, PLOVER codes as AGREE; hostile ones as THREATEN.
 _PROMISED_AS_AGREE = frozenset({"SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
 _PROMISED_AS_THREAT = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
+_FORCE = frozenset({"MOBILIZE", "ASSAULT"})
 _HOSTILE = frozenset(
     {"ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"}
 )
@@ -83,8 +95,11 @@ _POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca"})
 _OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 _CONDITION_MARKS = frozenset({"if", "unless"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+# Report verbs whose subject is the actor of the act they announce (see `_inherits_actor`).
+_OWN_ACT_ANNOUNCERS = frozenset({"announce", "declare", "unveil"})
 _RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 _PERSONAL_PRONOUNS = frozenset({"it", "he", "she", "they", "we", "i"})
+_NEGATIVE_PRONOUNS = frozenset({"nobody", "none", "nothing"})
 # Dependency arcs over which an event word is an argument of the word above it.
 _ARGUMENT_DEPS = frozenset(
     {"dobj", "xcomp", "ccomp", "pcomp", "pobj", "prep", "attr", "oprd", "dative", "acomp"}
@@ -93,15 +108,33 @@ _ARGUMENT_DEPS = frozenset(
 _ARGUMENT_PREPS = frozenset({"of", "for", "to", "against", "on", "over", "about", "from", "into"})
 # Prepositions over which an event noun takes its actor from the verb above ("launch of drills").
 _NOUN_ARGUMENT_PREPS = frozenset({"of", "with", "for", "to", "by", "into", "on", "against"})
-_NOUN_TARGET_PREPS = ("on", "against", "to", "with", "between", "of", "for", "toward", "towards")
+_NOUN_TARGET_PREPS = (
+    "on", "against", "to", "with", "between", "of", "for", "toward", "towards", "into"
+)  # fmt: skip
 _TARGET_PREPS = ("to", "against", "on", "with", "toward", "towards", "into", "at", "from", "over")
-_LOCATION_PREPS = frozenset({"in", "at", "near", "outside", "inside", "off"})
+_LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "off")
+# Within a place phrase, the arcs that lead to the named place: "the northern city [of
+# Kirkuk]", "an attack [on] a village [in] the province [of] Herat", "the [Taipei] office".
+_PLACE_PREPS = frozenset({*_LOCATION_PREPS, "of", "on"})
+# Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
+_PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
+_DESTINATION_PREPS = ("to", "into", "onto")
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
+)
+_PLACE_NOUNS = frozenset(
+    {"city", "town", "village", "province", "region", "district", "county", "state", "capital",
+     "port", "island", "area", "enclave", "municipality", "suburb", "neighbourhood",
+     "neighborhood"}
+)  # fmt: skip
+_PLACE_MODIFIER_DEPS = frozenset({"compound", "nmod", "amod", "appos"})
 _DATE_PREPS = frozenset({"on", "in", "since", "during", "until", "by", "from", "at", "before"})
 _PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "parataxis"})
 # Verbs whose direct object is the one asked to act ("urged Tokyo to reconsider").
 _OBJECT_CONTROL = frozenset(
     {"urge", "ask", "order", "tell", "force", "press", "call", "persuade", "invite", "allow",
-     "request", "encourage", "warn", "advise", "demand", "push", "help", "compel", "require"}
+     "permit", "request", "encourage", "warn", "advise", "demand", "push", "help", "compel",
+     "require"}
 )  # fmt: skip
 
 
@@ -181,26 +214,38 @@ def _object_of(verb: Token) -> Token | None:
     return None
 
 
-def _noun_keys(noun: Token) -> list[str]:
-    """Lemmas to look an object noun up by: its modifiers first (more specific), then its head."""
-    lex = lexicon()
-    if noun.lemma_.lower() in lex.container_nouns:
+def _content_noun(noun: Token) -> Token:
+    """The noun a container noun holds ("a state of [siege]"), else the noun itself."""
+    if noun.lemma_.lower() in lexicon().container_nouns:
         for prep in _children(noun, "prep"):
             if prep.lower_ == "of" and _children(prep, "pobj"):
-                noun = _children(prep, "pobj")[0]
-                break
+                return _children(prep, "pobj")[0]
+    return noun
+
+
+def _noun_keys(noun: Token) -> list[str]:
+    """Lemmas to look an object noun up by: its modifiers first (more specific), then its head."""
+    noun = _content_noun(noun)
     modifiers = [c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod")]
     return [*modifiers, noun.lemma_.lower(), noun.lower_]
 
 
 def _noun_type(noun: Token) -> str | None:
     lex = lexicon()
+    return (
+        _noun_phrase_type(noun) or lex.nouns.get(noun.lower_) or lex.nouns.get(noun.lemma_.lower())
+    )
+
+
+def _noun_phrase_type(noun: Token) -> str | None:
+    """The type of "modifier noun" phrases of the lexicon: "hunger strike", "joint exercise"."""
+    lex = lexicon()
     for modifier in noun.children:
         if modifier.dep_ in ("compound", "amod"):
             phrase = f"{modifier.lemma_.lower()} {noun.lemma_.lower()}"
             if phrase in lex.noun_phrases:
                 return lex.noun_phrases[phrase]
-    return lex.nouns.get(noun.lower_) or lex.nouns.get(noun.lemma_.lower())
+    return None
 
 
 def _verb_candidate(verb: Token) -> _Candidate | None:
@@ -212,13 +257,21 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         phrasal = lex.phrasal_verbs.get(f"{lemma} {particle}")
         if phrasal:
             return _Candidate(verb, verb, phrasal, "verb")
-    obj = _object_of(verb)
+    # Without an object, the verb's "on" phrase ("went on strike") or the one it lets or makes
+    # act ("allowed inspectors to return").
+    obj = (
+        _object_of(verb)
+        or next(iter(_prepositional_objects(verb, ("on",))), None)
+        or _controlled_subject(verb)
+    )
     if lemma in lex.verb_object and obj is not None:
         for key in _noun_keys(obj):
             if key in lex.verb_object[lemma]:
                 event_type = lex.verb_object[lemma][key]
                 if event_type is None:
                     return None
+                # "held joint exercises": the phrase's own type wins over the head noun's.
+                event_type = _noun_phrase_type(_content_noun(obj)) or event_type
                 trigger = obj if _noun_type(obj) == event_type and obj.i != verb.head.i else verb
                 return _Candidate(trigger, verb, event_type, "verb", consumed=obj)
     if lemma in lex.negating_verbs and _children(verb, "xcomp"):
@@ -231,6 +284,17 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         subject = _grammatical_subject(verb)
         if subject is not None and subject.lemma_.lower() in lex.military_nouns:
             return _Candidate(verb, verb, "MOBILIZE", "verb")
+    return None
+
+
+def _controlled_subject(verb: Token) -> Token | None:
+    """ "allowed [inspectors] to return": the subject of an object-control verb's complement."""
+    if verb.lemma_.lower() not in _OBJECT_CONTROL:
+        return None
+    for complement in _children(verb, "xcomp", "ccomp"):
+        subjects = _children(complement, "nsubj")
+        if subjects:
+            return subjects[0]
     return None
 
 
@@ -503,6 +567,9 @@ def _roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
     else:
         actor = _grammatical_subject(verb)
         target = _recipient(verb, exclude)
+    if target is None and candidate.consumed is not None and _noun_type(candidate.consumed):
+        # "prevented the demonstration staged by students": those who hold it undergo the act.
+        target = _noun_agent(candidate.consumed)
     if target is None:
         target = _complement_target(verb, actor)
     if target is None:
@@ -523,8 +590,9 @@ def _place(verb: Token, obj: Token | None) -> Token | None:
     ("reimposed blockades in the West Bank", "extended the curfew in Abidjan")."""
     words = [verb] if obj is None else [verb, obj]
     for word in words:
-        for place in _prepositional_objects(word, ("in", "on", "at")):
-            if place.ent_type_ in ("GPE", "LOC"):
+        for noun in _prepositional_objects(word, ("in", "on", "at")):
+            place = _place_token(noun)
+            if place is not None:
                 return place
     return None
 
@@ -540,10 +608,14 @@ def _passive_subject(verb: Token) -> Token | None:
 
 
 def _owner(noun: Token) -> Token | None:
-    """The named actor a noun belongs to: "Japanese official" -> Japanese, "China's navy"."""
+    """The named actor a noun belongs to: "Japanese official" -> Japanese, "China's navy", "a
+    bureaucrat from the defence ministry"."""
     for child in noun.children:
         if child.dep_ in ("poss", "amod", "compound", "nmod") and child.ent_type_ in _ACTOR_LABELS:
             return child
+    for origin in _prepositional_objects(noun, ("from",)):
+        if _names_actor(origin):
+            return origin
     return None
 
 
@@ -589,16 +661,19 @@ def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
         ):
             actor = child
             break
-    target = None
-    for prep in _children(noun, "prep"):
-        pobjs = _children(prep, "pobj")
-        if not pobjs:
-            continue
-        if prep.lower_ == "by" and actor is None:
-            actor = pobjs[0]
-        elif prep.lower_ in _NOUN_TARGET_PREPS and target is None and _names_actor(pobjs[0]):
-            target = pobjs[0]
     verb = candidate.anchor
+    preps = _children(noun, "prep")
+    if verb.i != noun.i and verb.lemma_.lower() in lexicon().report_verbs:
+        # "detected incursions [into its zone]": a report verb's own argument is the noun.
+        preps += [prep for prep in _children(verb, "prep") if prep.i > noun.i]
+    target = None
+    for prep in preps:
+        pobjs = _children(prep, "pobj")
+        if pobjs and prep.lower_ in _NOUN_TARGET_PREPS and _names_actor(pobjs[0]):
+            target = pobjs[0]
+            break
+    if actor is None:
+        actor = _noun_agent(noun, verb)
     if (actor is None or actor.pos_ == "PRON") and verb.i != noun.i and _inherits_actor(noun):
         actor = _agent(verb) if _is_passive(verb) else _grammatical_subject(verb)
         actor = _speaker_for_pronoun(verb, actor)
@@ -607,13 +682,30 @@ def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
     return actor, target
 
 
+def _noun_agent(noun: Token, verb: Token | None = None) -> Token | None:
+    """The "by" agent of an event noun: "a visit by X", "a visit to Taiwan by X", "a
+    demonstration staged by X", and, with the verb above the noun, the parse's "responded to a
+    visit [by X]" with "by" hung on the active verb, whose agent it cannot be."""
+    holders = [noun, *(obj for prep in _children(noun, "prep") for obj in _children(prep, "pobj"))]
+    holders += [participle for participle in _children(noun, "acl") if participle.tag_ == "VBN"]
+    hung_on_verb = verb is not None and verb.i != noun.i and not _is_passive(verb)
+    for holder in [*holders, verb] if hung_on_verb else holders:
+        for prep in _children(holder, "prep", "agent"):
+            pobjs = _children(prep, "pobj")
+            if prep.lower_ == "by" and pobjs and (holder is not verb or prep.i > noun.i):
+                return pobjs[0]
+    return None
+
+
 def _inherits_actor(noun: Token) -> bool:
     """An event noun is done by the subject of the verb above it, unless that verb only reports
-    or perceives it ("Taiwan detected incursions") or the noun is itself the subject."""
+    or perceives it ("Taiwan detected incursions") or the noun is itself the subject. Who
+    announces an act announces their own ("China announced the launch of drills")."""
     verb = _governing_verb(noun)
     if verb is None or noun.dep_ in ("nsubj", "nsubjpass"):
         return False
-    return verb.lemma_.lower() not in lexicon().report_verbs
+    lemma = verb.lemma_.lower()
+    return lemma in _OWN_ACT_ANNOUNCERS or lemma not in lexicon().report_verbs
 
 
 def _negated(candidate: _Candidate) -> bool:
@@ -622,6 +714,12 @@ def _negated(candidate: _Candidate) -> bool:
         for child in word.children:
             if child.dep_ == "neg" or child.lower_ in ("never", "no"):
                 return True
+    # "No senior official has visited", "nobody was arrested": the doer is denied.
+    for subject in _children(candidate.anchor, "nsubj", "nsubjpass"):
+        if subject.lower_ in _NEGATIVE_PRONOUNS or any(
+            child.dep_ == "det" and child.lower_ == "no" for child in subject.children
+        ):
+            return True
     current = candidate.anchor
     while current.head.i != current.i and current.dep_ in ("xcomp", "pcomp", "prep", "pobj"):
         current = current.head
@@ -690,10 +788,20 @@ def _requests(
             yield _Candidate(modal, report, "REQUEST", "verb", last=token), subjects[0]
 
 
+def _introduces_event(prep: Token) -> bool:
+    """ "Pelosi [with military exercises]": a prepositional phrase that is an event of its own is
+    no part of the actor's name."""
+    return prep.dep_ == "prep" and any(_noun_type(pobj) for pobj in _children(prep, "pobj"))
+
+
 def _phrase(head: Token) -> tuple[int, int]:
     """Character span of the noun phrase headed by `head` (with appositions, without clauses)."""
     tokens = [head]
-    stack = [child for child in head.children if child.dep_ not in _PHRASE_CUT_DEPS]
+    stack = [
+        child
+        for child in head.children
+        if child.dep_ not in _PHRASE_CUT_DEPS and not _introduces_event(child)
+    ]
     while stack:
         token = stack.pop()
         tokens.append(token)
@@ -745,14 +853,19 @@ def _reference(head: Token, start: int, end: int, mentions: _Mentions) -> Span |
     return inside[0] if inside else None
 
 
+def _sentence_dates(sentence: Span, mentions: _Mentions) -> list[Span]:
+    """The sentence's DATE mentions that can date an event."""
+    return [
+        ent
+        for ent in mentions.starting_in(sentence.start_char, sentence.end_char)
+        # "a weekly news conference": an adjective is a frequency, not the event's date.
+        if ent.label_ == "DATE" and ent.root.pos_ != "ADJ"
+    ]
+
+
 def _date_expression(anchor: Token, mentions: _Mentions) -> str | None:
     """The DATE mention attached to the anchor's clause, with its preposition ("On Monday")."""
-    doc = anchor.doc
-    sentence = anchor.sent
-    for ent in mentions.starting_in(sentence.start_char, sentence.end_char):
-        # "a weekly news conference": an adjective is a frequency, not the event's date.
-        if ent.label_ != "DATE" or ent.root.pos_ == "ADJ":
-            continue
+    for ent in _sentence_dates(anchor.sent, mentions):
         current = ent.root
         while (
             current.head.i != current.i
@@ -760,33 +873,93 @@ def _date_expression(anchor: Token, mentions: _Mentions) -> str | None:
             and not (_is_verb(current.head) and current.head.i != anchor.i)
         ):
             current = current.head
-        if current.head.i != anchor.i and current.i != anchor.i:
-            continue
-        start, end = ent.start, ent.end
-        before = doc[start - 1] if start > 0 else None
-        if before is not None and before.lower_ in _DATE_PREPS:
-            start -= 1
-        if (
-            end + 2 < len(doc)
-            and doc[end].text == "("
-            and any(t.text == ")" for t in doc[end : end + 5])
-        ):
-            close = next(t.i for t in doc[end : end + 5] if t.text == ")")
-            end = close + 1
-        return doc[start:end].text
+        if current.head.i == anchor.i or current.i == anchor.i:
+            return _date_text(ent)
     return None
 
 
-def _location(anchor: Token, trigger: Token, mentions: _Mentions) -> str | None:
-    for word in (trigger, anchor):
-        for prep in _children(word, "prep"):
-            if prep.lower_ not in _LOCATION_PREPS:
-                continue
-            for pobj in _children(prep, "pobj"):
-                if pobj.ent_type_ in ("GPE", "LOC", "FAC"):
-                    place = mentions.holding(pobj)
-                    if place is not None:
-                        return place.text
+def _date_text(ent: Span) -> str:
+    """A date mention as written, with its preposition and a bracketed gloss ("On Monday (Sep
+    11)")."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    if start > 0 and doc[start - 1].lower_ in _DATE_PREPS:
+        start -= 1
+    if end + 2 < len(doc) and doc[end].text == "(":
+        close = next((t.i for t in doc[end : end + 5] if t.text == ")"), None)
+        if close is not None:
+            end = close + 1
+    return doc[start:end].text
+
+
+def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | None:
+    """The named place a location phrase of the event's words leads to ("in the northern city
+    of Kirkuk" -> Kirkuk); for a physical act, also the place it goes to or is done to
+    ("visited Taiwan", "sent personnel to Bosnia")."""
+    for word in words:
+        settings = _prepositional_objects(word, _LOCATION_PREPS)
+        reached = []
+        if physical:
+            reached = _prepositional_objects(word, _DESTINATION_PREPS)
+            if _is_verb(word):
+                reached += _children(word, "dobj")
+            elif word.pos_ in ("NOUN", "PROPN"):
+                reached += _prepositional_objects(word, ("of", "on", "against"))
+        # What an act reaches is its place only when it is one ("crossed the median line of the
+        # Taiwan Strait", "an invasion of Taiwan"): "killed a U.S. soldier" is not done in the
+        # United States.
+        reached = [noun for noun in reached if _is_place_phrase(noun)]
+        for noun in settings + reached:
+            place = _named_place(noun, mentions)
+            if place is not None:
+                return place
+    return None
+
+
+def _served_location(anchor: Token, mentions: _Mentions) -> str | None:
+    """A purpose clause is done where the act it serves goes: "sent personnel to Bosnia [to
+    investigate]"."""
+    if anchor.dep_ in ("xcomp", "advcl") and _is_verb(anchor.head):
+        return _location([anchor.head], True, mentions)
+    return None
+
+
+def _is_place_phrase(noun: Token) -> bool:
+    """A named place or a place noun, or a noun of one ("the median line of the Strait")."""
+    return any(
+        place.ent_type_ in ("GPE", "LOC", "FAC") or place.lemma_.lower() in _PLACE_NOUNS
+        for place in [noun, *_prepositional_objects(noun, ("of",))]
+    )
+
+
+def _is_place_name(token: Token) -> bool:
+    """The name in "the town of Samarra", whatever label the entity recognizer gave it."""
+    head = token.head
+    return (
+        token.pos_ == "PROPN"
+        and token.dep_ == "pobj"
+        and head.lower_ == "of"
+        and head.head.lemma_.lower() in _PLACE_NOUNS
+    )
+
+
+def _named_place(noun: Token, mentions: _Mentions) -> str | None:
+    place = _place_token(noun, ("GPE", "LOC", "FAC"))
+    mention = mentions.holding(place) if place is not None else None
+    return mention.text if mention is not None else None
+
+
+def _place_token(noun: Token, labels: tuple[str, ...] = ("GPE", "LOC")) -> Token | None:
+    """The first word of a named place the noun phrase is or leads to."""
+    stack = [noun]
+    while stack:
+        token = stack.pop(0)
+        if token.ent_type_ in labels or _is_place_name(token):
+            return token
+        stack.extend(child for child in token.children if child.dep_ in _PLACE_MODIFIER_DEPS)
+        for prep in _children(token, "prep"):
+            if prep.lower_ in _PLACE_PREPS:
+                stack.extend(_children(prep, "pobj"))
     return None
 
 
@@ -830,7 +1003,12 @@ def _row(
         target_text=text[target_span[0] : target_span[1]] if target is not None else None,
         target_start=target_span[0],
         target_end=target_span[1],
-        location_text=_location(candidate.anchor, trigger, mentions),
+        location_text=(
+            _location(
+                _located_words(candidate, actor, event_type), event_type in _PHYSICAL, mentions
+            )
+            or _served_location(candidate.anchor, mentions)
+        ),
         date_text=date_text,
         modality=modality,
         negated=negated,
@@ -839,17 +1017,74 @@ def _row(
         actor_ref_end=actor_ref.end_char if actor_ref is not None else None,
         target_ref_start=target_ref.start_char if target_ref is not None else None,
         target_ref_end=target_ref.end_char if target_ref is not None else None,
+        actor_country=_country(actor_ref, *actor_span, text, mentions) if actor else None,
+        target_country=_country(target_ref, *target_span, text, mentions) if target else None,
     )
 
 
-def _event_date(anchor: Token, mentions: _Mentions) -> str | None:
-    """The clause's own date, else the date of the statement reporting it."""
+def _located_words(candidate: _Candidate, actor: Token | None, event_type: str) -> list[Token]:
+    """Words whose place phrase is the event's: its trigger and verb, and an actor that is an
+    event ("a roadside bombing near the town of Samarra killed ...") or is placed where it acts
+    ("Ethnic Albanians in south Serbia are demanding ..."), save for a meeting, which is held
+    where the host is ("the ruling parties in Japan and Taiwan will hold talks")."""
+    words = [candidate.trigger, candidate.anchor]
+    if actor is not None and actor.dep_ in ("nsubj", "nsubjpass") and event_type != "CONSULT":
+        words.append(actor)
+    return words
+
+
+def _country(
+    reference: Span | None, start: int, end: int, text: str, mentions: _Mentions
+) -> str | None:
+    """The country a phrase names: its entity's, else the first mention in it that names one
+    ("Zimbabwean Prime Minister Robert Mugabe" -> ZWE), else the phrase read as a whole."""
+    inside = [ent for ent in mentions.starting_in(start, end) if ent.end_char <= end]
+    for ent in ([reference] if reference is not None else []) + inside:
+        code = _country_code(ent.text)
+        if code:
+            return code
+    return _country_code(text[start:end])
+
+
+def _country_code(name: str) -> str | None:
+    """The country a name names, also as a part of it: "South Lebanon", "northern Iraq"."""
+    code = country_code(name)
+    if code is None:
+        first, _, rest = name.partition(" ")
+        if first.lower() in _COMPASS and rest:
+            code = country_code(rest)
+    return code
+
+
+def _event_date(candidate: _Candidate, mentions: _Mentions) -> str | None:
+    """The clause's own date, else the date of the statement reporting it, else the date
+    expression of its sentence nearest the trigger."""
+    anchor = candidate.anchor
     date_text = _date_expression(anchor, mentions)
     if date_text is None:
         report = _report_governor(anchor)
         if report is not None:
             date_text = _date_expression(report, mentions)
+    if date_text is None:
+        dates = _sentence_dates(candidate.trigger.sent, mentions)
+        if dates:
+            nearest = min(dates, key=lambda ent: abs(ent.start - candidate.trigger.i))
+            date_text = _date_text(nearest)
     return date_text
+
+
+def _named_person(actor: Token | None, mentions: _Mentions) -> Token | None:
+    """A "he" or "she" actor is the one person its sentence names before it: "a visit by Aso
+    Taro ... when he met ..." (pronouns across sentences are the shared resolver's)."""
+    if actor is None or actor.lower_ not in ("he", "she"):
+        return actor
+    sentence = actor.sent
+    people = {
+        ent.text: ent
+        for ent in mentions.starting_in(sentence.start_char, actor.idx)
+        if ent.label_ == "PERSON"
+    }
+    return next(iter(people.values())).root if len(people) == 1 else actor
 
 
 def extract_events(doc: Doc) -> Iterator[EventRow]:
@@ -868,11 +1103,10 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         if candidate.trigger.i in absorbed_by_request or _absorbing_governor(candidate, by_token):
             continue
         actor, target = _roles(candidate)
-        # Without an actor an event says little, unless it is a hostile act done to someone by
-        # an unnamed actor ("incursions into its air zone", "was killed in a car bombing").
-        if actor is None and (
-            target is None or (candidate.kind == "noun" and candidate.event_type not in _HOSTILE)
-        ):
+        actor = _named_person(actor, mentions)
+        # PLOVER codes no event without a source actor, but for force used on a named target
+        # by an unnamed one ("incursions into its air zone", "was killed in a car bombing").
+        if actor is None and (target is None or candidate.event_type not in _FORCE):
             continue
         if actor is not None and candidate.event_type != "ASSAULT" and not _names_actor(actor):
             continue  # "a conflict that could threaten sea lanes": not a political actor
@@ -882,14 +1116,14 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         sentence_index = sentence_of[candidate.trigger.sent.start]
         row = _row(
             candidate, sentence_index, actor, target, event_type, modality, negated,
-            _event_date(candidate.anchor, mentions), text, mentions,
+            _event_date(candidate, mentions), text, mentions,
         )  # fmt: skip
         rows.append((candidate.trigger.i, row))
     for request, target in requests:
         actor = _grammatical_subject(request.anchor)
         row = _row(
             request, sentence_of[request.trigger.sent.start], actor, target, "REQUEST",
-            _modality(request), _negated(request), _event_date(request.anchor, mentions), text,
+            _modality(request), _negated(request), _event_date(request, mentions), text,
             mentions,
         )  # fmt: skip
         rows.append((request.trigger.i, row))

@@ -24,7 +24,6 @@ import pyarrow.compute as pc
 
 from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, Table
 from tasks.extract import Extraction
-from tasks.extract.gazetteer import country_code
 from tasks.ids import child_id, sha256_hex
 from tasks.normalize.dates import resolve_date
 from tasks.normalize.duplicates import relate_features
@@ -293,8 +292,8 @@ def _event_rows(
             "actor_entity_id": actor.link.entity_id if actor else None,
             "target_text": event.target_text,
             "target_entity_id": target.link.entity_id if target else None,
-            "actor_country": _country(actor, event.actor_text),
-            "target_country": _country(target, event.target_text),
+            "actor_country": _country(actor, event.actor_country),
+            "target_country": _country(target, event.target_country),
             "location_text": event.location_text,
             "event_date": event_date,
             "date_text": event.date_text,
@@ -305,11 +304,11 @@ def _event_rows(
         }
 
 
-def _country(mention: _LinkedMention | None, text: str | None) -> str | None:
-    """The linked entity's country, else a country the phrase itself names ("Chinese warplanes")."""
+def _country(mention: _LinkedMention | None, named: str | None) -> str | None:
+    """The linked entity's country, else the one the phrase itself names ("Chinese warplanes")."""
     if mention is not None and mention.link.country_code:
         return mention.link.country_code
-    return country_code(text) if text else None
+    return named
 
 
 def _sorted(table: Table, rows: pa.Table) -> pa.Table:
