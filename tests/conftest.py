@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,6 +17,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
+BENCH = REPO.parent / "shared" / "bench"  # the benchmark data: evaluation only, never copied here
+NEWSFLOW = Path(sys.executable).parent / "newsflow"  # the console script of `pip install -e .`
+
+
+def run_newsflow(*argv: str | Path, timeout: float = 600, **options) -> subprocess.CompletedProcess:
+    """The `newsflow` command run as a user runs it, in a process of its own."""
+    return subprocess.run(
+        [str(NEWSFLOW), *map(str, argv)], capture_output=True, text=True, timeout=timeout, **options
+    )
 
 
 @pytest.fixture(scope="session")

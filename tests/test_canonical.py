@@ -6,12 +6,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from tasks.extract.entities import Mention, extract_mentions
 from tasks.extract.gazetteer import country_code
 from tasks.normalize.entities import EntityLink, link_mentions
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 UNRELATED_ARTICLE = (
     "Brazilian striker Carlos Mendes scored twice as Santos beat Flamengo 3-1 in Sao Paulo on "
     "Sunday. Mendes, 24, said the team had worked hard. Chen Wei, a Chinese midfielder, played too."

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from tasks.clean import clean
 from tasks.records import Article, RawDocument
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def _seed_text(prefix: str) -> str:

@@ -16,13 +16,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, SEEDS
+from conftest import NEWSFLOW, REPO, SEEDS, run_newsflow
 from rich.console import Console
 
 from flows.cli import main
 from flows.settings import NewsflowSettings, load_settings
 
-NEWSFLOW = Path(sys.executable).parent / "newsflow"  # the console script of `pip install -e .`
 ONE_SEED = str(SEEDS / "004_*.txt")
 
 
@@ -215,7 +214,7 @@ def test_the_console_script_keeps_its_exit_code_and_output(seeds_output):
         (["query", "--help"], 0, "usage: newsflow query"),
         (["query", "--no-such-option"], 2, ""),
     ):
-        done = subprocess.run([str(NEWSFLOW), *argv], capture_output=True, text=True, timeout=300)
+        done = run_newsflow(*argv, timeout=300)
         assert done.returncode == code, (argv, done.stderr)
         assert done.stdout.startswith(out) and bool(done.stdout) == bool(out), argv
 

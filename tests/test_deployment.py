@@ -21,11 +21,10 @@ import duckdb
 import httpx
 import psutil
 import pytest
+from conftest import REPO, SEEDS
 
 from schemas.views import views_sql
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 DEPLOYMENT = "newsflow/daily"
 POOL = "newsflow"

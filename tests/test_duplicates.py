@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from conftest import SEEDS
 
 from tasks.clean import clean
 from tasks.extract import Extraction
@@ -14,8 +14,6 @@ from tasks.ids import article_id
 from tasks.normalize import normalize_batch
 from tasks.normalize.duplicates import article_features, relate_features
 from tasks.records import Article, RawDocument, RunInfo
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 STORY = " ".join(
     f"Paragraph {n} says the harbour authority will dredge the northern channel before "

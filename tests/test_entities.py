@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import BENCH, REPO, SEEDS
 
 from tasks.extract.entities import Mention, extract_mentions
 
-REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
-BENCH_DIR = REPO.parent / "shared" / "bench"
 # Exact-span micro F1 on CoNLL-2003 dev measured for this pipeline (bare model: 0.646).
 NER_F1_FLOOR = 0.72
 
@@ -110,10 +107,10 @@ def test_mentions_match_the_body_and_their_sentence(nlp, seed):
         assert mention.text == mention.text.strip()
 
 
-@pytest.mark.skipif(not (BENCH_DIR / "ner").is_dir(), reason="benchmark data not present")
+@pytest.mark.skipif(not (BENCH / "ner").is_dir(), reason="benchmark data not present")
 def test_ner_benchmark_score_floor():
     result = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "ner_benchmark.py"), "--bench-dir", str(BENCH_DIR)],
+        [sys.executable, str(REPO / "bench" / "ner_benchmark.py"), "--bench-dir", str(BENCH)],
         capture_output=True,
         text=True,
         check=True,

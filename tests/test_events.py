@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from schemas.tables import PLOVER_TYPES
 from tasks.extract.events import EventRow, extract_events
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import ftfy.bad_codecs  # noqa: F401  (registers "sloppy-windows-1252", the codec of mojibake)
 import pytest
+from conftest import SEEDS
 from in_memory import normalize
 
 from schemas.tables import TABLES
@@ -27,8 +28,6 @@ from tasks.clean import MAX_BODY_CHARS, clean
 from tasks.extract import extract
 from tasks.ingest import MAX_DOCUMENT_BYTES, MAX_LINE_CHARS, read_inputs
 from tasks.records import Article, RunInfo
-
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 # Constructed news prose: each sentence names actors, places and a reporting verb.
 SENTENCES = (

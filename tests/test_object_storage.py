@@ -20,7 +20,7 @@ import duckdb
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
-from conftest import REPO, SEEDS
+from conftest import NEWSFLOW, REPO, SEEDS, run_newsflow
 
 from schemas.tables import TABLES
 from tasks.store.local import CURRENT, VERSIONS, LocalOutput
@@ -28,7 +28,6 @@ from tasks.store.remote import RemoteOutput, working_dir
 
 pytestmark = pytest.mark.slow
 
-NEWSFLOW = Path(sys.executable).parent / "newsflow"  # the console script of `pip install -e .`
 BUCKET = "newsflow-test"
 PREFIX = "news"
 URL = f"s3://{BUCKET}/{PREFIX}"
@@ -123,18 +122,14 @@ def cli_env(endpoint: str, api_url: str, cache: Path) -> dict[str, str]:
     return env | aws_env(endpoint) | {"PREFECT_API_URL": api_url, "NEWSFLOW_CACHE_DIR": str(cache)}
 
 
-def newsflow_args(command: str, *arguments: str | Path) -> list[str]:
-    extra = ["--n-process", "1"] if command == "run" else []
-    return [str(NEWSFLOW), command, *map(str, arguments), *extra]
-
-
 def newsflow(env: dict[str, str], command: str, *arguments: str | Path, code: int = 0):
-    done = subprocess.run(
-        newsflow_args(command, *arguments),
+    extra = ["--n-process", "1"] if command == "run" else []
+    done = run_newsflow(
+        command,
+        *arguments,
+        *extra,
         env=env,
         cwd=REPO,
-        capture_output=True,
-        text=True,
         timeout=RUN_TIMEOUT_SECONDS,
         start_new_session=True,
     )
@@ -330,7 +325,7 @@ def test_a_run_killed_while_uploading_leaves_the_published_version(published, en
         addition = f"\n\nThis report was corrected on {attempt + 2} October.\n"
         (inbox / f"corrected-{attempt}.txt").write_text(seed.read_text() + addition)
         run = subprocess.Popen(
-            newsflow_args("run", "--input", inbox, "--output", URL),
+            [str(NEWSFLOW), "run", "--input", str(inbox), "--output", URL, "--n-process", "1"],
             env=published["env"],
             cwd=REPO,
             stdout=subprocess.DEVNULL,

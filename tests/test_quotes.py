@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from pathlib import Path
 
 import pytest
+from conftest import BENCH, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.extract.quotes import QuoteRow, extract_quotes
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench" / "quotes"
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 
 
