@@ -10,7 +10,7 @@ from tasks.extract.nlp import load_nlp
 
 # The models the steps would otherwise load at their first article, in every worker.
 load_nlp()
-detect_language("The worker server loads this model once.")
+detect_language(None, "The worker server loads this model once.")
 # What is loaded now lasts as long as the workers: their garbage collections skip it (and so
 # leave its memory pages shared with the server instead of copying them).
 gc.freeze()

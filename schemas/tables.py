@@ -58,6 +58,8 @@ DATE_SOURCES = ("metadata", "header", "dateline", "text", "none")
 DATE_PRECISIONS = ("day", "month", "year")
 MODALITIES = ("asserted", "planned", "possible", "reported")
 PIPELINE_STEPS = ("ingest", "clean", "extract", "normalize", "validate", "publish")
+# ISO 639-2 "undetermined": an article whose text is too short or too unusual to identify.
+UNDETERMINED_LANGUAGE = "und"
 
 
 @cache
@@ -74,6 +76,12 @@ def language_codes() -> tuple[str, ...]:
     import pycountry
 
     return tuple(sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")))
+
+
+@cache
+def article_languages() -> tuple[str, ...]:
+    """The values of articles.language: ISO 639-1 codes and UNDETERMINED_LANGUAGE."""
+    return (*language_codes(), UNDETERMINED_LANGUAGE)
 
 
 @dataclass(frozen=True)
@@ -215,9 +223,10 @@ ARTICLES = Table(
         Column(
             "language",
             pa.string(),
-            "ISO 639-1 language code of the body",
+            "ISO 639-1 language code of the headline and body; und (ISO 639-2 undetermined) when "
+            "the text is too short or too unusual to tell",
             nullable=False,
-            allowed=language_codes,
+            allowed=article_languages,
         ),
         Column(
             "body",

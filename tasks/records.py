@@ -34,7 +34,7 @@ class Article:
     dateline: str | None
     published_date: date | None
     date_source: str  # header | dateline | text | metadata | none
-    language: str  # ISO 639-1
+    language: str  # ISO 639-1, or "und" when the text is too short or unusual to tell
     body: str
     raw_length: int  # characters of the raw input, to measure what cleaning removed
 

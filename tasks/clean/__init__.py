@@ -125,7 +125,7 @@ def _article(
         dateline=dateline,
         published_date=published_date,
         date_source=date_source,
-        language=metadata.detect_language(body),
+        language=metadata.detect_language(title, body),
         body=body,
         raw_length=len(document.content),
     )

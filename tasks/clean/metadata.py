@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
-import py3langid
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from schemas.tables import UNDETERMINED_LANGUAGE, language_codes
 
 # A scraper's header line: " date 2023-09-13 " followed by the article text on the same line.
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*")
@@ -60,6 +63,9 @@ _TEXT_DATE = re.compile(
 _TEXT_DATE_MAX_WORDS = 15
 _HEADLINE_MAX_WORDS = 25
 _LANGUAGE_SAMPLE_CHARS = 5000
+# Less than this many UTF-8 bytes of letters (about two words) is too little text to tell. The
+# model reads bytes, so a CJK character counts three, as it carries about a word.
+_MIN_LETTER_BYTES = 10
 
 
 def parse_date(year: int, month: int, day: int, today: date) -> date | None:
@@ -175,7 +181,61 @@ def looks_like_headline(line: str) -> bool:
     return 3 <= len(words) <= _HEADLINE_MAX_WORDS and not line.rstrip().endswith((".", ":"))
 
 
-def detect_language(text: str) -> str:
-    """ISO 639-1 code of the text's language (py3langid)."""
-    code, _score = py3langid.classify(text[:_LANGUAGE_SAMPLE_CHARS])
-    return code
+def detect_language(title: str | None, body: str) -> str:
+    """ISO 639-1 code of the article's language, or "und" when its text is too short or too
+    unusual to tell.
+
+    py3langid's normalised probabilities over the languages the column can name (others, such as
+    Nigerian Pidgin, are not candidates), with English given half the prior mass instead of the
+    model's uniform prior: the input is English news, and English tables, lists of names and
+    abbreviated wire briefs are what the model cannot place. A language is given only when it is
+    more likely than not after that prior.
+    """
+    sample = _language_sample(title, body)
+    if not _has_letter_bytes(sample, _MIN_LETTER_BYTES):
+        return UNDETERMINED_LANGUAGE
+    identifier, column_codes = _language_identifier()
+    # Prior odds of English against any one other language, when the others share half evenly.
+    english_weight = len(column_codes) - 1
+    weights = {
+        column_codes[label]: probability * (english_weight if label == "en" else 1.0)
+        for label, probability in identifier.rank(sample)
+        if label in column_codes
+    }
+    best = max(weights, key=weights.__getitem__)
+    return best if weights[best] > sum(weights.values()) / 2 else UNDETERMINED_LANGUAGE
+
+
+def _language_sample(title: str | None, body: str) -> str:
+    """Headline and body, all-capitals words lower-cased: the model learnt from mixed-case text
+    and reads an all-caps headline or table as another language."""
+    text = f"{title}\n{body}" if title else body
+    words = text[:_LANGUAGE_SAMPLE_CHARS].split()
+    return " ".join(word.lower() if word.isupper() else word for word in words)
+
+
+def _has_letter_bytes(text: str, minimum: int) -> bool:
+    """Whether the text's letters take at least `minimum` bytes in UTF-8."""
+    letter_bytes = 0
+    for char in text:
+        if char.isalpha():
+            letter_bytes += len(char.encode())
+            if letter_bytes >= minimum:
+                return True
+    return False
+
+
+@cache
+def _language_identifier() -> tuple[LanguageIdentifier, dict[str, str]]:
+    """py3langid's model with normalised probabilities, and the ISO 639-1 code of each of its
+    labels that has one (an ISO 639-3 label such as "kik" maps to "ki")."""
+    import pycountry
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    iso_639_1 = set(language_codes())
+    column_codes = {label: label for label in identifier.labels if label in iso_639_1}
+    for label in set(identifier.labels) - column_codes.keys():
+        code = getattr(pycountry.languages.get(alpha_3=label), "alpha_2", None)
+        if code:
+            column_codes[label] = code
+    return identifier, column_codes

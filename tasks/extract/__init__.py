@@ -11,7 +11,7 @@ from tasks.extract.nlp import load_nlp
 from tasks.extract.quotes import QuoteRow, extract_quotes
 from tasks.records import Article, Quarantined
 
-EXTRACTED_LANGUAGES = frozenset({"en"})  # the model is English; other articles get no rows
+EXTRACTED_LANGUAGES = frozenset({"en"})  # the model is English; others, und too, get no rows
 
 
 @dataclass(frozen=True)
