@@ -180,6 +180,7 @@ def _publish_artifacts(summary: dict, validation: ValidationReport) -> None:
             "column": o.column or "",
             "severity": o.severity,
             "unexpected": o.unexpected_count,
+            "sample": "; ".join(o.sample)[:300],
         }
         for o in validation.failures()
     ]

@@ -12,6 +12,8 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pytest
 from conftest import SEEDS
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from test_validate import ARTICLE, good_rows, tables
 
 import flows.news_pipeline as pipeline
@@ -193,6 +195,14 @@ def test_bad_rows_are_quarantined_and_everything_else_publishes(prefect_api, tmp
     )
     assert language["severity"] == "quarantine" and language["unexpected_count"] == 1
     assert any("pcm" in sample for sample in language["sample"])
+    with get_client(sync_client=True) as client:
+        run_artifacts = ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[summary["run_id"]])
+        )
+        artifacts = {a.key: a for a in client.read_artifacts(artifact_filter=run_artifacts)}
+    failed = json.loads(artifacts["newsflow-failed-expectations"].data)
+    assert any(row["severity"] == "quarantine" and "pcm" in row["sample"] for row in failed)
+    assert "5 read = 4 published + 1 quarantined" in artifacts["newsflow-run-summary"].data
     report = (output / "report" / "index.html").read_text()
     assert "1 row(s) quarantined" in report and "language_not_in_set" in report
     assert "5 read = 4 published + 1 quarantined" in report
