@@ -115,8 +115,10 @@ class LocalOutput:
         return read_features(self.current / RELATE_FEATURES, schema)
 
     def published_file(self, relative: str) -> Path:
-        """A file of the current version (MANIFEST, VALIDATION_RESULTS, REPORT_PAGE)."""
-        return self.current / relative
+        """A file of the current version (MANIFEST, VALIDATION_RESULTS, REPORT_PAGE), by the
+        stable path users know where it has one (output/report/... rather than current/...)."""
+        stable = relative.split("/")[0] in PUBLISHED_FOLDERS
+        return (self.folder if stable else self.current) / relative
 
     # --- a run: staging, publishing --------------------------------------------------------
 
