@@ -87,12 +87,13 @@ def make_self_contained(docs: Path) -> None:
             to_root = "../" * (len(page.relative_to(docs).parts) - 1)
             page.write_text(_localised(page.read_text(encoding="utf-8"), to_root), "utf-8")
     for name, source in _vendor_sources().items():
-        target = docs / VENDOR_DIR / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, dirs_exist_ok=True)
-        else:
-            shutil.copyfile(source, target)
+        # Copied file by file, without the installed files' modes: the output's files follow
+        # the user's umask, as every other file a run writes does.
+        for path in sorted(source.rglob("*")) if source.is_dir() else [source]:
+            if path.is_file():
+                target = docs / VENDOR_DIR / name / path.relative_to(source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
 
 
 def _localised(text: str, to_root: str) -> str:

@@ -154,7 +154,7 @@ def test_a_second_writer_is_refused_and_a_dead_writers_lock_is_recovered(prefect
 def test_a_batch_that_keeps_failing_is_quarantined_and_the_others_publish(
     prefect_api, tmp_path, monkeypatch
 ):
-    import flows.news_pipeline as pipeline
+    import flows.batches as batches
     from flows.steps import process_batch
 
     attempts = []
@@ -166,7 +166,7 @@ def test_a_batch_that_keeps_failing_is_quarantined_and_the_others_publish(
         return process_batch(documents, nlp_batch_size, run)
 
     monkeypatch.setattr(
-        pipeline, "batch_task", task(fails_on_the_first_seed, name="clean-extract", retries=1)
+        batches, "batch_task", task(fails_on_the_first_seed, name="clean-extract", retries=1)
     )
     summary = news_pipeline(
         inputs=(str(SEEDS),), output=str(tmp_path / "out"), batch_size=1, n_process=1
