@@ -109,10 +109,11 @@ def _report_published(output: Path, input_words: int, documents: int) -> None:
 
 
 def _report_failed(output: Path, documents: int, stderr: str) -> None:
-    lines = stderr.strip().splitlines() or ["(no output)"]
-    reason = next((line for line in lines if line.startswith("newsflow:")), lines[-1])
+    lines = stderr.strip().splitlines()
+    reasons = [line for line in lines if line.startswith("newsflow:")] or lines[-5:]
     print(f"  documents {documents}, published 0 (the run failed)")
-    print(f"  {reason}")
+    for line in reasons:
+        print(f"  {line}")
     for results in sorted((output / ".failed").glob("*/validation/results.json")):
         validation = json.loads(results.read_text())
         print(f"  validation: {validation['summary']}")
@@ -123,7 +124,7 @@ def _report_failed(output: Path, documents: int, stderr: str) -> None:
                 print(
                     f"    failed {outcome['severity']} {outcome['suite']}.{outcome['expectation']}"
                     f"{column}: unexpected {outcome['unexpected_count']}, "
-                    f"observed {outcome['observed']}"
+                    f"observed {outcome['observed']}, sample {outcome['sample'][:5]}"
                 )
 
 
