@@ -123,14 +123,15 @@ def _indent(line: str) -> int:
 
 def _wrapped_into(previous: str, line: str, width: int) -> bool:
     """Whether `line` continues the running text of `previous` (raw lines of a hard-wrapped
-    block): not when it is indented further (a paragraph start), when either is a table row,
-    or when its first word would have fitted on `previous` (a short line ends a paragraph or
-    is a line of a list or table)."""
+    block): not when it is indented further (a paragraph start) or either is a table row;
+    yes when it starts in lower case (a sentence going on) or its first word would not have
+    fitted on `previous` (a short line ends a paragraph or is a line of a list or table)."""
     if _indent(line) > _indent(previous):
         return False
     if _COLUMN_GAP.search(previous.strip()) or _COLUMN_GAP.search(line.strip()):
         return False
-    return len(previous) + 1 + len(line.split()[0]) > width - _WRAP_SLACK
+    first_word = line.split()[0]
+    return first_word[0].islower() or len(previous) + 1 + len(first_word) > width - _WRAP_SLACK
 
 
 def _unwrap(block_lines: list[str], width: int) -> list[str]:
