@@ -24,7 +24,7 @@ _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _WRAP_MAX_WIDTH = 100
 _WRAP_MIN_LONG_LINES = 3
 # A wrapped line is one the next word did not fit on: it reaches to within this many
-# characters of the text's width (measured on wire copy: 99.7% of wrapped lines do).
+# characters of the text's width (measured on wire copy: 99.8% of wrapped lines do).
 _WRAP_SLACK = 6
 # Columns of a table or a tab-separated row: a gap of two spaces or a tab between two words
 # (two spaces after a sentence's end are typewriter style, not a column).
