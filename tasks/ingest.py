@@ -275,7 +275,7 @@ def _jsonl_record(
             f"line {number}: wrong type for {', '.join(wrong)}",
         )
     fields = {k: _storable(str(record[k])) for k in JSONL_FIELDS if record.get(k) is not None}
-    if fields.get("kind", TEXT_KINDS[0]) not in TEXT_KINDS:
+    if "kind" in fields and fields["kind"] not in TEXT_KINDS:
         return Quarantined(
             line_uri,
             "ingest",
