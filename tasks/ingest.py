@@ -1,8 +1,9 @@
 """Ingest: the one place that reads input. Files, folders and globs become raw documents.
 
 Supported inputs: `.txt` dumps, `.html`/`.htm` pages and `.jsonl` files with one article per
-line (`{"id", "url", "title", "date", "text" or "html"}`). What cannot be read becomes a
-quarantine row with its reason; nothing is dropped silently.
+line (`{"id", "url", "title", "date", "kind", "text" or "html"}`; `kind`, optional, says
+whether a `text` is already just the article or a whole page's dump). What cannot be read
+becomes a quarantine row with its reason; nothing is dropped silently.
 
 Size limits (quarantined beyond them, reason `too_large`): a document (a file, or one JSONL
 record) of more than MAX_DOCUMENT_BYTES, and a text document with a line longer than
@@ -23,12 +24,12 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from tasks.ids import article_id
-from tasks.records import Quarantined, RawDocument
+from tasks.records import TEXT_KINDS, Quarantined, RawDocument
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-JSONL_FIELDS = ("id", "url", "title", "date", "text", "html")
+JSONL_FIELDS = ("id", "url", "title", "date", "kind", "text", "html")
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -280,6 +281,13 @@ def _jsonl_record(
             f"line {number}: wrong type for {', '.join(wrong)}",
         )
     fields = {k: _storable(str(record[k])) for k in JSONL_FIELDS if record.get(k) is not None}
+    if "kind" in fields and fields["kind"] not in TEXT_KINDS:
+        return Quarantined(
+            line_uri,
+            "ingest",
+            "invalid_record",
+            f"line {number}: 'kind' is {fields['kind']!r}, not one of {', '.join(TEXT_KINDS)}",
+        )
     key = fields.get("id") or fields.get("url")
     record_uri = f"{uri}#{key}" if key else line_uri
     if key in seen_keys:
@@ -295,7 +303,7 @@ def _jsonl_record(
         return Quarantined(
             record_uri, "ingest", "missing_content", f"line {number} has neither 'text' nor 'html'"
         )
-    metadata = {k: fields[k] for k in ("id", "url", "title", "date") if k in fields}
+    metadata = {k: fields[k] for k in ("id", "url", "title", "date", "kind") if k in fields}
     html = fields["html"] if fields.get("html", "").strip() else None
     return RawDocument(
         record_uri, "jsonl", text=None if html else fields.get("text"), html=html, metadata=metadata

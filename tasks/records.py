@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# What a text input is, as a JSONL record's "kind" field may state (metadata["kind"]): an
+# already-clean "article" (a feed's or wire service's text) is kept whole; a "page" (a whole
+# web page's text dump) has its body selected. Without it, clean decides from the text.
+TEXT_KINDS = ("article", "page")
+
 
 @dataclass(frozen=True)
 class RawDocument:
@@ -14,7 +19,7 @@ class RawDocument:
     input_format: str  # "txt" | "html" | "jsonl"
     text: str | None  # plain-text dump (txt files, JSONL "text")
     html: str | None  # page HTML (html files, JSONL "html")
-    metadata: dict[str, str] = field(default_factory=dict)  # the input's own: title, date, url, id
+    metadata: dict[str, str] = field(default_factory=dict)  # id, url, title, date, kind
 
     @property
     def content(self) -> str:

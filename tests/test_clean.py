@@ -308,3 +308,93 @@ def test_wire_photo_captions_are_dropped():
     article = _text(text)
     assert all(paragraph in article.body for paragraph in STORY_PARAGRAPHS)
     assert not any(caption in article.body for caption in captions)
+
+
+# Already-clean articles (a feed's or wire service's text, written for these tests): every
+# line of content is kept, only the headline goes to the title.
+WIRE_STORY = """MAPLE RIVER MILLS RAISES DIVIDEND
+
+OAKVILLE, Ont., March 3 - Maple River Mills Ltd said its board
+raised the quarterly dividend to 12 cts a share from ten cts,
+payable April 15 to holders of record March 31.
+    The company said higher flour sales in the fourth quarter
+allowed the increase, and that it expects sales to keep rising.
+                  Qtr         Year
+    Shr       1.10 dlrs    3.95 dlrs
+    Net       4.2 mln      15.1 mln
+    Revs      61.3 mln     230.5 mln
+ Reuter"""
+STANDINGS = """Hockey - Northern league standings
+Standings after Sunday's games (played, won, lost, points):
+Lakeside Otters 12 9 3 27
+Hill City Foxes 12 8 4 24
+Port Ellen Gulls 12 5 7 15
+Granite Bay Wolves 12 2 10 6"""
+BRIEF = (
+    "The central bank of Freedonia left its main interest rate unchanged at 4.5 percent on "
+    "Thursday, as economists had expected."
+)
+LIST_STORY = """Five things the new city budget changes
+The council approved the budget on Tuesday. Here is what it pays for:
+- Forty new teachers for primary schools
+- Repairs to six school buildings
+- Longer opening hours at two public pools
+- A new library in the east of the city"""
+
+
+def _paragraphs(article: Article) -> list[str]:
+    return article.body.split("\n\n")
+
+
+def test_wire_story_keeps_its_paragraphs_table_rows_and_dateline():
+    article = _text(WIRE_STORY)
+    assert article.title == "MAPLE RIVER MILLS RAISES DIVIDEND"
+    assert article.dateline == "Oakville"
+    assert _paragraphs(article) == [
+        "OAKVILLE, Ont., March 3 - Maple River Mills Ltd said its board raised the quarterly "
+        "dividend to 12 cts a share from ten cts, payable April 15 to holders of record March 31.",
+        "The company said higher flour sales in the fourth quarter allowed the increase, and "
+        "that it expects sales to keep rising.",
+        "Qtr Year",
+        "Shr 1.10 dlrs 3.95 dlrs",
+        "Net 4.2 mln 15.1 mln",
+        "Revs 61.3 mln 230.5 mln",
+        "Reuter",
+    ]
+
+
+def test_results_table_list_and_brief_are_kept_whole():
+    standings = _text(STANDINGS)
+    assert standings.title == "Hockey - Northern league standings"
+    assert _paragraphs(standings) == STANDINGS.splitlines()[1:]
+    listed = _text(LIST_STORY)
+    assert listed.title == "Five things the new city budget changes"
+    assert _paragraphs(listed) == LIST_STORY.splitlines()[1:]
+    brief = _text(BRIEF)
+    assert (brief.title, brief.body) == (None, BRIEF)
+
+
+def test_page_dump_loses_navigation_share_bar_teasers_and_footer():
+    furniture = [
+        *NAVIGATION.splitlines(),
+        "Share this article",
+        "Facebook",
+        "Twitter",
+        "Email",
+        "More from World",
+        "Storm closes schools and roads across the north as rivers keep rising",
+        "Prime minister faces new questions over the cost of the rail project",
+        "© 2024 City Times. All rights reserved.",
+    ]
+    text = "\n".join([*furniture[:13], *STORY_PARAGRAPHS, *furniture[13:]])
+    article = _text(text)
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+    assert not any(line in article.body for line in furniture)
+
+
+def test_stated_kind_overrides_the_guess():
+    page_as_article = _text("\n".join([NAVIGATION, *STORY_PARAGRAPHS]), {"kind": "article"})
+    assert page_as_article.body.startswith("Home\n\nWorld")
+    # Read as a page, the short list story has no run of prose to select.
+    _, quarantined = clean([RawDocument("list.txt", "txt", LIST_STORY, None, {"kind": "page"})])
+    assert [row.reason for row in quarantined] == ["no_body_found"]

@@ -117,6 +117,21 @@ def test_jsonl_records_get_uris_metadata_and_reasons(tmp_path):
     ]
 
 
+def test_jsonl_kind_is_read_into_the_metadata_and_checked(tmp_path):
+    lines = [
+        json.dumps({"id": "a", "kind": "article", "text": "An already-clean story."}),
+        json.dumps({"id": "p", "kind": "page", "text": "Home\nA whole page's text."}),
+        json.dumps({"id": "x", "kind": "blog", "text": "Neither kind."}),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert [d.metadata["kind"] for d in documents] == ["article", "page"]
+    assert [(q.source_uri, q.reason) for q in quarantined] == [
+        ("feed.jsonl#line3", "invalid_record")
+    ]
+    assert "'blog'" in quarantined[0].detail
+
+
 def test_a_symlink_out_of_the_input_root_is_not_followed(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("Outside the input root.")

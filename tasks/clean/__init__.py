@@ -7,7 +7,7 @@ from datetime import date
 
 from tasks.clean import metadata, repair
 from tasks.clean.html import extract_html
-from tasks.clean.text_dump import is_boilerplate, select_body
+from tasks.clean.text_dump import article_body, is_boilerplate, is_page_dump, select_body
 from tasks.ids import article_id
 from tasks.records import Article, Quarantined, RawDocument
 
@@ -53,13 +53,16 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     paragraphs = repair.paragraphs(text)
     if not paragraphs:
         raise _Rejected("empty_body", "nothing left after the date header")
-    dump = select_body(paragraphs)
+    stated_title = document.metadata.get("title")
+    # The input's own word (JSONL "kind") first; else the text shows whether it is a page dump.
+    kind = document.metadata.get("kind") or ("page" if is_page_dump(paragraphs) else "article")
+    dump = select_body(paragraphs) if kind == "page" else article_body(paragraphs, stated_title)
     if not dump.paragraphs:
         raise _Rejected("no_body_found", "only navigation and boilerplate lines")
     return _article(
         document,
         body_paragraphs=dump.paragraphs,
-        title=document.metadata.get("title") or dump.title,
+        title=stated_title or dump.title,
         byline=dump.byline,
         source_name=metadata.find_source_name(dump.paragraphs),
         published=_first_date((stated_date, "metadata"), (header_date, "header")),

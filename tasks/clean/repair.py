@@ -6,6 +6,7 @@ The result is a list of paragraphs (one logical block each); typographic quote m
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import ftfy
 
@@ -20,16 +21,29 @@ _SENTENCE_END = re.compile(r"[.!?…:;\"”’。！？]$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 # A hard-wrapped dump (e-mail, PDF, wire copy) keeps its lines at about one width.
 _WRAP_MAX_WIDTH = 100
-_WRAP_MIN_LONG_LINES = 5
+_WRAP_MIN_LONG_LINES = 3
+# A wrapped line is one the next word did not fit on: it reaches to within this many
+# characters of the text's width (measured on wire copy: 99.8% of wrapped lines do).
+_WRAP_SLACK = 6
+# Columns of a table or a tab-separated row: a gap of two spaces or a tab between two words
+# (two spaces after a sentence's end are typewriter style, not a column).
+_COLUMN_GAP = re.compile(r"[^\s.!?:;](?: {2,}|\t)\s*\S")
 # A block split by a page break is long and stops mid-sentence.
 _PAGE_BREAK_MIN_WORDS = 8
 
 
+def _fix_characters(text: str) -> str:
+    """Mojibake, zero-width characters and line endings fixed; spacing left as it was."""
+    return _ZERO_WIDTH.sub("", ftfy.fix_text(text, config=_FTFY_CONFIG))
+
+
+def _normalise_spaces(line: str) -> str:
+    return _INLINE_SPACE.sub(" ", line).strip()
+
+
 def fix_text(text: str) -> str:
     """Mojibake, control characters, odd spaces and line endings fixed; quote marks kept."""
-    text = ftfy.fix_text(text, config=_FTFY_CONFIG)
-    text = _ZERO_WIDTH.sub("", text)
-    return "\n".join(_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(map(_normalise_spaces, _fix_characters(text).split("\n")))
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
@@ -67,15 +81,18 @@ def _continues(previous: str, following: str, gap: int) -> bool:
 
 def paragraphs(text: str) -> list[str]:
     """The text's paragraphs in order, each one line, with broken sentences joined again."""
-    lines = fix_text(text).split("\n")
-    non_blank = [line for line in lines if line]
+    raw_lines = [line.rstrip() for line in _fix_characters(text).split("\n")]
+    non_blank = [line for line in map(_normalise_spaces, raw_lines) if line]
     if not non_blank:
         return []
     wrapped = _is_hard_wrapped(non_blank)
-    blocks: list[tuple[list[str], int]] = []  # lines of a block, blank lines before it
+    width = max(
+        (len(line) for line in raw_lines if not _COLUMN_GAP.search(line.strip())), default=0
+    )
+    blocks: list[tuple[list[str], int]] = []  # raw lines of a block, blank lines before it
     gap = 0
-    for line in lines:
-        if not line:
+    for line in raw_lines:
+        if not _normalise_spaces(line):
             gap += 1
             continue
         if blocks and gap == 0:
@@ -85,7 +102,11 @@ def paragraphs(text: str) -> list[str]:
         gap = 0
     result: list[str] = []
     for block_lines, blank_before in blocks:
-        units = _unwrap(block_lines) if wrapped else block_lines
+        units = (
+            _unwrap(block_lines, width)
+            if wrapped
+            else [_normalise_spaces(line) for line in block_lines]
+        )
         for position, unit in enumerate(units):
             gap = blank_before if position == 0 else 0
             if result and _continues(result[-1], unit, gap):
@@ -95,9 +116,30 @@ def paragraphs(text: str) -> list[str]:
     return result
 
 
-def _unwrap(block_lines: list[str]) -> list[str]:
-    """One paragraph from a hard-wrapped block (its lines are pieces of running text)."""
-    merged = block_lines[0]
-    for line in block_lines[1:]:
-        merged = _join(merged, line)
-    return [merged]
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _wrapped_into(previous: str, line: str, width: int) -> bool:
+    """Whether `line` continues the running text of `previous` (raw lines of a hard-wrapped
+    block): not when it is indented further (a paragraph start) or either is a table row;
+    yes when it starts in lower case (a sentence going on) or its first word would not have
+    fitted on `previous` (a short line ends a paragraph or is a line of a list or table)."""
+    if _indent(line) > _indent(previous):
+        return False
+    if _COLUMN_GAP.search(previous.strip()) or _COLUMN_GAP.search(line.strip()):
+        return False
+    first_word = line.split()[0]
+    return first_word[0].islower() or len(previous) + 1 + len(first_word) > width - _WRAP_SLACK
+
+
+def _unwrap(block_lines: list[str], width: int) -> list[str]:
+    """The paragraphs and single lines (table rows, list items) of a hard-wrapped block, from
+    its raw lines: wrapped pieces of running text are joined again."""
+    units = [_normalise_spaces(block_lines[0])]
+    for previous, line in pairwise(block_lines):
+        if _wrapped_into(previous, line, width):
+            units[-1] = _join(units[-1], _normalise_spaces(line))
+        else:
+            units.append(_normalise_spaces(line))
+    return units
