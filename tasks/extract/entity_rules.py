@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
 
@@ -46,6 +47,13 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _ARE_INITIALS = StringTest(_INITIALS.match)
 _NUMBER = re.compile(r"^[\d.,:/()-]+$")
 _WORD = re.compile(r"[^\W\d_]+")
+# A score, count, time, share price or percentage in a results or prices row.
+_FIGURE = re.compile(r"^[+-]?(?:\d[\d.,:/%-]*|\.\d+)$|^-$")
+_ROW_LINE = re.compile(r"^[\W\d]*[A-Z].*\d")
+
+
+def _could_be_row(line: str) -> bool:
+    return bool(_ROW_LINE.match(line))
 
 
 def _is_caps_line(line: str) -> bool:
@@ -83,16 +91,16 @@ def _true_cased(text: str, casing: dict[str, str]) -> str:
     return _WORD.sub(lambda match: casing.get(match.group().lower(), match.group().lower()), text)
 
 
-def _caps_lines(doc: Doc) -> list[list[Token]]:
-    """The tokens of each line of `doc` written in capitals."""
+def _lines_where(doc: Doc, test: Callable[[str], bool]) -> list[list[Token]]:
+    """The tokens of each line of `doc` that passes `test`."""
     lines = doc_text(doc).split("\n")
     line_starts = [0, *accumulate(len(line) + 1 for line in lines)]
-    caps = [index for index, line in enumerate(lines) if _is_caps_line(line)]
-    if not caps:
+    chosen = [index for index, line in enumerate(lines) if test(line)]
+    if not chosen:
         return []
     token_starts = doc.to_array(IDX).tolist()
     tokens_of_lines = []
-    for index in caps:
+    for index in chosen:
         first = bisect_left(token_starts, line_starts[index])
         end = bisect_left(token_starts, line_starts[index + 1])
         tokens = [token for token in doc[first:end] if not token.is_space]
@@ -106,7 +114,7 @@ def _recase_caps_lines(doc: Doc, spans: list[Span], ner: Language) -> list[Span]
 
     The copy has the same tokens, so its entities map back token for token.
     """
-    lines = _caps_lines(doc)
+    lines = _lines_where(doc, _is_caps_line)
     if not lines:
         return spans
     casing = _known_casing(doc)
@@ -123,6 +131,81 @@ def _recase_caps_lines(doc: Doc, spans: list[Span], ner: Language) -> list[Span]
             if end - start == entity.end - entity.start:  # one contiguous run of the line
                 kept.append(Span(doc, start, end, label=entity.label_))
     return kept
+
+
+def _is_figure(text: str) -> bool:
+    return bool(_FIGURE.match(text))
+
+
+def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(start, end) token indices of the names heading the figures of a results or prices row.
+
+    A row is names each followed by figures ("Leeds 2 Hull 1", a standings or share-price line),
+    with at most a rank before it and a bracketed note after it; a line with any other word is
+    running text and has no row names.
+    """
+    depth, names, start = 0, [], None
+    previous_figure = False
+    for position, token in enumerate(tokens):
+        text = token.text
+        if text in {"(", "["}:
+            depth += 1
+        if depth:
+            depth -= text in {")", "]"}
+            start = None
+            continue
+        if _is_figure(text):
+            if start is not None:
+                names.append((start, position))
+                start = None
+            previous_figure = True
+            continue
+        if token.is_alpha or (start is not None and text in {".", "&", "'", "-"}):
+            if start is None:
+                if not token.text[0].isupper() or (names and not previous_figure):
+                    return []
+                start = position
+            previous_figure = False
+            continue
+        if text in {",", ":", "-", "*", "."} and start is None:
+            continue
+        return []
+    if start is not None:  # a name with no figure after it: a heading, not a row
+        return []
+    return names
+
+
+def _row_label(span: Span) -> str | None:
+    """What a name heading a row's figures is: a country's team stays a place (CoNLL, like
+    OntoNotes, calls national sides by the country), initials make a person, else a team or
+    company."""
+    if country_match(span.text) or any(_INITIALS.match(token.text) for token in span):
+        return None
+    return "ORG"
+
+
+def _table_rows(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Names heading the figures of results, standings and prices rows are organisations: the
+    model reads a club named after its town as the town, and often finds nothing in a row."""
+    rows = _lines_where(doc, _could_be_row)
+    result = list(spans)
+    for tokens in rows:
+        for first, last in _row_names(tokens):
+            name = Span(doc, tokens[first].i, tokens[last - 1].i + 1)
+            overlapping = [s for s in result if s.start < name.end and name.start < s.end]
+            # A person's full name leads rows too (a golfer's rounds); a one-word "person" is the
+            # model misreading a club.
+            if any(
+                s.label_ == "PERSON" and name.start <= s.start and s.end <= name.end and len(s) > 1
+                for s in overlapping
+            ):
+                continue
+            label = _row_label(name)
+            if label is None:
+                continue
+            result = [s for s in result if s not in overlapping]
+            result.append(Span(doc, name.start, name.end, label=label))
+    return result
 
 
 def _pieces(span: Span) -> list[Span]:
@@ -223,6 +306,7 @@ class EntityRules:
         spans = _recase_caps_lines(doc, list(doc.ents), self.nlp.get_pipe("ner"))
         spans = _repaired(spans)
         spans = self._apply_gazetteers(doc, spans)
+        spans = _table_rows(doc, spans)
         spans = _consistent_people(doc, spans)
         spans = _initialled_people(doc, spans)
         doc.ents = filter_spans(spans)
