@@ -171,6 +171,10 @@ def _label_f1(report: str, label: str) -> float:
     return float(line.split("f1=")[1].split()[0])
 
 
+def _figures(labels: tuple[str, ...], values: list[float]) -> str:
+    return " ".join(f"{n}={v:.4f}" for n, v in zip(("f1", *labels), values, strict=True))
+
+
 def print_folds(ner_dir: Path, documents: Documents, predictions: Predictions, k: int) -> None:
     """Each fold's F1 (overall and per label), then their mean."""
     labels = ("PER", "ORG", "LOC", "MISC")
@@ -179,12 +183,10 @@ def print_folds(ner_dir: Path, documents: Documents, predictions: Predictions, k
         held_out = documents[fold::k]
         report = score(ner_dir, held_out, predictions)
         rows.append([_f1(report), *(_label_f1(report, label) for label in labels)])
-        figures = " ".join(f"{name}={value:.4f}" for name, value in zip(("f1", *labels), rows[-1]))
-        print(f"fold {fold + 1}/{k} docs={len(held_out)} {figures}")
-    means = [sum(column) / k for column in zip(*rows)]
+        print(f"fold {fold + 1}/{k} docs={len(held_out)} {_figures(labels, rows[-1])}")
+    means = [sum(column) / k for column in zip(*rows, strict=True)]
     spread = max(row[0] for row in rows) - min(row[0] for row in rows)
-    figures = " ".join(f"{name}={value:.4f}" for name, value in zip(("f1", *labels), means))
-    print(f"{k}-fold mean {figures} (fold f1 range {spread:.4f})")
+    print(f"{k}-fold mean {_figures(labels, means)} (fold f1 range {spread:.4f})")
 
 
 def main() -> None:
