@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -10,7 +11,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 import numpy as np
-from spacy.attrs import IDX, ORTH
+from spacy.attrs import IDX, LOWER, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -50,10 +51,21 @@ _WORD = re.compile(r"[^\W\d_]+")
 # A score, count, time, share price or percentage in a results or prices row.
 _FIGURE = re.compile(r"^[+-]?(?:\d[\d.,:/%-]*|\.\d+)$|^-$")
 _ROW_LINE = re.compile(r"^[\W\d]*[A-Z].*\d")
+_ISO_DATE = re.compile(r"\b\d{4}-\d\d-\d\d\b")
+# Month and weekday names lead rows of dated figures, not of teams or companies.
+CALENDAR_WORDS = frozenset(
+    word.lower().rstrip(".")
+    for names in (calendar.month_name, calendar.month_abbr, calendar.day_name, calendar.day_abbr)
+    for word in names
+    if word
+) | {"sept"}
+# Words between two sides of a fixture ("Leeds v Hull"; "BOSTON AT TEXAS" in capitals).
+FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})
 
 
 def _could_be_row(line: str) -> bool:
-    return bool(_ROW_LINE.match(line))
+    """A line of names and figures, not a dateline ("PARIS 1996-08-23")."""
+    return bool(_ROW_LINE.match(line)) and not _ISO_DATE.search(line)
 
 
 def _is_caps_line(line: str) -> bool:
@@ -161,8 +173,10 @@ def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
             previous_figure = True
             continue
         if token.is_alpha or (start is not None and text in {".", "&", "'", "-"}):
+            if token.is_alpha and (not text[0].isupper() or text.lower() in CALENDAR_WORDS):
+                return []
             if start is None:
-                if not token.text[0].isupper() or (names and not previous_figure):
+                if names and not previous_figure:
                     return []
                 start = position
             previous_figure = False
@@ -175,15 +189,6 @@ def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
     return names
 
 
-def _row_label(span: Span) -> str | None:
-    """What a name heading a row's figures is: a country's team stays a place (CoNLL, like
-    OntoNotes, calls national sides by the country), initials make a person, else a team or
-    company."""
-    if country_match(span.text) or any(_INITIALS.match(token.text) for token in span):
-        return None
-    return "ORG"
-
-
 def _table_rows(doc: Doc, spans: list[Span]) -> list[Span]:
     """Names heading the figures of results, standings and prices rows are organisations: the
     model reads a club named after its town as the town, and often finds nothing in a row."""
@@ -192,20 +197,53 @@ def _table_rows(doc: Doc, spans: list[Span]) -> list[Span]:
     for tokens in rows:
         for first, last in _row_names(tokens):
             name = Span(doc, tokens[first].i, tokens[last - 1].i + 1)
-            overlapping = [s for s in result if s.start < name.end and name.start < s.end]
-            # A person's full name leads rows too (a golfer's rounds); a one-word "person" is the
-            # model misreading a club.
-            if any(
-                s.label_ == "PERSON" and name.start <= s.start and s.end <= name.end and len(s) > 1
-                for s in overlapping
-            ):
+            if not _is_team_name(name, result):
                 continue
-            label = _row_label(name)
-            if label is None:
-                continue
-            result = [s for s in result if s not in overlapping]
-            result.append(Span(doc, name.start, name.end, label=label))
+            result = [s for s in result if not (s.start < name.end and name.start < s.end)]
+            result.append(Span(doc, name.start, name.end, label="ORG"))
     return result
+
+
+def _side(doc: Doc, start: int, step: int) -> Span | None:
+    """The capitalised name running from token `start` away from a fixture word."""
+    end = start
+    while 0 <= end < len(doc) and doc[end].is_alpha and doc[end].text[0].isupper():
+        end += step
+    if end == start:
+        return None
+    first, last = sorted((start, end - step))
+    return Span(doc, first, last + 1)
+
+
+def _fixtures(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Both sides of a fixture ("Leeds v Hull", "BOSTON AT TEXAS" in capitals) are teams."""
+    result = list(spans)
+    words = among(doc, doc.to_array(LOWER), FIXTURE_WORDS) | among(doc, doc.to_array(ORTH), ["AT"])
+    for token in map(doc.__getitem__, np.flatnonzero(words).tolist()):
+        if token.i == 0 or token.i == len(doc) - 1:
+            continue
+        sides = (_side(doc, token.i - 1, -1), _side(doc, token.i + 1, 1))
+        in_capitals = all(side is not None and side.text.isupper() for side in sides)
+        if token.text == "AT" and not in_capitals:
+            continue
+        for name in sides:
+            if name is not None and _is_team_name(name, result):
+                result = [s for s in result if not (s.start < name.end and name.start < s.end)]
+                result.append(Span(doc, name.start, name.end, label="ORG"))
+    return result
+
+
+def _is_team_name(name: Span, spans: list[Span]) -> bool:
+    """Whether a name in a team's place is a team: not a country (CoNLL, like OntoNotes, calls
+    a national side by its country) nor a person (initials, or the model's full name)."""
+    if country_match(name.text) or any(_INITIALS.match(token.text) for token in name):
+        return False
+    # A person's full name leads rows too (a golfer's rounds); a one-word "person" is the model
+    # misreading a club.
+    return not any(
+        s.label_ == "PERSON" and name.start <= s.start and s.end <= name.end and len(s) > 1
+        for s in spans
+    )
 
 
 def _pieces(span: Span) -> list[Span]:
@@ -307,6 +345,7 @@ class EntityRules:
         spans = _repaired(spans)
         spans = self._apply_gazetteers(doc, spans)
         spans = _table_rows(doc, spans)
+        spans = _fixtures(doc, spans)
         spans = _consistent_people(doc, spans)
         spans = _initialled_people(doc, spans)
         doc.ents = filter_spans(spans)
