@@ -215,17 +215,26 @@ def _side(doc: Doc, start: int, step: int) -> Span | None:
     return Span(doc, first, last + 1)
 
 
+def _alone_on_its_line(doc: Doc, first: int, last: int) -> bool:
+    """Whether tokens first..last (inclusive) make up a whole line."""
+    starts_line = first == 0 or "\n" in doc[first - 1].text + doc[first - 1].whitespace_
+    ends_line = last == len(doc) - 1 or "\n" in doc[last].whitespace_ + doc[last + 1].text
+    return starts_line and ends_line
+
+
 def _fixtures(doc: Doc, spans: list[Span]) -> list[Span]:
-    """Both sides of a fixture ("Leeds v Hull", "BOSTON AT TEXAS" in capitals) are teams."""
+    """The sides of a fixture are teams: both in "Leeds v Hull"; in a schedule's "BOSTON AT
+    TEXAS" line the first only, the second being where they play."""
     result = list(spans)
     words = among(doc, doc.to_array(LOWER), FIXTURE_WORDS) | among(doc, doc.to_array(ORTH), ["AT"])
     for token in map(doc.__getitem__, np.flatnonzero(words).tolist()):
         if token.i == 0 or token.i == len(doc) - 1:
             continue
-        sides = (_side(doc, token.i - 1, -1), _side(doc, token.i + 1, 1))
-        in_capitals = all(side is not None and side.text.isupper() for side in sides)
-        if token.text == "AT" and not in_capitals:
-            continue
+        sides = [_side(doc, token.i - 1, -1), _side(doc, token.i + 1, 1)]
+        if token.text == "AT":
+            if None in sides or not _alone_on_its_line(doc, sides[0].start, sides[1].end - 1):
+                continue
+            sides = sides[:1]
         for name in sides:
             if name is not None and _is_team_name(name, result):
                 result = [s for s in result if not (s.start < name.end and name.start < s.end)]
