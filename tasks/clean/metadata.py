@@ -7,6 +7,8 @@ from datetime import date
 
 import py3langid
 
+from schemas.tables import language_codes
+
 # A scraper's header line: " date 2023-09-13 " followed by the article text on the same line.
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -177,5 +179,7 @@ def looks_like_headline(line: str) -> bool:
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the text's language (py3langid)."""
-    code, _score = py3langid.classify(text[:_LANGUAGE_SAMPLE_CHARS])
-    return code
+    # py3langid also knows languages with no ISO 639-1 code (it reads a sports results table as
+    # Nigerian Pidgin, "pcm"), which the articles table cannot hold: the likeliest that has one.
+    ranked = py3langid.rank(text[:_LANGUAGE_SAMPLE_CHARS])
+    return next((code for code, _score in ranked if code in language_codes()), ranked[0][0])
