@@ -59,6 +59,12 @@ CALENDAR_WORDS = frozenset(
     for word in names
     if word
 ) | {"sept"}
+# Legal-form words that end a company's name ("Acme Widgets Ltd"): the name and the word are
+# the company. Written with and without the abbreviation's dot, as news spells them.
+COMPANY_SUFFIXES = frozenset(
+    {"Inc", "Corp", "Co", "Ltd", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "Bhd", "Corporation"}
+)
+COMPANY_SUFFIX_FORMS = COMPANY_SUFFIXES | {f"{suffix}." for suffix in COMPANY_SUFFIXES}
 # Words between two sides of a fixture ("Leeds v Hull"; "BOSTON AT TEXAS" in capitals).
 FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})
 
@@ -215,6 +221,25 @@ def _side(doc: Doc, start: int, step: int) -> Span | None:
     return Span(doc, first, last + 1)
 
 
+def _companies(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A name followed by a legal form ("Acme Widgets Ltd") is a company, the form included:
+    the model often leaves the form out or reads the name as a person's."""
+    result = list(spans)
+    suffixes = among(doc, doc.to_array(ORTH), COMPANY_SUFFIX_FORMS)
+    for suffix in map(doc.__getitem__, np.flatnonzero(suffixes).tolist()):
+        name = _side(doc, suffix.i - 1, -1) if suffix.i else None
+        if name is None:
+            continue
+        ending = [s for s in result if s.end == suffix.i and s.start <= name.start]
+        start = min([name.start] + [s.start for s in ending])
+        overlapping = [s for s in result if s.start < suffix.i + 1 and start < s.end]
+        if any(s.start < start for s in overlapping):
+            continue
+        result = [s for s in result if s not in overlapping]
+        result.append(Span(doc, start, suffix.i + 1, label="ORG"))
+    return result
+
+
 def _alone_on_its_line(doc: Doc, first: int, last: int) -> bool:
     """Whether tokens first..last (inclusive) make up a whole line."""
     starts_line = first == 0 or "\n" in doc[first - 1].text + doc[first - 1].whitespace_
@@ -355,6 +380,7 @@ class EntityRules:
         spans = self._apply_gazetteers(doc, spans)
         spans = _table_rows(doc, spans)
         spans = _fixtures(doc, spans)
+        spans = _companies(doc, spans)
         spans = _consistent_people(doc, spans)
         spans = _initialled_people(doc, spans)
         doc.ents = filter_spans(spans)
