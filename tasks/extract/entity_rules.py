@@ -59,6 +59,9 @@ CALENDAR_WORDS = frozenset(
     for word in names
     if word
 ) | {"sept"}
+# What the model calls a team named after a place or a founder, in running text.
+TEAM_MISREADINGS = frozenset({"GPE", "LOC", "PERSON", "NORP", "FAC"})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "outside"})
 # Legal-form words that end a company's name ("Acme Widgets Ltd"): the name and the word are
 # the company. Written with and without the abbreviation's dot, as news spells them.
 COMPANY_SUFFIXES = frozenset(
@@ -195,19 +198,13 @@ def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
     return names
 
 
-def _table_rows(doc: Doc, spans: list[Span]) -> list[Span]:
-    """Names heading the figures of results, standings and prices rows are organisations: the
-    model reads a club named after its town as the town, and often finds nothing in a row."""
-    rows = _lines_where(doc, _could_be_row)
-    result = list(spans)
-    for tokens in rows:
-        for first, last in _row_names(tokens):
-            name = Span(doc, tokens[first].i, tokens[last - 1].i + 1)
-            if not _is_team_name(name, result):
-                continue
-            result = [s for s in result if not (s.start < name.end and name.start < s.end)]
-            result.append(Span(doc, name.start, name.end, label="ORG"))
-    return result
+def _row_heads(doc: Doc) -> list[Span]:
+    """Names heading the figures of results, standings and prices rows: teams and companies."""
+    return [
+        Span(doc, tokens[first].i, tokens[last - 1].i + 1)
+        for tokens in _lines_where(doc, _could_be_row)
+        for first, last in _row_names(tokens)
+    ]
 
 
 def _side(doc: Doc, start: int, step: int) -> Span | None:
@@ -247,10 +244,10 @@ def _alone_on_its_line(doc: Doc, first: int, last: int) -> bool:
     return starts_line and ends_line
 
 
-def _fixtures(doc: Doc, spans: list[Span]) -> list[Span]:
-    """The sides of a fixture are teams: both in "Leeds v Hull"; in a schedule's "BOSTON AT
-    TEXAS" line the first only, the second being where they play."""
-    result = list(spans)
+def _fixture_sides(doc: Doc) -> list[Span]:
+    """The sides of fixtures: both in "Leeds v Hull"; in a schedule's "BOSTON AT TEXAS" line
+    the first only, the second being where they play."""
+    sides_found = []
     words = among(doc, doc.to_array(LOWER), FIXTURE_WORDS) | among(doc, doc.to_array(ORTH), ["AT"])
     for token in map(doc.__getitem__, np.flatnonzero(words).tolist()):
         if token.i == 0 or token.i == len(doc) - 1:
@@ -260,11 +257,35 @@ def _fixtures(doc: Doc, spans: list[Span]) -> list[Span]:
             if None in sides or not _alone_on_its_line(doc, sides[0].start, sides[1].end - 1):
                 continue
             sides = sides[:1]
-        for name in sides:
-            if name is not None and _is_team_name(name, result):
-                result = [s for s in result if not (s.start < name.end and name.start < s.end)]
-                result.append(Span(doc, name.start, name.end, label="ORG"))
-    return result
+        sides_found.extend(side for side in sides if side is not None)
+    return sides_found
+
+
+def _teams(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Names in a team's place (heading a row's figures, a side of a fixture) are teams or
+    companies, and so is the same name elsewhere in the document's running text: the model
+    reads a club named after its town as the town ("Leeds"), and often finds nothing in a row.
+    """
+    result = list(spans)
+    team_names = set()
+    for name in _row_heads(doc) + _fixture_sides(doc):
+        if _is_team_name(name, result):
+            result = [s for s in result if not (s.start < name.end and name.start < s.end)]
+            result.append(Span(doc, name.start, name.end, label="ORG"))
+            team_names.add(name.text)
+    if not team_names:
+        return result
+    return [
+        Span(doc, s.start, s.end, label="ORG")
+        if s.text in team_names and s.label_ in TEAM_MISREADINGS and not _after_place_word(s)
+        else s
+        for s in result
+    ]
+
+
+def _after_place_word(span: Span) -> bool:
+    """ "in Leeds", "at Leeds": the place, not the team."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ in PLACE_PREPOSITIONS
 
 
 def _is_team_name(name: Span, spans: list[Span]) -> bool:
@@ -378,8 +399,7 @@ class EntityRules:
         spans = _recase_caps_lines(doc, list(doc.ents), self.nlp.get_pipe("ner"))
         spans = _repaired(spans)
         spans = self._apply_gazetteers(doc, spans)
-        spans = _table_rows(doc, spans)
-        spans = _fixtures(doc, spans)
+        spans = _teams(doc, spans)
         spans = _companies(doc, spans)
         spans = _consistent_people(doc, spans)
         spans = _initialled_people(doc, spans)
