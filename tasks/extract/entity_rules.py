@@ -27,10 +27,10 @@ from tasks.extract.gazetteer import (
 )
 
 COMPONENT_NAME = "newsflow_entity_rules"
-# Labels whose spans never hold a comma: "Oval, London" is two places. No span holds a spaced
-# dash ("Romania - Cosmin Contra") or a line break.
+# Labels whose spans never hold a comma: "Riverside Park, Leeds" is two places. No span holds a
+# spaced dash ("Norway - Erik Lund") or a line break.
 COMMA_SPLIT_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "NORP"})
-# Labels a name can never end in a number with ("H. Morris 69" is "H. Morris").
+# Labels a name can never end in a number with ("T. Barker 54" is "T. Barker").
 NO_NUMBER_LABELS = frozenset({"PERSON", "GPE", "LOC", "NORP", "ORG", "FAC"})
 GAZETTEER_LABELS = {
     "name": "GPE",
@@ -348,7 +348,7 @@ def _trimmed(span: Span) -> Span | None:
 
 
 def _split_demonym(span: Span) -> list[Span]:
-    """ "American Dennis Mitchell": a demonym before a person's name is its own NORP entity."""
+    """ "Australian Kim Porter": a demonym before a person's name is its own NORP entity."""
     if span.label_ != "PERSON" or len(span) < 3:
         return [span]
     match = country_match(span[0].text)
@@ -457,7 +457,7 @@ def _consistent_people(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
-    """ "P. Simmons", "J.J. Kenny": initials and a capitalised word are a person's name."""
+    """ "T. Barker", "R.K. Ellis": initials and a capitalised word are a person's name."""
     result = list(spans)
     initials = _ARE_INITIALS.mask(doc, doc.to_array(ORTH)[:-1])
     for token in map(doc.__getitem__, np.flatnonzero(initials).tolist()):
