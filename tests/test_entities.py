@@ -108,6 +108,15 @@ def test_company_legal_form_is_part_of_the_name(mentions_of):
     assert {("Acme Widgets Ltd", "ORG"), ("Contoso Corp", "ORG")} <= found
 
 
+def test_an_organisations_acronym_is_the_organisation(mentions_of):
+    text = (
+        "The Northern Farmers Alliance (NFA) met the Coastal Fishing Board on Monday. NFA "
+        "members and CFB officials agreed to meet again."
+    )
+    found = labelled(mentions_of(text))
+    assert {("NFA", "ORG"), ("CFB", "ORG")} <= found
+
+
 def test_demonym_before_a_name_is_its_own_entity(mentions_of):
     found = labelled(mentions_of("Briton Tim Henman beat Swiss Marc Rosset in three sets."))
     assert ("Tim Henman", "PERSON") in found

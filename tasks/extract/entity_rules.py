@@ -46,6 +46,7 @@ PERSON_LIKE_FORMS = frozenset(
 
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _ARE_INITIALS = StringTest(_INITIALS.match)
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 _NUMBER = re.compile(r"^[\d.,:/()-]+$")
 _WORD = re.compile(r"[^\W\d_]+")
 # A score, count, time, share price or percentage in a results or prices row.
@@ -237,6 +238,37 @@ def _companies(doc: Doc, spans: list[Span]) -> list[Span]:
     return result
 
 
+def _initials(span: Span) -> str:
+    """ "Kurdistan Democratic Party" -> "KDP": the capitals of a name's words."""
+    return "".join(token.text[0] for token in span if token.text[0].isupper())
+
+
+def _acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
+    """An organisation's acronym is the organisation wherever the document uses it: written in
+    brackets after its name ("Kurdistan Democratic Party (KDP)") or made of its name's
+    capitals. The model often leaves an acronym it does not know unlabelled."""
+    organizations = [s for s in spans if s.label_ == "ORG" and len(s) > 1]
+    if not organizations:
+        return spans
+    acronyms = {_initials(s) for s in organizations}
+    for span in organizations:
+        after = doc[span.end : span.end + 3]
+        if len(after) == 3 and after[0].text == "(" and after[2].text == ")":
+            acronyms.add(after[1].text)
+    acronyms = {a for a in acronyms if _ACRONYM.match(a) and not country_match(a)}
+    if not acronyms:
+        return spans
+    result = list(spans)
+    taken = {index: s for s in result for index in range(s.start, s.end)}
+    for index in np.flatnonzero(among(doc, doc.to_array(ORTH), acronyms)).tolist():
+        covering = taken.get(index)
+        if covering is None:
+            result.append(Span(doc, index, index + 1, label="ORG"))
+        elif len(covering) == 1 and covering.label_ != "ORG":
+            result[result.index(covering)] = Span(doc, index, index + 1, label="ORG")
+    return result
+
+
 def _alone_on_its_line(doc: Doc, first: int, last: int) -> bool:
     """Whether tokens first..last (inclusive) make up a whole line."""
     starts_line = first == 0 or "\n" in doc[first - 1].text + doc[first - 1].whitespace_
@@ -401,6 +433,7 @@ class EntityRules:
         spans = self._apply_gazetteers(doc, spans)
         spans = _teams(doc, spans)
         spans = _companies(doc, spans)
+        spans = _acronyms(doc, spans)
         spans = _consistent_people(doc, spans)
         spans = _initialled_people(doc, spans)
         doc.ents = filter_spans(spans)
