@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean import clean
+from tasks.clean import clean, metadata
 from tasks.records import Article, RawDocument
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -198,6 +198,13 @@ def test_non_english_article_is_kept_with_its_language():
     )
     assert _text(text).language == "fr"
     assert _text(STORY).language == "en"
+
+
+def test_language_is_an_iso_639_1_code(monkeypatch):
+    # py3langid's best guess for a results table can be a language without a two-letter code
+    # ("pcm"), which the articles table refuses: the likeliest guess that has one is kept.
+    monkeypatch.setattr(metadata.py3langid, "rank", lambda text: [("pcm", -1.0), ("en", -2.0)])
+    assert metadata.detect_language("Riverton 2 Lakeside 1\nNortham 3 Eastfield 0") == "en"
 
 
 def test_boilerplate_only_and_empty_pages_are_quarantined():
