@@ -74,7 +74,7 @@ FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})
 
 
 def _could_be_row(line: str) -> bool:
-    """A line of names and figures, not a dateline ("PARIS 1996-08-23")."""
+    """A line of names and figures, not a dateline ("PORTLAND 2023-09-13")."""
     return bool(_ROW_LINE.match(line)) and not _ISO_DATE.search(line)
 
 
@@ -239,13 +239,13 @@ def _companies(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _initials(span: Span) -> str:
-    """ "Kurdistan Democratic Party" -> "KDP": the capitals of a name's words."""
+    """ "Northern Farmers Alliance" -> "NFA": the capitals of a name's words."""
     return "".join(token.text[0] for token in span if token.text[0].isupper())
 
 
 def _acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
     """An organisation's acronym is the organisation wherever the document uses it: written in
-    brackets after its name ("Kurdistan Democratic Party (KDP)") or made of its name's
+    brackets after its name ("Northern Farmers Alliance (NFA)") or made of its name's
     capitals. The model often leaves an acronym it does not know unlabelled."""
     organizations = [s for s in spans if s.label_ == "ORG" and len(s) > 1]
     if not organizations:
@@ -321,8 +321,8 @@ def _after_place_word(span: Span) -> bool:
 
 
 def _is_team_name(name: Span, spans: list[Span]) -> bool:
-    """Whether a name in a team's place is a team: not a country (CoNLL, like OntoNotes, calls
-    a national side by its country) nor a person (initials, or the model's full name)."""
+    """Whether a name in a team's place is a team: not a country (a national side is called by
+    its country) nor a person (initials, or the model's full name)."""
     if country_match(name.text) or any(_INITIALS.match(token.text) for token in name):
         return False
     # A person's full name leads rows too (a golfer's rounds); a one-word "person" is the model
