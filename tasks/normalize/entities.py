@@ -190,7 +190,7 @@ def _country_of_words(words: list[str]) -> str | None:
 
 def _attributive_country(words: list[str]) -> str | None:
     """The country of a nationality adjective or an acronym ("French", "U.S."): the forms that
-    modify a noun ("Romanian woman", "U.S. film director"), unlike "Japan beat ... "."""
+    modify a noun ("Kenyan runner", "U.S. trade envoy"), unlike "Japan beat ... "."""
     match = country_match(" ".join(words))
     if match is None:
         return None
@@ -242,8 +242,8 @@ def stated_country(body: str, mention: Mention, floor: int = 0) -> str | None:
 
 
 def _following_country(after: str) -> str | None:
-    """The country right after a name: in brackets ("Thomas Muster (Austria)", as results
-    lists write it), after "of" ("Andrea Collinelli of Italy"), or an apposition's (", Japan's
+    """The country right after a name: in brackets ("Ana Ruiz (Spain)", as results
+    lists write it), after "of" ("Mia Lund of Norway"), or an apposition's (", Japan's
     prime minister", ", the Japanese envoy")."""
     words = _CONTEXT_WORD.findall(after)
     if not words or words[0] not in {"(", ",", "of"}:
