@@ -159,3 +159,47 @@ def test_every_mention_gets_a_link():
 )
 def test_country_code(text, code):
     assert country_code(text) == code
+
+
+def stated_countries(nlp, text: str) -> dict[str, str | None]:
+    """Person and organisation mention -> its country_code, linked with the article's body."""
+    mentions = article_mentions(nlp, "a", text)
+    links, _forms = link_mentions(mentions, {"a": text})
+    return {
+        mention.text: link.country_code
+        for (_article, mention), link in zip(mentions, links, strict=True)
+        if mention.label in {"PERSON", "ORG"}
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "code"),
+    [
+        ("Japanese Prime Minister Fumio Kishida arrived on Monday.", "Fumio Kishida", "JPN"),
+        ("China's Taiwan Affairs spokesperson Chen Binhua spoke.", "Chen Binhua", "CHN"),
+        ("Taiwan President Lai Ching-te met the delegation.", "Lai Ching-te", "TWN"),
+        ("They met Fumio Kishida, Japan's prime minister, on Monday.", "Fumio Kishida", "JPN"),
+        ("Ana Ruiz (Spain) beat Mia Lund (Norway) 6-3 6-2.", "Mia Lund", "NOR"),
+        ("The talks were led by U.S. trade envoy Katherine Tai in Geneva.", "Katherine Tai", "USA"),
+        ("He said the Chinese Foreign Ministry had protested.", "Chinese Foreign Ministry", "CHN"),
+    ],
+)
+def test_country_the_text_states_for_a_person_or_organisation(nlp, text, name, code):
+    assert stated_countries(nlp, text)[name] == code
+
+
+def test_country_is_shared_by_the_entitys_mentions_in_the_article(nlp):
+    text = "Japanese Prime Minister Fumio Kishida arrived on Monday. Kishida said little."
+    assert stated_countries(nlp, text)["Kishida"] == "JPN"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Officials visited Japan. Prime Minister Anthony Albanese spoke.", "Anthony Albanese"),
+        ("British striker Harry Kane joined Tottenham Hotspur in 2009.", "Tottenham Hotspur"),
+        ("Japan accused opposition leader Kenji Sato of lying.", "Kenji Sato"),
+    ],
+)
+def test_no_country_where_the_text_does_not_state_one(nlp, text, name):
+    assert stated_countries(nlp, text).get(name) is None

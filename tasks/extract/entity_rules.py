@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import accumulate
 
 import numpy as np
-from spacy.attrs import IDX, ORTH
+from spacy.attrs import IDX, LOWER, ORTH
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -25,10 +27,10 @@ from tasks.extract.gazetteer import (
 )
 
 COMPONENT_NAME = "newsflow_entity_rules"
-# Labels whose spans never hold a comma: "Oval, London" is two places. No span holds a spaced
-# dash ("Romania - Cosmin Contra") or a line break.
+# Labels whose spans never hold a comma: "Riverside Park, Leeds" is two places. No span holds a
+# spaced dash ("Norway - Erik Lund") or a line break.
 COMMA_SPLIT_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC", "NORP"})
-# Labels a name can never end in a number with ("H. Morris 69" is "H. Morris").
+# Labels a name can never end in a number with ("T. Barker 54" is "T. Barker").
 NO_NUMBER_LABELS = frozenset({"PERSON", "GPE", "LOC", "NORP", "ORG", "FAC"})
 GAZETTEER_LABELS = {
     "name": "GPE",
@@ -44,8 +46,36 @@ PERSON_LIKE_FORMS = frozenset(
 
 _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _ARE_INITIALS = StringTest(_INITIALS.match)
+_ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 _NUMBER = re.compile(r"^[\d.,:/()-]+$")
 _WORD = re.compile(r"[^\W\d_]+")
+# A score, count, time, share price or percentage in a results or prices row.
+_FIGURE = re.compile(r"^[+-]?(?:\d[\d.,:/%-]*|\.\d+)$|^-$")
+_ROW_LINE = re.compile(r"^[\W\d]*[A-Z].*\d")
+_ISO_DATE = re.compile(r"\b\d{4}-\d\d-\d\d\b")
+# Month and weekday names lead rows of dated figures, not of teams or companies.
+CALENDAR_WORDS = frozenset(
+    word.lower().rstrip(".")
+    for names in (calendar.month_name, calendar.month_abbr, calendar.day_name, calendar.day_abbr)
+    for word in names
+    if word
+) | {"sept"}
+# What the model calls a team named after a place or a founder, in running text.
+TEAM_MISREADINGS = frozenset({"GPE", "LOC", "PERSON", "NORP", "FAC"})
+PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "outside"})
+# Legal-form words that end a company's name ("Acme Widgets Ltd"): the name and the word are
+# the company. Written with and without the abbreviation's dot, as news spells them.
+COMPANY_SUFFIXES = frozenset(
+    {"Inc", "Corp", "Co", "Ltd", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "Bhd", "Corporation"}
+)
+COMPANY_SUFFIX_FORMS = COMPANY_SUFFIXES | {f"{suffix}." for suffix in COMPANY_SUFFIXES}
+# Words between two sides of a fixture ("Leeds v Hull"; "BOSTON AT TEXAS" in capitals).
+FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})
+
+
+def _could_be_row(line: str) -> bool:
+    """A line of names and figures, not a dateline ("PORTLAND 2023-09-13")."""
+    return bool(_ROW_LINE.match(line)) and not _ISO_DATE.search(line)
 
 
 def _is_caps_line(line: str) -> bool:
@@ -83,16 +113,16 @@ def _true_cased(text: str, casing: dict[str, str]) -> str:
     return _WORD.sub(lambda match: casing.get(match.group().lower(), match.group().lower()), text)
 
 
-def _caps_lines(doc: Doc) -> list[list[Token]]:
-    """The tokens of each line of `doc` written in capitals."""
+def _lines_where(doc: Doc, test: Callable[[str], bool]) -> list[list[Token]]:
+    """The tokens of each line of `doc` that passes `test`."""
     lines = doc_text(doc).split("\n")
     line_starts = [0, *accumulate(len(line) + 1 for line in lines)]
-    caps = [index for index, line in enumerate(lines) if _is_caps_line(line)]
-    if not caps:
+    chosen = [index for index, line in enumerate(lines) if test(line)]
+    if not chosen:
         return []
     token_starts = doc.to_array(IDX).tolist()
     tokens_of_lines = []
-    for index in caps:
+    for index in chosen:
         first = bisect_left(token_starts, line_starts[index])
         end = bisect_left(token_starts, line_starts[index + 1])
         tokens = [token for token in doc[first:end] if not token.is_space]
@@ -106,7 +136,7 @@ def _recase_caps_lines(doc: Doc, spans: list[Span], ner: Language) -> list[Span]
 
     The copy has the same tokens, so its entities map back token for token.
     """
-    lines = _caps_lines(doc)
+    lines = _lines_where(doc, _is_caps_line)
     if not lines:
         return spans
     casing = _known_casing(doc)
@@ -123,6 +153,184 @@ def _recase_caps_lines(doc: Doc, spans: list[Span], ner: Language) -> list[Span]
             if end - start == entity.end - entity.start:  # one contiguous run of the line
                 kept.append(Span(doc, start, end, label=entity.label_))
     return kept
+
+
+def _is_figure(text: str) -> bool:
+    return bool(_FIGURE.match(text))
+
+
+def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(start, end) token indices of the names heading the figures of a results or prices row.
+
+    A row is names each followed by figures ("Leeds 2 Hull 1", a standings or share-price line),
+    with at most a rank before it and a bracketed note after it; a line with any other word is
+    running text and has no row names.
+    """
+    depth, names, start = 0, [], None
+    previous_figure = False
+    for position, token in enumerate(tokens):
+        text = token.text
+        if text in {"(", "["}:
+            depth += 1
+        if depth:
+            depth -= text in {")", "]"}
+            start = None
+            continue
+        if _is_figure(text):
+            if start is not None:
+                names.append((start, position))
+                start = None
+            previous_figure = True
+            continue
+        if token.is_alpha or (start is not None and text in {".", "&", "'", "-"}):
+            if token.is_alpha and (not text[0].isupper() or text.lower() in CALENDAR_WORDS):
+                return []
+            if start is None:
+                if names and not previous_figure:
+                    return []
+                start = position
+            previous_figure = False
+            continue
+        if text in {",", ":", "-", "*", "."} and start is None:
+            continue
+        return []
+    if start is not None:  # a name with no figure after it: a heading, not a row
+        return []
+    return names
+
+
+def _row_heads(doc: Doc) -> list[Span]:
+    """Names heading the figures of results, standings and prices rows: teams and companies."""
+    return [
+        Span(doc, tokens[first].i, tokens[last - 1].i + 1)
+        for tokens in _lines_where(doc, _could_be_row)
+        for first, last in _row_names(tokens)
+    ]
+
+
+def _side(doc: Doc, start: int, step: int) -> Span | None:
+    """The capitalised name running from token `start` away from a fixture word."""
+    end = start
+    while 0 <= end < len(doc) and doc[end].is_alpha and doc[end].text[0].isupper():
+        end += step
+    if end == start:
+        return None
+    first, last = sorted((start, end - step))
+    return Span(doc, first, last + 1)
+
+
+def _companies(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A name followed by a legal form ("Acme Widgets Ltd") is a company, the form included:
+    the model often leaves the form out or reads the name as a person's."""
+    result = list(spans)
+    suffixes = among(doc, doc.to_array(ORTH), COMPANY_SUFFIX_FORMS)
+    for suffix in map(doc.__getitem__, np.flatnonzero(suffixes).tolist()):
+        name = _side(doc, suffix.i - 1, -1) if suffix.i else None
+        if name is None:
+            continue
+        ending = [s for s in result if s.end == suffix.i and s.start <= name.start]
+        start = min([name.start] + [s.start for s in ending])
+        overlapping = [s for s in result if s.start < suffix.i + 1 and start < s.end]
+        if any(s.start < start for s in overlapping):
+            continue
+        result = [s for s in result if s not in overlapping]
+        result.append(Span(doc, start, suffix.i + 1, label="ORG"))
+    return result
+
+
+def _initials(span: Span) -> str:
+    """ "Northern Farmers Alliance" -> "NFA": the capitals of a name's words."""
+    return "".join(token.text[0] for token in span if token.text[0].isupper())
+
+
+def _acronyms(doc: Doc, spans: list[Span]) -> list[Span]:
+    """An organisation's acronym is the organisation wherever the document uses it: written in
+    brackets after its name ("Northern Farmers Alliance (NFA)") or made of its name's
+    capitals. The model often leaves an acronym it does not know unlabelled."""
+    organizations = [s for s in spans if s.label_ == "ORG" and len(s) > 1]
+    if not organizations:
+        return spans
+    acronyms = {_initials(s) for s in organizations}
+    for span in organizations:
+        after = doc[span.end : span.end + 3]
+        if len(after) == 3 and after[0].text == "(" and after[2].text == ")":
+            acronyms.add(after[1].text)
+    acronyms = {a for a in acronyms if _ACRONYM.match(a) and not country_match(a)}
+    if not acronyms:
+        return spans
+    result = list(spans)
+    taken = {index: s for s in result for index in range(s.start, s.end)}
+    for index in np.flatnonzero(among(doc, doc.to_array(ORTH), acronyms)).tolist():
+        covering = taken.get(index)
+        if covering is None:
+            result.append(Span(doc, index, index + 1, label="ORG"))
+        elif len(covering) == 1 and covering.label_ != "ORG":
+            result[result.index(covering)] = Span(doc, index, index + 1, label="ORG")
+    return result
+
+
+def _alone_on_its_line(doc: Doc, first: int, last: int) -> bool:
+    """Whether tokens first..last (inclusive) make up a whole line."""
+    starts_line = first == 0 or "\n" in doc[first - 1].text + doc[first - 1].whitespace_
+    ends_line = last == len(doc) - 1 or "\n" in doc[last].whitespace_ + doc[last + 1].text
+    return starts_line and ends_line
+
+
+def _fixture_sides(doc: Doc) -> list[Span]:
+    """The sides of fixtures: both in "Leeds v Hull"; in a schedule's "BOSTON AT TEXAS" line
+    the first only, the second being where they play."""
+    sides_found = []
+    words = among(doc, doc.to_array(LOWER), FIXTURE_WORDS) | among(doc, doc.to_array(ORTH), ["AT"])
+    for token in map(doc.__getitem__, np.flatnonzero(words).tolist()):
+        if token.i == 0 or token.i == len(doc) - 1:
+            continue
+        sides = [_side(doc, token.i - 1, -1), _side(doc, token.i + 1, 1)]
+        if token.text == "AT":
+            if None in sides or not _alone_on_its_line(doc, sides[0].start, sides[1].end - 1):
+                continue
+            sides = sides[:1]
+        sides_found.extend(side for side in sides if side is not None)
+    return sides_found
+
+
+def _teams(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Names in a team's place (heading a row's figures, a side of a fixture) are teams or
+    companies, and so is the same name elsewhere in the document's running text: the model
+    reads a club named after its town as the town ("Leeds"), and often finds nothing in a row.
+    """
+    result = list(spans)
+    team_names = set()
+    for name in _row_heads(doc) + _fixture_sides(doc):
+        if _is_team_name(name, result):
+            result = [s for s in result if not (s.start < name.end and name.start < s.end)]
+            result.append(Span(doc, name.start, name.end, label="ORG"))
+            team_names.add(name.text)
+    if not team_names:
+        return result
+    return [
+        Span(doc, s.start, s.end, label="ORG")
+        if s.text in team_names and s.label_ in TEAM_MISREADINGS and not _after_place_word(s)
+        else s
+        for s in result
+    ]
+
+
+def _after_place_word(span: Span) -> bool:
+    """ "in Leeds", "at Leeds": the place, not the team."""
+    return span.start > 0 and span.doc[span.start - 1].lower_ in PLACE_PREPOSITIONS
+
+
+def _is_team_name(name: Span, spans: list[Span]) -> bool:
+    """Whether a name in a team's place is a team: not a country (a national side is called by
+    its country) nor a person (initials, or the model's full name)."""
+    if country_match(name.text) or any(_INITIALS.match(token.text) for token in name):
+        return False
+    # A person's full name leads rows too (a golfer's rounds); a one-word "person" is the model
+    # misreading a club.
+    return not any(
+        s.label_ == "PERSON" and name.start <= s.start and s.end <= name.end and len(s) > 1
+        for s in spans
+    )
 
 
 def _pieces(span: Span) -> list[Span]:
@@ -172,7 +380,7 @@ def _trimmed(span: Span) -> Span | None:
 
 
 def _split_demonym(span: Span) -> list[Span]:
-    """ "American Dennis Mitchell": a demonym before a person's name is its own NORP entity."""
+    """ "Australian Kim Porter": a demonym before a person's name is its own NORP entity."""
     if span.label_ != "PERSON" or len(span) < 3:
         return [span]
     match = country_match(span[0].text)
@@ -223,6 +431,9 @@ class EntityRules:
         spans = _recase_caps_lines(doc, list(doc.ents), self.nlp.get_pipe("ner"))
         spans = _repaired(spans)
         spans = self._apply_gazetteers(doc, spans)
+        spans = _teams(doc, spans)
+        spans = _companies(doc, spans)
+        spans = _acronyms(doc, spans)
         spans = _consistent_people(doc, spans)
         spans = _initialled_people(doc, spans)
         doc.ents = filter_spans(spans)
@@ -279,7 +490,7 @@ def _consistent_people(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
-    """ "P. Simmons", "J.J. Kenny": initials and a capitalised word are a person's name."""
+    """ "T. Barker", "R.K. Ellis": initials and a capitalised word are a person's name."""
     result = list(spans)
     initials = _ARE_INITIALS.mask(doc, doc.to_array(ORTH)[:-1])
     for token in map(doc.__getitem__, np.flatnonzero(initials).tolist()):

@@ -92,7 +92,7 @@ def normalize_batch(
     actors resolved to entities, event dates."""
     by_article = {e.article_id: e for e in extractions}
     pairs = [(e.article_id, m) for e in extractions for m in e.mentions]
-    links, forms = link_mentions(pairs)
+    links, forms = link_mentions(pairs, {a.article_id: a.body for a in articles})
 
     new_id = _UniqueIds()
     entity_rows: list[dict] = []

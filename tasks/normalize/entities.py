@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import pycountry
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from tasks.extract.entities import Mention
 from tasks.extract.gazetteer import country_match, known_organizations, person_titles
@@ -36,6 +37,16 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,7}s?$")
+
+
+# Labels whose country the text can state beside the name ("Japanese Prime Minister ...").
+STATED_COUNTRY_LABELS = frozenset({"PERSON", "ORG"})
+# Country forms that state a person's or organisation's country; a capital ("Paris
+# Saint-Germain striker") names a place the entity is from less surely.
+STATING_KINDS = frozenset({"name", "short", "part", "demonym"})
+_MODIFIER_CONTEXT_CHARS = 120  # how far before a name its title and modifiers are looked for
+_ABBREVIATION = re.compile(r"^(?:[A-Z]\.)+$|^[A-Z][a-z]{0,3}\.$")  # "U.S.", "Gen.", "Dr."
+_CONTEXT_WORD = re.compile(r"[^\W\d_][\w.'’&-]*|\S")
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,13 @@ def _person_key(words: list[str]) -> str:
 
 
 def _first_country(words: list[str]) -> str | None:
-    return next((token for token in _country_tokens(words) if token.isupper()), None)
+    """The first country named or implied by one to three of `words` ("U.S. District Court")."""
+    for index in range(len(words)):
+        for width in (3, 2, 1):
+            code = _country_of_words(words[index : index + width])
+            if code and index + width <= len(words):
+                return code
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +178,91 @@ def _resolve(mention: Mention) -> _Resolution:
         return _Resolution("ORG", key, code, surface, full_name)
     if label == "PERSON":
         return _Resolution("PERSON", _person_key(_person_words(surface)), None, surface)
-    return _Resolution(label, _name_key(surface), _first_country(_ascii_words(surface)), surface)
+    # Split on spaces only: "U.S." must stay one word to be read as a country.
+    return _Resolution(label, _name_key(surface), _first_country(surface.split()), surface)
+
+
+def _country_of_words(words: list[str]) -> str | None:
+    """The country that a run of words (one to three, possessive allowed) names or implies."""
+    match = country_match(" ".join(words))
+    return match[0] if match and match[1] in STATING_KINDS else None
+
+
+def _attributive_country(words: list[str]) -> str | None:
+    """The country of a nationality adjective or an acronym ("French", "U.S."): the forms that
+    modify a noun ("Kenyan runner", "U.S. trade envoy"), unlike "Japan beat ... "."""
+    match = country_match(" ".join(words))
+    if match is None:
+        return None
+    acronym = len(words) == 1 and words[0].replace(".", "").isupper()
+    return match[0] if match[1] == "demonym" or (acronym and match[1] in STATING_KINDS) else None
+
+
+def _ends_sentence(word: str) -> bool:
+    """ "Japan." in "... visited Japan. Prime Minister ...", unlike "U.S." or "Gen."."""
+    return word.endswith(".") and not _ABBREVIATION.match(word)
+
+
+def _is_modifier(word: str) -> bool:
+    """A word of the title or office phrase before a name: "Prime", "Minister", "Affairs",
+    "defence", "spokesman" (capitalised words and the known title words)."""
+    bare = word.rstrip(".").removesuffix("'s").removesuffix("’s")
+    return bool(bare) and (bare[0].isupper() or bare.lower() in person_titles())
+
+
+def stated_country(body: str, mention: Mention, floor: int = 0) -> str | None:
+    """The country the text states for a person or organisation in the phrase around its name:
+    a nationality or country before it, alone or with a title ("Japanese Prime Minister Fumio
+    Kishida", "China's Taiwan Affairs spokesperson Chen Binhua", "Taiwan President Lai"), else
+    one right after it (see _following_country). Of several countries in
+    the phrase, the outermost one is the entity's ("China's Taiwan Affairs ..."). The phrase
+    starts at `floor` at the earliest: the end of the name before it."""
+    if mention.label not in STATED_COUNTRY_LABELS:
+        return None
+    line_start = body.rfind("\n", 0, mention.start_char) + 1
+    start = max(line_start, floor, mention.start_char - _MODIFIER_CONTEXT_CHARS)
+    words = _CONTEXT_WORD.findall(body[start : mention.start_char])
+    found, index, common_words = None, len(words), 0
+    while index > 0 and not _ends_sentence(words[index - 1]):
+        # Once common words are crossed, only a nationality adjective still modifies the name.
+        country_of = _country_of_words if common_words == 0 else _attributive_country
+        widths = [w for w in (3, 2, 1) if w <= index and country_of(words[index - w : index])]
+        width, word = (widths or [0])[0], words[index - 1]
+        if width:
+            found, index = country_of(words[index - width : index]), index - width
+        elif _is_modifier(word) or word in {"of", "-"}:
+            index -= 1
+        elif word.isalpha() and word.islower() and word not in STOP_WORDS and common_words < 2:
+            common_words, index = common_words + 1, index - 1
+        else:
+            break
+    if found:
+        return found
+    return _following_country(body[mention.end_char : mention.end_char + _MODIFIER_CONTEXT_CHARS])
+
+
+def _following_country(after: str) -> str | None:
+    """The country right after a name: in brackets ("Ana Ruiz (Spain)", as results
+    lists write it), after "of" ("Mia Lund of Norway"), or an apposition's (", Japan's
+    prime minister", ", the Japanese envoy")."""
+    words = _CONTEXT_WORD.findall(after)
+    if not words or words[0] not in {"(", ",", "of"}:
+        return None
+    opener, words = words[0], words[1:]
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    for width in (3, 2, 1):
+        code = _country_of_words(words[:width])
+        following = words[width : width + 1]
+        if not code or not following:
+            continue
+        if opener == "(" and following[0] == ")":
+            return code
+        if opener == "of" and not _is_modifier(following[0]):
+            return code
+        if opener == "," and following[0].lower().rstrip(".") in person_titles():
+            return code
+    return None
 
 
 def _initials(words: list[str]) -> set[str]:
@@ -285,19 +386,58 @@ class NameForms:
         return names
 
 
+def _with_stated_countries(
+    resolutions: list[_Resolution], mentions: list[Mention], body: str
+) -> list[_Resolution]:
+    """The article's resolutions with the countries its text states for people and
+    organisations. A stated country is the outer one ("China's Taiwan Affairs Office" is CHN),
+    so it replaces a country read off the name, but not a gazetteer organisation's. A phrase
+    never reaches back past a person's name ("British striker Harry Kane of Leeds United")."""
+    result = list(resolutions)
+    floor = 0
+    for index in sorted(range(len(mentions)), key=lambda index: mentions[index].start_char):
+        mention, resolution = mentions[index], resolutions[index]
+        code = None if resolution.fixed_name else stated_country(body, mention, floor)
+        if code:
+            result[index] = replace(resolution, country_code=code)
+        if mention.label == "PERSON":
+            floor = max(floor, mention.end_char)
+    return result
+
+
+def _one_country_per_entity(resolutions: list[_Resolution]) -> list[_Resolution]:
+    """Every mention of an entity in an article gets the country one of them states: "Kishida"
+    later in the article is the "Japanese Prime Minister Fumio Kishida" of its first line."""
+    stated: dict[tuple[str, str], str] = {}
+    for resolution in resolutions:
+        if resolution.country_code is not None:
+            stated.setdefault((resolution.entity_type, resolution.key), resolution.country_code)
+    return [
+        replace(r, country_code=stated.get((r.entity_type, r.key))) if r.country_code is None else r
+        for r in resolutions
+    ]
+
+
 def link_mentions(
     mentions: Sequence[tuple[str, Mention]],
+    bodies: Mapping[str, str] | None = None,
 ) -> tuple[list[EntityLink], NameForms]:
     """One EntityLink per (article_id, mention), in the same order, and the name forms seen.
 
     Ids depend on each mention and its own article only; canonical names on all `mentions`.
+    With the articles' `bodies`, a person or organisation gets the country its text states.
     """
     by_article: dict[str, list[int]] = defaultdict(list)
     for position, (article, _mention) in enumerate(mentions):
         by_article[article].append(position)
     resolutions: list[_Resolution | None] = [None] * len(mentions)
-    for positions in by_article.values():
-        joined = _join_within_article([_resolve(mentions[position][1]) for position in positions])
+    for article, positions in by_article.items():
+        article_mentions = [mentions[position][1] for position in positions]
+        resolved = [_resolve(mention) for mention in article_mentions]
+        body = (bodies or {}).get(article)
+        if body is not None:
+            resolved = _with_stated_countries(resolved, article_mentions, body)
+        joined = _one_country_per_entity(_join_within_article(resolved))
         for position, resolution in zip(positions, joined, strict=True):
             resolutions[position] = resolution
     ids = [entity_id(resolution.entity_type, resolution.key) for resolution in resolutions]
