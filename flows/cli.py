@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 SETTINGS_ERROR = 2  # argparse's exit code for bad usage, used for bad settings too
 MAX_CELL = 80  # characters of a value shown in --format table
+TEMPORARY_API_STARTUP_SECONDS = 120
 
 
 class CommandError(RuntimeError):
@@ -234,7 +235,11 @@ def _prefect_api() -> Iterator[None]:
     Prefect would start a temporary API by itself, but its address would not reach the
     process-pool workers, which would then each start their own.
     """
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS,
+        temporary_settings,
+    )
 
     if PREFECT_API_URL.value():
         yield
@@ -246,7 +251,13 @@ def _prefect_api() -> Iterator[None]:
 
     # The temporary API's telemetry only contends for its SQLite database.
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    with SubprocessASGIServer() as server, temporary_settings({PREFECT_API_URL: server.api_url}):
+    # Prefect gives its temporary API 20 s to answer: a busy machine's run must not fail on it.
+    patience = {PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: TEMPORARY_API_STARTUP_SECONDS}
+    with (
+        temporary_settings(patience),
+        SubprocessASGIServer() as server,
+        temporary_settings({PREFECT_API_URL: server.api_url}),
+    ):
         try:
             yield
         finally:
