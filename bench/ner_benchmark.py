@@ -10,12 +10,11 @@ dev figure means a rule fits the dev documents.
 
 --flow runs the real flow (`newsflow run`, into a temporary output directory) over the
 documents written as a temporary JSONL input, and scores the published `entities` table.
-The clean step takes a document's headline, byline and dateline lines out of the body and
-drops lines it reads as page furniture (results tables, lists), or a whole document of them,
-so their gold entities cannot be found in the table; the figure is printed for every gold
-entity, then for the gold entities whose text the published body kept (aligned by
-characters: the body's paragraphs are separated by blank lines where the input had one
-line break).
+The clean step keeps an already-clean text whole but for a headline (to `title`) and a
+byline opening it, whose gold entities cannot be found in the table; the figure is printed
+for every gold entity, then for the gold entities whose text the published body kept
+(aligned by characters: the body's paragraphs are separated by blank lines where the input
+had one line break).
 """
 
 from __future__ import annotations
