@@ -1,9 +1,13 @@
 """Score the CLEAN step's body extraction on the boilerplate benchmark (text dumps and HTML).
 
     python bench/clean_benchmark.py [--bench-dir DIR] [--split dev.jsonl.gz] [--inputs text html]
-        [--leave-one-site-out]
+        [--leave-one-site-out] [--articles]
 
 Prints the scorer's last line for each input kind, prefixed "text:" / "html:".
+
+With --articles, the articles benchmark instead: body, headline, authors (the byline) and
+publishing date of real news pages, scored by its own scorer. The metadata rules have no
+parameter fitted to these pages, so their leave-one-publisher-out figures are these figures.
 
 With --leave-one-site-out, also the text dumps scored with the page-dump decision made
 without each page's site: its evidence threshold is the middle of the gap between the
@@ -48,11 +52,27 @@ def _documents(pages: list[dict], kind: str) -> list[RawDocument]:
     ]
 
 
-def _predictions(pages: list[dict], kind: str) -> list[dict[str, str]]:
+def _predictions(pages: list[dict], kind: str) -> list[dict[str, str | None]]:
     """One prediction per page; a quarantined page is an empty prediction."""
     articles, _quarantined = clean(_documents(pages, kind))
-    bodies = {article.source_uri: article.body for article in articles}
-    return [{"id": page["id"], "text": bodies.get(page["id"], "")} for page in pages]
+    by_id = {article.source_uri: article for article in articles}
+    predictions: list[dict[str, str | None]] = []
+    for page in pages:
+        article = by_id.get(page["id"])
+        if article is None:
+            predictions.append({"id": page["id"], "text": ""})
+            continue
+        published = article.published_date.isoformat() if article.published_date else None
+        predictions.append(
+            {
+                "id": page["id"],
+                "text": article.body,
+                "title": article.title,
+                "authors": article.byline,
+                "date": published,
+            }
+        )
+    return predictions
 
 
 def _clean_article_texts(bench_dir: Path) -> chain[str]:
@@ -96,9 +116,10 @@ def main() -> None:
     parser.add_argument("--inputs", nargs="+", choices=["text", "html"], default=["text", "html"])
     parser.add_argument("--per-doc-dir", type=Path, help="also write the scorer's per-page TSVs")
     parser.add_argument("--leave-one-site-out", action="store_true")
+    parser.add_argument("--articles", action="store_true", help="the articles benchmark instead")
     args = parser.parse_args()
 
-    folder = args.bench_dir / "boilerplate"
+    folder = args.bench_dir / ("articles" if args.articles else "boilerplate")
     gold = folder / args.split
     with gzip.open(gold, "rt", encoding="utf-8") as lines:
         pages = [json.loads(line) for line in lines if line.strip()]
@@ -116,8 +137,16 @@ def main() -> None:
             command += ["--pred", str(predictions)]
             if args.per_doc_dir:
                 args.per_doc_dir.mkdir(parents=True, exist_ok=True)
-                command += ["--per-doc", str(args.per_doc_dir / f"{kind}.tsv")]
+                if args.articles:
+                    command += ["--per-page"]
+                else:
+                    command += ["--per-doc", str(args.per_doc_dir / f"{kind}.tsv")]
             result = subprocess.run(command, capture_output=True, text=True, check=True)
+            if args.articles and args.per_doc_dir:
+                (args.per_doc_dir / f"{kind}.txt").write_text(result.stdout, encoding="utf-8")
+                (args.per_doc_dir / f"{kind}.jsonl").write_text(
+                    predictions.read_text(encoding="utf-8"), encoding="utf-8"
+                )
             print(f"{kind}: {result.stdout.strip().splitlines()[-1]}", flush=True)
 
 

@@ -398,3 +398,39 @@ def test_stated_kind_overrides_the_guess():
     # Read as a page, the short list story has no run of prose to select.
     _, quarantined = clean([RawDocument("list.txt", "txt", LIST_STORY, None, {"kind": "page"})])
     assert [row.reason for row in quarantined] == ["no_body_found"]
+
+
+def _html_page(head: str, body: str) -> str:
+    story = " ".join(["The harbour board voted to rebuild the old pier before winter."] * 6)
+    return f"<html><head>{head}</head><body>{body}<article><p>{story}</p></article></body></html>"
+
+
+def test_html_headline_is_the_h1_not_the_seo_title():
+    page = _html_page(
+        "<title>Harbour board rebuilds the pier - Coast Gazette</title>"
+        '<meta property="og:site_name" content="Coast Gazette">',
+        '<nav class="breadcrumbs"><h1>News</h1></nav><h1>Harbour board rebuilds the pier</h1>',
+    )
+    assert _clean_one(RawDocument("p.html", "html", None, page)).title == (
+        "Harbour board rebuilds the pier"
+    )
+
+
+def test_html_headline_differs_from_seo_title():
+    page = _html_page(
+        "<title>Pier plan approved | Coast Gazette</title>",
+        "<h1>After a long night, the harbour board rebuilds the old pier</h1><h1>More news</h1>",
+    )
+    article = _clean_one(RawDocument("p.html", "html", None, page))
+    assert article.title == "After a long night, the harbour board rebuilds the old pier"
+
+
+def test_html_headline_without_h1_loses_the_site_name():
+    page = _html_page(
+        "<title>Harbour board rebuilds the pier | Coast Gazette</title>"
+        '<meta property="og:site_name" content="Coast Gazette">',
+        "",
+    )
+    assert _clean_one(RawDocument("p.html", "html", None, page)).title == (
+        "Harbour board rebuilds the pier"
+    )
