@@ -434,3 +434,34 @@ def test_html_headline_without_h1_loses_the_site_name():
     assert _clean_one(RawDocument("p.html", "html", None, page)).title == (
         "Harbour board rebuilds the pier"
     )
+
+
+def test_html_authors_keep_bylines_and_drop_the_site_beside_them():
+    page = _html_page(
+        "<title>Pier rebuilt</title>"
+        '<meta property="og:site_name" content="Coast Gazette">'
+        '<meta name="author" content="Coast Gazette GmbH">'
+        '<meta name="author" content="Sam Reed">',
+        "<h1>Harbour board rebuilds the pier</h1>",
+    )
+    assert _clean_one(RawDocument("p.html", "html", None, page)).byline == "Sam Reed"
+
+
+def test_html_authors_from_catalogue_tags_in_reading_order():
+    page = _html_page(
+        '<title>Pier rebuilt</title><meta name="dc.creator" content="Reed, Sam">'
+        '<meta name="dc.creator" content="Lund, Ada">',
+        "<h1>Harbour board rebuilds the pier</h1>",
+    )
+    assert _clean_one(RawDocument("p.html", "html", None, page)).byline == "Sam Reed; Ada Lund"
+
+
+def test_html_date_is_the_one_marked_published():
+    page = _html_page(
+        "<title>Pier rebuilt</title>",
+        "<h1>Harbour board rebuilds the pier</h1>"
+        '<time itemprop="datePublished" datetime="2023-08-30T16:45+0100">30 August 2023</time>'
+        '<aside><time datetime="2019-02-05">Old story</time></aside>',
+    )
+    article = _clean_one(RawDocument("p.html", "html", None, page))
+    assert (article.published_date, article.date_source) == (date(2023, 8, 30), "metadata")

@@ -17,6 +17,32 @@ _TITLE_PARTS = re.compile(r"\s+[|\-–—*·•/]\s+|\s*[|｜：]\s*")
 _UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _MIN_HEADLINE_WORDS = 3
 _MIN_UNSPACED_HEADLINE_CHARS = 8
+# trafilatura joins the names it finds with "; ".
+_AUTHOR_SEPARATOR = "; "
+# "Magazine von Jane Doe": the name follows the word that introduces it.
+_NAME_INTRODUCER = re.compile(r"^.*?\b(?:by|von|par|di|de|av|door)\s+(?=[A-Z])", re.IGNORECASE)
+_LINK_WORD = re.compile(r"\b(?:https?|www)\b", re.IGNORECASE)
+# A job title where a name should be: "Journalist", "Redakteurin".
+_ROLE_WORD = re.compile(
+    r"(?:journalist|reporter|editor|correspondent|writer|author|photographer|redakteur|"
+    r"korrespondent|autor|fotograf|journalistin|redakteurin|korrespondentin|autorin)",
+    re.IGNORECASE,
+)
+# A longer "name" is a description (an author's affiliation, a caption), not a name.
+_MAX_AUTHOR_WORDS = 6
+# Library-catalogue author tags, where names are written "Last, First".
+_CATALOGUE_AUTHORS_XPATH = (
+    "//meta[@name='dc.creator' or @name='DC.creator' or @name='citation_author']/@content"
+)
+_LAST_COMMA_FIRST = re.compile(r"^\s*([^,]+?),\s*([^,]+?)\s*$")
+# Where a page states its publishing date for machines, in order of trust: the meta tags, an
+# element marked datePublished (its content or datetime), then JSON-LD.
+_PUBLISHED_XPATH = (
+    "//meta[@property='article:published_time' or @name='article:published_time'"
+    " or @itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
+)
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"(\d{4}-\d{2}-\d{2})')
+_ISO_DAY = re.compile(r"\s*(\d{4}-\d{2}-\d{2})")
 # An <h1> this close to the page's SEO title is that title as the page shows it.
 _MIN_TITLE_SIMILARITY = 0.6
 
@@ -29,7 +55,7 @@ class HtmlExtract:
     text: str
     title: str | None
     author: str | None
-    date: str | None  # YYYY-MM-DD as trafilatura's htmldate finds it
+    date: str | None  # YYYY-MM-DD: the page's published date for machines, else htmldate's
     sitename: str | None
 
 
@@ -39,6 +65,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtract:
     if tree is None:
         return HtmlExtract(text="", title=None, author=None, date=None, sitename=None)
     headings = _headings(tree)
+    published = published_day(tree)
+    catalogue_authors = _catalogue_authors(tree)
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
@@ -48,10 +76,74 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtract:
     return HtmlExtract(
         text=document.text or "",
         title=page_headline(headings, document.title, sitename),
-        author=document.author or None,
-        date=document.date or None,
+        author=catalogue_authors or authors_without_site(document.author, sitename),
+        date=published or document.date or None,
         sitename=sitename,
     )
+
+
+def published_day(tree: HtmlElement) -> str | None:
+    """The publishing day (YYYY-MM-DD) that the page states in its metadata, or None."""
+    for value in tree.xpath(_PUBLISHED_XPATH):
+        match = _ISO_DAY.match(value)
+        if match:
+            return match.group(1)
+    for script in tree.iter("script"):
+        if script.get("type") == "application/ld+json" and script.text:
+            match = _JSON_LD_PUBLISHED.search(script.text)
+            if match:
+                return match.group(1)
+    return None
+
+
+def _catalogue_authors(tree: HtmlElement) -> str | None:
+    """The names of dc.creator / citation_author tags written "Last, First", as "First Last"
+    (trafilatura splits them at the comma into two names)."""
+    matches = [_LAST_COMMA_FIRST.match(value) for value in tree.xpath(_CATALOGUE_AUTHORS_XPATH)]
+    if not matches or not all(matches):
+        return None
+    names = dict.fromkeys(f"{match.group(2)} {match.group(1)}" for match in matches)
+    return _AUTHOR_SEPARATOR.join(names)
+
+
+def authors_without_site(author: str | None, sitename: str | None) -> str | None:
+    """trafilatura's author names without what is no byline: links, job titles, descriptions,
+    and the site's own name (or its initials, or its domain) beside a named author; alone, the
+    site's name is the byline of its desk."""
+    if not author:
+        return None
+    names = []
+    for name in author.split(_AUTHOR_SEPARATOR):
+        name = _NAME_INTRODUCER.sub("", name).strip()
+        if (
+            name
+            and not _LINK_WORD.search(name)
+            and not _ROLE_WORD.fullmatch(name)
+            and len(name.split()) <= _MAX_AUTHOR_WORDS
+        ):
+            names.append(name)
+    named = [name for name in names if not (sitename and _names_site(name, sitename))]
+    return _AUTHOR_SEPARATOR.join(named or names) or None
+
+
+def _names_site(name: str, sitename: str) -> bool:
+    """Whether a name is the site's: "Mdr De" for "MDR", "Deutsche Welle" for "DW.COM"."""
+    name_key, site_key = _letters(name), _letters(sitename)
+    site_initials = _letters(re.split(r"[.\s]", sitename.strip())[0])
+    initials = "".join(word[0] for word in name.split()).casefold()
+    return bool(
+        name_key
+        and (
+            name_key.startswith(site_key)
+            or site_key.startswith(name_key)
+            or (len(initials) > 1 and initials == site_initials)
+        )
+    )
+
+
+def _letters(text: str) -> str:
+    """The text's letters and digits only, case folded: what two spellings of a name share."""
+    return "".join(char for char in text.casefold() if char.isalnum())
 
 
 def _headings(tree: HtmlElement) -> list[str]:
