@@ -465,3 +465,29 @@ def test_html_date_is_the_one_marked_published():
     )
     article = _clean_one(RawDocument("p.html", "html", None, page))
     assert (article.published_date, article.date_source) == (date(2023, 8, 30), "metadata")
+
+
+HEADER_DUMP = "\n".join(
+    [
+        "Harbour board rebuilds the old pier | Coast Gazette",
+        "Home",
+        "News",
+        "Sport",
+        "Weather",
+        "Harbour board rebuilds the old pier",
+        "By Sam Reed",
+        "29.11.2024",
+        *STORY_PARAGRAPHS,
+        "Most read",
+        "Pier festival 12.01.2020",
+        "Copyright 2024 Coast Gazette. All rights reserved.",
+    ]
+)
+
+
+def test_page_dump_headline_byline_and_date_around_the_headline():
+    article = _clean_one(RawDocument("dump.txt", "txt", HEADER_DUMP, None))
+    assert article.title == "Harbour board rebuilds the old pier"
+    assert article.byline == "Sam Reed"
+    assert (article.published_date, article.date_source) == (date(2024, 11, 29), "text")
+    assert "By Sam Reed" not in article.body

@@ -7,7 +7,13 @@ from datetime import date
 
 from tasks.clean import metadata, repair
 from tasks.clean.html import extract_html
-from tasks.clean.text_dump import article_body, is_boilerplate, is_page_dump, select_body
+from tasks.clean.text_dump import (
+    article_body,
+    find_header,
+    is_boilerplate,
+    is_page_dump,
+    select_body,
+)
 from tasks.ids import article_id
 from tasks.records import Article, Quarantined, RawDocument
 
@@ -59,14 +65,17 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     dump = select_body(paragraphs) if kind == "page" else article_body(paragraphs, stated_title)
     if not dump.paragraphs:
         raise _Rejected("no_body_found", "only navigation and boilerplate lines")
+    # A page dump's byline and date are where a reader looks: around the headline.
+    header = find_header(paragraphs, len(dump.before_body)) if kind == "page" else None
+    date_lines = header.lines if header else dump.before_body[-10:]
     return _article(
         document,
         body_paragraphs=dump.paragraphs,
-        title=stated_title or dump.title,
-        byline=dump.byline,
+        title=stated_title or (header.title if header else dump.title),
+        byline=(header.byline if header else None) or dump.byline,
         source_name=metadata.find_source_name(dump.paragraphs),
         published=_first_date((stated_date, "metadata"), (header_date, "header")),
-        date_lines=[line for line in dump.before_body[-10:] if not is_boilerplate(line)],
+        date_lines=[line for line in date_lines if not is_boilerplate(line)],
         today=today,
     )
 

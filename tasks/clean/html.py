@@ -10,13 +10,11 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from tasks.clean.metadata import is_headline_length, letters_key
+
 _SPACES = re.compile(r"\s+")
 # Where a page's <title> joins the headline and the site's name or a date: "Headline | Site".
 _TITLE_PARTS = re.compile(r"\s+[|\-–—*·•/]\s+|\s*[|｜：]\s*")
-# Scripts written without spaces: a headline there is measured in characters, not words.
-_UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-_MIN_HEADLINE_WORDS = 3
-_MIN_UNSPACED_HEADLINE_CHARS = 8
 # trafilatura joins the names it finds with "; ".
 _AUTHOR_SEPARATOR = "; "
 # "Magazine von Jane Doe": the name follows the word that introduces it.
@@ -128,8 +126,8 @@ def authors_without_site(author: str | None, sitename: str | None) -> str | None
 
 def _names_site(name: str, sitename: str) -> bool:
     """Whether a name is the site's: "Mdr De" for "MDR", "Deutsche Welle" for "DW.COM"."""
-    name_key, site_key = _letters(name), _letters(sitename)
-    site_initials = _letters(re.split(r"[.\s]", sitename.strip())[0])
+    name_key, site_key = letters_key(name), letters_key(sitename)
+    site_initials = letters_key(re.split(r"[.\s]", sitename.strip())[0])
     initials = "".join(word[0] for word in name.split()).casefold()
     return bool(
         name_key
@@ -139,11 +137,6 @@ def _names_site(name: str, sitename: str) -> bool:
             or (len(initials) > 1 and initials == site_initials)
         )
     )
-
-
-def _letters(text: str) -> str:
-    """The text's letters and digits only, case folded: what two spellings of a name share."""
-    return "".join(char for char in text.casefold() if char.isalnum())
 
 
 def _headings(tree: HtmlElement) -> list[str]:
@@ -188,7 +181,7 @@ def page_headline(headings: list[str], seo_title: str | None, sitename: str | No
         if best is not None and similarity[best] >= _MIN_TITLE_SIMILARITY:
             return best
     for heading in headings:
-        if _is_headline_length(heading) and heading != sitename:
+        if is_headline_length(heading) and heading != sitename:
             return heading
     return strip_site_name(seo_title, sitename) if seo_title else None
 
@@ -202,12 +195,6 @@ def strip_site_name(title: str, sitename: str | None) -> str:
         if _similarity(parts[0], sitename) >= _MIN_TITLE_SIMILARITY:
             return title[title.index(parts[1]) :].strip()
     return title.strip()
-
-
-def _is_headline_length(text: str) -> bool:
-    if len(_UNSPACED_CHAR.findall(text)) >= _MIN_UNSPACED_HEADLINE_CHARS:
-        return True
-    return len(text.split()) >= _MIN_HEADLINE_WORDS
 
 
 def _similarity(first: str, second: str) -> float:

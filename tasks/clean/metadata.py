@@ -34,6 +34,8 @@ _MONTHS = {
     )
     for name in names
 }
+# German month names that the English abbreviations do not start (Januar, Juni... they do).
+_MONTHS.update({"mär": 3, "märz": 3, "mai": 5, "okt": 10, "oktober": 10, "dez": 12, "dezember": 12})
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 _PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3}"
 # "Tokyo [Japan], September 13 :", "TOKYO, Sept 13 (Reuters) -", "LONDON (AP) —", "PARIS —"
@@ -44,7 +46,7 @@ _DATELINE = re.compile(
     r"\s*(?P<sep>[:—–-]{1,2}) "
 )
 _BYLINE = re.compile(
-    r"^(?:By|BY|Written by|Words by)[:\s]+"
+    r"^(?:By|BY|Written by|Words by|Von|VON|Par|Por|Av)[:\s]+"
     r"(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|bin|al))*"
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)*)"
 )
@@ -55,13 +57,21 @@ _REPORTED_BY = re.compile(
 )
 _SOURCE_LINE = re.compile(r"^Source\s*:\s*(?P<name>[A-Z][\w&.' -]{1,60}?)\s*$")
 # A full date written out: "November 19, 2019", "19 November 2019", "Nov. 19, 2019", "2019-11-19".
+_TEXT_MONTH = rf"(?:{_MONTH}|(?:März|Mär|Mai|Okt|Dez)[a-z]*\.?)"
+# Also "19. November 2019", "19.11.2019" (day first) and "2019年11月19日".
 _TEXT_DATE = re.compile(
-    rf"\b(?:(?P<month1>{_MONTH}) (?P<day1>\d{{1,2}}),? (?P<year1>\d{{4}})"
-    rf"|(?P<day2>\d{{1,2}}) (?P<month2>{_MONTH}),? (?P<year2>\d{{4}})"
-    r"|(?P<year3>\d{4})-(?P<month3>\d{2})-(?P<day3>\d{2}))\b"
+    rf"\b(?:(?P<month1>{_TEXT_MONTH}) (?P<day1>\d{{1,2}}),? (?P<year1>\d{{4}})"
+    rf"|(?P<day2>\d{{1,2}})\.? (?P<month2>{_TEXT_MONTH}),? (?P<year2>\d{{4}})"
+    r"|(?P<year3>\d{4})-(?P<month3>\d{2})-(?P<day3>\d{2})"
+    r"|(?P<day4>\d{1,2})\.(?P<month4>\d{1,2})\.(?P<year4>\d{4})"
+    r"|(?P<year5>\d{4})年(?P<month5>\d{1,2})月(?P<day5>\d{1,2})日)(?!\d)"
 )
 _TEXT_DATE_MAX_WORDS = 15
 _HEADLINE_MAX_WORDS = 25
+_MIN_HEADLINE_WORDS = 3
+# Scripts written without spaces: a headline there is measured in characters, not words.
+_UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_MIN_UNSPACED_HEADLINE_CHARS = 8
 _LANGUAGE_SAMPLE_CHARS = 5000
 # Less than this many UTF-8 bytes of letters (about two words) is too little text to tell. The
 # model reads bytes, so a CJK character counts three, as it carries about a word.
@@ -137,8 +147,9 @@ def find_text_date(lines: list[str], today: date) -> date | None:
         if len(paragraph.split()) > _TEXT_DATE_MAX_WORDS:
             continue
         for match in _TEXT_DATE.finditer(paragraph):
-            if match.group("year3"):
-                parts = (match.group("year3"), match.group("month3"), match.group("day3"))
+            numeric = next((n for n in "345" if match.group("year" + n)), None)
+            if numeric:
+                parts = (match.group(f"{field}{numeric}") for field in ("year", "month", "day"))
                 found = parse_date(*(int(part) for part in parts), today=today)
             else:
                 which = "1" if match.group("year1") else "2"
@@ -179,6 +190,18 @@ def looks_like_headline(line: str) -> bool:
     """A short line without a closing period: what a headline looks like in a dump."""
     words = line.split()
     return 3 <= len(words) <= _HEADLINE_MAX_WORDS and not line.rstrip().endswith((".", ":"))
+
+
+def is_headline_length(text: str) -> bool:
+    """At least three words (or eight characters of a script written without spaces)."""
+    if len(_UNSPACED_CHAR.findall(text)) >= _MIN_UNSPACED_HEADLINE_CHARS:
+        return True
+    return len(text.split()) >= _MIN_HEADLINE_WORDS
+
+
+def letters_key(text: str) -> str:
+    """The text's letters and digits only, case folded: what two spellings of it share."""
+    return "".join(char for char in text.casefold() if char.isalnum())
 
 
 def detect_language(title: str | None, body: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from tasks.clean.metadata import find_byline, looks_like_headline
+from tasks.clean.metadata import find_byline, is_headline_length, letters_key, looks_like_headline
 
 _BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.txt")
 _WORD = re.compile(r"\w+")
@@ -86,6 +86,46 @@ class DumpBody:
     title: str | None
     byline: str | None
     before_body: list[str]  # the page's lines above the body (dates and credits live there)
+
+
+@dataclass(frozen=True)
+class DumpHeader:
+    """The headline of a page dump and what a reader finds around it: byline and date lines."""
+
+    title: str
+    byline: str | None
+    lines: list[str]  # the lines just above and below the headline
+
+
+# Around the headline: a kicker or date line above it, the standfirst, byline and date below.
+_HEADER_LINES_BEFORE = 3
+_HEADER_LINES_AFTER = 8
+# The headline carries most of the <title>'s letters: a section name in the title does not.
+_MIN_TITLE_SHARE = 0.4
+
+
+def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
+    """The headline of a page dump whose first line is the page's <title>: the longest later
+    line that the <title> contains ("Headline | Site"), taken where it stands closest above
+    the body; None when no line repeats the <title>."""
+    title_key = letters_key(lines[0]) if lines else ""
+    echoes = [
+        index
+        for index, line in enumerate(lines[1:], 1)
+        if is_headline_length(line)
+        and (key := letters_key(line)) in title_key
+        and len(key) >= _MIN_TITLE_SHARE * len(title_key)
+    ]
+    if not echoes:
+        return None
+    longest = max(len(letters_key(lines[index])) for index in echoes)
+    echoes = [index for index in echoes if len(letters_key(lines[index])) == longest]
+    above_body = [index for index in echoes if index <= body_start]
+    at = above_body[-1] if above_body else echoes[0]
+    around = lines[max(1, at - _HEADER_LINES_BEFORE) : at + 1 + _HEADER_LINES_AFTER]
+    near = [line for line in around if line != lines[at]]
+    byline = next(filter(None, map(find_byline, near)), None)
+    return DumpHeader(title=lines[at], byline=byline, lines=near)
 
 
 def _stopword_ratio(words: list[str]) -> float:
