@@ -67,7 +67,11 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
         raise _Rejected("no_body_found", "only navigation and boilerplate lines")
     # A page dump's byline and date are where a reader looks: around the headline.
     header = find_header(paragraphs, len(dump.before_body)) if kind == "page" else None
-    date_lines = header.lines if header else dump.before_body[-10:]
+    date_lines = (
+        header.lines
+        if header
+        else [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
+    )
     return _article(
         document,
         body_paragraphs=dump.paragraphs,
@@ -75,7 +79,7 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
         byline=(header.byline if header else None) or dump.byline,
         source_name=metadata.find_source_name(dump.paragraphs),
         published=_first_date((stated_date, "metadata"), (header_date, "header")),
-        date_lines=[line for line in date_lines if not is_boilerplate(line)],
+        date_lines=date_lines,
         today=today,
     )
 

@@ -58,13 +58,16 @@ _REPORTED_BY = re.compile(
 _SOURCE_LINE = re.compile(r"^Source\s*:\s*(?P<name>[A-Z][\w&.' -]{1,60}?)\s*$")
 # A full date written out: "November 19, 2019", "19 November 2019", "Nov. 19, 2019", "2019-11-19".
 _TEXT_MONTH = rf"(?:{_MONTH}|(?:März|Mär|Mai|Okt|Dez)[a-z]*\.?)"
-# Also "19. November 2019", "19.11.2019" (day first) and "2019年11月19日".
+# Also "19. November 2019", "19 nov 2019", "19.11.2019" (day first), "2019/11/19" and
+# "2019年11月19日".
 _TEXT_DATE = re.compile(
     rf"\b(?:(?P<month1>{_TEXT_MONTH}) (?P<day1>\d{{1,2}}),? (?P<year1>\d{{4}})"
     rf"|(?P<day2>\d{{1,2}})\.? (?P<month2>{_TEXT_MONTH}),? (?P<year2>\d{{4}})"
     r"|(?P<year3>\d{4})-(?P<month3>\d{2})-(?P<day3>\d{2})"
     r"|(?P<day4>\d{1,2})\.(?P<month4>\d{1,2})\.(?P<year4>\d{4})"
-    r"|(?P<year5>\d{4})年(?P<month5>\d{1,2})月(?P<day5>\d{1,2})日)(?!\d)"
+    r"|(?P<year5>\d{4})年(?P<month5>\d{1,2})月(?P<day5>\d{1,2})日"
+    r"|(?P<year6>\d{4})/(?P<month6>\d{1,2})/(?P<day6>\d{1,2}))(?!\d)",
+    re.IGNORECASE,
 )
 _TEXT_DATE_MAX_WORDS = 15
 _HEADLINE_MAX_WORDS = 25
@@ -147,7 +150,7 @@ def find_text_date(lines: list[str], today: date) -> date | None:
         if len(paragraph.split()) > _TEXT_DATE_MAX_WORDS:
             continue
         for match in _TEXT_DATE.finditer(paragraph):
-            numeric = next((n for n in "345" if match.group("year" + n)), None)
+            numeric = next((n for n in "3456" if match.group("year" + n)), None)
             if numeric:
                 parts = (match.group(f"{field}{numeric}") for field in ("year", "month", "day"))
                 found = parse_date(*(int(part) for part in parts), today=today)
