@@ -491,3 +491,15 @@ def test_page_dump_headline_byline_and_date_around_the_headline():
     assert article.byline == "Sam Reed"
     assert (article.published_date, article.date_source) == (date(2024, 11, 29), "text")
     assert "By Sam Reed" not in article.body
+
+
+def test_page_dump_name_beside_the_date_line_is_the_byline():
+    dump = HEADER_DUMP.replace("By Sam Reed\n29.11.2024", "Sam ReedReporter\n30. Januar 2024")
+    article = _clean_one(RawDocument("dump.txt", "txt", dump, None))
+    assert article.byline == "Sam Reed"
+    assert article.published_date == date(2024, 1, 30)
+
+
+def test_page_dump_section_heading_beside_the_date_is_no_byline():
+    dump = HEADER_DUMP.replace("By Sam Reed", "LOCAL NEWS")
+    assert _clean_one(RawDocument("dump.txt", "txt", dump, None)).byline is None

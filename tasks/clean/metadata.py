@@ -50,6 +50,13 @@ _BYLINE = re.compile(
     r"(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|bin|al))*"
     r"(?:\s*(?:,|and|&)\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)*)"
 )
+# A name alone on its line: two to four capitalised words (particles allowed), maybe several
+# names joined by "|", "," or "and"/"und".
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_NAME = rf"{_NAME_WORD}(?: (?:(?:de|da|del|la|van|von|der|al|bin) )*{_NAME_WORD}){{1,3}}"
+_NAME_LINE = re.compile(rf"^(?P<name>{_NAME}(?:(?: ?[|,] | and | und ){_NAME})*)$")
+# A capital right after three lowercase letters: where a dump glues two texts together.
+_GLUED_WORD = re.compile(r"(?<=[a-zà-öø-ÿ]{3})(?=[A-Z])")
 # An outlet named as the report's source: "..., NHK World reported." / "Source: Reuters".
 _REPORTED_BY = re.compile(
     r"(?:^|[,;] )(?P<name>(?:[A-Z][\w&.-]*|of|the)(?: (?:[A-Z][\w&.-]*|of)){0,4}) "
@@ -61,7 +68,8 @@ _TEXT_MONTH = rf"(?:{_MONTH}|(?:März|Mär|Mai|Okt|Dez)[a-z]*\.?)"
 # Also "19. November 2019", "19 nov 2019", "19.11.2019" (day first), "2019/11/19" and
 # "2019年11月19日".
 _TEXT_DATE = re.compile(
-    rf"\b(?:(?P<month1>{_TEXT_MONTH}) (?P<day1>\d{{1,2}}),? (?P<year1>\d{{4}})"
+    # Not inside a word, but right after figures: dumps glue "30.01.2024" to "30. Januar 2024".
+    rf"(?<![^\W\d_])(?:(?P<month1>{_TEXT_MONTH}) (?P<day1>\d{{1,2}}),? (?P<year1>\d{{4}})"
     rf"|(?P<day2>\d{{1,2}})\.? (?P<month2>{_TEXT_MONTH}),? (?P<year2>\d{{4}})"
     r"|(?P<year3>\d{4})-(?P<month3>\d{2})-(?P<day3>\d{2})"
     r"|(?P<day4>\d{1,2})\.(?P<month4>\d{1,2})\.(?P<year4>\d{4})"
@@ -165,12 +173,27 @@ def find_text_date(lines: list[str], today: date) -> date | None:
     return None
 
 
+def mentions_date(line: str) -> bool:
+    """Whether a short line holds a full date (a page's date line)."""
+    return len(line.split()) <= _TEXT_DATE_MAX_WORDS and _TEXT_DATE.search(line) is not None
+
+
+def find_name_line(line: str) -> str | None:
+    """A line that is only a person's name ("Jane Doe", "Ana M. de la Cruz"), or None. A dump
+    glues a name to the role or link after it ("Jane DoeReporter"): that part is dropped."""
+    line = _GLUED_WORD.split(line.strip(), maxsplit=1)[0]
+    match = _NAME_LINE.match(line)
+    if not match or line.isupper():  # all capitals: a section heading more often than a name
+        return None
+    return match.group("name")
+
+
 def find_byline(line: str) -> str | None:
     """The author(s) of a "By ..." line, or None."""
     match = _BYLINE.match(line.strip())
     if not match or len(line.split()) > 12:
         return None
-    return match.group("name").strip(" ,")
+    return _GLUED_WORD.split(match.group("name"), maxsplit=1)[0].strip(" ,")
 
 
 def find_source_name(paragraphs: list[str]) -> str | None:

@@ -19,7 +19,14 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from tasks.clean.metadata import find_byline, is_headline_length, letters_key, looks_like_headline
+from tasks.clean.metadata import (
+    find_byline,
+    find_name_line,
+    is_headline_length,
+    letters_key,
+    looks_like_headline,
+    mentions_date,
+)
 
 _BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.txt")
 _WORD = re.compile(r"\w+")
@@ -120,12 +127,31 @@ def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
         return None
     longest = max(len(letters_key(lines[index])) for index in echoes)
     echoes = [index for index in echoes if len(letters_key(lines[index])) == longest]
-    above_body = [index for index in echoes if index <= body_start]
-    at = above_body[-1] if above_body else echoes[0]
+    # Where the headline is repeated (a share box, a teaser), the copy with a byline or date
+    # beside it; among equals, the one closest above the body.
+    headers = [_header_at(lines, index) for index in echoes]
+    above_body = [index <= body_start for index in echoes]
+    best = max(
+        range(len(echoes)),
+        key=lambda i: (headers[i].byline is not None, _has_date(headers[i]), above_body[i], i),
+    )
+    return headers[best]
+
+
+def _header_at(lines: list[str], at: int) -> DumpHeader:
     around = lines[max(1, at - _HEADER_LINES_BEFORE) : at + 1 + _HEADER_LINES_AFTER]
     near = [line for line in around if line != lines[at]]
     byline = next(filter(None, map(find_byline, near)), None)
+    if byline is None:
+        # A name alone next to the date line is the byline: "Jane Doe" / "12 May 2024".
+        dated = [i for i, line in enumerate(near) if mentions_date(line)]
+        names = (find_name_line(near[j]) for i in dated[:1] for j in (i - 1, i + 1))
+        byline = next((name for name in names if name), None)
     return DumpHeader(title=lines[at], byline=byline, lines=near)
+
+
+def _has_date(header: DumpHeader) -> bool:
+    return any(map(mentions_date, header.lines))
 
 
 def _stopword_ratio(words: list[str]) -> float:
