@@ -67,11 +67,8 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
         raise _Rejected("no_body_found", "only navigation and boilerplate lines")
     # A page dump's byline and date are where a reader looks: around the headline.
     header = find_header(paragraphs, len(dump.before_body)) if kind == "page" else None
-    date_lines = (
-        header.lines
-        if header
-        else [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
-    )
+    above_body = [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
+    date_lines = header.lines + above_body if header else above_body
     return _article(
         document,
         body_paragraphs=dump.paragraphs,

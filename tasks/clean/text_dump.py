@@ -113,8 +113,8 @@ _MIN_TITLE_SHARE = 0.4
 
 def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
     """The headline of a page dump whose first line is the page's <title>: the longest later
-    line that the <title> contains ("Headline | Site"), taken where it stands closest above
-    the body; None when no line repeats the <title>."""
+    line that the <title> contains ("Headline | Site"), with the lines around it; None when no
+    line repeats the <title>."""
     title_key = letters_key(lines[0]) if lines else ""
     echoes = [
         index
@@ -128,12 +128,12 @@ def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
     longest = max(len(letters_key(lines[index])) for index in echoes)
     echoes = [index for index in echoes if len(letters_key(lines[index])) == longest]
     # Where the headline is repeated (a share box, a teaser), the copy with a byline or date
-    # beside it; among equals, the one closest above the body.
+    # beside it; among equals, the first above the body (later copies sit among captions).
     headers = [_header_at(lines, index) for index in echoes]
     above_body = [index <= body_start for index in echoes]
     best = max(
         range(len(echoes)),
-        key=lambda i: (headers[i].byline is not None, _has_date(headers[i]), above_body[i], i),
+        key=lambda i: (headers[i].byline is not None, _has_date(headers[i]), above_body[i], -i),
     )
     return headers[best]
 
