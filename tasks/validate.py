@@ -61,6 +61,7 @@ class OffendingRow:
     key: str  # the row's key (article_id, mention_id, quote_id, event_id)
     reason: str  # short machine-readable reason, from the expectation
     detail: str  # the expectation and the offending value
+    shows: tuple[str, ...] = ()  # columns whose values the detail still lacks (see validate)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def validate(
         context.build_data_docs()
         make_self_contained(data_docs)
     metrics = frames[RUN_METRICS_TABLE].to_table().to_pylist()[0]
-    return ValidationReport(outcomes, metrics, offending)
+    return ValidationReport(outcomes, metrics, _with_shown_values(offending, new))
 
 
 def _render_docs_into(context, folder: Path) -> None:
@@ -262,7 +263,6 @@ def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.T
         if not checks:
             continue
         key = table.key
-        shown = "".join(f", t.{c}" for c in _shown_columns(name) if c != key)
         # Checks that read the article's body run first, and the body is dropped before the
         # checks with subqueries: their joins would carry every row's body along (one 100 kB
         # article with thousands of mentions took DuckDB past 2 GB).
@@ -274,7 +274,7 @@ def _cross_check_tables(connection: duckdb.DuckDBPyConnection) -> dict[str, pa.T
         checked[checks_table_name(name)] = connection.sql(
             f"WITH t AS MATERIALIZED (SELECT t.*{body_columns} FROM new_{name} t "
             f"LEFT JOIN articles a ON a.article_id = t.article_id) "
-            f"SELECT t.{key}{shown}, {columns} FROM t "
+            f"SELECT t.{key}, {columns} FROM t "
             f"LEFT JOIN (SELECT article_id FROM articles) a ON a.article_id = t.article_id "
             f"ORDER BY t.{key}"
         ).to_arrow_table()
@@ -294,13 +294,8 @@ def _result_format(suite: str, frame: pd.DataFrame) -> dict:
     if table is None:
         return {"result_format": "SUMMARY"}
     key = TABLES[table].key
-    keys = [c for c in dict.fromkeys([key, *_shown_columns(table)]) if c in frame.columns]
+    keys = [key] if key in frame.columns else []
     return {"result_format": "COMPLETE", "unexpected_index_column_names": keys}
-
-
-def _shown_columns(table: str) -> list[str]:
-    """The columns a table's checks frame carries to say why a row failed."""
-    return list(dict.fromkeys(c for check in cross_checks(table) for c in check.shows))
 
 
 def _reason(config) -> str:
@@ -329,15 +324,44 @@ def _offending_rows(suite: str, result) -> list[OffendingRow]:
     key = TABLES[table].key
     outcome = _outcome(suite, result)
     check = next((c for c in cross_checks(table) if c.name == outcome.column), None)
-    # a check shows its declared columns; a column expectation, the column(s) it names
-    shown = check.shows if check else [v for v in config.kwargs.values() if isinstance(v, str)]
+    named = [v for v in config.kwargs.values() if isinstance(v, str)]  # the column(s) checked
     rows = []
     for row in (result.result or {}).get("unexpected_index_list") or []:
-        values = ", ".join(f"{k}={str(v)[:200]!r}" for k, v in row.items() if k in shown)
         detail = f"{table}.{key}={row[key]}: {outcome.label} failed"
         detail += f" ({outcome.description})" if outcome.description else ""
-        rows.append(OffendingRow(table, str(row[key]), _reason(config), f"{detail}: {values}"))
+        if check is None:
+            detail += ": " + ", ".join(f"{k}={_shown(v)}" for k, v in row.items() if k in named)
+        shows = check.shows if check else ()
+        rows.append(OffendingRow(table, str(row[key]), _reason(config), detail, shows))
     return rows
+
+
+def _with_shown_values(
+    rows: list[OffendingRow], new: Mapping[str, ds.Dataset]
+) -> list[OffendingRow]:
+    """The offending rows of cross-table checks with the values of the columns their check
+    shows, read for those rows only: the checks frames carry one boolean per check, not the
+    rows' text (which at scale would hold every new quote and mention in memory)."""
+    found: dict[str, dict[str, dict]] = {}
+    for table in {row.table for row in rows if row.shows}:
+        key = TABLES[table].key
+        wanted = [row for row in rows if row.table == table and row.shows]
+        columns = list(dict.fromkeys(c for row in wanted for c in row.shows if c != key))
+        keys = pa.array(sorted({row.key for row in wanted}), pa.string())
+        values = new[table].to_table(columns=[key, *columns], filter=ds.field(key).isin(keys))
+        found[table] = {value[key]: value for value in values.to_pylist()}
+    completed = []
+    for row in rows:
+        values = found[row.table].get(row.key) if row.shows else None
+        if values is not None:
+            shown = ", ".join(f"{column}={_shown(values.get(column))}" for column in row.shows)
+            row = replace(row, detail=f"{row.detail}: {shown}", shows=())
+        completed.append(row)
+    return completed
+
+
+def _shown(value: object) -> str:
+    return repr(str(value)[:200])
 
 
 def _sample(details: dict) -> list[str]:
