@@ -140,6 +140,10 @@ class Table:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    def in_key_order(self, rows: pa.Table) -> pa.Table:
+        """Rows sorted by the table's natural key, so readers skip row groups by key ranges."""
+        return rows.sort_by([(name, "ascending") for name in self.sort_by])
+
     def rows_table(self, rows: Sequence[Mapping[str, object]]) -> pa.Table:
         """Rows (one dict each) as an Arrow table of this table's schema. A row must have
         exactly the declared columns: Arrow would publish a misspelt key as a null column."""

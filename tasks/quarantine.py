@@ -71,14 +71,12 @@ def plan_quarantine(
         )
         drop.setdefault(table.name, set()).update(rows.column(table.key).to_pylist())
         taken_along.update((a, table.name) for a in rows.column("article_id").to_pylist())
-    references = _rows_without_entity(drop, new, everything)
-    for row in references:
+    shares = _share_outcomes(failing, new)  # of the rows that failed themselves
+    for row in _rows_without_entity(drop, new, everything):
         drop.setdefault(row.table, set()).add(row.key)
+        failing.setdefault(row.table, {}).setdefault(row.key, []).append(row)
     rows = _quarantine_rows(failing, dropped_articles, taken_along, new, everything)
-    rows += _quarantine_rows(
-        {r.table: {r.key: [r]} for r in references}, set(), Counter(), new, everything
-    )
-    return QuarantinePlan(drop, rows, _share_outcomes(failing, new))
+    return QuarantinePlan(drop, rows, shares)
 
 
 def _is_in(column: str, values) -> ds.Expression:

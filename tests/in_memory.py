@@ -28,9 +28,7 @@ def normalize(
     entities = batch.tables[ENTITIES.name].select(ENTITY_COLUMNS)
     decisions = decide(batch.name_forms, features, entities, None)
     tables = {
-        name: decisions.finalize(name, rows).sort_by(
-            [(c, "ascending") for c in TABLES[name].sort_by]
-        )
+        name: TABLES[name].in_key_order(decisions.finalize(name, rows))
         for name, rows in batch.tables.items()
     }
     return tables | {QUARANTINE.name: quarantine_table(quarantined, run)}

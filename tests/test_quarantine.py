@@ -95,13 +95,19 @@ def test_an_orphan_row_is_quarantined_without_a_source():
 
 def test_a_row_whose_entity_loses_every_mention_goes_with_it():
     rows = good_rows()
-    rows["entities"][0].update(label="COUNTRY")  # the only mention of the event's actor
+    rows["entities"][0].update(label="COUNTRY")  # the only mention of the events' actor
+    second = dict(rows["events"][0], event_id=f"{ARTICLE}-v0-5", trigger_start=0, trigger_end=5)
+    rows["events"].append(second | {"trigger_text": "Japan"})
     _report, plan = plan_for(rows)
 
     assert plan.drop["entities"] == {f"{ARTICLE}-m0-5"}
-    assert plan.drop["events"] == {rows["events"][0]["event_id"]}
-    reasons = {(r.table_name, r.reason) for r in plan.rows}
-    assert reasons == {("entities", "label_not_in_set"), ("events", "entity_quarantined")}
+    assert plan.drop["events"] == {rows["events"][0]["event_id"], second["event_id"]}
+    reasons = sorted((r.table_name, r.row_id, r.reason) for r in plan.rows)
+    assert reasons == [
+        ("entities", f"{ARTICLE}-m0-5", "label_not_in_set"),
+        ("events", second["event_id"], "entity_quarantined"),
+        ("events", rows["events"][0]["event_id"], "entity_quarantined"),
+    ]
 
 
 def test_a_table_with_most_rows_failing_is_not_trusted():

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, Table
+from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES
 from tasks.extract import Extraction
 from tasks.ids import child_id, sha256_hex
 from tasks.normalize.dates import resolve_date
@@ -195,7 +195,7 @@ def finalize(
 
 def quarantine_table(quarantined: Sequence[Quarantined], run: RunInfo) -> pa.Table:
     rows = [asdict(q) | {"run_id": run.run_id} for q in quarantined]
-    return _sorted(QUARANTINE, QUARANTINE.rows_table(rows))
+    return QUARANTINE.in_key_order(QUARANTINE.rows_table(rows))
 
 
 def entity_names(entities: pa.Table) -> dict[str, str]:
@@ -309,8 +309,3 @@ def _country(mention: _LinkedMention | None, named: str | None) -> str | None:
     if mention is not None and mention.link.country_code:
         return mention.link.country_code
     return named
-
-
-def _sorted(table: Table, rows: pa.Table) -> pa.Table:
-    """Rows in the table's natural key order, so readers skip row groups by their key ranges."""
-    return rows.sort_by([(name, "ascending") for name in table.sort_by])
