@@ -47,6 +47,7 @@ from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
 from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
+from tasks.extract.coreference import Coreference
 from tasks.extract.doc_cache import StringTest, among, doc_entities, doc_text
 from tasks.extract.gazetteer import country_code
 
@@ -1073,24 +1074,20 @@ def _event_date(candidate: _Candidate, mentions: _Mentions) -> str | None:
     return date_text
 
 
-def _named_person(actor: Token | None, mentions: _Mentions) -> Token | None:
-    """A "he" or "she" actor is the one person its sentence names before it: "a visit by Aso
-    Taro ... when he met ..." (pronouns across sentences are the shared resolver's)."""
+def _named_person(actor: Token | None, coreference: Coreference) -> Token | None:
+    """A "he" or "she" actor is the person the shared resolver finds it stands for: "a visit by
+    Aso Taro ... when he met ..."."""
     if actor is None or actor.lower_ not in ("he", "she"):
         return actor
-    sentence = actor.sent
-    people = {
-        ent.text: ent
-        for ent in mentions.starting_in(sentence.start_char, actor.idx)
-        if ent.label_ == "PERSON"
-    }
-    return next(iter(people.values())).root if len(people) == 1 else actor
+    referent = coreference.resolve(actor, actor.idx, actor.idx + len(actor.text))
+    return referent.entity.root if referent is not None and referent.entity else actor
 
 
 def extract_events(doc: Doc) -> Iterator[EventRow]:
     """PLOVER-typed events of a parsed article, one row per event mention, in text order."""
     sentence_of = {sent.start: index for index, sent in enumerate(doc.sents)}
     text, mentions, tokens = doc_text(doc), _Mentions(doc), _Tokens(doc)
+    coreference = Coreference(doc)
     candidates = _candidates(doc, tokens)
     by_token = {c.trigger.i: c for c in candidates}
     by_token.update({c.anchor.i: c for c in candidates if c.kind != "noun"})
@@ -1103,7 +1100,7 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         if candidate.trigger.i in absorbed_by_request or _absorbing_governor(candidate, by_token):
             continue
         actor, target = _roles(candidate)
-        actor = _named_person(actor, mentions)
+        actor = _named_person(actor, coreference)
         # PLOVER codes no event without a source actor, but for force used on a named target
         # by an unnamed one ("incursions into its air zone", "was killed in a car bombing").
         if actor is None and (target is None or candidate.event_type not in _FORCE):
