@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import Doc, DocBin, Span, Token
 
 from tasks.extract.coreference import Coreference
 from tasks.extract.nlp import load_nlp
@@ -131,6 +131,15 @@ def same_referent(doc: Doc, predicted: Span, gold: tuple[int, int]) -> bool:
     return annotated is not None and annotated[-1].lower_ == predicted[-1].lower_
 
 
+def speaker_head(span: Span) -> Token:
+    """The head word of a gold speaker span: its syntactic root, or its last word when the
+    parse hangs the span on a word outside it (root "the" in "the Rubio campaign risks")."""
+    if span.root.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+        return span.root
+    words = [t for t in span if not t.is_punct]
+    return words[-1] if words else span.root
+
+
 def resolution(docs: dict[str, Doc], gold: dict[str, dict], annotations: list[dict]) -> None:
     """Speaker-resolution precision and recall on the annotation set, by part. Each document's
     gold speakers are resolved in text order, as extract_quotes resolves the speakers it finds,
@@ -148,7 +157,8 @@ def resolution(docs: dict[str, Doc], gold: dict[str, dict], annotations: list[di
         for start, end in sorted(s for s in spans if s[0] is not None):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None and len(span):
-                resolved[start, end] = coreference.resolve(span.root, start, end, remember=True)
+                head = speaker_head(span)
+                resolved[start, end] = coreference.resolve(head, start, end, remember=True)
         for annotation in wanted:
             referent = resolved.get(tuple(annotation["speaker"]))
             entity = referent.entity if referent is not None else None

@@ -22,7 +22,7 @@ mention but the look-back over its named mentions.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -49,6 +49,11 @@ GROUP_NOUNS = frozenset({
     "paper", "newspaper", "network", "website", "report", "statement", "study", "survey", "poll",
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
     "foundation", "institute", "center", "centre", "university", "police", "service",
+})  # fmt: skip
+# Nouns that count people when an "of" phrase follows ("a group of students").
+_COLLECTIVE_NOUNS = frozenset({
+    "army", "group", "crowd", "number", "majority", "minority", "handful", "host", "team",
+    "coalition", "band", "bunch", "couple", "lot", "dozen", "series", "set", "pair", "string",
 })  # fmt: skip
 _COUNTRY_NOUNS = frozenset({"country", "nation", "state", "republic", "kingdom"})
 # Words that make a description an unnamed source ("sources", "one of the people who ...").
@@ -132,6 +137,8 @@ class Coreference:
         self._entities = [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS]
         self._entity_starts = [e.start_char for e in self._entities]
         self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
+        self._sentences = list(doc.sents)
+        self._sentence_starts = [sentence.start_char for sentence in self._sentences]
         self._described: dict[int, frozenset[str]] = {}
         # (mention start, head lemma, referent) of the speakers remembered so far.
         self._history: list[tuple[int, str, Referent]] = []
@@ -190,7 +197,9 @@ class Coreference:
             ),
         )
         if wanted != ("person",):
-            return earlier[1] if earlier is not None else None
+            if earlier is None or self._thing_subject_between(earlier[0], start, word):
+                return None
+            return earlier[1]
         # A subject in the sentence of the latest speaker is inside what that speaker said.
         said = self._sentence_of(earlier[0]) if earlier is not None else None
         for entity in self._named_before(start):
@@ -217,10 +226,27 @@ class Coreference:
             return Referent(people[0].start_char, people[0].end_char, people[0], "person")
         return None
 
+    def _thing_subject_between(self, earlier: int, start: int, word: str) -> bool:
+        """Whether a sentence between a speaker and "it" or "they" has an unnamed subject of
+        the pronoun's number ("Exxon said ... The letter also accuses ... It also accused"):
+        the pronoun is as likely that thing's."""
+        plural = word in _PLURAL
+        first = bisect_left(self._sentence_starts, earlier + 1)
+        for index in range(first, bisect_left(self._sentence_starts, start)):
+            for subject in self._sentences[index].root.children:
+                if (
+                    subject.dep_ in ("nsubj", "nsubjpass")
+                    and subject.pos_ == "NOUN"
+                    and subject.ent_type_ == ""
+                    and (subject.tag_ == "NNS") == plural
+                ):
+                    return True
+        return False
+
     def _sentence_of(self, char: int) -> int:
         """Where the sentence holding character `char` starts."""
-        span = self._doc.char_span(char, char + 1, alignment_mode="expand")
-        return span.sent.start_char if span is not None else char
+        index = bisect_right(self._sentence_starts, char) - 1
+        return self._sentence_starts[index] if index >= 0 else 0
 
     def _names_person(self, referent: Referent) -> bool:
         """Whether an unnamed description names a person inside it ("Sanders's victory
@@ -249,10 +275,15 @@ class Coreference:
         for entity in inside:
             if entity.start <= head.i < entity.end:
                 return entity
+        if _description_kind(head) == "people":
+            return None  # "Clinton supporters", "the three scholars -- Mr. Tribe, ...": several
         if head.lower_ in GROUP_NOUNS:
             # "Japan's defence ministry", "the Clinton campaign": whose organisation it is.
             owners = [e for e in inside if e.end_char <= head.idx]
-            return owners[-1] if owners else None
+            if owners:
+                return owners[-1]
+            names = [c for c in head.children if c.dep_ in ("compound", "poss")]
+            return self._named_earlier(names[-1], start) if names else None
         for entity in inside:
             # "The Podesta Group's CEO, Kimberley Fritts": a title and the name it is given.
             if (
@@ -261,11 +292,16 @@ class Coreference:
                 and entity.root.dep_ == "appos"
             ):
                 return entity
-        if head.pos_ == "PROPN":
-            # A name the model left untagged here but tagged before ("Forbes").
-            for entity in self._named_before(start):
-                if entity.text == head.text:
-                    return entity
+        return self._named_earlier(head, start)
+
+    def _named_earlier(self, word: Token, start: int) -> Span | None:
+        """A name the model left untagged here but tagged before, whole or as its last word
+        ("Forbes", "Sanders" after "Bernie Sanders")."""
+        if word.pos_ != "PROPN":
+            return None
+        for entity in self._named_before(start):
+            if entity.text == word.text or entity[-1].text == word.text:
+                return entity
         return None
 
     def _recent(self, earlier: int, start: int) -> bool:
@@ -359,11 +395,21 @@ def _kind_of(entity: Span) -> str:
 
 
 def _description_kind(head: Token) -> str:
+    if head.tag_ in ("NNS", "NNPS") or _counts_people(head):
+        return "people"
     if head.lower_ in GROUP_NOUNS or head.lemma_.lower() in GROUP_NOUNS:
         return "group"
-    if head.tag_ in ("NNS", "NNPS"):
-        return "people"
     return "person"
+
+
+def _counts_people(head: Token) -> bool:
+    """ "an army of Twitter followers", "a group of students": a number of people, no body."""
+    return head.lower_ in _COLLECTIVE_NOUNS and any(
+        child.dep_ == "prep"
+        and child.lower_ == "of"
+        and any(obj.tag_ in ("NNS", "NNPS") for obj in child.children if obj.dep_ == "pobj")
+        for child in head.children
+    )
 
 
 def _is_definite(head: Token) -> bool:
