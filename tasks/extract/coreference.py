@@ -134,6 +134,14 @@ class Coreference:
         self._doc = doc
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
+        # Surnames a title gave a gender ("Mr. Reed"): no pronoun count overrules it.
+        self._titled = {
+            e[-1].lower_
+            for e in doc_entities(doc)
+            if e.label_ == "PERSON"
+            and e.start > 0
+            and doc[e.start - 1].lower_ in _MALE_TITLES | _FEMALE_TITLES
+        }
         self._entities = [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS]
         self._entity_starts = [e.start_char for e in self._entities]
         self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
@@ -193,7 +201,10 @@ class Coreference:
             lambda _, ref: (
                 ref.kind in wanted
                 and (ref.entity is not None or not self._names_person(ref))
-                and (self._agrees(ref.entity, gender) or self._next_in_paragraph(ref, start))
+                and (
+                    self._agrees(ref.entity, gender)
+                    or (not self._titled_person(ref.entity) and self._next_in_paragraph(ref, start))
+                )
             ),
         )
         if wanted != ("person",):
@@ -337,6 +348,9 @@ class Coreference:
                 return
             if entity.end_char <= start:
                 yield entity
+
+    def _titled_person(self, entity: Span | None) -> bool:
+        return entity is not None and entity[-1].lower_ in self._titled
 
     def _agrees(self, entity: Span | None, gender: str | None) -> bool:
         if entity is None or gender is None or entity.label_ != "PERSON":
