@@ -31,6 +31,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import among, doc_entities, doc_text
+from tasks.extract.quotes_marks import find_quoted_spans
 
 REFERENT_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
@@ -38,7 +39,9 @@ _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _MALE_TITLES = {"mr", "mr."}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss"}
-_SINGULAR_PERSON = _MALE | _FEMALE | {"i", "me", "my", "myself"}
+# "I" is the writer outside quote marks and a speaker the resolver cannot see inside them.
+_FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
+_SINGULAR_PERSON = _MALE | _FEMALE | _FIRST_PERSON
 _PLURAL = frozenset({"they", "them", "their", "themselves", "we", "us", "our", "ourselves"})
 _THING = frozenset({"it", "its", "itself"})
 # Heads of descriptions that stand for an organisation or a country rather than a person.
@@ -55,6 +58,8 @@ _COLLECTIVE_NOUNS = frozenset({
     "army", "group", "crowd", "number", "majority", "minority", "handful", "host", "team",
     "coalition", "band", "bunch", "couple", "lot", "dozen", "series", "set", "pair", "string",
 })  # fmt: skip
+# Nouns that always stand for several people.
+_CROWD_NOUNS = frozenset({"crowd", "audience", "public", "family", "couple", "pair", "mob"})
 _COUNTRY_NOUNS = frozenset({"country", "nation", "state", "republic", "kingdom"})
 # Words that make a description an unnamed source ("sources", "one of the people who ...").
 _ANONYMOUS_HEADS = frozenset({
@@ -110,13 +115,20 @@ def person_genders(doc: Doc) -> dict[str, str]:
         title = doc[first.start - 1].lower_ if first.start > 0 else ""
         if title in _MALE_TITLES | _FEMALE_TITLES:
             counter["m" if title in _MALE_TITLES else "f"] += 3
-        # The sentence and the next one.
-        start, end = sentence.start, sentences[min(index + 1, len(sentences) - 1)].end
+        # The rest of the sentence, and the next one when it names nobody (else its pronouns
+        # are as likely that person's).
+        start, end = persons[-1].end, sentence.end
+        following = sentences[index + 1] if index + 1 < len(sentences) else None
+        if following is not None and bisect_left(person_starts, following.start) == bisect_left(
+            person_starts, following.end
+        ):
+            end = following.end
         counter["m"] += male[end] - male[start]
         counter["f"] += female[end] - female[start]
     genders = {}
     for surname, counter in votes.items():
-        if counter["m"] != counter["f"]:
+        # A clear majority only: a pronoun near a name is as often someone else's.
+        if counter["m"] >= 2 * counter["f"] + 1 or counter["f"] >= 2 * counter["m"] + 1:
             genders[surname] = "m" if counter["m"] > counter["f"] else "f"
     return genders
 
@@ -130,7 +142,8 @@ class Coreference:
     """Resolves the mentions of one doc; `remember` keeps a resolved speaker as the referent
     later pronouns and descriptions look back to (speakers are resolved in text order)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, quoted: list[tuple[int, int]] | None = None) -> None:
+        """`quoted`: the character spans inside quote marks, when the caller has them."""
         self._doc = doc
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
@@ -145,6 +158,12 @@ class Coreference:
         self._entities = [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS]
         self._entity_starts = [e.start_char for e in self._entities]
         self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
+        # Names inside quote marks are in someone's words, never what a pronoun after them
+        # in the narrative stands for.
+        if quoted is None:
+            quoted = [(span.start, span.end) for span in find_quoted_spans(self._text)]
+        self._quote_starts = [start for start, _ in quoted]
+        self._quote_ends = [end for _, end in quoted]
         self._sentences = list(doc.sents)
         self._sentence_starts = [sentence.start_char for sentence in self._sentences]
         self._described: dict[int, frozenset[str]] = {}
@@ -192,10 +211,20 @@ class Coreference:
         as a subject in the last paragraphs (news text goes on about its subjects: "Mr. Manafort
         was undaunted. Within months, he ..."); "it" and "they" only for a speaker."""
         wanted = ("person",) if word in _SINGULAR_PERSON else ("group",) if word in _THING else None
-        if wanted is None and word not in _PLURAL:
-            return None  # "you", "one", "this": nobody the text names
+        if (wanted is None and word not in _PLURAL) or word in _FIRST_PERSON:
+            return None  # "you", "one", "this", "I": nobody the text names
         wanted = wanted or ("people", "group")
         gender = "m" if word in _MALE else "f" if word in _FEMALE else None
+        sentence_start = self._sentence_of(start)
+        people = [
+            e
+            for e in self._named_before(start)
+            if e.start_char >= sentence_start
+            and e.label_ == "PERSON"
+            and not self._quoted(e.start_char)
+        ]
+        if wanted == ("person",) and len({e[-1].lower_ for e in people}) > 1:
+            return None  # "Aso said Kishida would stay when he met ...": either of them
         earlier = self._recent_speaker(
             start,
             lambda _, ref: (
@@ -219,6 +248,7 @@ class Coreference:
             if (
                 entity.label_ == "PERSON"
                 and entity.root.sent.start_char != said
+                and not self._quoted(entity.start_char)
                 and _is_subject(entity.root)
                 and self._agrees(entity, gender)
             ):
@@ -227,13 +257,7 @@ class Coreference:
             return earlier[1]
         # No speaker and no subject: the one person named in the sentence before the pronoun
         # ("a visit by Aso Taro ... when he met ...").
-        sentence_start = self._sentence_of(start)
-        people = [
-            e
-            for e in self._named_before(start)
-            if e.start_char >= sentence_start and e.label_ == "PERSON"
-        ]
-        if len({e[-1].lower_ for e in people}) == 1 and self._agrees(people[0], gender):
+        if people and self._agrees(people[0], gender):
             return Referent(people[0].start_char, people[0].end_char, people[0], "person")
         return None
 
@@ -349,6 +373,10 @@ class Coreference:
             if entity.end_char <= start:
                 yield entity
 
+    def _quoted(self, char: int) -> bool:
+        index = bisect_right(self._quote_starts, char) - 1
+        return index >= 0 and char < self._quote_ends[index]
+
     def _titled_person(self, entity: Span | None) -> bool:
         return entity is not None and entity[-1].lower_ in self._titled
 
@@ -417,7 +445,10 @@ def _description_kind(head: Token) -> str:
 
 
 def _counts_people(head: Token) -> bool:
-    """ "an army of Twitter followers", "a group of students": a number of people, no body."""
+    """ "an army of Twitter followers", "a group of students", "the crowd": a number of
+    people, no body."""
+    if head.lower_ in _CROWD_NOUNS:
+        return True
     return head.lower_ in _COLLECTIVE_NOUNS and any(
         child.dep_ == "prep"
         and child.lower_ == "of"

@@ -618,9 +618,10 @@ def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
 def extract_quotes(doc: Doc) -> Iterator[QuoteRow]:
     """Quote rows of an article, in text order."""
     text = doc_text(doc)
-    statements = _QuoteFinder(doc).statements()
+    finder = _QuoteFinder(doc)
+    statements = finder.statements()
     # Speakers are resolved in the order they are written, so "he" looks back from where it is.
-    coreference = Coreference(doc)
+    coreference = Coreference(doc, [(quote.start, quote.end) for quote in finder.quotes])
     referents = {
         id(statement): coreference.resolve(
             statement.speaker.head, statement.speaker.start, statement.speaker.end, remember=True
