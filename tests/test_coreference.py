@@ -3,31 +3,18 @@ for, on the seeds (in the extractors' rows and in the published tables) and on c
 
 from __future__ import annotations
 
-import re
-
 import duckdb
-from conftest import SEEDS
+from test_quotes import ref_text, seed_body
 
 from tasks.extract.coreference import Coreference
 from tasks.extract.events import extract_events
 from tasks.extract.quotes import QuoteRow, extract_quotes
 
 
-def seed_body(prefix: str) -> str:
-    (path,) = SEEDS.glob(f"{prefix}_*.txt")
-    return re.sub(r"^\s*date \d{4}-\d{2}-\d{2}\s*", "", path.read_text(encoding="utf-8"))
-
-
 def rows_with(rows: list[QuoteRow], words: str) -> list[QuoteRow]:
     matching = [row for row in rows if words in row.quote_text and row.quote_type != "scare"]
     assert matching, f"no quote row contains {words!r}"
     return matching
-
-
-def referent_text(text: str, row: QuoteRow) -> str | None:
-    if row.speaker_ref_start is None:
-        return None
-    return text[row.speaker_ref_start : row.speaker_ref_end]
 
 
 def resolve_last(nlp, text: str, word: str) -> str | None:
@@ -51,7 +38,7 @@ def test_his_government_is_the_prime_ministers(nlp):
         body = seed_body(prefix)
         (row,) = rows_with(list(extract_quotes(nlp(body))), "peace in the Taiwan Strait")
         assert row.speaker_text == "his government"
-        assert referent_text(body, row) in {"Fumio Kishida", "Kishida", "Japan"}
+        assert ref_text(body, row) in {"Fumio Kishida", "Kishida", "Japan"}
 
 
 def test_plural_description_is_nobody_named(nlp):
@@ -101,7 +88,7 @@ def test_relative_pronoun_is_its_noun(nlp):
     )
     (row,) = rows_with(list(extract_quotes(nlp(text))), "the bill was flawed")
     assert row.speaker_text == "who"
-    assert referent_text(text, row) == "Ann Miller"
+    assert ref_text(text, row) == "Ann Miller"
 
 
 def test_definite_description_is_the_name_it_described(nlp):
@@ -110,7 +97,7 @@ def test_definite_description_is_the_name_it_described(nlp):
         "The spokesperson said China would respond to any provocation."
     )
     (row,) = rows_with(list(extract_quotes(nlp(text))), "China would respond")
-    assert referent_text(text, row) == "Wang Lin"
+    assert ref_text(text, row) == "Wang Lin"
 
 
 def test_they_never_stands_for_one_person(nlp):
