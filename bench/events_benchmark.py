@@ -112,7 +112,9 @@ def _extra_figures(scorer: ModuleType, gold: list[dict], predictions: dict[str, 
                 codes = {g["code"].upper() for g in event[role] if _is_country(g.get("code"))}
                 if codes:
                     counts[f"{role}_coded"] += 1
-                    counts[f"{role}_right"] += any(p[field] in codes for p in matched)
+                    right = any(p[field] in codes for p in matched)
+                    counts[f"{role}_right"] += right
+                    counts["country_wrong"] += not right and any(p[field] for p in matched)
     return counts, modalities
 
 
@@ -179,6 +181,7 @@ def main() -> None:
         f"countries of type+actor matches: actor {_percent(*_countries(counts, 'source'))}"
         f"  target {_percent(*_countries(counts, 'target'))}"
         f"  both {_percent(*_countries(counts, 'source', 'target'))}"
+        f" (another country given: {counts['country_wrong']})"
     )
     print(f"location recall {_percent(counts['location_hit'], counts['location_gold'])}")
     # The gold codes only events that happened (PLOVER leaves negated and hypothetical events

@@ -211,6 +211,16 @@ def test_places_dates_and_countries_of_the_phrases(nlp):
     assert ultimatum.actor_country == "ZWE" and ultimatum.target_country == "LBN"
 
 
+def test_there_is_the_place_named_before(nlp):
+    text = "The minister flew to Singapore on Monday. She met the defence chiefs there."
+    meeting = _find(_events(nlp, text), {"CONSULT"}, trigger_word="met")
+    assert meeting and meeting[0].location_text == "Singapore"
+    # A possessive names an owner, not a place.
+    text = "The Nairobi office serves as Japan's embassy. Tokyo posted two diplomats there."
+    [posting] = _find(_events(nlp, text), {"COOPERATE"}, trigger_word="posted")
+    assert posting.location_text == "Nairobi"
+
+
 @pytest.mark.parametrize(
     ("place", "code"),
     [

@@ -114,13 +114,14 @@ _NOUN_TARGET_PREPS = (
     "on", "against", "to", "with", "between", "of", "for", "toward", "towards", "into"
 )  # fmt: skip
 _TARGET_PREPS = ("to", "against", "on", "with", "toward", "towards", "into", "at", "from", "over")
-_LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "off")
+_LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "off", "around", "across", "within")
 # Within a place phrase, the arcs that lead to the named place: "the northern city [of
 # Kirkuk]", "an attack [on] a village [in] the province [of] Herat", "the [Taipei] office".
 _PLACE_PREPS = frozenset({*_LOCATION_PREPS, "of", "on"})
 # Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
 _PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
-_DESTINATION_PREPS = ("to", "into", "onto")
+# Where a physical act goes, or comes from ("evacuated the wounded from the town of X").
+_DESTINATION_PREPS = ("to", "into", "onto", "from")
 # Prepositions that lead away from where a phrase's people are: "troops sent [to] Iraq".
 _AWAY_PREPS = frozenset({"to", "into", "onto", "toward", "towards", "against", "from"})
 # Acts often done abroad (visits, deployments, aid, attacks): an actor's country is never
@@ -921,7 +922,28 @@ def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | 
             place = _named_place(noun, mentions)
             if place is not None:
                 return place
+        # "lawmakers have gone there", "spoke at a forum there": the place named before.
+        for noun in [word, *settings]:
+            if any(child.lower_ == "there" for child in _children(noun, "advmod")):
+                return _place_named_before(noun, mentions)
     return None
+
+
+def _place_named_before(word: Token, mentions: _Mentions) -> str | None:
+    """The last place named before the word, in its sentence or the one before; a subject or a
+    possessive names an actor or an owner, not a place ("the Taipei office acts as Japan's
+    embassy. Tokyo posted two officials there")."""
+    sentence = word.sent
+    start = word.doc[sentence.start - 1].sent.start_char if sentence.start else 0
+    places = [
+        ent
+        for ent in mentions.starting_in(start, word.idx)
+        if ent.label_ in ("GPE", "LOC")
+        and ent.end <= word.i
+        and ent.root.dep_ not in ("nsubj", "nsubjpass")
+        and not (ent.end < len(word.doc) and word.doc[ent.end].tag_ == "POS")
+    ]
+    return places[-1].text if places else None
 
 
 def _served_location(anchor: Token, mentions: _Mentions) -> str | None:
@@ -1014,8 +1036,11 @@ def _row(
             event_type, location, sentence, target, None, text, mentions
         )
     if target is not None and target_country is None:
+        # A country's own act is done to others ("the United States stands with its allies"),
+        # its police's or rebels' often to their compatriots.
+        shared = actor_country if actor is not None and actor.ent_type_ != "GPE" else None
         target_country = _context_country(
-            event_type, location, sentence, actor, actor_country, text, mentions
+            event_type, location, sentence, actor, shared, text, mentions
         )
     return EventRow(
         sentence_index=sentence_index,
