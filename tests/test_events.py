@@ -229,6 +229,10 @@ def test_there_is_the_place_named_before(nlp):
         ("San Jose", None),  # two large cities of that name
         ("Sanaa", "YEM"),  # written without GeoNames' diacritics
         ("northern Iraq", "IRQ"),
+        ("Virginia", "USA"),  # a state before a South African town
+        ("Suffolk", "GBR"),  # a county
+        ("Punjab", None),  # a province of two countries
+        ("Woodbridge", None),  # small towns share their names
         ("Europe", None),
     ],
 )

@@ -164,6 +164,7 @@ class _Lexicon:
     report_verbs: frozenset[str]
     actor_nouns: frozenset[str]
     military_nouns: frozenset[str]
+    domestic_nouns: frozenset[str]
 
 
 def _by_word(words_per_type: dict[str, list[str]]) -> dict[str, str]:
@@ -190,6 +191,7 @@ def lexicon() -> _Lexicon:
         report_verbs=frozenset(data["report_verbs"]) - set(data["commitment_verbs"]),
         actor_nouns=frozenset(data["actor_nouns"]),
         military_nouns=frozenset(data["military_nouns"]),
+        domestic_nouns=frozenset(data["domestic_nouns"]),
     )
 
 
@@ -1030,17 +1032,20 @@ def _row(
     target_country = (
         _country(target, target_ref, *target_span, text, mentions) if target is not None else None
     )
-    sentence = candidate.trigger.sent
-    if actor is not None and actor_country is None:
-        actor_country = _context_country(
-            event_type, location, sentence, target, None, text, mentions
-        )
-    if target is not None and target_country is None:
+    if actor is not None and actor_country is None and _is_domestic(actor, actor_ref):
+        actor_country = _context_country(actor, event_type, location, target, None, text, mentions)
+    # A target that is no actor but a thing or an act ("rejected a call for troops to be
+    # deployed in X") stands for where it is, as PLOVER codes a place as the target.
+    if (
+        target is not None
+        and target_country is None
+        and (_is_domestic(target, target_ref) or not _is_actor_like(target))
+    ):
         # A country's own act is done to others ("the United States stands with its allies"),
         # its police's or rebels' often to their compatriots.
         shared = actor_country if actor is not None and actor.ent_type_ != "GPE" else None
         target_country = _context_country(
-            event_type, location, sentence, actor, shared, text, mentions
+            target, event_type, location, actor, shared, text, mentions
         )
     return EventRow(
         sentence_index=sentence_index,
@@ -1087,7 +1092,9 @@ def _mention_country(ent: Span, text: str) -> str | None:
         return None
     if _NOT_OWN_AFTER.match(text[ent.end_char : ent.end_char + 10]):
         return None
-    return place_country(ent.text) if ent.label_ in _PLACE_LABELS else country_code(ent.text)
+    if ent.label_ in _PLACE_LABELS:
+        return place_country(ent.text, cities=ent.label_ != "LOC")
+    return country_code(ent.text)
 
 
 def _country(
@@ -1133,16 +1140,16 @@ def _placed(place: Token, head: Token) -> bool:
 
 
 def _context_country(
+    head: Token,
     event_type: str,
     location: str | None,
-    sentence: Span,
     other: Token | None,
     shared: str | None,
     text: str,
     mentions: _Mentions,
 ) -> str | None:
-    """An actor or target whose phrase names no country ("President X", "the police", "the
-    party") is of the country where the event happens, else of the one country its sentence
+    """A domestic actor or target whose phrase names no country ("President X", "the police",
+    "the party") is of the country where the event happens, else of the one country its sentence
     names ("... will boycott Algeria's elections"), the other side left out ("threatened action
     against Russia" is not by Russia, "criticised the Turkish government" not by Turkey), but
     for a target that shares the actor's own country (`shared`: "the Fijian rebels will
@@ -1154,6 +1161,7 @@ def _context_country(
         return code
     other_side = _other_side(other) if other is not None else set()
     codes = set()
+    sentence = head.sent
     for ent in mentions.starting_in(sentence.start_char, sentence.end_char):
         if ent.label_ not in ("GPE", "NORP", "LOC"):
             continue
@@ -1161,6 +1169,17 @@ def _context_country(
         if code and (ent.root.i not in other_side or code == shared):
             codes.add(code)
     return codes.pop() if len(codes) == 1 else None
+
+
+def _is_domestic(head: Token, reference: Span | None) -> bool:
+    """True for an office, body or group of a country's public life, by the phrase's head or
+    the title of the name it holds ("the party", "President Askar Akayev", "Former prime
+    minister X", "an appeal from President X")."""
+    domestic = lexicon().domestic_nouns
+    words = []
+    for root in [head] if reference is None else [head, reference.root]:
+        words += [root, *(c for c in root.children if c.dep_ in ("compound", "amod", "nmod"))]
+    return any(word.lemma_.lower() in domestic for word in words)
 
 
 def _other_side(head: Token) -> set[int]:

