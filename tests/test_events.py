@@ -221,6 +221,11 @@ def test_there_is_the_place_named_before(nlp):
     assert posting.location_text == "Nairobi"
 
 
+def test_an_origin_is_no_location(nlp):
+    [killing] = _find(_events(nlp, "Gunmen killed a soldier from Texas."), {"ASSAULT"})
+    assert killing.location_text is None
+
+
 @pytest.mark.parametrize(
     ("place", "code"),
     [

@@ -120,8 +120,7 @@ _LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "off", "around", "ac
 _PLACE_PREPS = frozenset({*_LOCATION_PREPS, "of", "on"})
 # Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
 _PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
-# Where a physical act goes, or comes from ("evacuated the wounded from the town of X").
-_DESTINATION_PREPS = ("to", "into", "onto", "from")
+_DESTINATION_PREPS = ("to", "into", "onto")
 # Prepositions that lead away from where a phrase's people are: "troops sent [to] Iraq".
 _AWAY_PREPS = frozenset({"to", "into", "onto", "toward", "towards", "against", "from"})
 # Acts often done abroad (visits, deployments, aid, attacks): an actor's country is never
