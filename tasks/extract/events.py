@@ -29,8 +29,13 @@ modality, what the text commits to:
 negated is separate: "did not", "never", "no", "no official has", "refrained from", "failed to",
 "declined to".
 location: the named place of the event's place phrase ("in the city of Kirkuk"), or for a
-physical act the named place it reaches ("visited Taiwan"). date: the DATE mention of its clause,
-else of the statement reporting it, else the one of its sentence nearest the trigger.
+physical act the named place it reaches ("visited Taiwan"); "there" is the place named before.
+countries of actor and target: the one their phrase names (a country, demonym, state or
+province, or a city of GeoNames: "Abidjan police" -> CIV), else, for a domestic actor ("the
+party", "President X") or a target that is a thing, where the event happens or the one country
+its sentence names; never for visits, deployments, aid or attacks, often done abroad.
+date: the DATE mention of its clause, else of the statement reporting it, else the one of its
+sentence nearest the trigger.
 """
 
 from __future__ import annotations
