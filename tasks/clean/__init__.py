@@ -9,7 +9,6 @@ from tasks.clean import metadata, repair
 from tasks.clean.html import extract_html
 from tasks.clean.text_dump import (
     article_body,
-    find_header,
     is_boilerplate,
     is_page_dump,
     select_body,
@@ -65,18 +64,21 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     dump = select_body(paragraphs) if kind == "page" else article_body(paragraphs, stated_title)
     if not dump.paragraphs:
         raise _Rejected("no_body_found", "only navigation and boilerplate lines")
-    # A page dump's byline and date are where a reader looks: around the headline.
-    header = find_header(paragraphs, len(dump.before_body)) if kind == "page" else None
+    # A page dump's headline, byline and date are where a reader looks: around the headline.
+    header = (
+        metadata.read_page_header(paragraphs, len(dump.before_body), today)
+        if kind == "page"
+        else None
+    )
     above_body = [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
-    date_lines = header.lines + above_body if header else above_body
     return _article(
         document,
         body_paragraphs=dump.paragraphs,
-        title=stated_title or (header.title if header else dump.title),
-        byline=(header.byline if header else None) or dump.byline,
+        title=stated_title or (header and header.title) or dump.title,
+        byline=(header and header.byline) or dump.byline,
         source_name=metadata.find_source_name(dump.paragraphs),
         published=_first_date((stated_date, "metadata"), (header_date, "header")),
-        date_lines=date_lines,
+        text_date=(header and header.published) or metadata.find_text_date(above_body, today),
         today=today,
     )
 
@@ -94,7 +96,7 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
         byline=page.author,
         source_name=page.sitename or metadata.find_source_name(body_paragraphs),
         published=_first_date((stated_date, "metadata"), (meta_date, "metadata")),
-        date_lines=[],
+        text_date=None,
         today=today,
     )
 
@@ -112,7 +114,7 @@ def _article(
     byline: str | None,
     source_name: str | None,
     published: tuple[date | None, str],
-    date_lines: list[str],
+    text_date: date | None,
     today: date,
 ) -> Article:
     """The Article, with the dateline and the weaker date sources filled in."""
@@ -122,8 +124,7 @@ def _article(
     if published_date is None and dateline_date is not None:
         published_date, date_source = dateline_date, "dateline"
     if published_date is None:
-        published_date = metadata.find_text_date(date_lines, today)
-        date_source = "text" if published_date else "none"
+        published_date, date_source = text_date, "text" if text_date else "none"
     body = "\n\n".join(body_paragraphs)
     if len(body) > MAX_BODY_CHARS:
         raise _Rejected(

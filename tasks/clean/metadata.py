@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from itertools import pairwise
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -45,10 +48,31 @@ _DATELINE = re.compile(
     r"(?: \((?P<agency>[A-Z][\w .&-]{1,30})\))?"
     r"\s*(?P<sep>[:—–-]{1,2}) "
 )
-_BYLINE = re.compile(
-    r"^(?:By|BY|Written by|Words by|Von|VON|Par|Por|Av)[:\s]+"
-    r"(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|bin|al))*"
-    r"(?:\s*(?:,|and|&)\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)*)"
+# The word that introduces a byline, in the languages of the news the step reads: "By",
+# "Von", "Par", "Por", "di", "door", "Av", "Af", "Written by", "Reporting by".
+_BYLINE_INTRODUCER = re.compile(
+    r"^(?:(?:written|words|reporting|text|story|photos?) by|by|von|par|por|door|av|af"
+    r"|(?-i:di|da|de|dal|del))\b[:\s]*",
+    re.IGNORECASE,
+)
+# A byline's label on its own line, the name on the next: "Author of the article:", "Von".
+_BYLINE_LABEL = re.compile(
+    r"^(?:(?:author|autor|autorin|auteur|autore|text|written by)(?: of the article)?\s*:?"
+    r"|by|von|par|por|di|door|av|af)$",
+    re.IGNORECASE,
+)
+# Where the names of a byline end: a date, a time, a figure, a "|"-separated credit or a link.
+_BYLINE_END = re.compile(r"\d|@|https?:|\s[|•·/]\s|\s[-–—]\s|\(")
+# What separates the names of several authors.
+_AUTHOR_JOIN = re.compile(r"\s*(?:,|;|\||&|\b(?:and|und|og|och|en|et|e|y|i)\b)\s*")
+# A news agency's short name in capitals: "AP", "AFP", "dpa" is written small.
+_AGENCY = re.compile(r"^(?:[A-Z]{2,5}|dpa|epd|kna)$")
+# A job title after a name on a byline line: "Jane Doe Political Correspondent".
+_ROLE_WORDS = re.compile(
+    r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|staff|"
+    r"redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|redaktion|reporterin|"
+    r"journaliste|rédacteur|rédactrice|giornalista|periodista|corresponsal)\b",
+    re.IGNORECASE,
 )
 # A name alone on its line: two to four capitalised words (particles allowed), maybe several
 # names joined by "|", "," or "and"/"und".
@@ -63,18 +87,23 @@ _REPORTED_BY = re.compile(
     r"(?:reported|reports|said in a report)[.,]"
 )
 _SOURCE_LINE = re.compile(r"^Source\s*:\s*(?P<name>[A-Z][\w&.' -]{1,60}?)\s*$")
-# A full date written out: "November 19, 2019", "19 November 2019", "Nov. 19, 2019", "2019-11-19".
-_TEXT_MONTH = rf"(?:{_MONTH}|(?:März|Mär|Mai|Okt|Dez)[a-z]*\.?)"
-# Also "19. November 2019", "19 nov 2019", "19.11.2019" (day first), "2019/11/19" and
-# "2019年11月19日".
+# A full date written out. A month word is looked up in every language's month names (see
+# _month_names), so the pattern only says where words and figures go: "November 19, 2019",
+# "19. November 2019", "2 de diciembre de 2024", "30 août 2023", "Apr. 28, 2023", numeric
+# "2019-11-19", "19.11.2019", "19. 11. 2019", "15.10.24" (day first), "2019/11/19",
+# "02/02/2025" (read only where day and month cannot be swapped) and "2019年11月19日".
+# A dump glues the year to what follows ("April 10, 20233 years"): a month word's year may be
+# followed by figures.
+_MONTH_WORD = r"[^\W\d_]{3,}\.?"
 _TEXT_DATE = re.compile(
-    # Not inside a word, but right after figures: dumps glue "30.01.2024" to "30. Januar 2024".
-    rf"(?<![^\W\d_])(?:(?P<month1>{_TEXT_MONTH}) (?P<day1>\d{{1,2}}),? (?P<year1>\d{{4}})"
-    rf"|(?P<day2>\d{{1,2}})\.? (?P<month2>{_TEXT_MONTH}),? (?P<year2>\d{{4}})"
-    r"|(?P<year3>\d{4})-(?P<month3>\d{2})-(?P<day3>\d{2})"
-    r"|(?P<day4>\d{1,2})\.(?P<month4>\d{1,2})\.(?P<year4>\d{4})"
-    r"|(?P<year5>\d{4})年(?P<month5>\d{1,2})月(?P<day5>\d{1,2})日"
-    r"|(?P<year6>\d{4})/(?P<month6>\d{1,2})/(?P<day6>\d{1,2}))(?!\d)",
+    rf"(?<!\d)(?P<day1>\d{{1,2}})\.?\s*(?:de\s+)?(?P<month1>{_MONTH_WORD}),?\s*(?:de\s+)?"
+    r"(?P<year1>\d{4})"
+    rf"|(?<![^\W\d_])(?P<month2>{_MONTH_WORD})\s*(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*"
+    r"(?P<year2>\d{4})"
+    r"|(?<!\d)(?P<year3>\d{4})[-/](?P<month3>\d{1,2})[-/](?P<day3>\d{1,2})(?!\d)"
+    r"|(?<!\d)(?P<day4>\d{1,2})\.\s?(?P<month4>\d{1,2})\.\s?(?P<year4>\d{4}|\d{2}(?![\d.]))(?!\d)"
+    r"|(?P<year5>\d{4})\s*[年년]\s*(?P<month5>\d{1,2})\s*[月월]\s*(?P<day5>\d{1,2})\s*[日일]"
+    r"|(?<![\d/])(?P<first6>\d{1,2})/(?P<second6>\d{1,2})/(?P<year6>\d{4})(?!\d)",
     re.IGNORECASE,
 )
 _TEXT_DATE_MAX_WORDS = 15
@@ -148,34 +177,77 @@ def dateline_agency(paragraph: str) -> str | None:
 
 
 def _month_number(name: str) -> int | None:
-    name = name.rstrip(".").lower()
-    return _MONTHS.get(name) or _MONTHS.get(name[:3])
+    name = name.rstrip(".").casefold()
+    return _month_names().get(name) or _MONTHS.get(name[:3])
+
+
+@cache
+def _month_names() -> dict[str, int]:
+    """Month number of each month name and abbreviation in dateparser's locale data (about 200
+    languages). English names come first; a name that means different months in two other
+    languages ("lis", "listopad") is left out."""
+    from dateparser.languages.loader import default_loader
+
+    numbers: dict[str, set[int]] = {}
+    for locale in default_loader.get_locales(locales=None, use_given_order=False):
+        for number, key in enumerate(_MONTH_KEYS, start=1):
+            for name in locale.info.get(key, []):
+                if len(name.rstrip(".")) >= 3:
+                    numbers.setdefault(name.rstrip(".").casefold(), set()).add(number)
+    english = {name: number for name, number in _MONTHS.items() if number}
+    unambiguous = {name: next(iter(found)) for name, found in numbers.items() if len(found) == 1}
+    return unambiguous | english
+
+
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august")
+_MONTH_KEYS += ("september", "october", "november", "december")
+
+
+def dates_in(line: str, today: date) -> list[date]:
+    """The full, valid dates written in a line, in order."""
+    found = []
+    for match in _TEXT_DATE.finditer(line):
+        value = _match_date(match, today)
+        if value:
+            found.append(value)
+    return found
+
+
+def _match_date(match: re.Match[str], today: date) -> date | None:
+    group = match.group
+    if group("month1") or group("month2"):
+        which = "1" if group("month1") else "2"
+        month = _month_number(group("month" + which))
+        if month is None:
+            return None
+        return parse_date(int(group("year" + which)), month, int(group("day" + which)), today)
+    if group("first6"):
+        # "02/03/2025" is 2 March in most of the world and 3 February in the US: read only a
+        # date whose two readings agree or of which only one exists.
+        first, second, year = int(group("first6")), int(group("second6")), int(group("year6"))
+        readings = {parse_date(year, second, first, today), parse_date(year, first, second, today)}
+        readings.discard(None)
+        return readings.pop() if len(readings) == 1 else None
+    which = next(n for n in "345" if group("year" + n))
+    year = int(group("year" + which))
+    if year < 100:  # "15.10.24": a two-digit year of this century
+        year += 2000
+    return parse_date(year, int(group("month" + which)), int(group("day" + which)), today)
 
 
 def find_text_date(lines: list[str], today: date) -> date | None:
     """The first full, valid date in short lines above the body ("Nov. 19, 2019", "By X - date")."""
     for paragraph in lines:
-        if len(paragraph.split()) > _TEXT_DATE_MAX_WORDS:
-            continue
-        for match in _TEXT_DATE.finditer(paragraph):
-            numeric = next((n for n in "3456" if match.group("year" + n)), None)
-            if numeric:
-                parts = (match.group(f"{field}{numeric}") for field in ("year", "month", "day"))
-                found = parse_date(*(int(part) for part in parts), today=today)
-            else:
-                which = "1" if match.group("year1") else "2"
-                month = _month_number(match.group("month" + which))
-                found = month and parse_date(
-                    int(match.group("year" + which)), month, int(match.group("day" + which)), today
-                )
+        if len(paragraph.split()) <= _TEXT_DATE_MAX_WORDS:
+            found = dates_in(paragraph, today)
             if found:
-                return found
+                return found[0]
     return None
 
 
 def mentions_date(line: str) -> bool:
     """Whether a short line holds a full date (a page's date line)."""
-    return len(line.split()) <= _TEXT_DATE_MAX_WORDS and _TEXT_DATE.search(line) is not None
+    return len(line.split()) <= _TEXT_DATE_MAX_WORDS and bool(dates_in(line, date.max))
 
 
 def find_name_line(line: str) -> str | None:
@@ -189,11 +261,225 @@ def find_name_line(line: str) -> str | None:
 
 
 def find_byline(line: str) -> str | None:
-    """The author(s) of a "By ..." line, or None."""
-    match = _BYLINE.match(line.strip())
-    if not match or len(line.split()) > 12:
+    """The author(s) of a "By ..." line ("By Jane Doe and AP", "Von Jane Doe, Berlin",
+    "by Jane Doe Apr. 28, 2023"), joined by "; ", or None."""
+    line = line.strip()
+    introducer = _BYLINE_INTRODUCER.match(line)
+    if not introducer or len(line.split()) > 12:
         return None
-    return _GLUED_WORD.split(match.group("name"), maxsplit=1)[0].strip(" ,")
+    return _names(line[introducer.end() :], introduced=True)
+
+
+def _names(text: str, introduced: bool) -> str | None:
+    """The authors' names at the start of a byline's text, joined by "; ", or None when the
+    text does not start with a name. A one-word part after a comma is a place or a desk
+    ("Jane Doe, Zürich") unless it is an agency's short name."""
+    text = _BYLINE_END.split(text, maxsplit=1)[0]
+    text = _GLUED_WORD.split(text, maxsplit=1)[0]
+    text = _text_before_date(text)
+    names = []
+    for index, part in enumerate(_AUTHOR_JOIN.split(text.strip(" ,.:"))):
+        words = part.split()
+        while words and _month_number(words[-1]) and len(words) > 1:
+            words.pop()  # "Jane Doe Apr." before a date the pattern could not read
+        if not words:
+            continue
+        if _AGENCY.match(part) or _is_name(words, alone=introduced and index == 0):
+            names.append(" ".join(words))
+        elif index == 0:
+            return None
+    return "; ".join(dict.fromkeys(names)) or None
+
+
+def _text_before_date(text: str) -> str:
+    match = _TEXT_DATE.search(text)
+    return text[: match.start()] if match else text
+
+
+def _is_name(words: list[str], alone: bool) -> bool:
+    """Capitalised words, particles allowed: two to five, or one where it stands alone after
+    the introducer ("By Reuters")."""
+    capitalised = [word for word in words if word[:1].isupper()]
+    if len(words) > 5 or not capitalised or not words[0][:1].isupper():
+        return False
+    if any(not (word[:1].isupper() or word in _PARTICLES) for word in words):
+        return False
+    return len(capitalised) >= 2 or alone
+
+
+_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "al",
+    "bin",
+    "ter",
+}
+
+
+@dataclass(frozen=True)
+class PageHeader:
+    """What a reader of a page dump finds at the top of the story: the headline, and the byline
+    and date printed around it."""
+
+    title: str | None
+    byline: str | None
+    published: date | None
+
+
+# The headline sits this many lines above where the story's text starts (a kicker, standfirst,
+# byline, date, share bar and caption in between), or just inside it.
+_HEADER_SEARCH_ABOVE = 20
+_HEADER_SEARCH_FAR = 40
+_HEADER_SEARCH_INSIDE = 3
+# The byline and date lines are this close to the headline: a kicker or date above it, the
+# standfirst, byline, date and share bar below.
+_HEADER_LINES_ABOVE = 3
+_HEADER_LINES_BELOW = 10
+# The headline repeats most of the page's <title> (less a site name or a rewording).
+_MIN_TITLE_SIMILARITY = 0.5
+_HEADLINE_MAX_CHARS = 300
+# Where a <title> joins the headline and the site's name: "Headline | Site", "Site: Headline".
+_TITLE_PARTS = re.compile(r"\s+[|\-–—·•/»]+\s+|\s*[|｜]\s*|\s*--\s*")
+
+
+def read_page_header(lines: list[str], body_start: int, today: date) -> PageHeader:
+    """The headline, byline and date of a page dump whose first line is the page's <title>, as
+    a reader finds them: the headline is the line near the story's start most like the
+    <title> (else the headline-shaped line above the first byline or date line there), and
+    the byline and date are the lines around it. Nothing is taken from further away (a
+    teaser, a comment or a footer)."""
+    end = min(len(lines), body_start + _HEADER_SEARCH_INSIDE)
+    window = range(max(1, body_start - _HEADER_SEARCH_ABOVE), end)
+    at = _title_echo(lines, window, body_start)
+    if at is None:
+        at = _line_above_credits(lines, window, today)
+    if at is None:  # a long block (a video player, a poll) between the headline and the story
+        at = _title_echo(lines, range(max(1, body_start - _HEADER_SEARCH_FAR), end), body_start)
+    if at is None:
+        return PageHeader(title=None, byline=None, published=None)
+    title, glued_byline = _split_glued_byline(lines[at])
+    if title.startswith(":") and at > 1:
+        title = f"{lines[at - 1]}{title}"  # "Kicker" / ": Headline" on two lines
+    below = lines[at + 1 : at + 1 + _HEADER_LINES_BELOW]
+    above = lines[max(1, at - _HEADER_LINES_ABOVE) : at][::-1]
+    near = [line for line in below + above if line != lines[at]]
+    if glued_byline:
+        near.insert(0, glued_byline)
+    published = next((found[0] for line in near if (found := _line_dates(line, today))), None)
+    return PageHeader(
+        title=title.strip(_HEADLINE_EDGE) or None,
+        byline=_header_byline(near, today),
+        published=published,
+    )
+
+
+# What a dump leaves at a headline's edge: a breadcrumb's ">", a kicker's colon, spaces.
+_HEADLINE_EDGE = " >:|•·-–—"
+
+
+def _title_echo(lines: list[str], window: range, body_start: int) -> int | None:
+    """The line in the window most like the <title>; the copy nearest above the story where
+    the headline is repeated. None if no line is like the <title>."""
+    titles = _title_variants(lines[0])
+    best, best_similarity = None, _MIN_TITLE_SIMILARITY
+    for index in window:
+        line = lines[index]
+        if len(line) > _HEADLINE_MAX_CHARS or not is_headline_length(line):
+            continue
+        folded = line.casefold()
+        similarity = max(_similarity(folded, title) for title in titles)
+        # Ties go to the later copy above the story (earlier ones are teasers or breadcrumbs).
+        if similarity > best_similarity or (
+            similarity == best_similarity and best is not None and index <= body_start
+        ):
+            best, best_similarity = index, similarity
+    return best
+
+
+def _line_above_credits(lines: list[str], window: range, today: date) -> int | None:
+    """The headline-shaped line just above the first byline or date line in the window
+    (a name line in between is part of the credits)."""
+    for index in window:
+        if find_byline(lines[index]) or _line_dates(lines[index], today):
+            for above in range(index - 1, max(window.start, index - _HEADER_LINES_ABOVE) - 1, -1):
+                line = lines[above]
+                if _name_line(line) or _line_dates(line, today):
+                    continue
+                return above if looks_like_headline(line) else None
+            return None
+    return None
+
+
+def _name_line(line: str) -> str | None:
+    """A line that is only names: a person's, or several joined ("Jane Doe and AP")."""
+    return find_name_line(line) or (_names(line, introduced=False) if not line.isupper() else None)
+
+
+def _split_glued_byline(line: str) -> tuple[str, str | None]:
+    """A headline and the byline a dump glued to its end ("Headline by Jane Doe May 2, 2024")."""
+    for match in _GLUED_BYLINE.finditer(line):
+        tail = line[match.start() :].strip()
+        byline = find_byline(tail)
+        if len(line[: match.start()].split()) >= _MIN_HEADLINE_WORDS and byline and " " in byline:
+            return line[: match.start()], tail
+    return line, None
+
+
+_GLUED_BYLINE = re.compile(r"\s(?=(?:by|von|par|por)\s+[A-Z])", re.IGNORECASE)
+
+
+def _title_variants(title: str) -> list[str]:
+    """The <title>, and the <title> less its first or last part (a site's or section's name)."""
+    parts = _TITLE_PARTS.split(title.strip())
+    variants = [title]
+    if len(parts) > 1:
+        variants += [" ".join(parts[:-1]), " ".join(parts[1:])]
+    return [variant.casefold() for variant in variants]
+
+
+def _similarity(first: str, second: str) -> float:
+    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
+    return matcher.ratio() if matcher.real_quick_ratio() >= _MIN_TITLE_SIMILARITY else 0.0
+
+
+def _line_dates(line: str, today: date) -> list[date]:
+    return dates_in(line, today) if len(line.split()) <= _TEXT_DATE_MAX_WORDS else []
+
+
+def _header_byline(near: list[str], today: date) -> str | None:
+    """The byline among the lines around the headline (nearest first): a "By ..." line; a
+    name under its label ("Author of the article:" / "Jane Doe"); a name with a job title
+    ("Jane Doe Political Correspondent"); a name beside the date line."""
+    for line in near:
+        byline = find_byline(line)
+        if byline:
+            return byline
+    for label, line in pairwise(near):
+        if _BYLINE_LABEL.match(label.strip()):
+            byline = _names(line, introduced=True) if not mentions_date(line) else None
+            if byline:
+                return byline
+    for line in near:
+        role = _ROLE_WORDS.search(line)
+        if role and len(line.split()) <= _MAX_ROLE_LINE_WORDS:
+            byline = _name_line(line[: role.start()].strip())
+            if byline:
+                return byline
+    dated = [i for i, line in enumerate(near) if _line_dates(line, today)]
+    names = (_name_line(near[j]) for i in dated[:1] for j in (i - 1, i + 1) if 0 <= j < len(near))
+    return next((name for name in names if name), None)
+
+
+# "Jane Doe Senior Political Correspondent": a name and a short job title.
+_MAX_ROLE_LINE_WORDS = 8
 
 
 def find_source_name(paragraphs: list[str]) -> str | None:
