@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from itertools import pairwise
+from itertools import takewhile
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from schemas.tables import UNDETERMINED_LANGUAGE, language_codes
 
@@ -52,7 +53,7 @@ _DATELINE = re.compile(
 # "Von", "Par", "Por", "di", "door", "Av", "Af", "Written by", "Reporting by".
 _BYLINE_INTRODUCER = re.compile(
     r"^(?:(?:written|words|reporting|text|story|photos?) by|by|von|par|por|door|av|af"
-    r"|(?-i:di|da|de|dal|del))\b[:\s]*",
+    r"|(?-i:di|da|de|dal|del))\b[:\s]*|^(?-i:by)(?=[A-Z])",
     re.IGNORECASE,
 )
 # A byline's label on its own line, the name on the next: "Author of the article:", "Von".
@@ -62,14 +63,19 @@ _BYLINE_LABEL = re.compile(
     re.IGNORECASE,
 )
 # Where the names of a byline end: a date, a time, a figure, a "|"-separated credit or a link.
-_BYLINE_END = re.compile(r"\d|@|https?:|\s[|•·/]\s|\s[-–—]\s|\(")
+_BYLINE_END = re.compile(r"\d|@|https?:|\s[|•·]\s|\s[-–—]\s|\(")
 # What separates the names of several authors.
-_AUTHOR_JOIN = re.compile(r"\s*(?:,|;|\||&|\b(?:and|und|og|och|en|et|e|y|i)\b)\s*")
+_AUTHOR_JOIN = re.compile(
+    r"\s*(?:,|;|\||&|/|\b(?:and|And|AND|und|og|och|en|et|e|y|i)\b)\s*|\s+(?=The\s)"
+)
+# Longer "By ..." lines are sentences, not bylines (six authors and a desk fit).
+_BYLINE_MAX_WORDS = 20
 # A news agency's short name in capitals: "AP", "AFP", "dpa" is written small.
 _AGENCY = re.compile(r"^(?:[A-Z]{2,5}|dpa|epd|kna)$")
 # A job title after a name on a byline line: "Jane Doe Political Correspondent".
 _ROLE_WORDS = re.compile(
     r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|staff|"
+    r"director|producer|presenter|analyst|"
     r"redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|redaktion|reporterin|"
     r"journaliste|rédacteur|rédactrice|giornalista|periodista|corresponsal)\b",
     re.IGNORECASE,
@@ -101,7 +107,7 @@ _TEXT_DATE = re.compile(
     rf"|(?<![^\W\d_])(?P<month2>{_MONTH_WORD})\s*(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*"
     r"(?P<year2>\d{4})"
     r"|(?<!\d)(?P<year3>\d{4})[-/](?P<month3>\d{1,2})[-/](?P<day3>\d{1,2})(?!\d)"
-    r"|(?<!\d)(?P<day4>\d{1,2})\.\s?(?P<month4>\d{1,2})\.\s?(?P<year4>\d{4}|\d{2}(?![\d.]))(?!\d)"
+    r"|(?<!\d)(?P<day4>\d{1,2})\.\s?(?P<month4>\d{1,2})\.\s?(?P<year4>\d{4}|\d{2}(?![\d.]))"
     r"|(?P<year5>\d{4})\s*[年년]\s*(?P<month5>\d{1,2})\s*[月월]\s*(?P<day5>\d{1,2})\s*[日일]"
     r"|(?<![\d/])(?P<first6>\d{1,2})/(?P<second6>\d{1,2})/(?P<year6>\d{4})(?!\d)",
     re.IGNORECASE,
@@ -265,29 +271,31 @@ def find_byline(line: str) -> str | None:
     "by Jane Doe Apr. 28, 2023"), joined by "; ", or None."""
     line = line.strip()
     introducer = _BYLINE_INTRODUCER.match(line)
-    if not introducer or len(line.split()) > 12:
+    if not introducer or len(line.split()) > _BYLINE_MAX_WORDS:
         return None
     return _names(line[introducer.end() :], introduced=True)
 
 
-def _names(text: str, introduced: bool) -> str | None:
+def _names(text: str, introduced: bool, whole: bool = False) -> str | None:
     """The authors' names at the start of a byline's text, joined by "; ", or None when the
-    text does not start with a name. A one-word part after a comma is a place or a desk
-    ("Jane Doe, Zürich") unless it is an agency's short name."""
-    text = _BYLINE_END.split(text, maxsplit=1)[0]
-    text = _GLUED_WORD.split(text, maxsplit=1)[0]
-    text = _text_before_date(text)
+    text does not start with a name (or, if `whole`, is not only names). The names end where
+    a date, a figure, a link or a glued word starts; a one-word part is a place or a desk
+    ("Jane Doe, Zürich") unless it is an agency's short name or stands alone after "By"."""
+    text = text.strip()
+    names_text = _GLUED_WORD.split(_BYLINE_END.split(_text_before_date(text), maxsplit=1)[0])[0]
+    if whole and names_text.strip() != text:
+        return None
     names = []
-    for index, part in enumerate(_AUTHOR_JOIN.split(text.strip(" ,.:"))):
+    for index, part in enumerate(_AUTHOR_JOIN.split(names_text.strip(" ,.:&"))):
         words = part.split()
-        while words and _month_number(words[-1]) and len(words) > 1:
-            words.pop()  # "Jane Doe Apr." before a date the pattern could not read
-        if not words:
-            continue
-        if _AGENCY.match(part) or _is_name(words, alone=introduced and index == 0):
-            names.append(" ".join(words))
-        elif index == 0:
+        name_words = list(takewhile(lambda w: w[:1].isupper() or w in _PARTICLES, words))
+        if _AGENCY.match(part) or _is_name(name_words, alone=introduced and index == 0):
+            names.append(" ".join(name_words))
+            if len(name_words) == len(words):
+                continue
+        if whole or not names:
             return None
+        break  # what follows the names ("Jane Doe, Zürich", "Jane Doe published May 2")
     return "; ".join(dict.fromkeys(names)) or None
 
 
@@ -304,6 +312,8 @@ def _is_name(words: list[str], alone: bool) -> bool:
         return False
     if any(not (word[:1].isupper() or word in _PARTICLES) for word in words):
         return False
+    if any(word.casefold() in STOP_WORDS for word in words if word not in _PARTICLES):
+        return False  # "In Local News", "The Big Read"
     return len(capitalised) >= 2 or alone
 
 
@@ -337,8 +347,7 @@ class PageHeader:
 # The headline sits this many lines above where the story's text starts (a kicker, standfirst,
 # byline, date, share bar and caption in between), or just inside it.
 _HEADER_SEARCH_ABOVE = 20
-_HEADER_SEARCH_FAR = 40
-_HEADER_SEARCH_INSIDE = 3
+_HEADER_SEARCH_INSIDE = 5
 # The byline and date lines are this close to the headline: a kicker or date above it, the
 # standfirst, byline, date and share bar below.
 _HEADER_LINES_ABOVE = 3
@@ -357,27 +366,26 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
     the byline and date are the lines around it. Nothing is taken from further away (a
     teaser, a comment or a footer)."""
     end = min(len(lines), body_start + _HEADER_SEARCH_INSIDE)
-    window = range(max(1, body_start - _HEADER_SEARCH_ABOVE), end)
-    at = _title_echo(lines, window, body_start)
+    at = _title_echo(lines, range(1, end), body_start, today)
     if at is None:
+        window = range(max(1, body_start - _HEADER_SEARCH_ABOVE), end)
         at = _line_above_credits(lines, window, today)
-    if at is None:  # a long block (a video player, a poll) between the headline and the story
-        at = _title_echo(lines, range(max(1, body_start - _HEADER_SEARCH_FAR), end), body_start)
     if at is None:
         return PageHeader(title=None, byline=None, published=None)
     title, glued_byline = _split_glued_byline(lines[at])
     if title.startswith(":") and at > 1:
         title = f"{lines[at - 1]}{title}"  # "Kicker" / ": Headline" on two lines
-    below = lines[at + 1 : at + 1 + _HEADER_LINES_BELOW]
-    above = lines[max(1, at - _HEADER_LINES_ABOVE) : at][::-1]
-    near = [line for line in below + above if line != lines[at]]
+    first = max(1, at - _HEADER_LINES_ABOVE)
+    region = [line for line in lines[first : at + 1 + _HEADER_LINES_BELOW] if line != lines[at]]
+    below = at - first  # where the lines under the headline start in the region
     if glued_byline:
-        near.insert(0, glued_byline)
-    published = next((found[0] for line in near if (found := _line_dates(line, today))), None)
+        region.insert(below, glued_byline)
+    nearest_first = region[below:] + region[:below][::-1]
+    dates = (found[0] for line in nearest_first if (found := _line_dates(line, today)))
     return PageHeader(
         title=title.strip(_HEADLINE_EDGE) or None,
-        byline=_header_byline(near, today),
-        published=published,
+        byline=_header_byline(region, below, today),
+        published=next(dates, None),
     )
 
 
@@ -385,23 +393,34 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
 _HEADLINE_EDGE = " >:|•·-–—"
 
 
-def _title_echo(lines: list[str], window: range, body_start: int) -> int | None:
-    """The line in the window most like the <title>; the copy nearest above the story where
-    the headline is repeated. None if no line is like the <title>."""
+def _title_echo(lines: list[str], window: range, body_start: int, today: date) -> int | None:
+    """The line in the window most like the <title>, or None if none is. Where the headline is
+    repeated (a share box, a teaser), the copy with a byline or date below it; among equals,
+    the last one above the story."""
     titles = _title_variants(lines[0])
-    best, best_similarity = None, _MIN_TITLE_SIMILARITY
+    similarity = {}
     for index in window:
         line = lines[index]
-        if len(line) > _HEADLINE_MAX_CHARS or not is_headline_length(line):
-            continue
-        folded = line.casefold()
-        similarity = max(_similarity(folded, title) for title in titles)
-        # Ties go to the later copy above the story (earlier ones are teasers or breadcrumbs).
-        if similarity > best_similarity or (
-            similarity == best_similarity and best is not None and index <= body_start
-        ):
-            best, best_similarity = index, similarity
-    return best
+        if len(line) <= _HEADLINE_MAX_CHARS and is_headline_length(line):
+            score = max(_similarity(line.casefold(), title) for title in titles)
+            if score >= _MIN_TITLE_SIMILARITY:
+                similarity[index] = score
+    if not similarity:
+        return None
+    best = max(similarity.values())
+    copies = [index for index, score in similarity.items() if score == best]
+    return max(
+        copies,
+        key=lambda i: (
+            _has_credits(lines[i + 1 : i + 1 + _HEADER_LINES_BELOW], today),
+            i <= body_start,
+            i,
+        ),
+    )
+
+
+def _has_credits(lines: list[str], today: date) -> bool:
+    return any(find_byline(line) or _line_dates(line, today) for line in lines)
 
 
 def _line_above_credits(lines: list[str], window: range, today: date) -> int | None:
@@ -420,7 +439,9 @@ def _line_above_credits(lines: list[str], window: range, today: date) -> int | N
 
 def _name_line(line: str) -> str | None:
     """A line that is only names: a person's, or several joined ("Jane Doe and AP")."""
-    return find_name_line(line) or (_names(line, introduced=False) if not line.isupper() else None)
+    if line.isupper() or _ROLE_WORDS.search(line):  # a section heading; a job title
+        return None
+    return find_name_line(line) or _names(line, introduced=False, whole=True)
 
 
 def _split_glued_byline(line: str) -> tuple[str, str | None]:
@@ -442,7 +463,13 @@ def _title_variants(title: str) -> list[str]:
     variants = [title]
     if len(parts) > 1:
         variants += [" ".join(parts[:-1]), " ".join(parts[1:])]
-    return [variant.casefold() for variant in variants]
+    # A part much shorter than the <title> is the site's name ("Headline | Site"), not the
+    # headline: a line that repeats it is a logo or a menu.
+    shortest = _MIN_TITLE_SHARE * len(title)
+    return [variant.casefold() for variant in variants if len(variant) >= shortest]
+
+
+_MIN_TITLE_SHARE = 0.4
 
 
 def _similarity(first: str, second: str) -> float:
@@ -451,34 +478,85 @@ def _similarity(first: str, second: str) -> float:
 
 
 def _line_dates(line: str, today: date) -> list[date]:
-    return dates_in(line, today) if len(line.split()) <= _TEXT_DATE_MAX_WORDS else []
+    """The dates of a date line: a short line, a short part of a credits line ("By Jane Doe ·
+    31 Jan 2025, 20:02 · 3 Comments"), or a line that opens with its date (a long line of
+    share buttons after it). A date inside a sentence is not the page's."""
+    if len(line.split()) <= _TEXT_DATE_MAX_WORDS:
+        return dates_in(line, today)
+    for part in _CREDIT_PARTS.split(line):
+        if len(part.split()) <= _TEXT_DATE_MAX_WORDS and (found := dates_in(part, today)):
+            return found
+    match = _TEXT_DATE.match(line.strip())
+    value = _match_date(match, today) if match else None
+    return [value] if value else []
 
 
-def _header_byline(near: list[str], today: date) -> str | None:
-    """The byline among the lines around the headline (nearest first): a "By ..." line; a
-    name under its label ("Author of the article:" / "Jane Doe"); a name with a job title
-    ("Jane Doe Political Correspondent"); a name beside the date line."""
-    for line in near:
-        byline = find_byline(line)
+def _header_byline(region: list[str], below: int, today: date) -> str | None:
+    """The byline among the lines around the headline, in the order a reader trusts them:
+    a "By ..." line (nearest the headline first); a name under its label ("By" / "Jane Doe,"
+    / "John Roe"); a name with its job title ("Jane Doe Political Correspondent", or the
+    title on the next line); a name on the date line ("Jane Doe, 12 May 2024 10:00");
+    a name line just above the date line. `region` is in page order, and its lines from
+    `below` on are under the headline: a bare name above the headline is a menu's or a
+    teaser's, not the byline."""
+    nearest_first = region[below:] + region[:below][::-1]
+    for line in nearest_first:
+        parts = (find_byline(part) for part in _CREDIT_PARTS.split(line))
+        byline = next((part for part in parts if part), None)
         if byline:
             return byline
-    for label, line in pairwise(near):
+    under = region[below:]
+    for index, label in enumerate(under):
         if _BYLINE_LABEL.match(label.strip()):
-            byline = _names(line, introduced=True) if not mentions_date(line) else None
+            byline = _names(" ".join(_name_lines(under[index + 1 :])), introduced=True)
             if byline:
                 return byline
-    for line in near:
-        role = _ROLE_WORDS.search(line)
-        if role and len(line.split()) <= _MAX_ROLE_LINE_WORDS:
-            byline = _name_line(line[: role.start()].strip())
-            if byline:
-                return byline
-    dated = [i for i, line in enumerate(near) if _line_dates(line, today)]
-    names = (_name_line(near[j]) for i in dated[:1] for j in (i - 1, i + 1) if 0 <= j < len(near))
-    return next((name for name in names if name), None)
+    for line, after in zip(under, [*under[1:], ""], strict=True):
+        byline = _name_with_role(line, after)
+        if byline:
+            return byline
+    dated = next((i for i, line in enumerate(under) if _line_dates(line, today)), None)
+    if dated is None:
+        return None
+    segments = _CREDIT_SEGMENTS.split(under[dated])
+    names = (_name_line(_text_before_date(segment).strip()) for segment in segments)
+    return next((name for name in names if name), None) or (
+        _name_line(under[dated - 1]) if dated else None
+    )
 
 
-# "Jane Doe Senior Political Correspondent": a name and a short job title.
+def _name_lines(lines: list[str]) -> list[str]:
+    """The lines of a list of names written one a line ("Jane Doe," / "John Roe &" / "Ann
+    Lee"): the first line and each that the one before leaves open."""
+    names = lines[:1]
+    for line in lines[1:]:
+        if not names[-1].rstrip().endswith((",", "&", " and", " und")):
+            break
+        names.append(line)
+    return names
+
+
+# The parts of a date line that may hold a name: "Jane Doe, 26.04.2024 10:00", "am 28. April
+# 2024, 14:26 Uhr, Jane Doe", "12 May 2024 • Jane Doe • 3 min read".
+_CREDIT_SEGMENTS = re.compile(r",\s|\s[|•·/–—-]\s")
+# The parts of a credits line: "12 May 2024 • Jane Doe • 3 min read".
+_CREDIT_PARTS = re.compile(r"\s[|•·/–—-]\s")
+
+
+def _name_with_role(line: str, after: str) -> str | None:
+    """The name on a line with a job title after it, or followed by a line that is one."""
+    line = " ".join(_GLUED_WORD.split(line))  # "Jane DoeReporter"
+    role = _ROLE_WORDS.search(line)
+    if role and len(line.split()) <= _MAX_ROLE_LINE_WORDS:
+        words = line[: role.start()].split()
+        # A name, then maybe a qualifier of the title ("Amy Gibbons Political Correspondent").
+        return _name_line(" ".join(words[:2] if len(words) > 2 else words))
+    if len(after.split()) <= _MAX_ROLE_WORDS and _ROLE_WORDS.fullmatch(after.strip()):
+        return _name_line(line)
+    return None
+
+
+_MAX_ROLE_WORDS = 3
 _MAX_ROLE_LINE_WORDS = 8
 
 
