@@ -283,13 +283,18 @@ def _names(text: str, introduced: bool, whole: bool = False) -> str | None:
     ("Jane Doe, Zürich") unless it is an agency's short name or stands alone after "By"."""
     text = text.strip()
     names_text = _GLUED_WORD.split(_BYLINE_END.split(_text_before_date(text), maxsplit=1)[0])[0]
+    role = _ROLE_WORDS.search(names_text)
+    if role:  # "Jane Doe Political Correspondent": a name, maybe a qualifier, the title
+        before = names_text[: role.start()].split()
+        qualified = len(before) > 2 and before[-1][:1].isupper()
+        names_text = " ".join(before[:-1] if qualified else before)
     if whole and names_text.strip() != text:
         return None
     names = []
     for index, part in enumerate(_AUTHOR_JOIN.split(names_text.strip(" ,.:&"))):
         words = part.split()
         name_words = list(takewhile(lambda w: w[:1].isupper() or w in _PARTICLES, words))
-        if _AGENCY.match(part) or _is_name(name_words, alone=introduced and index == 0):
+        if _AGENCY.match(part) or _is_name(name_words, introduced, first=index == 0):
             names.append(" ".join(name_words))
             if len(name_words) == len(words):
                 continue
@@ -300,23 +305,61 @@ def _names(text: str, introduced: bool, whole: bool = False) -> str | None:
 
 
 def _text_before_date(text: str) -> str:
-    match = _TEXT_DATE.search(text)
-    return text[: match.start()] if match else text
+    """The text up to its first valid date (all of it if it has none)."""
+    for match in _TEXT_DATE.finditer(text):
+        if _match_date(match, date.max):
+            return text[: match.start()]
+    return text
 
 
-def _is_name(words: list[str], alone: bool) -> bool:
+def _is_name(words: list[str], introduced: bool, first: bool) -> bool:
     """Capitalised words, particles allowed: two to five, or one where it stands alone after
-    the introducer ("By Reuters")."""
+    the introducer ("By Reuters"). Without an introducer, not a phrase that opens with a
+    function word ("In Local News")."""
     capitalised = [word for word in words if word[:1].isupper()]
     if len(words) > 5 or not capitalised or not words[0][:1].isupper():
         return False
     if any(not (word[:1].isupper() or word in _PARTICLES) for word in words):
         return False
-    if any(word.casefold() in STOP_WORDS for word in words if word not in _PARTICLES):
-        return False  # "In Local News", "The Big Read"
-    return len(capitalised) >= 2 or alone
+    if not introduced and words[0].casefold() in STOP_WORDS:
+        return False  # "In Local News", "The Big Read" (but "By The Associated Press")
+    if any(word.endswith(":") for word in words):
+        return False  # a label: "Source: AFP"
+    if any(_is_calendar_word(word) for word in words):
+        return False  # "Published Fri", "Stand: Montag"
+    return len(capitalised) >= 2 or (introduced and first)
 
 
+# A date line's label, where a name would be on a byline.
+_DATE_LABEL = re.compile(
+    r"(?:published|updated|posted|veröffentlicht|aktualisiert|stand|publié|publicado|"
+    r"actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt)[.,:]?",
+    re.IGNORECASE,
+)
+
+
+def _is_calendar_word(word: str) -> bool:
+    """A date line's label or a weekday's name ("Fri", "Montag")."""
+    return bool(_DATE_LABEL.fullmatch(word)) or word.rstrip(".,:").casefold() in _weekday_names()
+
+
+@cache
+def _weekday_names() -> frozenset[str]:
+    """Weekday names in dateparser's locale data (the full name of each language; among
+    abbreviations only the English ones, as others are short words of anything: "ben")."""
+    from dateparser.languages.loader import default_loader
+
+    names = {
+        max(locale.info.get(key, [""]), key=len).casefold()
+        for locale in default_loader.get_locales(locales=None, use_given_order=False)
+        for key in _WEEKDAY_KEYS
+    }
+    english = default_loader.get_locale("en").info
+    names.update(name.casefold() for key in _WEEKDAY_KEYS for name in english.get(key, []))
+    return frozenset(name for name in names if len(name) >= 3)
+
+
+_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PARTICLES = {
     "de",
     "da",
@@ -441,15 +484,28 @@ def _name_line(line: str) -> str | None:
     """A line that is only names: a person's, or several joined ("Jane Doe and AP")."""
     if line.isupper() or _ROLE_WORDS.search(line):  # a section heading; a job title
         return None
-    return find_name_line(line) or _names(line, introduced=False, whole=True)
+    name = find_name_line(line)
+    if name and all(
+        _is_name(part.split(), introduced=False, first=False) for part in _AUTHOR_JOIN.split(name)
+    ):
+        return name
+    return _names(line, introduced=False, whole=True)
 
 
 def _split_glued_byline(line: str) -> tuple[str, str | None]:
     """A headline and the byline a dump glued to its end ("Headline by Jane Doe May 2, 2024")."""
     for match in _GLUED_BYLINE.finditer(line):
         tail = line[match.start() :].strip()
-        byline = find_byline(tail)
-        if len(line[: match.start()].split()) >= _MIN_HEADLINE_WORDS and byline and " " in byline:
+        introducer = _BYLINE_INTRODUCER.match(tail)
+        names = introducer and _text_before_date(tail[introducer.end() :]).strip(" ,")
+        # Only names (up to a date) after the introducer: "... Kühltürme von AKW X gesprengt"
+        # is the headline's own "von".
+        if (
+            len(line[: match.start()].split()) >= _MIN_HEADLINE_WORDS
+            and names
+            and " " in names
+            and _names(names, introduced=True, whole=True)
+        ):
             return line[: match.start()], tail
     return line, None
 
@@ -515,7 +571,7 @@ def _header_byline(region: list[str], below: int, today: date) -> str | None:
         byline = _name_with_role(line, after)
         if byline:
             return byline
-    dated = next((i for i, line in enumerate(under) if _line_dates(line, today)), None)
+    dated = next((i for i, line in enumerate(under) if _is_when_line(line, today)), None)
     if dated is None:
         return None
     segments = _CREDIT_SEGMENTS.split(under[dated])
@@ -525,15 +581,34 @@ def _header_byline(region: list[str], below: int, today: date) -> str | None:
     )
 
 
+def _is_when_line(line: str, today: date) -> bool:
+    """A line saying when the story was published: a date, or a clock time in words on a
+    short line ("Published today at 12:19"; a time alone is as often a video's length)."""
+    return bool(_line_dates(line, today)) or (
+        len(line.split()) <= _WHEN_LINE_MAX_WORDS
+        and _CLOCK_TIME.search(line) is not None
+        and _LETTERS.search(line) is not None
+    )
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2}")
+_CLOCK_TIME = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.]\d\d(?!\d)")
+_WHEN_LINE_MAX_WORDS = 6
+
+
 def _name_lines(lines: list[str]) -> list[str]:
     """The lines of a list of names written one a line ("Jane Doe," / "John Roe &" / "Ann
     Lee"): the first line and each that the one before leaves open."""
-    names = lines[:1]
+    names = [_AFFILIATION_MARK.sub("", line) for line in lines[:1]]
     for line in lines[1:]:
         if not names[-1].rstrip().endswith((",", "&", " and", " und")):
             break
-        names.append(line)
+        names.append(_AFFILIATION_MARK.sub("", line))
     return names
+
+
+# An affiliation's figure after a name in a list: "Jane Doe1,".
+_AFFILIATION_MARK = re.compile(r"\d+(?=\s*[,&]?\s*$)")
 
 
 # The parts of a date line that may hold a name: "Jane Doe, 26.04.2024 10:00", "am 28. April
