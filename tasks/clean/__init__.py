@@ -71,6 +71,11 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
         else None
     )
     above_body = [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
+    text_date = (header and header.published) or metadata.find_text_date(above_body, today)
+    if header and text_date is None:
+        start = len(dump.before_body)
+        end = len(paragraphs) - paragraphs[::-1].index(dump.paragraphs[-1])
+        text_date = metadata.story_date(paragraphs, range(start, end), today)
     return _article(
         document,
         body_paragraphs=dump.paragraphs,
@@ -78,7 +83,7 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
         byline=(header and header.byline) or dump.byline,
         source_name=metadata.find_source_name(dump.paragraphs),
         published=_first_date((stated_date, "metadata"), (header_date, "header")),
-        text_date=(header and header.published) or metadata.find_text_date(above_body, today),
+        text_date=text_date,
         today=today,
     )
 

@@ -436,6 +436,18 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
 _HEADLINE_EDGE = " >:|•·-–—"
 
 
+def story_date(lines: list[str], story: range, today: date) -> date | None:
+    """The date on a date line where the story starts (a page that prints its date under the
+    standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph),
+    or None. Further down are teasers and comments, whose dates are not the story's."""
+    start = lines[story.start : story.start + _STORY_DATE_LINES]
+    end = lines[story.stop : story.stop + _STORY_DATE_LINES]
+    return next((found[0] for line in start + end if (found := _line_dates(line, today))), None)
+
+
+_STORY_DATE_LINES = 3
+
+
 def _title_echo(lines: list[str], window: range, body_start: int, today: date) -> int | None:
     """The line in the window most like the <title>, or None if none is. Where the headline is
     repeated (a share box, a teaser), the copy with a byline or date below it; among equals,
@@ -533,14 +545,26 @@ def _similarity(first: str, second: str) -> float:
     return matcher.ratio() if matcher.real_quick_ratio() >= _MIN_TITLE_SIMILARITY else 0.0
 
 
+def _leading_dates(part: str, today: date) -> list[date]:
+    """The dates of a credits part that opens with at most a few words (a label, a name, a
+    place) before its date; a caption's date ends a sentence."""
+    found = []
+    for match in _TEXT_DATE.finditer(part):
+        value = _match_date(match, today)
+        if value and len(part[: match.start()].split()) <= _MAX_WORDS_BEFORE_DATE:
+            found.append(value)
+    return found
+
+
+_MAX_WORDS_BEFORE_DATE = 5
+
+
 def _line_dates(line: str, today: date) -> list[date]:
     """The dates of a date line: a short line, a short part of a credits line ("By Jane Doe ·
     31 Jan 2025, 20:02 · 3 Comments"), or a line that opens with its date (a long line of
     share buttons after it). A date inside a sentence is not the page's."""
-    if len(line.split()) <= _TEXT_DATE_MAX_WORDS:
-        return dates_in(line, today)
-    for part in _CREDIT_PARTS.split(line):
-        if len(part.split()) <= _TEXT_DATE_MAX_WORDS and (found := dates_in(part, today)):
+    for part in [line] if len(line.split()) <= _TEXT_DATE_MAX_WORDS else _CREDIT_PARTS.split(line):
+        if len(part.split()) <= _TEXT_DATE_MAX_WORDS and (found := _leading_dates(part, today)):
             return found
     match = _TEXT_DATE.match(line.strip())
     value = _match_date(match, today) if match else None
