@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from tasks.clean import metadata, repair
-from tasks.clean.html import extract_html
+from tasks.clean.html import HtmlExtract, extract_html, strip_site_name
 from tasks.clean.text_dump import (
     article_body,
     is_boilerplate,
@@ -97,13 +97,19 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
     return _article(
         document,
         body_paragraphs=body_paragraphs,
-        title=document.metadata.get("title") or page.title,
-        byline=page.author,
+        title=document.metadata.get("title") or _html_headline(page, document.html or ""),
+        byline=metadata.html_byline(page.author, page.sitename, document.html or ""),
         source_name=page.sitename or metadata.find_source_name(body_paragraphs),
         published=_first_date((stated_date, "metadata"), (meta_date, "metadata")),
         text_date=None,
         today=today,
     )
+
+
+def _html_headline(page: HtmlExtract, html: str) -> str | None:
+    stated = metadata.stated_title(html)
+    stated_headline = strip_site_name(stated, page.sitename) if stated else None
+    return metadata.full_headline(page.title, stated_headline)
 
 
 def _first_date(*candidates: tuple[date | None, str]) -> tuple[date | None, str]:

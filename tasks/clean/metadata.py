@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from html import unescape
 from itertools import takewhile
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -377,6 +379,101 @@ _PARTICLES = {
 }
 
 
+def html_byline(author: str | None, sitename: str | None, html: str) -> str | None:
+    """The byline of an HTML page: trafilatura's names, each once ("Jane Doe; Jane-Doe" is one
+    name twice); where it finds none or only the site's own name, the authors the page's
+    JSON-LD declares for its article (a person's name, an agency's or the desk's)."""
+    names = list({letters_key(name): name for name in (author or "").split("; ") if name}.values())
+    if not names or (sitename and all(_names_site(name, sitename) for name in names)):
+        declared = json_ld_authors(html)
+        if declared:
+            return "; ".join(declared)
+    return "; ".join(names) or None
+
+
+def _names_site(name: str, sitename: str) -> bool:
+    """Whether a name is the site's own ("Stuttgarter Zeitung" for "stuttgarter-zeitung.de")."""
+    name_key, site_key = letters_key(name), letters_key(sitename)
+    return bool(name_key) and (name_key.startswith(site_key) or site_key.startswith(name_key))
+
+
+def json_ld_authors(html: str) -> list[str]:
+    """The author names of the first article that the page describes in JSON-LD, or []."""
+    for block in _JSON_LD_BLOCK.finditer(html):
+        try:
+            data = json.loads(block.group(1))
+        except ValueError:
+            continue
+        for item in _json_ld_items(data):
+            if _ARTICLE_TYPE.search(str(item.get("@type", ""))) and "author" in item:
+                names = _author_names(item["author"])
+                if names:
+                    return names
+    return []
+
+
+_JSON_LD_BLOCK = re.compile(
+    r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
+)
+# The JSON-LD types whose "author" is the story's (not a comment's, a review's or a list's).
+_ARTICLE_TYPE = re.compile(r"Article|BlogPosting|WebPage")
+
+
+def _json_ld_items(data: object) -> list[dict]:
+    """The JSON-LD objects of a block: itself, the items of a list, or its "@graph"."""
+    items = data if isinstance(data, list) else [data]
+    found = []
+    for item in items:
+        if isinstance(item, dict):
+            found.append(item)
+            graph = item.get("@graph")
+            found.extend(node for node in graph or [] if isinstance(node, dict))
+    return found
+
+
+def _author_names(value: object) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    names = (v.get("name") if isinstance(v, dict) else v for v in values)
+    return list(
+        dict.fromkeys(name.strip() for name in names if isinstance(name, str) and name.strip())
+    )
+
+
+def stated_title(html: str) -> str | None:
+    """The headline a page states for sharing (og:title), else its <title>, unescaped."""
+    match = _OG_TITLE.search(html) or _TITLE_ELEMENT.search(html)
+    return unescape(" ".join(match.group(1).split())) if match else None
+
+
+_OG_TITLE = re.compile(
+    r"<meta\s[^>]*property=[\"']og:title[\"'][^>]*content=[\"']([^\"']+)", re.IGNORECASE
+)
+_TITLE_ELEMENT = re.compile(r"<title[^>]*>([^<]+)</title>", re.IGNORECASE)
+
+
+def full_headline(headline: str | None, stated: str | None) -> str | None:
+    """The on-page headline, written as the page states it where the two differ only by the
+    punctuation or the kicker that a page sets apart in the <h1> ("Kicker Headline" for
+    "Kicker: Headline"; a topic label before the headline)."""
+    if not headline or not stated:
+        return headline
+    shown, written = letters_key(headline), letters_key(stated)
+    if shown == written:
+        return stated
+    if written and shown.endswith(written):
+        # A kicker set apart by markup opens the line with no punctuation of its own ("Premier
+        # League Liverpool lose", "Culture : Liverpool lose"), and the headline after it starts
+        # with a capital. "'Quote': economists say" and "Topic – Headline" are the headline.
+        kicker, rest = headline[: len(headline) - len(stated)], headline[-len(stated) :]
+        set_apart = kicker.rstrip()[-1:].isalnum() or kicker.endswith(" : ")
+        if len(kicker.split()) <= _MAX_KICKER_WORDS and set_apart and rest[:1].isupper():
+            return stated
+    return headline
+
+
+_MAX_KICKER_WORDS = 4
+
+
 @dataclass(frozen=True)
 class PageHeader:
     """What a reader of a page dump finds at the top of the story: the headline, and the byline
@@ -415,19 +512,26 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
         at = _line_above_credits(lines, window, today)
     if at is None:
         return PageHeader(title=None, byline=None, published=None)
+    header = header_at(lines, at, today)
+    stated = (full_headline(header.title, title) for title in _title_variants(lines[0]))
+    written = next((title for title in stated if title != header.title), header.title)
+    return PageHeader(title=written, byline=header.byline, published=header.published)
+
+
+def header_at(lines: list[str], at: int, today: date) -> PageHeader:
+    """The header around the headline at lines[at]: the byline and the date on the lines just
+    above and below it."""
     title, glued_byline = _split_glued_byline(lines[at])
     if title.startswith(":") and at > 1:
         title = f"{lines[at - 1]}{title}"  # "Kicker" / ": Headline" on two lines
-    first = max(1, at - _HEADER_LINES_ABOVE)
-    region = [line for line in lines[first : at + 1 + _HEADER_LINES_BELOW] if line != lines[at]]
-    below = at - first  # where the lines under the headline start in the region
+    above = [line for line in lines[max(1, at - _HEADER_LINES_ABOVE) : at] if line != lines[at]]
+    under = [line for line in lines[at + 1 : at + 1 + _HEADER_LINES_BELOW] if line != lines[at]]
     if glued_byline:
-        region.insert(below, glued_byline)
-    nearest_first = region[below:] + region[:below][::-1]
-    dates = (found[0] for line in nearest_first if (found := _line_dates(line, today)))
+        under.insert(0, glued_byline)
+    dates = (found[0] for line in under + above[::-1] if (found := _line_dates(line, today)))
     return PageHeader(
         title=title.strip(_HEADLINE_EDGE) or None,
-        byline=_header_byline(region, below, today),
+        byline=_header_byline(above + under, len(above), today),
         published=next(dates, None),
     )
 
@@ -452,7 +556,7 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
     """The line in the window most like the <title>, or None if none is. Where the headline is
     repeated (a share box, a teaser), the copy with a byline or date below it; among equals,
     the last one above the story."""
-    titles = _title_variants(lines[0])
+    titles = [variant.casefold() for variant in _title_variants(lines[0])]
     similarity = {}
     for index in window:
         line = lines[index]
@@ -527,14 +631,15 @@ _GLUED_BYLINE = re.compile(r"\s(?=(?:by|von|par|por)\s+[A-Z])", re.IGNORECASE)
 
 def _title_variants(title: str) -> list[str]:
     """The <title>, and the <title> less its first or last part (a site's or section's name)."""
-    parts = _TITLE_PARTS.split(title.strip())
+    title = title.strip()
+    separators = list(_TITLE_PARTS.finditer(title))
     variants = [title]
-    if len(parts) > 1:
-        variants += [" ".join(parts[:-1]), " ".join(parts[1:])]
+    if separators:
+        variants += [title[: separators[-1].start()], title[separators[0].end() :]]
     # A part much shorter than the <title> is the site's name ("Headline | Site"), not the
     # headline: a line that repeats it is a logo or a menu.
     shortest = _MIN_TITLE_SHARE * len(title)
-    return [variant.casefold() for variant in variants if len(variant) >= shortest]
+    return [variant for variant in variants if len(variant) >= shortest]
 
 
 _MIN_TITLE_SHARE = 0.4
@@ -588,7 +693,8 @@ def _header_byline(region: list[str], below: int, today: date) -> str | None:
     under = region[below:]
     for index, label in enumerate(under):
         if _BYLINE_LABEL.match(label.strip()):
-            byline = _names(" ".join(_name_lines(under[index + 1 :])), introduced=True)
+            listed = " ".join(_name_lines(under[index + 1 :]))
+            byline = find_byline(listed) or _names(listed, introduced=True)
             if byline:
                 return byline
     for line, after in zip(under, [*under[1:], ""], strict=True):
