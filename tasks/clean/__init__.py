@@ -98,7 +98,9 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
         document,
         body_paragraphs=body_paragraphs,
         title=document.metadata.get("title") or _html_headline(page, document.html or ""),
-        byline=metadata.html_byline(page.author, page.sitename, document.html or ""),
+        byline=metadata.html_byline(
+            page.author, page.sitename, document.html or "", page.title, today
+        ),
         source_name=page.sitename or metadata.find_source_name(body_paragraphs),
         published=_first_date((stated_date, "metadata"), (meta_date, "metadata")),
         text_date=None,

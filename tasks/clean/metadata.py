@@ -11,6 +11,8 @@ from functools import cache
 from html import unescape
 from itertools import takewhile
 
+from lxml import etree
+from lxml.html import HtmlElement
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -379,16 +381,105 @@ _PARTICLES = {
 }
 
 
-def html_byline(author: str | None, sitename: str | None, html: str) -> str | None:
-    """The byline of an HTML page: trafilatura's names, each once ("Jane Doe; Jane-Doe" is one
-    name twice); where it finds none or only the site's own name, the authors the page's
-    JSON-LD declares for its article (a person's name, an agency's or the desk's)."""
-    names = list({letters_key(name): name for name in (author or "").split("; ") if name}.values())
-    if not names or (sitename and all(_names_site(name, sitename) for name in names)):
-        declared = json_ld_authors(html)
-        if declared:
-            return "; ".join(declared)
-    return "; ".join(names) or None
+def html_byline(
+    author: str | None, sitename: str | None, html: str, headline: str | None, today: date
+) -> str | None:
+    """The byline of an HTML page, in order of trust: trafilatura's names, each once ("Jane Doe;
+    Jane-Doe" is one name twice); else the authors the page's JSON-LD declares for its article;
+    else the byline printed around the headline (read as in a page dump). The site's own name
+    (the desk's byline) only when the page names no one else."""
+    found = list({letters_key(n): n for n in (author or "").split(_AUTHOR_SEPARATOR) if n}.values())
+    declared = json_ld_authors(html)
+    for names in (found, declared):
+        if any(not (sitename and _names_site(name, sitename)) for name in names):
+            return _AUTHOR_SEPARATOR.join(names)
+    printed = _printed_byline(html, headline, today)
+    if printed and not (sitename and _names_site(printed, sitename)):
+        return printed
+    return _AUTHOR_SEPARATOR.join(declared or found) or None
+
+
+_AUTHOR_SEPARATOR = "; "
+
+
+def _printed_byline(html: str, headline: str | None, today: date) -> str | None:
+    """The byline around the page's headline in the page's text, one block element a line."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(html) if headline else None
+    if tree is None:
+        return None
+    lines = page_lines(tree)
+    key = letters_key(headline)
+    at = next((i for i, line in enumerate(lines) if letters_key(line) == key), None)
+    return header_at(lines, at, today).byline if at else None
+
+
+def page_lines(tree: HtmlElement) -> list[str]:
+    """The page's text as a dump has it: each block element starts a line; scripts, styles
+    and templates are left out."""
+    lines: list[str] = []
+    current: list[str] = []
+    hidden = 0
+
+    def end_line() -> None:
+        text = " ".join("".join(current).split())
+        if text:
+            lines.append(text)
+        current.clear()
+
+    for event, element in etree.iterwalk(tree, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _HIDDEN_TAGS:
+            hidden += 1 if event == "start" else -1
+        elif not hidden:
+            if tag in _BLOCK_TAGS:
+                end_line()
+            if event == "start" and element.text:
+                current.append(element.text)
+        if event == "end" and not hidden and element.tail:
+            current.append(element.tail)
+    end_line()
+    return lines
+
+
+_HIDDEN_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
+_BLOCK_TAGS = set(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "section",
+        "table",
+        "td",
+        "th",
+        "time",
+        "tr",
+        "ul",
+    ]
+)
 
 
 def _names_site(name: str, sitename: str) -> bool:
