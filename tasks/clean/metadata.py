@@ -388,7 +388,9 @@ def html_byline(
     Jane-Doe" is one name twice); else the authors the page's JSON-LD declares for its article;
     else the byline printed around the headline (read as in a page dump). The site's own name
     (the desk's byline) only when the page names no one else."""
-    found = list({letters_key(n): n for n in (author or "").split(_AUTHOR_SEPARATOR) if n}.values())
+    found = list(
+        {letters_key(n): n for n in reversed((author or "").split(_AUTHOR_SEPARATOR)) if n}.values()
+    )[::-1]
     declared = json_ld_authors(html)
     for names in (found, declared):
         if any(not (sitename and _names_site(name, sitename)) for name in names):
@@ -412,7 +414,7 @@ def _printed_byline(html: str, headline: str | None, today: date) -> str | None:
     lines = page_lines(tree)
     key = letters_key(headline)
     at = next((i for i, line in enumerate(lines) if letters_key(line) == key), None)
-    return header_at(lines, at, today).byline if at else None
+    return header_at(lines, at, today).byline if at is not None else None
 
 
 def page_lines(tree: HtmlElement) -> list[str]:
