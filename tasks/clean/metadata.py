@@ -799,9 +799,24 @@ def _header_byline(region: list[str], below: int, today: date) -> str | None:
         return None
     segments = _CREDIT_SEGMENTS.split(under[dated])
     names = (_name_line(_text_before_date(segment).strip()) for segment in segments)
-    return next((name for name in names if name), None) or (
-        _name_line(under[dated - 1]) if dated else None
+    # A name line just above the date line, else just below it, unless a photo credit follows
+    # it: then it names the picture's subject ("Jane Doe" / "Photo: Reuters").
+    beside = [
+        under[i]
+        for i in (dated - 1, dated + 1)
+        if 0 <= i < len(under)
+        and not _PHOTO_CREDIT.match(under[i + 1] if i + 1 < len(under) else "")
+    ]
+    return next((name for name in names if name), None) or next(
+        (name for name in map(_name_line, beside) if name), None
     )
+
+
+# A picture's credit line, in the languages of the news the step reads.
+_PHOTO_CREDIT = re.compile(
+    r"^\s*(?:©|(?:foto|photo|photograph|bild|image|picture|credit|crédit|zdjęcie|kuva)s?\b)",
+    re.IGNORECASE,
+)
 
 
 def _is_when_line(line: str, today: date) -> bool:
