@@ -676,17 +676,25 @@ def _has_credits(lines: list[str], today: date) -> bool:
 
 
 def _line_above_credits(lines: list[str], window: range, today: date) -> int | None:
-    """The headline-shaped line just above the first byline or date line in the window
-    (a name line in between is part of the credits)."""
+    """The headline-shaped line just above the first byline or date line in the window (a
+    name line, and one standfirst, may come between)."""
     for index in window:
         if find_byline(lines[index]) or _line_dates(lines[index], today):
+            standfirst = False
             for above in range(index - 1, max(window.start, index - _HEADER_LINES_ABOVE) - 1, -1):
                 line = lines[above]
                 if _name_line(line) or _line_dates(line, today):
                     continue
-                return above if looks_like_headline(line) else None
+                if looks_like_headline(line):
+                    return above
+                if standfirst or not _SENTENCE_END.search(line):
+                    return None
+                standfirst = True
             return None
     return None
+
+
+_SENTENCE_END = re.compile(r"[.!?…]\W*$")
 
 
 def _name_line(line: str) -> str | None:
