@@ -731,12 +731,12 @@ _GLUED_BYLINE = re.compile(r"\s(?=(?:by|von|par|por)\s+[A-Z])", re.IGNORECASE)
 
 
 def _title_variants(title: str) -> list[str]:
-    """The <title>, and the <title> less its first or last part (a site's or section's name)."""
+    """The <title>, and each run of its parts between separators ("Headline | Site",
+    "Section | Headline - Site"): the headline is one of them."""
     title = title.strip()
-    separators = list(_TITLE_PARTS.finditer(title))
-    variants = [title]
-    if separators:
-        variants += [title[: separators[-1].start()], title[separators[0].end() :]]
+    starts = [0] + [separator.end() for separator in _TITLE_PARTS.finditer(title)]
+    ends = [separator.start() for separator in _TITLE_PARTS.finditer(title)] + [len(title)]
+    variants = [title[start:end] for start in starts for end in ends if start < end]
     # A part much shorter than the <title> is the site's name ("Headline | Site"), not the
     # headline: a line that repeats it is a logo or a menu.
     shortest = _MIN_TITLE_SHARE * len(title)
