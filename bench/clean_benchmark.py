@@ -1,7 +1,7 @@
 """Score the CLEAN step's body extraction on the boilerplate benchmark (text dumps and HTML).
 
     python bench/clean_benchmark.py [--bench-dir DIR] [--split dev.jsonl.gz] [--inputs text html]
-        [--leave-one-site-out] [--articles]
+        [--leave-one-site-out] [--articles [--leave-one-publisher-out]]
 
 Prints the scorer's last line for each input kind, prefixed "text:" / "html:".
 

@@ -391,7 +391,7 @@ def html_byline(
     found = list(
         {letters_key(n): n for n in reversed((author or "").split(_AUTHOR_SEPARATOR)) if n}.values()
     )[::-1]
-    declared = json_ld_authors(html)
+    declared = _json_ld_authors(html)
     for names in (found, declared):
         if any(not (sitename and _names_site(name, sitename)) for name in names):
             return _AUTHOR_SEPARATOR.join(names)
@@ -411,13 +411,13 @@ def _printed_byline(html: str, headline: str | None, today: date) -> str | None:
     tree = load_html(html) if headline else None
     if tree is None:
         return None
-    lines = page_lines(tree)
+    lines = _page_lines(tree)
     key = letters_key(headline)
     at = next((i for i, line in enumerate(lines) if letters_key(line) == key), None)
-    return header_at(lines, at, today).byline if at is not None else None
+    return _header_at(lines, at, today).byline if at is not None else None
 
 
-def page_lines(tree: HtmlElement) -> list[str]:
+def _page_lines(tree: HtmlElement) -> list[str]:
     """The page's text as a dump has it: each block element starts a line; scripts, styles
     and templates are left out."""
     lines: list[str] = []
@@ -490,7 +490,7 @@ def _names_site(name: str, sitename: str) -> bool:
     return bool(name_key) and (name_key.startswith(site_key) or site_key.startswith(name_key))
 
 
-def json_ld_authors(html: str) -> list[str]:
+def _json_ld_authors(html: str) -> list[str]:
     """The author names of the first article that the page describes in JSON-LD, or []."""
     for block in _JSON_LD_BLOCK.finditer(html):
         try:
@@ -605,13 +605,13 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
         at = _line_above_credits(lines, window, today)
     if at is None:
         return PageHeader(title=None, byline=None, published=None)
-    header = header_at(lines, at, today)
+    header = _header_at(lines, at, today)
     stated = (full_headline(header.title, title) for title in _title_variants(lines[0]))
     written = next((title for title in stated if title != header.title), header.title)
     return PageHeader(title=written, byline=header.byline, published=header.published)
 
 
-def header_at(lines: list[str], at: int, today: date) -> PageHeader:
+def _header_at(lines: list[str], at: int, today: date) -> PageHeader:
     """The header around the headline at lines[at]: the byline and the date on the lines just
     above and below it."""
     title, glued_byline = _split_glued_byline(lines[at])
