@@ -85,6 +85,7 @@ def test_reworded_headline_on_the_page_is_the_title_not_the_seo_title():
         (["Ann Lee", "Reporter", "12 May 2024"], "Ann Lee"),  # the title on its own line
         (["Ann Lee, 12.05.2024 10:00 Uhr"], "Ann Lee"),  # the name on the date line
         (["by Ann Lee May 12, 2024 1:15 pm"], "Ann Lee"),  # name and date on one line
+        (["by Ann WalkerMay 12, 2024"], "Ann Walker"),  # glued by the dump
         (["By", "Ann Lee,", "Ben Roy &", "Cy Dunn", "12 May 2024"], "Ann Lee; Ben Roy; Cy Dunn"),
     ],
 )
@@ -117,6 +118,7 @@ def test_labels_and_section_names_are_no_byline():
         ("2025年1月13日 21時37分", date(2025, 1, 13)),
         ("02/02/2025 KL. 09:00", date(2025, 2, 2)),  # day and month cannot be swapped
         ("Published Fri, Apr 28 20232:23 PM EDT", date(2023, 4, 28)),  # glued to the time
+        ("Opinion2024.03.31 19:59", date(2024, 3, 31)),  # year first, with dots
         ("03/04/2024", None),  # 3 April or 4 March: not guessed
         ("12 May 2027", None),  # in the future
     ],

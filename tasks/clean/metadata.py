@@ -110,7 +110,7 @@ _TEXT_DATE = re.compile(
     r"(?P<year1>\d{4})"
     rf"|(?<![^\W\d_])(?P<month2>{_MONTH_WORD})\s*(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*"
     r"(?P<year2>\d{4})"
-    r"|(?<!\d)(?P<year3>\d{4})[-/](?P<month3>\d{1,2})[-/](?P<day3>\d{1,2})(?!\d)"
+    r"|(?<!\d)(?P<year3>\d{4})(?P<sep3>[-/.])(?P<month3>\d{1,2})(?P=sep3)(?P<day3>\d{1,2})(?!\d)"
     r"|(?<!\d)(?P<day4>\d{1,2})\.\s?(?P<month4>\d{1,2})\.\s?(?P<year4>\d{4}|\d{2}(?![\d.]))"
     r"|(?P<year5>\d{4})\s*[年년]\s*(?P<month5>\d{1,2})\s*[月월]\s*(?P<day5>\d{1,2})\s*[日일]"
     r"|(?<![\d/])(?P<first6>\d{1,2})/(?P<second6>\d{1,2})/(?P<year6>\d{4})(?!\d)",
@@ -649,12 +649,17 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
     """The line in the window most like the <title>, or None if none is. Where the headline is
     repeated (a share box, a teaser), the copy with a byline or date below it; among equals,
     the last one above the story."""
-    titles = [variant.casefold() for variant in _title_variants(lines[0])]
+    # One matcher per variant: difflib indexes its second sequence once, not once per line.
+    matchers = []
+    for variant in _title_variants(lines[0]):
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(variant.casefold())
+        matchers.append(matcher)
     similarity = {}
     for index in window:
         line = lines[index]
         if len(line) <= _HEADLINE_MAX_CHARS and is_headline_length(line):
-            score = max(_similarity(line.casefold(), title) for title in titles)
+            score = max(_similarity(matcher, line.casefold()) for matcher in matchers)
             if score >= _MIN_TITLE_SIMILARITY:
                 similarity[index] = score
     if not similarity:
@@ -733,9 +738,10 @@ _GLUED_BYLINE = re.compile(r"\s(?=(?:by|von|par|por)\s+[A-Z])", re.IGNORECASE)
 def _title_variants(title: str) -> list[str]:
     """The <title>, and each run of its parts between separators ("Headline | Site",
     "Section | Headline - Site"): the headline is one of them."""
-    title = title.strip()
-    starts = [0] + [separator.end() for separator in _TITLE_PARTS.finditer(title)]
-    ends = [separator.start() for separator in _TITLE_PARTS.finditer(title)] + [len(title)]
+    title = title.strip()[:_HEADLINE_MAX_CHARS]
+    separators = list(_TITLE_PARTS.finditer(title))[:_MAX_TITLE_SEPARATORS]
+    starts = [0] + [separator.end() for separator in separators]
+    ends = [separator.start() for separator in separators] + [len(title)]
     variants = [title[start:end] for start in starts for end in ends if start < end]
     # A part much shorter than the <title> is the site's name ("Headline | Site"), not the
     # headline: a line that repeats it is a logo or a menu.
@@ -744,11 +750,19 @@ def _title_variants(title: str) -> list[str]:
 
 
 _MIN_TITLE_SHARE = 0.4
+# A <title> is a headline and a few names: more separators than this are a list of links.
+_MAX_TITLE_SEPARATORS = 6
 
 
-def _similarity(first: str, second: str) -> float:
-    matcher = difflib.SequenceMatcher(None, first, second, autojunk=False)
-    return matcher.ratio() if matcher.real_quick_ratio() >= _MIN_TITLE_SIMILARITY else 0.0
+def _similarity(matcher: difflib.SequenceMatcher, line: str) -> float:
+    """The line's similarity to the matcher's <title> variant (0 where it cannot reach the
+    threshold: the cheap bounds first)."""
+    matcher.set_seq1(line)
+    if matcher.real_quick_ratio() < _MIN_TITLE_SIMILARITY:
+        return 0.0
+    if matcher.quick_ratio() < _MIN_TITLE_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
 
 
 def _leading_dates(part: str, today: date) -> list[date]:
@@ -768,7 +782,9 @@ _MAX_WORDS_BEFORE_DATE = 5
 def _line_dates(line: str, today: date) -> list[date]:
     """The dates of a date line: a short line, a short part of a credits line ("By Jane Doe ·
     31 Jan 2025, 20:02 · 3 Comments"), or a line that opens with its date (a long line of
-    share buttons after it). A date inside a sentence is not the page's."""
+    share buttons after it). A date inside a sentence is not the page's. A dump glues the
+    month to the word before it ("by Jane DoeNovember 21, 2025"): they are set apart."""
+    line = " ".join(_GLUED_WORD.split(line))
     for part in [line] if len(line.split()) <= _TEXT_DATE_MAX_WORDS else _CREDIT_PARTS.split(line):
         if len(part.split()) <= _TEXT_DATE_MAX_WORDS and (found := _leading_dates(part, today)):
             return found
