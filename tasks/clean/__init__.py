@@ -73,9 +73,8 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     above_body = [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
     text_date = (header and header.published) or metadata.find_text_date(above_body, today)
     if header and text_date is None:
-        start = len(dump.before_body)
-        end = len(paragraphs) - paragraphs[::-1].index(dump.paragraphs[-1])
-        text_date = metadata.story_date(paragraphs, range(start, end), today)
+        start, last = len(dump.before_body), dump.paragraphs[-1]
+        text_date = metadata.story_date(paragraphs, start, last, today)
     return _article(
         document,
         body_paragraphs=dump.paragraphs,

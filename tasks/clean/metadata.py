@@ -633,13 +633,17 @@ def _header_at(lines: list[str], at: int, today: date) -> PageHeader:
 _HEADLINE_EDGE = " >:|•·-–—"
 
 
-def story_date(lines: list[str], story: range, today: date) -> date | None:
+def story_date(lines: list[str], start: int, last_paragraph: str, today: date) -> date | None:
     """The date on a date line where the story starts (a page that prints its date under the
     standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph),
     or None. Further down are teasers and comments, whose dates are not the story's."""
-    start = lines[story.start : story.start + _STORY_DATE_LINES]
-    end = lines[story.stop : story.stop + _STORY_DATE_LINES]
-    return next((found[0] for line in start + end if (found := _line_dates(line, today))), None)
+    # The story ends at the page line that is its last paragraph (at its start if the body's
+    # selection rewrote that paragraph).
+    end = next(
+        (i + 1 for i in range(len(lines) - 1, start - 1, -1) if lines[i] == last_paragraph), start
+    )
+    near = lines[start : start + _STORY_DATE_LINES] + lines[end : end + _STORY_DATE_LINES]
+    return next((found[0] for line in near if (found := _line_dates(line, today))), None)
 
 
 _STORY_DATE_LINES = 3
