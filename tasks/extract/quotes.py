@@ -86,6 +86,9 @@ _MIN_TRANSCRIPT_TURNS = 2
 _MAX_TOKENS_BEFORE_TRAILING_CUE = 12
 # A quote opening a sentence that goes on after it is a statement from this many words on.
 _MIN_FOLLOW_ON_WORDS = 4
+# Punctuation that ends the predicate holding a quoted fragment.
+_CLAUSE_BREAKS = {",", ";", ":", "—", "–", "--", "(", "."}
+_PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we"}
 # Statements this many paragraphs back still lend their speaker to an unattributed quote.
 _FOLLOW_ON_PARAGRAPHS = 2
 
@@ -514,9 +517,12 @@ class _QuoteFinder:
         if root is None:
             return _Statement(quote.start, quote.end, "scare")
         paragraph = paragraph_bounds(root)
+        governor: Token | None = None  # the nearest verb above the quote
         for head in root.ancestors:
             if head.i in self.quote_of_token or not in_paragraph(head, paragraph):
                 continue
+            if governor is None and head.pos_ == "VERB":
+                governor = head
             if head.pos_ in _VERBS and is_cue(head):
                 runs = reported_contents(head)
                 if cue_entry(head).kind == "speech":
@@ -533,7 +539,35 @@ class _QuoteFinder:
                 if statement is not None:
                     statement.speaker = self._speaker_at(owners[0])
                     return statement
+        if governor is not None and not self._is_title(quote):
+            statement = self._governed(governor, quote)
+            if statement is not None:
+                return statement
         return _Statement(quote.start, quote.end, "scare")
+
+    def _governed(self, verb: Token, quote: QuotedSpan) -> _Statement | None:
+        """A quoted fragment in what a person does with words ('Rubio bemoaned the climate in
+        which people "literally hate each other"'): the words are the subject's, and the
+        partial quote is the verb's predicate right of it, up to the clause break after the
+        quote."""
+        speaker = self._speaker(verb)
+        if speaker is None or not _is_person_like(speaker.head):
+            return None
+        paragraph = paragraph_bounds(verb)
+        run = [
+            t for t in self.doc[verb.i + 1 : verb.right_edge.i + 1] if in_paragraph(t, paragraph)
+        ]
+        for position, token in enumerate(run):
+            breaks = token.text in _CLAUSE_BREAKS and token.i not in self.quote_of_token
+            if breaks and token.idx >= quote.end:
+                run = run[:position]
+                break
+        content = self._char_span(run)
+        if content is None or not (content[0] <= quote.start and content[1] >= quote.end - 1):
+            return None
+        if speaker.start < content[1] and speaker.end > content[0]:
+            return None
+        return _Statement(*content, "partial", verb, speaker)
 
     def _root_of(self, index: int) -> Token | None:
         """The quoted token whose head lies outside the quote."""
@@ -558,6 +592,14 @@ class _QuoteFinder:
         words = re.findall(r"[^\W\d_][\w'’-]*", self.text[quote.start : quote.end])
         long_words = [w for w in words if len(w) > 3] or words
         return not words or all(w[0].isupper() for w in long_words)
+
+
+def _is_person_like(token: Token) -> bool:
+    """A word that can name who speaks: a person, organisation or country, or a personal
+    pronoun."""
+    if token.pos_ == "PRON":
+        return token.lower_ in _PERSONAL_PRONOUNS
+    return token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
 
 
 def _possible_cues(doc: Doc) -> list[int]:
