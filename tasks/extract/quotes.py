@@ -79,6 +79,7 @@ _EDITORIAL_LABELS = {
     "UPDATE", "NOTE", "EDITOR'S NOTE", "BREAKING", "WATCH", "READ MORE", "RELATED", "CORRECTION",
     "SOURCE", "PHOTO", "VIDEO", "ABSTRACT", "CLAIM", "FACT", "VERDICT", "ANALYSIS", "LISTEN",
 }  # fmt: skip
+_MIN_SPEAKER_LABEL_CHARS = 2
 # A transcript needs at least this many labelled paragraphs; one label is a heading.
 _MIN_TRANSCRIPT_TURNS = 2
 # At most this many tokens may stand between a quote and a following reporting verb
@@ -86,6 +87,9 @@ _MIN_TRANSCRIPT_TURNS = 2
 _MAX_TOKENS_BEFORE_TRAILING_CUE = 12
 # A quote opening a sentence that goes on after it is a statement from this many words on.
 _MIN_FOLLOW_ON_WORDS = 4
+# Words a clause must have before an attribution set inside it to be part of the statement.
+_MIN_LEAD_WORDS = 2
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
 # Punctuation that ends the predicate holding a quoted fragment.
 _CLAUSE_BREAKS = {",", ";", ":", "—", "–", "--", "(", "."}
 _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we"}
@@ -120,6 +124,8 @@ class _QuoteFinder:
             for token in span if span is not None and not self.nicknames[index] else ():
                 self.quote_of_token[token.i] = index
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
+        # First parts of clauses interrupted by their attribution (see _join_interrupted_clause).
+        self.leads: list[_Statement] = []
 
     # ---- character-level regions around a quote -------------------------------------------
 
@@ -242,7 +248,7 @@ class _QuoteFinder:
         left = self._region_text(left_start, left_end)
         right = self._region_text(right_start, right_end)
         content = self.text[quote.start : quote.end].rstrip()
-        if self._is_title(quote) and len(content.split()) > 1:
+        if self._is_name_of_work(quote):
             return None  # a book or show title ("''Make Your Kid a Millionaire,'' he wrote")
         if _STAGE_DIRECTION.fullmatch(content):
             return None
@@ -277,6 +283,8 @@ class _QuoteFinder:
                 statement.cue, statement.speaker = found[0], found[1]
                 if left[-1] == ",":
                     self._widen_to_reported_clause(statement, quote)
+                if statement.quote_type == "direct" and left[-1] == ",":
+                    self._join_interrupted_clause(statement, index, left_start, right_end)
                 return statement
         if left:
             cue = self._cue_right_before(left_start, left_end)
@@ -349,6 +357,38 @@ class _QuoteFinder:
             statement.start = left_start + len(left) - len(left.lstrip(_EDGE_CHARS))
             statement.quote_type = "partial"
 
+    def _join_interrupted_clause(
+        self, statement: _Statement, index: int, left_start: int, right_end: int
+    ) -> None:
+        """'The club's investment, Tanzer said, "is a perfect example" of adapting': an
+        attribution set inside a clause that the quote finishes. The words before it are the
+        first part of one partial quote and the quote runs on to the clause's end; each part is
+        a row, as the parts of a split quote are."""
+        cue, speaker = statement.cue, statement.speaker
+        attribution_start = min(cue.idx, speaker.start) if speaker is not None else cue.idx
+        lead = self._tokens_between(left_start, attribution_start)
+        words = [t for t in lead if not t.is_punct and not t.is_space]
+        quoted = {i for i, q in self.quote_of_token.items() if q == index}
+        # The quoted words finish the clause whose subject stands before the attribution.
+        joined = any(t.dep_ in _SUBJECT_DEPS and t.head.i in quoted for t in words)
+        between = (
+            self.text[words[-1].idx + len(words[-1].text) : attribution_start] if words else ""
+        )
+        if (
+            len(words) < _MIN_LEAD_WORDS
+            or not joined
+            or between.strip() != ","
+            or any(is_cue(t) for t in words)
+        ):
+            return
+        lead_end = words[-1].idx + len(words[-1].text)
+        self.leads.append(_Statement(words[0].idx, lead_end, "partial", cue, speaker))
+        statement.quote_type = "partial"
+        quote = self.quotes[index]
+        rest = self.text[quote.end : right_end]
+        if quote.closed and re.match(rf"[{_MARK_CHARS}]*\s+[a-z]", rest):
+            statement.end = quote.end + len(rest.rstrip(_EDGE_CHARS + ".!?,;:"))
+
     def _widen_to_reported_clause(self, statement: _Statement, quote: QuotedSpan) -> None:
         """'X said Friday that if she won, "she would sign it"': the quote ends a clause that
         began before it, so the statement is a partial quote of that clause."""
@@ -417,7 +457,9 @@ class _QuoteFinder:
         turns = []
         for start in self.paragraph_starts:
             match = _TRANSCRIPT_LABEL.match(self.text, start)
-            if match is None or match.group(1).strip(".") in _EDITORIAL_LABELS:
+            label = match.group(1).strip(".") if match is not None else ""
+            # "Q:" and "A:" stand for the interview's roles, not for anyone named.
+            if len(label) < _MIN_SPEAKER_LABEL_CHARS or label in _EDITORIAL_LABELS:
                 continue
             _, end = self._paragraph_bounds(start)
             content_start = match.end() - 1
@@ -478,6 +520,7 @@ class _QuoteFinder:
                     direct[index] = statement
         _share_speaker_across_parts(self.quotes, direct)
         statements.extend(direct.values())
+        statements.extend(self.leads)
         taken.update(direct)
         consumed = set(taken)
         used_cues = {s.cue.i for s in statements if s.cue is not None}
@@ -510,9 +553,8 @@ class _QuoteFinder:
 
     def _embedded(self, index: int, quote: QuotedSpan) -> _Statement:
         """A quote inside a sentence: a partial quote of the clause a reporting cue reports
-        ('Trump called her "a disaster"'), else a scare quote or title. A verb that is no
-        reporting cue attributes nothing: quoted words under it are as often a label or an
-        excerpt as someone's statement."""
+        ('Trump called her "a disaster"'), else of the predicate of the verb above it when a
+        person is that verb's subject (see `_governed`), else a scare quote or title."""
         root = self._root_of(index)
         if root is None:
             return _Statement(quote.start, quote.end, "scare")
@@ -586,6 +628,11 @@ class _QuoteFinder:
         if speaker is not None and speaker.start < content[1] and speaker.end > content[0]:
             return None
         return _Statement(*content, "partial", cue, speaker)
+
+    def _is_name_of_work(self, quote: QuotedSpan) -> bool:
+        """A title of several words ("Meet the Press"); one capitalised word may be a nickname
+        or a quoted word."""
+        return self._is_title(quote) and len(self.text[quote.start : quote.end].split()) > 1
 
     def _is_title(self, quote: QuotedSpan) -> bool:
         """A name of a show, book or law ("Nightly News"), or no words at all."""
