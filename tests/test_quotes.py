@@ -275,16 +275,28 @@ def test_accusation_content_is_the_of_phrase(nlp):
     assert "rebels" not in row.quote_text
 
 
-def test_quoted_words_in_what_a_person_does_are_theirs(nlp):
-    # No reporting verb: the quoted words still belong to the subject of the verb above them,
-    # and the partial quote runs to the clause break after them.
-    text = (
-        'Governor Maria Lopez bemoaned a climate in which voters "simply stop listening" to '
-        "each other, and then she left the stage."
-    )
-    row = row_with(rows_of(nlp, text), "simply stop listening")
-    assert row.quote_type == "partial" and row.speaker_text == "Governor Maria Lopez"
-    assert "climate" in row.quote_text and "left the stage" not in row.quote_text
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "kept", "left_out"),
+    [
+        # No reporting verb: the quoted words still belong to the subject of the verb above
+        # them, and the partial quote runs to the clause break after them.
+        (
+            'Governor Maria Lopez bemoaned a climate in which voters "simply stop listening" to '
+            "each other, and then she left the stage.",
+            "simply stop listening", "Governor Maria Lopez", "climate", "left the stage",
+        ),
+        # An aside set off by a comma at the end of the clause is the writer's.
+        (
+            'The governor complained that the count had been "rigged" against her, a charge that '
+            "election officials denied.",
+            "rigged", "The governor", "count", "officials denied",
+        ),
+    ],
+)  # fmt: skip
+def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker, kept, left_out):
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert kept in row.quote_text and left_out not in row.quote_text
 
 
 def test_a_quoted_title_under_a_verb_is_nobodys_statement(nlp):
@@ -346,6 +358,6 @@ def test_dev_benchmark_floor(nlp):
     direct = scorer.score(gold, predictions, kinds={"direct", "mixed"})
     speech = scorer.score(gold, predictions, speech_only=True)
     # Floors a little under the measured dev figures: raise them, never lower them.
-    assert direct["quote_f1"] >= 0.92
-    assert direct["e2e_f1"] >= 0.87
-    assert speech["e2e_f1"] >= 0.80
+    assert direct["quote_f1"] >= 0.925
+    assert direct["e2e_f1"] >= 0.875
+    assert speech["e2e_f1"] >= 0.81

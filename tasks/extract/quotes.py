@@ -18,7 +18,13 @@ from spacy.attrs import LOWER, POS
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
-from tasks.extract.coreference import Coreference, Referent, is_pronoun
+from tasks.extract.coreference import (
+    GROUP_NOUNS,
+    REFERENT_LABELS,
+    Coreference,
+    Referent,
+    is_pronoun,
+)
 from tasks.extract.doc_cache import doc_text
 from tasks.extract.quotes_clauses import complement_after, noun_content, reported_contents
 from tasks.extract.quotes_marks import QuotedSpan, find_quoted_spans
@@ -90,6 +96,9 @@ _MIN_FOLLOW_ON_WORDS = 4
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
+# Relations of a comma-set aside that closes a reported clause ("..., a charge that ...",
+# "..., which ...", "..., claiming that ...").
+_ASIDE_DEPS = ("appos", "relcl", "advcl", "acl", "npadvmod")
 # Punctuation that ends the predicate holding a quoted fragment.
 _CLAUSE_BREAKS = {",", ";", ":", "—", "–", "--", "(", "."}
 _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we"}
@@ -479,7 +488,8 @@ class _QuoteFinder:
 
     def _char_span(self, tokens: list[Token]) -> tuple[int, int] | None:
         """Character span of a content run, widened to whole quotes it cuts through (the parse
-        often ends a clause inside the quoted words)."""
+        often ends a clause inside the quoted words), without an aside that closes it."""
+        tokens = self._without_closing_aside(tokens)
         if not tokens:
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
@@ -493,6 +503,28 @@ class _QuoteFinder:
         while start < end and self.text[start] in _EDGE_CHARS:
             start += 1
         return (start, end) if end > start else None
+
+    def _without_closing_aside(self, tokens: list[Token]) -> list[Token]:
+        """A run less the aside set off by a comma at its end, which is the writer's, not what
+        was said: '"rigged" against him[, a charge that leaders denied]', '[, which allows
+        ...]', '[, claiming that ...]'. An aside that holds quoted words stays."""
+        last = tokens[-1].i if tokens else -1
+        for position, comma in enumerate(tokens[:-1]):
+            if comma.text != "," or comma.i in self.quote_of_token:
+                continue
+            first = tokens[position + 1]
+            top = first
+            while top.head.i != top.i and top.head.left_edge.i == first.i and top.head.i <= last:
+                top = top.head
+            if (
+                top.dep_ in _ASIDE_DEPS
+                and top.left_edge.i == first.i
+                and top.right_edge.i >= last
+                and top.head.i < comma.i
+                and not any(t.i in self.quote_of_token for t in tokens[position:])
+            ):
+                return tokens[:position]
+        return tokens
 
     def _quotes_within(self, start: int, end: int) -> list[int]:
         return [i for i, q in enumerate(self.quotes) if q.start < end and q.end > start]
@@ -642,11 +674,11 @@ class _QuoteFinder:
 
 
 def _is_person_like(token: Token) -> bool:
-    """A word that can name who speaks: a person, organisation or country, or a personal
-    pronoun."""
+    """A word that can name who speaks: a person, organisation or country, a group ("the
+    campaign"), or a personal pronoun."""
     if token.pos_ == "PRON":
         return token.lower_ in _PERSONAL_PRONOUNS
-    return token.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+    return token.ent_type_ in REFERENT_LABELS or token.lemma_.lower() in GROUP_NOUNS
 
 
 def _possible_cues(doc: Doc) -> list[int]:
