@@ -242,6 +242,25 @@ def test_transcript_stage_directions_are_nobodys_words(nlp):
     assert row_with(rows, "Thank you, Chris").speaker_text == "CLINTON"
 
 
+def test_interview_roles_q_and_a_are_no_speakers(nlp):
+    text = (
+        "We spoke with the mayor.\n\nQ: Will you run again next year?\n\n"
+        "A: Not yet, but I will decide soon.\n\nQ: Why wait?"
+    )
+    rows = rows_of(nlp, text)
+    assert not any(row.speaker_text in ("Q", "A") for row in rows)
+
+
+def test_marks_inside_markup_tags_are_no_quotes(nlp):
+    text = (
+        'Officials reacted online.\n\n<tweet author="MayorOffice" id="12345">Our thoughts are '
+        'with the families tonight.</tweet>\n\nThe mayor said the city was "heartbroken."'
+    )
+    rows = rows_of(nlp, text)
+    assert not any("MayorOffice" in row.quote_text or "12345" in row.quote_text for row in rows)
+    assert row_with(rows, "heartbroken").speaker_text == "The mayor"
+
+
 def test_partial_quote_leaves_out_time_and_place(nlp):
     text = 'The senator called the proposal a "reckless gamble" during a town hall meeting in Ohio.'
     row = row_with(rows_of(nlp, text), "reckless gamble")
@@ -254,6 +273,36 @@ def test_accusation_content_is_the_of_phrase(nlp):
     row = row_with(rows_of(nlp, text), "systematic violations")
     assert row.quote_type == "partial" and row.speaker_text == "The ministry"
     assert "rebels" not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "kept", "left_out"),
+    [
+        # No reporting verb: the quoted words still belong to the subject of the verb above
+        # them, and the partial quote runs to the clause break after them.
+        (
+            'Governor Maria Lopez bemoaned a climate in which voters "simply stop listening" to '
+            "each other, and then she left the stage.",
+            "simply stop listening", "Governor Maria Lopez", "climate", "left the stage",
+        ),
+        # An aside set off by a comma at the end of the clause is the writer's.
+        (
+            'The governor complained that the count had been "rigged" against her, a charge that '
+            "election officials denied.",
+            "rigged", "The governor", "count", "officials denied",
+        ),
+    ],
+)  # fmt: skip
+def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker, kept, left_out):
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert kept in row.quote_text and left_out not in row.quote_text
+
+
+def test_a_quoted_title_under_a_verb_is_nobodys_statement(nlp):
+    text = 'Senator Tom Reyes watched "Morning Joe" before the vote and left early.'
+    row = row_with(rows_of(nlp, text), "Morning Joe")
+    assert row.quote_type == "scare" and row.speaker_text is None
 
 
 def test_quote_set_off_by_dashes_after_a_name(nlp):
@@ -309,6 +358,6 @@ def test_dev_benchmark_floor(nlp):
     direct = scorer.score(gold, predictions, kinds={"direct", "mixed"})
     speech = scorer.score(gold, predictions, speech_only=True)
     # Floors a little under the measured dev figures: raise them, never lower them.
-    assert direct["quote_f1"] >= 0.92
-    assert direct["e2e_f1"] >= 0.87
-    assert speech["e2e_f1"] >= 0.80
+    assert direct["quote_f1"] >= 0.925
+    assert direct["e2e_f1"] >= 0.875
+    assert speech["e2e_f1"] >= 0.81

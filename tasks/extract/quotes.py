@@ -18,7 +18,13 @@ from spacy.attrs import LOWER, POS
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
-from tasks.extract.coreference import Coreference, Referent, is_pronoun
+from tasks.extract.coreference import (
+    GROUP_NOUNS,
+    REFERENT_LABELS,
+    Coreference,
+    Referent,
+    is_pronoun,
+)
 from tasks.extract.doc_cache import doc_text
 from tasks.extract.quotes_clauses import complement_after, noun_content, reported_contents
 from tasks.extract.quotes_marks import QuotedSpan, find_quoted_spans
@@ -79,6 +85,7 @@ _EDITORIAL_LABELS = {
     "UPDATE", "NOTE", "EDITOR'S NOTE", "BREAKING", "WATCH", "READ MORE", "RELATED", "CORRECTION",
     "SOURCE", "PHOTO", "VIDEO", "ABSTRACT", "CLAIM", "FACT", "VERDICT", "ANALYSIS", "LISTEN",
 }  # fmt: skip
+_MIN_SPEAKER_LABEL_CHARS = 2
 # A transcript needs at least this many labelled paragraphs; one label is a heading.
 _MIN_TRANSCRIPT_TURNS = 2
 # At most this many tokens may stand between a quote and a following reporting verb
@@ -86,6 +93,15 @@ _MIN_TRANSCRIPT_TURNS = 2
 _MAX_TOKENS_BEFORE_TRAILING_CUE = 12
 # A quote opening a sentence that goes on after it is a statement from this many words on.
 _MIN_FOLLOW_ON_WORDS = 4
+# Words a clause must have before an attribution set inside it to be part of the statement.
+_MIN_LEAD_WORDS = 2
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
+# Relations of a comma-set aside that closes a reported clause ("..., a charge that ...",
+# "..., which ...", "..., claiming that ...").
+_ASIDE_DEPS = ("appos", "relcl", "advcl", "acl", "npadvmod")
+# Punctuation that ends the predicate holding a quoted fragment.
+_CLAUSE_BREAKS = {",", ";", ":", "—", "–", "--", "(", "."}
+_PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we"}
 # Statements this many paragraphs back still lend their speaker to an unattributed quote.
 _FOLLOW_ON_PARAGRAPHS = 2
 
@@ -117,6 +133,8 @@ class _QuoteFinder:
             for token in span if span is not None and not self.nicknames[index] else ():
                 self.quote_of_token[token.i] = index
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
+        # First parts of clauses interrupted by their attribution (see _join_interrupted_clause).
+        self.leads: list[_Statement] = []
 
     # ---- character-level regions around a quote -------------------------------------------
 
@@ -239,7 +257,7 @@ class _QuoteFinder:
         left = self._region_text(left_start, left_end)
         right = self._region_text(right_start, right_end)
         content = self.text[quote.start : quote.end].rstrip()
-        if self._is_title(quote) and len(content.split()) > 1:
+        if self._is_name_of_work(quote):
             return None  # a book or show title ("''Make Your Kid a Millionaire,'' he wrote")
         if _STAGE_DIRECTION.fullmatch(content):
             return None
@@ -274,6 +292,8 @@ class _QuoteFinder:
                 statement.cue, statement.speaker = found[0], found[1]
                 if left[-1] == ",":
                     self._widen_to_reported_clause(statement, quote)
+                if statement.quote_type == "direct" and left[-1] == ",":
+                    self._join_interrupted_clause(statement, index, left_start, right_end)
                 return statement
         if left:
             cue = self._cue_right_before(left_start, left_end)
@@ -346,6 +366,38 @@ class _QuoteFinder:
             statement.start = left_start + len(left) - len(left.lstrip(_EDGE_CHARS))
             statement.quote_type = "partial"
 
+    def _join_interrupted_clause(
+        self, statement: _Statement, index: int, left_start: int, right_end: int
+    ) -> None:
+        """'The club's investment, Tanzer said, "is a perfect example" of adapting': an
+        attribution set inside a clause that the quote finishes. The words before it are the
+        first part of one partial quote and the quote runs on to the clause's end; each part is
+        a row, as the parts of a split quote are."""
+        cue, speaker = statement.cue, statement.speaker
+        attribution_start = min(cue.idx, speaker.start) if speaker is not None else cue.idx
+        lead = self._tokens_between(left_start, attribution_start)
+        words = [t for t in lead if not t.is_punct and not t.is_space]
+        quoted = {i for i, q in self.quote_of_token.items() if q == index}
+        # The quoted words finish the clause whose subject stands before the attribution.
+        joined = any(t.dep_ in _SUBJECT_DEPS and t.head.i in quoted for t in words)
+        between = (
+            self.text[words[-1].idx + len(words[-1].text) : attribution_start] if words else ""
+        )
+        if (
+            len(words) < _MIN_LEAD_WORDS
+            or not joined
+            or between.strip() != ","
+            or any(is_cue(t) for t in words)
+        ):
+            return
+        lead_end = words[-1].idx + len(words[-1].text)
+        self.leads.append(_Statement(words[0].idx, lead_end, "partial", cue, speaker))
+        statement.quote_type = "partial"
+        quote = self.quotes[index]
+        rest = self.text[quote.end : right_end]
+        if quote.closed and re.match(rf"[{_MARK_CHARS}]*\s+[a-z]", rest):
+            statement.end = quote.end + len(rest.rstrip(_EDGE_CHARS + ".!?,;:"))
+
     def _widen_to_reported_clause(self, statement: _Statement, quote: QuotedSpan) -> None:
         """'X said Friday that if she won, "she would sign it"': the quote ends a clause that
         began before it, so the statement is a partial quote of that clause."""
@@ -414,7 +466,9 @@ class _QuoteFinder:
         turns = []
         for start in self.paragraph_starts:
             match = _TRANSCRIPT_LABEL.match(self.text, start)
-            if match is None or match.group(1).strip(".") in _EDITORIAL_LABELS:
+            label = match.group(1).strip(".") if match is not None else ""
+            # "Q:" and "A:" stand for the interview's roles, not for anyone named.
+            if len(label) < _MIN_SPEAKER_LABEL_CHARS or label in _EDITORIAL_LABELS:
                 continue
             _, end = self._paragraph_bounds(start)
             content_start = match.end() - 1
@@ -434,7 +488,8 @@ class _QuoteFinder:
 
     def _char_span(self, tokens: list[Token]) -> tuple[int, int] | None:
         """Character span of a content run, widened to whole quotes it cuts through (the parse
-        often ends a clause inside the quoted words)."""
+        often ends a clause inside the quoted words), without an aside that closes it."""
+        tokens = self._without_closing_aside(tokens)
         if not tokens:
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
@@ -448,6 +503,28 @@ class _QuoteFinder:
         while start < end and self.text[start] in _EDGE_CHARS:
             start += 1
         return (start, end) if end > start else None
+
+    def _without_closing_aside(self, tokens: list[Token]) -> list[Token]:
+        """A run less the aside set off by a comma at its end, which is the writer's, not what
+        was said: '"rigged" against him[, a charge that leaders denied]', '[, which allows
+        ...]', '[, claiming that ...]'. An aside that holds quoted words stays."""
+        last = tokens[-1].i if tokens else -1
+        for position, comma in enumerate(tokens[:-1]):
+            if comma.text != "," or comma.i in self.quote_of_token:
+                continue
+            first = tokens[position + 1]
+            top = first
+            while top.head.i != top.i and top.head.left_edge.i == first.i and top.head.i <= last:
+                top = top.head
+            if (
+                top.dep_ in _ASIDE_DEPS
+                and top.left_edge.i == first.i
+                and top.right_edge.i >= last
+                and top.head.i < comma.i
+                and not any(t.i in self.quote_of_token for t in tokens[position:])
+            ):
+                return tokens[:position]
+        return tokens
 
     def _quotes_within(self, start: int, end: int) -> list[int]:
         return [i for i, q in enumerate(self.quotes) if q.start < end and q.end > start]
@@ -475,6 +552,7 @@ class _QuoteFinder:
                     direct[index] = statement
         _share_speaker_across_parts(self.quotes, direct)
         statements.extend(direct.values())
+        statements.extend(self.leads)
         taken.update(direct)
         consumed = set(taken)
         used_cues = {s.cue.i for s in statements if s.cue is not None}
@@ -507,16 +585,18 @@ class _QuoteFinder:
 
     def _embedded(self, index: int, quote: QuotedSpan) -> _Statement:
         """A quote inside a sentence: a partial quote of the clause a reporting cue reports
-        ('Trump called her "a disaster"'), else a scare quote or title. A verb that is no
-        reporting cue attributes nothing: quoted words under it are as often a label or an
-        excerpt as someone's statement."""
+        ('Trump called her "a disaster"'), else of the predicate of the verb above it when a
+        person is that verb's subject (see `_governed`), else a scare quote or title."""
         root = self._root_of(index)
         if root is None:
             return _Statement(quote.start, quote.end, "scare")
         paragraph = paragraph_bounds(root)
+        governor: Token | None = None  # the nearest verb above the quote
         for head in root.ancestors:
             if head.i in self.quote_of_token or not in_paragraph(head, paragraph):
                 continue
+            if governor is None and head.pos_ == "VERB":
+                governor = head
             if head.pos_ in _VERBS and is_cue(head):
                 runs = reported_contents(head)
                 if cue_entry(head).kind == "speech":
@@ -533,7 +613,35 @@ class _QuoteFinder:
                 if statement is not None:
                     statement.speaker = self._speaker_at(owners[0])
                     return statement
+        if governor is not None and not self._is_title(quote):
+            statement = self._governed(governor, quote)
+            if statement is not None:
+                return statement
         return _Statement(quote.start, quote.end, "scare")
+
+    def _governed(self, verb: Token, quote: QuotedSpan) -> _Statement | None:
+        """A quoted fragment in what a person does with words ('Rubio bemoaned the climate in
+        which people "literally hate each other"'): the words are the subject's, and the
+        partial quote is the verb's predicate right of it, up to the clause break after the
+        quote."""
+        speaker = self._speaker(verb)
+        if speaker is None or not _is_person_like(speaker.head):
+            return None
+        paragraph = paragraph_bounds(verb)
+        run = [
+            t for t in self.doc[verb.i + 1 : verb.right_edge.i + 1] if in_paragraph(t, paragraph)
+        ]
+        for position, token in enumerate(run):
+            breaks = token.text in _CLAUSE_BREAKS and token.i not in self.quote_of_token
+            if breaks and token.idx >= quote.end:
+                run = run[:position]
+                break
+        content = self._char_span(run)
+        if content is None or not (content[0] <= quote.start and content[1] >= quote.end - 1):
+            return None
+        if speaker.start < content[1] and speaker.end > content[0]:
+            return None
+        return _Statement(*content, "partial", verb, speaker)
 
     def _root_of(self, index: int) -> Token | None:
         """The quoted token whose head lies outside the quote."""
@@ -553,11 +661,24 @@ class _QuoteFinder:
             return None
         return _Statement(*content, "partial", cue, speaker)
 
+    def _is_name_of_work(self, quote: QuotedSpan) -> bool:
+        """A title of several words ("Meet the Press"); one capitalised word may be a nickname
+        or a quoted word."""
+        return self._is_title(quote) and len(self.text[quote.start : quote.end].split()) > 1
+
     def _is_title(self, quote: QuotedSpan) -> bool:
         """A name of a show, book or law ("Nightly News"), or no words at all."""
         words = re.findall(r"[^\W\d_][\w'’-]*", self.text[quote.start : quote.end])
         long_words = [w for w in words if len(w) > 3] or words
         return not words or all(w[0].isupper() for w in long_words)
+
+
+def _is_person_like(token: Token) -> bool:
+    """A word that can name who speaks: a person, organisation or country, a group ("the
+    campaign"), or a personal pronoun."""
+    if token.pos_ == "PRON":
+        return token.lower_ in _PERSONAL_PRONOUNS
+    return token.ent_type_ in REFERENT_LABELS or token.lemma_.lower() in GROUP_NOUNS
 
 
 def _possible_cues(doc: Doc) -> list[int]:

@@ -25,6 +25,9 @@ _DOUBLE_MARK = re.compile(rf"''|``|[{_DOUBLE_OPEN}{_DOUBLE_CLOSE}{_STRAIGHT_DOUB
 _SINGLE_OPENING = re.compile(f"[{_SINGLE_OPEN}{_STRAIGHT_SINGLE}]")
 _SINGLE_CLOSING = re.compile(f"[{_SINGLE_CLOSE}{_STRAIGHT_SINGLE}]")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
+# A markup tag with attributes ("<tweet author=\"x\">"), and the quote marks in one.
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s+[\w-]+=(?:\"[^\"<>\n]*\"|'[^'<>\n]*'))+\s*/?>")
+_MARK_IN_TAG = re.compile("[\"']")
 # A single quotation longer than this is more likely a mis-paired apostrophe than a quote.
 _MAX_SINGLE_QUOTE_CHARS = 400
 
@@ -191,16 +194,18 @@ def _find_single_close(text: str, start: int, end: int) -> int | None:
 
 
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
-    """Spans inside top-level quotation marks, in text order; nested marks stay inside."""
+    """Spans inside top-level quotation marks, in text order; nested marks stay inside. Marks
+    inside markup tags left in the text (<tweet author="...">) quote nobody."""
     found: list[QuotedSpan] = []
-    for para_start, para_end in _paragraphs(text):
-        spans, open_at = _pair_double(text, para_start, para_end)
+    masked = _MARKUP_TAG.sub(lambda tag: _MARK_IN_TAG.sub(" ", tag.group()), text)
+    for para_start, para_end in _paragraphs(masked):
+        spans, open_at = _pair_double(masked, para_start, para_end)
         covered = [(s - 1, e + 1) for s, e in spans]
         if open_at is not None:
             covered.append((open_at - 1, para_end))
         single_spans = [
             span
-            for span in _pair_single(text, para_start, para_end)
+            for span in _pair_single(masked, para_start, para_end)
             if not any(s <= span[0] < e for s, e in covered)
         ]
         quoted = [QuotedSpan(s, e, True, False) for s, e in spans + single_spans]
