@@ -53,6 +53,8 @@ GROUP_NOUNS = frozenset({
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
     "foundation", "institute", "center", "centre", "university", "police", "service",
 })  # fmt: skip
+# Group nouns that name a document, which stands for its author.
+_DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll"})
 # Nouns that count people when an "of" phrase follows ("a group of students").
 _COLLECTIVE_NOUNS = frozenset({
     "army", "group", "crowd", "number", "majority", "minority", "handful", "host", "team",
@@ -73,8 +75,12 @@ _DEFINITE = frozenset({"the", "this", "that"})
 # Relations under a name that hold words describing its bearer ("spokesperson Chen Binhua",
 # "Aso Taro, a former prime minister").
 _DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
-# A referent is looked for at most this many paragraph breaks back.
+# A referent is looked for at most this many paragraph breaks back; a person for "he" or "she"
+# in its own paragraph or the one before (a pronoun chain carries it further).
 _RECENT_PARAGRAPHS = 2
+_PRONOUN_PARAGRAPHS = 1
+# How many pronouns back a chain of "he" ... "he" is followed.
+_CHAIN_DEPTH = 12
 
 
 @dataclass(frozen=True)
@@ -147,14 +153,6 @@ class Coreference:
         self._doc = doc
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
-        # Surnames a title gave a gender ("Mr. Reed"): no pronoun count overrules it.
-        self._titled = {
-            e[-1].lower_
-            for e in doc_entities(doc)
-            if e.label_ == "PERSON"
-            and e.start > 0
-            and doc[e.start - 1].lower_ in _MALE_TITLES | _FEMALE_TITLES
-        }
         self._entities = [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS]
         self._entity_starts = [e.start_char for e in self._entities]
         self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
@@ -167,15 +165,18 @@ class Coreference:
         self._sentences = list(doc.sents)
         self._sentence_starts = [sentence.start_char for sentence in self._sentences]
         self._described: dict[int, frozenset[str]] = {}
-        # (mention start, head lemma, referent) of the speakers remembered so far.
-        self._history: list[tuple[int, str, Referent]] = []
+        # (mention start, head lemma, referent, head index) of the speakers remembered so far.
+        self._history: list[tuple[int, str, Referent, int]] = []
+        # What each "he" or "she" resolved stands for, by token index; the subject pronouns.
+        self._persons: dict[int, Referent | None] = {}
+        self._subject_pronouns: list[int] | None = None
 
     def resolve(self, head: Token, start: int, end: int, remember: bool = False) -> Referent | None:
         """What the phrase [start, end) headed by `head` stands for; None for a pronoun with no
         antecedent it can be sure of."""
         referent = self._resolve(head, start, end)
         if remember and referent is not None:
-            self._history.append((start, head.lemma_.lower(), referent))
+            self._history.append((start, head.lemma_.lower(), referent, head.i))
         return referent
 
     # ---- the kinds of mention ----------------------------------------------------------------
@@ -188,7 +189,7 @@ class Coreference:
         if any(child.dep_ == "conj" for child in head.children):
             return Referent(start, end, None, "people")  # "he and his staff"
         if is_pronoun(head):
-            return self._pronoun(word, start)
+            return self._pronoun(head, start)
         entity = self._entity_in(head, start, end)
         if entity is not None:
             return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
@@ -206,60 +207,110 @@ class Coreference:
         described = self._described_before(head, start, kind)
         return described or own
 
-    def _pronoun(self, word: str, start: int) -> Referent | None:
-        """The later of the latest compatible speaker and the nearest compatible person named
-        as a subject in the last paragraphs (news text goes on about its subjects: "Mr. Manafort
-        was undaunted. Within months, he ..."); "it" and "they" only for a speaker."""
-        wanted = ("person",) if word in _SINGULAR_PERSON else ("group",) if word in _THING else None
-        if (wanted is None and word not in _PLURAL) or word in _FIRST_PERSON:
-            return None  # "you", "one", "this", "I": nobody the text names
-        wanted = wanted or ("people", "group")
-        gender = "m" if word in _MALE else "f" if word in _FEMALE else None
-        sentence_start = self._sentence_of(start)
-        people = [
-            e
-            for e in self._named_before(start)
-            if e.start_char >= sentence_start
-            and e.label_ == "PERSON"
-            and not self._quoted(e.start_char)
-        ]
-        if wanted == ("person",) and len({e[-1].lower_ for e in people}) > 1:
-            return None  # "Aso said Kishida would stay when he met ...": either of them
+    def _pronoun(self, pronoun: Token, start: int) -> Referent | None:
+        """A personal pronoun's antecedent: for "he" and "she" the person the sentences before
+        it go on about (`_person`); "it" and "they" only a recent speaker."""
+        word = pronoun.lower_
+        if word in _SINGULAR_PERSON:
+            if word in _FIRST_PERSON:
+                return None  # the writer, or a speaker the resolver cannot see
+            return self._person(pronoun, "m" if word in _MALE else "f" if word in _FEMALE else None)
+        if word not in _THING | _PLURAL:
+            return None  # "you", "one", "this": nobody the text names
+        wanted = ("group",) if word in _THING else ("people", "group")
         earlier = self._recent_speaker(
             start,
             lambda _, ref: (
-                ref.kind in wanted
-                and (ref.entity is not None or not self._names_person(ref))
-                and (
-                    self._agrees(ref.entity, gender)
-                    or (not self._titled_person(ref.entity) and self._next_in_paragraph(ref, start))
-                )
+                ref.kind in wanted and (ref.entity is not None or not self._names_person(ref))
             ),
         )
-        if wanted != ("person",):
-            if earlier is None or self._thing_subject_between(earlier[0], start, word):
-                return None
-            return earlier[1]
-        # A subject in the sentence of the latest speaker is inside what that speaker said.
-        said = self._sentence_of(earlier[0]) if earlier is not None else None
-        for entity in self._named_before(start):
-            if earlier is not None and entity.start_char < earlier[0]:
+        if earlier is None or self._thing_subject_between(earlier[0], start, word):
+            return None
+        return earlier[1]
+
+    def _person(self, pronoun: Token, gender: str | None, depth: int = 0) -> Referent | None:
+        """The person "he" or "she" stands for (centering, as news text writes): the nearest
+        sentence before it, back to the paragraph before its own, that mentions a person of
+        the pronoun's gender decides. Its main-clause subject ("Melendres said ... whereas
+        Petraeus acknowledged ... He also said": Melendres), else its one subject, else its one
+        person; a pronoun chosen stands for what it stands for ("He ... He ..."). A sentence
+        that leaves two people equally likely leaves the pronoun unresolved; so does its own
+        sentence naming two people before it ("Aso said Kishida would stay when he met ...")."""
+        if pronoun.i in self._persons:
+            return self._persons[pronoun.i]
+        self._persons[pronoun.i] = None  # a cycle of pronouns is nobody
+        chosen = fallback = None
+        index = bisect_right(self._sentence_starts, pronoun.idx) - 1
+        for k in range(index, -1, -1):
+            sentence = self._sentences[k]
+            if not self._recent(sentence.end_char - 1, pronoun.idx, _PRONOUN_PARAGRAPHS):
                 break
+            own = k == index
+            candidates = self._candidates(
+                sentence, pronoun.idx if own else sentence.end_char, gender
+            )
+            if not candidates:
+                continue
+            if own and len({c.surname for c in candidates if c.named}) > 1:
+                break
+            chosen = _centre(candidates, sentence.root, subjects_only=own)
+            if chosen is not None or not own:
+                break
+            # A person named earlier in the pronoun's own sentence but not its subject ("a
+            # visit by Aso Taro ... when he met"): only when no sentence before decides.
+            fallback = _one(candidates)
+        chosen = chosen or fallback
+        referent = chosen.referent if chosen is not None else None
+        if chosen is not None and referent is None and depth < _CHAIN_DEPTH:
+            referent = self._person(chosen.token, gender, depth + 1)
+        self._persons[pronoun.i] = referent
+        return referent
+
+    def _candidates(self, sentence: Span, limit: int, gender: str | None) -> list[_Candidate]:
+        """The mentions of people of `gender` in `sentence` before character `limit`, outside
+        quote marks: named persons, remembered speakers, and subject pronouns of the gender."""
+        found = []
+        first = bisect_left(self._entity_starts, sentence.start_char)
+        for entity in self._entities[first : bisect_left(self._entity_starts, limit)]:
             if (
                 entity.label_ == "PERSON"
-                and entity.root.sent.start_char != said
                 and not self._quoted(entity.start_char)
-                and _is_subject(entity.root)
                 and self._agrees(entity, gender)
             ):
-                return Referent(entity.start_char, entity.end_char, entity, "person")
-        if earlier is not None:
-            return earlier[1]
-        # No speaker and no subject: the one person named in the sentence before the pronoun
-        # ("a visit by Aso Taro ... when he met ...").
-        if people and self._agrees(people[0], gender):
-            return Referent(people[0].start_char, people[0].end_char, people[0], "person")
-        return None
+                referent = Referent(entity.start_char, entity.end_char, entity, "person")
+                found.append(_Candidate(entity.root, referent, entity[-1].lower_, True))
+        for speaker_start, _, referent, head in self._history:
+            if not sentence.start_char <= speaker_start < limit or referent.kind != "person":
+                continue
+            if referent.entity is None and not self._names_person(referent):
+                # "a spokesman": the one unnamed person, told apart by where it is described
+                found.append(_Candidate(self._doc[head], referent, f"@{referent.start}", True))
+            elif referent.entity is not None and self._agrees(referent.entity, gender):
+                surname = referent.entity[-1].lower_
+                found.append(_Candidate(self._doc[head], referent, surname, True))
+        family = _MALE if gender == "m" else _FEMALE if gender == "f" else frozenset()
+        for i in self._pronoun_subjects():
+            token = self._doc[i]
+            if (
+                sentence.start <= i < sentence.end
+                and token.idx < limit
+                and token.lower_ in family
+                and not self._quoted(token.idx)
+            ):
+                found.append(_Candidate(token, None, "", False))
+        return found
+
+    def _pronoun_subjects(self) -> list[int]:
+        """Indices of the subject pronouns "he" and "she" (and the owners of subjects, "his
+        administration"), found once per doc."""
+        if self._subject_pronouns is None:
+            words = self._doc.to_array(LOWER)
+            self._subject_pronouns = [
+                int(i)
+                for i in np.flatnonzero(among(self._doc, words, _MALE | _FEMALE))
+                if _is_subject(self._doc[int(i)])
+            ]
+        return self._subject_pronouns
 
     def _thing_subject_between(self, earlier: int, start: int, word: str) -> bool:
         """Whether a sentence between a speaker and "it" or "they" has an unnamed subject of
@@ -315,6 +366,12 @@ class Coreference:
         if head.lower_ in GROUP_NOUNS:
             # "Japan's defence ministry", "the Clinton campaign": whose organisation it is.
             owners = [e for e in inside if e.end_char <= head.idx]
+            if head.lower_ in _DOCUMENT_NOUNS:
+                # A document is its author's: an organisation, one ("a South Carolina poll",
+                # "an NBC News/Marist poll" are nobody's).
+                owners = [e for e in owners if e.label_ == "ORG"]
+                if len(owners) > 1 or any(t.text == "/" for e in owners for t in e):
+                    return None
             if owners:
                 return owners[-1]
             names = [c for c in head.children if c.dep_ in ("compound", "poss")]
@@ -339,14 +396,14 @@ class Coreference:
                 return entity
         return None
 
-    def _recent(self, earlier: int, start: int) -> bool:
-        """Whether `earlier` is at most a few paragraphs before `start`."""
+    def _recent(self, earlier: int, start: int, paragraphs: int = _RECENT_PARAGRAPHS) -> bool:
+        """Whether `earlier` is at most `paragraphs` paragraph breaks before `start`."""
         breaks = bisect_left(self._breaks, start) - bisect_left(self._breaks, earlier)
-        return breaks <= _RECENT_PARAGRAPHS
+        return breaks <= paragraphs
 
     def _recent_speaker(self, start: int, compatible) -> tuple[int, Referent] | None:
         """(where it was mentioned, referent) of the latest compatible speaker before `start`."""
-        for speaker_start, lemma, referent in reversed(self._history):
+        for speaker_start, lemma, referent, _ in reversed(self._history):
             if speaker_start >= start:
                 continue
             if not self._recent(speaker_start, start):
@@ -354,15 +411,6 @@ class Coreference:
             if compatible(lemma, referent):
                 return speaker_start, referent
         return None
-
-    def _next_in_paragraph(self, referent: Referent, start: int) -> bool:
-        """Whether nobody is named between a speaker and a pronoun of its paragraph: the
-        pronoun goes on with that speaker whatever the guessed gender says."""
-        if bisect_left(self._breaks, start) != bisect_left(self._breaks, referent.end):
-            return False
-        first = bisect_left(self._entity_starts, referent.end)
-        between = self._entities[first : bisect_left(self._entity_starts, start)]
-        return not any(e.label_ == "PERSON" for e in between)
 
     def _named_before(self, start: int):
         """The named mentions before `start` within the recent paragraphs, nearest first."""
@@ -377,9 +425,6 @@ class Coreference:
         index = bisect_right(self._quote_starts, char) - 1
         return index >= 0 and char < self._quote_ends[index]
 
-    def _titled_person(self, entity: Span | None) -> bool:
-        return entity is not None and entity[-1].lower_ in self._titled
-
     def _agrees(self, entity: Span | None, gender: str | None) -> bool:
         if entity is None or gender is None or entity.label_ != "PERSON":
             return True
@@ -393,9 +438,15 @@ class Coreference:
         labels = ("ORG",) if kind == "group" else ("PERSON",)
         if head.lower_ in _COUNTRY_NOUNS:
             return None  # "the country": which one is a guess
+        between = set()
         for entity in self._named_before(start):
-            if entity.label_ in labels and lemma in self._description_words(entity):
+            if entity.label_ not in labels or self._quoted(entity.start_char):
+                continue
+            if lemma in self._description_words(entity):
+                if between - {entity[-1].lower_}:
+                    return None  # "Ventas ... Cisco Systems ... the company": either of them
                 return Referent(entity.start_char, entity.end_char, entity, kind)
+            between.add(entity[-1].lower_)
         return None
 
     def _description_words(self, entity: Span) -> frozenset[str]:
@@ -404,7 +455,8 @@ class Coreference:
         words = self._described.get(entity.start)
         if words is None:
             root = entity.root
-            tokens = list(entity)
+            # A person's name says nothing of what the person is ("Hillary Photo" is no photo).
+            tokens = [] if entity.label_ == "PERSON" else list(entity)
             for child in root.children:
                 if child.dep_ in _DESCRIBING_DEPS:
                     tokens.extend(child.subtree if child.dep_ == "appos" else [child])
@@ -423,6 +475,51 @@ class Coreference:
             or bool(determiners & _INDEFINITE)
             or first_word in _INDEFINITE
         )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A mention a "he" or "she" may stand for: a named person or a remembered speaker
+    (`referent` set, `surname` telling who), or an earlier pronoun to follow (`referent` None)."""
+
+    token: Token
+    referent: Referent | None
+    surname: str
+    named: bool
+
+
+def _centre(
+    candidates: list[_Candidate], root: Token, subjects_only: bool = False
+) -> _Candidate | None:
+    """The mention a sentence is about: its main-clause subject, else its subject of a verb
+    joined to the main one, else its one other subject, else its one person; None when two
+    people are as likely."""
+    tests = (
+        lambda verb: verb.i == root.i,
+        lambda verb: verb.dep_ == "conj" and verb.head.i == root.i,
+        lambda verb: True,
+    )
+    subjects = [c for c in candidates if _is_subject(c.token)]
+    for test in tests:
+        chosen = [c for c in subjects if test(_subject_verb(c.token))]
+        if chosen:
+            return _one(chosen)
+    return None if subjects_only else _one(candidates)
+
+
+def _one(candidates: list[_Candidate]) -> _Candidate | None:
+    """The one person the candidates are (a name before a pronoun), else None."""
+    named = [c for c in candidates if c.named]
+    if not named:
+        return candidates[-1] if len(candidates) == 1 else None
+    if len({c.surname for c in named}) > 1:
+        return None
+    return named[-1]
+
+
+def _subject_verb(token: Token) -> Token:
+    """The verb a subject (or the owner of one, "his administration") is the subject of."""
+    return token.head.head if token.dep_ == "poss" else token.head
 
 
 def _is_subject(token: Token) -> bool:
