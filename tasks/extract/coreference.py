@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 import numpy as np
 from spacy.attrs import LOWER
@@ -94,48 +95,44 @@ class Referent:
 
 
 def person_genders(doc: Doc) -> dict[str, str]:
-    """Gender of each PERSON surname told by honorifics and by the pronouns that follow it.
-
-    A pronoun counts for a person when that person is the only one named in the sentence before
-    it, which is how news text introduces and then refers to people.
-    """
-    votes: dict[str, Counter[str]] = {}
-    sentences = list(doc.sents)
-    # Pronouns counted up to each token: a window's count is a difference, not a walk over it.
-    words = doc.to_array(LOWER)
-    male = [0, *np.cumsum(among(doc, words, _MALE)).tolist()]
-    female = [0, *np.cumsum(among(doc, words, _FEMALE)).tolist()]
-    all_persons = [e for e in doc_entities(doc) if e.label_ == "PERSON"]
-    person_starts = [e.start for e in all_persons]
-    for index, sentence in enumerate(sentences):
-        starting = slice(
-            bisect_left(person_starts, sentence.start), bisect_left(person_starts, sentence.end)
-        )
-        persons = [e for e in all_persons[starting] if e.end <= sentence.end]
-        names = {e[-1].lower_ for e in persons}
-        if len(names) != 1:
+    """Gender of each PERSON surname, told by an honorific before it ("Mr. Reed") or by a first
+    name the census gives one sex ("Hillary Clinton"); a surname told both ways ("Hillary
+    Clinton", "Bill Clinton") has none. Pronouns near a name are not counted: they are as often
+    someone else's, and a wrong gender hides the right person."""
+    told: dict[str, set[str]] = {}
+    for entity in doc_entities(doc):
+        if entity.label_ != "PERSON":
             continue
-        surname = names.pop()
-        counter = votes.setdefault(surname, Counter())
-        first = persons[0]
-        title = doc[first.start - 1].lower_ if first.start > 0 else ""
+        title = doc[entity.start - 1].lower_ if entity.start > 0 else ""
         if title in _MALE_TITLES | _FEMALE_TITLES:
-            counter["m" if title in _MALE_TITLES else "f"] += 3
-        # The rest of the sentence, and the next one when it names nobody (else its pronouns
-        # are as likely that person's).
-        start, end = persons[-1].end, sentence.end
-        following = sentences[index + 1] if index + 1 < len(sentences) else None
-        if following is not None and bisect_left(person_starts, following.start) == bisect_left(
-            person_starts, following.end
-        ):
-            end = following.end
-        counter["m"] += male[end] - male[start]
-        counter["f"] += female[end] - female[start]
+            gender = "m" if title in _MALE_TITLES else "f"
+        else:
+            gender = first_name_gender(entity)
+        if gender is not None:
+            told.setdefault(entity[-1].lower_, set()).add(gender)
+    return {surname: genders.pop() for surname, genders in told.items() if len(genders) == 1}
+
+
+def first_name_gender(entity: Span) -> str | None:
+    """ "m" or "f" when the name starts with a first name the census gives one sex."""
+    return _first_names().get(entity[0].lower_) if len(entity) > 1 else None
+
+
+@cache
+def _first_names() -> dict[str, str]:
+    """US census first names (1990) whose bearers are at least four times as often of one sex
+    as of the other, and that sex."""
+    shares: dict[str, dict[str, float]] = {}
+    for sex in ("male", "female"):
+        listing = (files("names") / f"dist.{sex}.first").read_text(encoding="ascii")
+        for line in listing.splitlines():
+            name, share = line.split()[:2]
+            shares.setdefault(name.lower(), {})[sex[0]] = float(share)
     genders = {}
-    for surname, counter in votes.items():
-        # A clear majority only: a pronoun near a name is as often someone else's.
-        if counter["m"] >= 2 * counter["f"] + 1 or counter["f"] >= 2 * counter["m"] + 1:
-            genders[surname] = "m" if counter["m"] > counter["f"] else "f"
+    for name, share in shares.items():
+        male, female = share.get("m", 0.0), share.get("f", 0.0)
+        if male >= 4 * female or female >= 4 * male:
+            genders[name] = "m" if male > female else "f"
     return genders
 
 
@@ -154,6 +151,7 @@ class Coreference:
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
         self._entities = [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS]
+        self._surnames = {e[-1].text for e in self._entities if e.label_ == "PERSON"}
         self._entity_starts = [e.start_char for e in self._entities]
         self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
         # Names inside quote marks are in someone's words, never what a pronoun after them
@@ -241,6 +239,7 @@ class Coreference:
         self._persons[pronoun.i] = None  # a cycle of pronouns is nobody
         chosen = fallback = None
         index = bisect_right(self._sentence_starts, pronoun.idx) - 1
+        speaks = self._has_quote(self._sentences[index])
         for k in range(index, -1, -1):
             sentence = self._sentences[k]
             if not self._recent(sentence.end_char - 1, pronoun.idx, _PRONOUN_PARAGRAPHS):
@@ -251,15 +250,30 @@ class Coreference:
             )
             if not candidates:
                 continue
-            if own and len({c.surname for c in candidates if c.named}) > 1:
-                break
+            if own:
+                # "Trump said Obama was the founder, and he reiterated": the subject of the
+                # verb the pronoun's verb is joined to.
+                joined = _joined_subject(pronoun, candidates)
+                if joined is not None:
+                    chosen = joined
+                    break
+                if len({c.surname for c in candidates if c.named}) > 1:
+                    break
             chosen = _centre(candidates, sentence.root, subjects_only=own)
+            if chosen is not None and not speaks and self._quotes_someone(sentence, pronoun):
+                # "'... she always had his back,' Gutin says. ... She didn't care": the
+                # speaker, or the woman she spoke of? (A quote chain, "'...,' he said", goes
+                # on with the speaker.)
+                chosen = None
             if chosen is not None or not own:
                 break
             # A person named earlier in the pronoun's own sentence but not its subject ("a
             # visit by Aso Taro ... when he met"): only when no sentence before decides.
             fallback = _one(candidates)
-        chosen = chosen or fallback
+        if chosen is not None and fallback is not None and chosen.surname != fallback.surname:
+            chosen = None  # "Given Obama's rating ... he should": Obama, or the subject before?
+        else:
+            chosen = chosen or fallback
         referent = chosen.referent if chosen is not None else None
         if chosen is not None and referent is None and depth < _CHAIN_DEPTH:
             referent = self._person(chosen.token, gender, depth + 1)
@@ -273,7 +287,8 @@ class Coreference:
         first = bisect_left(self._entity_starts, sentence.start_char)
         for entity in self._entities[first : bisect_left(self._entity_starts, limit)]:
             if (
-                entity.label_ == "PERSON"
+                self._is_person(entity)
+                and entity.root.dep_ != "compound"  # "Sanders supporters": not Sanders
                 and not self._quoted(entity.start_char)
                 and self._agrees(entity, gender)
             ):
@@ -299,6 +314,30 @@ class Coreference:
             ):
                 found.append(_Candidate(token, None, "", False))
         return found
+
+    def _is_person(self, entity: Span) -> bool:
+        """A PERSON, or a name the model called an organisation that is a person's: a first
+        name and a surname ("Carly Fiorina"), or a surname the doc gives a person."""
+        if entity.label_ == "PERSON":
+            return True
+        if entity.label_ != "ORG" or any(t.pos_ != "PROPN" for t in entity):
+            return False
+        return first_name_gender(entity) is not None or entity.text in self._surnames
+
+    def _has_quote(self, sentence: Span) -> bool:
+        """Whether quoted words overlap `sentence`."""
+        index = bisect_left(self._quote_ends, sentence.start_char + 1)
+        return index < len(self._quote_starts) and self._quote_starts[index] < sentence.end_char
+
+    def _quotes_someone(self, sentence: Span, pronoun: Token) -> bool:
+        """Whether words quoted in `sentence` speak of a third person by the pronoun's word
+        ("he", "she"), whom a pronoun after them may stand for as well as for the speaker."""
+        family = _MALE if pronoun.lower_ in _MALE else _FEMALE
+        return any(
+            token.lower_ in family and self._quoted(token.idx)
+            for token in sentence
+            if token.i < pronoun.i
+        )
 
     def _pronoun_subjects(self) -> list[int]:
         """Indices of the subject pronouns "he" and "she" (and the owners of subjects, "his
@@ -389,10 +428,12 @@ class Coreference:
     def _named_earlier(self, word: Token, start: int) -> Span | None:
         """A name the model left untagged here but tagged before, whole or as its last word
         ("Forbes", "Sanders" after "Bernie Sanders")."""
-        if word.pos_ != "PROPN":
-            return None
-        for entity in self._named_before(start):
-            if entity.text == word.text or entity[-1].text == word.text:
+        if word.pos_ != "PROPN" and not word.is_title:
+            return None  # "Hannity interjected" is a name the tagger may call a noun
+        # A name stands for its bearer however far back the text named them in full.
+        for index in range(bisect_left(self._entity_starts, start) - 1, -1, -1):
+            entity = self._entities[index]
+            if entity.end_char <= start and word.text in (entity.text, entity[-1].text):
                 return entity
         return None
 
@@ -428,7 +469,8 @@ class Coreference:
     def _agrees(self, entity: Span | None, gender: str | None) -> bool:
         if entity is None or gender is None or entity.label_ != "PERSON":
             return True
-        return self._genders.get(entity[-1].lower_, gender) == gender
+        known = first_name_gender(entity) or self._genders.get(entity[-1].lower_)
+        return known in (None, gender)
 
     def _described_before(self, head: Token, start: int, kind: str) -> Referent | None:
         """The nearest earlier named mention that the head noun of a definite description
@@ -515,6 +557,18 @@ def _one(candidates: list[_Candidate]) -> _Candidate | None:
     if len({c.surname for c in named}) > 1:
         return None
     return named[-1]
+
+
+def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> _Candidate | None:
+    """The candidate that is the subject of the verb the pronoun's verb is joined to ("X hit Y,
+    and he claimed"), when the pronoun is such a subject."""
+    verb = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "conj":
+        return None
+    subjects = [
+        c for c in candidates if _is_subject(c.token) and _subject_verb(c.token) == verb.head
+    ]
+    return _one(subjects) if subjects else None
 
 
 def _subject_verb(token: Token) -> Token:
