@@ -6,15 +6,21 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
 - A name is itself ("Japanese Prime Minister Fumio Kishida" -> Fumio Kishida); an organisation
   word resolves to the organisation or country it names ("Japan's defence ministry" -> Japan).
 - "who", "which", "that" heading a relative clause stand for the noun the clause describes.
-- A personal pronoun stands for the latest compatible speaker of the last two paragraphs, else
-  for the nearest person (he, she) or organisation (it) named before it there, of a compatible
-  gender. "They" and "we" stand only for a plural speaker or a group, never for a person.
+- "He" and "she" stand for the person the nearest sentence before them (in their paragraph or
+  the one before) is about: its main-clause subject, else its one subject, else its one person,
+  of the pronoun's gender (told by "Mr."/"Mrs." or by a first name the US census gives one sex,
+  never guessed from pronouns nearby); a pronoun there stands for what it stands for. Two
+  people as likely leave the pronoun unresolved ("Aso said Kishida would stay when he met";
+  "'... she always had his back,' Gutin says. She ..."). "It", "they" and "we" stand only for
+  a recent speaker of their kind, never for a person.
 - "his government", "Trump's campaign": an organisation word owned by someone is that owner's
   side; a person word owned by someone ("his spokeswoman") is someone else.
 - A definite description ("the spokesperson", "the ministry", "the Taiwanese organizer") stands
   for the latest recent speaker with the same head noun, else for the nearest earlier named
   mention that the same noun described ("Taiwan Affairs spokesperson Chen Binhua", "the Defence
-  Ministry"). An indefinite or plural one ("a source", "Taiwanese politicians") is nobody named.
+  Ministry"), unless a nearer name of that kind comes between ("Ventas ... Cisco Systems ...
+  the company": either). An indefinite or plural one ("a source", "Taiwanese politicians") is
+  nobody named. A document ("an NBC News poll") is its one organisation author, not a place.
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
@@ -253,9 +259,8 @@ class Coreference:
             if own:
                 # "Trump said Obama was the founder, and he reiterated": the subject of the
                 # verb the pronoun's verb is joined to.
-                joined = _joined_subject(pronoun, candidates)
-                if joined is not None:
-                    chosen = joined
+                joined, chosen = _joined_subject(pronoun, candidates)
+                if joined:
                     break
                 if len({c.surname for c in candidates if c.named}) > 1:
                     break
@@ -559,16 +564,20 @@ def _one(candidates: list[_Candidate]) -> _Candidate | None:
     return named[-1]
 
 
-def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> _Candidate | None:
-    """The candidate that is the subject of the verb the pronoun's verb is joined to ("X hit Y,
-    and he claimed"), when the pronoun is such a subject."""
+def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> tuple[bool, _Candidate | None]:
+    """Whether the pronoun is the subject of a verb joined to a main verb that has a subject
+    ("X hit Y, and he claimed"), and the candidate that subject is (None when it is none: a
+    name the model did not call a person, "Trump said Obama ..., and he repeated")."""
     verb = pronoun.head
     if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "conj":
-        return None
-    subjects = [
-        c for c in candidates if _is_subject(c.token) and _subject_verb(c.token) == verb.head
-    ]
-    return _one(subjects) if subjects else None
+        return False, None
+    main = verb.head
+    if main.i != pronoun.sent.root.i:
+        return False, None  # "X said Y was wrong, and he": joined to what Y was, or X's saying?
+    if not any(child.dep_ in ("nsubj", "nsubjpass") for child in main.children):
+        return False, None
+    subjects = [c for c in candidates if _is_subject(c.token) and _subject_verb(c.token) == main]
+    return True, _one(subjects) if subjects else None
 
 
 def _subject_verb(token: Token) -> Token:
