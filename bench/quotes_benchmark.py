@@ -129,12 +129,24 @@ def report(label: str, dev: dict[str, float], folds: list[dict[str, float]]) -> 
 
 def same_referent(doc: Doc, predicted: Span, gold: tuple[int, int]) -> bool:
     """The predicted mention is the annotated one or another mention of the same name (its
-    last word: "Clinton" for "Hillary Clinton")."""
+    last word: "Clinton" for "Hillary Clinton"; its initials: "IMF" for "International
+    Monetary Fund")."""
     start, end = gold
     if predicted.start_char < end and predicted.end_char > start:
         return True
     annotated = doc.char_span(start, end, alignment_mode="expand")
-    return annotated is not None and annotated[-1].lower_ == predicted[-1].lower_
+    if annotated is None:
+        return False
+    return annotated[-1].lower_ == predicted[-1].lower_ or initials(annotated) == initials(
+        predicted
+    )
+
+
+def initials(span: Span) -> str:
+    """A name as its acronym: the initials of its capitalised words, or itself when it is one
+    word ("IMF")."""
+    words = [t.text for t in span if t.text[:1].isupper()]
+    return words[0].lower() if len(words) == 1 else "".join(w[0] for w in words).lower()
 
 
 def speaker_head(span: Span) -> Token:

@@ -114,6 +114,50 @@ def test_she_is_not_the_man_just_named(nlp):
     assert resolve_last(nlp, text, "She") in {"Lisa Hart", "Hart"}
 
 
+def test_he_is_the_main_clause_subject_not_the_one_it_reported(nlp):
+    text = (
+        "James Melendres said on Monday that, unlike Clinton, David Petraeus knew the material "
+        "was classified. He also said the cases were different."
+    )
+    assert resolve_last(nlp, text, "He") == "James Melendres"
+
+
+def test_a_first_name_tells_the_gender(nlp):
+    text = "Donald Trump criticized Hillary Clinton's plan on Monday. {} said {} ideas would fail."
+    assert resolve_last(nlp, text.format("She", "his"), "She") == "Hillary Clinton"
+    assert resolve_last(nlp, text.format("He", "her"), "He") != "Hillary Clinton"
+
+
+def test_he_after_two_people_in_its_sentence_is_nobody(nlp):
+    text = "Trump said Obama was the founder of ISIS, and he repeated the claim on Thursday."
+    assert resolve_last(nlp, text, "he") is None  # Trump's saying, or what Obama was?
+
+
+def test_a_description_does_not_skip_a_nearer_name_of_its_kind(nlp):
+    text = (
+        "The bank advised the property company Ventas last year. Another partner works with "
+        "the technology giant Cisco Systems, helping the company plan its earnings."
+    )
+    assert resolve_last(nlp, text, "company") is None
+    text = (
+        "The bank advised the property company Ventas last year. "
+        "Its partners said the company would grow."
+    )
+    assert resolve_last(nlp, text, "company") == "Ventas"
+
+
+def test_a_document_is_its_one_organisation_author(nlp):
+    for text, author in (
+        ("Clinton led Sanders in an NBC News poll last week.", "NBC News"),
+        ("Clinton led Sanders in a South Carolina poll last week.", None),
+    ):
+        doc = nlp(text)
+        poll = next(t for t in doc if t.text == "poll")
+        start = doc[poll.left_edge.i].idx
+        referent = Coreference(doc).resolve(poll, start, poll.idx + len(poll.text))
+        assert (referent.entity.text if referent and referent.entity else None) == author
+
+
 # ---- the published tables of a real run ---------------------------------------------------------
 
 

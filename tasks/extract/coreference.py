@@ -6,15 +6,21 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
 - A name is itself ("Japanese Prime Minister Fumio Kishida" -> Fumio Kishida); an organisation
   word resolves to the organisation or country it names ("Japan's defence ministry" -> Japan).
 - "who", "which", "that" heading a relative clause stand for the noun the clause describes.
-- A personal pronoun stands for the latest compatible speaker of the last two paragraphs, else
-  for the nearest person (he, she) or organisation (it) named before it there, of a compatible
-  gender. "They" and "we" stand only for a plural speaker or a group, never for a person.
+- "He" and "she" stand for the person the nearest sentence before them (in their paragraph or
+  the one before) is about: its main-clause subject, else its one subject, else its one person,
+  of the pronoun's gender (told by "Mr."/"Mrs." or by a first name the US census gives one sex,
+  never guessed from pronouns nearby); a pronoun there stands for what it stands for. Two
+  people as likely leave the pronoun unresolved ("Aso said Kishida would stay when he met";
+  "'... she always had his back,' Gutin says. She ..."). "It", "they" and "we" stand only for
+  a recent speaker of their kind, never for a person.
 - "his government", "Trump's campaign": an organisation word owned by someone is that owner's
   side; a person word owned by someone ("his spokeswoman") is someone else.
 - A definite description ("the spokesperson", "the ministry", "the Taiwanese organizer") stands
   for the latest recent speaker with the same head noun, else for the nearest earlier named
   mention that the same noun described ("Taiwan Affairs spokesperson Chen Binhua", "the Defence
-  Ministry"). An indefinite or plural one ("a source", "Taiwanese politicians") is nobody named.
+  Ministry"), unless a nearer name of that kind comes between ("Ventas ... Cisco Systems ...
+  the company": either). An indefinite or plural one ("a source", "Taiwanese politicians") is
+  nobody named. A document ("an NBC News poll") is its one organisation author, not a place.
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
@@ -23,8 +29,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 import numpy as np
 from spacy.attrs import LOWER
@@ -53,6 +60,8 @@ GROUP_NOUNS = frozenset({
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
     "foundation", "institute", "center", "centre", "university", "police", "service",
 })  # fmt: skip
+# Group nouns that name a document, which stands for its author.
+_DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll"})
 # Nouns that count people when an "of" phrase follows ("a group of students").
 _COLLECTIVE_NOUNS = frozenset({
     "army", "group", "crowd", "number", "majority", "minority", "handful", "host", "team",
@@ -73,8 +82,12 @@ _DEFINITE = frozenset({"the", "this", "that"})
 # Relations under a name that hold words describing its bearer ("spokesperson Chen Binhua",
 # "Aso Taro, a former prime minister").
 _DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
-# A referent is looked for at most this many paragraph breaks back.
+# A referent is looked for at most this many paragraph breaks back; a person for "he" or "she"
+# in its own paragraph or the one before (a pronoun chain carries it further).
 _RECENT_PARAGRAPHS = 2
+_PRONOUN_PARAGRAPHS = 1
+# How many pronouns back a chain of "he" ... "he" is followed.
+_CHAIN_DEPTH = 12
 
 
 @dataclass(frozen=True)
@@ -88,48 +101,44 @@ class Referent:
 
 
 def person_genders(doc: Doc) -> dict[str, str]:
-    """Gender of each PERSON surname told by honorifics and by the pronouns that follow it.
-
-    A pronoun counts for a person when that person is the only one named in the sentence before
-    it, which is how news text introduces and then refers to people.
-    """
-    votes: dict[str, Counter[str]] = {}
-    sentences = list(doc.sents)
-    # Pronouns counted up to each token: a window's count is a difference, not a walk over it.
-    words = doc.to_array(LOWER)
-    male = [0, *np.cumsum(among(doc, words, _MALE)).tolist()]
-    female = [0, *np.cumsum(among(doc, words, _FEMALE)).tolist()]
-    all_persons = [e for e in doc_entities(doc) if e.label_ == "PERSON"]
-    person_starts = [e.start for e in all_persons]
-    for index, sentence in enumerate(sentences):
-        starting = slice(
-            bisect_left(person_starts, sentence.start), bisect_left(person_starts, sentence.end)
-        )
-        persons = [e for e in all_persons[starting] if e.end <= sentence.end]
-        names = {e[-1].lower_ for e in persons}
-        if len(names) != 1:
+    """Gender of each PERSON surname, told by an honorific before it ("Mr. Reed") or by a first
+    name the census gives one sex ("Hillary Clinton"); a surname told both ways ("Hillary
+    Clinton", "Bill Clinton") has none. Pronouns near a name are not counted: they are as often
+    someone else's, and a wrong gender hides the right person."""
+    told: dict[str, set[str]] = {}
+    for entity in doc_entities(doc):
+        if entity.label_ != "PERSON":
             continue
-        surname = names.pop()
-        counter = votes.setdefault(surname, Counter())
-        first = persons[0]
-        title = doc[first.start - 1].lower_ if first.start > 0 else ""
+        title = doc[entity.start - 1].lower_ if entity.start > 0 else ""
         if title in _MALE_TITLES | _FEMALE_TITLES:
-            counter["m" if title in _MALE_TITLES else "f"] += 3
-        # The rest of the sentence, and the next one when it names nobody (else its pronouns
-        # are as likely that person's).
-        start, end = persons[-1].end, sentence.end
-        following = sentences[index + 1] if index + 1 < len(sentences) else None
-        if following is not None and bisect_left(person_starts, following.start) == bisect_left(
-            person_starts, following.end
-        ):
-            end = following.end
-        counter["m"] += male[end] - male[start]
-        counter["f"] += female[end] - female[start]
+            gender = "m" if title in _MALE_TITLES else "f"
+        else:
+            gender = first_name_gender(entity)
+        if gender is not None:
+            told.setdefault(entity[-1].lower_, set()).add(gender)
+    return {surname: genders.pop() for surname, genders in told.items() if len(genders) == 1}
+
+
+def first_name_gender(entity: Span) -> str | None:
+    """ "m" or "f" when the name starts with a first name the census gives one sex."""
+    return _first_names().get(entity[0].lower_) if len(entity) > 1 else None
+
+
+@cache
+def _first_names() -> dict[str, str]:
+    """US census first names (1990) whose bearers are at least four times as often of one sex
+    as of the other, and that sex."""
+    shares: dict[str, dict[str, float]] = {}
+    for sex in ("male", "female"):
+        listing = (files("names") / f"dist.{sex}.first").read_text(encoding="ascii")
+        for line in listing.splitlines():
+            name, share = line.split()[:2]
+            shares.setdefault(name.lower(), {})[sex[0]] = float(share)
     genders = {}
-    for surname, counter in votes.items():
-        # A clear majority only: a pronoun near a name is as often someone else's.
-        if counter["m"] >= 2 * counter["f"] + 1 or counter["f"] >= 2 * counter["m"] + 1:
-            genders[surname] = "m" if counter["m"] > counter["f"] else "f"
+    for name, share in shares.items():
+        male, female = share.get("m", 0.0), share.get("f", 0.0)
+        if male >= 4 * female or female >= 4 * male:
+            genders[name] = "m" if male > female else "f"
     return genders
 
 
@@ -147,15 +156,8 @@ class Coreference:
         self._doc = doc
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
-        # Surnames a title gave a gender ("Mr. Reed"): no pronoun count overrules it.
-        self._titled = {
-            e[-1].lower_
-            for e in doc_entities(doc)
-            if e.label_ == "PERSON"
-            and e.start > 0
-            and doc[e.start - 1].lower_ in _MALE_TITLES | _FEMALE_TITLES
-        }
         self._entities = [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS]
+        self._surnames = {e[-1].text for e in self._entities if e.label_ == "PERSON"}
         self._entity_starts = [e.start_char for e in self._entities]
         self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
         # Names inside quote marks are in someone's words, never what a pronoun after them
@@ -167,15 +169,18 @@ class Coreference:
         self._sentences = list(doc.sents)
         self._sentence_starts = [sentence.start_char for sentence in self._sentences]
         self._described: dict[int, frozenset[str]] = {}
-        # (mention start, head lemma, referent) of the speakers remembered so far.
-        self._history: list[tuple[int, str, Referent]] = []
+        # (mention start, head lemma, referent, head index) of the speakers remembered so far.
+        self._history: list[tuple[int, str, Referent, int]] = []
+        # What each "he" or "she" resolved stands for, by token index; the subject pronouns.
+        self._persons: dict[int, Referent | None] = {}
+        self._subject_pronouns: list[int] | None = None
 
     def resolve(self, head: Token, start: int, end: int, remember: bool = False) -> Referent | None:
         """What the phrase [start, end) headed by `head` stands for; None for a pronoun with no
         antecedent it can be sure of."""
         referent = self._resolve(head, start, end)
         if remember and referent is not None:
-            self._history.append((start, head.lemma_.lower(), referent))
+            self._history.append((start, head.lemma_.lower(), referent, head.i))
         return referent
 
     # ---- the kinds of mention ----------------------------------------------------------------
@@ -188,7 +193,7 @@ class Coreference:
         if any(child.dep_ == "conj" for child in head.children):
             return Referent(start, end, None, "people")  # "he and his staff"
         if is_pronoun(head):
-            return self._pronoun(word, start)
+            return self._pronoun(head, start)
         entity = self._entity_in(head, start, end)
         if entity is not None:
             return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
@@ -206,60 +211,150 @@ class Coreference:
         described = self._described_before(head, start, kind)
         return described or own
 
-    def _pronoun(self, word: str, start: int) -> Referent | None:
-        """The later of the latest compatible speaker and the nearest compatible person named
-        as a subject in the last paragraphs (news text goes on about its subjects: "Mr. Manafort
-        was undaunted. Within months, he ..."); "it" and "they" only for a speaker."""
-        wanted = ("person",) if word in _SINGULAR_PERSON else ("group",) if word in _THING else None
-        if (wanted is None and word not in _PLURAL) or word in _FIRST_PERSON:
-            return None  # "you", "one", "this", "I": nobody the text names
-        wanted = wanted or ("people", "group")
-        gender = "m" if word in _MALE else "f" if word in _FEMALE else None
-        sentence_start = self._sentence_of(start)
-        people = [
-            e
-            for e in self._named_before(start)
-            if e.start_char >= sentence_start
-            and e.label_ == "PERSON"
-            and not self._quoted(e.start_char)
-        ]
-        if wanted == ("person",) and len({e[-1].lower_ for e in people}) > 1:
-            return None  # "Aso said Kishida would stay when he met ...": either of them
+    def _pronoun(self, pronoun: Token, start: int) -> Referent | None:
+        """A personal pronoun's antecedent: for "he" and "she" the person the sentences before
+        it go on about (`_person`); "it" and "they" only a recent speaker."""
+        word = pronoun.lower_
+        if word in _SINGULAR_PERSON:
+            if word in _FIRST_PERSON:
+                return None  # the writer, or a speaker the resolver cannot see
+            return self._person(pronoun, "m" if word in _MALE else "f" if word in _FEMALE else None)
+        if word not in _THING | _PLURAL:
+            return None  # "you", "one", "this": nobody the text names
+        wanted = ("group",) if word in _THING else ("people", "group")
         earlier = self._recent_speaker(
             start,
             lambda _, ref: (
-                ref.kind in wanted
-                and (ref.entity is not None or not self._names_person(ref))
-                and (
-                    self._agrees(ref.entity, gender)
-                    or (not self._titled_person(ref.entity) and self._next_in_paragraph(ref, start))
-                )
+                ref.kind in wanted and (ref.entity is not None or not self._names_person(ref))
             ),
         )
-        if wanted != ("person",):
-            if earlier is None or self._thing_subject_between(earlier[0], start, word):
-                return None
-            return earlier[1]
-        # A subject in the sentence of the latest speaker is inside what that speaker said.
-        said = self._sentence_of(earlier[0]) if earlier is not None else None
-        for entity in self._named_before(start):
-            if earlier is not None and entity.start_char < earlier[0]:
+        if earlier is None or self._thing_subject_between(earlier[0], start, word):
+            return None
+        return earlier[1]
+
+    def _person(self, pronoun: Token, gender: str | None, depth: int = 0) -> Referent | None:
+        """The person "he" or "she" stands for (centering, as news text writes): the nearest
+        sentence before it, back to the paragraph before its own, that mentions a person of
+        the pronoun's gender decides. Its main-clause subject ("Melendres said ... whereas
+        Petraeus acknowledged ... He also said": Melendres), else its one subject, else its one
+        person; a pronoun chosen stands for what it stands for ("He ... He ..."). A sentence
+        that leaves two people equally likely leaves the pronoun unresolved; so does its own
+        sentence naming two people before it ("Aso said Kishida would stay when he met ...")."""
+        if pronoun.i in self._persons:
+            return self._persons[pronoun.i]
+        self._persons[pronoun.i] = None  # a cycle of pronouns is nobody
+        chosen = fallback = None
+        index = bisect_right(self._sentence_starts, pronoun.idx) - 1
+        speaks = self._has_quote(self._sentences[index])
+        for k in range(index, -1, -1):
+            sentence = self._sentences[k]
+            if not self._recent(sentence.end_char - 1, pronoun.idx, _PRONOUN_PARAGRAPHS):
                 break
+            own = k == index
+            candidates = self._candidates(
+                sentence, pronoun.idx if own else sentence.end_char, gender
+            )
+            if not candidates:
+                continue
+            if own:
+                # "Trump said Obama was the founder, and he reiterated": the subject of the
+                # verb the pronoun's verb is joined to.
+                joined, chosen = _joined_subject(pronoun, candidates)
+                if joined:
+                    break
+                if len({c.surname for c in candidates if c.named}) > 1:
+                    break
+            chosen = _centre(candidates, sentence.root, subjects_only=own)
+            if chosen is not None and not speaks and self._quotes_someone(sentence, pronoun):
+                # "'... she always had his back,' Gutin says. ... She didn't care": the
+                # speaker, or the woman she spoke of? (A quote chain, "'...,' he said", goes
+                # on with the speaker.)
+                chosen = None
+            if chosen is not None or not own:
+                break
+            # A person named earlier in the pronoun's own sentence but not its subject ("a
+            # visit by Aso Taro ... when he met"): only when no sentence before decides.
+            fallback = _one(candidates)
+        if chosen is not None and fallback is not None and chosen.surname != fallback.surname:
+            chosen = None  # "Given Obama's rating ... he should": Obama, or the subject before?
+        else:
+            chosen = chosen or fallback
+        referent = chosen.referent if chosen is not None else None
+        if chosen is not None and referent is None and depth < _CHAIN_DEPTH:
+            referent = self._person(chosen.token, gender, depth + 1)
+        self._persons[pronoun.i] = referent
+        return referent
+
+    def _candidates(self, sentence: Span, limit: int, gender: str | None) -> list[_Candidate]:
+        """The mentions of people of `gender` in `sentence` before character `limit`, outside
+        quote marks: named persons, remembered speakers, and subject pronouns of the gender."""
+        found = []
+        first = bisect_left(self._entity_starts, sentence.start_char)
+        for entity in self._entities[first : bisect_left(self._entity_starts, limit)]:
             if (
-                entity.label_ == "PERSON"
-                and entity.root.sent.start_char != said
+                self._is_person(entity)
+                and entity.root.dep_ != "compound"  # "Sanders supporters": not Sanders
                 and not self._quoted(entity.start_char)
-                and _is_subject(entity.root)
                 and self._agrees(entity, gender)
             ):
-                return Referent(entity.start_char, entity.end_char, entity, "person")
-        if earlier is not None:
-            return earlier[1]
-        # No speaker and no subject: the one person named in the sentence before the pronoun
-        # ("a visit by Aso Taro ... when he met ...").
-        if people and self._agrees(people[0], gender):
-            return Referent(people[0].start_char, people[0].end_char, people[0], "person")
-        return None
+                referent = Referent(entity.start_char, entity.end_char, entity, "person")
+                found.append(_Candidate(entity.root, referent, entity[-1].lower_, True))
+        for speaker_start, _, referent, head in self._history:
+            if not sentence.start_char <= speaker_start < limit or referent.kind != "person":
+                continue
+            if referent.entity is None and not self._names_person(referent):
+                # "a spokesman": the one unnamed person, told apart by where it is described
+                found.append(_Candidate(self._doc[head], referent, f"@{referent.start}", True))
+            elif referent.entity is not None and self._agrees(referent.entity, gender):
+                surname = referent.entity[-1].lower_
+                found.append(_Candidate(self._doc[head], referent, surname, True))
+        family = _MALE if gender == "m" else _FEMALE if gender == "f" else frozenset()
+        for i in self._pronoun_subjects():
+            token = self._doc[i]
+            if (
+                sentence.start <= i < sentence.end
+                and token.idx < limit
+                and token.lower_ in family
+                and not self._quoted(token.idx)
+            ):
+                found.append(_Candidate(token, None, "", False))
+        return found
+
+    def _is_person(self, entity: Span) -> bool:
+        """A PERSON, or a name the model called an organisation that is a person's: a first
+        name and a surname ("Carly Fiorina"), or a surname the doc gives a person."""
+        if entity.label_ == "PERSON":
+            return True
+        if entity.label_ != "ORG" or any(t.pos_ != "PROPN" for t in entity):
+            return False
+        return first_name_gender(entity) is not None or entity.text in self._surnames
+
+    def _has_quote(self, sentence: Span) -> bool:
+        """Whether quoted words overlap `sentence`."""
+        index = bisect_left(self._quote_ends, sentence.start_char + 1)
+        return index < len(self._quote_starts) and self._quote_starts[index] < sentence.end_char
+
+    def _quotes_someone(self, sentence: Span, pronoun: Token) -> bool:
+        """Whether words quoted in `sentence` speak of a third person by the pronoun's word
+        ("he", "she"), whom a pronoun after them may stand for as well as for the speaker."""
+        family = _MALE if pronoun.lower_ in _MALE else _FEMALE
+        return any(
+            token.lower_ in family and self._quoted(token.idx)
+            for token in sentence
+            if token.i < pronoun.i
+        )
+
+    def _pronoun_subjects(self) -> list[int]:
+        """Indices of the subject pronouns "he" and "she" (and the owners of subjects, "his
+        administration"), found once per doc."""
+        if self._subject_pronouns is None:
+            words = self._doc.to_array(LOWER)
+            self._subject_pronouns = [
+                int(i)
+                for i in np.flatnonzero(among(self._doc, words, _MALE | _FEMALE))
+                if _is_subject(self._doc[int(i)])
+            ]
+        return self._subject_pronouns
 
     def _thing_subject_between(self, earlier: int, start: int, word: str) -> bool:
         """Whether a sentence between a speaker and "it" or "they" has an unnamed subject of
@@ -315,6 +410,12 @@ class Coreference:
         if head.lower_ in GROUP_NOUNS:
             # "Japan's defence ministry", "the Clinton campaign": whose organisation it is.
             owners = [e for e in inside if e.end_char <= head.idx]
+            if head.lower_ in _DOCUMENT_NOUNS:
+                # A document is its author's: an organisation, one ("a South Carolina poll",
+                # "an NBC News/Marist poll" are nobody's).
+                owners = [e for e in owners if e.label_ == "ORG"]
+                if len(owners) > 1 or any(t.text == "/" for e in owners for t in e):
+                    return None
             if owners:
                 return owners[-1]
             names = [c for c in head.children if c.dep_ in ("compound", "poss")]
@@ -332,21 +433,23 @@ class Coreference:
     def _named_earlier(self, word: Token, start: int) -> Span | None:
         """A name the model left untagged here but tagged before, whole or as its last word
         ("Forbes", "Sanders" after "Bernie Sanders")."""
-        if word.pos_ != "PROPN":
-            return None
-        for entity in self._named_before(start):
-            if entity.text == word.text or entity[-1].text == word.text:
+        if word.pos_ != "PROPN" and not word.is_title:
+            return None  # "Hannity interjected" is a name the tagger may call a noun
+        # A name stands for its bearer however far back the text named them in full.
+        for index in range(bisect_left(self._entity_starts, start) - 1, -1, -1):
+            entity = self._entities[index]
+            if entity.end_char <= start and word.text in (entity.text, entity[-1].text):
                 return entity
         return None
 
-    def _recent(self, earlier: int, start: int) -> bool:
-        """Whether `earlier` is at most a few paragraphs before `start`."""
+    def _recent(self, earlier: int, start: int, paragraphs: int = _RECENT_PARAGRAPHS) -> bool:
+        """Whether `earlier` is at most `paragraphs` paragraph breaks before `start`."""
         breaks = bisect_left(self._breaks, start) - bisect_left(self._breaks, earlier)
-        return breaks <= _RECENT_PARAGRAPHS
+        return breaks <= paragraphs
 
     def _recent_speaker(self, start: int, compatible) -> tuple[int, Referent] | None:
         """(where it was mentioned, referent) of the latest compatible speaker before `start`."""
-        for speaker_start, lemma, referent in reversed(self._history):
+        for speaker_start, lemma, referent, _ in reversed(self._history):
             if speaker_start >= start:
                 continue
             if not self._recent(speaker_start, start):
@@ -354,15 +457,6 @@ class Coreference:
             if compatible(lemma, referent):
                 return speaker_start, referent
         return None
-
-    def _next_in_paragraph(self, referent: Referent, start: int) -> bool:
-        """Whether nobody is named between a speaker and a pronoun of its paragraph: the
-        pronoun goes on with that speaker whatever the guessed gender says."""
-        if bisect_left(self._breaks, start) != bisect_left(self._breaks, referent.end):
-            return False
-        first = bisect_left(self._entity_starts, referent.end)
-        between = self._entities[first : bisect_left(self._entity_starts, start)]
-        return not any(e.label_ == "PERSON" for e in between)
 
     def _named_before(self, start: int):
         """The named mentions before `start` within the recent paragraphs, nearest first."""
@@ -377,13 +471,11 @@ class Coreference:
         index = bisect_right(self._quote_starts, char) - 1
         return index >= 0 and char < self._quote_ends[index]
 
-    def _titled_person(self, entity: Span | None) -> bool:
-        return entity is not None and entity[-1].lower_ in self._titled
-
     def _agrees(self, entity: Span | None, gender: str | None) -> bool:
         if entity is None or gender is None or entity.label_ != "PERSON":
             return True
-        return self._genders.get(entity[-1].lower_, gender) == gender
+        known = first_name_gender(entity) or self._genders.get(entity[-1].lower_)
+        return known in (None, gender)
 
     def _described_before(self, head: Token, start: int, kind: str) -> Referent | None:
         """The nearest earlier named mention that the head noun of a definite description
@@ -393,9 +485,15 @@ class Coreference:
         labels = ("ORG",) if kind == "group" else ("PERSON",)
         if head.lower_ in _COUNTRY_NOUNS:
             return None  # "the country": which one is a guess
+        between = set()
         for entity in self._named_before(start):
-            if entity.label_ in labels and lemma in self._description_words(entity):
+            if entity.label_ not in labels or self._quoted(entity.start_char):
+                continue
+            if lemma in self._description_words(entity):
+                if between - {entity[-1].lower_}:
+                    return None  # "Ventas ... Cisco Systems ... the company": either of them
                 return Referent(entity.start_char, entity.end_char, entity, kind)
+            between.add(entity[-1].lower_)
         return None
 
     def _description_words(self, entity: Span) -> frozenset[str]:
@@ -404,7 +502,8 @@ class Coreference:
         words = self._described.get(entity.start)
         if words is None:
             root = entity.root
-            tokens = list(entity)
+            # A person's name says nothing of what the person is ("Hillary Photo" is no photo).
+            tokens = [] if entity.label_ == "PERSON" else list(entity)
             for child in root.children:
                 if child.dep_ in _DESCRIBING_DEPS:
                     tokens.extend(child.subtree if child.dep_ == "appos" else [child])
@@ -423,6 +522,67 @@ class Coreference:
             or bool(determiners & _INDEFINITE)
             or first_word in _INDEFINITE
         )
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A mention a "he" or "she" may stand for: a named person or a remembered speaker
+    (`referent` set, `surname` telling who), or an earlier pronoun to follow (`referent` None)."""
+
+    token: Token
+    referent: Referent | None
+    surname: str
+    named: bool
+
+
+def _centre(
+    candidates: list[_Candidate], root: Token, subjects_only: bool = False
+) -> _Candidate | None:
+    """The mention a sentence is about: its main-clause subject, else its subject of a verb
+    joined to the main one, else its one other subject, else its one person; None when two
+    people are as likely."""
+    tests = (
+        lambda verb: verb.i == root.i,
+        lambda verb: verb.dep_ == "conj" and verb.head.i == root.i,
+        lambda verb: True,
+    )
+    subjects = [c for c in candidates if _is_subject(c.token)]
+    for test in tests:
+        chosen = [c for c in subjects if test(_subject_verb(c.token))]
+        if chosen:
+            return _one(chosen)
+    return None if subjects_only else _one(candidates)
+
+
+def _one(candidates: list[_Candidate]) -> _Candidate | None:
+    """The one person the candidates are (a name before a pronoun), else None."""
+    named = [c for c in candidates if c.named]
+    if not named:
+        return candidates[-1] if len(candidates) == 1 else None
+    if len({c.surname for c in named}) > 1:
+        return None
+    return named[-1]
+
+
+def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> tuple[bool, _Candidate | None]:
+    """Whether the pronoun is the subject of a verb joined to a main verb that has a subject
+    ("X hit Y, and he claimed"), and the candidate that subject is (None when it is none: a
+    name the model did not call a person, "Trump said Obama ..., and he repeated")."""
+    verb = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "conj":
+        return False, None
+    main = verb.head
+    if main.i != pronoun.sent.root.i:
+        return False, None  # "X said Y was wrong, and he": joined to what Y was, or X's saying?
+    if not any(child.dep_ in ("nsubj", "nsubjpass") for child in main.children):
+        return False, None
+    subjects = [c for c in candidates if _is_subject(c.token) and _subject_verb(c.token) == main]
+    return True, _one(subjects) if subjects else None
+
+
+def _subject_verb(token: Token) -> Token:
+    """The verb a subject (or the owner of one, "his administration") is the subject of."""
+    return token.head.head if token.dep_ == "poss" else token.head
 
 
 def _is_subject(token: Token) -> bool:
