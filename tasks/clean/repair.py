@@ -10,8 +10,10 @@ from itertools import pairwise
 
 import ftfy
 
-# ftfy's default straightens curly quotes; quote extraction needs them, so keep them.
-_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
+# ftfy's default straightens curly quotes, which quote extraction needs, and turns full-width
+# digits and letters (as Japanese and Chinese news write them) into other characters than the
+# publisher's: keep both.
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
 
 # Form feeds and vertical tabs (page breaks of printed dumps) are spaces too: control
 # characters have no place in a published body.

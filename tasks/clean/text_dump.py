@@ -83,6 +83,8 @@ _MAX_REPEATED_EVIDENCE = 3
 _NAVIGATION_MIN_LINES = 4
 _NAVIGATION_LABEL_MAX_WORDS = 2
 _LINK_LINE_MAX_WORDS = 12
+_SLOT_LABEL_MIN_REPEATS = 3
+_SLOT_LABEL_MAX_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -115,18 +117,9 @@ def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
     """The headline of a page dump whose first line is the page's <title>: the longest later
     line that the <title> contains ("Headline | Site"), with the lines around it; None when no
     line repeats the <title>."""
-    title_key = letters_key(lines[0]) if lines else ""
-    echoes = [
-        index
-        for index, line in enumerate(lines[1:], 1)
-        if is_headline_length(line)
-        and (key := letters_key(line)) in title_key
-        and len(key) >= _MIN_TITLE_SHARE * len(title_key)
-    ]
+    echoes = _headline_echoes(lines)
     if not echoes:
         return None
-    longest = max(len(letters_key(lines[index])) for index in echoes)
-    echoes = [index for index in echoes if len(letters_key(lines[index])) == longest]
     # Where the headline is repeated (a share box, a teaser), the copy with a byline or date
     # beside it; among equals, the first above the body (later copies sit among captions).
     headers = [_header_at(lines, index) for index in echoes]
@@ -136,6 +129,21 @@ def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
         key=lambda i: (headers[i].byline is not None, _has_date(headers[i]), above_body[i], -i),
     )
     return headers[best]
+
+
+def _headline_echoes(lines: list[str]) -> list[int]:
+    """Indices of the lines that repeat the headline of the page's <title> (its first line):
+    the longest lines that the <title> contains ("Headline | Site")."""
+    title_key = letters_key(lines[0]) if lines else ""
+    echoes = [
+        index
+        for index, line in enumerate(lines[1:], 1)
+        if is_headline_length(line)
+        and (key := letters_key(line)) in title_key
+        and len(key) >= _MIN_TITLE_SHARE * len(title_key)
+    ]
+    longest = max((len(letters_key(lines[index])) for index in echoes), default=0)
+    return [index for index in echoes if len(letters_key(lines[index])) == longest]
 
 
 def _header_at(lines: list[str], at: int) -> DumpHeader:
@@ -183,6 +191,8 @@ class _Scoring:
     max_gap: int = 10
     min_block_value: float = 40.0
     min_block_prose_lines: int = 1
+    anchored_min_share: float = 0.2
+    anchor_boost: float = 3.0
 
 
 SCORING = _Scoring()
@@ -212,18 +222,37 @@ def _base_score(line: str, repeats: int, english: bool, scoring: _Scoring) -> tu
     return (scoring.short_sentence, True) if ends_sentence else (scoring.short_fragment, False)
 
 
-def line_scores(lines: list[str], scoring: _Scoring = SCORING) -> list[float]:
-    """Each line's score; a long stretch of furniture costs more per line than a lone one (up
-    to a cap, so a list inside a story can still be crossed), and headline-like lines under a
-    related-stories heading count as teasers."""
+def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> set[int]:
+    """Indices of a slot's label inside running text: a line of a few words that the page
+    repeats several times, here between two prose lines ("Advertisement", "Article content"
+    between every paragraph). It neither ends a story nor belongs to it."""
+    return {
+        index
+        for index in range(1, len(lines) - 1)
+        if repeats[lines[index]] >= _SLOT_LABEL_MIN_REPEATS
+        and _length(lines[index]) <= _SLOT_LABEL_MAX_WORDS
+        and prose[index - 1]
+        and prose[index + 1]
+    }
+
+
+def line_scores(lines: list[str], scoring: _Scoring = SCORING) -> tuple[list[float], set[int]]:
+    """Each line's score and the indices of slot labels (scored 0, see `_slot_labels`); a long
+    stretch of furniture costs more per line than a lone one (up to a cap, so a list inside a
+    story can still be crossed), and headline-like lines under a related-stories heading count
+    as teasers."""
     repeats = Counter(lines)
     words = [word for line in lines for word in _WORD.findall(line)]
     english = _stopword_ratio(words) >= _ENGLISH_STOPWORD_RATIO
+    base = [_base_score(line, repeats[line], english, scoring) for line in lines]
+    labels = _slot_labels(lines, repeats, [score > 0 and prose for score, prose in base])
     scores: list[float] = []
     streak = 0
     in_teasers = False
-    for line in lines:
-        score, prose = _base_score(line, repeats[line], english, scoring)
+    for index, (line, (score, prose)) in enumerate(zip(lines, base, strict=True)):
+        if index in labels:
+            scores.append(0.0)
+            continue
         ends_sentence = _SENTENCE_END.search(line) is not None
         # Below a "More from ..." heading, headline-like lines are teasers of other stories
         # until a finished sentence shows the story going on.
@@ -236,20 +265,63 @@ def line_scores(lines: list[str], scoring: _Scoring = SCORING) -> list[float]:
         if streak > 1:
             score -= min(scoring.streak_step * (streak - 1), scoring.max_streak_penalty)
         scores.append(score)
-    return scores
+    return scores, labels
 
 
-def _best_run(scores: list[float]) -> tuple[int, int]:
-    """[start, end) of the contiguous run with the largest total score (Kadane)."""
-    best_total, best = float("-inf"), (0, 0)
-    total, start = 0.0, 0
-    for index, score in enumerate(scores):
+def _best_run(scores: list[float], low: int = 0, high: int | None = None) -> tuple[float, int, int]:
+    """(total, start, end) of the contiguous run of scores[low:high] with the largest total
+    score (Kadane); total 0 and an empty run when no run is positive."""
+    best_total, best = 0.0, (low, low)
+    total, start = 0.0, low
+    for index in range(low, len(scores) if high is None else high):
         if total <= 0:
             total, start = 0.0, index
-        total += score
+        total += scores[index]
         if total > best_total:
             best_total, best = total, (start, index + 1)
-    return best if best_total > 0 else (0, 0)
+    return best_total, *best
+
+
+def _candidate_runs(scores: list[float]) -> list[tuple[float, int, int]]:
+    """Disjoint runs of positive total, in page order: the best run, then the best run on
+    each side of it, and so on."""
+    runs: list[tuple[float, int, int]] = []
+    spans = [(0, len(scores))]
+    while spans:
+        low, high = spans.pop()
+        total, start, end = _best_run(scores, low, high)
+        if total > 0:
+            runs.append((total, start, end))
+            spans += [(low, start), (end, high)]
+    return sorted(runs, key=lambda run: run[1])
+
+
+def _story_run(lines: list[str], scores: list[float], scoring: _Scoring) -> tuple[int, int]:
+    """[start, end) of the story: the page's best run of prose, unless a run nearly as
+    substantial starts after the on-page headline (a comments thread, a teaser list or a link
+    list can outweigh a short story; the story is the one that follows its headline). The
+    anchored run takes in the runs that follow it closely (a story cut by a box)."""
+    runs = _candidate_runs(scores)
+    if not runs:
+        return 0, 0
+    best = max(runs)
+    echoes = _headline_echoes(lines)
+    if not echoes or best[1] <= echoes[0] < best[2]:
+        return best[1], best[2]
+    after = [
+        run for run in runs if run[1] > echoes[0] and run[0] >= scoring.anchored_min_share * best[0]
+    ]
+    if not after:
+        return best[1], best[2]
+    start, end = after[0][1], after[0][2]
+    for _total, run_start, run_end in runs:
+        if run_start >= end and run_start - end <= scoring.max_gap:
+            end = run_end
+    if start <= best[1] < end:  # the best run goes on the anchored one: one story
+        return start, best[2]
+    if after[0][0] * scoring.anchor_boost > best[0]:
+        return after[0][1], after[0][2]
+    return best[1], best[2]
 
 
 def _blocks(scores: list[float], scoring: _Scoring) -> list[tuple[int, int]]:
@@ -397,8 +469,10 @@ def article_body(lines: list[str], title: str | None = None) -> DumpBody:
 
 def select_body(lines: list[str]) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
-    scores = line_scores(lines, SCORING)
-    start, end, skipped = _extend(_best_run(scores), scores, SCORING)
+    scores, labels = line_scores(lines, SCORING)
+    start, end, skipped = _extend(_story_run(lines, scores, SCORING), scores, SCORING)
+    skipped |= labels
+    repeats = Counter(lines)
     if end == start:
         return DumpBody(paragraphs=[], title=None, byline=None, before_body=lines)
     # The headline may open the best run (a lead paragraph or teaser above it): the body
@@ -417,6 +491,7 @@ def select_body(lines: list[str]) -> DumpBody:
         for index, line in enumerate(lines[start:end], start)
         if index not in skipped
         and line != title_line
+        and repeats[line] < _SLOT_LABEL_MIN_REPEATS  # a box's text, not the story's
         and not is_boilerplate(line)
         and not find_byline(line)
     ]
