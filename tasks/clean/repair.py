@@ -81,9 +81,11 @@ def _continues(previous: str, following: str, gap: int) -> bool:
     return gap >= 2 and len(following.split()) >= _PAGE_BREAK_MIN_WORDS
 
 
-def paragraphs(text: str) -> list[str]:
-    """The text's paragraphs in order, each one line, with broken sentences joined again."""
-    raw_lines = [line.rstrip() for line in _fix_characters(text).split("\n")]
+def paragraphs(text: str, *, fix_characters: bool = True) -> list[str]:
+    """The text's paragraphs in order, each one line, with broken sentences joined again;
+    without `fix_characters` for text that was never bytes (a parsed page's text nodes)."""
+    text = _fix_characters(text) if fix_characters else text
+    raw_lines = [line.rstrip() for line in text.split("\n")]
     non_blank = [line for line in map(_normalise_spaces, raw_lines) if line]
     if not non_blank:
         return []

@@ -11,6 +11,7 @@ subarray), with known boilerplate lines and the headline removed from inside it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ def _boilerplate_patterns() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)  # menus and footers repeat from page to page of a site
 def is_boilerplate(line: str) -> bool:
     """A known furniture line (share bar, comment form, credit, notice, ...)."""
     if len(_WORD.findall(line)) > _BOILERPLATE_MAX_WORDS:
@@ -111,6 +113,11 @@ _HEADER_LINES_BEFORE = 3
 _HEADER_LINES_AFTER = 8
 # The headline carries most of the <title>'s letters: a section name in the title does not.
 _MIN_TITLE_SHARE = 0.4
+# A line is the headline with a word or two changed when this share of its letters is the
+# <title>'s, in order.
+_NEAR_ECHO_SHARE = 0.8
+# No line this many times longer than the <title> repeats its headline.
+_MAX_HEADLINE_LENGTH = 3
 
 
 def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
@@ -131,19 +138,47 @@ def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
     return headers[best]
 
 
+def _headline_candidates(lines: list[str]) -> tuple[str, dict[int, str]]:
+    """The <title>'s letters and those of each later line that could repeat its headline:
+    headline-like, neither far shorter nor far longer than the <title>."""
+    title_key = letters_key(lines[0]) if lines else ""
+    shortest, longest = _MIN_TITLE_SHARE * len(title_key), _MAX_HEADLINE_LENGTH * len(lines[0])
+    return title_key, {
+        index: letters_key(line)
+        for index, line in enumerate(lines[1:], 1)
+        if shortest <= len(line) <= longest and is_headline_length(line)
+    }
+
+
 def _headline_echoes(lines: list[str]) -> list[int]:
     """Indices of the lines that repeat the headline of the page's <title> (its first line):
     the longest lines that the <title> contains ("Headline | Site")."""
-    title_key = letters_key(lines[0]) if lines else ""
-    echoes = [
-        index
-        for index, line in enumerate(lines[1:], 1)
-        if is_headline_length(line)
-        and (key := letters_key(line)) in title_key
-        and len(key) >= _MIN_TITLE_SHARE * len(title_key)
-    ]
-    longest = max((len(letters_key(lines[index])) for index in echoes), default=0)
-    return [index for index in echoes if len(letters_key(lines[index])) == longest]
+    title_key, keys = _headline_candidates(lines)
+    echoes = {
+        index: len(key)
+        for index, key in keys.items()
+        if key in title_key and len(key) >= _MIN_TITLE_SHARE * len(title_key)
+    }
+    longest = max(echoes.values(), default=0)
+    return [index for index, length in echoes.items() if length == longest]
+
+
+def _near_headline_echo(lines: list[str]) -> int | None:
+    """Index of the first line that is the <title>'s headline with a word or two changed (a
+    name shortened, a word added): most of its letters are the <title>'s, in order."""
+    title_key, keys = _headline_candidates(lines)
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(title_key)
+    for index, key in keys.items():
+        if not _MIN_TITLE_SHARE * len(title_key) <= len(key) <= len(title_key) / _NEAR_ECHO_SHARE:
+            continue
+        matcher.set_seq1(key)
+        if matcher.quick_ratio() * (len(key) + len(title_key)) / 2 < _NEAR_ECHO_SHARE * len(key):
+            continue
+        matched = sum(block.size for block in matcher.get_matching_blocks())
+        if matched >= _NEAR_ECHO_SHARE * len(key):
+            return index
+    return None
 
 
 def _header_at(lines: list[str], at: int) -> DumpHeader:
@@ -305,11 +340,11 @@ def _story_run(lines: list[str], scores: list[float], scoring: _Scoring) -> tupl
     if not runs:
         return 0, 0
     best = max(runs)
-    echoes = _headline_echoes(lines)
-    if not echoes or best[1] <= echoes[0] < best[2]:
+    headline = next(iter(_headline_echoes(lines)), None) or _near_headline_echo(lines)
+    if headline is None or best[1] <= headline < best[2]:
         return best[1], best[2]
     after = [
-        run for run in runs if run[1] > echoes[0] and run[0] >= scoring.anchored_min_share * best[0]
+        run for run in runs if run[1] > headline and run[0] >= scoring.anchored_min_share * best[0]
     ]
     if not after:
         return best[1], best[2]
