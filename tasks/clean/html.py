@@ -116,7 +116,7 @@ _BLOCK_TAGS = frozenset(
 _UNREAD_TAGS = frozenset({"script", "style", "template", "svg", "math"})
 # Below this agreement (word 4-gram F1) between trafilatura's body and the dump's story, the
 # two disagree and trafilatura's precision mode is asked too.
-_MIN_AGREEMENT = 0.8
+MIN_AGREEMENT = 0.8
 _SHINGLE = 4
 _WORD = re.compile(r"\w+")
 
@@ -133,7 +133,9 @@ class HtmlExtract:
     sitename: str | None
 
 
-def extract_html(html: str, url: str | None = None) -> HtmlExtract:
+def extract_html(
+    html: str, url: str | None = None, min_agreement: float = MIN_AGREEMENT
+) -> HtmlExtract:
     """The page's main text and metadata; an empty text when trafilatura finds no article."""
     tree = load_html(html)
     if tree is None:
@@ -153,7 +155,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtract:
     headline = page_headline(headings, document.title, sitename)
     text = _body_text(document.text or "", headline)
     agreement = _agreement(text, story)
-    if agreement < _MIN_AGREEMENT:
+    if agreement < min_agreement:
         precise = _precise_body(html, url, headline)
         if precise and _agreement(precise, story) > agreement:
             text = precise
@@ -218,12 +220,12 @@ def page_lines(tree: HtmlElement) -> list[str]:
                 continue
             if tag in _BLOCK_TAGS:
                 pieces.append("\n")
-            pieces.append(element.text or "")
+            pieces.append(_SPACES.sub(" ", element.text or ""))
         else:
             if tag in _BLOCK_TAGS:
                 pieces.append("\n")
             if element is not tree:
-                pieces.append(element.tail or "")
+                pieces.append(_SPACES.sub(" ", element.tail or ""))
     lines = (_SPACES.sub(" ", line).strip() for line in "".join(pieces).split("\n"))
     return [line for line in lines if line]
 

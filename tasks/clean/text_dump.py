@@ -46,6 +46,14 @@ _RELATED_HEADING = re.compile(
     r"[ :.!]*",
     re.IGNORECASE,
 )
+# The heading or button that opens the readers' comments: the story never goes on past it.
+_COMMENTS_OPENING = re.compile(
+    r"((\d+ )?(readers?'? |user )?(comments?|kommentare?|commentaires?|comentarios?|commenti|"
+    r"kommentarer|reacties|komentarze)( \(?\d+\)?)?|(leave|post|add|write) (a|your) "
+    r"(comment|reply)|join the (conversation|discussion)|(show|view|load|read|see) (all )?"
+    r"(\d+ )?comments|comments? (are|is) (closed|moderated))[ :.!]*",
+    re.IGNORECASE,
+)
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
 # Where a page's <title> joins the headline and the site's name: "Headline | Site", "Site: ...".
@@ -55,6 +63,7 @@ _DIGIT = re.compile(r"\d")
 _LETTER = re.compile(r"[^\W\d_]")
 _BOILERPLATE_MAX_WORDS = 40
 _BOILERPLATE_PENALTY = -30.0
+_COMMENTS_BARRIER = float("-inf")
 
 
 @lru_cache(maxsize=1)
@@ -208,7 +217,7 @@ def _length(line: str) -> float:
 
 
 @dataclass(frozen=True)
-class _Scoring:
+class Scoring:
     """Weights of the line scores (word units): prose earns its length, furniture costs."""
 
     min_prose_words: float = 10.0
@@ -230,11 +239,13 @@ class _Scoring:
     anchor_boost: float = 3.0
 
 
-SCORING = _Scoring()
+SCORING = Scoring()
 
 
-def _base_score(line: str, repeats: int, english: bool, scoring: _Scoring) -> tuple[float, bool]:
+def _base_score(line: str, repeats: int, english: bool, scoring: Scoring) -> tuple[float, bool]:
     """(score, is prose) of one line on its own."""
+    if _COMMENTS_OPENING.fullmatch(line):
+        return _COMMENTS_BARRIER, False
     if is_boilerplate(line):
         return _BOILERPLATE_PENALTY, False
     count = _length(line)
@@ -271,7 +282,7 @@ def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> 
     }
 
 
-def line_scores(lines: list[str], scoring: _Scoring = SCORING) -> tuple[list[float], set[int]]:
+def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[float], set[int]]:
     """Each line's score and the indices of slot labels (scored 0, see `_slot_labels`); a long
     stretch of furniture costs more per line than a lone one (up to a cap, so a list inside a
     story can still be crossed), and headline-like lines under a related-stories heading count
@@ -331,7 +342,7 @@ def _candidate_runs(scores: list[float]) -> list[tuple[float, int, int]]:
     return sorted(runs, key=lambda run: run[1])
 
 
-def _story_run(lines: list[str], scores: list[float], scoring: _Scoring) -> tuple[int, int]:
+def _story_run(lines: list[str], scores: list[float], scoring: Scoring) -> tuple[int, int]:
     """[start, end) of the story: the page's best run of prose, unless a run nearly as
     substantial starts after the on-page headline (a comments thread, a teaser list or a link
     list can outweigh a short story; the story is the one that follows its headline). The
@@ -339,8 +350,9 @@ def _story_run(lines: list[str], scores: list[float], scoring: _Scoring) -> tupl
     runs = _candidate_runs(scores)
     if not runs:
         return 0, 0
-    best = max(runs)
     headline = next(iter(_headline_echoes(lines)), None) or _near_headline_echo(lines)
+    runs = _before_comments(runs, scores, headline, scoring)
+    best = max(runs)
     if headline is None or best[1] <= headline < best[2]:
         return best[1], best[2]
     after = [
@@ -359,7 +371,27 @@ def _story_run(lines: list[str], scores: list[float], scoring: _Scoring) -> tupl
     return best[1], best[2]
 
 
-def _blocks(scores: list[float], scoring: _Scoring) -> list[tuple[int, int]]:
+def _before_comments(
+    runs: list[tuple[float, int, int]],
+    scores: list[float],
+    headline: int | None,
+    scoring: Scoring,
+) -> list[tuple[float, int, int]]:
+    """The runs above the readers' comments, when a substantial one (below the headline, if
+    known) is there: however long the thread, the story comes before it."""
+    for barrier, score in enumerate(scores):
+        if score != _COMMENTS_BARRIER:
+            continue
+        before = [run for run in runs if run[2] <= barrier]
+        if any(
+            total >= scoring.min_block_value and (headline is None or start > headline)
+            for total, start, _end in before
+        ):
+            return before
+    return runs
+
+
+def _blocks(scores: list[float], scoring: Scoring) -> list[tuple[int, int]]:
     """Maximal [start, end) runs of prose and short sentences (no furniture inside)."""
     blocks: list[tuple[int, int]] = []
     start = None
@@ -373,7 +405,7 @@ def _blocks(scores: list[float], scoring: _Scoring) -> list[tuple[int, int]]:
 
 
 def _extend(
-    run: tuple[int, int], scores: list[float], scoring: _Scoring
+    run: tuple[int, int], scores: list[float], scoring: Scoring
 ) -> tuple[int, int, set[int]]:
     """The run grown over nearby dense prose blocks (a story cut by an embedded tweet, a
     gallery or an ad), and the indices of the furniture lines skipped in between."""
@@ -387,13 +419,17 @@ def _extend(
             sum(values) >= scoring.min_block_value and prose_lines >= scoring.min_block_prose_lines
         )
 
+    def near(first: int, second: int) -> bool:
+        gap = scores[first:second]
+        return second - first <= scoring.max_gap and _COMMENTS_BARRIER not in gap
+
     blocks = _blocks(scores, scoring)
     for block in blocks:  # forward, in order
-        if block[0] >= end and block[0] - end <= scoring.max_gap and substantial(block):
+        if block[0] >= end and near(end, block[0]) and substantial(block):
             skipped.update(i for i in range(end, block[0]) if scores[i] < scoring.block_line_floor)
             end = block[1]
     for block in reversed(blocks):
-        if block[1] <= start and start - block[1] <= scoring.max_gap and substantial(block):
+        if block[1] <= start and near(block[1], start) and substantial(block):
             skipped.update(
                 i for i in range(block[1], start) if scores[i] < scoring.block_line_floor
             )
@@ -502,10 +538,10 @@ def article_body(lines: list[str], title: str | None = None) -> DumpBody:
     return DumpBody(paragraphs=body, title=headline, byline=None, before_body=[])
 
 
-def select_body(lines: list[str]) -> DumpBody:
+def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
-    scores, labels = line_scores(lines, SCORING)
-    start, end, skipped = _extend(_story_run(lines, scores, SCORING), scores, SCORING)
+    scores, labels = line_scores(lines, scoring)
+    start, end, skipped = _extend(_story_run(lines, scores, scoring), scores, scoring)
     skipped |= labels
     repeats = Counter(lines)
     if end == start:
