@@ -611,3 +611,57 @@ def test_html_page_text_reads_as_the_page_dump():
         "Next line",
         "Last",
     ]
+
+
+SERVICE_LIST = [
+    (
+        "City Times Jobs",
+        "Find a new job among thousands of offers from employers in the city "
+        "and the region, updated every day by our team.",
+    ),
+    (
+        "City Times Travel",
+        "Our travel service offers trips and holidays for readers, with "
+        "discounts on hotels, flights and guided tours all year.",
+    ),
+    (
+        "City Times Shop",
+        "The shop sells books, maps, prints of our best photographs and gifts "
+        "chosen by the editors for readers of all ages.",
+    ),
+    (
+        "City Times Events",
+        "Talks, concerts and readings organised by the newspaper for its "
+        "readers, in the city and online, every single month.",
+    ),
+    (
+        "City Times Archive",
+        "Every article published since the first edition can be read in "
+        "the archive, which subscribers can search for free.",
+    ),
+    (
+        "City Times Kids",
+        "A weekly paper for children that explains the news of the week in "
+        "simple words, with puzzles, games and competitions.",
+    ),
+]
+
+
+def test_page_dump_story_after_a_near_copy_of_its_headline_wins_over_a_link_list():
+    # The on-page headline is the <title>'s with a word left out; in the footer, a longer
+    # list of the publisher's services, each with a sentence of description.
+    lines = [
+        "Council passes the city budget after a long night | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes city budget after a long night",
+        *STORY_PARAGRAPHS[:2],
+        "Share this article",
+        "Facebook",
+        "Twitter",
+        *NAVIGATION.splitlines(),
+        "Our services",
+    ]
+    for name, description in SERVICE_LIST:
+        lines += [name, description]
+    article = _text("\n".join([*lines, "© 2024 City Times. All rights reserved."]))
+    assert _paragraphs(article) == STORY_PARAGRAPHS[:2]

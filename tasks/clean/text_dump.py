@@ -18,7 +18,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.lang.da.stop_words import STOP_WORDS as DANISH
+from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
+from spacy.lang.nb.stop_words import STOP_WORDS as NORWEGIAN
+from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
+from spacy.lang.pl.stop_words import STOP_WORDS as POLISH
+from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
+from spacy.lang.ru.stop_words import STOP_WORDS as RUSSIAN
+from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH
 
 from tasks.clean.metadata import (
     find_byline,
@@ -34,8 +45,22 @@ _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」]$")
 # Hiragana, katakana, CJK ideographs, Thai: scripts that do not separate words by spaces.
 _UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
-# A page whose words are at least this share English stopwords is read as English.
-_ENGLISH_STOPWORD_RATIO = 0.2
+# A page whose words are at least this share a language's stopwords is read in that language.
+_PAGE_STOPWORD_RATIO = 0.2
+_STOPWORD_LISTS = (
+    ENGLISH,
+    GERMAN,
+    FRENCH,
+    SPANISH,
+    ITALIAN,
+    PORTUGUESE,
+    DUTCH,
+    DANISH,
+    NORWEGIAN,
+    SWEDISH,
+    POLISH,
+    RUSSIAN,
+)
 # The heading of a block of links to other stories.
 _RELATED_HEADING = re.compile(
     r"(more (from|on|in|about) .{1,40}|(more|related|recommended|similar|latest|top|popular|"
@@ -206,8 +231,16 @@ def _has_date(header: DumpHeader) -> bool:
     return any(map(mentions_date, header.lines))
 
 
-def _stopword_ratio(words: list[str]) -> float:
-    return sum(map(STOP_WORDS.__contains__, map(str.lower, words))) / len(words) if words else 0.0
+def _stopword_ratio(words: list[str], stopwords: frozenset[str] | set[str]) -> float:
+    return sum(map(stopwords.__contains__, map(str.lower, words))) / len(words) if words else 0.0
+
+
+def _page_stopwords(words: list[str]) -> frozenset[str] | set[str] | None:
+    """The function words of the page's language: of the languages spaCy lists them for that
+    are most written on the web, the one whose list covers most of the page's words, when its
+    share is that of running text; None for another language or script."""
+    best = max(_STOPWORD_LISTS, key=lambda stopwords: _stopword_ratio(words, stopwords))
+    return best if _stopword_ratio(words, best) >= _PAGE_STOPWORD_RATIO else None
 
 
 def _length(line: str) -> float:
@@ -242,7 +275,9 @@ class Scoring:
 SCORING = Scoring()
 
 
-def _base_score(line: str, repeats: int, english: bool, scoring: Scoring) -> tuple[float, bool]:
+def _base_score(
+    line: str, repeats: int, stopwords: frozenset[str] | set[str] | None, scoring: Scoring
+) -> tuple[float, bool]:
     """(score, is prose) of one line on its own."""
     if _COMMENTS_OPENING.fullmatch(line):
         return _COMMENTS_BARRIER, False
@@ -257,7 +292,9 @@ def _base_score(line: str, repeats: int, english: bool, scoring: Scoring) -> tup
         return scoring.repeated, False
     ends_sentence = _SENTENCE_END.search(line) is not None
     if count >= scoring.min_prose_words:
-        worded = not english or (_stopword_ratio(_WORD.findall(line)) >= scoring.min_stopword_ratio)
+        worded = stopwords is None or (
+            _stopword_ratio(_WORD.findall(line), stopwords) >= scoring.min_stopword_ratio
+        )
         weight = 1.0 if worded else scoring.low_stopword_factor
         if not ends_sentence:
             weight *= scoring.unfinished_factor
@@ -289,8 +326,8 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
     as teasers."""
     repeats = Counter(lines)
     words = [word for line in lines for word in _WORD.findall(line)]
-    english = _stopword_ratio(words) >= _ENGLISH_STOPWORD_RATIO
-    base = [_base_score(line, repeats[line], english, scoring) for line in lines]
+    stopwords = _page_stopwords(words)
+    base = [_base_score(line, repeats[line], stopwords, scoring) for line in lines]
     labels = _slot_labels(lines, repeats, [score > 0 and prose for score, prose in base])
     scores: list[float] = []
     streak = 0
