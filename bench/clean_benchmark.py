@@ -129,6 +129,7 @@ def _decide_without_each_site(pages: list[dict], bench_dir: Path) -> None:
 # The grids the cross-validation chooses from; the shipped value is in each.
 _ANCHOR_BOOSTS = (1.0, 2.0, 3.0, 5.0)  # 1: the headline's anchor never overrides the best run
 _ANCHORED_MIN_SHARES = (0.1, 0.2, 0.3)
+_MIN_PANEL_LINES = (3, 1_000_000)  # 1,000,000: no panel is dropped from inside the story
 _MIN_AGREEMENTS = (0.0, 0.7, 0.8, 0.9, 1.01)  # 0: never the precision mode; 1.01: always
 _LOW_F1 = 0.5
 
@@ -211,13 +212,20 @@ def _body_cross_validation(pages: list[dict], articles: bool, bench_dir: Path, k
     def group(page: dict) -> str:
         return page["publisher_group"] if articles else urlsplit(page["url"]).netloc
 
-    shipped_scoring = f"boost {SCORING.anchor_boost} share {SCORING.anchored_min_share}"
+    shipped_scoring = (
+        f"boost {SCORING.anchor_boost} share {SCORING.anchored_min_share} "
+        f"panel {SCORING.min_panel_lines}"
+    )
     if "text" in kinds:
         scorings = {
-            f"boost {boost} share {share}": _text_bodies(
-                dataclasses.replace(SCORING, anchor_boost=boost, anchored_min_share=share)
+            f"boost {boost} share {share} panel {panel}": _text_bodies(
+                dataclasses.replace(
+                    SCORING, anchor_boost=boost, anchored_min_share=share, min_panel_lines=panel
+                )
             )
-            for boost, share in product(_ANCHOR_BOOSTS, _ANCHORED_MIN_SHARES)
+            for boost, share, panel in product(
+                _ANCHOR_BOOSTS, _ANCHORED_MIN_SHARES, _MIN_PANEL_LINES
+            )
         }
         result = _cross_validate(pages, group, scorings, shipped_scoring, metric)
         _print_body_figures("text", pages, result, metric)

@@ -269,6 +269,8 @@ class Scoring:
     min_block_value: float = 40.0
     min_block_prose_lines: int = 1
     anchored_min_share: float = 0.2
+    min_paragraph_score: float = 5.0
+    min_panel_lines: int = 3
     anchor_boost: float = 3.0
 
 
@@ -575,11 +577,32 @@ def article_body(lines: list[str], title: str | None = None) -> DumpBody:
     return DumpBody(paragraphs=body, title=headline, byline=None, before_body=[])
 
 
+def _panels(
+    lines: list[str], scores: list[float], start: int, end: int, scoring: Scoring
+) -> set[int]:
+    """Indices of the panels inside the story's run: a stretch of lines between two
+    paragraphs of the story, long enough to be a box and holding a known boilerplate line (a
+    subscription offer, a newsletter form, an ad with its caption). Its prose-like lines (the
+    offer's sentences) go with it."""
+    panels: set[int] = set()
+    stretch: list[int] = []
+    for index in range(start, end + 1):
+        if index == end or scores[index] >= scoring.min_paragraph_score:
+            if len(stretch) >= scoring.min_panel_lines and any(
+                is_boilerplate(lines[i]) for i in stretch
+            ):
+                panels.update(stretch)
+            stretch = []
+        else:
+            stretch.append(index)
+    return panels
+
+
 def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
     scores, labels = line_scores(lines, scoring)
     start, end, skipped = _extend(_story_run(lines, scores, scoring), scores, scoring)
-    skipped |= labels
+    skipped |= labels | _panels(lines, scores, start, end, scoring)
     repeats = Counter(lines)
     if end == start:
         return DumpBody(paragraphs=[], title=None, byline=None, before_body=lines)
