@@ -665,3 +665,31 @@ def test_page_dump_story_after_a_near_copy_of_its_headline_wins_over_a_link_list
         lines += [name, description]
     article = _text("\n".join([*lines, "© 2024 City Times. All rights reserved."]))
     assert _paragraphs(article) == STORY_PARAGRAPHS[:2]
+
+
+def test_page_dump_keeps_the_list_its_story_announces():
+    dates = [
+        "June 9 -- City Arena, Springfield",
+        "June 12 -- Riverside Hall, Shelbyville",
+        "June 15 -- Harbour Stage, Capital City",
+        "June 20 -- Old Mill Theatre, Ogdenville",
+        "June 24 -- Lakeside Park, North Haverbrook",
+    ]
+    lines = [
+        "Band announces summer tour | City Times",
+        *NAVIGATION.splitlines(),
+        "Band announces summer tour",
+        *STORY_PARAGRAPHS[:3],
+        "The band will play these dates:",
+        *dates,
+        "Share this article",
+        "Facebook",
+        "Twitter",
+        *NAVIGATION.splitlines(),
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == [
+        *STORY_PARAGRAPHS[:3],
+        "The band will play these dates:",
+        *dates,
+    ]

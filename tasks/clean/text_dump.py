@@ -79,6 +79,7 @@ _COMMENTS_OPENING = re.compile(
     r"(\d+ )?comments|comments? (are|is) (closed|moderated))[ :.!]*",
     re.IGNORECASE,
 )
+_FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’»]*$")
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
 # Where a page's <title> joins the headline and the site's name: "Headline | Site", "Site: ...".
@@ -120,6 +121,7 @@ _NAVIGATION_MIN_LINES = 4
 _NAVIGATION_LABEL_MAX_WORDS = 2
 _LINK_LINE_MAX_WORDS = 12
 _SLOT_LABEL_MIN_REPEATS = 3
+_MIN_ANNOUNCEMENT_WORDS = 3
 _SLOT_LABEL_MAX_WORDS = 3
 
 
@@ -577,6 +579,37 @@ def article_body(lines: list[str], title: str | None = None) -> DumpBody:
     return DumpBody(paragraphs=body, title=headline, byline=None, before_body=[])
 
 
+def _announced_list_end(lines: list[str], scores: list[float], end: int) -> int:
+    """The story's end taken past the list its last line announces ("The tour dates:"): the
+    items that follow, up to the first finished sentence or line of furniture (a known
+    boilerplate line, a related-stories heading, a link label)."""
+
+    def furniture(line: str, score: float) -> bool:
+        return (
+            score <= _BOILERPLATE_PENALTY
+            or is_boilerplate(line)
+            or _RELATED_HEADING.fullmatch(line) is not None
+            or _is_navigation_label(line)
+        )
+
+    if (
+        end < len(lines)
+        and lines[end].endswith(":")
+        and _length(lines[end]) >= _MIN_ANNOUNCEMENT_WORDS
+        and not furniture(lines[end], scores[end])
+    ):
+        end += 1  # a short line announcing it just below the run
+    if not end or not lines[end - 1].endswith(":"):
+        return end
+    while (
+        end < len(lines)
+        and not furniture(lines[end], scores[end])
+        and not _FINISHED_SENTENCE.search(lines[end])  # an item, not a quoted paragraph
+    ):
+        end += 1
+    return end
+
+
 def _panels(
     lines: list[str], scores: list[float], start: int, end: int, scoring: Scoring
 ) -> set[int]:
@@ -601,7 +634,8 @@ def _panels(
 def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
     scores, labels = line_scores(lines, scoring)
-    start, end, skipped = _extend(_story_run(lines, scores, scoring), scores, scoring)
+    start, end = _story_run(lines, scores, scoring)
+    start, end, skipped = _extend((start, _announced_list_end(lines, scores, end)), scores, scoring)
     skipped |= labels | _panels(lines, scores, start, end, scoring)
     repeats = Counter(lines)
     if end == start:
