@@ -5,7 +5,7 @@ trafilatura's default extraction keeps more than the story on some pages (a box 
 paywall notice, a product card). The page's whole text, read as a text dump, gives a second
 opinion: where trafilatura's body and the dump's story disagree, trafilatura's precision mode
 is run too and the body that agrees better with the dump's story is kept. The second run is
-paid only on those pages (about one in seven of the benchmark pages).
+paid only on those pages (about one in nine of the benchmark pages).
 """
 
 from __future__ import annotations
