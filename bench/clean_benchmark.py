@@ -14,20 +14,26 @@ grid value that scores best on the other groups' pages, and the group's pages sc
 With --leave-one-site-out, also the text dumps scored with the page-dump decision made
 without each page's site: its evidence threshold is the middle of the gap between the
 already-clean articles (BBC, Reuters-21578, CoNLL-2003 dev documents) and the other sites'
-pages, as PAGE_DUMP_MIN_EVIDENCE is from all of them.
+pages, as PAGE_DUMP_MIN_EVIDENCE is from all of them. And the body figures cross-validated
+(`body:` lines): each site (on the articles benchmark, each publisher group) scored with the
+story-choice constants (text dumps: how much the headline's anchor weighs; HTML: below which
+agreement trafilatura's precision mode is asked) chosen from a small grid on the other sites'
+pages, beside the dev figure of the shipped constants, precision and recall apart, and every
+page whose body F1 is under 0.5.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import gzip
 import importlib.util
 import json
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain, product
 from pathlib import Path
 from types import ModuleType
@@ -37,7 +43,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tasks.clean
 from tasks.clean import clean, metadata, repair
-from tasks.clean.text_dump import PAGE_DUMP_MIN_EVIDENCE, furniture_evidence
+from tasks.clean.html import MIN_AGREEMENT
+from tasks.clean.text_dump import (
+    PAGE_DUMP_MIN_EVIDENCE,
+    SCORING,
+    Scoring,
+    furniture_evidence,
+    select_body,
+)
 from tasks.records import RawDocument
 
 DEFAULT_BENCH_DIR = Path(__file__).resolve().parents[2] / "shared" / "bench"
@@ -195,6 +208,108 @@ def _metadata_leave_one_group_out(pages: list[dict], kinds: list[str], folder: P
         tasks.clean.extract_html = extract_html
 
 
+# The grids the cross-validation chooses from; the shipped value is in each.
+_ANCHOR_BOOSTS = (1.0, 2.0, 3.0, 5.0)  # 1: the headline's anchor never overrides the best run
+_ANCHORED_MIN_SHARES = (0.1, 0.2, 0.3)
+_MIN_PANEL_LINES = (3, 1_000_000)  # 1,000,000: no panel is dropped from inside the story
+_MIN_AGREEMENTS = (0.0, 0.7, 0.8, 0.9, 1.01)  # 0: never the precision mode; 1.01: always
+_LOW_F1 = 0.5
+
+Counts = tuple[int, int, int]
+
+
+def _text_bodies(scoring: Scoring) -> Callable[[dict], str]:
+    return lambda page: "\n\n".join(
+        select_body(repair.paragraphs(page["raw_text"]), scoring).paragraphs
+    )
+
+
+def _html_bodies(min_agreement: float) -> Callable[[dict], str]:
+    return lambda page: "\n\n".join(
+        repair.paragraphs(
+            tasks.clean.html.extract_html(page["html"], min_agreement=min_agreement).text
+        )
+    )
+
+
+def _cross_validate(
+    pages: list[dict],
+    group: Callable[[dict], str],
+    candidates: dict[str, Callable[[dict], str]],
+    shipped: str,
+    metric: ModuleType,
+) -> tuple[list[Counts], list[Counts], dict[str, int]]:
+    """(dev counts with the shipped candidate, held-out counts, how often each candidate was
+    chosen): each group's pages scored with the candidate best on the other groups' pages."""
+    counts = {
+        name: [metric.tp_fp_fn(page["body"], bodies(page), "shingle4") for page in pages]
+        for name, bodies in candidates.items()
+    }
+    groups = [group(page) for page in pages]
+    held_out: list[Counts] = [(0, 0, 0)] * len(pages)
+    chosen = dict.fromkeys(candidates, 0)
+    for left_out in sorted(set(groups)):
+        others = [i for i, g in enumerate(groups) if g != left_out]
+        best = max(
+            candidates,
+            key=lambda n: (metric.aggregate([counts[n][i] for i in others])[2], n == shipped),
+        )
+        chosen[best] += 1
+        for i, g in enumerate(groups):
+            if g == left_out:
+                held_out[i] = counts[best][i]
+    return counts[shipped], held_out, chosen
+
+
+def _print_body_figures(
+    label: str,
+    pages: list[dict],
+    result: tuple[list[Counts], list[Counts], dict[str, int]],
+    metric: ModuleType,
+) -> None:
+    dev, held_out, chosen = result
+    (dev_p, dev_r, dev_f), (cv_p, cv_r, cv_f) = metric.aggregate(dev), metric.aggregate(held_out)
+    print(
+        f"body: {label}: dev P {dev_p:.3f} R {dev_r:.3f} F1 {dev_f:.3f}; cross-validated "
+        f"P {cv_p:.3f} R {cv_r:.3f} F1 {cv_f:.3f}; chosen without each group: "
+        + ", ".join(f"{name} x{count}" for name, count in chosen.items() if count),
+        flush=True,
+    )
+    for page, counts in zip(pages, dev, strict=True):
+        if (page_f1 := metric.doc_f1(counts)) < _LOW_F1:
+            print(f"body: {label}: under {_LOW_F1}: {page['id']} F1 {page_f1:.2f}")
+
+
+def _body_cross_validation(pages: list[dict], articles: bool, bench_dir: Path, kinds) -> None:
+    """The body figures, dev and cross-validated by site (or publisher group)."""
+    metric = _load_scorer(bench_dir / "boilerplate" / "score.py")
+
+    def group(page: dict) -> str:
+        return page["publisher_group"] if articles else urlsplit(page["url"]).netloc
+
+    shipped_scoring = (
+        f"boost {SCORING.anchor_boost} share {SCORING.anchored_min_share} "
+        f"panel {SCORING.min_panel_lines}"
+    )
+    if "text" in kinds:
+        scorings = {
+            f"boost {boost} share {share} panel {panel}": _text_bodies(
+                dataclasses.replace(
+                    SCORING, anchor_boost=boost, anchored_min_share=share, min_panel_lines=panel
+                )
+            )
+            for boost, share, panel in product(
+                _ANCHOR_BOOSTS, _ANCHORED_MIN_SHARES, _MIN_PANEL_LINES
+            )
+        }
+        result = _cross_validate(pages, group, scorings, shipped_scoring, metric)
+        _print_body_figures("text", pages, result, metric)
+    if "html" in kinds:
+        agreements = {f"agreement {value}": _html_bodies(value) for value in _MIN_AGREEMENTS}
+        result = _cross_validate(pages, group, agreements, f"agreement {MIN_AGREEMENT}", metric)
+        _print_body_figures("html", pages, result, metric)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR)
@@ -216,8 +331,10 @@ def main() -> None:
         pages = [json.loads(line) for line in lines if line.strip()]
     kinds = list(args.inputs)
     if args.leave_one_site_out:
-        _decide_without_each_site(pages, args.bench_dir)
-        kinds.append("text-loso")
+        _body_cross_validation(pages, args.articles, args.bench_dir, kinds)
+        if not args.articles:
+            _decide_without_each_site(pages, args.bench_dir)
+            kinds.append("text-loso")
     with tempfile.TemporaryDirectory(prefix="clean-bench-") as tmp:
         for kind in kinds:
             predictions = Path(tmp) / f"{kind}.jsonl"

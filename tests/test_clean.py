@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 from conftest import SEEDS
+from trafilatura.utils import load_html
 
 from tasks.clean import clean
+from tasks.clean.html import page_lines
 from tasks.records import Article, RawDocument
 
 
@@ -503,3 +505,191 @@ def test_page_dump_name_beside_the_date_line_is_the_byline():
 def test_page_dump_section_heading_beside_the_date_is_no_byline():
     dump = HEADER_DUMP.replace("By Sam Reed", "LOCAL NEWS")
     assert _clean_one(RawDocument("dump.txt", "txt", dump, None)).byline is None
+
+
+COMMENTS = [
+    "I have lived in this city for thirty years and I have never seen the council spend so much "
+    "money on so little, and nobody asked the people who actually pay the tax what they wanted.",
+    "The schools in the east have waited far too long for repairs, so I am glad that something "
+    "is finally being done about it, even if the tax rise will be hard for many of us to pay.",
+    "Why does every budget promise new teachers when the ones we already have are leaving for "
+    "other cities because the pay here is lower than anywhere else in the whole of the region?",
+    "My children take the bus to school every morning and it is always late, so I hope some of "
+    "this money goes to the buses as well and not only to the buildings that the mayor likes.",
+    "The library in the east was promised before the last election and the one before that, "
+    "and I will believe it when I see the doors open and the books on the shelves at last.",
+    "Property owners are not the only people who pay for this city, and renters will see the "
+    "tax rise passed on to them next year, which nobody at the meeting seemed to care about.",
+    "I went to the meeting and spoke against the plan, and the council did not answer a single "
+    "one of the questions that residents asked about the cost of the roads and the buses.",
+    "Forty teachers sounds like a lot until you count the classes that have no teacher at all "
+    "this year and the ones that share a teacher with another school on the other side of town.",
+]
+
+
+def test_page_dump_story_after_its_headline_wins_over_a_longer_comment_thread():
+    # The first line is the page's <title>; the headline repeats it above the story, and the
+    # readers' comments below hold more prose than the story itself.
+    lines = [
+        "Council passes budget | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes budget",
+        "By Jane Doe",
+        *STORY_PARAGRAPHS[:3],
+        "Share this article",
+        "Facebook",
+        "Twitter",
+        "Related",
+        "Storm closes schools and roads across the north as rivers keep rising",
+        "Prime minister faces new questions over the cost of the rail project",
+        "Football club appoints a new manager after a poor start to the season",
+        "Comments",
+        "Sign in to comment",
+        *COMMENTS,
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS[:3]
+    assert article.title == "Council passes budget"
+
+
+def test_slot_labels_inside_the_story_neither_cut_it_nor_stay_in_it():
+    lines = [
+        "Council passes budget | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes budget",
+    ]
+    for paragraph in STORY_PARAGRAPHS:
+        lines += [paragraph, "Advertisement"]
+    article = _text("\n".join([*lines, "© 2024 City Times. All rights reserved."]))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_a_box_repeated_through_the_story_is_dropped():
+    box = [
+        "External content not available",
+        "Your privacy settings prevent the loading and display of all external content such "
+        "as graphics, tables and social networks, so this part of the story cannot be shown.",
+    ]
+    lines = [
+        "Council passes budget | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes budget",
+    ]
+    for paragraph in STORY_PARAGRAPHS:
+        lines += [paragraph, *box]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_full_width_digits_and_letters_are_kept_as_published():
+    text = "２０２５年１月１３日、ＪＲ東日本は新しい路線の計画を発表した。"
+    article = _text(text)
+    assert article.body == text
+
+
+def test_html_body_has_neither_the_headline_nor_the_page_furniture_around_the_story():
+    page = HTML_PAGE.replace(
+        "<article>",
+        "<article><p>Share</p><p>Facebook</p><p>Twitter</p>"
+        "<h2>Council passes budget</h2><p>12 September 2023</p>",
+    )
+    article = _clean_one(RawDocument("page.html", "html", None, page))
+    first = article.body.split("\n\n")[0]
+    assert first.startswith("The city council approved the new budget")
+
+
+def test_html_page_text_reads_as_the_page_dump():
+    tree = load_html(
+        "<html><head><title>Budget | City Times</title><script>var x = 1;</script></head>"
+        "<body><nav><a>Home</a><a>World</a></nav><!-- ad --><div>The council <b>voted</b>"
+        " on\nTuesday.<br>Next line</div><p>Last</p></body></html>"
+    )
+    assert page_lines(tree) == [
+        "Budget | City Times",
+        "HomeWorld",
+        "The council voted on Tuesday.",
+        "Next line",
+        "Last",
+    ]
+
+
+SERVICE_LIST = [
+    (
+        "City Times Jobs",
+        "Find a new job among thousands of offers from employers in the city "
+        "and the region, updated every day by our team.",
+    ),
+    (
+        "City Times Travel",
+        "Our travel service offers trips and holidays for readers, with "
+        "discounts on hotels, flights and guided tours all year.",
+    ),
+    (
+        "City Times Shop",
+        "The shop sells books, maps, prints of our best photographs and gifts "
+        "chosen by the editors for readers of all ages.",
+    ),
+    (
+        "City Times Events",
+        "Talks, concerts and readings organised by the newspaper for its "
+        "readers, in the city and online, every single month.",
+    ),
+    (
+        "City Times Archive",
+        "Every article published since the first edition can be read in "
+        "the archive, which subscribers can search for free.",
+    ),
+    (
+        "City Times Kids",
+        "A weekly paper for children that explains the news of the week in "
+        "simple words, with puzzles, games and competitions.",
+    ),
+]
+
+
+def test_page_dump_story_after_a_near_copy_of_its_headline_wins_over_a_link_list():
+    # The on-page headline is the <title>'s with a word left out; in the footer, a longer
+    # list of the publisher's services, each with a sentence of description.
+    lines = [
+        "Council passes the city budget after a long night | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes city budget after a long night",
+        *STORY_PARAGRAPHS[:2],
+        "Share this article",
+        "Facebook",
+        "Twitter",
+        *NAVIGATION.splitlines(),
+        "Our services",
+    ]
+    for name, description in SERVICE_LIST:
+        lines += [name, description]
+    article = _text("\n".join([*lines, "© 2024 City Times. All rights reserved."]))
+    assert _paragraphs(article) == STORY_PARAGRAPHS[:2]
+
+
+def test_page_dump_keeps_the_list_its_story_announces():
+    dates = [
+        "June 9 -- City Arena, Springfield",
+        "June 12 -- Riverside Hall, Shelbyville",
+        "June 15 -- Harbour Stage, Capital City",
+        "June 20 -- Old Mill Theatre, Ogdenville",
+        "June 24 -- Lakeside Park, North Haverbrook",
+    ]
+    lines = [
+        "Band announces summer tour | City Times",
+        *NAVIGATION.splitlines(),
+        "Band announces summer tour",
+        *STORY_PARAGRAPHS[:3],
+        "The band will play these dates:",
+        *dates,
+        "Share this article",
+        "Facebook",
+        "Twitter",
+        *NAVIGATION.splitlines(),
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == [
+        *STORY_PARAGRAPHS[:3],
+        "The band will play these dates:",
+        *dates,
+    ]

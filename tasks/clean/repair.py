@@ -10,8 +10,10 @@ from itertools import pairwise
 
 import ftfy
 
-# ftfy's default straightens curly quotes; quote extraction needs them, so keep them.
-_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
+# ftfy's default straightens curly quotes, which quote extraction needs, and turns full-width
+# digits and letters (as Japanese and Chinese news write them) into other characters than the
+# publisher's: keep both.
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
 
 # Form feeds and vertical tabs (page breaks of printed dumps) are spaces too: control
 # characters have no place in a published body.
@@ -79,9 +81,11 @@ def _continues(previous: str, following: str, gap: int) -> bool:
     return gap >= 2 and len(following.split()) >= _PAGE_BREAK_MIN_WORDS
 
 
-def paragraphs(text: str) -> list[str]:
-    """The text's paragraphs in order, each one line, with broken sentences joined again."""
-    raw_lines = [line.rstrip() for line in _fix_characters(text).split("\n")]
+def paragraphs(text: str, *, fix_characters: bool = True) -> list[str]:
+    """The text's paragraphs in order, each one line, with broken sentences joined again;
+    without `fix_characters` for text that was never bytes (a parsed page's text nodes)."""
+    text = _fix_characters(text) if fix_characters else text
+    raw_lines = [line.rstrip() for line in text.split("\n")]
     non_blank = [line for line in map(_normalise_spaces, raw_lines) if line]
     if not non_blank:
         return []

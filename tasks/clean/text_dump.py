@@ -11,13 +11,25 @@ subarray), with known boilerplate lines and the headline removed from inside it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.lang.da.stop_words import STOP_WORDS as DANISH
+from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
+from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
+from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
+from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
+from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
+from spacy.lang.nb.stop_words import STOP_WORDS as NORWEGIAN
+from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
+from spacy.lang.pl.stop_words import STOP_WORDS as POLISH
+from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
+from spacy.lang.ru.stop_words import STOP_WORDS as RUSSIAN
+from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH
 
 from tasks.clean.metadata import (
     find_byline,
@@ -33,8 +45,22 @@ _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」]$")
 # Hiragana, katakana, CJK ideographs, Thai: scripts that do not separate words by spaces.
 _UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
-# A page whose words are at least this share English stopwords is read as English.
-_ENGLISH_STOPWORD_RATIO = 0.2
+# A page whose words are at least this share a language's stopwords is read in that language.
+_PAGE_STOPWORD_RATIO = 0.2
+_STOPWORD_LISTS = (
+    ENGLISH,
+    GERMAN,
+    FRENCH,
+    SPANISH,
+    ITALIAN,
+    PORTUGUESE,
+    DUTCH,
+    DANISH,
+    NORWEGIAN,
+    SWEDISH,
+    POLISH,
+    RUSSIAN,
+)
 # The heading of a block of links to other stories.
 _RELATED_HEADING = re.compile(
     r"(more (from|on|in|about) .{1,40}|(more|related|recommended|similar|latest|top|popular|"
@@ -45,6 +71,15 @@ _RELATED_HEADING = re.compile(
     r"[ :.!]*",
     re.IGNORECASE,
 )
+# The heading or button that opens the readers' comments: the story never goes on past it.
+_COMMENTS_OPENING = re.compile(
+    r"((\d+ )?(readers?'? |user )?(comments?|kommentare?|commentaires?|comentarios?|commenti|"
+    r"kommentarer|reacties|komentarze)( \(?\d+\)?)?|(leave|post|add|write) (a|your) "
+    r"(comment|reply)|join the (conversation|discussion)|(show|view|load|read|see) (all )?"
+    r"(\d+ )?comments|comments? (are|is) (closed|moderated))[ :.!]*",
+    re.IGNORECASE,
+)
+_FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’»]*$")
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
 # Where a page's <title> joins the headline and the site's name: "Headline | Site", "Site: ...".
@@ -54,6 +89,7 @@ _DIGIT = re.compile(r"\d")
 _LETTER = re.compile(r"[^\W\d_]")
 _BOILERPLATE_MAX_WORDS = 40
 _BOILERPLATE_PENALTY = -30.0
+_COMMENTS_BARRIER = float("-inf")
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +99,7 @@ def _boilerplate_patterns() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 16)  # menus and footers repeat from page to page of a site
 def is_boilerplate(line: str) -> bool:
     """A known furniture line (share bar, comment form, credit, notice, ...)."""
     if len(_WORD.findall(line)) > _BOILERPLATE_MAX_WORDS:
@@ -83,6 +120,9 @@ _MAX_REPEATED_EVIDENCE = 3
 _NAVIGATION_MIN_LINES = 4
 _NAVIGATION_LABEL_MAX_WORDS = 2
 _LINK_LINE_MAX_WORDS = 12
+_SLOT_LABEL_MIN_REPEATS = 3
+_MIN_ANNOUNCEMENT_WORDS = 3
+_SLOT_LABEL_MAX_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -109,24 +149,20 @@ _HEADER_LINES_BEFORE = 3
 _HEADER_LINES_AFTER = 8
 # The headline carries most of the <title>'s letters: a section name in the title does not.
 _MIN_TITLE_SHARE = 0.4
+# A line is the headline with a word or two changed when this share of its letters is the
+# <title>'s, in order.
+_NEAR_ECHO_SHARE = 0.8
+# No line this many times longer than the <title> repeats its headline.
+_MAX_HEADLINE_LENGTH = 3
 
 
 def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
     """The headline of a page dump whose first line is the page's <title>: the longest later
     line that the <title> contains ("Headline | Site"), with the lines around it; None when no
     line repeats the <title>."""
-    title_key = letters_key(lines[0]) if lines else ""
-    echoes = [
-        index
-        for index, line in enumerate(lines[1:], 1)
-        if is_headline_length(line)
-        and (key := letters_key(line)) in title_key
-        and len(key) >= _MIN_TITLE_SHARE * len(title_key)
-    ]
+    echoes = _headline_echoes(lines)
     if not echoes:
         return None
-    longest = max(len(letters_key(lines[index])) for index in echoes)
-    echoes = [index for index in echoes if len(letters_key(lines[index])) == longest]
     # Where the headline is repeated (a share box, a teaser), the copy with a byline or date
     # beside it; among equals, the first above the body (later copies sit among captions).
     headers = [_header_at(lines, index) for index in echoes]
@@ -136,6 +172,49 @@ def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
         key=lambda i: (headers[i].byline is not None, _has_date(headers[i]), above_body[i], -i),
     )
     return headers[best]
+
+
+def _headline_candidates(lines: list[str]) -> tuple[str, dict[int, str]]:
+    """The <title>'s letters and those of each later line that could repeat its headline:
+    headline-like, neither far shorter nor far longer than the <title>."""
+    title_key = letters_key(lines[0]) if lines else ""
+    shortest, longest = _MIN_TITLE_SHARE * len(title_key), _MAX_HEADLINE_LENGTH * len(lines[0])
+    return title_key, {
+        index: letters_key(line)
+        for index, line in enumerate(lines[1:], 1)
+        if shortest <= len(line) <= longest and is_headline_length(line)
+    }
+
+
+def _headline_echoes(lines: list[str]) -> list[int]:
+    """Indices of the lines that repeat the headline of the page's <title> (its first line):
+    the longest lines that the <title> contains ("Headline | Site")."""
+    title_key, keys = _headline_candidates(lines)
+    echoes = {
+        index: len(key)
+        for index, key in keys.items()
+        if key in title_key and len(key) >= _MIN_TITLE_SHARE * len(title_key)
+    }
+    longest = max(echoes.values(), default=0)
+    return [index for index, length in echoes.items() if length == longest]
+
+
+def _near_headline_echo(lines: list[str]) -> int | None:
+    """Index of the first line that is the <title>'s headline with a word or two changed (a
+    name shortened, a word added): most of its letters are the <title>'s, in order."""
+    title_key, keys = _headline_candidates(lines)
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(title_key)
+    for index, key in keys.items():
+        if not _MIN_TITLE_SHARE * len(title_key) <= len(key) <= len(title_key) / _NEAR_ECHO_SHARE:
+            continue
+        matcher.set_seq1(key)
+        if matcher.quick_ratio() * (len(key) + len(title_key)) / 2 < _NEAR_ECHO_SHARE * len(key):
+            continue
+        matched = sum(block.size for block in matcher.get_matching_blocks())
+        if matched >= _NEAR_ECHO_SHARE * len(key):
+            return index
+    return None
 
 
 def _header_at(lines: list[str], at: int) -> DumpHeader:
@@ -154,8 +233,16 @@ def _has_date(header: DumpHeader) -> bool:
     return any(map(mentions_date, header.lines))
 
 
-def _stopword_ratio(words: list[str]) -> float:
-    return sum(map(STOP_WORDS.__contains__, map(str.lower, words))) / len(words) if words else 0.0
+def _stopword_ratio(words: list[str], stopwords: frozenset[str] | set[str]) -> float:
+    return sum(map(stopwords.__contains__, map(str.lower, words))) / len(words) if words else 0.0
+
+
+def _page_stopwords(words: list[str]) -> frozenset[str] | set[str] | None:
+    """The function words of the page's language: of the languages spaCy lists them for that
+    are most written on the web, the one whose list covers most of the page's words, when its
+    share is that of running text; None for another language or script."""
+    best = max(_STOPWORD_LISTS, key=lambda stopwords: _stopword_ratio(words, stopwords))
+    return best if _stopword_ratio(words, best) >= _PAGE_STOPWORD_RATIO else None
 
 
 def _length(line: str) -> float:
@@ -165,7 +252,7 @@ def _length(line: str) -> float:
 
 
 @dataclass(frozen=True)
-class _Scoring:
+class Scoring:
     """Weights of the line scores (word units): prose earns its length, furniture costs."""
 
     min_prose_words: float = 10.0
@@ -183,13 +270,21 @@ class _Scoring:
     max_gap: int = 10
     min_block_value: float = 40.0
     min_block_prose_lines: int = 1
+    anchored_min_share: float = 0.2
+    min_paragraph_score: float = 5.0
+    min_panel_lines: int = 3
+    anchor_boost: float = 3.0
 
 
-SCORING = _Scoring()
+SCORING = Scoring()
 
 
-def _base_score(line: str, repeats: int, english: bool, scoring: _Scoring) -> tuple[float, bool]:
+def _base_score(
+    line: str, repeats: int, stopwords: frozenset[str] | set[str] | None, scoring: Scoring
+) -> tuple[float, bool]:
     """(score, is prose) of one line on its own."""
+    if _COMMENTS_OPENING.fullmatch(line):
+        return _COMMENTS_BARRIER, False
     if is_boilerplate(line):
         return _BOILERPLATE_PENALTY, False
     count = _length(line)
@@ -201,7 +296,9 @@ def _base_score(line: str, repeats: int, english: bool, scoring: _Scoring) -> tu
         return scoring.repeated, False
     ends_sentence = _SENTENCE_END.search(line) is not None
     if count >= scoring.min_prose_words:
-        worded = not english or (_stopword_ratio(_WORD.findall(line)) >= scoring.min_stopword_ratio)
+        worded = stopwords is None or (
+            _stopword_ratio(_WORD.findall(line), stopwords) >= scoring.min_stopword_ratio
+        )
         weight = 1.0 if worded else scoring.low_stopword_factor
         if not ends_sentence:
             weight *= scoring.unfinished_factor
@@ -212,18 +309,37 @@ def _base_score(line: str, repeats: int, english: bool, scoring: _Scoring) -> tu
     return (scoring.short_sentence, True) if ends_sentence else (scoring.short_fragment, False)
 
 
-def line_scores(lines: list[str], scoring: _Scoring = SCORING) -> list[float]:
-    """Each line's score; a long stretch of furniture costs more per line than a lone one (up
-    to a cap, so a list inside a story can still be crossed), and headline-like lines under a
-    related-stories heading count as teasers."""
+def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> set[int]:
+    """Indices of a slot's label inside running text: a line of a few words that the page
+    repeats several times, here between two prose lines ("Advertisement", "Article content"
+    between every paragraph). It neither ends a story nor belongs to it."""
+    return {
+        index
+        for index in range(1, len(lines) - 1)
+        if repeats[lines[index]] >= _SLOT_LABEL_MIN_REPEATS
+        and _length(lines[index]) <= _SLOT_LABEL_MAX_WORDS
+        and prose[index - 1]
+        and prose[index + 1]
+    }
+
+
+def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[float], set[int]]:
+    """Each line's score and the indices of slot labels (scored 0, see `_slot_labels`); a long
+    stretch of furniture costs more per line than a lone one (up to a cap, so a list inside a
+    story can still be crossed), and headline-like lines under a related-stories heading count
+    as teasers."""
     repeats = Counter(lines)
     words = [word for line in lines for word in _WORD.findall(line)]
-    english = _stopword_ratio(words) >= _ENGLISH_STOPWORD_RATIO
+    stopwords = _page_stopwords(words)
+    base = [_base_score(line, repeats[line], stopwords, scoring) for line in lines]
+    labels = _slot_labels(lines, repeats, [score > 0 and prose for score, prose in base])
     scores: list[float] = []
     streak = 0
     in_teasers = False
-    for line in lines:
-        score, prose = _base_score(line, repeats[line], english, scoring)
+    for index, (line, (score, prose)) in enumerate(zip(lines, base, strict=True)):
+        if index in labels:
+            scores.append(0.0)
+            continue
         ends_sentence = _SENTENCE_END.search(line) is not None
         # Below a "More from ..." heading, headline-like lines are teasers of other stories
         # until a finished sentence shows the story going on.
@@ -236,23 +352,87 @@ def line_scores(lines: list[str], scoring: _Scoring = SCORING) -> list[float]:
         if streak > 1:
             score -= min(scoring.streak_step * (streak - 1), scoring.max_streak_penalty)
         scores.append(score)
-    return scores
+    return scores, labels
 
 
-def _best_run(scores: list[float]) -> tuple[int, int]:
-    """[start, end) of the contiguous run with the largest total score (Kadane)."""
-    best_total, best = float("-inf"), (0, 0)
-    total, start = 0.0, 0
-    for index, score in enumerate(scores):
+def _best_run(scores: list[float], low: int = 0, high: int | None = None) -> tuple[float, int, int]:
+    """(total, start, end) of the contiguous run of scores[low:high] with the largest total
+    score (Kadane); total 0 and an empty run when no run is positive."""
+    best_total, best = 0.0, (low, low)
+    total, start = 0.0, low
+    for index in range(low, len(scores) if high is None else high):
         if total <= 0:
             total, start = 0.0, index
-        total += score
+        total += scores[index]
         if total > best_total:
             best_total, best = total, (start, index + 1)
-    return best if best_total > 0 else (0, 0)
+    return best_total, *best
 
 
-def _blocks(scores: list[float], scoring: _Scoring) -> list[tuple[int, int]]:
+def _candidate_runs(scores: list[float]) -> list[tuple[float, int, int]]:
+    """Disjoint runs of positive total, in page order: the best run, then the best run on
+    each side of it, and so on."""
+    runs: list[tuple[float, int, int]] = []
+    spans = [(0, len(scores))]
+    while spans:
+        low, high = spans.pop()
+        total, start, end = _best_run(scores, low, high)
+        if total > 0:
+            runs.append((total, start, end))
+            spans += [(low, start), (end, high)]
+    return sorted(runs, key=lambda run: run[1])
+
+
+def _story_run(lines: list[str], scores: list[float], scoring: Scoring) -> tuple[int, int]:
+    """[start, end) of the story: the page's best run of prose, unless a run nearly as
+    substantial starts after the on-page headline (a comments thread, a teaser list or a link
+    list can outweigh a short story; the story is the one that follows its headline). The
+    anchored run takes in the runs that follow it closely (a story cut by a box)."""
+    runs = _candidate_runs(scores)
+    if not runs:
+        return 0, 0
+    headline = next(iter(_headline_echoes(lines)), None) or _near_headline_echo(lines)
+    runs = _before_comments(runs, scores, headline, scoring)
+    best = max(runs)
+    if headline is None or best[1] <= headline < best[2]:
+        return best[1], best[2]
+    after = [
+        run for run in runs if run[1] > headline and run[0] >= scoring.anchored_min_share * best[0]
+    ]
+    if not after:
+        return best[1], best[2]
+    start, end = after[0][1], after[0][2]
+    for _total, run_start, run_end in runs:
+        if run_start >= end and run_start - end <= scoring.max_gap:
+            end = run_end
+    if start <= best[1] < end:  # the best run goes on the anchored one: one story
+        return start, best[2]
+    if after[0][0] * scoring.anchor_boost > best[0]:
+        return after[0][1], after[0][2]
+    return best[1], best[2]
+
+
+def _before_comments(
+    runs: list[tuple[float, int, int]],
+    scores: list[float],
+    headline: int | None,
+    scoring: Scoring,
+) -> list[tuple[float, int, int]]:
+    """The runs above the readers' comments, when a substantial one (below the headline, if
+    known) is there: however long the thread, the story comes before it."""
+    for barrier, score in enumerate(scores):
+        if score != _COMMENTS_BARRIER:
+            continue
+        before = [run for run in runs if run[2] <= barrier]
+        if any(
+            total >= scoring.min_block_value and (headline is None or start > headline)
+            for total, start, _end in before
+        ):
+            return before
+    return runs
+
+
+def _blocks(scores: list[float], scoring: Scoring) -> list[tuple[int, int]]:
     """Maximal [start, end) runs of prose and short sentences (no furniture inside)."""
     blocks: list[tuple[int, int]] = []
     start = None
@@ -266,7 +446,7 @@ def _blocks(scores: list[float], scoring: _Scoring) -> list[tuple[int, int]]:
 
 
 def _extend(
-    run: tuple[int, int], scores: list[float], scoring: _Scoring
+    run: tuple[int, int], scores: list[float], scoring: Scoring
 ) -> tuple[int, int, set[int]]:
     """The run grown over nearby dense prose blocks (a story cut by an embedded tweet, a
     gallery or an ad), and the indices of the furniture lines skipped in between."""
@@ -280,13 +460,17 @@ def _extend(
             sum(values) >= scoring.min_block_value and prose_lines >= scoring.min_block_prose_lines
         )
 
+    def near(first: int, second: int) -> bool:
+        gap = scores[first:second]
+        return second - first <= scoring.max_gap and _COMMENTS_BARRIER not in gap
+
     blocks = _blocks(scores, scoring)
     for block in blocks:  # forward, in order
-        if block[0] >= end and block[0] - end <= scoring.max_gap and substantial(block):
+        if block[0] >= end and near(end, block[0]) and substantial(block):
             skipped.update(i for i in range(end, block[0]) if scores[i] < scoring.block_line_floor)
             end = block[1]
     for block in reversed(blocks):
-        if block[1] <= start and start - block[1] <= scoring.max_gap and substantial(block):
+        if block[1] <= start and near(block[1], start) and substantial(block):
             skipped.update(
                 i for i in range(block[1], start) if scores[i] < scoring.block_line_floor
             )
@@ -395,10 +579,65 @@ def article_body(lines: list[str], title: str | None = None) -> DumpBody:
     return DumpBody(paragraphs=body, title=headline, byline=None, before_body=[])
 
 
-def select_body(lines: list[str]) -> DumpBody:
+def _announced_list_end(lines: list[str], scores: list[float], end: int) -> int:
+    """The story's end taken past the list its last line announces ("The tour dates:"): the
+    items that follow, up to the first finished sentence or line of furniture (a known
+    boilerplate line, a related-stories heading, a link label)."""
+
+    def furniture(line: str, score: float) -> bool:
+        return (
+            score <= _BOILERPLATE_PENALTY
+            or is_boilerplate(line)
+            or _RELATED_HEADING.fullmatch(line) is not None
+            or _is_navigation_label(line)
+        )
+
+    if (
+        end < len(lines)
+        and lines[end].endswith(":")
+        and _length(lines[end]) >= _MIN_ANNOUNCEMENT_WORDS
+        and not furniture(lines[end], scores[end])
+    ):
+        end += 1  # a short line announcing it just below the run
+    if not end or not lines[end - 1].endswith(":"):
+        return end
+    while (
+        end < len(lines)
+        and not furniture(lines[end], scores[end])
+        and not _FINISHED_SENTENCE.search(lines[end])  # an item, not a quoted paragraph
+    ):
+        end += 1
+    return end
+
+
+def _panels(
+    lines: list[str], scores: list[float], start: int, end: int, scoring: Scoring
+) -> set[int]:
+    """Indices of the panels inside the story's run: a stretch of lines between two
+    paragraphs of the story, long enough to be a box and holding a known boilerplate line (a
+    subscription offer, a newsletter form, an ad with its caption). Its prose-like lines (the
+    offer's sentences) go with it."""
+    panels: set[int] = set()
+    stretch: list[int] = []
+    for index in range(start, end + 1):
+        if index == end or scores[index] >= scoring.min_paragraph_score:
+            if len(stretch) >= scoring.min_panel_lines and any(
+                is_boilerplate(lines[i]) for i in stretch
+            ):
+                panels.update(stretch)
+            stretch = []
+        else:
+            stretch.append(index)
+    return panels
+
+
+def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
-    scores = line_scores(lines, SCORING)
-    start, end, skipped = _extend(_best_run(scores), scores, SCORING)
+    scores, labels = line_scores(lines, scoring)
+    start, end = _story_run(lines, scores, scoring)
+    start, end, skipped = _extend((start, _announced_list_end(lines, scores, end)), scores, scoring)
+    skipped |= labels | _panels(lines, scores, start, end, scoring)
+    repeats = Counter(lines)
     if end == start:
         return DumpBody(paragraphs=[], title=None, byline=None, before_body=lines)
     # The headline may open the best run (a lead paragraph or teaser above it): the body
@@ -417,6 +656,7 @@ def select_body(lines: list[str]) -> DumpBody:
         for index, line in enumerate(lines[start:end], start)
         if index not in skipped
         and line != title_line
+        and repeats[line] < _SLOT_LABEL_MIN_REPEATS  # a box's text, not the story's
         and not is_boilerplate(line)
         and not find_byline(line)
     ]
