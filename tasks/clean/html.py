@@ -20,15 +20,13 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from tasks.clean.metadata import is_headline_length, letters_key
+from tasks.clean.metadata import AUTHOR_SEPARATOR, is_headline_length, letters_key, names_site
 from tasks.clean.repair import paragraphs
 from tasks.clean.text_dump import SCORING, line_scores, select_body
 
 _SPACES = re.compile(r"\s+")
 # Where a page's <title> joins the headline and the site's name or a date: "Headline | Site".
 _TITLE_PARTS = re.compile(r"\s+[|\-–—*·•/]\s+|\s*[|｜：]\s*")
-# trafilatura joins the names it finds with "; ".
-_AUTHOR_SEPARATOR = "; "
 # "Magazine von Jane Doe": the name follows the word that introduces it.
 _NAME_INTRODUCER = re.compile(r"^.*?\b(?:by|von|par|di|de|av|door)\s+(?=[A-Z])", re.IGNORECASE)
 _LINK_WORD = re.compile(r"\b(?:https?|www)\b", re.IGNORECASE)
@@ -251,7 +249,7 @@ def _catalogue_authors(tree: HtmlElement) -> str | None:
     if not matches or not all(matches):
         return None
     names = dict.fromkeys(f"{match.group(2)} {match.group(1)}" for match in matches)
-    return _AUTHOR_SEPARATOR.join(names)
+    return AUTHOR_SEPARATOR.join(names)
 
 
 def authors_without_site(author: str | None, sitename: str | None) -> str | None:
@@ -261,7 +259,7 @@ def authors_without_site(author: str | None, sitename: str | None) -> str | None
     if not author:
         return None
     names = []
-    for name in author.split(_AUTHOR_SEPARATOR):
+    for name in author.split(AUTHOR_SEPARATOR):
         name = _NAME_INTRODUCER.sub("", name).strip()
         if (
             name
@@ -270,23 +268,8 @@ def authors_without_site(author: str | None, sitename: str | None) -> str | None
             and len(name.split()) <= _MAX_AUTHOR_WORDS
         ):
             names.append(name)
-    named = [name for name in names if not (sitename and _names_site(name, sitename))]
-    return _AUTHOR_SEPARATOR.join(named or names) or None
-
-
-def _names_site(name: str, sitename: str) -> bool:
-    """Whether a name is the site's: "Mdr De" for "MDR", "Deutsche Welle" for "DW.COM"."""
-    name_key, site_key = letters_key(name), letters_key(sitename)
-    site_initials = letters_key(re.split(r"[.\s]", sitename.strip())[0])
-    initials = "".join(word[0] for word in name.split()).casefold()
-    return bool(
-        name_key
-        and (
-            name_key.startswith(site_key)
-            or site_key.startswith(name_key)
-            or (len(initials) > 1 and initials == site_initials)
-        )
-    )
+    named = [name for name in names if not (sitename and names_site(name, sitename))]
+    return AUTHOR_SEPARATOR.join(named or names) or None
 
 
 def _headings(tree: HtmlElement) -> list[str]:

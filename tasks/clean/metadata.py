@@ -11,8 +11,6 @@ from functools import cache
 from html import unescape
 from itertools import takewhile
 
-from lxml import etree
-from lxml.html import HtmlElement
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -255,11 +253,6 @@ def find_text_date(lines: list[str], today: date) -> date | None:
     return None
 
 
-def mentions_date(line: str) -> bool:
-    """Whether a short line holds a full date (a page's date line)."""
-    return len(line.split()) <= _TEXT_DATE_MAX_WORDS and bool(dates_in(line, date.max))
-
-
 def find_name_line(line: str) -> str | None:
     """A line that is only a person's name ("Jane Doe", "Ana M. de la Cruz"), or None. A dump
     glues a name to the role or link after it ("Jane DoeReporter"): that part is dropped."""
@@ -389,105 +382,56 @@ def html_byline(
     else the byline printed around the headline (read as in a page dump). The site's own name
     (the desk's byline) only when the page names no one else."""
     found = list(
-        {letters_key(n): n for n in reversed((author or "").split(_AUTHOR_SEPARATOR)) if n}.values()
+        {letters_key(n): n for n in reversed((author or "").split(AUTHOR_SEPARATOR)) if n}.values()
     )[::-1]
     declared = _json_ld_authors(html)
     for names in (found, declared):
-        if any(not (sitename and _names_site(name, sitename)) for name in names):
-            return _AUTHOR_SEPARATOR.join(names)
+        if any(not (sitename and names_site(name, sitename)) for name in names):
+            return AUTHOR_SEPARATOR.join(names)
     printed = _printed_byline(html, headline, today)
-    if printed and not (sitename and _names_site(printed, sitename)):
+    if printed and not (sitename and names_site(printed, sitename)):
         return printed
-    return _AUTHOR_SEPARATOR.join(declared or found) or None
+    return AUTHOR_SEPARATOR.join(declared or found) or None
 
 
-_AUTHOR_SEPARATOR = "; "
+# trafilatura joins the names it finds with "; "; so does every byline here.
+AUTHOR_SEPARATOR = "; "
 
 
 def _printed_byline(html: str, headline: str | None, today: date) -> str | None:
     """The byline around the page's headline in the page's text, one block element a line."""
     from trafilatura.utils import load_html
 
+    from tasks.clean.html import page_lines  # imported here: html builds on this module
+
     tree = load_html(html) if headline else None
     if tree is None:
         return None
-    lines = _page_lines(tree)
+    lines = page_lines(tree)
     key = letters_key(headline)
-    at = next((i for i, line in enumerate(lines) if letters_key(line) == key), None)
+    # The <title> heads the page's lines; the headline is printed below it.
+    after_title = 1 if (tree.findtext(".//title") or "").strip() else 0
+    at = next(
+        (i for i, line in enumerate(lines[after_title:], after_title) if letters_key(line) == key),
+        None,
+    )
     return _header_at(lines, at, today).byline if at is not None else None
 
 
-def _page_lines(tree: HtmlElement) -> list[str]:
-    """The page's text as a dump has it: each block element starts a line; scripts, styles
-    and templates are left out."""
-    lines: list[str] = []
-    current: list[str] = []
-    hidden = 0
-
-    def end_line() -> None:
-        text = " ".join("".join(current).split())
-        if text:
-            lines.append(text)
-        current.clear()
-
-    for event, element in etree.iterwalk(tree, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _HIDDEN_TAGS:
-            hidden += 1 if event == "start" else -1
-        elif not hidden:
-            if tag in _BLOCK_TAGS:
-                end_line()
-            if event == "start" and element.text:
-                current.append(element.text)
-        if event == "end" and not hidden and element.tail:
-            current.append(element.tail)
-    end_line()
-    return lines
-
-
-_HIDDEN_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
-_BLOCK_TAGS = set(
-    [
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "br",
-        "dd",
-        "div",
-        "dl",
-        "dt",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "li",
-        "main",
-        "nav",
-        "ol",
-        "p",
-        "section",
-        "table",
-        "td",
-        "th",
-        "time",
-        "tr",
-        "ul",
-    ]
-)
-
-
-def _names_site(name: str, sitename: str) -> bool:
-    """Whether a name is the site's own ("Stuttgarter Zeitung" for "stuttgarter-zeitung.de")."""
+def names_site(name: str, sitename: str) -> bool:
+    """Whether a name is the site's own: "Stuttgarter Zeitung" for "stuttgarter-zeitung.de",
+    "Mdr De" for "MDR", "Deutsche Welle" for "DW.COM"."""
     name_key, site_key = letters_key(name), letters_key(sitename)
-    return bool(name_key) and (name_key.startswith(site_key) or site_key.startswith(name_key))
+    site_initials = letters_key(re.split(r"[.\s]", sitename.strip())[0])
+    initials = "".join(word[0] for word in name.split()).casefold()
+    return bool(
+        name_key
+        and (
+            name_key.startswith(site_key)
+            or site_key.startswith(name_key)
+            or (len(initials) > 1 and initials == site_initials)
+        )
+    )
 
 
 def _json_ld_authors(html: str) -> list[str]:

@@ -33,11 +33,9 @@ from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH
 
 from tasks.clean.metadata import (
     find_byline,
-    find_name_line,
     is_headline_length,
     letters_key,
     looks_like_headline,
-    mentions_date,
 )
 
 _BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.txt")
@@ -135,18 +133,6 @@ class DumpBody:
     before_body: list[str]  # the page's lines above the body (dates and credits live there)
 
 
-@dataclass(frozen=True)
-class DumpHeader:
-    """The headline of a page dump and what a reader finds around it: byline and date lines."""
-
-    title: str
-    byline: str | None
-    lines: list[str]  # the lines just above and below the headline
-
-
-# Around the headline: a kicker or date line above it, the standfirst, byline and date below.
-_HEADER_LINES_BEFORE = 3
-_HEADER_LINES_AFTER = 8
 # The headline carries most of the <title>'s letters: a section name in the title does not.
 _MIN_TITLE_SHARE = 0.4
 # A line is the headline with a word or two changed when this share of its letters is the
@@ -154,24 +140,6 @@ _MIN_TITLE_SHARE = 0.4
 _NEAR_ECHO_SHARE = 0.8
 # No line this many times longer than the <title> repeats its headline.
 _MAX_HEADLINE_LENGTH = 3
-
-
-def find_header(lines: list[str], body_start: int) -> DumpHeader | None:
-    """The headline of a page dump whose first line is the page's <title>: the longest later
-    line that the <title> contains ("Headline | Site"), with the lines around it; None when no
-    line repeats the <title>."""
-    echoes = _headline_echoes(lines)
-    if not echoes:
-        return None
-    # Where the headline is repeated (a share box, a teaser), the copy with a byline or date
-    # beside it; among equals, the first above the body (later copies sit among captions).
-    headers = [_header_at(lines, index) for index in echoes]
-    above_body = [index <= body_start for index in echoes]
-    best = max(
-        range(len(echoes)),
-        key=lambda i: (headers[i].byline is not None, _has_date(headers[i]), above_body[i], -i),
-    )
-    return headers[best]
 
 
 def _headline_candidates(lines: list[str]) -> tuple[str, dict[int, str]]:
@@ -215,22 +183,6 @@ def _near_headline_echo(lines: list[str]) -> int | None:
         if matched >= _NEAR_ECHO_SHARE * len(key):
             return index
     return None
-
-
-def _header_at(lines: list[str], at: int) -> DumpHeader:
-    around = lines[max(1, at - _HEADER_LINES_BEFORE) : at + 1 + _HEADER_LINES_AFTER]
-    near = [line for line in around if line != lines[at]]
-    byline = next(filter(None, map(find_byline, near)), None)
-    if byline is None:
-        # A name alone next to the date line is the byline: "Jane Doe" / "12 May 2024".
-        dated = [i for i, line in enumerate(near) if mentions_date(line)]
-        names = (find_name_line(near[j]) for i in dated[:1] for j in (i - 1, i + 1))
-        byline = next((name for name in names if name), None)
-    return DumpHeader(title=lines[at], byline=byline, lines=near)
-
-
-def _has_date(header: DumpHeader) -> bool:
-    return any(map(mentions_date, header.lines))
 
 
 def _stopword_ratio(words: list[str], stopwords: frozenset[str] | set[str]) -> float:
