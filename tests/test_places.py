@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 from test_cli import newsflow
+from test_flow import query
 
-from schemas.tables import TABLES
 from schemas.views import views_sql
 from tasks.normalize.places import country_reading, load_gazetteer, resolve
 
@@ -33,11 +33,6 @@ POINTS = {
     "Taiwan": (25.05, 121.53),
     "China": (39.91, 116.40),
 }
-
-
-def query(output: Path, sql: str) -> list[tuple]:
-    names = {t: f"read_parquet('{output}/{t}/*.parquet')" for t in TABLES}
-    return duckdb.connect().execute(sql.format(**names)).fetchall()
 
 
 @pytest.mark.parametrize("name", sorted(KNOWN))

@@ -101,11 +101,13 @@ def name_key(text: str) -> str:
         text = unicodedata.normalize("NFKD", text.replace("’", "'"))
         text = text.encode("ascii", "ignore").decode("ascii")
     text = text.casefold().strip()
+    if "  " in text:
+        text = " ".join(text.split())
     if text.startswith("the "):
         text = text[4:]
     if "'" in text:
         text = _POSSESSIVE.sub("", text)
-    return " ".join(text.replace(".", "").split())
+    return text.replace(".", "") if "." in text else text
 
 
 def _is_english_form(name: str) -> bool:
@@ -119,7 +121,8 @@ def _read(name: str) -> dict:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, read once per process (README's profile gives its cost)."""
+    """The gazetteer, read once per process: under a second of CPU (the README's Benchmarks
+    table gives the measured cost); the worker server loads it before forking workers."""
     alpha3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
     names: dict[str, list[_Candidate]] = defaultdict(list)
     main_points: dict[tuple[str, str], tuple[int, Place]] = {}
@@ -131,14 +134,23 @@ def load_gazetteer() -> Gazetteer:
         population = city["population"]
         state = city["admin1code"] if code == "USA" else None
         place = Place(str(city["geonameid"]), city["latitude"], city["longitude"], code)
-        main = {name_key(city["name"]), name_key(city.get("asciiname") or city["name"])}
-        other = {name_key(n) for n in city["alternatenames"] if _is_english_form(n)} - main
+        main = {name_key(city["name"])}
+        if city.get("asciiname") and city["asciiname"] != city["name"]:
+            main.add(name_key(city["asciiname"]))
+        other: set[str] = set()
+        if population >= MIN_POPULATION_UNPROMPTED:
+            # A town is rarely named by another of its names in English news; reading only
+            # the larger places' other names keeps loading cheap (a third of the names).
+            other = {name_key(n) for n in city["alternatenames"] if _is_english_form(n)} - main
+        by_main_name = _Candidate(place, population, state, True)
         for key in main:
-            names[key].append(_Candidate(place, population, state, True))
+            names[key].append(by_main_name)
             if main_points.get((code, key), (-1,))[0] < population:
                 main_points[(code, key)] = (population, place)
-        for key in other:
-            names[key].append(_Candidate(place, population, state, False))
+        if other:
+            by_other_name = _Candidate(place, population, state, False)
+            for key in other:
+                names[key].append(by_other_name)
         if state:
             state_points[state].append((place.latitude, place.longitude, population))
     countries = {}
