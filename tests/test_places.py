@@ -7,6 +7,7 @@ run over the seeds (the session's `seeds_output`), read back from Parquet by Duc
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,8 @@ from test_cli import newsflow
 from test_flow import query
 
 from schemas.views import views_sql
+from tasks.normalize import canonical_places
+from tasks.normalize.entities import NameForms
 from tasks.normalize.places import country_reading, load_gazetteer, resolve
 
 # name -> (GeoNames id, country), from geonames.org
@@ -193,3 +196,14 @@ def test_the_views_and_the_query_command_show_the_place_columns(seeds_output, ca
     places = {row["name"]: row for row in json.loads(out)}
     assert {"Taiwan", "Taipei"} <= set(places)
     assert all(row["country_code"] == "TWN" for row in places.values())
+
+
+def test_an_entity_has_the_place_most_of_its_mentions_name_and_a_published_one_keeps_its_own():
+    france, texas = resolve("Paris"), resolve("Paris", after=", Texas")
+    forms = NameForms()
+    for place in (france, france, texas, None):
+        forms.forms.setdefault("e-paris", Counter())["Paris"] += 1
+        forms.add_place("e-paris", place)
+    assert canonical_places(forms, {}) == {"e-paris": france}
+    assert canonical_places(forms, {"e-paris": texas}) == {"e-paris": texas}
+    assert canonical_places(forms, {"e-elsewhere": texas}) == {"e-paris": france}

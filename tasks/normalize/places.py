@@ -210,7 +210,7 @@ def _qualifier(after: str) -> _Qualifier | None:
 
 
 def _choose(candidates: Sequence[_Candidate]) -> _Candidate | None:
-    """The one candidate, or the most populous one when it dominates the next (rule 5)."""
+    """The one candidate, or the most populous one when it dominates the next (rule 6)."""
     if not candidates:
         return None
     ranked = sorted(candidates, key=lambda c: -c.population)
@@ -236,7 +236,8 @@ def resolve(text: str, context: frozenset[str] = frozenset(), after: str = "") -
     else:
         country = country_match(text)
         if country and country[1] in _COUNTRY_KINDS:
-            namesakes = [c for c in candidates if c.place.country_code in context]
+            # Towns named after countries abound (Lebanon, Tennessee): only a state is read so.
+            namesakes = [c for c in candidates if c.is_state and c.place.country_code in context]
             if country[0] in context or not namesakes:
                 return gazetteer.countries.get(country[0])
             candidates = namesakes  # "a US woman from Georgia": the state
