@@ -59,6 +59,8 @@ def test_well_known_places_resolve_with_no_context(name):
         ("Washington", set(), "", "USA"),  # the capital, not one of the towns
         ("New York", set(), "", "USA"),
         ("Peking", set(), "", "CHN"),  # an alternate name of the capital
+        ("Brazil", set(), ", South Africa, Russia", "BRA"),  # a list, not a qualifier
+        ("Kazakhstan", set(), "", "KAZ"),  # its capital renamed: found by its other name
     ],
 )
 def test_the_article_context_chooses_among_namesakes(name, context, after, country):

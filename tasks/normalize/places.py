@@ -157,12 +157,20 @@ def load_gazetteer() -> Gazetteer:
     capitals = {}
     for country in _read("countries.json").values():
         code = alpha3.get(country["iso"])
-        capital = main_points.get((code, name_key(country["capital"] or "")))
+        capital_key = name_key(country["capital"] or "")
+        capital = main_points.get((code, capital_key)) or max(
+            (
+                (c.population, c.place)
+                for c in names.get(capital_key, ())
+                if c.place.country_code == code
+            ),
+            default=None,
+        )  # a capital renamed since ("Nur-Sultan", now Astana again) by one of its other names
         if code is not None and capital is not None:
             countries[code] = Place(
                 str(country["geonameid"]), capital[1].latitude, capital[1].longitude, code
             )
-            capitals[code] = (name_key(country["capital"]), capital[1])
+            capitals[code] = (capital_key, capital[1])
     states: dict[str, str] = {}
     for state in _read("us_states.json").values():
         points = state_points.get(state["code"])
@@ -225,7 +233,10 @@ def resolve(text: str, context: frozenset[str] = frozenset(), after: str = "") -
     gazetteer = load_gazetteer()
     key = name_key(text)
     candidates = gazetteer.names.get(key, [])
-    qualifier = _qualifier(after) if after else None
+    country = country_match(text)
+    # A country takes no qualifier: "Brazil, South Africa, Russia" is a list.
+    is_country = country is not None and country[1] in _COUNTRY_KINDS
+    qualifier = _qualifier(after) if after and not is_country else None
     anchored = qualifier is not None  # the text itself says which country
     if qualifier is not None:
         candidates = [
@@ -233,20 +244,18 @@ def resolve(text: str, context: frozenset[str] = frozenset(), after: str = "") -
             for c in candidates
             if c.place.country_code == qualifier.country_code and qualifier.state in (None, c.state)
         ]
-    else:
-        country = country_match(text)
-        if country and country[1] in _COUNTRY_KINDS:
-            # Towns named after countries abound (Lebanon, Tennessee): only a state is read so.
-            namesakes = [c for c in candidates if c.is_state and c.place.country_code in context]
-            if country[0] in context or not namesakes:
-                return gazetteer.countries.get(country[0])
-            candidates = namesakes  # "a US woman from Georgia": the state
-        elif country and country[1] in _INSIDE_KINDS:
-            capital_key, capital = gazetteer.capitals.get(country[0], (None, None))
-            if capital_key == key:
-                return capital
-            candidates = [c for c in candidates if c.place.country_code == country[0]]
-            anchored = True
+    elif is_country:
+        # Towns named after countries abound (Lebanon, Tennessee): only a state is read so.
+        namesakes = [c for c in candidates if c.is_state and c.place.country_code in context]
+        if country[0] in context or not namesakes:
+            return gazetteer.countries.get(country[0])
+        candidates = namesakes  # "a US woman from Georgia": the state
+    elif country and country[1] in _INSIDE_KINDS:
+        capital_key, capital = gazetteer.capitals.get(country[0], (None, None))
+        if capital_key == key:
+            return capital
+        candidates = [c for c in candidates if c.place.country_code == country[0]]
+        anchored = True
     states = {c.state for c in candidates if c.is_state}
     if any(c.state in states for c in candidates if not c.is_state):
         # "New York": the city, when a state and a city in it share the name.
