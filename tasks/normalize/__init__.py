@@ -1,4 +1,4 @@
-"""Normalize: ids, canonical entities, resolved speakers and actors, dates, duplicates, stories.
+"""Normalize: ids, canonical entities, places, resolved speakers and actors, dates, stories.
 
 Turns the extractors' per-article rows into the published tables (Arrow, typed by
 schemas/tables.py). Speaker, actor and target spans are linked to entities through the
