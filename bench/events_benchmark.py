@@ -112,7 +112,9 @@ def _extra_figures(scorer: ModuleType, gold: list[dict], predictions: dict[str, 
                 codes = {g["code"].upper() for g in event[role] if _is_country(g.get("code"))}
                 if codes:
                     counts[f"{role}_coded"] += 1
-                    counts[f"{role}_right"] += any(p[field] in codes for p in matched)
+                    right = any(p[field] in codes for p in matched)
+                    counts[f"{role}_right"] += right
+                    counts["country_wrong"] += not right and any(p[field] for p in matched)
     return counts, modalities
 
 
@@ -133,6 +135,18 @@ def _confusion(gold: list[dict], predictions: dict[str, list[dict]]) -> Counter:
             if event["type"] not in predicted:
                 misses[(event["type"], "+".join(predicted) or "nothing")] += 1
     return misses
+
+
+def _countries(counts: Counter, *roles: str) -> tuple[int, int]:
+    """(right, coded): matched events' roles whose gold has a country code, and those given it."""
+    return (
+        sum(counts[f"{role}_right"] for role in roles),
+        sum(counts[f"{role}_coded"] for role in roles),
+    )
+
+
+def _ratio(part: int, whole: int) -> float:
+    return 100.0 * part / whole if whole else 0.0
 
 
 def _percent(part: int, whole: int) -> str:
@@ -160,17 +174,14 @@ def main() -> None:
     if args.confusion:
         for (gold_type, predicted), count in _confusion(gold, predictions).most_common(15):
             print(f"missed {gold_type:<10} predicted {predicted:<30} x{count}")
+    scorer = _scorer(events_dir)
     score_output = _score_lines(events_dir, gold, predictions)
-    counts, modalities = _extra_figures(_scorer(events_dir), gold, predictions)
-    actor_figure = _percent(counts["source_right"], counts["source_coded"])
-    target_figure = _percent(counts["target_right"], counts["target_coded"])
-    both_figure = _percent(
-        counts["source_right"] + counts["target_right"],
-        counts["source_coded"] + counts["target_coded"],
-    )
+    counts, modalities = _extra_figures(scorer, gold, predictions)
     print(
-        f"countries of type+actor matches: actor {actor_figure}  target {target_figure}"
-        f"  both {both_figure}"
+        f"countries of type+actor matches: actor {_percent(*_countries(counts, 'source'))}"
+        f"  target {_percent(*_countries(counts, 'target'))}"
+        f"  both {_percent(*_countries(counts, 'source', 'target'))}"
+        f" (another country given: {counts['country_wrong']})"
     )
     print(f"location recall {_percent(counts['location_hit'], counts['location_gold'])}")
     # The gold codes only events that happened (PLOVER leaves negated and hypothetical events
@@ -182,13 +193,22 @@ def main() -> None:
     )
     # Nothing in the coder is fitted to these sentences, so each fold is scored as it stands:
     # the spread across folds is how much the figures depend on which sentences are held out.
-    per_fold = [_summary(_score_lines(events_dir, fold, predictions)) for fold in _folds(gold)]
+    per_fold = []
+    for fold in _folds(gold):
+        figures = _summary(_score_lines(events_dir, fold, predictions))
+        fold_counts, fold_modalities = _extra_figures(scorer, fold, predictions)
+        figures["countries"] = _ratio(*_countries(fold_counts, "source", "target"))
+        figures["location_recall"] = _ratio(
+            fold_counts["location_hit"], fold_counts["location_gold"]
+        )
+        figures["negated_or_hypothetical"] = fold_counts["negated"] + fold_modalities["possible"]
+        per_fold.append(figures)
     print(
         f"{FOLDS}-fold: "
         + "  ".join(
             f"{key} {statistics.mean(f[key] for f in per_fold):.1f}"
             f" [{min(f[key] for f in per_fold):.1f}-{max(f[key] for f in per_fold):.1f}]"
-            for key in SCORES
+            for key in (*SCORES, "countries", "location_recall", "negated_or_hypothetical")
         )
     )
     print(score_output, end="")

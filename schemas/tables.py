@@ -387,7 +387,10 @@ QUOTES = Table(
             allowed=QUOTE_TYPES,
         ),
         Column(
-            "speaker_text", pa.string(), "speaker as written (a name, a pronoun or a description)"
+            "speaker_text",
+            pa.string(),
+            "speaker as written (a name, a pronoun or a description); for a pronoun standing for "
+            "an unnamed speaker named before it, that speaker (one of the organizers ... he added)",
         ),
         Column(
             "speaker_entity_id",

@@ -31,6 +31,8 @@ TUESDAY = date(2023, 9, 12)  # an article published on Tuesday 12 September 2023
         ("since this spring", (date(2023, 1, 1), "year")),
         ("on Sept. 11", (date(2023, 9, 11), "day")),
         ("September 3", (date(2023, 9, 3), "day")),
+        ("earlier this month", (date(2023, 9, 1), "month")),
+        ("later this year", (date(2023, 1, 1), "year")),
     ],
 )
 def test_relative_expressions(text, expected):

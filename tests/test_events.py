@@ -9,6 +9,7 @@ from conftest import SEEDS
 
 from schemas.tables import PLOVER_TYPES
 from tasks.extract.events import EventRow, extract_events
+from tasks.extract.gazetteer import place_country
 
 
 @pytest.fixture(scope="module")
@@ -208,6 +209,59 @@ def test_places_dates_and_countries_of_the_phrases(nlp):
     assert posting.location_text == "Taipei" and posting.date_text == "this spring"
     [ultimatum] = _events(nlp, "Zimbabwean Prime Minister Robert Mugabe threatened South Lebanon.")
     assert ultimatum.actor_country == "ZWE" and ultimatum.target_country == "LBN"
+
+
+def test_there_is_the_place_named_before(nlp):
+    text = "The minister flew to Singapore on Monday. She met the defence chiefs there."
+    meeting = _find(_events(nlp, text), {"CONSULT"}, trigger_word="met")
+    assert meeting and meeting[0].location_text == "Singapore"
+    # A possessive names an owner, not a place.
+    text = "The Nairobi office serves as Japan's embassy. Tokyo posted two diplomats there."
+    [posting] = _find(_events(nlp, text), {"COOPERATE"}, trigger_word="posted")
+    assert posting.location_text == "Nairobi"
+
+
+def test_an_origin_is_no_location(nlp):
+    [killing] = _find(_events(nlp, "Gunmen killed a soldier from Texas."), {"ASSAULT"})
+    assert killing.location_text is None
+
+
+@pytest.mark.parametrize(
+    ("place", "code"),
+    [
+        ("Abidjan", "CIV"),  # a city
+        ("Paris", "FRA"),  # the largest of its name by far
+        ("San Jose", None),  # two large cities of that name
+        ("Sanaa", "YEM"),  # written without GeoNames' diacritics
+        ("northern Iraq", "IRQ"),
+        ("Virginia", "USA"),  # a state before a South African town
+        ("Suffolk", "GBR"),  # a county
+        ("Punjab", None),  # a province of two countries
+        ("Woodbridge", None),  # small towns share their names
+        ("Europe", None),
+    ],
+)
+def test_place_country(place, code):
+    assert place_country(place) == code
+
+
+def test_countries_of_actors_the_text_places(nlp):
+    """A city's country, a place in the phrase, the event's place or its sentence's one country;
+    never a country the actor opposes or supports, nor where it acts abroad."""
+    [arrest] = _events(nlp, "The police in Abidjan arrested dozens of opposition supporters.")
+    assert arrest.actor_country == arrest.target_country == "CIV"
+    [bombing] = _events(nlp, "A car bombing near the town of Kandahar killed three soldiers.")
+    assert bombing.actor_country == "AFG"
+    [boycott] = _events(nlp, "The opposition party said it will boycott Nigeria's elections.")
+    assert boycott.actor_country == "NGA"
+    [demand] = _events(nlp, "Ethnic Hungarians in Slovakia demanded autonomy.")
+    assert demand.actor_country == "SVK"
+    [threat] = _events(nlp, "President Smith threatened sanctions against Russia.")
+    assert threat.target_country == "RUS" and threat.actor_country is None
+    [posting] = _events(nlp, "The ministry stationed two officers in Nairobi.")
+    assert posting.location_text == "Nairobi" and posting.actor_country is None
+    [attack] = _events(nlp, "Pro-Russian separatists attacked a checkpoint.")
+    assert attack.actor_country is None
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from tasks.clean import metadata, repair
-from tasks.clean.html import extract_html
+from tasks.clean.html import HtmlExtract, extract_html, strip_site_name
 from tasks.clean.text_dump import (
     article_body,
-    find_header,
     is_boilerplate,
     is_page_dump,
     select_body,
@@ -65,18 +64,25 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     dump = select_body(paragraphs) if kind == "page" else article_body(paragraphs, stated_title)
     if not dump.paragraphs:
         raise _Rejected("no_body_found", "only navigation and boilerplate lines")
-    # A page dump's byline and date are where a reader looks: around the headline.
-    header = find_header(paragraphs, len(dump.before_body)) if kind == "page" else None
+    # A page dump's headline, byline and date are where a reader looks: around the headline.
+    header = (
+        metadata.read_page_header(paragraphs, len(dump.before_body), today)
+        if kind == "page"
+        else None
+    )
     above_body = [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
-    date_lines = header.lines + above_body if header else above_body
+    text_date = (header and header.published) or metadata.find_text_date(above_body, today)
+    if header and text_date is None:
+        start, last = len(dump.before_body), dump.paragraphs[-1]
+        text_date = metadata.story_date(paragraphs, start, last, today)
     return _article(
         document,
         body_paragraphs=dump.paragraphs,
-        title=stated_title or (header.title if header else dump.title),
-        byline=(header.byline if header else None) or dump.byline,
+        title=stated_title or (header and header.title) or dump.title,
+        byline=(header and header.byline) or dump.byline,
         source_name=metadata.find_source_name(dump.paragraphs),
         published=_first_date((stated_date, "metadata"), (header_date, "header")),
-        date_lines=date_lines,
+        text_date=text_date,
         today=today,
     )
 
@@ -90,13 +96,21 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
     return _article(
         document,
         body_paragraphs=body_paragraphs,
-        title=document.metadata.get("title") or page.title,
-        byline=page.author,
+        title=document.metadata.get("title") or _html_headline(page, document.html or ""),
+        byline=metadata.html_byline(
+            page.author, page.sitename, document.html or "", page.title, today
+        ),
         source_name=page.sitename or metadata.find_source_name(body_paragraphs),
         published=_first_date((stated_date, "metadata"), (meta_date, "metadata")),
-        date_lines=[],
+        text_date=None,
         today=today,
     )
+
+
+def _html_headline(page: HtmlExtract, html: str) -> str | None:
+    stated = metadata.stated_title(html)
+    stated_headline = strip_site_name(stated, page.sitename) if stated else None
+    return metadata.full_headline(page.title, stated_headline)
 
 
 def _first_date(*candidates: tuple[date | None, str]) -> tuple[date | None, str]:
@@ -112,7 +126,7 @@ def _article(
     byline: str | None,
     source_name: str | None,
     published: tuple[date | None, str],
-    date_lines: list[str],
+    text_date: date | None,
     today: date,
 ) -> Article:
     """The Article, with the dateline and the weaker date sources filled in."""
@@ -122,8 +136,7 @@ def _article(
     if published_date is None and dateline_date is not None:
         published_date, date_source = dateline_date, "dateline"
     if published_date is None:
-        published_date = metadata.find_text_date(date_lines, today)
-        date_source = "text" if published_date else "none"
+        published_date, date_source = text_date, "text" if text_date else "none"
     body = "\n\n".join(body_paragraphs)
     if len(body) > MAX_BODY_CHARS:
         raise _Rejected(

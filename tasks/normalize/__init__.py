@@ -348,6 +348,11 @@ def _quote_rows(
 ):
     for quote in extraction.quotes:
         speaker = mentions.at(quote.speaker_ref_start, quote.speaker_ref_end)
+        # A pronoun standing for an unnamed speaker named before shows that speaker.
+        speaker_start, speaker_end = quote.speaker_start, quote.speaker_end
+        if quote.speaker_antecedent_start is not None:
+            speaker_start = quote.speaker_antecedent_start
+            speaker_end = quote.speaker_antecedent_end
         yield {
             "quote_id": new_id(article.article_id, "q", quote.start_char, quote.end_char),
             "article_id": article.article_id,
@@ -355,11 +360,13 @@ def _quote_rows(
             "start_char": quote.start_char,
             "end_char": quote.end_char,
             "quote_type": quote.quote_type,
-            "speaker_text": quote.speaker_text,
+            "speaker_text": (
+                article.body[speaker_start:speaker_end] if speaker_start is not None else None
+            ),
             "speaker_entity_id": speaker.link.entity_id if speaker else None,
             "speaker_name": speaker.link.canonical_name if speaker else None,
-            "speaker_start": quote.speaker_start,
-            "speaker_end": quote.speaker_end,
+            "speaker_start": speaker_start,
+            "speaker_end": speaker_end,
             "cue": quote.cue,
             "sentence_index": quote.sentence_index,
         }

@@ -51,6 +51,8 @@ _WEEKDAY = re.compile(
 _SEASON = re.compile(
     r"\b(?:(?P<which>last|this|next)\s+)?(?P<season>" + "|".join(_SEASONS) + r")\b"
 )
+# "earlier this month", "later this year": within the month or year named, not vague.
+_WITHIN = re.compile(r"\b(?:earlier|later)\s+(?=(?:this|last|next)\s+(?:month|year)\b)")
 # Spans that are not a single day, month or year: never resolved.
 _VAGUE = re.compile(
     r"\b(?:weeks?|weekends?|decades?|century|recent|recently|later|earlier|quarter|past|coming|"
@@ -154,6 +156,7 @@ def _relative(text: str, published: date) -> tuple[date | None, str | None]:
 def resolve_date(date_text: str, published: date | None) -> tuple[date | None, str | None]:
     """(event date, precision "day" | "month" | "year"), or (None, None) when not certain."""
     text = " ".join(date_text.lower().replace("’", "'").split()) if date_text else ""
+    text = _WITHIN.sub("", text)
     if not text:
         return None, None
     absolute = _absolute(text, published)

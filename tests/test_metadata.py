@@ -1,0 +1,171 @@
+"""Article metadata as a reader finds it: the on-page headline, the byline and the date printed
+around it (page dumps and HTML), never a teaser's, a sidebar's or a comment's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tasks.clean import clean, metadata
+from tasks.records import Article, RawDocument
+
+TODAY = date(2026, 1, 1)
+STORY = [
+    "The harbour board voted on Tuesday to rebuild the old pier before the winter storms, "
+    "after a year in which the damaged structure kept most of the fishing boats away.",
+    "Work will start next month and should take about six weeks, the board's chair said at "
+    "the end of a meeting that ran late into the evening and drew a large crowd.",
+    "Fishermen welcomed the decision, saying the damaged pier had cost them a season of "
+    "catches and forced them to land their boats at the next town along the coast.",
+    "The council will pay for most of the repairs from its reserve fund this year, and the "
+    "rest will come from a grant that the regional government promised in the spring.",
+    "Engineers had warned in the spring that the pier's wooden piles were rotting and that "
+    "a strong storm could bring down the whole of its seaward end without warning.",
+    "The board will meet again in the new year to choose a builder from the four firms that "
+    "have sent in offers, and it has promised to publish all of them before it votes.",
+]
+MENU = ["Home", "News", "Sport", "Weather", "Opinion"]
+FOOTER = [
+    "Most read",
+    "Council closes the old library",
+    "Jane Roe",
+    "3 March 2019",
+    "Comments",
+    "Posted by Sam Reed on 4 March 2019",
+    "Copyright 2024 Coast Gazette. All rights reserved.",
+]
+
+
+def _dump(*header: str, title: str = "Harbour board rebuilds the old pier | Coast Gazette") -> str:
+    return "\n".join([title, *MENU, *header, *STORY, *FOOTER])
+
+
+def _clean_one(document: RawDocument) -> Article:
+    articles, quarantined = clean([document])
+    assert not quarantined, quarantined
+    (article,) = articles
+    return article
+
+
+def _page(*header: str, title: str = "Harbour board rebuilds the old pier | Coast Gazette"):
+    return _clean_one(RawDocument("dump.txt", "txt", _dump(*header, title=title), None))
+
+
+def test_headline_byline_and_date_are_read_around_the_headline():
+    article = _page(
+        "Harbour board rebuilds the old pier",
+        "The pier has been closed since the spring floods",
+        "Author of the article:",
+        "By Ann Lee and AP",
+        "Published Jun 05, 2024",
+    )
+    assert article.title == "Harbour board rebuilds the old pier"
+    assert article.byline == "Ann Lee; AP"
+    assert (article.published_date, article.date_source) == (date(2024, 6, 5), "text")
+
+
+def test_reworded_headline_on_the_page_is_the_title_not_the_seo_title():
+    article = _page(
+        "Old pier to be rebuilt by the harbour board",
+        "Ann Lee",
+        "12 May 2024",
+        title="Harbour board to rebuild the old pier - Coast Gazette",
+    )
+    assert article.title == "Old pier to be rebuilt by the harbour board"
+    assert article.byline == "Ann Lee"
+    assert article.published_date == date(2024, 5, 12)
+
+
+@pytest.mark.parametrize(
+    ("credits", "byline"),
+    [
+        (["Von Ann Lee, Berlin", "12.05.2024"], "Ann Lee"),  # a place after the name
+        (["Ann Lee Political Correspondent", "12 May 2024"], "Ann Lee"),  # a job title
+        (["Ann Lee", "Reporter", "12 May 2024"], "Ann Lee"),  # the title on its own line
+        (["Ann Lee, 12.05.2024 10:00 Uhr"], "Ann Lee"),  # the name on the date line
+        (["by Ann Lee May 12, 2024 1:15 pm"], "Ann Lee"),  # name and date on one line
+        (["by Ann WalkerMay 12, 2024"], "Ann Walker"),  # glued by the dump
+        (["By", "Ann Lee,", "Ben Roy &", "Cy Dunn", "12 May 2024"], "Ann Lee; Ben Roy; Cy Dunn"),
+    ],
+)
+def test_byline_grammar(credits: list[str], byline: str):
+    article = _page("Harbour board rebuilds the old pier", *credits)
+    assert article.byline == byline
+    assert article.published_date == date(2024, 5, 12)
+
+
+def test_sidebar_teaser_and_comment_give_no_byline_and_no_date():
+    article = _page("Harbour board rebuilds the old pier", "Share this article")
+    # "Jane Roe" / "3 March 2019" (a teaser) and the comment's "Posted by" are far below.
+    assert article.byline is None
+    assert article.published_date is None
+
+
+def test_labels_and_section_names_are_no_byline():
+    for line in ("Published Fri", "In Local News", "Source: AFP"):
+        article = _page("Harbour board rebuilds the old pier", line, "12 May 2024")
+        assert article.byline is None, line
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Publié le 30 août 2023 à 14h52", date(2023, 8, 30)),
+        ("Bruselas - 2 de diciembre de 2024 - 08:22", date(2024, 12, 2)),
+        ("15.10.24 23:35", date(2024, 10, 15)),
+        ("06. 01. 2025, 14:59 Uhr", date(2025, 1, 6)),
+        ("2025年1月13日 21時37分", date(2025, 1, 13)),
+        ("02/02/2025 KL. 09:00", date(2025, 2, 2)),  # day and month cannot be swapped
+        ("Published Fri, Apr 28 20232:23 PM EDT", date(2023, 4, 28)),  # glued to the time
+        ("Opinion2024.03.31 19:59", date(2024, 3, 31)),  # year first, with dots
+        ("03/04/2024", None),  # 3 April or 4 March: not guessed
+        ("12 May 2027", None),  # in the future
+    ],
+)
+def test_dates_in_many_languages_and_forms(line: str, expected: date | None):
+    found = metadata.dates_in(line, TODAY)
+    assert (found[0] if found else None) == expected
+
+
+def _html(head: str, body: str) -> str:
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY)
+    return f"<html><head>{head}</head><body>{body}<article>{story}</article></body></html>"
+
+
+def _html_article(head: str, body: str) -> Article:
+    return _clean_one(RawDocument("page.html", "html", None, _html(head, body)))
+
+
+def test_html_kicker_set_apart_in_the_h1_is_not_the_headline():
+    head = '<meta property="og:title" content="Harbour board rebuilds the old pier">'
+    article = _html_article(head, "<h1><span>Coast</span> Harbour board rebuilds the old pier</h1>")
+    assert article.title == "Harbour board rebuilds the old pier"
+    # A quote opening the headline is part of it, though og:title leaves it out.
+    quoted = "<h1>'Finally': harbour board rebuilds the old pier</h1>"
+    assert _html_article(head, quoted).title == "'Finally': harbour board rebuilds the old pier"
+
+
+def test_html_byline_from_json_ld_where_the_meta_tags_name_no_one():
+    json_ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Pier",'
+        ' "author": {"@type": "Organization", "name": "Coast Gazette Desk"}}</script>'
+    )
+    article = _html_article(json_ld, "<h1>Harbour board rebuilds the old pier</h1>")
+    assert article.byline == "Coast Gazette Desk"
+
+
+def test_html_byline_printed_under_the_headline_beats_the_site_name():
+    head = (
+        '<meta name="author" content="Coast Gazette">'
+        '<meta property="og:site_name" content="Coast Gazette">'
+    )
+    body = (
+        "<h1>Harbour board rebuilds the old pier</h1>"
+        "<div class='byline'>By Ann Lee</div><time>12 May 2024</time>"
+    )
+    assert _html_article(head, body).byline == "Ann Lee"
+
+
+def test_html_author_named_twice_is_one_author():
+    assert metadata.html_byline("Ann Lee; Ann-Lee", None, "", None, TODAY) == "Ann Lee"
