@@ -7,7 +7,7 @@ import os
 
 from tasks.clean.metadata import detect_language
 from tasks.extract.nlp import load_nlp
-from tasks.normalize.places import load_gazetteer
+from tasks.geonames import load_gazetteer
 
 # The models the steps would otherwise load at their first article, in every worker.
 load_nlp()

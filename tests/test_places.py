@@ -16,9 +16,10 @@ from test_cli import newsflow
 from test_flow import query
 
 from schemas.views import views_sql
+from tasks.geonames import load_gazetteer
 from tasks.normalize import canonical_places
 from tasks.normalize.entities import NameForms
-from tasks.normalize.places import country_reading, load_gazetteer, resolve
+from tasks.normalize.places import country_reading, resolve
 
 # name -> (GeoNames id, country), from geonames.org
 KNOWN = {
