@@ -26,6 +26,7 @@ from tasks.normalize.corpus import (
     ARTICLE_COLUMNS,
     ENTITY_COLUMNS,
     FEATURE_SOURCE_COLUMNS,
+    PLACE_COLUMNS,
     PublishedSummary,
     decide,
     features_of,
@@ -124,6 +125,9 @@ def normalize_run(
         summary = PublishedSummary(
             published[ARTICLES.name].to_table(columns=ARTICLE_COLUMNS),
             published[ENTITIES.name].to_table(columns=ENTITY_COLUMNS),
+            published[ENTITIES.name].to_table(
+                columns=PLACE_COLUMNS, filter=ds.field("geonames_id").is_valid()
+            ),
             features,
         )
     new_features = staging.features(FEATURES_SCHEMA)

@@ -7,9 +7,11 @@ import os
 
 from tasks.clean.metadata import detect_language
 from tasks.extract.nlp import load_nlp
+from tasks.geonames import load_gazetteer
 
 # The models the steps would otherwise load at their first article, in every worker.
 load_nlp()
+load_gazetteer()
 detect_language(None, "The worker server loads this model once.")
 # What is loaded now lasts as long as the workers: their garbage collections skip it (and so
 # leave its memory pages shared with the server instead of copying them).

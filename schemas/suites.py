@@ -67,6 +67,17 @@ def _entity_exists(table: str, column: str) -> CrossCheck:
     )
 
 
+def _together_check(table: str, columns: tuple[str, ...]) -> CrossCheck:
+    nulls = [f"(t.{column} IS NULL)" for column in columns]
+    return CrossCheck(
+        table,
+        f"{columns[0]}_together",
+        " AND ".join(f"{nulls[0]} = {other}" for other in nulls[1:]),
+        f"{', '.join(columns)} are all null or all set",
+        shows=columns,
+    )
+
+
 def _article_exists(table: str) -> CrossCheck:
     return CrossCheck(
         table,
@@ -116,6 +127,15 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "WHERE e.entity_id = t.entity_id) = 1",
         "every entity_id has exactly one canonical_name",
         shows=("entity_id", "canonical_name"),
+        severity=CRITICAL,
+    ),
+    CrossCheck(
+        "entities",
+        "one_place",
+        "(SELECT count(DISTINCT e.geonames_id) FROM entities e "
+        "WHERE e.entity_id = t.entity_id) <= 1",
+        "every entity_id has at most one geonames_id",
+        shows=("entity_id", "geonames_id"),
         severity=CRITICAL,
     ),
     CrossCheck(
@@ -322,7 +342,8 @@ def severity_of(expectation_config) -> str:
 def cross_checks(table: str) -> list[CrossCheck]:
     """The declared checks of a table, and one per span it declares."""
     spans = [_span_check(table, start, end, text) for text, start, end in TABLES[table].spans]
-    return [c for c in CROSS_CHECKS if c.table == table] + spans
+    together = [_together_check(table, columns) for columns in TABLES[table].together]
+    return [c for c in CROSS_CHECKS if c.table == table] + spans + together
 
 
 def checks_table_name(table: str) -> str:

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 ARTICLE_ID_PATTERN = r"^a[0-9a-f]{16}$"  # tasks.ids.article_id
 ENTITY_ID_PATTERN = r"^e[0-9a-f]{16}$"  # tasks.ids.entity_id
+GEONAMES_ID_PATTERN = r"^[1-9][0-9]{0,9}$"  # a GeoNames feature id (geonames.org/<id>)
 
 NER_LABELS = (
     "PERSON",
@@ -111,6 +112,8 @@ class Table:
     sort_by: tuple[str, ...]  # natural key order of the published files
     # (text, start, end) columns: body[start:end] == text, offsets into articles.body
     spans: tuple[tuple[str, str, str], ...] = field(default=())
+    # groups of columns that are all null or all set (a place's id and coordinates)
+    together: tuple[tuple[str, ...], ...] = field(default=())
     # Rows failing a row-level expectation go to the quarantine, and the rest publishes; a run
     # whose share of such rows (among its new rows of the table) is above this bound has a
     # broken step, not bad articles, and publishes nothing.
@@ -153,6 +156,34 @@ class Table:
                 unknown, missing = sorted(row.keys() - declared), sorted(declared - row.keys())
                 raise KeyError(f"{self.name} row: unknown columns {unknown}, missing {missing}")
         return pa.Table.from_pylist(list(rows), schema=self.arrow_schema)
+
+
+def _place(prefix: str, what: str) -> tuple[Column, Column, Column]:
+    """The GeoNames id and coordinates of a place, resolved offline (tasks/normalize/places.py)."""
+    return (
+        Column(
+            f"{prefix}geonames_id",
+            pa.string(),
+            f"GeoNames id of {what}, resolved offline from the name and the article's context "
+            "(its dateline, the countries it names); null when unknown or ambiguous",
+            pattern=GEONAMES_ID_PATTERN,
+        ),
+        Column(
+            f"{prefix}latitude",
+            pa.float64(),
+            f"latitude of {what} (WGS84 degrees; a country's capital, a US state's mean city "
+            "point); null when not placed",
+            min_value=-90.0,
+            max_value=90.0,
+        ),
+        Column(
+            f"{prefix}longitude",
+            pa.float64(),
+            f"longitude of {what} (WGS84 degrees); null when not placed",
+            min_value=-180.0,
+            max_value=180.0,
+        ),
+    )
 
 
 def _id(name: str, description: str, *, pattern: str | None = None, unique: bool = False) -> Column:
@@ -287,6 +318,7 @@ ENTITIES = Table(
     description="One row per entity mention in an article body, linked to a canonical entity.",
     sort_by=("article_id", "start_char", "end_char"),
     spans=(("text", "start_char", "end_char"),),
+    together=(("geonames_id", "latitude", "longitude"),),
     columns=(
         _id("mention_id", "unique id of the mention (article id and span)", unique=True),
         _ARTICLE_REF,
@@ -321,9 +353,11 @@ ENTITIES = Table(
         Column(
             "country_code",
             pa.string(),
-            "ISO 3166-1 alpha-3 code of the country the entity is or belongs to",
+            "ISO 3166-1 alpha-3 code of the country the entity is or belongs to; for a placed "
+            "GPE, LOC or FAC, the country of its place",
             allowed=country_codes,
         ),
+        *_place("", "the place a GPE, LOC or FAC entity names (one per entity_id)"),
     ),
 )
 
@@ -376,6 +410,7 @@ EVENTS = Table(
     description="One row per event mention: who did what to whom, where and when (PLOVER types).",
     sort_by=("article_id", "trigger_start", "trigger_end"),
     spans=(("trigger_text", "trigger_start", "trigger_end"),),
+    together=(("location_geonames_id", "location_latitude", "location_longitude"),),
     columns=(
         _id("event_id", "unique id of the event (article id and trigger span)", unique=True),
         _ARTICLE_REF,
@@ -416,6 +451,13 @@ EVENTS = Table(
             allowed=country_codes,
         ),
         Column("location_text", pa.string(), "where the event happened, when stated"),
+        *_place("location_", "location_text's place"),
+        Column(
+            "location_country",
+            pa.string(),
+            "ISO 3166-1 alpha-3 code of the country of location_text's place",
+            allowed=country_codes,
+        ),
         Column(
             "event_date",
             pa.date32(),

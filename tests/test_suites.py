@@ -13,7 +13,14 @@ import pytest
 
 import tasks.validate
 from schemas import suites as suite_module
-from schemas.suites import CRITICAL, CROSS_CHECKS, RUN_METRICS, RUN_METRICS_TABLE, WARNING
+from schemas.suites import (
+    CRITICAL,
+    CROSS_CHECKS,
+    QUARANTINE,
+    RUN_METRICS,
+    RUN_METRICS_TABLE,
+    WARNING,
+)
 from schemas.tables import TABLES
 from tasks.ids import article_id, child_id, entity_id, sha256_hex
 from tasks.validate import validate
@@ -22,6 +29,7 @@ BODY = "Norway will send an envoy to Chile next week.\n\n“We want a fair deal,
 ARTICLE = article_id("n.txt", "raw")
 NORWAY = entity_id("GPE", "NOR")
 BERG = entity_id("PERSON", "ola berg")
+OSLO_POINT = ("3144096", 59.91273, 10.74609)  # Norway's GeoNames id at its capital
 FILLER = (
     "The minister told reporters that the talks in the capital would cover trade, fishing "
     "quotas and the long dispute over the northern border, and that both governments hoped "
@@ -47,13 +55,17 @@ def article_row(source: str, body: str, raw_length: int | None = None) -> dict:
     }  # fmt: skip
 
 
-def entity_row(aid: str, body: str, text: str, label: str, eid: str, country=None) -> dict:
+def entity_row(
+    aid: str, body: str, text: str, label: str, eid: str, country=None, place=(None, None, None)
+) -> dict:
     start, end = span(text, body)
+    geonames_id, latitude, longitude = place
     return {
         "mention_id": child_id(aid, "m", start, end), "article_id": aid, "text": text,
         "label": label, "start_char": start, "end_char": end, "sentence_index": 0,
         "entity_id": eid, "canonical_name": text, "entity_type": label,
-        "country_code": country,
+        "country_code": country, "geonames_id": geonames_id, "latitude": latitude,
+        "longitude": longitude,
     }  # fmt: skip
 
 
@@ -76,7 +88,7 @@ def good_rows() -> dict[str, list[dict]]:
     return {
         "articles": [article_row("n.txt", BODY)],
         "entities": [
-            entity_row(ARTICLE, BODY, "Norway", "GPE", NORWAY, "NOR"),
+            entity_row(ARTICLE, BODY, "Norway", "GPE", NORWAY, "NOR", OSLO_POINT),
             entity_row(ARTICLE, BODY, "Ola Berg", "PERSON", BERG),
         ],
         "quotes": [quote],
@@ -87,6 +99,8 @@ def good_rows() -> dict[str, list[dict]]:
                 "trigger_end": end, "event_type": "AID", "actor_text": "Norway",
                 "actor_entity_id": NORWAY, "target_text": "Chile", "target_entity_id": None,
                 "actor_country": "NOR", "target_country": "CHL", "location_text": None,
+                "location_geonames_id": None, "location_latitude": None,
+                "location_longitude": None, "location_country": None,
                 "event_date": date(2023, 9, 20), "date_text": "next week",
                 "date_precision": "day", "modality": "planned", "negated": False,
                 "confidence": 0.8,
@@ -162,6 +176,10 @@ CROSS_VIOLATIONS = {
     "article_exists": None,  # per table, below
     "text_matches_body": lambda r: r["entities"][0].update(end_char=5),
     "one_canonical_name": lambda r: r["entities"][1].update(entity_id=NORWAY, entity_type="GPE"),
+    "one_place": lambda r: r["entities"].append(
+        entity_row(ARTICLE, BODY, "Chile", "GPE", NORWAY, "CHL", ("3895114", -33.4, -70.6))
+        | {"canonical_name": "Norway"}
+    ),
     "one_entity_type": lambda r: r["entities"].append(
         entity_row(ARTICLE, BODY, "Chile", "PERSON", NORWAY) | {"canonical_name": "Norway"}
     ),
@@ -314,3 +332,28 @@ def test_an_implausible_event_date_is_a_warning_only():
     assert "events_checks.expect_column_values_to_be_in_set(event_date_plausible)" in labels(
         report.failures(WARNING)
     )
+
+
+@pytest.mark.parametrize(
+    ("table", "row_update"),
+    [
+        ("entities", {"longitude": None}),
+        ("entities", {"geonames_id": None}),
+        ("events", {"location_latitude": 48.85}),
+    ],
+)
+def test_a_place_without_its_whole_coordinate_pair_is_quarantined(table, row_update):
+    rows = good_rows()
+    rows[table][0].update(row_update)
+    report = validate(to_tables(rows))
+    check = f"{'location_' if table == 'events' else ''}geonames_id_together"
+    failed = labels(report.failures(QUARANTINE))
+    assert f"{table}_checks.expect_column_values_to_be_in_set({check})" in failed
+
+
+def test_coordinates_out_of_range_are_quarantined():
+    rows = good_rows()
+    rows["entities"][0].update(latitude=91.0, longitude=-181.0)
+    failed = labels(validate(to_tables(rows)).failures(QUARANTINE))
+    assert "entities.expect_column_values_to_be_between(latitude)" in failed
+    assert "entities.expect_column_values_to_be_between(longitude)" in failed

@@ -34,7 +34,8 @@ def good_rows() -> dict[str, list[dict]]:
                 "mention_id": f"{ARTICLE}-m0-5", "article_id": ARTICLE, "text": "Japan",
                 "label": "GPE", "start_char": 0, "end_char": 5, "sentence_index": 0,
                 "entity_id": JAPAN, "canonical_name": "Japan", "entity_type": "GPE",
-                "country_code": "JPN",
+                "country_code": "JPN", "geonames_id": "1861060", "latitude": 35.6895,
+                "longitude": 139.69171,
             }
         ],
         "quotes": [
@@ -52,7 +53,9 @@ def good_rows() -> dict[str, list[dict]]:
                 "trigger_text": "send", "trigger_start": 20, "trigger_end": 24,
                 "event_type": "AID", "actor_text": "Japan", "actor_entity_id": JAPAN,
                 "target_text": None, "target_entity_id": None, "actor_country": "JPN",
-                "target_country": None, "location_text": None, "event_date": None,
+                "target_country": None, "location_text": None, "location_geonames_id": None,
+                "location_latitude": None, "location_longitude": None,
+                "location_country": None, "event_date": None,
                 "date_text": None, "date_precision": None, "modality": "planned",
                 "negated": False, "confidence": 0.8,
             }

