@@ -157,6 +157,34 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         shows=("event_date",),
         severity=WARNING,
     ),
+    CrossCheck(
+        "stories",
+        "story_has_articles",
+        "t.story_id IN (SELECT story_id FROM articles)",
+        "every story is the story_id of some article",
+        severity=CRITICAL,
+        shows=("story_id",),
+    ),
+    CrossCheck(
+        "stories",
+        "counts_match_articles",
+        "(SELECT count(*) = t.article_count "
+        "AND min(published_date) IS NOT DISTINCT FROM t.first_published "
+        "AND max(published_date) IS NOT DISTINCT FROM t.last_published "
+        "FROM articles x WHERE x.story_id = t.story_id)",
+        "article_count, first_published and last_published are those of the story's articles",
+        severity=CRITICAL,
+        shows=("story_id", "article_count", "first_published", "last_published"),
+    ),
+    CrossCheck(
+        "stories",
+        "event_count_matches_events",
+        "(SELECT count(DISTINCT v.event_cluster_id) = t.event_count FROM events v "
+        "JOIN articles x ON x.article_id = v.article_id WHERE x.story_id = t.story_id)",
+        "event_count is the number of distinct event clusters of the story's articles",
+        severity=CRITICAL,
+        shows=("story_id", "event_count"),
+    ),
 )
 
 
@@ -332,10 +360,11 @@ def checks_table_name(table: str) -> str:
 def table_expectations(table: Table) -> list:
     """The column-level expectations a table's declaration implies: the schema and unique
     keys are table-level (critical), a value's nullability, set, pattern and range and a
-    span's order are row-level (quarantine)."""
+    span's order are row-level (quarantine; critical for a table that quarantines no rows)."""
     import great_expectations as gx
 
     expect = gx.expectations
+    row_level = QUARANTINE if table.quarantines_rows else CRITICAL
     expectations = [
         _expect(
             expect.ExpectTableColumnsToMatchOrderedList, CRITICAL, column_list=table.column_names
@@ -353,21 +382,21 @@ def table_expectations(table: Table) -> list:
         )
         if not column.nullable:
             expectations.append(
-                _expect(expect.ExpectColumnValuesToNotBeNull, QUARANTINE, column=name)
+                _expect(expect.ExpectColumnValuesToNotBeNull, row_level, column=name)
             )
         if column.unique:
             expectations.append(_expect(expect.ExpectColumnValuesToBeUnique, CRITICAL, column=name))
         if (allowed := column.allowed_values()) is not None:
             expectations.append(
                 _expect(
-                    expect.ExpectColumnValuesToBeInSet, QUARANTINE, column=name, value_set=allowed
+                    expect.ExpectColumnValuesToBeInSet, row_level, column=name, value_set=allowed
                 )
             )
         if column.pattern:
             expectations.append(
                 _expect(
                     expect.ExpectColumnValuesToMatchRegex,
-                    QUARANTINE,
+                    row_level,
                     column=name,
                     regex=column.pattern,
                 )
@@ -376,7 +405,7 @@ def table_expectations(table: Table) -> list:
             expectations.append(
                 _expect(
                     expect.ExpectColumnValuesToBeBetween,
-                    QUARANTINE,
+                    row_level,
                     column=name,
                     min_value=column.min_value,
                     max_value=column.max_value,
@@ -386,7 +415,7 @@ def table_expectations(table: Table) -> list:
         expectations.append(
             _expect(
                 expect.ExpectColumnPairValuesAToBeGreaterThanB,
-                QUARANTINE,
+                row_level,
                 column_A=end,
                 column_B=start,
                 ignore_row_if="either_value_is_missing",
@@ -435,4 +464,6 @@ def _python_type(arrow_type: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(arrow_type):
         return "datetime"
+    if pa.types.is_list(arrow_type) or pa.types.is_map(arrow_type):
+        return "list"  # a map's value reaches pandas as a list of (key, value) pairs
     raise TypeError(f"no expectation type for {arrow_type}")

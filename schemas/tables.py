@@ -14,6 +14,9 @@ import pyarrow as pa
 
 ARTICLE_ID_PATTERN = r"^a[0-9a-f]{16}$"  # tasks.ids.article_id
 ENTITY_ID_PATTERN = r"^e[0-9a-f]{16}$"  # tasks.ids.entity_id
+STORY_ID_PATTERN = r"^s[0-9a-f]{16}$"
+EVENT_CLUSTER_ID_PATTERN = r"^c[0-9a-f]{16}$"  # tasks.ids.cluster_id
+QUOTE_CLUSTER_ID_PATTERN = r"^q[0-9a-f]{16}$"
 
 NER_LABELS = (
     "PERSON",
@@ -115,6 +118,9 @@ class Table:
     # whose share of such rows (among its new rows of the table) is above this bound has a
     # broken step, not bad articles, and publishes nothing.
     max_quarantined_share: float = 0.5
+    # False for a table derived from the others (stories): a wrong row there is a broken
+    # step, not a bad article, so its row-level expectations are critical.
+    quarantines_rows: bool = True
 
     @property
     def key(self) -> str:
@@ -262,9 +268,9 @@ ARTICLES = Table(
         Column(
             "story_id",
             pa.string(),
-            "id shared by the articles reporting the same story",
+            "id shared by the articles reporting the same story (-> stories.story_id)",
             nullable=False,
-            pattern=r"^s[0-9a-f]{16}$",
+            pattern=STORY_ID_PATTERN,
         ),
         Column("run_id", pa.string(), "the pipeline run that published this row", nullable=False),
         Column(
@@ -365,6 +371,12 @@ QUOTES = Table(
         *_span("speaker_", "speaker_text", nullable=True),
         Column("cue", pa.string(), "reporting verb or phrase (said, added, according to)"),
         _SENTENCE,
+        _id(
+            "quote_cluster_id",
+            "the statement: shared by the quotes of the same speaker with near-identical words "
+            "in the same story, across articles and runs (-> quote_clusters.quote_cluster_id)",
+            pattern=QUOTE_CLUSTER_ID_PATTERN,
+        ),
     ),
 )
 
@@ -377,6 +389,13 @@ EVENTS = Table(
         _id("event_id", "unique id of the event (article id and trigger span)", unique=True),
         _ARTICLE_REF,
         _SENTENCE,
+        _id(
+            "event_cluster_id",
+            "the real event: shared by the mentions of one event (same story, type and "
+            "negation, same or coreferent actor and target, dates within a day when known), "
+            "across articles and runs (-> event_clusters.event_cluster_id)",
+            pattern=EVENT_CLUSTER_ID_PATTERN,
+        ),
         Column("trigger_text", pa.string(), "the word(s) expressing the event", nullable=False),
         *_span("trigger_", "trigger_text"),
         Column(
@@ -480,4 +499,106 @@ QUARANTINE = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, ENTITIES, QUOTES, EVENTS, QUARANTINE)}
+_COUNT = {"nullable": False, "min_value": 0}
+STORIES = Table(
+    name="stories",
+    description="One row per story (articles.story_id): its outlets, dates, cast, speakers and "
+    "distinct events. Rewritten with every version, from the story's rows in it.",
+    sort_by=("story_id",),
+    quarantines_rows=False,
+    columns=(
+        _id(
+            "story_id",
+            "the story (-> articles.story_id)",
+            pattern=STORY_ID_PATTERN,
+            unique=True,
+        ),
+        Column(
+            "headline",
+            pa.string(),
+            "representative headline: the title of the story's earliest titled original "
+            "(not duplicate) article, else of any titled article; null when none has a title",
+        ),
+        Column(
+            "first_published",
+            pa.date32(),
+            "earliest published_date of its articles; null when no article is dated",
+        ),
+        Column(
+            "last_published",
+            pa.date32(),
+            "latest published_date of its articles; null when no article is dated",
+        ),
+        Column("article_count", pa.int32(), "articles in the story", nullable=False, min_value=1),
+        Column(
+            "source_count",
+            pa.int32(),
+            "distinct outlets: distinct source_name, an article with no source_name counting "
+            "as an outlet of its own",
+            nullable=False,
+            min_value=1,
+        ),
+        Column(
+            "source_names",
+            pa.list_(pa.string()),
+            "the distinct source_name of its articles, sorted (outlets the input named)",
+            nullable=False,
+        ),
+        Column(
+            "languages",
+            pa.list_(pa.string()),
+            "the distinct languages of its articles, sorted",
+            nullable=False,
+        ),
+        Column(
+            "top_entity_ids",
+            pa.list_(pa.string()),
+            "up to 5 entities of the story (PERSON, ORG, GPE, NORP, LOC, FAC, EVENT) in most "
+            "articles, then most mentions (-> entities.entity_id)",
+            nullable=False,
+        ),
+        Column(
+            "top_entity_names",
+            pa.list_(pa.string()),
+            "canonical names of top_entity_ids, in the same order",
+            nullable=False,
+        ),
+        Column(
+            "speaker_entity_ids",
+            pa.list_(pa.string()),
+            "up to 5 resolved speakers with the most distinct statements (quote clusters) "
+            "(-> quotes.speaker_entity_id)",
+            nullable=False,
+        ),
+        Column(
+            "speaker_names",
+            pa.list_(pa.string()),
+            "canonical names of speaker_entity_ids, in the same order",
+            nullable=False,
+        ),
+        Column("quote_count", pa.int32(), "quote rows of its articles", **_COUNT),
+        Column(
+            "statement_count",
+            pa.int32(),
+            "distinct statements: quote clusters of its articles",
+            **_COUNT,
+        ),
+        Column("event_mention_count", pa.int32(), "event rows of its articles", **_COUNT),
+        Column(
+            "event_count",
+            pa.int32(),
+            "distinct real events: event clusters of its articles",
+            **_COUNT,
+        ),
+        Column(
+            "event_counts",
+            pa.map_(pa.string(), pa.int32()),
+            "distinct real events by PLOVER type (event_type -> event clusters)",
+            nullable=False,
+        ),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (ARTICLES, ENTITIES, QUOTES, EVENTS, QUARANTINE, STORIES)
+}
