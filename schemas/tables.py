@@ -533,8 +533,8 @@ STORIES = Table(
         Column(
             "source_count",
             pa.int32(),
-            "distinct outlets: distinct source_name, an article with no source_name counting "
-            "as an outlet of its own",
+            "distinct outlets of its articles: source_name, else the host of a URL source, "
+            "else the source itself (two unnamed files are two outlets)",
             nullable=False,
             min_value=1,
         ),

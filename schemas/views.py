@@ -32,12 +32,22 @@ class DerivedView:
     columns: tuple[tuple[str, str], ...]  # (name, description)
 
 
-# An article with no source_name counts as an outlet of its own (as in stories.source_count).
-_OUTLET = "coalesce(a.source_name, chr(0) || a.article_id)"
+def outlet_sql(articles: str) -> str:
+    """SQL naming an article's outlet (`articles` is the articles' alias): its source_name, else
+    the host of a URL source, else its source (a file or record, an outlet of its own)."""
+    host = rf"regexp_extract({articles}.source_uri, '://(?:www\.)?([^/#?]+)', 1)"
+    return f"coalesce({articles}.source_name, nullif({host}, ''), {articles}.source_uri)"
+
+
+OUTLET_DESCRIPTION = (
+    "source_name, else the host of a URL source, else the source itself, so two unnamed "
+    "files count as two outlets"
+)
+_OUTLET = outlet_sql("a")
 _CORPUS_ORDER = "a.published_date NULLS LAST, a.article_id"
 _REPORTED = (
     ("articles", "distinct articles that report it"),
-    ("sources", "distinct outlets that report it (an article with no source_name counts as one)"),
+    ("sources", f"distinct outlets that report it ({OUTLET_DESCRIPTION})"),
     ("first_article_id", "the article that reported it first (earliest published_date, then id)"),
     ("first_published", "publication date of the earliest dated article that reports it"),
 )

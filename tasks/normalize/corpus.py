@@ -86,11 +86,11 @@ def decide(
         story_entities.append(story_entity_rows(published.entities))
         features = pa.concat_tables([published.features, features])
     relations = relate(features, published_articles, pa.concat_tables(story_entities))
-    clusters = _clusters(new, relations, published)
+    clusters = cluster_rows(new, relations, published)
     return CorpusDecisions(canonical_names(forms, published_names), relations, clusters)
 
 
-def _clusters(
+def cluster_rows(
     new: Mapping[str, pa.Table],
     relations: Mapping[str, tuple[str | None, str]],
     published: PublishedSummary | None,

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from schemas.tables import STORIES
+from schemas.views import outlet_sql
 from tasks.duckdb_memory import bounded_connection
 from tasks.normalize import STORY_ENTITY_TYPES
 
@@ -22,7 +23,8 @@ TOP = 5  # entities and speakers a story row lists
 _ENTITY_TYPES = ", ".join(f"'{t}'" for t in sorted(STORY_ENTITY_TYPES))
 _SUMMARY = f"""
 WITH a AS (
-    SELECT article_id, story_id, title, duplicate_of, published_date, source_name, language
+    SELECT article_id, story_id, title, duplicate_of, published_date, source_name, language,
+        {outlet_sql("articles")} AS outlet
     FROM articles WHERE story_id IN (SELECT story_id FROM touched)
 ), story AS (
     SELECT story_id,
@@ -31,7 +33,7 @@ WITH a AS (
         min(published_date) AS first_published,
         max(published_date) AS last_published,
         count(*) AS article_count,
-        count(DISTINCT coalesce(source_name, chr(0) || article_id)) AS source_count,
+        count(DISTINCT outlet) AS source_count,
         coalesce(list(DISTINCT source_name ORDER BY source_name)
             FILTER (WHERE source_name IS NOT NULL), []) AS source_names,
         list(DISTINCT language ORDER BY language) AS languages
