@@ -12,9 +12,12 @@ prints `name=value` lines:
   <run>_clusters_seconds  clustering the run's new events and quotes (tasks.normalize.corpus.
                           cluster_rows), against the published rows of the stories they touch
   <run>_stories_seconds   the version's stories table (tasks.normalize.stories.updated_stories)
-  <run>_validation_seconds
-                          what the stories suites and the cluster-id columns add to validating
-                          the run: validate() with every suite minus validate() without them
+  <run>_stories_checks_seconds
+                          the stories' cross-table checks (their SQL, as validate runs it)
+  <run>_new_expectations_seconds
+                          Great Expectations running the stories suites and the expectations on
+                          the cluster-id columns: validate() with those suites only, minus
+                          validate() with none (both compute the same check frames)
   <run>_added_seconds, <run>_added_share
                           their sum, and its share of the run's wall time
 Each piece is re-timed in this process on the run's own rows (the best of --repeat), as the
@@ -36,7 +39,9 @@ import pyarrow.dataset as ds
 from pipeline_benchmark import DEFAULT_CORPUS, copy_corpus, run_flow
 
 import tasks.validate as validation
+from schemas.suites import cross_checks
 from schemas.tables import STORIES, TABLES
+from tasks.duckdb_memory import bounded_connection
 from tasks.normalize.corpus import ENTITY_COLUMNS, NEW_COLUMNS, PublishedSummary, cluster_rows
 from tasks.normalize.stories import updated_stories
 from tasks.store.staging import table_dataset
@@ -121,28 +126,45 @@ def report(run: str, published: Path | None, version: Path, seconds: float, repe
     clusters = best(repeat, lambda: cluster_rows(new_rows, relations, summary))
     stories = best(repeat, lambda: updated_stories(ds.dataset(previous), tables, touched))
     every_suite = validation.suites
-    without = {
-        name: [e for e in expectations if e.configuration.kwargs.get("column") not in CLUSTERS]
-        for name, expectations in every_suite().items()
-        if name not in (STORIES.name, f"{STORIES.name}_checks")
-    }
+
+    def new_work() -> dict[str, list]:
+        """The stories suites, and the expectations on the cluster-id columns."""
+        suites = {
+            name: [
+                e
+                for e in expectations
+                if name.startswith(STORIES.name) or e.configuration.kwargs.get("column") in CLUSTERS
+            ]
+            for name, expectations in every_suite().items()
+        }
+        return {name: expectations for name, expectations in suites.items() if expectations}
+
+    checks = best(repeat, lambda: stories_checks(new_tables, tables))
     validation.validate(new_tables, everything=tables)  # Great Expectations warmed up
-    with_all, with_none = [], []
-    for _ in range(repeat):  # alternated, so a busy moment of the machine hits both alike
-        with_all.append(best(1, lambda: validation.validate(new_tables, everything=tables)))
-        validation.suites = lambda: without
-        try:
+    with_new, with_none = [], []
+    try:
+        for _ in range(repeat):  # alternated, so a busy moment of the machine hits both alike
+            validation.suites = new_work
+            with_new.append(best(1, lambda: validation.validate(new_tables, everything=tables)))
+            validation.suites = dict
             with_none.append(best(1, lambda: validation.validate(new_tables, everything=tables)))
-        finally:
-            validation.suites = every_suite
-    with_all, with_none = min(with_all), min(with_none)
-    added = clusters + stories + (with_all - with_none)
+    finally:
+        validation.suites = every_suite
+    suites = min(with_new) - min(with_none)
+    added = clusters + stories + checks + suites
     print(f"{run}_clusters_seconds={clusters:.3f} {run}_stories_seconds={stories:.3f}")
-    print(
-        f"{run}_validation_seconds={with_all - with_none:.3f} "
-        f"(with {with_all:.2f}, without {with_none:.2f})"
-    )
+    print(f"{run}_stories_checks_seconds={checks:.3f} {run}_new_expectations_seconds={suites:.3f}")
     print(f"{run}_added_seconds={added:.3f} {run}_added_share={added / seconds:.4f}")
+
+
+def stories_checks(new: dict, everything: dict) -> None:
+    """The stories' cross-table checks, as validate computes them (one SQL per check)."""
+    with bounded_connection() as connection:
+        for name in TABLES:
+            connection.register(name, everything[name])
+            connection.register(f"new_{name}", new[name])
+        columns = ", ".join(f"({c.sql}) AS {c.name}" for c in cross_checks(STORIES.name))
+        connection.sql(f"SELECT t.story_id, {columns} FROM new_stories t").to_arrow_table()
 
 
 def _last_run(version: Path) -> str:

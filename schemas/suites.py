@@ -159,20 +159,12 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
     ),
     CrossCheck(
         "stories",
-        "story_has_articles",
-        "t.story_id IN (SELECT story_id FROM articles)",
-        "every story is the story_id of some article",
-        severity=CRITICAL,
-        shows=("story_id",),
-    ),
-    CrossCheck(
-        "stories",
         "counts_match_articles",
         "(SELECT count(*) = t.article_count "
         "AND min(published_date) IS NOT DISTINCT FROM t.first_published "
         "AND max(published_date) IS NOT DISTINCT FROM t.last_published "
         "FROM articles x WHERE x.story_id = t.story_id)",
-        "article_count, first_published and last_published are those of the story's articles",
+        "the story has articles, and article_count, first_published and last_published are theirs",
         severity=CRITICAL,
         shows=("story_id", "article_count", "first_published", "last_published"),
     ),
@@ -348,9 +340,47 @@ def severity_of(expectation_config) -> str:
 
 
 def cross_checks(table: str) -> list[CrossCheck]:
-    """The declared checks of a table, and one per span it declares."""
-    spans = [_span_check(table, start, end, text) for text, start, end in TABLES[table].spans]
-    return [c for c in CROSS_CHECKS if c.table == table] + spans
+    """The declared checks of a table, one per span it declares, and for a derived table the
+    checks of its column declarations."""
+    declared = TABLES[table]
+    spans = [_span_check(table, start, end, text) for text, start, end in declared.spans]
+    values = [_declared_values(declared)] if declared.derived else []
+    return [c for c in CROSS_CHECKS if c.table == table] + spans + values
+
+
+def _declared_values(table: Table) -> CrossCheck:
+    """One SQL check of what a table's columns declare: nullability, uniqueness, set, pattern,
+    range (its types are those of the Arrow schema it is written with)."""
+    conditions = []
+    for column in table.columns:
+        value = f"t.{column.name}"
+        if column.unique:
+            conditions.append(
+                f"(SELECT count(*) FROM {table.name} u WHERE u.{column.name} = {value}) = 1"
+            )
+        if not column.nullable:
+            conditions.append(f"{value} IS NOT NULL")
+        if (allowed := column.allowed_values()) is not None:
+            conditions.append(f"{value} IN ({', '.join(map(_sql_text, allowed))})")
+        if column.pattern:
+            conditions.append(f"regexp_full_match({value}, {_sql_text(column.pattern)})")
+        if column.min_value is not None:
+            conditions.append(f"{value} >= {column.min_value}")
+        if column.max_value is not None:
+            conditions.append(f"{value} <= {column.max_value}")
+    return CrossCheck(
+        table.name,
+        "declared_values",
+        # A null passes a set, pattern or range (as in the expectations): coalesce to true.
+        " AND ".join(f"coalesce({condition}, true)" for condition in conditions),
+        "every value is as its column declares (not null, unique, set, pattern, range)",
+        severity=CRITICAL,
+        shows=(table.key,),
+    )
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def checks_table_name(table: str) -> str:
@@ -360,11 +390,11 @@ def checks_table_name(table: str) -> str:
 def table_expectations(table: Table) -> list:
     """The column-level expectations a table's declaration implies: the schema and unique
     keys are table-level (critical), a value's nullability, set, pattern and range and a
-    span's order are row-level (quarantine; critical for a table that quarantines no rows)."""
+    span's order are row-level (quarantine). A derived table has none: its declarations are
+    checked by one cross-table check (`_declared_values`)."""
     import great_expectations as gx
 
     expect = gx.expectations
-    row_level = QUARANTINE if table.quarantines_rows else CRITICAL
     expectations = [
         _expect(
             expect.ExpectTableColumnsToMatchOrderedList, CRITICAL, column_list=table.column_names
@@ -382,21 +412,21 @@ def table_expectations(table: Table) -> list:
         )
         if not column.nullable:
             expectations.append(
-                _expect(expect.ExpectColumnValuesToNotBeNull, row_level, column=name)
+                _expect(expect.ExpectColumnValuesToNotBeNull, QUARANTINE, column=name)
             )
         if column.unique:
             expectations.append(_expect(expect.ExpectColumnValuesToBeUnique, CRITICAL, column=name))
         if (allowed := column.allowed_values()) is not None:
             expectations.append(
                 _expect(
-                    expect.ExpectColumnValuesToBeInSet, row_level, column=name, value_set=allowed
+                    expect.ExpectColumnValuesToBeInSet, QUARANTINE, column=name, value_set=allowed
                 )
             )
         if column.pattern:
             expectations.append(
                 _expect(
                     expect.ExpectColumnValuesToMatchRegex,
-                    row_level,
+                    QUARANTINE,
                     column=name,
                     regex=column.pattern,
                 )
@@ -405,7 +435,7 @@ def table_expectations(table: Table) -> list:
             expectations.append(
                 _expect(
                     expect.ExpectColumnValuesToBeBetween,
-                    row_level,
+                    QUARANTINE,
                     column=name,
                     min_value=column.min_value,
                     max_value=column.max_value,
@@ -415,7 +445,7 @@ def table_expectations(table: Table) -> list:
         expectations.append(
             _expect(
                 expect.ExpectColumnPairValuesAToBeGreaterThanB,
-                row_level,
+                QUARANTINE,
                 column_A=end,
                 column_B=start,
                 ignore_row_if="either_value_is_missing",
@@ -442,7 +472,7 @@ def check_expectations(table: str) -> list:
 
 def suites() -> dict[str, list]:
     """Suite name -> expectations: every published table, its cross-table checks, the run."""
-    built = {name: table_expectations(table) for name, table in TABLES.items()}
+    built = {name: table_expectations(t) for name, t in TABLES.items() if not t.derived}
     for name in TABLES:
         if cross_checks(name):
             built[checks_table_name(name)] = check_expectations(name)

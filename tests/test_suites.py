@@ -193,9 +193,9 @@ CROSS_VIOLATIONS = {
     "target_entity_id_exists": lambda r: r["events"][0].update(
         target_entity_id=entity_id("GPE", "XXX")
     ),
-    "story_has_articles": lambda r: r["stories"][0].update(story_id="s" + "0" * 16),
     "counts_match_articles": lambda r: r["stories"][0].update(article_count=2),
     "event_count_matches_events": lambda r: r["stories"][0].update(event_count=2),
+    "declared_values": lambda r: r["stories"][0].update(source_count=0),
 }
 
 
