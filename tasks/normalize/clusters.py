@@ -30,7 +30,6 @@ scare quotes.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -38,11 +37,14 @@ from datetime import date
 from itertools import pairwise
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from tasks.ids import cluster_id
 
 EVENT_DATE_TOLERANCE_DAYS = 1  # a date resolved from "yesterday" against two outlets' dates
 QUOTE_DICE = 0.7  # an outlet's trimmed or re-spelt copy of a statement passes, a paraphrase not
+# A bigram more quotes of a story have than this ("of the") finds no candidates by itself.
+MAX_POSTING = 50
 # Entity types whose participant is its country: a state named by a place or a people.
 COUNTRY_LEVEL_TYPES = frozenset({"GPE", "NORP"})
 EVENT_PREFIX, QUOTE_PREFIX = "c", "q"
@@ -72,7 +74,8 @@ QUOTE_COLUMNS = [
     "speaker_text",
     "speaker_entity_id",
 ]
-_WORD = re.compile(r"[^\W_]+")
+_EVENT_TEXTS = ("trigger_text", "actor_text", "target_text")  # compared by their words
+_QUOTE_TEXTS = ("quote_text", "speaker_text")
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def order_key(articles: Mapping[str, Article], article_id: str, offset: int) -> 
     return (published is None, published or date.min, article_id, offset)
 
 
-@dataclass
+@dataclass(eq=False)  # clusters are told apart by identity
 class _EventCluster:
     identifier: str
     anchor: date | None = None  # the earliest date of its mentions
@@ -143,7 +146,7 @@ def event_clusters(
             _participant(row, "target", entity_types),
         )
 
-    for row in _in_corpus_order(published, articles, "trigger_start"):
+    for row in _in_corpus_order(published, articles, "trigger_start", _EVENT_TEXTS):
         identifier = row["event_cluster_id"]
         cluster = by_id.get(identifier)
         if cluster is None:
@@ -153,7 +156,7 @@ def event_clusters(
             group.append(cluster)
         cluster.add(row)
     assigned = {}
-    for row in _in_corpus_order(new, articles, "trigger_start"):
+    for row in _in_corpus_order(new, articles, "trigger_start", _EVENT_TEXTS):
         group = groups[group_of(row)]
         cluster = _matching_event(group, row)
         if cluster is None:
@@ -180,18 +183,39 @@ def _participant(row: dict, role: str, entity_types: Mapping[str, str]) -> tuple
         return ("country", country)
     if entity is not None:
         return ("entity", entity)
-    words = _words(row[f"{role}_text"] or "")
-    return ("words", " ".join(words)) if words else None
+    words = row[f"{role}_text_words"]
+    return ("words", words) if words else None
 
 
 def _trigger(row: dict) -> str:
-    return " ".join(_words(row["trigger_text"]))
+    return row["trigger_text_words"]
 
 
-@dataclass
-class _Statement:
-    identifier: str
-    quotes: list[dict] = field(default_factory=list)  # its quotes, with their bigrams
+class _StoryQuotes:
+    """The quotes of one story (of its scare quotes, or of the others), in corpus order, with
+    their statements, and an index from word bigrams to the quotes that have them."""
+
+    def __init__(self) -> None:
+        self.quotes: list[tuple[dict, str]] = []  # (quote with its bigrams, statement id)
+        self.postings: dict[tuple, list[int]] = defaultdict(list)
+
+    def add(self, quote: dict, statement: str) -> None:
+        for bigram in quote["bigrams"]:
+            self.postings[bigram].append(len(self.quotes))
+        self.quotes.append((quote, statement))
+
+    def statement_of(self, quote: dict) -> str | None:
+        """The statement of the first quote that is the same statement as `quote`. Candidates
+        come through its bigrams that few quotes of the story have (all of them when it has
+        none such): a near-identical quote shares most of them."""
+        bigrams = quote["bigrams"]
+        rare = [b for b in bigrams if len(self.postings.get(b, ())) <= MAX_POSTING]
+        candidates = {p for b in (rare or bigrams) for p in self.postings.get(b, ())}
+        for position in sorted(candidates):
+            other, statement = self.quotes[position]
+            if _same(quote, other):
+                return statement
+        return None
 
 
 def quote_clusters(
@@ -199,36 +223,26 @@ def quote_clusters(
 ) -> dict[str, str]:
     """quote_id -> quote_cluster_id of every new quote (QUOTE_COLUMNS). `published` holds the
     published quotes of the stories the new ones are in, with their quote_cluster_id."""
-    stories: dict[tuple[str, bool], list[_Statement]] = defaultdict(list)
-    by_id: dict[str, _Statement] = {}
+    stories: dict[tuple[str, bool], _StoryQuotes] = defaultdict(_StoryQuotes)
 
-    def story_of(row: dict) -> tuple[str, bool]:
-        return articles[row["article_id"]].story_id, row["quote_type"] == "scare"
+    def story_of(row: dict) -> _StoryQuotes:
+        return stories[articles[row["article_id"]].story_id, row["quote_type"] == "scare"]
 
-    for row in _in_corpus_order(published, articles, "start_char"):
-        identifier = row["quote_cluster_id"]
-        statement = by_id.get(identifier)
-        if statement is None:
-            statement = by_id[identifier] = _Statement(identifier)
-            stories[story_of(row)].append(statement)
-        statement.quotes.append(_with_bigrams(row))
+    for row in _in_corpus_order(published, articles, "start_char", _QUOTE_TEXTS):
+        story_of(row).add(_with_bigrams(row), row["quote_cluster_id"])
     assigned = {}
-    for row in _in_corpus_order(new, articles, "start_char"):
-        quote = _with_bigrams(row)
-        statements = stories[story_of(row)]
-        statement = next((s for s in statements if any(_same(quote, q) for q in s.quotes)), None)
-        if statement is None:
-            statement = _Statement(cluster_id(QUOTE_PREFIX, row["quote_id"]))
-            statements.append(statement)
-        statement.quotes.append(quote)
-        assigned[row["quote_id"]] = statement.identifier
+    for row in _in_corpus_order(new, articles, "start_char", _QUOTE_TEXTS):
+        story, quote = story_of(row), _with_bigrams(row)
+        statement = story.statement_of(quote) or cluster_id(QUOTE_PREFIX, row["quote_id"])
+        story.add(quote, statement)
+        assigned[row["quote_id"]] = statement
     return assigned
 
 
 def _with_bigrams(row: dict) -> dict:
-    words = _words(row["quote_text"])
+    words = row["quote_text_words"].split()
     bigrams = set(pairwise(words)) or {(w,) for w in words}
-    speaker = " ".join(_words(row["speaker_text"] or ""))
+    speaker = row["speaker_text_words"]
     return {"bigrams": bigrams, "entity": row["speaker_entity_id"], "speaker": speaker}
 
 
@@ -246,12 +260,23 @@ def _same(left: dict, right: dict) -> bool:
     )
 
 
-def _words(text: str) -> list[str]:
-    """Lowercased words; abbreviation dots dropped, so "U.S." and "US" are one word."""
-    return _WORD.findall(text.lower().replace(".", ""))
-
-
-def _in_corpus_order(rows: pa.Table, articles: Mapping[str, Article], offset: str) -> Iterable:
+def _in_corpus_order(
+    rows: pa.Table, articles: Mapping[str, Article], offset: str, texts: Iterable[str]
+) -> list[dict]:
+    """The rows as dicts in corpus order, each text column `c` of `texts` with its words in
+    `c_words` (folded by _folded_words)."""
+    if not rows.num_rows:
+        return []
+    for column in texts:
+        rows = rows.append_column(f"{column}_words", _folded_words(rows[column]))
     return sorted(
         rows.to_pylist(), key=lambda row: order_key(articles, row["article_id"], row[offset])
     )
+
+
+def _folded_words(texts: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each text's words, lowercased and joined by single spaces (in Arrow: there are many);
+    abbreviation dots dropped, so "U.S." and "US" are one word; null texts give ''."""
+    undotted = pc.replace_substring(pc.utf8_lower(pc.fill_null(texts, "")), ".", "")
+    spaced = pc.replace_substring_regex(undotted, r"[^\pL\pN]+", " ")
+    return pc.utf8_trim_whitespace(spaced)
