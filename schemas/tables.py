@@ -502,6 +502,13 @@ QUARANTINE = Table(
 )
 
 _COUNT = {"nullable": False, "min_value": 0}
+
+
+def _names(name: str, description: str) -> Column:
+    """A list of strings (names, ids, codes), empty rather than null."""
+    return Column(name, pa.list_(pa.string()), description, nullable=False)
+
+
 STORIES = Table(
     name="stories",
     description="One row per story (articles.story_id): its outlets, dates, cast, speakers and "
@@ -540,43 +547,31 @@ STORIES = Table(
             nullable=False,
             min_value=1,
         ),
-        Column(
+        _names(
             "source_names",
-            pa.list_(pa.string()),
             "the distinct source_name of its articles, sorted (outlets the input named)",
-            nullable=False,
         ),
-        Column(
+        _names(
             "languages",
-            pa.list_(pa.string()),
             "the distinct languages of its articles, sorted",
-            nullable=False,
         ),
-        Column(
+        _names(
             "top_entity_ids",
-            pa.list_(pa.string()),
             "up to 5 entities of the story (PERSON, ORG, GPE, NORP, LOC, FAC, EVENT) in most "
             "articles, then most mentions (-> entities.entity_id)",
-            nullable=False,
         ),
-        Column(
+        _names(
             "top_entity_names",
-            pa.list_(pa.string()),
             "canonical names of top_entity_ids, in the same order",
-            nullable=False,
         ),
-        Column(
+        _names(
             "speaker_entity_ids",
-            pa.list_(pa.string()),
             "up to 5 resolved speakers with the most distinct statements (quote clusters) "
             "(-> quotes.speaker_entity_id)",
-            nullable=False,
         ),
-        Column(
+        _names(
             "speaker_names",
-            pa.list_(pa.string()),
             "canonical names of speaker_entity_ids, in the same order",
-            nullable=False,
         ),
         Column("quote_count", pa.int32(), "quote rows of its articles", **_COUNT),
         Column(

@@ -51,6 +51,17 @@ _REPORTED = (
     ("first_article_id", "the article that reported it first (earliest published_date, then id)"),
     ("first_published", "publication date of the earliest dated article that reports it"),
 )
+
+
+def _reported(rows: str) -> str:
+    """SQL: the _REPORTED columns of a cluster of `rows` (an alias), joined to articles `a`."""
+    return (
+        f"count(DISTINCT {rows}.article_id) AS articles, count(DISTINCT {_OUTLET}) AS sources, "
+        f"first({rows}.article_id ORDER BY {_CORPUS_ORDER}) AS first_article_id, "
+        "min(a.published_date) AS first_published"
+    )
+
+
 EVENT_CLUSTERS = DerivedView(
     name="event_clusters",
     description="One row per real event: the event mentions sharing an event_cluster_id, "
@@ -69,10 +80,7 @@ EVENT_CLUSTERS = DerivedView(
     first(v.target_country ORDER BY v.target_country IS NULL, {_CORPUS_ORDER})
         AS target_country,
     min(v.event_date) AS event_date, bool_or(v.negated) AS negated,
-    count(*) AS mentions, count(DISTINCT v.article_id) AS articles,
-    count(DISTINCT {_OUTLET}) AS sources,
-    first(v.article_id ORDER BY {_CORPUS_ORDER}) AS first_article_id,
-    min(a.published_date) AS first_published
+    count(*) AS mentions, {_reported("v")}
 FROM events v JOIN articles a ON a.article_id = v.article_id
 GROUP BY v.event_cluster_id""",
     columns=(
@@ -102,10 +110,7 @@ QUOTE_CLUSTERS = DerivedView(
         AS speaker_entity_id,
     first(q.speaker_name ORDER BY q.speaker_name IS NULL, {_CORPUS_ORDER}) AS speaker_name,
     first(q.speaker_text ORDER BY q.speaker_text IS NULL, {_CORPUS_ORDER}) AS speaker_text,
-    count(*) AS quotes, count(DISTINCT q.article_id) AS articles,
-    count(DISTINCT {_OUTLET}) AS sources,
-    first(q.article_id ORDER BY {_CORPUS_ORDER}) AS first_article_id,
-    min(a.published_date) AS first_published
+    count(*) AS quotes, {_reported("q")}
 FROM quotes q JOIN articles a ON a.article_id = q.article_id
 GROUP BY q.quote_cluster_id""",
     columns=(

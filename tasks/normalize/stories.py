@@ -21,6 +21,24 @@ from tasks.normalize import STORY_ENTITY_TYPES
 TOP = 5  # entities and speakers a story row lists
 
 _ENTITY_TYPES = ", ".join(f"'{t}'" for t in sorted(STORY_ENTITY_TYPES))
+
+
+def _top_list(
+    name: str, table: str, key: str, label: str, where: str, order: str, columns: tuple
+) -> str:
+    """SQL: CTE `name`, the TOP values of `key` (and their `label`) per story by `order`."""
+    ids, labels = columns
+    return f"""{name}_ranked AS (
+    SELECT story_id, {key}, {label},
+        row_number() OVER (PARTITION BY story_id ORDER BY {order}, {key}) AS place
+    FROM {table} JOIN a USING (article_id) WHERE {where}
+    GROUP BY story_id, {key}, {label}
+), {name} AS (
+    SELECT story_id, list({key} ORDER BY place) AS {ids}, list({label} ORDER BY place) AS {labels}
+    FROM {name}_ranked WHERE place <= {TOP} GROUP BY story_id
+)"""
+
+
 _SUMMARY = f"""
 WITH a AS (
     SELECT article_id, story_id, title, duplicate_of, published_date, source_name, language,
@@ -38,30 +56,29 @@ WITH a AS (
             FILTER (WHERE source_name IS NOT NULL), []) AS source_names,
         list(DISTINCT language ORDER BY language) AS languages
     FROM a GROUP BY story_id
-), cast_ranked AS (
-    SELECT story_id, entity_id, canonical_name, row_number() OVER (
-        PARTITION BY story_id
-        ORDER BY count(DISTINCT article_id) DESC, count(*) DESC, entity_id) AS place
-    FROM entities JOIN a USING (article_id)
-    WHERE entity_type IN ({_ENTITY_TYPES})
-    GROUP BY story_id, entity_id, canonical_name
-), cast_list AS (
-    SELECT story_id, list(entity_id ORDER BY place) AS top_entity_ids,
-        list(canonical_name ORDER BY place) AS top_entity_names
-    FROM cast_ranked WHERE place <= {TOP} GROUP BY story_id
-), speaker_ranked AS (
-    SELECT story_id, speaker_entity_id, speaker_name, row_number() OVER (
-        PARTITION BY story_id
-        ORDER BY count(DISTINCT quote_cluster_id) DESC, count(*) DESC, speaker_entity_id
-    ) AS place
-    FROM quotes JOIN a USING (article_id)
-    WHERE speaker_entity_id IS NOT NULL
-    GROUP BY story_id, speaker_entity_id, speaker_name
-), speaker_list AS (
-    SELECT story_id, list(speaker_entity_id ORDER BY place) AS speaker_entity_ids,
-        list(speaker_name ORDER BY place) AS speaker_names
-    FROM speaker_ranked WHERE place <= {TOP} GROUP BY story_id
-), statements AS (
+), {
+    _top_list(
+        "cast_list",
+        "entities",
+        "entity_id",
+        "canonical_name",
+        f"entity_type IN ({_ENTITY_TYPES})",
+        "count(DISTINCT article_id) DESC, count(*) DESC",
+        ("top_entity_ids", "top_entity_names"),
+    )
+}
+, {
+    _top_list(
+        "speaker_list",
+        "quotes",
+        "speaker_entity_id",
+        "speaker_name",
+        "speaker_entity_id IS NOT NULL",
+        "count(DISTINCT quote_cluster_id) DESC, count(*) DESC",
+        ("speaker_entity_ids", "speaker_names"),
+    )
+}
+, statements AS (
     SELECT story_id, count(*) AS quote_count,
         count(DISTINCT quote_cluster_id) AS statement_count
     FROM quotes JOIN a USING (article_id) GROUP BY story_id
