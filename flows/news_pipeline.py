@@ -93,11 +93,11 @@ def news_pipeline(
         try:
             forms, failed = clean_and_extract(new_documents, workers, run, staging)
             quarantined = rejected_inputs + failed
-            new, everything = normalize_task(store, staging, forms, quarantined, run)
+            new, everything, stories = normalize_task(store, staging, forms, quarantined, run)
             # The report's plots need the tables only: drawn beside the validation.
             with workers.beside() as beside:
                 plots = beside.submit(plots_task, {"tables": everything})
-                validation, rejected = validate_task(staging, new, everything, run)
+                validation, rejected = validate_task(staging, new, everything, run, stories)
                 if rejected:  # the plots show what publishes
                     everything = staging.tables()
                     plots = beside.submit(plots_task, {"tables": everything})

@@ -17,7 +17,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from schemas.tables import ARTICLES, ENTITIES, QUARANTINE
+from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, STORIES
 from tasks.clean import clean
 from tasks.extract import extract
 from tasks.ingest import read_inputs
@@ -26,6 +26,7 @@ from tasks.normalize.corpus import (
     ARTICLE_COLUMNS,
     ENTITY_COLUMNS,
     FEATURE_SOURCE_COLUMNS,
+    NEW_COLUMNS,
     PLACE_COLUMNS,
     PublishedSummary,
     decide,
@@ -33,6 +34,7 @@ from tasks.normalize.corpus import (
 )
 from tasks.normalize.duplicates import FEATURES_SCHEMA, article_features
 from tasks.normalize.entities import NameForms
+from tasks.normalize.stories import updated_stories
 from tasks.quarantine import plan_quarantine
 from tasks.records import Quarantined, RawDocument, RunInfo
 from tasks.report import draw_plots, render_report
@@ -41,7 +43,8 @@ from tasks.store.local import REPORT_PAGE, VALIDATION_RESULTS
 from tasks.store.staging import RELATE_FEATURES
 from tasks.validate import ValidationReport, validate
 
-# Tables whose published rows every version carries on; the quarantine is the run's own.
+# Tables whose published rows every version carries on; the quarantine is the run's own, and
+# the stories table is written whole by each version.
 CARRIED_TABLES = ("articles", "entities", "quotes", "events")
 # Validations of one run: the first, and one after each round of quarantined rows (a second
 # round is rare: only rows that depended on the first round's in a way not foreseen).
@@ -108,12 +111,14 @@ def normalize_run(
     forms: NameForms,
     quarantined: list[Quarantined],
     run: RunInfo,
-) -> tuple[dict[str, ds.Dataset], dict[str, ds.Dataset]]:
+) -> tuple[dict[str, ds.Dataset], dict[str, ds.Dataset], set[str]]:
     """What needs every article (tasks.normalize.corpus), decided over the staged batches and
-    the published version and applied to the batches; returns the run's new rows and the
-    version's tables (the published rows, unchanged, plus the new ones)."""
+    the published version and applied to the batches; returns the run's new rows, the
+    version's tables (the published rows, unchanged, plus the new ones, and the stories table)
+    and the stories the run summarised."""
     published = output.published_tables()
     summary = None
+    previous_stories = STORIES.arrow_schema.empty_table()
     if published is not None:
         features = output.published_features(FEATURES_SCHEMA)
         if features is not None and features.num_rows == published[ARTICLES.name].count_rows():
@@ -129,15 +134,32 @@ def normalize_run(
                 columns=PLACE_COLUMNS, filter=ds.field("geonames_id").is_valid()
             ),
             features,
+            published[EVENTS.name],
+            published[QUOTES.name],
         )
+        previous_stories = published[STORIES.name].to_table()
     new_features = staging.features(FEATURES_SCHEMA)
-    new_entities = staging.batches(ENTITIES.name).to_table(columns=ENTITY_COLUMNS)
-    decisions = decide(forms, new_features, new_entities, summary)
+    new_rows = {
+        name: staging.batches(name).to_table(columns=columns)
+        for name, columns in NEW_COLUMNS.items()
+    }
+    decisions = decide(forms, new_features, new_rows, summary)
     staging.stage_table(RELATE_FEATURES, new_features)
     staging.finalize(decisions.finalize)
     staging.stage_table(QUARANTINE.name, quarantine_table(quarantined, run))
     staging.carry_published(CARRIED_TABLES)
-    return staging.tables(new_only=True), staging.tables()
+    # A version published before the stories table existed has all its stories summarised.
+    touched = decisions.touched_stories
+    if summary is not None and not previous_stories.num_rows:
+        touched |= set(summary.articles.column("story_id").to_pylist())
+    stage_stories(staging, previous_stories, touched)
+    return staging.tables(new_only=True), staging.tables(), touched
+
+
+def stage_stories(staging: Staging, previous: pa.Table, touched: set[str]) -> None:
+    """The version's stories table: `previous` rows, the `touched` stories summarised again."""
+    rows = updated_stories(ds.dataset(previous), staging.tables(), touched)
+    staging.replace_table(STORIES.name, rows)
 
 
 def validate_run(
@@ -145,10 +167,12 @@ def validate_run(
     new: dict[str, ds.Dataset],
     everything: dict[str, ds.Dataset],
     run: RunInfo,
+    stories: set[str],
 ) -> tuple[ValidationReport, list[Quarantined]]:
     """Validate the run's rows; move the rows that fail a row-level expectation (and the rows
-    that depend on them) to the quarantine, and validate what remains, until nothing more is
-    rejected. Returns the whole validation and the quarantine rows it added."""
+    that depend on them) to the quarantine, summarise the run's `stories` again from what
+    remains, and validate it, until nothing more is rejected. Returns the whole validation and
+    the quarantine rows it added."""
     report = last = validate(new, staging.data_docs, everything=everything)
     rejected: list[Quarantined] = []
     for _ in range(MAX_VALIDATION_PASSES):
@@ -160,6 +184,7 @@ def validate_run(
             break
         staging.drop_rows(plan.drop)
         staging.stage_table(QUARANTINE.name, quarantine_table(plan.rows, run))
+        stage_stories(staging, staging.tables()[STORIES.name].to_table(), stories)
         rejected += plan.rows
         new, everything = staging.tables(new_only=True), staging.tables()
         last = validate(new, everything=everything)

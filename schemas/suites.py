@@ -177,6 +177,26 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         shows=("event_date",),
         severity=WARNING,
     ),
+    CrossCheck(
+        "stories",
+        "counts_match_articles",
+        "(SELECT count(*) = t.article_count "
+        "AND min(published_date) IS NOT DISTINCT FROM t.first_published "
+        "AND max(published_date) IS NOT DISTINCT FROM t.last_published "
+        "FROM articles x WHERE x.story_id = t.story_id)",
+        "the story has articles, and article_count, first_published and last_published are theirs",
+        severity=CRITICAL,
+        shows=("story_id", "article_count", "first_published", "last_published"),
+    ),
+    CrossCheck(
+        "stories",
+        "event_count_matches_events",
+        "(SELECT count(DISTINCT v.event_cluster_id) = t.event_count FROM events v "
+        "JOIN articles x ON x.article_id = v.article_id WHERE x.story_id = t.story_id)",
+        "event_count is the number of distinct event clusters of the story's articles",
+        severity=CRITICAL,
+        shows=("story_id", "event_count"),
+    ),
 )
 
 
@@ -340,10 +360,48 @@ def severity_of(expectation_config) -> str:
 
 
 def cross_checks(table: str) -> list[CrossCheck]:
-    """The declared checks of a table, and one per span it declares."""
-    spans = [_span_check(table, start, end, text) for text, start, end in TABLES[table].spans]
-    together = [_together_check(table, columns) for columns in TABLES[table].together]
-    return [c for c in CROSS_CHECKS if c.table == table] + spans + together
+    """The declared checks of a table, one per span it declares, one per group of columns it
+    declares set together, and for a derived table the checks of its column declarations."""
+    declared = TABLES[table]
+    spans = [_span_check(table, start, end, text) for text, start, end in declared.spans]
+    together = [_together_check(table, columns) for columns in declared.together]
+    values = [_declared_values(declared)] if declared.derived else []
+    return [c for c in CROSS_CHECKS if c.table == table] + spans + together + values
+
+
+def _declared_values(table: Table) -> CrossCheck:
+    """One SQL check of what a table's columns declare: nullability, uniqueness, set, pattern,
+    range (its types are those of the Arrow schema it is written with)."""
+    conditions = []
+    for column in table.columns:
+        value = f"t.{column.name}"
+        if column.unique:
+            conditions.append(
+                f"(SELECT count(*) FROM {table.name} u WHERE u.{column.name} = {value}) = 1"
+            )
+        if not column.nullable:
+            conditions.append(f"{value} IS NOT NULL")
+        if (allowed := column.allowed_values()) is not None:
+            conditions.append(f"{value} IN ({', '.join(map(_sql_text, allowed))})")
+        if column.pattern:
+            conditions.append(f"regexp_full_match({value}, {_sql_text(column.pattern)})")
+        if column.min_value is not None:
+            conditions.append(f"{value} >= {column.min_value}")
+        if column.max_value is not None:
+            conditions.append(f"{value} <= {column.max_value}")
+    return CrossCheck(
+        table.name,
+        "declared_values",
+        # A null passes a set, pattern or range (as in the expectations): coalesce to true.
+        " AND ".join(f"coalesce({condition}, true)" for condition in conditions),
+        "every value is as its column declares (not null, unique, set, pattern, range)",
+        severity=CRITICAL,
+        shows=(table.key,),
+    )
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def checks_table_name(table: str) -> str:
@@ -353,7 +411,8 @@ def checks_table_name(table: str) -> str:
 def table_expectations(table: Table) -> list:
     """The column-level expectations a table's declaration implies: the schema and unique
     keys are table-level (critical), a value's nullability, set, pattern and range and a
-    span's order are row-level (quarantine)."""
+    span's order are row-level (quarantine). A derived table has none: its declarations are
+    checked by one cross-table check (`_declared_values`)."""
     import great_expectations as gx
 
     expect = gx.expectations
@@ -434,7 +493,7 @@ def check_expectations(table: str) -> list:
 
 def suites() -> dict[str, list]:
     """Suite name -> expectations: every published table, its cross-table checks, the run."""
-    built = {name: table_expectations(table) for name, table in TABLES.items()}
+    built = {name: table_expectations(t) for name, t in TABLES.items() if not t.derived}
     for name in TABLES:
         if cross_checks(name):
             built[checks_table_name(name)] = check_expectations(name)
@@ -456,4 +515,6 @@ def _python_type(arrow_type: pa.DataType) -> str:
         return "date"
     if pa.types.is_timestamp(arrow_type):
         return "datetime"
+    if pa.types.is_list(arrow_type) or pa.types.is_map(arrow_type):
+        return "list"  # a map's value reaches pandas as a list of (key, value) pairs
     raise TypeError(f"no expectation type for {arrow_type}")

@@ -15,6 +15,9 @@ import pyarrow as pa
 ARTICLE_ID_PATTERN = r"^a[0-9a-f]{16}$"  # tasks.ids.article_id
 ENTITY_ID_PATTERN = r"^e[0-9a-f]{16}$"  # tasks.ids.entity_id
 GEONAMES_ID_PATTERN = r"^[1-9][0-9]{0,9}$"  # a GeoNames feature id (geonames.org/<id>)
+STORY_ID_PATTERN = r"^s[0-9a-f]{16}$"
+EVENT_CLUSTER_ID_PATTERN = r"^c[0-9a-f]{16}$"  # tasks.ids.cluster_id
+QUOTE_CLUSTER_ID_PATTERN = r"^q[0-9a-f]{16}$"
 
 NER_LABELS = (
     "PERSON",
@@ -118,6 +121,11 @@ class Table:
     # whose share of such rows (among its new rows of the table) is above this bound has a
     # broken step, not bad articles, and publishes nothing.
     max_quarantined_share: float = 0.5
+    # A table derived from the others (stories), rewritten by every run: a wrong row there is
+    # a broken step, not a bad article, so its checks are critical and none quarantines a row;
+    # its column checks run as one SQL check (schemas/suites.py), as Great Expectations' cost
+    # is per expectation.
+    derived: bool = False
 
     @property
     def key(self) -> str:
@@ -293,9 +301,9 @@ ARTICLES = Table(
         Column(
             "story_id",
             pa.string(),
-            "id shared by the articles reporting the same story",
+            "id shared by the articles reporting the same story (-> stories.story_id)",
             nullable=False,
-            pattern=r"^s[0-9a-f]{16}$",
+            pattern=STORY_ID_PATTERN,
         ),
         Column("run_id", pa.string(), "the pipeline run that published this row", nullable=False),
         Column(
@@ -402,6 +410,12 @@ QUOTES = Table(
         *_span("speaker_", "speaker_text", nullable=True),
         Column("cue", pa.string(), "reporting verb or phrase (said, added, according to)"),
         _SENTENCE,
+        _id(
+            "quote_cluster_id",
+            "the statement: shared by the quotes of the same speaker with near-identical words "
+            "in the same story, across articles and runs (-> quote_clusters.quote_cluster_id)",
+            pattern=QUOTE_CLUSTER_ID_PATTERN,
+        ),
     ),
 )
 
@@ -415,6 +429,13 @@ EVENTS = Table(
         _id("event_id", "unique id of the event (article id and trigger span)", unique=True),
         _ARTICLE_REF,
         _SENTENCE,
+        _id(
+            "event_cluster_id",
+            "the real event: shared by the mentions of one event (same story, type and "
+            "negation, same or coreferent actor and target, dates within a day when known), "
+            "across articles and runs (-> event_clusters.event_cluster_id)",
+            pattern=EVENT_CLUSTER_ID_PATTERN,
+        ),
         Column("trigger_text", pa.string(), "the word(s) expressing the event", nullable=False),
         *_span("trigger_", "trigger_text"),
         Column(
@@ -525,4 +546,101 @@ QUARANTINE = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (ARTICLES, ENTITIES, QUOTES, EVENTS, QUARANTINE)}
+_COUNT = {"nullable": False, "min_value": 0}
+
+
+def _names(name: str, description: str) -> Column:
+    """A list of strings (names, ids, codes), empty rather than null."""
+    return Column(name, pa.list_(pa.string()), description, nullable=False)
+
+
+STORIES = Table(
+    name="stories",
+    description="One row per story (articles.story_id): its outlets, dates, cast, speakers and "
+    "distinct events. Rewritten with every version, from the story's rows in it.",
+    sort_by=("story_id",),
+    derived=True,
+    columns=(
+        _id(
+            "story_id",
+            "the story (-> articles.story_id)",
+            pattern=STORY_ID_PATTERN,
+            unique=True,
+        ),
+        Column(
+            "headline",
+            pa.string(),
+            "representative headline: the title of the story's earliest titled original "
+            "(not duplicate) article, else of any titled article; null when none has a title",
+        ),
+        Column(
+            "first_published",
+            pa.date32(),
+            "earliest published_date of its articles; null when no article is dated",
+        ),
+        Column(
+            "last_published",
+            pa.date32(),
+            "latest published_date of its articles; null when no article is dated",
+        ),
+        Column("article_count", pa.int32(), "articles in the story", nullable=False, min_value=1),
+        Column(
+            "source_count",
+            pa.int32(),
+            "distinct outlets of its articles: source_name, else the host of a URL source, "
+            "else the source itself (two unnamed files are two outlets)",
+            nullable=False,
+            min_value=1,
+        ),
+        _names(
+            "source_names",
+            "the distinct source_name of its articles, sorted (outlets the input named)",
+        ),
+        _names(
+            "languages",
+            "the distinct languages of its articles, sorted",
+        ),
+        _names(
+            "top_entity_ids",
+            "up to 5 entities of the story (PERSON, ORG, GPE, NORP, LOC, FAC, EVENT) in most "
+            "articles, then most mentions (-> entities.entity_id)",
+        ),
+        _names(
+            "top_entity_names",
+            "canonical names of top_entity_ids, in the same order",
+        ),
+        _names(
+            "speaker_entity_ids",
+            "up to 5 resolved speakers with the most distinct statements (quote clusters) "
+            "(-> quotes.speaker_entity_id)",
+        ),
+        _names(
+            "speaker_names",
+            "canonical names of speaker_entity_ids, in the same order",
+        ),
+        Column("quote_count", pa.int32(), "quote rows of its articles", **_COUNT),
+        Column(
+            "statement_count",
+            pa.int32(),
+            "distinct statements: quote clusters of its articles",
+            **_COUNT,
+        ),
+        Column("event_mention_count", pa.int32(), "event rows of its articles", **_COUNT),
+        Column(
+            "event_count",
+            pa.int32(),
+            "distinct real events: event clusters of its articles",
+            **_COUNT,
+        ),
+        Column(
+            "event_counts",
+            pa.map_(pa.string(), pa.int32()),
+            "distinct real events by PLOVER type (event_type -> event clusters)",
+            nullable=False,
+        ),
+    ),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (ARTICLES, ENTITIES, QUOTES, EVENTS, QUARANTINE, STORIES)
+}

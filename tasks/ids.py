@@ -22,3 +22,9 @@ def entity_id(entity_type: str, key: str) -> str:
 def child_id(article_id: str, kind: str, start: int, end: int) -> str:
     """Id of a row inside an article (mention, quote, event) from its kind and span."""
     return f"{article_id}-{kind}{start}-{end}"
+
+
+def cluster_id(prefix: str, founding_row_id: str) -> str:
+    """Id of a cluster of rows (an event, a statement) from the row that founded it, so it never
+    changes when later rows join it."""
+    return prefix + sha256_hex(founding_row_id)[:16]

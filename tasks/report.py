@@ -18,7 +18,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from schemas.suites import CRITICAL, QUARANTINE, RUN_METRICS
-from schemas.tables import TABLES
+from schemas.tables import STORIES, TABLES
+from schemas.views import DERIVED_VIEWS
+from tasks.duckdb_memory import bounded_connection
 from tasks.validate import ExpectationOutcome, ValidationReport, as_dataset
 
 TOP_N = 15  # bars in the top-entities and top-speakers plots
@@ -30,6 +32,11 @@ NON_NAME_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "OR
 UNDATED = "undated"
 MAX_DATE_BINS = 60  # beyond this, empty date bins are left out of the time plots
 DATA_DOCS_LINK = "../data_docs/index.html"
+MAX_STORIES = 10  # stories shown, those told by the most outlets first
+MAX_STORY_EVENTS = 12  # events on a story's timeline, those the most outlets report first
+MAX_STORY_STATEMENTS = 10  # statements under "who said what", likewise
+QUOTE_CHARS = 240
+PLACE_LABELS = ("GPE", "LOC", "FAC")  # mentions that name a place
 
 _STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222;
@@ -68,6 +75,7 @@ def render_report(
         _header(validation, run_summary),
         _run_section(tables, validation, run_summary),
         draw_plots(tables) if plots is None else plots,
+        _stories_section(tables),
         _quarantine_section(tables.get("quarantine")),
         _validation_section(validation),
     ]
@@ -285,6 +293,107 @@ def _metrics_table(metrics: dict[str, float | None]) -> str:
     return _table(["metric", "value", "bounds", "what it measures"], rows)
 
 
+# --- stories -----------------------------------------------------------------------------
+
+_STORY_ARTICLES = """SELECT published_date, source_name, title FROM articles
+WHERE story_id = $story ORDER BY published_date NULLS LAST, article_id"""
+_STORY_EVENTS = f"""SELECT coalesce(event_date, first_published) AS day, event_type, actor_text,
+    trigger_text, target_text, sources, mentions
+FROM event_clusters WHERE story_id = $story
+ORDER BY sources DESC, mentions DESC, day NULLS LAST, event_cluster_id LIMIT {MAX_STORY_EVENTS}"""
+_STORY_STATEMENTS = f"""SELECT coalesce(speaker_name, speaker_text) AS speaker, quote_text,
+    sources, quotes
+FROM quote_clusters WHERE story_id = $story AND coalesce(speaker_name, speaker_text) IS NOT NULL
+ORDER BY sources DESC, quotes DESC, quote_cluster_id LIMIT {MAX_STORY_STATEMENTS}"""
+_STORY_PLACES = f"""SELECT coalesce(e.country_code, '?') AS country,
+    count(DISTINCT e.entity_id) AS places, count(*) AS mentions,
+    string_agg(DISTINCT e.canonical_name, ', ' ORDER BY e.canonical_name) AS names
+FROM entities e JOIN articles a ON a.article_id = e.article_id
+WHERE a.story_id = $story AND e.label IN {PLACE_LABELS}
+GROUP BY ALL ORDER BY mentions DESC, country"""
+
+
+def _stories_section(tables: dict[str, ds.Dataset]) -> str:
+    """Per story told by the most outlets: its outlets and dates, a timeline of its articles
+    and distinct events, who said what, and its places by country. Only the shown stories'
+    rows are read."""
+    stories = tables.get(STORIES.name)
+    if stories is None or not stories.count_rows():
+        return "<h2>Stories</h2><p>No story.</p>"
+    shown = (
+        stories.to_table()
+        .sort_by(
+            [
+                ("source_count", "descending"),
+                ("article_count", "descending"),
+                ("event_count", "descending"),
+                ("story_id", "ascending"),
+            ]
+        )
+        .slice(0, MAX_STORIES)
+    )
+    articles = tables["articles"].to_table(
+        columns=["article_id", "story_id", "published_date", "source_name", "source_uri", "title"],
+        filter=ds.field("story_id").isin(shown.column("story_id")),
+    )
+    of_shown = ds.field("article_id").isin(articles.column("article_id"))
+    with bounded_connection() as connection:
+        connection.register("articles", articles)
+        for name in ("entities", "quotes", "events"):
+            connection.register(name, tables[name].to_table(filter=of_shown))
+        for view in DERIVED_VIEWS:
+            connection.execute(f"CREATE VIEW {view.name} AS {view.sql}")
+        parts = [_story(connection, story) for story in shown.to_pylist()]
+    return (
+        f"<h2>Stories</h2><p>{stories.count_rows()} stories; the {len(parts)} told by the "
+        "most outlets. Each event and each statement is counted once however many articles "
+        "repeat it (its outlets say how many reported it).</p>" + "".join(parts)
+    )
+
+
+def _story(connection, story: dict) -> str:
+    def rows(sql: str) -> list[tuple]:
+        return connection.execute(sql, {"story": story["story_id"]}).fetchall()
+
+    unnamed = story["source_count"] - len(story["source_names"])
+    outlets = ", ".join(story["source_names"] + [f"{unnamed} unnamed"] * (unnamed > 0))
+    dates = (
+        f"{story['first_published']} to {story['last_published']}"
+        if story["first_published"]
+        else "undated"
+    )
+    timeline = [
+        [str(day or UNDATED), "article", f"{source or 'unnamed outlet'}: {title or '-'}", ""]
+        for day, source, title in rows(_STORY_ARTICLES)
+    ] + [
+        [str(day or UNDATED), event_type,
+         " ".join(part for part in (actor, trigger, target) if part), sources]
+        for day, event_type, actor, trigger, target, sources, _mentions in rows(_STORY_EVENTS)
+    ]  # fmt: skip
+    timeline.sort(key=lambda row: (row[0] == UNDATED, row[0]))
+    said = [
+        [speaker, _shortened(quote, QUOTE_CHARS), sources]
+        for speaker, quote, sources, _quotes in rows(_STORY_STATEMENTS)
+    ]
+    places = [list(row) for row in rows(_STORY_PLACES)]
+    return (
+        f"<details open><summary><b>{_text(story['headline'] or story['story_id'])}</b> "
+        f"<span class='muted'>{story['article_count']} articles, {story['source_count']} "
+        f"outlets, {dates}; {story['event_count']} events, {story['statement_count']} "
+        f"statements</span></summary><p>Outlets: {_text(outlets)}.</p>"
+        "<div class='plots'>"
+        f"<div><h3>Timeline</h3>{_table(['date', 'kind', 'what', 'outlets'], timeline)}</div>"
+        f"<div><h3>Who said what</h3>{_table(['speaker', 'statement', 'outlets'], said)}"
+        f"<h3>Places by country</h3>"
+        f"{_table(['country', 'places', 'mentions', 'names'], places)}</div>"
+        "</div></details>"
+    )
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # --- plots --------------------------------------------------------------------------------
 
 
@@ -498,8 +607,7 @@ def _figure(title: str, figure, caption: str) -> str:
 
 def _label(text: str) -> str:
     """A plot label: shortened, and with `$` escaped so matplotlib does not read it as math."""
-    short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-    return short.replace("$", r"\$")
+    return _shortened(text, LABEL_CHARS).replace("$", r"\$")
 
 
 # --- HTML helpers -------------------------------------------------------------------------

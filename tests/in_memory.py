@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 
-from schemas.tables import ARTICLES, ENTITIES, QUARANTINE, TABLES
+from schemas.tables import ARTICLES, QUARANTINE, STORIES, TABLES
 from tasks.extract import Extraction
 from tasks.normalize import normalize_batch, quarantine_table
-from tasks.normalize.corpus import ENTITY_COLUMNS, decide
+from tasks.normalize.corpus import NEW_COLUMNS, decide
 from tasks.normalize.duplicates import article_features
+from tasks.normalize.stories import story_rows
 from tasks.records import Article, Quarantined, RunInfo
 
 
@@ -25,10 +27,16 @@ def normalize(
     """The tables of one set of articles, in key order, as one run with nothing published."""
     batch = normalize_batch(articles, extractions, run)
     features = article_features(batch.tables[ARTICLES.name])
-    entities = batch.tables[ENTITIES.name].select(ENTITY_COLUMNS)
-    decisions = decide(batch.name_forms, features, entities, None)
+    new = {name: batch.tables[name].select(columns) for name, columns in NEW_COLUMNS.items()}
+    decisions = decide(batch.name_forms, features, new, None)
     tables = {
         name: TABLES[name].in_key_order(decisions.finalize(name, rows))
         for name, rows in batch.tables.items()
     }
-    return tables | {QUARANTINE.name: quarantine_table(quarantined, run)}
+    stories = story_rows(
+        {name: ds.dataset(rows) for name, rows in tables.items()}, decisions.touched_stories
+    )
+    return tables | {
+        QUARANTINE.name: quarantine_table(quarantined, run),
+        STORIES.name: stories,
+    }

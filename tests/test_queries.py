@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from schemas.tables import TABLES
-from schemas.views import views_sql, write_duckdb
+from schemas.views import DERIVED_VIEWS, views_sql, write_duckdb
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 QUERY_FILES = sorted(QUERIES.glob("*.sql"))
@@ -48,6 +48,9 @@ def test_the_five_documented_queries_exist():
         "events_by_country_pair",
         "multi_source_stories",
         "body_shrinkage",
+        "story_timeline",
+        "most_covered_events",
+        "speaker_statements",
     }
 
 
@@ -128,6 +131,47 @@ def test_multi_source_stories_lists_the_story_of_the_first_four_seeds(database):
     assert not run_query(database, "multi_source_stories", min_sources=story["sources"] + 10)
 
 
+def test_story_timeline_shows_the_story_told_by_most_outlets_in_date_order(database):
+    rows = run_query(database, "story_timeline")
+    assert {row["story"] for row in rows} == {
+        database.execute(
+            "SELECT headline FROM stories ORDER BY source_count DESC, story_id LIMIT 1"
+        ).fetchone()[0]
+    }
+    assert sum(row["kind"] == "article" for row in rows) == 4
+    days = [row["day"] for row in rows if row["day"] is not None]
+    assert (days == sorted(days) and rows[-1]["day"] is None) or days == sorted(days)
+    carrier = [row for row in rows if "naval formation" in (row["what"] or "")]
+    assert len(carrier) == 1 and carrier[0]["outlets"] == 2  # one event, two outlets
+    other = run_query(database, "story_timeline", story="hold talks")
+    assert {row["story"] for row in other} == {
+        "Japan and Taiwan hold talks to counter Chinese aggression"
+    }
+
+
+def test_most_covered_events_of_a_month_count_each_event_once(database):
+    rows = run_query(database, "most_covered_events", month="2023-09")
+    assert rows and {row["month"] for row in rows} == {"2023-09"}
+    assert rows[0]["sources"] >= 2
+    assert [row["sources"] for row in rows] == sorted(
+        (row["sources"] for row in rows), reverse=True
+    )
+    carrier = [row for row in rows if "naval formation" in row["event"]]
+    assert len(carrier) == 1 and (carrier[0]["sources"], carrier[0]["mentions"]) == (2, 2)
+    mobilize = run_query(database, "most_covered_events", month="2023-09", event_type="mobilize")
+    assert mobilize and {row["event_type"] for row in mobilize} == {"MOBILIZE"}
+
+
+def test_speaker_statements_lists_each_statement_once_with_its_outlets(database):
+    rows = run_query(database, "speaker_statements", speaker="aso")
+    resolve = [row for row in rows if "resolve to fight" in row["statement"]]
+    assert len(resolve) == 1
+    assert resolve[0]["sources"] == 2 and len(resolve[0]["outlets"]) == 2
+    assert {row["speaker"] for row in rows} == {resolve[0]["speaker"]}
+    everyone = run_query(database, "speaker_statements")
+    assert len({row["quote_cluster_id"] for row in everyone}) == len(everyone)
+
+
 def test_body_shrinkage_puts_the_web_page_dump_first(database):
     rows = run_query(database, "body_shrinkage")
     assert rows[0]["article_id"] == seed_article_id(database, "001_")
@@ -179,13 +223,18 @@ def test_write_duckdb_gives_documented_views_readable_from_anywhere(
                 "SELECT view_name, comment FROM duckdb_views() WHERE NOT internal"
             ).fetchall()
         )
-        assert views == {name: table.description for name, table in TABLES.items()}
-        for name, table in TABLES.items():
-            comments = dict(
-                connection.execute(
-                    "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ?",
-                    [name],
-                ).fetchall()
-            )
-            assert comments == {c.name: c.description for c in table.columns}, name
+        assert views == {name: table.description for name, table in TABLES.items()} | {
+            view.name: view.description for view in DERIVED_VIEWS
+        }
+        declared = {
+            **{name: {c.name: c.description for c in t.columns} for name, t in TABLES.items()},
+            **{view.name: dict(view.columns) for view in DERIVED_VIEWS},
+        }
+        for name, described in declared.items():
+            comments = connection.execute(
+                "SELECT column_name, comment FROM duckdb_columns() WHERE table_name = ? "
+                "ORDER BY column_index",
+                [name],
+            ).fetchall()
+            assert comments == list(described.items()), name
         assert connection.execute("SELECT count(*) FROM quotes").fetchone()[0] > 0

@@ -112,7 +112,7 @@ def test_parallel_runs_publish_the_same_tables_as_a_single_process(prefect_api, 
     single, parallel = tmp_path / "single", tmp_path / "parallel"
     news_pipeline(inputs=(str(SEEDS),), output=str(single), n_process=1)
     news_pipeline(inputs=(str(SEEDS),), output=str(parallel), **runner)
-    for table in ("articles", "entities", "quotes", "events"):
+    for table in ("articles", "entities", "quotes", "events", "stories"):
         assert published(single, table) == published(parallel, table), table
     # The report's plots, drawn beside the validation (a forked process, or a thread), match.
     assert "<img" in plots_of(single) and plots_of(single) == plots_of(parallel)

@@ -22,7 +22,7 @@ from schemas.suites import (
     WARNING,
 )
 from schemas.tables import TABLES
-from tasks.ids import article_id, child_id, entity_id, sha256_hex
+from tasks.ids import article_id, child_id, cluster_id, entity_id, sha256_hex
 from tasks.validate import validate
 
 BODY = "Norway will send an envoy to Chile next week.\n\n“We want a fair deal,” Ola Berg said."
@@ -77,6 +77,7 @@ def quote_row(aid: str, body: str, text: str, speaker: str | None) -> dict:
         "start_char": start, "end_char": end, "quote_type": "direct", "speaker_text": speaker,
         "speaker_entity_id": None, "speaker_name": None, "speaker_start": speaker_start,
         "speaker_end": speaker_end, "cue": "said" if speaker else None, "sentence_index": 1,
+        "quote_cluster_id": cluster_id("q", child_id(aid, "q", start, end)),
     }  # fmt: skip
 
 
@@ -95,7 +96,9 @@ def good_rows() -> dict[str, list[dict]]:
         "events": [
             {
                 "event_id": child_id(ARTICLE, "v", start, end), "article_id": ARTICLE,
-                "sentence_index": 0, "trigger_text": "send", "trigger_start": start,
+                "sentence_index": 0,
+                "event_cluster_id": cluster_id("c", child_id(ARTICLE, "v", start, end)),
+                "trigger_text": "send", "trigger_start": start,
                 "trigger_end": end, "event_type": "AID", "actor_text": "Norway",
                 "actor_entity_id": NORWAY, "target_text": "Chile", "target_entity_id": None,
                 "actor_country": "NOR", "target_country": "CHL", "location_text": None,
@@ -109,6 +112,17 @@ def good_rows() -> dict[str, list[dict]]:
         "quarantine": [
             {"source_uri": "b.bin", "step": "ingest", "reason": "undecodable",
              "detail": "not text", "run_id": "r1"}
+        ],
+        "stories": [
+            {
+                "story_id": "s" + ARTICLE[1:], "headline": "Envoy to Chile",
+                "first_published": date(2023, 9, 13), "last_published": date(2023, 9, 13),
+                "article_count": 1, "source_count": 1, "source_names": ["Example Wire"],
+                "languages": ["en"], "top_entity_ids": [BERG, NORWAY],
+                "top_entity_names": ["Ola Berg", "Norway"], "speaker_entity_ids": [BERG],
+                "speaker_names": ["Ola Berg"], "quote_count": 1, "statement_count": 1,
+                "event_mention_count": 1, "event_count": 1, "event_counts": [("AID", 1)],
+            }
         ],
     }  # fmt: skip
 
@@ -197,6 +211,9 @@ CROSS_VIOLATIONS = {
     "target_entity_id_exists": lambda r: r["events"][0].update(
         target_entity_id=entity_id("GPE", "XXX")
     ),
+    "counts_match_articles": lambda r: r["stories"][0].update(article_count=2),
+    "event_count_matches_events": lambda r: r["stories"][0].update(event_count=2),
+    "declared_values": lambda r: r["stories"][0].update(source_count=0),
 }
 
 

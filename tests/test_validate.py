@@ -9,7 +9,7 @@ import pytest
 
 from schemas.tables import TABLES
 from tasks.duckdb_memory import bounded_connection
-from tasks.ids import article_id, entity_id, sha256_hex
+from tasks.ids import article_id, cluster_id, entity_id, sha256_hex
 from tasks.validate import validate
 
 ARTICLE = article_id("a.txt", "raw")
@@ -45,11 +45,13 @@ def good_rows() -> dict[str, list[dict]]:
                 "start_char": 36, "end_char": 48, "quote_type": "direct", "speaker_text": "Sato",
                 "speaker_entity_id": None, "speaker_name": None, "speaker_start": 51,
                 "speaker_end": 55, "cue": "said", "sentence_index": 1,
+                "quote_cluster_id": cluster_id("q", f"{ARTICLE}-q36-48"),
             }
         ],
         "events": [
             {
                 "event_id": f"{ARTICLE}-v20-24", "article_id": ARTICLE, "sentence_index": 0,
+                "event_cluster_id": cluster_id("c", f"{ARTICLE}-v20-24"),
                 "trigger_text": "send", "trigger_start": 20, "trigger_end": 24,
                 "event_type": "AID", "actor_text": "Japan", "actor_entity_id": JAPAN,
                 "target_text": None, "target_entity_id": None, "actor_country": "JPN",
@@ -69,7 +71,8 @@ def good_rows() -> dict[str, list[dict]]:
 
 def tables(rows: dict[str, list[dict]]) -> dict[str, pa.Table]:
     return {
-        name: pa.Table.from_pylist(rows[name], schema=TABLES[name].arrow_schema) for name in TABLES
+        name: pa.Table.from_pylist(rows.get(name, []), schema=TABLES[name].arrow_schema)
+        for name in TABLES
     }
 
 

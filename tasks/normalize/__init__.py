@@ -1,4 +1,5 @@
-"""Normalize: ids, canonical entities, places, resolved speakers and actors, dates, stories.
+"""Normalize: ids, canonical entities, places, resolved speakers and actors, dates, duplicates,
+stories, event and statement clusters (clusters.py) and the stories table (stories.py).
 
 Turns the extractors' per-article rows into the published tables (Arrow, typed by
 schemas/tables.py). Speaker, actor and target spans are linked to entities through the
@@ -25,7 +26,8 @@ import pyarrow.compute as pc
 from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES
 from tasks.extract import Extraction
 from tasks.extract.entities import Mention
-from tasks.ids import child_id, sha256_hex
+from tasks.ids import child_id, cluster_id, sha256_hex
+from tasks.normalize.clusters import EVENT_PREFIX, QUOTE_PREFIX
 from tasks.normalize.dates import resolve_date
 from tasks.normalize.duplicates import relate_features
 from tasks.normalize.entities import EntityLink, NameForms, link_mentions
@@ -96,7 +98,8 @@ class _ArticleMentions:
 @dataclass(frozen=True)
 class NormalizedBatch:
     """A batch's rows, ready but for what needs every article: canonical names (provisional,
-    from this batch's forms), duplicate_of and story_id (each article its own story)."""
+    from this batch's forms), duplicate_of and story_id (each article its own story), and the
+    event and statement clusters (each row its own)."""
 
     tables: dict[str, pa.Table]  # articles, entities, quotes, events
     name_forms: NameForms
@@ -252,13 +255,18 @@ def finalize(
     names: Mapping[str, str],
     relations: Mapping[str, tuple[str | None, str]],
     places: Mapping[str, Place],
+    clusters: Mapping[str, str],
 ) -> pa.Table:
-    """A batch's rows of table `name` with their final canonical names, places and relations."""
+    """A batch's rows of table `name` with their final canonical names, places, relations and
+    event and statement clusters (`clusters`: event_id or quote_id -> its cluster id)."""
     if name == ENTITIES.name:
         rows = _replace(rows, "canonical_name", names.__getitem__, "entity_id")
         rows = _with_places(rows, places)
     elif name == QUOTES.name:
         rows = _replace(rows, "speaker_name", names.get, "speaker_entity_id")
+        rows = _replace(rows, "quote_cluster_id", clusters.__getitem__, "quote_id")
+    elif name == EVENTS.name:
+        rows = _replace(rows, "event_cluster_id", clusters.__getitem__, "event_id")
     elif name == ARTICLES.name:
         rows = _replace(rows, "duplicate_of", lambda a: relations[a][0], "article_id")
         rows = _replace(rows, "story_id", lambda a: relations[a][1], "article_id")
@@ -353,8 +361,9 @@ def _quote_rows(
         if quote.speaker_antecedent_start is not None:
             speaker_start = quote.speaker_antecedent_start
             speaker_end = quote.speaker_antecedent_end
+        quote_id = new_id(article.article_id, "q", quote.start_char, quote.end_char)
         yield {
-            "quote_id": new_id(article.article_id, "q", quote.start_char, quote.end_char),
+            "quote_id": quote_id,
             "article_id": article.article_id,
             "quote_text": quote.quote_text,
             "start_char": quote.start_char,
@@ -369,6 +378,7 @@ def _quote_rows(
             "speaker_end": speaker_end,
             "cue": quote.cue,
             "sentence_index": quote.sentence_index,
+            "quote_cluster_id": cluster_id(QUOTE_PREFIX, quote_id),  # own, until decided
         }
 
 
@@ -383,10 +393,12 @@ def _event_rows(
             if event.date_text
             else (None, None)
         )
+        event_id = new_id(article.article_id, "v", event.trigger_start, event.trigger_end)
         yield {
-            "event_id": new_id(article.article_id, "v", event.trigger_start, event.trigger_end),
+            "event_id": event_id,
             "article_id": article.article_id,
             "sentence_index": event.sentence_index,
+            "event_cluster_id": cluster_id(EVENT_PREFIX, event_id),  # own, until decided
             "trigger_text": event.trigger_text,
             "trigger_start": event.trigger_start,
             "trigger_end": event.trigger_end,

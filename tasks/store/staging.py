@@ -109,6 +109,12 @@ class Staging:
         number = len(list((self.folder / name).glob(f"{self.run_id}-*.parquet")))
         write_part(rows, self.folder / name / f"{self.run_id}-{number:05d}.parquet")
 
+    def replace_table(self, name: str, rows: pa.Table) -> None:
+        """This run's rows of table `name` replaced by `rows` (a table the run writes whole)."""
+        for part in (self.folder / name).glob(f"{self.run_id}-*.parquet"):
+            part.unlink()
+        self.stage_table(name, rows)
+
     def drop_rows(self, drop: Mapping[str, set[str]]) -> None:
         """Take this run's rows named in `drop` (table -> keys) out of its part files; a new
         article whose duplicate_of names a dropped article stays, without that link. The
