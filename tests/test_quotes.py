@@ -315,6 +315,47 @@ def test_quote_set_off_by_dashes_after_a_name(nlp):
     assert ref_text(text, row) == "Ann Miller"
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "not_speaker"),
+    [
+        (
+            'The mayor emailed volunteers saying: "We keep knocking on doors." She left at noon.',
+            "keep knocking",
+            "mayor",
+            "volunteers",
+        ),
+        (
+            'The senator posted a message on Facebook reading "Proud of this county" on Friday.',
+            "Proud of this county",
+            "senator",
+            "message",
+        ),
+    ],
+)
+def test_words_on_a_message_are_its_senders(nlp, text, quoted, speaker, not_speaker):
+    row = row_with(rows_of(nlp, text), quoted)
+    assert speaker in row.speaker_text and not_speaker not in row.speaker_text
+
+
+def test_quote_and_its_speaker_under_according_to_are_the_reports(nlp):
+    text = (
+        '"We talked about the harbour and nothing else," the minister told aides, '
+        "according to the Daily Ledger, on the way back."
+    )
+    row = row_with(rows_of(nlp, text), "talked about the harbour")
+    assert row.speaker_text == "the Daily Ledger"
+    assert "the minister told aides" in row.quote_text
+
+
+def test_pronoun_thinking_inside_a_named_report_gives_the_reporter(nlp):
+    text = (
+        "Kowalski praised the ruling, telling reporters during a stop in Ohio on Tuesday that "
+        'he thinks the decision is "a huge win."'
+    )
+    row = row_with(rows_of(nlp, text), "a huge win")
+    assert row.speaker_text == "Kowalski"
+
+
 # ---- robustness ------------------------------------------------------------------------------
 
 PIECES = st.sampled_from(

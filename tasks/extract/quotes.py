@@ -570,18 +570,37 @@ class _QuoteFinder:
                     continue
                 overlapping = self._quotes_within(*content)
                 if taken.intersection(overlapping):
-                    continue
+                    if not self._reports_direct(token, overlapping, direct, statements):
+                        continue
+                    taken.difference_update(overlapping)
                 quote_type = "partial" if overlapping else "indirect"
                 if overlapping and self._is_wholly_quoted(*content, overlapping):
                     quote_type = "direct"
                 consumed.update(overlapping)
-                statements.append(_Statement(*content, quote_type, token, speaker))
+                statement = _Statement(*content, quote_type, token, speaker)
+                statements.append(self._reported_by(statement, token) if overlapping else statement)
         for index, quote in enumerate(self.quotes):
             if index not in consumed:
                 statements.append(self._embedded(index, quote))
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
         return statements
+
+    def _reports_direct(
+        self,
+        cue: Token,
+        indexes: list[int],
+        direct: dict[int, _Statement],
+        statements: list[_Statement],
+    ) -> bool:
+        """'"...," the pope told reporters, according to Reuters': a direct quote and its
+        speaker inside what "according to" qualifies are Reuters' report. The direct
+        statements are dropped from `statements` for the report that holds them."""
+        if cue.lower_ != "according" or not all(i in direct for i in indexes):
+            return False
+        held = {id(direct[i]) for i in indexes}
+        statements[:] = [s for s in statements if id(s) not in held]
+        return True
 
     def _embedded(self, index: int, quote: QuotedSpan) -> _Statement:
         """A quote inside a sentence: a partial quote of the clause a reporting cue reports
@@ -604,7 +623,7 @@ class _QuoteFinder:
                 for run in runs:
                     statement = self._partial(run, quote, head)
                     if statement is not None:
-                        return statement
+                        return self._reported_by(statement, head)
                 break
             # "Trump's claim that there were "thousands of shootings"": the owner speaks.
             owners = [c for c in head.children if c.dep_ == "poss"]
@@ -616,8 +635,28 @@ class _QuoteFinder:
         if governor is not None and not self._is_title(quote):
             statement = self._governed(governor, quote)
             if statement is not None:
-                return statement
+                return self._reported_by(statement, governor)
         return _Statement(quote.start, quote.end, "scare")
+
+    def _reported_by(self, statement: _Statement, verb: Token) -> _Statement:
+        """'Sanders said he believes "..."': words under a pronoun's belief or deed, inside what
+        a named speaker says, are that speaker's (the pronoun is mostly the speaker himself).
+        A pronoun's own speech verb ("X said he told them") keeps the pronoun."""
+        inner = statement.speaker
+        if inner is None or inner.head.pos_ != "PRON":
+            return statement
+        if is_cue(verb) and cue_entry(verb).kind == "speech":
+            return statement
+        paragraph = paragraph_bounds(verb)
+        for head in verb.ancestors:
+            if head.i in self.quote_of_token or not in_paragraph(head, paragraph):
+                continue
+            if head.pos_ in _VERBS and is_cue(head) and cue_entry(head).kind == "speech":
+                outer = self._speaker(head)
+                if outer is not None and outer.head.pos_ != "PRON":
+                    statement.speaker, statement.cue = outer, head
+                return statement
+        return statement
 
     def _governed(self, verb: Token, quote: QuotedSpan) -> _Statement | None:
         """A quoted fragment in what a person does with words ('Rubio bemoaned the climate in
