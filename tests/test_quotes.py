@@ -356,6 +356,15 @@ def test_pronoun_thinking_inside_a_named_report_gives_the_reporter(nlp):
     assert row.speaker_text == "Kowalski"
 
 
+def test_name_after_a_dash_before_the_colon_speaks(nlp):
+    text = (
+        "Turnout models disagree - Dana Whitfield: "
+        '"Our panel saw younger voters drift away in the last week of the race."'
+    )
+    row = row_with(rows_of(nlp, text), "younger voters drift")
+    assert row.speaker_text == "Dana Whitfield"
+
+
 # ---- robustness ------------------------------------------------------------------------------
 
 PIECES = st.sampled_from(

@@ -264,6 +264,10 @@ class _QuoteFinder:
         statement = _Statement(quote.start, quote.end, "direct")
         left_opens = not left or left[-1] in ":,"
         if left.endswith(":"):
+            heading_name = self._name_before_colon(left_start, left_end)
+            if heading_name is not None:
+                statement.speaker, statement.cue_label = heading_name, ":"
+                return statement
             found = self._colon_introduction(left_start, left_end)
             if found is not None:
                 statement.cue, statement.speaker = found[0], found[1]
@@ -444,6 +448,25 @@ class _QuoteFinder:
                 previous_start = pos + 1
                 break
         return self._colon_introduction(previous_start, previous_end)
+
+    def _name_before_colon(self, start: int, end: int) -> Speaker | None:
+        """'Pollsters agree - Carl Bialik: "..."': a name standing alone between a dash (or the
+        sentence start) and the colon introduces the quote, whatever the words before say."""
+        text = self.text[start:end].rstrip(_EDGE_CHARS)
+        if not text.endswith(":"):
+            return None
+        tokens = self._tokens_between(start, start + len(text) - 1)
+        name: list[Token] = []
+        for token in reversed(tokens):
+            if token.pos_ != "PROPN" and not (name and token.lower_ == "and"):
+                break
+            name.insert(0, token)
+        if not name or name[0].lower_ == "and" or not speaker_like(name[-1]):
+            return None
+        before = tokens[: len(tokens) - len(name)]
+        if before and before[-1].text not in ("-", *_DASHES):
+            return None
+        return Speaker(name[0].idx, name[-1].idx + len(name[-1].text), name[-1])
 
     def _colon_introduction(self, start: int, end: int) -> tuple[Token, Speaker | None, int] | None:
         """Who introduces a quote with a colon: the reporting cue of the clause, or else the
