@@ -347,22 +347,25 @@ def test_quote_and_its_speaker_under_according_to_are_the_reports(nlp):
     assert "the minister told aides" in row.quote_text
 
 
-def test_pronoun_thinking_inside_a_named_report_gives_the_reporter(nlp):
-    text = (
-        "Kowalski praised the ruling, telling reporters during a stop in Ohio on Tuesday that "
-        'he thinks the decision is "a huge win."'
-    )
-    row = row_with(rows_of(nlp, text), "a huge win")
-    assert row.speaker_text == "Kowalski"
-
-
-def test_name_after_a_dash_before_the_colon_speaks(nlp):
-    text = (
-        "Turnout models disagree - Dana Whitfield: "
-        '"Our panel saw younger voters drift away in the last week of the race."'
-    )
-    row = row_with(rows_of(nlp, text), "younger voters drift")
-    assert row.speaker_text == "Dana Whitfield"
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        (  # a pronoun's belief inside what a named speaker says is the speaker's
+            "Kowalski praised the ruling, telling reporters during a stop in Ohio on Tuesday "
+            'that he thinks the decision is "a huge win."',
+            "a huge win",
+            "Kowalski",
+        ),
+        (  # a name alone between a dash and a colon introduces the quote
+            "Turnout models disagree - Dana Whitfield: "
+            '"Our panel saw younger voters drift away in the last week of the race."',
+            "younger voters drift",
+            "Dana Whitfield",
+        ),
+    ],
+)
+def test_speaker_beside_other_names_and_verbs(nlp, text, quoted, speaker):
+    assert row_with(rows_of(nlp, text), quoted).speaker_text == speaker
 
 
 # ---- robustness ------------------------------------------------------------------------------
