@@ -315,6 +315,59 @@ def test_quote_set_off_by_dashes_after_a_name(nlp):
     assert ref_text(text, row) == "Ann Miller"
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "not_speaker"),
+    [
+        (
+            'The mayor emailed volunteers saying: "We keep knocking on doors." She left at noon.',
+            "keep knocking",
+            "mayor",
+            "volunteers",
+        ),
+        (
+            'The senator posted a message on Facebook reading "Proud of this county" on Friday.',
+            "Proud of this county",
+            "senator",
+            "message",
+        ),
+    ],
+)
+def test_words_on_a_message_are_its_senders(nlp, text, quoted, speaker, not_speaker):
+    row = row_with(rows_of(nlp, text), quoted)
+    assert speaker in row.speaker_text and not_speaker not in row.speaker_text
+
+
+def test_quote_and_its_speaker_under_according_to_are_the_reports(nlp):
+    text = (
+        '"We talked about the harbour and nothing else," the minister told aides, '
+        "according to the Daily Ledger, on the way back."
+    )
+    row = row_with(rows_of(nlp, text), "talked about the harbour")
+    assert row.speaker_text == "the Daily Ledger"
+    assert "the minister told aides" in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        (  # a pronoun's belief inside what a named speaker says is the speaker's
+            "Kowalski praised the ruling, telling reporters during a stop in Ohio on Tuesday "
+            'that he thinks the decision is "a huge win."',
+            "a huge win",
+            "Kowalski",
+        ),
+        (  # a name alone between a dash and a colon introduces the quote
+            "Turnout models disagree - Dana Whitfield: "
+            '"Our panel saw younger voters drift away in the last week of the race."',
+            "younger voters drift",
+            "Dana Whitfield",
+        ),
+    ],
+)
+def test_speaker_beside_other_names_and_verbs(nlp, text, quoted, speaker):
+    assert row_with(rows_of(nlp, text), quoted).speaker_text == speaker
+
+
 # ---- robustness ------------------------------------------------------------------------------
 
 PIECES = st.sampled_from(

@@ -264,6 +264,10 @@ class _QuoteFinder:
         statement = _Statement(quote.start, quote.end, "direct")
         left_opens = not left or left[-1] in ":,"
         if left.endswith(":"):
+            heading_name = self._name_before_colon(left_start, left_end)
+            if heading_name is not None:
+                statement.speaker, statement.cue_label = heading_name, ":"
+                return statement
             found = self._colon_introduction(left_start, left_end)
             if found is not None:
                 statement.cue, statement.speaker = found[0], found[1]
@@ -445,6 +449,25 @@ class _QuoteFinder:
                 break
         return self._colon_introduction(previous_start, previous_end)
 
+    def _name_before_colon(self, start: int, end: int) -> Speaker | None:
+        """'Pollsters agree - Carl Bialik: "..."': a name standing alone between a dash (or the
+        sentence start) and the colon introduces the quote, whatever the words before say."""
+        text = self.text[start:end].rstrip(_EDGE_CHARS)
+        if not text.endswith(":"):
+            return None
+        tokens = self._tokens_between(start, start + len(text) - 1)
+        name: list[Token] = []
+        for token in reversed(tokens):
+            if token.pos_ != "PROPN" and not (name and token.lower_ == "and"):
+                break
+            name.insert(0, token)
+        if not name or name[0].lower_ == "and" or not speaker_like(name[-1]):
+            return None
+        before = tokens[: len(tokens) - len(name)]
+        if before and before[-1].text not in ("-", *_DASHES):
+            return None
+        return Speaker(name[0].idx, name[-1].idx + len(name[-1].text), name[-1])
+
     def _colon_introduction(self, start: int, end: int) -> tuple[Token, Speaker | None, int] | None:
         """Who introduces a quote with a colon: the reporting cue of the clause, or else the
         subject of its main verb ("Sanders made the following comment:")."""
@@ -570,18 +593,37 @@ class _QuoteFinder:
                     continue
                 overlapping = self._quotes_within(*content)
                 if taken.intersection(overlapping):
-                    continue
+                    if not self._reports_direct(token, overlapping, direct, statements):
+                        continue
+                    taken.difference_update(overlapping)
                 quote_type = "partial" if overlapping else "indirect"
                 if overlapping and self._is_wholly_quoted(*content, overlapping):
                     quote_type = "direct"
                 consumed.update(overlapping)
-                statements.append(_Statement(*content, quote_type, token, speaker))
+                statement = _Statement(*content, quote_type, token, speaker)
+                statements.append(self._reported_by(statement, token) if overlapping else statement)
         for index, quote in enumerate(self.quotes):
             if index not in consumed:
                 statements.append(self._embedded(index, quote))
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
         return statements
+
+    def _reports_direct(
+        self,
+        cue: Token,
+        indexes: list[int],
+        direct: dict[int, _Statement],
+        statements: list[_Statement],
+    ) -> bool:
+        """'"...," the pope told reporters, according to Reuters': a direct quote and its
+        speaker inside what "according to" qualifies are Reuters' report. The direct
+        statements are dropped from `statements` for the report that holds them."""
+        if cue.lower_ != "according" or not all(i in direct for i in indexes):
+            return False
+        held = {id(direct[i]) for i in indexes}
+        statements[:] = [s for s in statements if id(s) not in held]
+        return True
 
     def _embedded(self, index: int, quote: QuotedSpan) -> _Statement:
         """A quote inside a sentence: a partial quote of the clause a reporting cue reports
@@ -604,7 +646,7 @@ class _QuoteFinder:
                 for run in runs:
                     statement = self._partial(run, quote, head)
                     if statement is not None:
-                        return statement
+                        return self._reported_by(statement, head)
                 break
             # "Trump's claim that there were "thousands of shootings"": the owner speaks.
             owners = [c for c in head.children if c.dep_ == "poss"]
@@ -616,8 +658,28 @@ class _QuoteFinder:
         if governor is not None and not self._is_title(quote):
             statement = self._governed(governor, quote)
             if statement is not None:
-                return statement
+                return self._reported_by(statement, governor)
         return _Statement(quote.start, quote.end, "scare")
+
+    def _reported_by(self, statement: _Statement, verb: Token) -> _Statement:
+        """'Sanders said he believes "..."': words under a pronoun's belief or deed, inside what
+        a named speaker says, are that speaker's (the pronoun is mostly the speaker himself).
+        A pronoun's own speech verb ("X said he told them") keeps the pronoun."""
+        inner = statement.speaker
+        if inner is None or inner.head.pos_ != "PRON":
+            return statement
+        if is_cue(verb) and cue_entry(verb).kind == "speech":
+            return statement
+        paragraph = paragraph_bounds(verb)
+        for head in verb.ancestors:
+            if head.i in self.quote_of_token or not in_paragraph(head, paragraph):
+                continue
+            if head.pos_ in _VERBS and is_cue(head) and cue_entry(head).kind == "speech":
+                outer = self._speaker(head)
+                if outer is not None and outer.head.pos_ != "PRON":
+                    statement.speaker, statement.cue = outer, head
+                return statement
+        return statement
 
     def _governed(self, verb: Token, quote: QuotedSpan) -> _Statement | None:
         """A quoted fragment in what a person does with words ('Rubio bemoaned the climate in

@@ -34,6 +34,16 @@ _REPORTING_NOUNS = {
 }  # fmt: skip
 
 
+# Things that bear someone's words, and verbs of sending them (see `_carries_words`).
+_WORD_CARRIERS = {
+    "message", "email", "e-mail", "text", "letter", "note", "memo", "statement", "release",
+    "tweet", "post", "ad", "advertisement", "commercial", "sign", "banner", "placard", "poster",
+    "flyer", "mailer", "cover", "headline", "caption", "photo", "video", "article", "editorial",
+    "op-ed", "column", "petition", "leaflet", "brochure", "pamphlet", "invitation",
+}  # fmt: skip
+_SENDING_VERBS = {"email", "e-mail", "text", "send", "mail", "write", "message", "tweet", "fax"}
+
+
 @dataclass(frozen=True)
 class CueEntry:
     kind: str  # speech, stance or evidence
@@ -156,6 +166,10 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
                 return _past_dateline(child) if _can_speak(child, verb) else None
         # "the man who said", "footage of Trump saying": the noun the clause describes.
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
+            if verb.dep_ == "acl" and _carries_words(verb.head):
+                sender = _sender(verb.head, skip)
+                if sender is not None:
+                    return sender
             return verb.head
         if verb.dep_ not in _SUBJECT_SHARING_DEPS or verb.head.i == verb.i:
             break
@@ -180,6 +194,31 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
             ):
                 return child
     return _name_right_before(cue, skip)
+
+
+def _carries_words(noun: Token) -> bool:
+    """A thing that bears someone's words ("a message saying", "signs reading") or the people
+    they were sent to ("emailed supporters saying"): the sender speaks, not the noun."""
+    if noun.pos_ != "NOUN" or noun.ent_type_:
+        return False
+    if noun.lemma_.lower() in _WORD_CARRIERS:
+        return True
+    if noun.dep_ in ("dobj", "dative"):
+        return noun.head.lemma_.lower() in _SENDING_VERBS
+    # "a message to supporters saying"
+    return noun.dep_ == "pobj" and noun.head.lower_ == "to" and _carries_words(noun.head.head)
+
+
+def _sender(noun: Token, skip: set[int]) -> Token | None:
+    """Who issued a word-bearing noun: the subject of the verb it is the object of ("Trump
+    posted a message on Twitter reading ...")."""
+    node = noun
+    while node.dep_ in ("dobj", "dative", "pobj", "prep") and node.head.i != node.i:
+        node = node.head
+        if node.pos_ == "VERB":
+            subjects = [c for c in node.children if c.dep_ == "nsubj" and c.i not in skip]
+            return subjects[0] if subjects and speaker_like(subjects[0]) else None
+    return None
 
 
 def _name_right_before(cue: Token, skip: set[int]) -> Token | None:
