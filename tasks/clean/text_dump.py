@@ -12,24 +12,14 @@ subarray), with known boilerplate lines and the headline removed from inside it.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from spacy.lang.da.stop_words import STOP_WORDS as DANISH
-from spacy.lang.de.stop_words import STOP_WORDS as GERMAN
-from spacy.lang.en.stop_words import STOP_WORDS as ENGLISH
-from spacy.lang.es.stop_words import STOP_WORDS as SPANISH
-from spacy.lang.fr.stop_words import STOP_WORDS as FRENCH
-from spacy.lang.it.stop_words import STOP_WORDS as ITALIAN
-from spacy.lang.nb.stop_words import STOP_WORDS as NORWEGIAN
-from spacy.lang.nl.stop_words import STOP_WORDS as DUTCH
-from spacy.lang.pl.stop_words import STOP_WORDS as POLISH
-from spacy.lang.pt.stop_words import STOP_WORDS as PORTUGUESE
-from spacy.lang.ru.stop_words import STOP_WORDS as RUSSIAN
-from spacy.lang.sv.stop_words import STOP_WORDS as SWEDISH
+import spacy
 
 from tasks.clean.metadata import (
     find_byline,
@@ -45,20 +35,8 @@ _SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」]$")
 _UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 # A page whose words are at least this share a language's stopwords is read in that language.
 _PAGE_STOPWORD_RATIO = 0.2
-_STOPWORD_LISTS = (
-    ENGLISH,
-    GERMAN,
-    FRENCH,
-    SPANISH,
-    ITALIAN,
-    PORTUGUESE,
-    DUTCH,
-    DANISH,
-    NORWEGIAN,
-    SWEDISH,
-    POLISH,
-    RUSSIAN,
-)
+# The languages spaCy lists function words for that are most written on the web.
+_STOPWORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "da", "nb", "sv", "pl", "ru")
 # The heading of a block of links to other stories.
 _RELATED_HEADING = re.compile(
     r"(more (from|on|in|about) .{1,40}|(more|related|recommended|similar|latest|top|popular|"
@@ -189,11 +167,27 @@ def _stopword_ratio(words: list[str], stopwords: frozenset[str] | set[str]) -> f
     return sum(map(stopwords.__contains__, map(str.lower, words))) / len(words) if words else 0.0
 
 
+@cache
+def _stopword_lists() -> tuple[frozenset[str], ...]:
+    """spaCy's function words of _STOPWORD_LANGUAGES, each read from its stop_words module
+    alone: importing a language's package compiles its tokenizer exceptions (seconds for
+    French, in every process that reads a page)."""
+    languages = Path(spacy.__file__).parent / "lang"
+    lists = []
+    for code in _STOPWORD_LANGUAGES:
+        path = languages / code / "stop_words.py"
+        spec = importlib.util.spec_from_file_location(f"spacy.lang.{code}.stop_words", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        lists.append(frozenset(module.STOP_WORDS))
+    return tuple(lists)
+
+
 def _page_stopwords(words: list[str]) -> frozenset[str] | set[str] | None:
     """The function words of the page's language: of the languages spaCy lists them for that
     are most written on the web, the one whose list covers most of the page's words, when its
     share is that of running text; None for another language or script."""
-    best = max(_STOPWORD_LISTS, key=lambda stopwords: _stopword_ratio(words, stopwords))
+    best = max(_stopword_lists(), key=lambda stopwords: _stopword_ratio(words, stopwords))
     return best if _stopword_ratio(words, best) >= _PAGE_STOPWORD_RATIO else None
 
 
