@@ -334,9 +334,9 @@ def _stories_section(tables: dict[str, ds.Dataset]) -> str:
     )
     articles = tables["articles"].to_table(
         columns=["article_id", "story_id", "published_date", "source_name", "source_uri", "title"],
-        filter=ds.field("story_id").isin(shown.column("story_id")),
+        filter=ds.field("story_id").isin(shown.column("story_id").combine_chunks()),
     )
-    of_shown = ds.field("article_id").isin(articles.column("article_id"))
+    of_shown = ds.field("article_id").isin(articles.column("article_id").combine_chunks())
     with bounded_connection() as connection:
         connection.register("articles", articles)
         for name in ("entities", "quotes", "events"):

@@ -40,6 +40,16 @@ SENTENCES = (
 )
 
 
+def endless_article() -> str:
+    """An article longer than a body may be, its paragraphs all different (the same paragraph
+    repeated a thousand times reads as a page of furniture, not as a story)."""
+    paragraphs = prose(5).split("\n\n")
+    count = len(paragraphs) * (MAX_BODY_CHARS // len(prose(5)) + 1)
+    return "\n\n".join(
+        f"{paragraphs[n % len(paragraphs)]} That was point {n + 1}." for n in range(count)
+    )
+
+
 def prose(paragraphs: int = 3, lead: str = "") -> str:
     """A plausible article: paragraphs of two sentences each, after an optional lead."""
     body = [
@@ -236,10 +246,7 @@ def hostile_corpus(root: Path) -> dict[str, Published | Rejected]:
         ),
         "huge.txt": (b"word " * (50 * 1024 * 1024 // 5), Rejected("ingest", "too_large")),
         "single_line.txt": (b"x" * (5 * 1024 * 1024), Rejected("ingest", "too_large")),
-        "endless_article.txt": (
-            (prose(5) + "\n\n").encode() * (MAX_BODY_CHARS // len(prose(5)) + 1),
-            Rejected("clean", "too_large"),
-        ),
+        "endless_article.txt": (endless_article().encode(), Rejected("clean", "too_large")),
         "my story.txt": (prose(2).encode(), Published()),
         "日本語 ニュース.txt": (prose(3).encode(), Published()),
         "line\nbreak.txt": (prose(4).encode(), Published()),

@@ -136,7 +136,7 @@ def cluster_rows(
             strict=True,
         ):
             articles[identifier] = Article(story, day)
-        in_touched = ds.field("article_id").isin(joined.column("article_id"))
+        in_touched = ds.field("article_id").isin(joined.column("article_id").combine_chunks())
         published_events = published.events.to_table(
             columns=[*EVENT_COLUMNS, "event_cluster_id"], filter=in_touched
         )
