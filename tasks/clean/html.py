@@ -111,10 +111,23 @@ _BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
+# The page's description for machines, which is often its standfirst.
+_DESCRIPTION_XPATH = (
+    "//meta[@property='og:description']/@content | //meta[@name='description']/@content"
+)
 _UNREAD_TAGS = frozenset({"script", "style", "template", "svg", "math"})
 # Below this agreement (word 4-gram F1) between trafilatura's body and the dump's story, the
 # two disagree and trafilatura's precision mode is asked too.
 MIN_AGREEMENT = 0.8
+# From this agreement on, the two agree on the story and trafilatura's last lines that the
+# dump's story leaves out (a box of links, a bio, a notice) are dropped, unless they are more
+# than _MAX_TRIMMED_SHARE of its words (then the dump's story is the one cut short).
+MIN_TRIM_AGREEMENT = 0.8
+_MAX_TRIMMED_SHARE = 0.2
+# A line is in the dump's story when at least half of its word trigrams are.
+_MIN_SHARED_TRIGRAMS = 0.5
+# A description shorter than this (letters) is a label, not a standfirst.
+_MIN_STANDFIRST_LETTERS = 40
 _SHINGLE = 4
 _WORD = re.compile(r"\w+")
 
@@ -132,7 +145,10 @@ class HtmlExtract:
 
 
 def extract_html(
-    html: str, url: str | None = None, min_agreement: float = MIN_AGREEMENT
+    html: str,
+    url: str | None = None,
+    min_agreement: float = MIN_AGREEMENT,
+    min_trim_agreement: float = MIN_TRIM_AGREEMENT,
 ) -> HtmlExtract:
     """The page's main text and metadata; an empty text when trafilatura finds no article."""
     tree = load_html(html)
@@ -141,6 +157,7 @@ def extract_html(
     headings = _headings(tree)
     published = published_day(tree)
     catalogue_authors = _catalogue_authors(tree)
+    description = next(iter(tree.xpath(_DESCRIPTION_XPATH)), None)
     # Before trafilatura, which prunes the tree.
     dump = paragraphs("\n".join(page_lines(tree)), fix_characters=False)
     story = "\n".join(select_body(dump).paragraphs)
@@ -156,7 +173,10 @@ def extract_html(
     if agreement < min_agreement:
         precise = _precise_body(html, url, headline)
         if precise and _agreement(precise, story) > agreement:
-            text = precise
+            text, agreement = precise, _agreement(precise, story)
+    if agreement >= min_trim_agreement:
+        text = _trimmed_to_story(text, story)
+    text = _with_standfirst(text, dump, description)
     return HtmlExtract(
         text=text,
         title=headline,
@@ -164,6 +184,50 @@ def extract_html(
         date=published or document.date or None,
         sitename=sitename,
     )
+
+
+def _with_standfirst(text: str, dump: list[str], description: str | None) -> str:
+    """trafilatura's body with the standfirst above it, which it often leaves out: the page's
+    description for machines, where the page also shows it above the story."""
+    key = letters_key(description or "")
+    lines = text.split("\n")
+    if len(key) < _MIN_STANDFIRST_LETTERS or key in letters_key(text):
+        return text
+    first = letters_key(lines[0])
+    for line in dump[1:]:
+        line_key = letters_key(line)
+        if line_key == first:
+            break
+        if line_key == key:
+            return "\n".join([line, *lines])
+    return text
+
+
+def _trimmed_to_story(text: str, story: str) -> str:
+    """trafilatura's body without its last lines that the dump's story leaves out."""
+    story_trigrams = set(_trigrams(story))
+    lines = text.split("\n")
+    last = next(
+        (
+            index
+            for index in range(len(lines) - 1, -1, -1)
+            if (trigrams := _trigrams(lines[index]))
+            and sum(map(story_trigrams.__contains__, trigrams))
+            >= _MIN_SHARED_TRIGRAMS * len(trigrams)
+        ),
+        None,
+    )
+    if last is None:
+        return text
+    kept = "\n".join(lines[: last + 1])
+    if len(_WORD.findall(kept)) < (1 - _MAX_TRIMMED_SHARE) * len(_WORD.findall(text)):
+        return text
+    return kept
+
+
+def _trigrams(text: str) -> list[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return [tuple(words[index : index + 3]) for index in range(max(1, len(words) - 2))]
 
 
 def _precise_body(html: str, url: str | None, headline: str | None) -> str:
@@ -182,12 +246,12 @@ def _body_text(text: str, headline: str | None) -> str:
     lines = paragraphs(text, fix_characters=False)  # the clean step fixes the body's
     if headline and lines and letters_key(lines[0]) == letters_key(headline):
         lines = lines[1:]
-    scores, _labels = line_scores(lines)
+    scores, asides = line_scores(lines)
     start = next(
         (index for index, score in enumerate(scores) if score >= SCORING.block_line_floor),
         len(lines),
     )
-    return "\n".join(lines[start:])
+    return "\n".join(line for index, line in enumerate(lines[start:], start) if index not in asides)
 
 
 def _agreement(first: str, second: str) -> float:

@@ -43,8 +43,29 @@ _RELATED_HEADING = re.compile(
     r"trending|other) (stories|articles|news|posts|reads|links|content|headlines|videos)"
     r"( .{1,30})?|related|recommended( for you)?|read (more|next|also)|also read|see also|"
     r"you (may|might) (also )?(like|enjoy|be interested in)|don'?t miss|most (read|popular|viewed|"
-    r"shared)|trending( now)?|editor'?s picks|what to read next|up next|elsewhere on .{1,40})"
+    r"shared)|trending( now)?|editor'?s picks|what to read next|up next|elsewhere on .{1,40}|"
+    # The same headings in the other languages most read on the web.
+    r"lesen sie auch|lest auch|mehr zum thema|mehr aus dem ressort|mehr zu .{1,40}|meistgelesen|"
+    r"das könnte (sie|dich) auch interessieren|die redaktion empfiehlt|passend zum (artikel|thema)|"
+    r"ähnliche (beiträge|artikel|nachrichten)|lire aussi|à lire aussi|vous aimerez aussi|"
+    r"sur le même sujet|les også|læs også|läs också|lue myös|lee también|leer más|"
+    r"te puede interesar|leia também|leggi anche|czytaj (też|także|więcej)|lees ook)"
     r"[ :.!]*",
+    re.IGNORECASE,
+)
+# An ad slot's label in the other languages most read on the web (English's is boilerplate):
+# between two paragraphs, it neither ends the story nor belongs to it.
+_AD_LABEL = re.compile(
+    r"anzeige|werbung|publicidad|publicité|pubblicità|publicidade|annonse|annonce|annons|"
+    r"reklame|reklama|advertentie|mainos",
+    re.IGNORECASE,
+)
+# A link to another story inside or below it: "READ MORE: headline", "Les også headline".
+_STORY_LINK = re.compile(
+    r"(?:(?:read (?:more|also|next)|also read|see also|related(?: article| story)?)\s*[:|]|"
+    r"(?:lire aussi|à lire aussi|voir aussi|lesen sie auch|lest auch|siehe auch|les også|"
+    r"læs også|läs också|lue myös|lee también|ver también|leia também|leggi anche|"
+    r"czytaj (?:też|także|więcej)|lees ook)\b\s*[:|]?)\s*\S.{0,200}",
     re.IGNORECASE,
 )
 # The heading or button that opens the readers' comments: the story never goes on past it.
@@ -63,6 +84,29 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:»/]+\s+|:\s+")
 _LINK_LINE = re.compile(r"https?://|www\.\w|[\w.-]+@[\w-]+\.\w|\w\.(?:com|org|net)\b")
 _DIGIT = re.compile(r"\d")
 _LETTER = re.compile(r"[^\W\d_]")
+# Picture agencies and libraries, whose name closes a photo credit ("NAME / AFP", "(AP)").
+_PICTURE_AGENCY = (
+    r"(?:AP|AAP|AFP|ANP|ANSA|APA|EFE|EPA|NTB|PAP|TT|(?i:anadolu|belga|bloomberg|dpa|getty|"
+    r"imago|istock\w*|keystone|kyodo|picture[ -]alliance|pool|reuters|ritzau|shutterstock|sipa|"
+    r"xinhua|yonhap|alamy)|[A-Z][\w-]* (?:Images|Photos?|Pictures))"
+)
+# A photo credit closing a caption: "... Photo by NAME /AFP", "...GIVENCHY.Foto: NAME",
+# "... | Bild: NAME", "... NAME (dpa/picture alliance via Getty)", "... (AP)".
+_CAPTION_CREDIT = re.compile(
+    r"(?:(?:^|[.!?|)»”\"]\s*)(?i:photos?|fotos?|bild|bildrechte|images?|pictures?|credits?|"
+    r"quelle|ljósmynd|fot\.|zdjęcie|kuva)(?:\s+by\s|\s*[:/©])\s*.{1,150}"
+    rf"|[(/|]\s*[^()/|]{{0,60}}\b{_PICTURE_AGENCY}\b[^()]{{0,40}}\)?"
+    r"|[.!?]\s*\((?:(?:[A-Z][\w'’.&-]*|of|via|and|/)\s?){1,5}\))\s*$"
+)
+# A credit alone on its line, below the caption it closes: "Ammar Awad / Reuters", "AP",
+# "(Los Angeles Times)", "Screenshots Instagram/TikTok".
+_CREDIT_LINE = re.compile(
+    rf"\(?(?:[^()]{{0,60}}\b{_PICTURE_AGENCY}\b[^()]{{0,60}}"
+    r"|[^()/.!?:]{1,40}/[^()/!?:]{1,40})\)?|\([^()]{1,60}\)"
+)
+_CREDIT_LINE_MAX_WORDS = 8
+_CREDIT_LINE_MAX_CHARS = 122  # the pattern's longest match
+
 _BOILERPLATE_MAX_WORDS = 40
 _BOILERPLATE_PENALTY = -30.0
 _COMMENTS_BARRIER = float("-inf")
@@ -269,8 +313,19 @@ def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> 
     }
 
 
+def _is_credit_line(line: str) -> bool:
+    return (
+        len(line) <= _CREDIT_LINE_MAX_CHARS
+        and not line.endswith(":")
+        and not _FINISHED_SENTENCE.search(line)
+        and _CREDIT_LINE.fullmatch(line) is not None
+        and _length(line) <= _CREDIT_LINE_MAX_WORDS
+    )
+
+
 def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[float], set[int]]:
-    """Each line's score and the indices of slot labels (scored 0, see `_slot_labels`); a long
+    """Each line's score and the indices of the asides (slot labels, see `_slot_labels`, and
+    pictures' captions and embedded posts, see `pictures_and_posts`), scored 0; a long
     stretch of furniture costs more per line than a lone one (up to a cap, so a list inside a
     story can still be crossed), and headline-like lines under a related-stories heading count
     as teasers."""
@@ -279,12 +334,19 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
     stopwords = _page_stopwords(words)
     base = [_base_score(line, repeats[line], stopwords, scoring) for line in lines]
     labels = _slot_labels(lines, repeats, [score > 0 and prose for score, prose in base])
+    captions = {
+        index
+        for index, line in enumerate(lines)
+        if _CAPTION_CREDIT.search(line) or _STORY_LINK.fullmatch(line) or _AD_LABEL.fullmatch(line)
+    }
+    credits = {index for index, line in enumerate(lines) if _is_credit_line(line)}
     scores: list[float] = []
     streak = 0
     in_teasers = False
     for index, (line, (score, prose)) in enumerate(zip(lines, base, strict=True)):
-        if index in labels:
-            scores.append(0.0)
+        if index in labels or index in captions:
+            # Neither a slot label nor a caption breaks the story's run.
+            scores.append(0.0 if index in labels else min(score, 0.0))
             continue
         ends_sentence = _SENTENCE_END.search(line) is not None
         # Below a "More from ..." heading, headline-like lines are teasers of other stories
@@ -298,7 +360,7 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
         if streak > 1:
             score -= min(scoring.streak_step * (streak - 1), scoring.max_streak_penalty)
         scores.append(score)
-    return scores, labels
+    return scores, labels | captions | credits
 
 
 def _best_run(scores: list[float], low: int = 0, high: int | None = None) -> tuple[float, int, int]:
@@ -579,10 +641,10 @@ def _panels(
 
 def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
-    scores, labels = line_scores(lines, scoring)
+    scores, asides = line_scores(lines, scoring)
     start, end = _story_run(lines, scores, scoring)
     start, end, skipped = _extend((start, _announced_list_end(lines, scores, end)), scores, scoring)
-    skipped |= labels | _panels(lines, scores, start, end, scoring)
+    skipped |= asides | _panels(lines, scores, start, end, scoring)
     repeats = Counter(lines)
     if end == start:
         return DumpBody(paragraphs=[], title=None, byline=None, before_body=lines)
