@@ -693,3 +693,41 @@ def test_page_dump_keeps_the_list_its_story_announces():
         "The band will play these dates:",
         *dates,
     ]
+
+
+def test_captions_credits_and_links_to_other_stories_leave_the_story_whole():
+    between_paragraphs = [
+        "The mayor speaks to residents before the vote on Tuesday. Photo by Jane Roe / AFP via "
+        "Getty Images",
+        "John Smith / Reuters",
+        "READ MORE: Storm closes schools and roads across the north",
+        "Les også: Bystyret vedtok budsjettet etter en lang debatt",
+        "Anzeige",
+    ]
+    lines = [
+        "Council passes budget | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes budget",
+        STORY_PARAGRAPHS[0],
+    ]
+    for aside, paragraph in zip(between_paragraphs, STORY_PARAGRAPHS[1:], strict=True):
+        lines += [aside, paragraph]
+    article = _text("\n".join([*lines, "© 2024 City Times. All rights reserved."]))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_html_body_opens_with_the_standfirst_the_page_shows():
+    standfirst = (
+        "The city will hire forty teachers and repair its schools, but the property tax rises."
+    )
+    # Above the article's element, where trafilatura does not look.
+    page = HTML_PAGE.replace(
+        "</head>", f'<meta name="description" content="{standfirst}"></head>'
+    ).replace(
+        "<article><h1>Council passes budget</h1>",
+        f'<header><h1>Council passes budget</h1><p class="standfirst">{standfirst}</p></header>'
+        "<article>",
+    )
+    article = _clean_one(RawDocument("page.html", "html", None, page))
+    assert _paragraphs(article)[0] == standfirst
+    assert "forty teachers and repair buildings" in article.body

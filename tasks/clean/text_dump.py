@@ -60,6 +60,12 @@ _AD_LABEL = re.compile(
     r"reklame|reklama|advertentie|mainos",
     re.IGNORECASE,
 )
+# The author's bio closing the story: "Jane Doe is a national affairs correspondent for ...".
+_AUTHOR_BIO = re.compile(
+    r"(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a|an|the)\b[^.]{0,80}\b(?:correspondent|reporter|"
+    r"writer|editor|columnist|journalist|contributor|author|photographer)s?\b.*"
+)
+_BIO_LINES = 2  # among the story's last lines
 # A link to another story inside or below it: "READ MORE: headline", "Les også headline".
 _STORY_LINK = re.compile(
     r"(?:(?:read (?:more|also|next)|also read|see also|related(?: article| story)?)\s*[:|]|"
@@ -93,7 +99,7 @@ _PICTURE_AGENCY = (
 # A photo credit closing a caption: "... Photo by NAME /AFP", "...GIVENCHY.Foto: NAME",
 # "... | Bild: NAME", "... NAME (dpa/picture alliance via Getty)", "... (AP)".
 _CAPTION_CREDIT = re.compile(
-    r"(?:(?:^|[.!?|)»”\"]\s*)(?i:photos?|fotos?|bild|bildrechte|images?|pictures?|credits?|"
+    r"(?:(?:^|[.!?|()»”\"]\s*)(?i:photos?|fotos?|bild|bildrechte|images?|pictures?|credits?|"
     r"quelle|ljósmynd|fot\.|zdjęcie|kuva)(?:\s+by\s|\s*[:/©])\s*.{1,150}"
     rf"|[(/|]\s*[^()/|]{{0,60}}\b{_PICTURE_AGENCY}\b[^()]{{0,40}}\)?"
     r"|[.!?]\s*\((?:(?:[A-Z][\w'’.&-]*|of|via|and|/)\s?){1,5}\))\s*$"
@@ -105,6 +111,8 @@ _CREDIT_LINE = re.compile(
     r"|[^()/.!?:]{1,40}/[^()/!?:]{1,40})\)?|\([^()]{1,60}\)"
 )
 _CREDIT_LINE_MAX_WORDS = 8
+# A caption is a sentence or two; a paragraph closed by its source ("(Quelle: ...)") is not.
+_CAPTION_MAX_WORDS = 50
 _CREDIT_LINE_MAX_CHARS = 122  # the pattern's longest match
 
 _BOILERPLATE_MAX_WORDS = 40
@@ -337,7 +345,9 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
     captions = {
         index
         for index, line in enumerate(lines)
-        if _CAPTION_CREDIT.search(line) or _STORY_LINK.fullmatch(line) or _AD_LABEL.fullmatch(line)
+        if (_length(line) <= _CAPTION_MAX_WORDS and _CAPTION_CREDIT.search(line))
+        or _STORY_LINK.fullmatch(line)
+        or _AD_LABEL.fullmatch(line)
     }
     credits = {index for index, line in enumerate(lines) if _is_credit_line(line)}
     scores: list[float] = []
@@ -668,6 +678,15 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
         and not is_boilerplate(line)
         and not find_byline(line)
     ]
+    bio = next(
+        (
+            index
+            for index in range(max(1, len(kept) - _BIO_LINES), len(kept))
+            if _AUTHOR_BIO.fullmatch(kept[index])
+        ),
+        len(kept),
+    )
+    kept = kept[:bio]
     return DumpBody(
         paragraphs=kept,
         title=_strip_site_name(title_line) if title_line else None,
