@@ -731,3 +731,19 @@ def test_html_body_opens_with_the_standfirst_the_page_shows():
     article = _clean_one(RawDocument("page.html", "html", None, page))
     assert _paragraphs(article)[0] == standfirst
     assert "forty teachers and repair buildings" in article.body
+
+
+def test_html_body_ends_where_the_story_ends_not_with_the_links_below_it():
+    teasers = [
+        "Storm closes schools and roads across the north as rivers keep rising",
+        "Prime minister faces new questions over the cost of the rail project",
+        "Football club appoints a new manager after a poor start to the season",
+    ]
+    story = "".join(f"<p>{paragraph}</p>" for paragraph in STORY_PARAGRAPHS)
+    links = "<h3>More from World</h3>" + "".join(f"<p>{teaser}</p>" for teaser in teasers)
+    page = HTML_PAGE.replace(
+        HTML_PAGE[HTML_PAGE.index("<article>") : HTML_PAGE.index("</article>")],
+        f"<article><h1>Council passes budget</h1>{story}{links}",
+    )
+    article = _clean_one(RawDocument("page.html", "html", None, page))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
