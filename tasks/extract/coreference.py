@@ -86,6 +86,8 @@ _DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
 # in its own paragraph or the one before (a pronoun chain carries it further).
 _RECENT_PARAGRAPHS = 2
 _PRONOUN_PARAGRAPHS = 1
+# Relations that lead from a clause up to the verb it is the content of.
+_CLAUSE_DEPS = ("ccomp", "xcomp", "conj", "dobj", "acomp")
 # How many pronouns back a chain of "he" ... "he" is followed.
 _CHAIN_DEPTH = 12
 
@@ -211,9 +213,58 @@ class Coreference:
         described = self._described_before(head, start, kind)
         return described or own
 
+    def antecedent(self, pronoun: Token) -> Token | None:
+        """The word a personal pronoun stands for, for callers that name actors by a word: the
+        subject reporting its clause ("Syria said it will ...": Syria), else for "he" or "she"
+        the named person (its name's head word); None when unsure."""
+        if any(child.dep_ == "conj" for child in pronoun.children):
+            return None  # "he and his staff"
+        reporter = self._reporter(pronoun)
+        if reporter is not None:
+            return reporter[0]
+        word = pronoun.lower_
+        if word not in _MALE | _FEMALE:
+            return None
+        referent = self._person(pronoun, "m" if word in _MALE else "f")
+        return referent.entity.root if referent is not None and referent.entity else None
+
+    def _reporter(self, pronoun: Token) -> tuple[Token, Referent] | None:
+        """The subject of the verb that reports the pronoun's clause, and what it stands for,
+        when the pronoun agrees with it: a subject in reported words stands for who reports them
+        ("Syria said it will ...", "the ministry said it would ...", "Kishida said he ...")."""
+        subject = _reporting_subject(pronoun)
+        if subject is None:
+            return None
+        referent = self._resolve(subject, *_noun_phrase(subject))
+        if referent is None:
+            return None
+        word, plural = pronoun.lower_, subject.tag_ in ("NNS", "NNPS")
+        person = referent.kind == "person" or (
+            referent.entity is not None and self._is_person(referent.entity)
+        )
+        if word in _THING:
+            # An unnamed subject of "it" is a thing or a body unless it is a person's name.
+            agrees = not plural and (
+                referent.kind == "group" if referent.entity is not None else subject.pos_ == "NOUN"
+            )
+        elif word in _PLURAL:
+            agrees = plural or referent.kind == "group"
+        elif word in _MALE | _FEMALE:
+            gender = "m" if word in _MALE else "f"
+            agrees = person and not plural and self._agrees(referent.entity, gender)
+        else:
+            agrees = False  # "I", "you": the speaker of quoted words, or the reader
+        return (subject, referent) if agrees else None
+
     def _pronoun(self, pronoun: Token, start: int) -> Referent | None:
-        """A personal pronoun's antecedent: for "he" and "she" the person the sentences before
-        it go on about (`_person`); "it" and "they" only a recent speaker."""
+        """A personal pronoun's antecedent: the subject reporting its clause (`_reporter`), else
+        for "he" and "she" the person the sentences before it go on about (`_person`); "it" and
+        "they" only a recent speaker."""
+        reporter = self._reporter(pronoun)
+        if reporter is not None and (reporter[1].entity or not _is_definite(reporter[0])):
+            return reporter[1]
+        # (An unnamed definite reporter, "This candidate does ..., and she knows": whom the
+        # sentences before are about.)
         word = pronoun.lower_
         if word in _SINGULAR_PERSON:
             if word in _FIRST_PERSON:
@@ -599,7 +650,7 @@ def _kind_of(entity: Span) -> str:
 def _description_kind(head: Token) -> str:
     if head.tag_ in ("NNS", "NNPS") or _counts_people(head):
         return "people"
-    if head.lower_ in GROUP_NOUNS or head.lemma_.lower() in GROUP_NOUNS:
+    if head.lower_ in GROUP_NOUNS | _COUNTRY_NOUNS or head.lemma_.lower() in GROUP_NOUNS:
         return "group"
     return "person"
 
@@ -622,6 +673,34 @@ def _is_definite(head: Token) -> bool:
     return any(
         (c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in head.children
     )
+
+
+def _reporting_subject(pronoun: Token) -> Token | None:
+    """The subject of the verb whose complement clause the pronoun is the subject of ("Syria
+    said [it will ...]", "said it would continue [to ...]"), when it is no pronoun and comes
+    first; not through
+    an infinitive ("Syria wants it to stop": something else) or a verb joined to the clause's
+    own ("X hit Y, and it ...": `_person` and the speakers decide)."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    current, reported = pronoun.head, False
+    if any(child.tag_ == "TO" for child in current.children):
+        return None
+    # "McAuliffe said ..., but he refuses": a verb joined to the main one shares its subject.
+    joined = current.dep_ == "conj" and current.head.dep_ == "ROOT"
+    while current.head.i != current.i:
+        if current.dep_ in _CLAUSE_DEPS:
+            reported = reported or current.dep_ == "ccomp"
+        elif current.dep_ != "advcl" or current.tag_ != "VBG":
+            return None  # (", saying he would ...": the subject of the clause it hangs on)
+        current = current.head
+        subjects = [child for child in current.children if child.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            subject = subjects[0]
+            if not (reported or joined) or subject.pos_ in ("PRON", "DET") or current.i > pronoun.i:
+                return None  # "She didn't care ..., Gutin says": the parse's, not the text's
+            return subject
+    return None
 
 
 def _noun_phrase(token: Token) -> tuple[int, int]:
