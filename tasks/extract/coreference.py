@@ -38,6 +38,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import among, doc_entities, doc_text
+from tasks.extract.gazetteer import person_titles
 from tasks.extract.quotes_marks import find_quoted_spans
 
 REFERENT_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -54,7 +55,7 @@ _THING = frozenset({"it", "its", "itself"})
 # Heads of descriptions that stand for an organisation or a country rather than a person.
 GROUP_NOUNS = frozenset({
     "ministry", "department", "government", "administration", "agency", "office", "company",
-    "campaign", "committee", "party", "group", "organization", "organisation", "firm",
+    "campaign", "camp", "committee", "party", "group", "organization", "organisation", "firm",
     "bank", "council", "court", "embassy", "military", "army", "navy", "union", "association",
     "paper", "newspaper", "network", "website", "report", "statement", "study", "survey", "poll",
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
@@ -86,6 +87,29 @@ _DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
 # in its own paragraph or the one before (a pronoun chain carries it further).
 _RECENT_PARAGRAPHS = 2
 _PRONOUN_PARAGRAPHS = 1
+# Words for a person by role that a definite description ("the senator", "the businessman")
+# uses for someone the text has named: the offices and ranks of person_titles.txt and the
+# roles of people in the news (general English, not from any article).
+_ROLE_NOUNS = frozenset({
+    "candidate", "nominee", "frontrunner", "front-runner", "contender", "hopeful", "incumbent",
+    "challenger", "rival", "opponent", "politician", "lawmaker", "legislator", "leader",
+    "businessman", "businesswoman", "billionaire", "mogul", "tycoon", "magnate", "executive",
+    "founder", "owner", "investor", "entrepreneur", "pollster", "strategist", "adviser",
+    "advisor", "aide", "activist", "lawyer", "attorney", "author", "writer", "columnist",
+    "journalist", "commentator", "host", "anchor", "economist", "professor", "scholar",
+    "scientist", "researcher", "physician", "surgeon", "neurosurgeon", "officer", "veteran",
+    "actor", "actress", "singer", "star", "model", "athlete", "player", "manager", "lady",
+    "man", "woman", "preacher", "pastor", "priest", "rabbi", "imam", "cleric", "dictator",
+    "monarch", "emperor", "justice", "prosecutor", "sheriff", "chief", "head", "official",
+})  # fmt: skip
+_FEMALE_ENDINGS = ("woman", "ess", "lady")
+_ABBREVIATED_TITLES = {
+    "sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
+    "gen": "general", "adm": "admiral", "atty": "attorney", "amb": "ambassador",
+}  # fmt: skip
+# Relations under a description's head that narrow it to someone not named before ("the wife
+# of a man shot by police", "the man who ...").
+_NARROWING_DEPS = ("prep", "relcl", "acl")
 # Relations that lead from a clause up to the verb it is the content of.
 _CLAUSE_DEPS = ("ccomp", "xcomp", "conj", "dobj", "acomp")
 # How many pronouns back a chain of "he" ... "he" is followed.
@@ -211,6 +235,12 @@ class Coreference:
         if earlier is not None:
             return earlier[1]
         described = self._described_before(head, start, kind)
+        if (
+            described is None
+            and kind == "person"
+            and not any(c.dep_ == "poss" for c in head.children)
+        ):
+            described = self._epithet(head)
         return described or own
 
     def antecedent(self, pronoun: Token) -> Token | None:
@@ -335,6 +365,61 @@ class Coreference:
             referent = self._person(chosen.token, gender, depth + 1)
         self._persons[pronoun.i] = referent
         return referent
+
+    def _epithet(self, head: Token) -> Referent | None:
+        """The person a definite role word stands for when no recent name was given that word
+        ("the senator", "the businessman"): the one person the doc gave that word before
+        ("Sen. Bernie Sanders ... the senator"), else, when it gave it to nobody, whom the
+        sentences before are about, as for "he" or "she" ("Graham has been critical of Trump
+        ... the South Carolina senator called on ..."). Not a name ("the Union Leader"), not a
+        description narrowed to someone new ("the wife of a man shot ..."), and not when its
+        own sentence names a person before it ("Maddow pressed Warren, but the senator ...":
+        a pronoun would have done for the one, so which?) or names the chosen one again."""
+        lemma = head.lemma_.lower()
+        if (
+            lemma not in _role_nouns()
+            or head.pos_ == "PROPN"
+            or any(c.dep_ in _NARROWING_DEPS for c in head.children)
+        ):
+            return None
+        first = bisect_left(self._entity_starts, head.idx)
+        persons = [e for e in self._entities[:first] if e.label_ == "PERSON"]
+        given = {e[-1].lower_: e for e in persons if lemma in self._titles(e)}
+        centre = self._centre_person(head)
+        if centre is not None and (centre[-1].lower_ in given or not given):
+            # Whom the text is about, named more than once: a role word is not used for a
+            # passer-by ("said Chuck Rocha, a consultant ... The GOP nominee").
+            surname = centre[-1].lower_
+            if given or sum(e[-1].lower_ == surname for e in persons) > 1:
+                return Referent(centre.start_char, centre.end_char, centre, "person")
+        if len(given) == 1:
+            entity = next(iter(given.values()))
+            return Referent(entity.start_char, entity.end_char, entity, "person")
+        return None
+
+    def _centre_person(self, head: Token) -> Span | None:
+        """The named person the sentences before a role word are about, when its own sentence
+        names nobody before it and does not name that person again after it."""
+        sentence = head.sent
+        if self._candidates(sentence, head.idx, None):
+            return None
+        word = head.lower_
+        gender = "f" if word.endswith(_FEMALE_ENDINGS) else "m" if word.endswith("man") else None
+        referent = self._person(head, gender)
+        if referent is None or referent.entity is None:
+            return None
+        chosen = referent.entity[-1].lower_
+        first = bisect_left(self._entity_starts, head.idx)
+        again = self._entities[first : bisect_left(self._entity_starts, sentence.end_char)]
+        return None if any(e[-1].lower_ == chosen for e in again) else referent.entity
+
+    def _titles(self, entity: Span) -> frozenset[str]:
+        """The words describing a mention's bearer, with abbreviated titles written out ("Sen.
+        Bernie Sanders": senator)."""
+        return frozenset(
+            _ABBREVIATED_TITLES.get(word.rstrip("."), word.rstrip("."))
+            for word in self._description_words(entity)
+        )
 
     def _candidates(self, sentence: Span, limit: int, gender: str | None) -> list[_Candidate]:
         """The mentions of people of `gender` in `sentence` before character `limit`, outside
@@ -463,8 +548,15 @@ class Coreference:
             owners = [e for e in inside if e.end_char <= head.idx]
             if head.lower_ in _DOCUMENT_NOUNS:
                 # A document is its author's: an organisation, one ("a South Carolina poll",
-                # "an NBC News/Marist poll" are nobody's).
-                owners = [e for e in owners if e.label_ == "ORG"]
+                # "an NBC News/Marist poll" are nobody's), before it or after "by" ("the
+                # poll by the Public Policy Institute").
+                owners = [e for e in owners if e.label_ == "ORG"] or [
+                    e
+                    for prep in head.children
+                    if prep.dep_ == "prep" and prep.lower_ == "by"
+                    for e in map(self._entity_at, prep.children)
+                    if e is not None and e.label_ == "ORG"
+                ]
                 if len(owners) > 1 or any(t.text == "/" for e in owners for t in e):
                     return None
             if owners:
@@ -480,6 +572,13 @@ class Coreference:
             ):
                 return entity
         return self._named_earlier(head, start)
+
+    def _entity_at(self, token: Token) -> Span | None:
+        """The named mention holding `token`, if any."""
+        index = bisect_right(self._entity_starts, token.idx) - 1
+        if index >= 0 and token.i < self._entities[index].end:
+            return self._entities[index]
+        return None
 
     def _named_earlier(self, word: Token, start: int) -> Span | None:
         """A name the model left untagged here but tagged before, whole or as its last word
@@ -629,6 +728,11 @@ def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> tuple[bool,
         return False, None
     subjects = [c for c in candidates if _is_subject(c.token) and _subject_verb(c.token) == main]
     return True, _one(subjects) if subjects else None
+
+
+@cache
+def _role_nouns() -> frozenset[str]:
+    return _ROLE_NOUNS | person_titles()
 
 
 def _subject_verb(token: Token) -> Token:
