@@ -6,6 +6,9 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
 - A name is itself ("Japanese Prime Minister Fumio Kishida" -> Fumio Kishida); an organisation
   word resolves to the organisation or country it names ("Japan's defence ministry" -> Japan).
 - "who", "which", "that" heading a relative clause stand for the noun the clause describes.
+- A subject pronoun of reported words stands for who reports them when it agrees in number,
+  person and gender ("Syria said it will ...", "the ministry said it would ...", "McAuliffe
+  said ..., but he refuses"); "it" is never a person, "he" never the police.
 - "He" and "she" stand for the person the nearest sentence before them (in their paragraph or
   the one before) is about: its main-clause subject, else its one subject, else its one person,
   of the pronoun's gender (told by "Mr."/"Mrs." or by a first name the US census gives one sex,
@@ -19,8 +22,11 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   for the latest recent speaker with the same head noun, else for the nearest earlier named
   mention that the same noun described ("Taiwan Affairs spokesperson Chen Binhua", "the Defence
   Ministry"), unless a nearer name of that kind comes between ("Ventas ... Cisco Systems ...
-  the company": either). An indefinite or plural one ("a source", "Taiwanese politicians") is
-  nobody named. A document ("an NBC News poll") is its one organisation author, not a place.
+  the company": either). A role word ("the senator", "the businessman") given to nobody
+  before stands for the person the sentences before are about, as "he" would, when that person
+  was named more than once and its own sentence names nobody before it. An indefinite or
+  plural one ("a source", "Taiwanese politicians") is nobody named. A document ("an NBC News
+  poll", "a poll by the Pew Research Center") is its one organisation author, not a place.
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
