@@ -590,7 +590,7 @@ def _roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
         target = _complement_target(verb, actor)
     if target is None:
         target = _place(verb, candidate.consumed)
-    return _speaker_for_pronoun(verb, actor), target
+    return actor, target
 
 
 def _cause(verb: Token) -> Token | None:
@@ -656,18 +656,6 @@ def _complement_target(verb: Token, actor: Token | None) -> Token | None:
     return None
 
 
-def _speaker_for_pronoun(verb: Token, actor: Token | None) -> Token | None:
-    """A pronoun subject of reported speech is the speaker: "Syria said it will ..."."""
-    if actor is None or actor.lower_ not in _PERSONAL_PRONOUNS:
-        return actor
-    report = _report_governor(verb)
-    if report is not None:
-        speaker = _grammatical_subject(report)
-        if speaker is not None and speaker.pos_ != "PRON":
-            return speaker
-    return actor
-
-
 def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
     noun = candidate.trigger
     actor = None
@@ -692,7 +680,6 @@ def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
         actor = _noun_agent(noun, verb)
     if (actor is None or actor.pos_ == "PRON") and verb.i != noun.i and _inherits_actor(noun):
         actor = _agent(verb) if _is_passive(verb) else _grammatical_subject(verb)
-        actor = _speaker_for_pronoun(verb, actor)
     if actor is not None and actor.i == noun.i:
         actor = None
     return actor, target
@@ -1212,13 +1199,12 @@ def _event_date(candidate: _Candidate, mentions: _Mentions) -> str | None:
     return date_text
 
 
-def _named_person(actor: Token | None, coreference: Coreference) -> Token | None:
-    """A "he" or "she" actor is the person the shared resolver finds it stands for: "a visit by
-    Aso Taro ... when he met ..."."""
-    if actor is None or actor.lower_ not in ("he", "she"):
+def _antecedent(actor: Token | None, coreference: Coreference) -> Token | None:
+    """A pronoun actor is what the shared resolver finds it stands for: "Syria said it will
+    ..." (Syria), "a visit by Aso Taro ... when he met ..." (Aso Taro)."""
+    if actor is None or actor.lower_ not in _PERSONAL_PRONOUNS:
         return actor
-    referent = coreference.resolve(actor, actor.idx, actor.idx + len(actor.text))
-    return referent.entity.root if referent is not None and referent.entity else actor
+    return coreference.antecedent(actor) or actor
 
 
 def extract_events(doc: Doc) -> Iterator[EventRow]:
@@ -1238,7 +1224,7 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         if candidate.trigger.i in absorbed_by_request or _absorbing_governor(candidate, by_token):
             continue
         actor, target = _roles(candidate)
-        actor = _named_person(actor, coreference)
+        actor = _antecedent(actor, coreference)
         # PLOVER codes no event without a source actor, but for force used on a named target
         # by an unnamed one ("incursions into its air zone", "was killed in a car bombing").
         if actor is None and (target is None or candidate.event_type not in _FORCE):
