@@ -226,6 +226,57 @@ def test_an_origin_is_no_location(nlp):
     assert killing.location_text is None
 
 
+def _location_of(nlp, text: str, event_type: str, trigger_word: str) -> str | None:
+    [event] = _find(_events(nlp, text), {event_type}, trigger_word=trigger_word)
+    return event.location_text
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "trigger_word", "place"),
+    [
+        # A place phrase of a participant.
+        ("Members of the opposition in Minsk boycotted the vote.", "PROTEST", "boycott", "Minsk"),
+        # A verbal act's addressee's place.
+        (
+            "The government demanded that rebels in the province of Kivu lay down their arms.",
+            "REQUEST", "demanded", "Kivu",
+        ),
+        # A removal is done where it starts.
+        (
+            "The army evacuated hundreds of villagers from the province of Idlib.",
+            "AID", "evacuated", "Idlib",
+        ),
+        # Coordinated verbs share the place phrase after the last one.
+        ("Police detained and questioned two reporters in Caracas.", "COERCE", "detained",
+         "Caracas"),
+        # Done during an act that went somewhere.
+        ("The minister condemned the decision during a visit to Brussels.", "ACCUSE", "condemned",
+         "Brussels"),
+        # A participle clause of the same time and place.
+        ("Speaking in Geneva, the envoy accused the government of torture.", "ACCUSE", "accused",
+         "Geneva"),
+    ],
+)  # fmt: skip
+def test_where_a_reader_finds_the_place(nlp, text, event_type, trigger_word, place):
+    assert _location_of(nlp, text, event_type, trigger_word) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "trigger_word"),
+    [
+        # A verbal act's object is its topic, not where it was said.
+        ("The minister condemned the bombing of a market in Kabul.", "ACCUSE", "condemned"),
+        # A relative clause describes a participant, not the act.
+        ("The rebels, who were trained in Libya, attacked the capital.", "ASSAULT", "attacked"),
+        # Another time's place is not the act's.
+        ("The minister criticised the police after they raided a mosque in Leeds.", "ACCUSE",
+         "criticised"),
+    ],
+)  # fmt: skip
+def test_places_that_are_not_where_it_happened(nlp, text, event_type, trigger_word):
+    assert _location_of(nlp, text, event_type, trigger_word) is None
+
+
 @pytest.mark.parametrize(
     ("place", "code"),
     [
