@@ -328,3 +328,24 @@ def test_countries_of_actors_the_text_places(nlp):
 def test_codebook_types(nlp, text, event_type):
     types = {e.event_type for e in _events(nlp, text)}
     assert (event_type in types) if event_type else not types & {"RETREAT", "REQUEST"}
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "is_event"),
+    [
+        # A show of force is a mobilization of armed forces, not of voters.
+        ("Moscow mobilized thousands of reservists.", "MOBILIZE", True),
+        ("The party mobilized its voters.", "MOBILIZE", False),
+        # Storming, shooting and firing are attacks when aimed at someone or something.
+        ("Protesters stormed the parliament building.", "ASSAULT", True),
+        ("The sprinter stormed to victory in Madrid.", "ASSAULT", False),
+        ("Soldiers fired on the crowd.", "ASSAULT", True),
+        ("Shares shot up by 20% on Monday.", "ASSAULT", False),
+        ("The director shot the film in Morocco.", "ASSAULT", False),
+        # Whoever faces or receives a ban, an arrest or an attack does not impose it.
+        ("The opposition leader faces arrest.", "COERCE", False),
+        ("The athlete received a two-year ban.", "COERCE", False),
+    ],
+)
+def test_senses_that_are_no_political_event(nlp, text, event_type, is_event):
+    assert bool(_find(_events(nlp, text), {event_type})) == is_event

@@ -132,6 +132,8 @@ _PHYSICAL = frozenset(
     {"CONSULT", "COOPERATE", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"}
 )
 _DESTINATION_PREPS = ("to", "into", "onto")
+# Prepositions of what a shot or an assault is aimed at: "fired on the crowd", "shot at".
+_AIMED_PREPS = ("at", "on", "upon", "into", "against")
 # Prepositions that lead away from where a phrase's people are: "troops sent [to] Iraq".
 _AWAY_PREPS = frozenset({"to", "into", "onto", "toward", "towards", "against", "from"})
 # Acts often done abroad (visits, deployments, aid, attacks): an actor's country is never
@@ -185,6 +187,7 @@ class _Lexicon:
     verbs: dict[str, str]
     phrasal_verbs: dict[str, str]
     verb_object: dict[str, dict[str, str | None]]
+    object_verbs: frozenset[str]
     military_motion: frozenset[str]
     adjectives: dict[str, str]
     nouns: dict[str, str]
@@ -194,6 +197,7 @@ class _Lexicon:
     intention_adjectives: frozenset[str]
     commitment_verbs: dict[str, str]
     negating_verbs: frozenset[str]
+    undergoing_verbs: frozenset[str]
     report_verbs: frozenset[str]
     actor_nouns: frozenset[str]
     military_nouns: frozenset[str]
@@ -212,6 +216,7 @@ def lexicon() -> _Lexicon:
         verbs=_by_word(data["verbs"]),
         phrasal_verbs=_by_word(data["phrasal_verbs"]),
         verb_object=data["verb_object"],
+        object_verbs=frozenset(data["object_verbs"]),
         military_motion=frozenset(data["military_motion"]),
         adjectives=_by_word(data["adjectives"]),
         nouns=_by_word(data["nouns"]),
@@ -221,6 +226,7 @@ def lexicon() -> _Lexicon:
         intention_adjectives=frozenset(data["intention_adjectives"]),
         commitment_verbs=data["commitment_verbs"],
         negating_verbs=frozenset(data["negating_verbs"]),
+        undergoing_verbs=frozenset(data["undergoing_verbs"]),
         report_verbs=frozenset(data["report_verbs"]) - set(data["commitment_verbs"]),
         actor_nouns=frozenset(data["actor_nouns"]),
         military_nouns=frozenset(data["military_nouns"]),
@@ -322,6 +328,8 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         return None  # "declined to comment": only negates its complement
     if lemma in lex.commitment_verbs:
         return _Candidate(verb, verb, _commitment_type(verb), "verb")
+    if lemma in lex.object_verbs and not _has_aim(verb):
+        return None  # "stormed to victory", "shares shot up"
     if lemma in lex.verbs:
         return _Candidate(verb, verb, lex.verbs[lemma], "verb")
     if lemma in lex.military_motion:
@@ -329,6 +337,20 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         if subject is not None and subject.lemma_.lower() in lex.military_nouns:
             return _Candidate(verb, verb, "MOBILIZE", "verb")
     return None
+
+
+def _has_aim(verb: Token) -> bool:
+    """True when an act of shooting or storming has someone or something it is aimed at: an
+    object, the subject of its participle ("saw him shot"), or an aimed preposition ("fired on
+    the crowd", "to be shot at")."""
+    if _object_of(verb) is not None or (verb.tag_ == "VBN" and _children(verb, "nsubj")):
+        return True
+    return any(
+        noun.ent_type_ not in ("DATE", "TIME")
+        for noun in _prepositional_objects(verb, _AIMED_PREPS)
+    ) or any(
+        prep.lower_ == "at" and not _children(prep, "pobj") for prep in _children(verb, "prep")
+    )
 
 
 def _controlled_subject(verb: Token) -> Token | None:
@@ -743,12 +765,15 @@ def _noun_agent(noun: Token, verb: Token | None = None) -> Token | None:
 
 def _inherits_actor(noun: Token) -> bool:
     """An event noun is done by the subject of the verb above it, unless that verb only reports
-    or perceives it ("Taiwan detected incursions") or the noun is itself the subject. Who
-    announces an act announces their own ("China announced the launch of drills")."""
+    or perceives it ("Taiwan detected incursions"), its subject undergoes it ("they face
+    imprisonment") or the noun is itself the subject. Who announces an act announces their own
+    ("China announced the launch of drills")."""
     verb = _governing_verb(noun)
     if verb is None or noun.dep_ in ("nsubj", "nsubjpass"):
         return False
     lemma = verb.lemma_.lower()
+    if lemma in lexicon().undergoing_verbs:
+        return False
     return lemma in _OWN_ACT_ANNOUNCERS or lemma not in lexicon().report_verbs
 
 
@@ -988,7 +1013,7 @@ def _event_location(
         or _served_location(candidate.anchor, mentions)
         or _shared_setting(candidate.anchor, mentions)
         or _removal_source(candidate.anchor, mentions)
-        or _clause_place(candidate, actor, target, event_type, mentions)
+        or _clause_place(candidate, (actor, target), event_type, mentions)
     )
 
 
@@ -1042,8 +1067,7 @@ def _removal_source(verb: Token, mentions: _Mentions) -> str | None:
 
 def _clause_place(
     candidate: _Candidate,
-    actor: Token | None,
-    target: Token | None,
+    roles: tuple[Token | None, Token | None],
     event_type: str,
     mentions: _Mentions,
 ) -> str | None:
@@ -1054,6 +1078,7 @@ def _clause_place(
     and those of a clause that goes with it ("Speaking in X, ... accused"), not of its
     purpose, an act of its own. A meeting is held where its host is, not where its parties
     come from ("the ruling parties [in X and Y] will hold talks")."""
+    actor, target = roles
     start = candidate.trigger if candidate.kind == "noun" else candidate.anchor
     if event_type in _PHYSICAL:
         roots = [start]
