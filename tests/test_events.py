@@ -349,3 +349,18 @@ def test_codebook_types(nlp, text, event_type):
 )
 def test_senses_that_are_no_political_event(nlp, text, event_type, is_event):
     assert bool(_find(_events(nlp, text), {event_type})) == is_event
+
+
+@pytest.mark.parametrize(
+    ("text", "date_text"),
+    [
+        ("Police arrested ten protesters six weeks ago.", "six weeks ago"),
+        ("Police arrested ten protesters at this year's carnival.", "year"),
+        # A length of time or an age is no date.
+        ("Police arrested ten protesters after a 60 days siege.", None),
+        ("Police arrested a man at the age of 80.", None),
+    ],
+)
+def test_a_date_is_a_time_not_a_length_of_time(nlp, text, date_text):
+    [arrest] = _find(_events(nlp, text), {"COERCE"}, trigger_word="arrested")
+    assert arrest.date_text == date_text

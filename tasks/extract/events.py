@@ -172,6 +172,16 @@ _CLAUSE_DEPS = frozenset(
     {"nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd", "acomp", "xcomp", "advcl", "prep",
      "pobj", "pcomp", "agent", "appos", "nmod", "conj"}
 )  # fmt: skip
+# What places a DATE mention in time: a month, a weekday, a year, a holiday or a word that counts
+# from the day of writing.
+_PLACED_IN_TIME = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:1[89]|20)\d\d|\b\d{1,2}/\d{1,2}\b"
+    r"|\b(?:today|tonight|yesterday|tomorrow|ago|last|this|next|past|coming|current|earlier|"
+    r"later|recent|recently|previous|christmas|easter|weekend)\b",
+    re.IGNORECASE,
+)
 _DATE_PREPS = frozenset({"on", "in", "since", "during", "until", "by", "from", "at", "before"})
 _PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "parataxis"})
 # Verbs whose direct object is the one asked to act ("urged Tokyo to reconsider").
@@ -923,13 +933,21 @@ def _reference(head: Token, start: int, end: int, mentions: _Mentions) -> Span |
 
 
 def _sentence_dates(sentence: Span, mentions: _Mentions) -> list[Span]:
-    """The sentence's DATE mentions that can date an event."""
+    """The sentence's DATE mentions that can date an event: a time that a calendar or the day
+    of writing places ("on 3 May", "in 2001", "last week", "six weeks ago"), not a length of
+    time ("60 years", "a three-year deal", "the seventh week") or an age."""
     return [
         ent
         for ent in mentions.starting_in(sentence.start_char, sentence.end_char)
         # "a weekly news conference": an adjective is a frequency, not the event's date.
-        if ent.label_ == "DATE" and ent.root.pos_ != "ADJ"
+        if ent.label_ == "DATE" and ent.root.pos_ != "ADJ" and _is_placed_in_time(ent)
     ]
+
+
+def _is_placed_in_time(ent: Span) -> bool:
+    """True when the mention, or the word before it ("[this] year's festival"), places it."""
+    before = ent.doc[ent.start - 1].text if ent.start else ""
+    return bool(_PLACED_IN_TIME.search(f"{before} {ent.text}"))
 
 
 def _date_expression(anchor: Token, mentions: _Mentions) -> str | None:
