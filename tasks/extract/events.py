@@ -30,12 +30,17 @@ negated is separate: "did not", "never", "no", "no official has", "refrained fro
 "declined to".
 location: the named place of the event's place phrase ("in the city of Kirkuk"), or for a
 physical act the named place it reaches ("visited Taiwan"); "there" is the place named before.
+Else, as a reader finds it: the setting coordinated verbs share ("shot and stabbed in X"), the
+place of the act it was done during ("during a visit to X"), where a removal starts ("evacuated
+from X"), else the nearest place phrase of its clause: of its participants ("rebels in X"), of
+a clause of the same time ("Speaking in X, ..."), and for a physical act of its objects too; a
+verbal act's object is its topic ("condemned the war in X" is not said in X).
 countries of actor and target: the one their phrase names (a country, demonym, state or
 province, or a city of GeoNames: "Abidjan police" -> CIV), else, for a domestic actor ("the
 party", "President X") or a target that is a thing, where the event happens or the one country
 its sentence names; never for visits, deployments, aid or attacks, often done abroad.
 date: the DATE mention of its clause, else of the statement reporting it, else the one of its
-sentence nearest the trigger.
+sentence nearest the trigger; a length of time or an age is no date ("60 years", "at 80").
 """
 
 from __future__ import annotations
