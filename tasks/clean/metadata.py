@@ -262,6 +262,29 @@ def find_text_date(lines: list[str], today: date) -> date | None:
     return None
 
 
+# Chinese and Japanese names are written in Han characters, family name first: four or five,
+# or the two names set apart by a space ("松岡大地", "大渡 美咲"). Fewer are as often a word
+# of the page's furniture ("小字号", font size).
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
+_HAN_NAME = re.compile(rf"{_HAN}{{1,3}} {_HAN}{{1,3}}|{_HAN}{{4,5}}")
+_HAN_NAME_JOIN = re.compile(r"\s*[、，,]\s*")
+# A byline's label in Chinese or Japanese ("作者" author, "记者"/"記者" reporter, "责编"/"責編"
+# editor in charge, "文" text) and the names after it: "（责编：牛镛、岳弘彬）", "記者 山田太郎".
+_HAN_BYLINE = re.compile(
+    r"^[（(【]?(?:作者|记者|記者|文|撰文|责编|責編|责任编辑|責任編集|编辑|編集)(?:\s*[：:]\s*|\s+)"
+    rf"(?P<names>{_HAN}{{2,5}}(?:{_HAN_NAME_JOIN.pattern}{_HAN}{{2,5}})*)[)）】]?$"
+)
+# What the names of places and bodies end with (ward, city, prefecture, agency, ministry,
+# department, company, party, country): a line of such Han characters is not a person's name.
+_HAN_PLACE_OR_BODY_END = "都道府県市区町村庁省部局課社党国"
+
+
+def _han_name(line: str) -> str | None:
+    """A Chinese or Japanese person's name alone on a line, or None."""
+    line = line.strip()
+    return line if _HAN_NAME.fullmatch(line) and line[-1] not in _HAN_PLACE_OR_BODY_END else None
+
+
 def find_name_line(line: str) -> str | None:
     """A line that is only a person's name ("Jane Doe", "Ana M. de la Cruz"), or None. A dump
     glues a name to the role or link after it ("Jane DoeReporter"): that part is dropped."""
@@ -274,8 +297,11 @@ def find_name_line(line: str) -> str | None:
 
 def find_byline(line: str) -> str | None:
     """The author(s) of a "By ..." line ("By Jane Doe and AP", "Von Jane Doe, Berlin",
-    "by Jane Doe Apr. 28, 2023"), joined by "; ", or None."""
+    "by Jane Doe Apr. 28, 2023", "（责编：牛镛、岳弘彬）"), joined by "; ", or None."""
     line = line.strip()
+    labelled = _HAN_BYLINE.match(line)
+    if labelled:
+        return AUTHOR_SEPARATOR.join(_HAN_NAME_JOIN.split(labelled.group("names")))
     introducer = _BYLINE_INTRODUCER.match(line)
     if not introducer or len(line.split()) > _BYLINE_MAX_WORDS:
         return None
@@ -545,8 +571,9 @@ _HEADER_LINES_TO_STORY = 25
 # The headline repeats most of the page's <title> (less a site name or a rewording).
 _MIN_TITLE_SIMILARITY = 0.5
 _HEADLINE_MAX_CHARS = 300
-# Where a <title> joins the headline and the site's name: "Headline | Site", "Site: Headline".
-_TITLE_PARTS = re.compile(r"\s+[|\-–—·•/»]+\s+|\s*[|｜]\s*|\s*--\s*")
+# Where a page's <title> joins the headline and the site's name, a section or a date:
+# "Headline | Site", "Section » Headline - Site", "Headline -- Site", "見出し：サイト".
+TITLE_PARTS = re.compile(r"\s+[|\-–—*·•/»]+\s+|\s*[|｜：]\s*|\s*--\s*")
 
 
 def read_page_header(lines: list[str], body_start: int, today: date) -> PageHeader:
@@ -596,7 +623,7 @@ def _header_at(
 def _site_names(title_line: str, headline: str) -> list[str]:
     """The parts of a <title> that are not in the headline: "Headline - Lesotho Times"."""
     in_headline = letters_key(headline)
-    keys = (letters_key(part) for part in _TITLE_PARTS.split(title_line))
+    keys = (letters_key(part) for part in TITLE_PARTS.split(title_line))
     return [key for key in keys if key and key not in in_headline]
 
 
@@ -608,13 +635,25 @@ def story_date(lines: list[str], start: int, last_paragraph: str, today: date) -
     """The date on a date line where the story starts (a page that prints its date under the
     standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph),
     or None. Further down are teasers and comments, whose dates are not the story's."""
-    # The story ends at the page line that is its last paragraph (at its start if the body's
-    # selection rewrote that paragraph).
-    end = next(
-        (i + 1 for i in range(len(lines) - 1, start - 1, -1) if lines[i] == last_paragraph), start
-    )
+    end = _story_end(lines, start, last_paragraph)
     near = lines[start : start + _STORY_DATE_LINES] + lines[end : end + _STORY_DATE_LINES]
     return next((found[0] for line in near if (found := _line_dates(line, today))), None)
+
+
+def story_credit(lines: list[str], start: int, last_paragraph: str) -> str | None:
+    """The byline of a credit line just after the story ends ("Reporting by Jane Doe",
+    "（责编：牛镛、岳弘彬）"), or None: a page that prints no byline at the top may credit its
+    authors there. A name alone there is a tag's or a teaser's."""
+    end = _story_end(lines, start, last_paragraph)
+    return next(filter(None, map(find_byline, lines[end : end + _STORY_DATE_LINES])), None)
+
+
+def _story_end(lines: list[str], start: int, last_paragraph: str) -> int:
+    """The page line after the story's last paragraph (its start if the body's selection
+    rewrote that paragraph)."""
+    return next(
+        (i + 1 for i in range(len(lines) - 1, start - 1, -1) if lines[i] == last_paragraph), start
+    )
 
 
 _STORY_DATE_LINES = 3
@@ -695,7 +734,33 @@ def _name_line(line: str) -> str | None:
         _is_name(part.split(), introduced=False, first=False) for part in _AUTHOR_JOIN.split(name)
     ):
         return name
-    return _names(line, introduced=False, whole=True)
+    return _names(line, introduced=False, whole=True) or _unseparated_names(line)
+
+
+def _unseparated_names(line: str) -> str | None:
+    """Several people's names in a row with nothing between them ("Jane Doe Ann Marie Roe
+    John Poe"), each starting with a first name where the name before it has ended."""
+    words = line.split()
+    if len(words) < 4 or not all(_NAME_WORD_ONLY.fullmatch(word) for word in words):
+        return None
+    names: list[list[str]] = []
+    for word in words:
+        # A new name starts at a first name after at least a first name and a surname.
+        if names and not (
+            len(names[-1]) >= 2 and _is_first_name(word) and not _is_first_name(names[-1][-1])
+        ):
+            names[-1].append(word)
+        else:
+            names.append([word])
+    if len(names) < 2 or not all(
+        len(name) <= _MAX_NAME_WORDS and _is_first_name(name[0]) for name in names
+    ):
+        return None
+    return AUTHOR_SEPARATOR.join(" ".join(name) for name in names)
+
+
+_NAME_WORD_ONLY = re.compile(_NAME_WORD)
+_MAX_NAME_WORDS = 4
 
 
 def _split_glued_byline(line: str) -> tuple[str, str | None]:
@@ -723,7 +788,7 @@ def _title_variants(title: str) -> list[str]:
     """The <title>, and each run of its parts between separators ("Headline | Site",
     "Section | Headline - Site"): the headline is one of them."""
     title = title.strip()[:_HEADLINE_MAX_CHARS]
-    separators = list(_TITLE_PARTS.finditer(title))[:_MAX_TITLE_SEPARATORS]
+    separators = list(TITLE_PARTS.finditer(title))[:_MAX_TITLE_SEPARATORS]
     starts = [0] + [separator.end() for separator in separators]
     ends = [separator.start() for separator in separators] + [len(title)]
     variants = [title[start:end] for start in starts for end in ends if start < end]
@@ -819,12 +884,19 @@ def _bylines(region: list[str], below: int, today: date, story: int) -> Iterator
     dated = next((i for i, line in enumerate(under) if _is_when_line(line, today)), None)
     if dated is not None:
         segments = _CREDIT_SEGMENTS.split(under[dated])
-        yield from filter(None, (_name_line(_text_before_date(s).strip()) for s in segments))
+        yield from filter(None, (_person_line(_text_before_date(s)) for s in segments))
         # Not a caption's subject ("Jane Doe" / "Photo: Reuters").
         beside = [under[i] for i in (dated - 1, dated + 1) if not _caption_subject(under, i)]
-        yield from filter(None, map(_name_line, beside))
+        yield from filter(None, map(_person_line, beside))
     # A name alone belongs to the header above the story, or just under the headline.
     yield from _names_alone(under[: max(story, _NAME_ALONE_LINES)])
+    if under and (name := _han_name(under[0])):
+        yield name
+
+
+def _person_line(line: str) -> str | None:
+    """The names on a line that is only names, in Latin or Han script."""
+    return _name_line(line.strip()) or _han_name(line)
 
 
 _NAME_ALONE_LINES = 6
