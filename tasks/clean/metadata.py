@@ -884,12 +884,16 @@ def _bylines(region: list[str], below: int, today: date, story: int) -> Iterator
     dated = next((i for i, line in enumerate(under) if _is_when_line(line, today)), None)
     if dated is not None:
         segments = _CREDIT_SEGMENTS.split(under[dated])
-        yield from filter(None, (_person_line(_text_before_date(s)) for s in segments))
+        # A name in Han script glued to the date is not read: it is as often the date's label
+        # ("最終更新", last updated).
+        yield from filter(None, (_name_line(_text_before_date(s).strip()) for s in segments))
         # Not a caption's subject ("Jane Doe" / "Photo: Reuters").
         beside = [under[i] for i in (dated - 1, dated + 1) if not _caption_subject(under, i)]
         yield from filter(None, map(_person_line, beside))
-    # A name alone belongs to the header above the story, or just under the headline.
-    yield from _names_alone(under[: max(story, _NAME_ALONE_LINES)])
+    # A name alone belongs to the header above the story, or just under the headline; a
+    # reader sees the two lines after it, unless the story starts there.
+    seen = under if 0 <= story <= len(under) else under[:-_LIST_NEIGHBOURS]
+    yield from _names_alone(under, len(seen[: max(story, _NAME_ALONE_LINES)]))
     if under and (name := _han_name(under[0])):
         yield name
 
@@ -902,22 +906,26 @@ def _person_line(line: str) -> str | None:
 _NAME_ALONE_LINES = 6
 
 
-def _names_alone(lines: list[str]) -> Iterator[str]:
-    """The names alone on a line under the headline (after the standfirst, the share bar or a
-    picture) that a reader takes for a byline: several names, or a person's (one that starts
-    with a first name); not a caption's subject, nor one of a list of tags or teasers (name,
-    name; name, headline, name, headline)."""
+def _names_alone(lines: list[str], reach: int) -> Iterator[str]:
+    """The names alone on a line among the first `reach` lines under the headline (after the
+    standfirst, the share bar or a picture) that a reader takes for a byline: several names, or
+    a person's (one that starts with a first name); not a caption's subject, nor one of a list
+    of tags or teasers (name, name; name, headline, name, headline)."""
     names = [
         name if not _caption_subject(lines, i) and (name := _name_line(line)) else None
         for i, line in enumerate(lines)
     ]
-    for i, name in enumerate(names):
+    near = range(-_LIST_NEIGHBOURS, _LIST_NEIGHBOURS + 1)
+    for i, name in enumerate(names[:reach]):
         if (
             name
             and (AUTHOR_SEPARATOR in name or _is_first_name(name.split()[0]))
-            and not any(0 <= j < len(names) and names[j] for j in (i - 2, i - 1, i + 1, i + 2))
+            and not any(0 <= i + j < len(names) and names[i + j] for j in near if j)
         ):
             yield name
+
+
+_LIST_NEIGHBOURS = 2
 
 
 def _caption_subject(lines: list[str], index: int) -> bool:
