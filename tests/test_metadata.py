@@ -121,6 +121,7 @@ def test_byline_grammar(credits: list[str], byline: str):
         (["12 May 2024", "Ann Lee@annlee"], "Ann Lee"),  # a social handle
         (["12 May 2024", "Ann Lee 2 minutes read"], "Ann Lee"),  # a reading time
         (["12 May 2024", "大渡 美咲"], "大渡 美咲"),  # a Japanese name beside the date
+        (["Андрей Колесников", "12.05.2024"], "Андрей Колесников"),  # Cyrillic
     ],
 )
 def test_byline_beside_the_date_line(credits: list[str], byline: str):

@@ -61,7 +61,7 @@ _BYLINE_INTRODUCER = re.compile(
 )
 # A byline's label on its own line, the name on the next: "Author of the article:", "Von".
 _BYLINE_LABEL = re.compile(
-    r"^(?:(?:author|autor|autorin|auteur|autore|text|written by)(?: of the article)?\s*:?"
+    r"^(?:(?:author|autor|autorin|auteur|autore|автор|text|written by)(?: of the article)?\s*:?"
     r"|by|von|par|por|di|door|av|af)$",
     re.IGNORECASE,
 )
@@ -93,7 +93,7 @@ _ROLE_WORDS = re.compile(
 )
 # A name alone on its line: two to four capitalised words (particles allowed), maybe several
 # names joined by "|", "," or "and"/"und".
-_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω][\w'’.-]*"  # Latin, Cyrillic and Greek capitals
 _NAME = rf"{_NAME_WORD}(?: (?:(?:de|da|del|la|van|von|der|al|bin) )*{_NAME_WORD}){{1,3}}"
 _NAME_LINE = re.compile(rf"^(?P<name>{_NAME}(?:(?: ?[|,] | and | und ){_NAME})*)$")
 # A capital right after three lowercase letters: where a dump glues two texts together.
