@@ -106,10 +106,10 @@ _CAPTION_CREDIT = re.compile(
 )
 # A credit alone on its line, below the caption it closes: "Ammar Awad / Reuters", "AP",
 # "(Los Angeles Times)", "Screenshots Instagram/TikTok".
-_CREDIT_LINE = re.compile(
-    rf"\(?(?:[^()]{{0,60}}\b{_PICTURE_AGENCY}\b[^()]{{0,60}}"
-    r"|[^()/.!?:]{1,40}/[^()/!?:]{1,40})\)?|\([^()]{1,60}\)"
-)
+_PICTURE_AGENCY_NAME = re.compile(rf"\b{_PICTURE_AGENCY}\b")
+# The characters without which no line closes with a credit (a cheap test before the pattern).
+_CREDIT_MARKS = re.compile(r"[(/|:©]| [Bb]y ")
+_NAMES_AROUND_SLASH = re.compile(r"\(?[^()/.!?:]{1,40}/[^()/!?:]{1,40}\)?")
 _CREDIT_LINE_MAX_WORDS = 8
 # A caption is a sentence or two; a paragraph closed by its source ("(Quelle: ...)") is not.
 _CAPTION_MAX_WORDS = 50
@@ -324,9 +324,15 @@ def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> 
 def _is_credit_line(line: str) -> bool:
     return (
         len(line) <= _CREDIT_LINE_MAX_CHARS
+        and "(" not in line[1:-1]
+        and ")" not in line[1:-1]
         and not line.endswith(":")
         and not _FINISHED_SENTENCE.search(line)
-        and _CREDIT_LINE.fullmatch(line) is not None
+        and (
+            (line.startswith("(") and line.endswith(")"))
+            or ("/" in line and _NAMES_AROUND_SLASH.fullmatch(line) is not None)
+            or _PICTURE_AGENCY_NAME.search(line) is not None
+        )
         and _length(line) <= _CREDIT_LINE_MAX_WORDS
     )
 
@@ -345,7 +351,11 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
     captions = {
         index
         for index, line in enumerate(lines)
-        if (_length(line) <= _CAPTION_MAX_WORDS and _CAPTION_CREDIT.search(line))
+        if (
+            _CREDIT_MARKS.search(line)
+            and _CAPTION_CREDIT.search(line)
+            and _length(line) <= _CAPTION_MAX_WORDS
+        )
         or _STORY_LINK.fullmatch(line)
         or _AD_LABEL.fullmatch(line)
     }
