@@ -668,6 +668,10 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     repeats = Counter(lines)
     if end == start:
         return DumpBody(paragraphs=[], title=None, byline=None, before_body=lines)
+    # A caption opening the story (scored 0, dropped) is where the story starts for a reader
+    # looking for its byline and date above it.
+    while start and start - 1 in asides and scores[start - 1] == 0:
+        start -= 1
     # The headline may open the best run (a lead paragraph or teaser above it): the body
     # starts after it, so look for it in the run's first quarter too.
     title_index = _find_title(lines, min(len(lines), start + max(3, (end - start) // 4)))
