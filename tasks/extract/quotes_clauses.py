@@ -16,11 +16,16 @@ _COMPLEMENT_DEPS = {"dobj", "dative", "oprd", "attr", "acomp", "ccomp", "xcomp",
 _ARGUMENT_PREPOSITIONS = {"as", "of", "for", "about", "against", "to", "with", "into", "like"}
 # Dependents through which a verb reports something of its own.
 _OWN_CONTENT_DEPS = {"dobj", "ccomp", "xcomp", "prep", "dative", "oprd", "attr"}
-# Prepositions that open a time or place adjunct rather than part of what was said.
+# Words that open a time adjunct rather than part of what was said.
 _ADJUNCT_PREPOSITIONS = {
-    "during", "at", "on", "in", "after", "before", "since", "amid", "while", "following",
-    "throughout", "last", "this", "earlier",
+    "during", "after", "before", "since", "amid", "while", "following", "throughout", "last",
+    "this", "earlier",
 }  # fmt: skip
+# Prepositions that open an adjunct only when their object is a time or a place ("at a rally
+# in Iowa", "on Monday"); otherwise they carry what was said ("turning its back on voters").
+_PLACE_PREPOSITIONS = {"at", "on", "in"}
+# Entity types of a time or place.
+_SETTING_ENTITIES = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # A content smaller than this many tokens is a pronoun or a stray word, not a statement.
 _MIN_CONTENT_TOKENS = 2
 
@@ -219,11 +224,20 @@ def _before_trailing_adjunct(run: list[Token]) -> list[Token]:
             continue
         if (
             following.lower_ in _ADJUNCT_PREPOSITIONS
+            or (following.lower_ in _PLACE_PREPOSITIONS and _has_setting_object(following))
             or following.ent_type_ in ("DATE", "TIME")
             or following.text in ("—", "–", "--", "-")
         ):
             return run[: index + 1]
     return run
+
+
+def _has_setting_object(preposition: Token) -> bool:
+    """Whether a preposition's object is a time or a place ("on Monday", "in Flint")."""
+    return any(
+        c.dep_ == "pobj" and (c.ent_type_ in _SETTING_ENTITIES or c.like_num)
+        for c in preposition.children
+    )
 
 
 def _largest(runs: list[list[Token]]) -> list[list[Token]]:
