@@ -96,6 +96,8 @@ _MAX_TOKENS_BEFORE_TRAILING_CUE = 12
 _MAX_TOKENS_BEFORE_CLOSING_CUE = 8
 # Relations of what a verb reports after it ("said [that ...]").
 _REPORTED_DEPS = ("ccomp", "xcomp", "dobj", "advcl")
+# Tags of finite verbs, which make a clause of their own.
+_FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
 # Relations of verbs that only help another ("has said").
 _AUX_DEPS = ("aux", "auxpass")
 # A quote opening a sentence that goes on after it is a statement from this many words on.
@@ -123,6 +125,9 @@ class _Statement:
     cue: Token | None = None
     speaker: Speaker | None = None
     follows: bool = False  # takes the speaker of the statement before it
+    # A sentence that goes on with the statement before it in its paragraph: the span of the
+    # quote in it, which stays a scare quote when no statement there lends it a speaker.
+    within: tuple[int, int] | None = None
     cue_label: str | None = None  # a cue that is no verb: a dash or a transcript colon
 
     def cue_as_written(self) -> str | None:
@@ -635,11 +640,18 @@ class _QuoteFinder:
                 consumed.update(overlapping)
                 statement = _Statement(*content, quote_type, token, speaker)
                 statements.append(self._reported_by(statement, token) if overlapping else statement)
+        continued: set[tuple[int, int]] = set()  # sentences of continuations, one row each
         for index, quote in enumerate(self.quotes):
             if index not in consumed:
-                statements.append(self._embedded(index, quote))
+                statement = self._embedded(index, quote)
+                if statement.within is not None:
+                    if (statement.start, statement.end) in continued:
+                        continue
+                    continued.add((statement.start, statement.end))
+                statements.append(statement)
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
+        statements.sort(key=lambda s: (s.start, s.end))
         return statements
 
     def _reports_direct(
@@ -692,8 +704,29 @@ class _QuoteFinder:
             statement = self._governed(governor, quote)
             if statement is not None:
                 return self._reported_by(statement, governor)
-        statement = None if self._is_title(quote) else self._closing_attribution(root)
+        if self._is_title(quote):
+            return _Statement(quote.start, quote.end, "scare")
+        statement = self._closing_attribution(root) or self._continuation(root, quote)
         return statement or _Statement(quote.start, quote.end, "scare")
+
+    def _continuation(self, root: Token, quote: QuotedSpan) -> _Statement | None:
+        """'"...," Ana Ruiz said. That makes the plan "a dead letter for this session."': a
+        sentence with no reporting verb whose quoted words are a clause goes on with the
+        statement before it in the paragraph (resolved in `_resolve_follow_ons`)."""
+        if not quote.closed or len(self.text[quote.start : quote.end].split()) < (
+            _MIN_FOLLOW_ON_WORDS
+        ):
+            return None
+        paragraph = paragraph_bounds(root)
+        words = [t for t in root.sent if not t.is_space and in_paragraph(t, paragraph)]
+        if any(is_cue(t) for t in words if t.i not in self.quote_of_token):
+            return None
+        span = self._char_span(words)
+        if span is None:
+            return None
+        statement = _Statement(*span, "partial", follows=True)
+        statement.within = (quote.start, quote.end)
+        return statement
 
     def _closing_attribution(self, root: Token) -> _Statement | None:
         """'The plan is "dead on arrival" for now, said Ana Ruiz, an aide.': a sentence closed by
@@ -838,7 +871,7 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
     if first.lower_ != "and" or len(after) < 2:
         return False
     verb = after[1]
-    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in before)
+    finite = any(t.tag_ in _FINITE_TAGS for t in before)
     return (
         verb.tag_ in ("VBD", "VBZ", "VBG")
         and (verb.tag_ == "VBG" or not finite)
@@ -901,10 +934,14 @@ def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
     for statement in statements:
         if statement.follows and last is not None:
             gap = text[last.end : statement.start]
-            if len(re.findall(r"\n\s*", gap)) <= _FOLLOW_ON_PARAGRAPHS:
+            reach = 0 if statement.within is not None else _FOLLOW_ON_PARAGRAPHS
+            if len(re.findall(r"\n\s*", gap)) <= reach:
                 statement.cue, statement.cue_label = last.cue, last.cue_label
                 statement.speaker = last.speaker
             statement.follows = False
+        if statement.within is not None and statement.speaker is None:
+            statement.start, statement.end = statement.within
+            statement.quote_type = "scare"
         if statement.speaker is not None:
             last = statement
 
