@@ -304,6 +304,12 @@ class _QuoteFinder:
                     statement.cue, statement.speaker = cue, speaker
                     self._widen_to_clause(statement, (left_start, left_end), right_start)
                     return statement
+        if left.endswith(","):
+            opened = self._clause_opened_before(left_start, left_end, quote)
+            if opened is not None:
+                statement.cue, statement.speaker = opened
+                self._widen_to_reported_clause(statement, quote)
+                return statement
         if left and left[-1] in ":,":
             found = self._attribution(left_start, left_end, last=True)
             if found is not None:
@@ -411,10 +417,35 @@ class _QuoteFinder:
         lead_end = words[-1].idx + len(words[-1].text)
         self.leads.append(_Statement(words[0].idx, lead_end, "partial", cue, speaker))
         statement.quote_type = "partial"
-        quote = self.quotes[index]
-        rest = self.text[quote.end : right_end]
+        self._run_on_to_clause_end(statement, self.quotes[index], right_end)
+
+    def _run_on_to_clause_end(self, statement: _Statement, quote: QuotedSpan, end: int) -> None:
+        """A partial quote whose clause goes on after the closing mark ('"wouldn't go far"
+        without it') ends where the clause does, at `end` (the sentence's end)."""
+        rest = self.text[quote.end : end]
         if quote.closed and re.match(rf"[{_MARK_CHARS}]*\s+[a-z]", rest):
             statement.end = quote.end + len(rest.rstrip(_EDGE_CHARS + ".!?,;:"))
+
+    def _clause_opened_before(
+        self, start: int, end: int, quote: QuotedSpan
+    ) -> tuple[Token, Speaker] | None:
+        """'She said that when the bill passed, "it was a good day"': the reporting verb before
+        a quote whose clause opens before the comma and ends with the quote, even with other
+        verbs between them ("when the bill passed"). The cue and its speaker."""
+        tokens = [t for t in self._tokens_between(start, end) if not t.is_punct]
+        if not tokens or is_cue(tokens[-1]):
+            return None  # 'signs saying, "..."': the verb right before introduces the quote
+        for cue in reversed(tokens):
+            if not is_cue(cue) or cue.lower_ == "according":
+                continue
+            for run in reported_contents(cue):
+                content = self._char_span(run)
+                if content is None or not content[0] < quote.start <= quote.end - 1 <= content[1]:
+                    continue
+                speaker = self._speaker(cue)
+                if speaker is not None and not content[0] <= speaker.start < content[1]:
+                    return cue, speaker
+        return None
 
     def _widen_to_reported_clause(self, statement: _Statement, quote: QuotedSpan) -> None:
         """'X said Friday that if she won, "she would sign it"': the quote ends a clause that
