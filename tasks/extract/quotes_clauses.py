@@ -24,6 +24,13 @@ _ADJUNCT_PREPOSITIONS = {
 # Prepositions that open an adjunct only when their object is a time or a place ("at a rally
 # in Iowa", "on Monday"); otherwise they carry what was said ("turning its back on voters").
 _PLACE_PREPOSITIONS = {"at", "on", "in"}
+# Nouns of the occasion on which something is said ("in an interview"), not what was said.
+_OCCASION_NOUNS = {
+    "interview", "statement", "speech", "rally", "debate", "hearing", "meeting", "event",
+    "conference", "appearance", "address", "call", "briefing", "forum", "session", "email",
+    "letter", "post", "tweet", "message", "broadcast", "show", "program", "podcast", "video",
+    "op-ed", "article", "column", "book", "memo", "report", "remarks", "town", "stop", "visit",
+}  # fmt: skip
 # Entity types of a time or place.
 _SETTING_ENTITIES = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # A content smaller than this many tokens is a pronoun or a stray word, not a statement.
@@ -195,9 +202,13 @@ def complement_after(verb: Token) -> list[list[Token]]:
         if child.dep_ in ("punct", "cc") and taken and child.text in (",", ";", "—", "–", "--"):
             break
         if child.dep_ in _COMPLEMENT_DEPS and (
-            child.dep_ != "prep" or child.lower_ in _ARGUMENT_PREPOSITIONS
+            child.dep_ != "prep"
+            or child.lower_ in _ARGUMENT_PREPOSITIONS
+            or (taken and _goes_on_after_quote(child))
         ):
             taken.append(child)
+        elif child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and taken:
+            taken.append(child)  # "questioned [X and his readiness]": the parser hung Y on the verb
     if len(taken) > 1 and taken[0].dep_ == "dobj" and taken[0].pos_ == "PRON":
         taken = taken[1:]
     if not taken:
@@ -230,6 +241,21 @@ def _before_trailing_adjunct(run: list[Token]) -> list[Token]:
         ):
             return run[: index + 1]
     return run
+
+
+def _goes_on_after_quote(preposition: Token) -> bool:
+    """'criticized the "identity politics" on display in the race': a phrase right after a
+    closing quote mark that is no time, place or occasion of the speaking goes on with what was
+    said."""
+    before = preposition.doc[preposition.i - 1] if preposition.i else preposition
+    return (
+        before.is_quote
+        and preposition.lower_ in _PLACE_PREPOSITIONS
+        and not _has_setting_object(preposition)
+        and not any(
+            c.dep_ == "pobj" and c.lemma_.lower() in _OCCASION_NOUNS for c in preposition.children
+        )
+    )
 
 
 def _has_setting_object(preposition: Token) -> bool:
