@@ -194,8 +194,8 @@ def complement_after(verb: Token) -> list[list[Token]]:
 
     Objects and clauses count, and prepositional phrases that carry an argument ("as", "of",
     "for", ...), not the adjuncts after them ("on Monday"); the content stops at a comma that
-    follows a complement. A pronoun object before a predicate is left out ("called him [a
-    genius]").
+    follows a complement. A pronoun object before a predicate stays: "called [him a genius]"
+    says who the words are about.
     """
     taken: list[Token] = []
     for child in verb.rights:
@@ -209,8 +209,6 @@ def complement_after(verb: Token) -> list[list[Token]]:
             taken.append(child)
         elif child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and taken:
             taken.append(child)  # "questioned [X and his readiness]": the parser hung Y on the verb
-    if len(taken) > 1 and taken[0].dep_ == "dobj" and taken[0].pos_ == "PRON":
-        taken = taken[1:]
     if not taken:
         return []
     doc = verb.doc
