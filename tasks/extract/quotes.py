@@ -26,7 +26,12 @@ from tasks.extract.coreference import (
     is_pronoun,
 )
 from tasks.extract.doc_cache import doc_text
-from tasks.extract.quotes_clauses import complement_after, noun_content, reported_contents
+from tasks.extract.quotes_clauses import (
+    complement_after,
+    is_setting,
+    noun_content,
+    reported_contents,
+)
 from tasks.extract.quotes_marks import QuotedSpan, find_quoted_spans
 from tasks.extract.quotes_speakers import (
     Speaker,
@@ -595,27 +600,37 @@ class _QuoteFinder:
         return tokens
 
     def _before_aside_after_quote(self, tokens: list[Token]) -> list[Token]:
-        """A run cut after a closing quote mark followed by the writer's aside, which the parser
-        often hangs on the quoted words: '"slightly more" in taxes[, an acknowledgment that
-        ...]', '"faker"[ and questioning how ...]', '"out of business,"[ while trying to ...]',
-        '"excited"[ — a modest boost ...]'."""
-        for position in range(1, len(tokens) - 1):
-            mark, previous = tokens[position], tokens[position - 1]
-            if not (
-                mark.is_quote
-                and mark.i not in self.quote_of_token
-                and previous.i in self.quote_of_token
+        """A run cut before the writer's aside that follows its last quoted words, which the
+        parser often hangs on them: '"slightly more" in taxes[, an acknowledgment that ...]',
+        '"faker"[ and questioning how ...]', '"out of business,"[ while trying to ...]',
+        '"excited" by the plan[ — a modest boost ...]', '"a clown"[ on his radio show]'."""
+        marks = [
+            p
+            for p in range(1, len(tokens))
+            if tokens[p].is_quote
+            and tokens[p].i not in self.quote_of_token
+            and tokens[p - 1].i in self.quote_of_token
+        ]
+        if not marks or any(t.i in self.quote_of_token for t in tokens[marks[-1] :]):
+            return tokens
+        mark = marks[-1]
+        inner = tokens[mark - 1].text if tokens[mark - 1].text in (",", ";") else None
+        for position in range(mark + 1, len(tokens)):
+            token = tokens[position]
+            if token.text in (",", ";", *_DASHES) or (
+                token.text == "-" and token.whitespace_ and tokens[position - 1].whitespace_
             ):
+                separator, following = token.text, tokens[position + 1 :]
+            elif position == mark + 1 and inner is not None:
+                separator, following = inner, tokens[position:]
+            elif position == mark + 1 or tokens[position].dep_ == "prep":
+                separator, following = None, tokens[position:]
+            else:
                 continue
-            following = tokens[position + 1 :]
-            separator = previous.text if previous.text in (",", ";") else None
-            if following[0].text in (",", ";", *_DASHES, "-"):
-                separator = following[0].text
-                following = following[1:]
-            if any(t.i in self.quote_of_token for t in following):
-                continue  # a list of quoted words, all said ('a "bully" and a "narcissist"')
             if following and _opens_aside(tokens[:position], following, separator):
-                return tokens[: position + 1]
+                return tokens[:position]
+            if separator is not None:
+                return tokens  # the clause goes on past its first break: what was said
         return tokens
 
     def _quotes_within(self, start: int, end: int) -> list[int]:
@@ -899,6 +914,8 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
             and noun.dep_ not in _SUBJECT_DEPS
             and noun.right_edge.i >= last.i
         )
+    if first.dep_ == "prep" and is_setting(first):
+        return first.right_edge.i >= last.i  # '"a clown"[ on his radio show]'
     if first.lower_ != "and" or len(after) < 2:
         return False
     verb = after[1]

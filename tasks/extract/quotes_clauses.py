@@ -249,9 +249,20 @@ def _goes_on_after_quote(preposition: Token) -> bool:
     return (
         before.is_quote
         and preposition.lower_ in _PLACE_PREPOSITIONS
-        and not _has_setting_object(preposition)
-        and not any(
-            c.dep_ == "pobj" and c.lemma_.lower() in _OCCASION_NOUNS for c in preposition.children
+        and not is_setting(preposition)
+    )
+
+
+def is_setting(preposition: Token) -> bool:
+    """Whether a phrase "at", "on" or "in" ... names the time, place or occasion of the
+    speaking ("on Monday", "in Flint", "in an interview"), not part of what was said."""
+    return preposition.lower_ in _PLACE_PREPOSITIONS and (
+        _has_setting_object(preposition)
+        or any(
+            c.dep_ == "pobj"
+            and c.lemma_.lower() in _OCCASION_NOUNS
+            and not any(n.dep_ == "nummod" for n in c.children)  # "in 22 emails": no occasion
+            for c in preposition.children
         )
     )
 
