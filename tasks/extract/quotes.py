@@ -783,7 +783,12 @@ class _QuoteFinder:
         paragraph = paragraph_bounds(root)
         words = [t for t in root.sent if not t.is_space and in_paragraph(t, paragraph)]
         for position, comma in enumerate(words):
-            if comma.i <= root.i or comma.text != "," or comma.i in self.quote_of_token:
+            closes_quote = position + 1 < len(words) and words[position + 1].is_quote
+            if (
+                comma.i <= root.i
+                or comma.text != ","
+                or (comma.i in self.quote_of_token and not closes_quote)
+            ):
                 continue
             tail = words[position + 1 : position + 1 + _MAX_TOKENS_BEFORE_CLOSING_CUE]
             cue = next((t for t in tail if t.pos_ in _VERBS and t.dep_ not in _AUX_DEPS), None)
@@ -804,11 +809,11 @@ class _QuoteFinder:
             speaker = self._speaker(cue)
             if speaker is None or speaker.start < span[1]:
                 names = [t for t in tail if t.i < cue.i and t.pos_ in ("PROPN", "PRON", "NOUN")]
-                names = (
-                    names
-                    or [t for t in words[position + 1 :] if t.i > cue.i and t.pos_ == "PROPN"][:1]
-                )
-                speaker = self._speaker_at(names[-1]) if names else None
+                after = [t for t in words[position + 1 :] if t.i > cue.i and t.pos_ == "PROPN"]
+                name = names[-1] if names else after[0] if after else None
+                while name is not None and name.dep_ == "compound" and name.head.pos_ == "PROPN":
+                    name = name.head  # "said Ana Ruiz": the name's last word heads it
+                speaker = self._speaker_at(name) if name is not None else None
             if speaker is None or not speaker_like(speaker.head):
                 return None
             return _Statement(*span, "partial", cue, speaker)
