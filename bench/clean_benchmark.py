@@ -133,6 +133,7 @@ def _decide_without_each_site(pages: list[dict], bench_dir: Path) -> None:
 METADATA_GRID = {
     "_MIN_TITLE_SIMILARITY": (0.4, 0.5, 0.6),
     "_HEADER_LINES_BELOW": (6, 10, 14),
+    "_HEADER_LINES_TO_STORY": (15, 25, 35),
 }
 
 

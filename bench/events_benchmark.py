@@ -1,7 +1,7 @@
 """Events benchmark: code the gold sentences and print the PLOVER scorer's lines, then the
 figures it does not print (countries, location, negation and modality) and a 5-fold split.
 
-.venv/bin/python bench/events_benchmark.py [--bench-dir DIR] [--split dev] [--confusion]
+.venv/bin/python bench/events_benchmark.py [--bench-dir DIR] [--split dev] [--confusion] [--places]
 """
 
 from __future__ import annotations
@@ -137,6 +137,21 @@ def _confusion(gold: list[dict], predictions: dict[str, list[dict]]) -> Counter:
     return misses
 
 
+def _missed_places(scorer: ModuleType, gold: list[dict], predictions: dict[str, list[dict]]):
+    """(record id, gold type, gold place, places given to events of that type) for each gold
+    location that no event of its type names."""
+    for record in gold:
+        predicted = predictions.get(record["id"], [])
+        for event in record["events"]:
+            if not event.get("location"):
+                continue
+            same = [p for p in predicted if p["event_type"] == event["type"]]
+            place = {"text": event["location"]["name"]}
+            if not any(scorer.actor_hit(p["location_text"], None, [place]) for p in same):
+                given = [p["location_text"] for p in same] if same else "no event of the type"
+                yield record["id"], event["type"], place["text"], given
+
+
 def _countries(counts: Counter, *roles: str) -> tuple[int, int]:
     """(right, coded): matched events' roles whose gold has a country code, and those given it."""
     return (
@@ -158,6 +173,7 @@ def main() -> None:
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR)
     parser.add_argument("--split", default="dev")
     parser.add_argument("--confusion", action="store_true", help="print the missed gold types")
+    parser.add_argument("--places", action="store_true", help="print the missed gold places")
     args = parser.parse_args()
 
     events_dir = args.bench_dir / "events"
@@ -175,6 +191,9 @@ def main() -> None:
         for (gold_type, predicted), count in _confusion(gold, predictions).most_common(15):
             print(f"missed {gold_type:<10} predicted {predicted:<30} x{count}")
     scorer = _scorer(events_dir)
+    if args.places:
+        for record_id, gold_type, place, given in _missed_places(scorer, gold, predictions):
+            print(f"missed place {record_id} {gold_type}: {place!r}, given {given}")
     score_output = _score_lines(events_dir, gold, predictions)
     counts, modalities = _extra_figures(scorer, gold, predictions)
     print(

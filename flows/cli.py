@@ -24,7 +24,7 @@ from flows.settings import (
     SettingsError,
     load_settings,
 )
-from flows.workers import start_worker_server, uses_worker_server
+from flows.workers import fewer_collections, start_worker_server, uses_worker_server
 
 if TYPE_CHECKING:
     from tasks.store import LocalOutput
@@ -199,7 +199,8 @@ def run_command(args: argparse.Namespace) -> int:
         return 0
     if uses_worker_server(settings.n_process, settings.dask_address, settings.dask_workers):
         start_worker_server()  # it imports the steps while this process starts the flow
-    from flows.news_pipeline import documents_line, news_pipeline
+    with fewer_collections():
+        from flows.news_pipeline import documents_line, news_pipeline
 
     with _prefect_api():
         state = news_pipeline(

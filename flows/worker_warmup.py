@@ -1,21 +1,38 @@
-"""Imported by the worker server (flows/workers.py) before it forks any worker: it readies the
-state that every worker inherits."""
+"""The one module the worker server (flows/workers.py) imports before it forks any worker: it
+imports what every worker needs and loads the models, so that every worker inherits them."""
 
 import atexit
 import gc
+import importlib
 import os
 
-from tasks.clean.metadata import detect_language
-from tasks.extract.nlp import load_nlp
-from tasks.geonames import load_gazetteer
+from flows.workers import fewer_collections
 
-# The models the steps would otherwise load at their first article, in every worker.
-load_nlp()
-load_gazetteer()
-detect_language(None, "The worker server loads this model once.")
-# What is loaded now lasts as long as the workers: their garbage collections skip it (and so
-# leave its memory pages shared with the server instead of copying them).
-gc.freeze()
+# What every worker would otherwise import before its first batch: the command's module (a
+# forked worker re-runs the command's script, which imports it; naming "__main__" preloads
+# nothing, as Python 3.11's forkserver is never given the script's path) and the flow's module
+# with the steps (a task's run context holds the flow).
+WORKER_MODULES = ("flows.cli", "flows.news_pipeline")
+
+
+def _ready_the_server() -> None:
+    with fewer_collections():
+        for module in WORKER_MODULES:
+            importlib.import_module(module)
+        from tasks.clean.metadata import detect_language
+        from tasks.extract.nlp import load_nlp
+        from tasks.geonames import load_gazetteer
+
+        # The models the steps would otherwise load at their first article, in every worker.
+        load_nlp()
+        load_gazetteer()
+        detect_language(None, "The worker server loads this model once.")
+    # What is loaded now lasts as long as the workers: their garbage collections skip it (and
+    # so leave its memory pages shared with the server instead of copying them).
+    gc.freeze()
+
+
+_ready_the_server()
 # The server ends with the command's process. Its teardown would free every object one at a
 # time, for half a second, holding the command's output open; workers end by os._exit anyway.
 atexit.register(os._exit, 0)

@@ -20,7 +20,11 @@ CITIES_FILE = "cities15000.json"
 # places of this many people are read, which keeps loading cheap (a third of the names).
 OTHER_NAMES_MIN_POPULATION = 100_000
 _POSSESSIVE = re.compile(r"['’]s?$")
-_ENGLISH_FORM = re.compile(r"[A-Z][A-Za-z .'-]+\Z")
+# The same rules line by line, for `name_keys` (after accents are folded, so no "’").
+_LINE_EDGE_SPACE = re.compile(r"^[^\S\n]+|[^\S\n]+$", re.MULTILINE)
+_LINE_THE = re.compile(r"^the ", re.MULTILINE)
+_LINE_POSSESSIVE = re.compile(r"'s?$", re.MULTILINE)
+_ENGLISH_FORM_LINE = re.compile(r"^[A-Z][A-Za-z .'-]+$", re.MULTILINE)
 
 
 class Place(NamedTuple):
@@ -61,9 +65,27 @@ def name_key(text: str) -> str:
     return text.replace(".", "") if "." in text else text
 
 
-def _is_english_form(name: str) -> bool:
-    """An alternate name a news text could use: Latin letters, capitalised, not a code."""
-    return _ENGLISH_FORM.match(name) is not None and not name.isupper()
+def name_keys(names: list[str]) -> list[str]:
+    """`name_key` of each name, computed over their joined text at once: the gazetteer's
+    70,000 names are keyed in a tenth of the time one call per name takes."""
+    text = "\n".join(names)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+        text = text.encode("ascii", "ignore").decode("ascii")
+    text = _LINE_EDGE_SPACE.sub("", text.casefold())
+    if "  " in text:
+        text = "\n".join(" ".join(n.split()) if "  " in n else n for n in text.split("\n"))
+    text = _LINE_THE.sub("", text)
+    text = _LINE_POSSESSIVE.sub("", text).replace(".", "")
+    keys = text.split("\n")
+    if len(keys) != len(names):  # a name with a line break of its own
+        return [name_key(name) for name in names]
+    return keys
+
+
+def _english_forms(names: list[str]) -> list[str]:
+    """The alternate names a news text could use: Latin letters, capitalised, not a code."""
+    return [n for n in _ENGLISH_FORM_LINE.findall("\n".join(names)) if not n.isupper()]
 
 
 def _read(name: str) -> dict:
@@ -76,29 +98,32 @@ def load_gazetteer() -> Gazetteer:
     table gives the measured cost); the worker server loads it before forking workers."""
     alpha3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
     names: dict[str, list[Candidate]] = defaultdict(list)
-    main_points: dict[tuple[str, str], tuple[int, Place]] = {}
     state_points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
-    for city in _read(CITIES_FILE).values():
-        code = alpha3.get(city["countrycode"])
-        if code is None:
-            continue
+    cities = [
+        (city, code)
+        for city in _read(CITIES_FILE).values()
+        if (code := alpha3.get(city["countrycode"])) is not None
+    ]
+    main_keys = name_keys([city["name"] for city, _ in cities])
+    ascii_keys = name_keys([city.get("asciiname") or city["name"] for city, _ in cities])
+    other_forms = {
+        number: _english_forms(city["alternatenames"])
+        for number, (city, _) in enumerate(cities)
+        if city["population"] >= OTHER_NAMES_MIN_POPULATION
+    }
+    other_keys = iter(name_keys([form for forms in other_forms.values() for form in forms]))
+    for number, (city, code) in enumerate(cities):
         population = city["population"]
         state = city["admin1code"] if code == "USA" else None
         place = Place(str(city["geonameid"]), city["latitude"], city["longitude"], code)
-        main = {name_key(city["name"])}
-        if city.get("asciiname") and city["asciiname"] != city["name"]:
-            main.add(name_key(city["asciiname"]))
-        other: set[str] = set()
-        if population >= OTHER_NAMES_MIN_POPULATION:
-            other = {name_key(n) for n in city["alternatenames"] if _is_english_form(n)} - main
         by_main_name = Candidate(place, population, state, True)
-        for key in main:
-            names[key].append(by_main_name)
-            if main_points.get((code, key), (-1,))[0] < population:
-                main_points[(code, key)] = (population, place)
-        if other:
+        main = main_keys[number], ascii_keys[number]
+        names[main[0]].append(by_main_name)
+        if main[1] != main[0]:
+            names[main[1]].append(by_main_name)
+        if number in other_forms:
             by_other_name = Candidate(place, population, state, False)
-            for key in other:
+            for key in {next(other_keys) for _ in other_forms[number]}.difference(main):
                 names[key].append(by_other_name)
         if state:
             state_points[state].append((place.latitude, place.longitude, population))
@@ -107,14 +132,12 @@ def load_gazetteer() -> Gazetteer:
     for country in _read("countries.json").values():
         code = alpha3.get(country["iso"])
         capital_key = name_key(country["capital"] or "")
-        capital = main_points.get((code, capital_key)) or max(
-            (
-                (c.population, c.place)
-                for c in names.get(capital_key, ())
-                if c.place.country_code == code
-            ),
-            default=None,
-        )  # a capital renamed since ("Nur-Sultan", now Astana again) by one of its other names
+        in_country = [c for c in names.get(capital_key, ()) if c.place.country_code == code]
+        # The largest city of that main name, else of that other name: a capital renamed
+        # since ("Nur-Sultan", now Astana again).
+        capital = max(
+            ((c.population, c.place) for c in in_country if c.main_name), default=None
+        ) or max(((c.population, c.place) for c in in_country), default=None)
         if code is not None and capital is not None:
             countries[code] = Place(
                 str(country["geonameid"]), capital[1].latitude, capital[1].longitude, code

@@ -150,12 +150,48 @@ def test_a_document_is_its_one_organisation_author(nlp):
     for text, author in (
         ("Clinton led Sanders in an NBC News poll last week.", "NBC News"),
         ("Clinton led Sanders in a South Carolina poll last week.", None),
+        ("A poll by the Pew Research Center found that voters were split.", "Pew Research Center"),
     ):
         doc = nlp(text)
         poll = next(t for t in doc if t.text == "poll")
         start = doc[poll.left_edge.i].idx
         referent = Coreference(doc).resolve(poll, start, poll.idx + len(poll.text))
         assert (referent.entity.text if referent and referent.entity else None) == author
+
+
+def test_a_pronoun_in_reported_words_is_who_reports_them(nlp):
+    """One rule for speakers and actors: "X said it will ..." is X when the pronoun agrees."""
+    text = "Syria said on Monday it will keep its troops near the border."
+    assert resolve_last(nlp, text, "it") == "Syria"
+    text = "Tom Baker said it was raining in Leeds when the match began."
+    assert resolve_last(nlp, text, "it") is None  # "it" is no person
+    text = "Police said he refused to leave the car."
+    assert resolve_last(nlp, text, "he") is None  # "he" is not the police
+    [deployment] = [
+        e
+        for e in extract_events(nlp("Syria said it will deploy troops along the Turkish border."))
+        if e.actor_text
+    ]
+    assert deployment.actor_text == "Syria"  # the event coder asks the same resolver
+
+
+def test_a_role_word_is_the_person_the_text_is_about(nlp):
+    text = (
+        "Lindsey Graham has been critical of Trump for months. Graham did not attend the "
+        "convention. In June, the South Carolina senator called on Republicans to withdraw "
+        "their support."
+    )
+    assert resolve_last(nlp, text, "senator") in {"Lindsey Graham", "Graham"}
+    text = (
+        "Sen. Ann Miller spoke after the vote. The mayor, John Reed, thanked the council. "
+        "Later the senator said the bill would pass."
+    )
+    assert resolve_last(nlp, text, "senator") in {"Ann Miller", "Miller"}  # the one given it
+    text = (
+        "Rachel Maddow interviewed Elizabeth Warren on Monday. Maddow pressed Warren on the "
+        "ticket, but the senator insisted she had not discussed it."
+    )
+    assert resolve_last(nlp, text, "senator") is None  # a pronoun would have said Maddow
 
 
 # ---- the published tables of a real run ---------------------------------------------------------

@@ -226,6 +226,57 @@ def test_an_origin_is_no_location(nlp):
     assert killing.location_text is None
 
 
+def _location_of(nlp, text: str, event_type: str, trigger_word: str) -> str | None:
+    [event] = _find(_events(nlp, text), {event_type}, trigger_word=trigger_word)
+    return event.location_text
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "trigger_word", "place"),
+    [
+        # A place phrase of a participant.
+        ("Members of the opposition in Minsk boycotted the vote.", "PROTEST", "boycott", "Minsk"),
+        # A verbal act's addressee's place.
+        (
+            "The government demanded that rebels in the province of Kivu lay down their arms.",
+            "REQUEST", "demanded", "Kivu",
+        ),
+        # A removal is done where it starts.
+        (
+            "The army evacuated hundreds of villagers from the province of Idlib.",
+            "AID", "evacuated", "Idlib",
+        ),
+        # Coordinated verbs share the place phrase after the last one.
+        ("Police detained and questioned two reporters in Caracas.", "COERCE", "detained",
+         "Caracas"),
+        # Done during an act that went somewhere.
+        ("The minister condemned the decision during a visit to Brussels.", "ACCUSE", "condemned",
+         "Brussels"),
+        # A participle clause of the same time and place.
+        ("Speaking in Geneva, the envoy accused the government of torture.", "ACCUSE", "accused",
+         "Geneva"),
+    ],
+)  # fmt: skip
+def test_where_a_reader_finds_the_place(nlp, text, event_type, trigger_word, place):
+    assert _location_of(nlp, text, event_type, trigger_word) == place
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "trigger_word"),
+    [
+        # A verbal act's object is its topic, not where it was said.
+        ("The minister condemned the bombing of a market in Kabul.", "ACCUSE", "condemned"),
+        # A relative clause describes a participant, not the act.
+        ("The rebels, who were trained in Libya, attacked the capital.", "ASSAULT", "attacked"),
+        # Another time's place is not the act's.
+        ("The minister criticised the police after they raided a mosque in Leeds.", "ACCUSE",
+         "criticised"),
+    ],
+)  # fmt: skip
+def test_places_that_are_not_where_it_happened(nlp, text, event_type, trigger_word):
+    assert _location_of(nlp, text, event_type, trigger_word) is None
+
+
 @pytest.mark.parametrize(
     ("place", "code"),
     [
@@ -277,3 +328,39 @@ def test_countries_of_actors_the_text_places(nlp):
 def test_codebook_types(nlp, text, event_type):
     types = {e.event_type for e in _events(nlp, text)}
     assert (event_type in types) if event_type else not types & {"RETREAT", "REQUEST"}
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "is_event"),
+    [
+        # A show of force is a mobilization of armed forces, not of voters.
+        ("Moscow mobilized thousands of reservists.", "MOBILIZE", True),
+        ("The party mobilized its voters.", "MOBILIZE", False),
+        # Storming, shooting and firing are attacks when aimed at someone or something.
+        ("Protesters stormed the parliament building.", "ASSAULT", True),
+        ("The sprinter stormed to victory in Madrid.", "ASSAULT", False),
+        ("Soldiers fired on the crowd.", "ASSAULT", True),
+        ("Shares shot up by 20% on Monday.", "ASSAULT", False),
+        ("The director shot the film in Morocco.", "ASSAULT", False),
+        # Whoever faces or receives a ban, an arrest or an attack does not impose it.
+        ("The opposition leader faces arrest.", "COERCE", False),
+        ("The athlete received a two-year ban.", "COERCE", False),
+    ],
+)
+def test_senses_that_are_no_political_event(nlp, text, event_type, is_event):
+    assert bool(_find(_events(nlp, text), {event_type})) == is_event
+
+
+@pytest.mark.parametrize(
+    ("text", "date_text"),
+    [
+        ("Police arrested ten protesters six weeks ago.", "six weeks ago"),
+        ("Police arrested ten protesters at this year's carnival.", "year"),
+        # A length of time or an age is no date.
+        ("Police arrested ten protesters after a 60 days siege.", None),
+        ("Police arrested a man at the age of 80.", None),
+    ],
+)
+def test_a_date_is_a_time_not_a_length_of_time(nlp, text, date_text):
+    [arrest] = _find(_events(nlp, text), {"COERCE"}, trigger_word="arrested")
+    assert arrest.date_text == date_text

@@ -95,6 +95,76 @@ def test_byline_grammar(credits: list[str], byline: str):
     assert article.published_date == date(2024, 5, 12)
 
 
+@pytest.mark.parametrize(
+    ("credits", "byline"),
+    [
+        (["AFP", "12.05.2024 | 17:52 Uhr"], "AFP"),  # a wire service beside the date
+        (["Reuters, Ann Lee", "12 May 2024"], "Reuters; Ann Lee"),
+        (["Von dpa 12.05.2024, 18:58"], "dpa"),  # written small
+        (
+            ["By", "Ann WalkerNews Reporter", "Ben HartNews Reporter", "Cy Dunn", "12 May 2024"],
+            "Ann Walker; Ben Hart; Cy Dunn",
+        ),  # co-authors one a line, with their job titles
+        (
+            [
+                "Ann Lee – Journalist",
+                "Ben Roy – Journalist in Paris Journalist in Paris",
+                "12 May 2024",
+            ],
+            "Ann Lee; Ben Roy",
+        ),
+        # Names in a row with nothing between: a new one starts at a first name.
+        (
+            ["Ann Baker Ben Walsh Mary Ann Dunn", "12 May 2024"],
+            "Ann Baker; Ben Walsh; Mary Ann Dunn",
+        ),
+        (["12 May 2024", "Ann Lee@annlee"], "Ann Lee"),  # a social handle
+        (["12 May 2024", "Ann Lee 2 minutes read"], "Ann Lee"),  # a reading time
+        (["12 May 2024", "大渡 美咲"], "大渡 美咲"),  # a Japanese name beside the date
+        (["Андрей Колесников", "12.05.2024"], "Андрей Колесников"),  # Cyrillic
+    ],
+)
+def test_byline_beside_the_date_line(credits: list[str], byline: str):
+    article = _page("Harbour board rebuilds the old pier", *credits)
+    assert article.byline == byline
+
+
+@pytest.mark.parametrize(
+    ("header", "byline"),
+    [
+        # A person's name alone under the standfirst, the share bar and a picture's credit.
+        (["The pier has been closed since the spring floods.", "Share", "Ann Lee"], "Ann Lee"),
+        (["Foto: Reuters/Ben Roy", "Ann Lee", "Listen"], "Ann Lee"),
+        (["松岡大地", "国際"], "松岡大地"),  # a Japanese name right under the headline
+        # The site's own name is the desk's byline only where the page names no one else.
+        (["by Coast Gazette", "Share", "Ann Lee/Ben Roy"], "Ann Lee; Ben Roy"),
+        (["by Coast Gazette", "Share"], "Coast Gazette"),
+        # Not a byline: a caption's subject, a list of tags, two words of furniture.
+        (["Ann Lee", "Photo: Reuters"], None),
+        (["Ann Lee", "Ben Roy", "Cy Dunn"], None),
+        (["Share Close", "Key Points"], None),
+    ],
+)
+def test_name_alone_under_the_headline(header: list[str], byline: str | None):
+    article = _page("Harbour board rebuilds the old pier", *header)
+    assert article.byline == byline
+
+
+def test_labelled_credit_after_the_story_when_the_top_names_no_one():
+    text = "\n".join(
+        [
+            "Harbour board rebuilds the old pier | Coast Gazette",
+            *MENU,
+            "Harbour board rebuilds the old pier",
+            *STORY,
+            "(责编：牛镛、岳弘彬)",
+            *FOOTER,
+        ]
+    )
+    article = _clean_one(RawDocument("dump.txt", "txt", text, None))
+    assert article.byline == "牛镛; 岳弘彬"
+
+
 def test_sidebar_teaser_and_comment_give_no_byline_and_no_date():
     article = _page("Harbour board rebuilds the old pier", "Share this article")
     # "Jane Roe" / "3 March 2019" (a teaser) and the comment's "Posted by" are far below.

@@ -72,14 +72,17 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     )
     above_body = [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
     text_date = (header and header.published) or metadata.find_text_date(above_body, today)
+    byline = (header and header.byline) or dump.byline
+    start, last = len(dump.before_body), dump.paragraphs[-1]
     if header and text_date is None:
-        start, last = len(dump.before_body), dump.paragraphs[-1]
         text_date = metadata.story_date(paragraphs, start, last, today)
+    if header and byline is None:
+        byline = metadata.story_credit(paragraphs, start, last)
     return _article(
         document,
         body_paragraphs=dump.paragraphs,
         title=stated_title or (header and header.title) or dump.title,
-        byline=(header and header.byline) or dump.byline,
+        byline=byline,
         source_name=metadata.find_source_name(dump.paragraphs),
         published=_first_date((stated_date, "metadata"), (header_date, "header")),
         text_date=text_date,

@@ -20,13 +20,17 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
-from tasks.clean.metadata import AUTHOR_SEPARATOR, is_headline_length, letters_key, names_site
+from tasks.clean.metadata import (
+    AUTHOR_SEPARATOR,
+    TITLE_PARTS,
+    is_headline_length,
+    letters_key,
+    names_site,
+)
 from tasks.clean.repair import paragraphs
 from tasks.clean.text_dump import SCORING, line_scores, select_body
 
 _SPACES = re.compile(r"\s+")
-# Where a page's <title> joins the headline and the site's name or a date: "Headline | Site".
-_TITLE_PARTS = re.compile(r"\s+[|\-–—*·•/]\s+|\s*[|｜：]\s*")
 # "Magazine von Jane Doe": the name follows the word that introduces it.
 _NAME_INTRODUCER = re.compile(r"^.*?\b(?:by|von|par|di|de|av|door)\s+(?=[A-Z])", re.IGNORECASE)
 _LINK_WORD = re.compile(r"\b(?:https?|www)\b", re.IGNORECASE)
@@ -321,13 +325,15 @@ def page_headline(headings: list[str], seo_title: str | None, sitename: str | No
 
 def strip_site_name(title: str, sitename: str | None) -> str:
     """A <title> without the site's name at either end ("Headline - Site", "Site | Headline")."""
-    parts = _TITLE_PARTS.split(title.strip())
-    if sitename and len(parts) > 1:
-        if _similarity(parts[-1], sitename) >= _MIN_TITLE_SIMILARITY:
-            return title[: title.rindex(parts[-1])].rstrip(" |-–—*·•/｜：")
-        if _similarity(parts[0], sitename) >= _MIN_TITLE_SIMILARITY:
-            return title[title.index(parts[1]) :].strip()
-    return title.strip()
+    title = title.strip()
+    separators = list(TITLE_PARTS.finditer(title))
+    if sitename and separators:
+        last, first = title[separators[-1].end() :], title[: separators[0].start()]
+        if _similarity(last, sitename) >= _MIN_TITLE_SIMILARITY:
+            return title[: separators[-1].start()]
+        if _similarity(first, sitename) >= _MIN_TITLE_SIMILARITY:
+            return title[separators[0].end() :]
+    return title
 
 
 def _similarity(first: str, second: str) -> float:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from html import unescape
-from itertools import takewhile
+from itertools import repeat, takewhile
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -60,7 +61,7 @@ _BYLINE_INTRODUCER = re.compile(
 )
 # A byline's label on its own line, the name on the next: "Author of the article:", "Von".
 _BYLINE_LABEL = re.compile(
-    r"^(?:(?:author|autor|autorin|auteur|autore|text|written by)(?: of the article)?\s*:?"
+    r"^(?:(?:author|autor|autorin|auteur|autore|автор|text|written by)(?: of the article)?\s*:?"
     r"|by|von|par|por|di|door|av|af)$",
     re.IGNORECASE,
 )
@@ -72,8 +73,16 @@ _AUTHOR_JOIN = re.compile(
 )
 # Longer "By ..." lines are sentences, not bylines (six authors and a desk fit).
 _BYLINE_MAX_WORDS = 20
-# A news agency's short name in capitals: "AP", "AFP", "dpa" is written small.
-_AGENCY = re.compile(r"^(?:[A-Z]{2,5}|dpa|epd|kna)$")
+# The wire services whose names news pages print as a byline (national agencies and the big
+# international ones), and any short name in capitals after "By" ("By AP").
+_WIRE_SERVICE = re.compile(
+    r"(?:the )?(?:associated press|canadian press|press association)|reuters|bloomberg"
+    r"|agence france-presse|deutsche presse-agentur|keystone-sda|xinhua|kyodo(?: news)?"
+    r"|jiji press|yonhap|anadolu(?: agency)?|europa press|belga|ritzau|interfax|ukrinform|lusa"
+    r"|ap|afp|dpa|apa|sda|sid|kna|epd|ansa|efe|anp|pap|tass|aap|ntb|tt|upi|pti|ians|čtk|mti",
+    re.IGNORECASE,
+)
+_AGENCY = re.compile(rf"^(?:(?-i:[A-Z]{{2,5}})|{_WIRE_SERVICE.pattern})$", re.IGNORECASE)
 # A job title after a name on a byline line: "Jane Doe Political Correspondent".
 _ROLE_WORDS = re.compile(
     r"\b(?:correspondent|reporter|editor|writer|journalist|columnist|contributor|staff|"
@@ -84,7 +93,7 @@ _ROLE_WORDS = re.compile(
 )
 # A name alone on its line: two to four capitalised words (particles allowed), maybe several
 # names joined by "|", "," or "and"/"und".
-_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞА-ЯЁΑ-Ω][\w'’.-]*"  # Latin, Cyrillic and Greek capitals
 _NAME = rf"{_NAME_WORD}(?: (?:(?:de|da|del|la|van|von|der|al|bin) )*{_NAME_WORD}){{1,3}}"
 _NAME_LINE = re.compile(rf"^(?P<name>{_NAME}(?:(?: ?[|,] | and | und ){_NAME})*)$")
 # A capital right after three lowercase letters: where a dump glues two texts together.
@@ -253,6 +262,29 @@ def find_text_date(lines: list[str], today: date) -> date | None:
     return None
 
 
+# Chinese and Japanese names are written in Han characters, family name first: four or five,
+# or the two names set apart by a space ("松岡大地", "大渡 美咲"). Fewer are as often a word
+# of the page's furniture ("小字号", font size).
+_HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
+_HAN_NAME = re.compile(rf"{_HAN}{{1,3}} {_HAN}{{1,3}}|{_HAN}{{4,5}}")
+_HAN_NAME_JOIN = re.compile(r"\s*[、，,]\s*")
+# A byline's label in Chinese or Japanese ("作者" author, "记者"/"記者" reporter, "责编"/"責編"
+# editor in charge, "文" text) and the names after it: "（责编：牛镛、岳弘彬）", "記者 山田太郎".
+_HAN_BYLINE = re.compile(
+    r"^[（(【]?(?:作者|记者|記者|文|撰文|责编|責編|责任编辑|責任編集|编辑|編集)(?:\s*[：:]\s*|\s+)"
+    rf"(?P<names>{_HAN}{{2,5}}(?:{_HAN_NAME_JOIN.pattern}{_HAN}{{2,5}})*)[)）】]?$"
+)
+# What the names of places and bodies end with (ward, city, prefecture, agency, ministry,
+# department, company, party, country): a line of such Han characters is not a person's name.
+_HAN_PLACE_OR_BODY_END = "都道府県市区町村庁省部局課社党国"
+
+
+def _han_name(line: str) -> str | None:
+    """A Chinese or Japanese person's name alone on a line, or None."""
+    line = line.strip()
+    return line if _HAN_NAME.fullmatch(line) and line[-1] not in _HAN_PLACE_OR_BODY_END else None
+
+
 def find_name_line(line: str) -> str | None:
     """A line that is only a person's name ("Jane Doe", "Ana M. de la Cruz"), or None. A dump
     glues a name to the role or link after it ("Jane DoeReporter"): that part is dropped."""
@@ -265,8 +297,11 @@ def find_name_line(line: str) -> str | None:
 
 def find_byline(line: str) -> str | None:
     """The author(s) of a "By ..." line ("By Jane Doe and AP", "Von Jane Doe, Berlin",
-    "by Jane Doe Apr. 28, 2023"), joined by "; ", or None."""
+    "by Jane Doe Apr. 28, 2023", "（责编：牛镛、岳弘彬）"), joined by "; ", or None."""
     line = line.strip()
+    labelled = _HAN_BYLINE.match(line)
+    if labelled:
+        return AUTHOR_SEPARATOR.join(_HAN_NAME_JOIN.split(labelled.group("names")))
     introducer = _BYLINE_INTRODUCER.match(line)
     if not introducer or len(line.split()) > _BYLINE_MAX_WORDS:
         return None
@@ -291,7 +326,10 @@ def _names(text: str, introduced: bool, whole: bool = False) -> str | None:
     for index, part in enumerate(_AUTHOR_JOIN.split(names_text.strip(" ,.:&"))):
         words = part.split()
         name_words = list(takewhile(lambda w: w[:1].isupper() or w in _PARTICLES, words))
-        if _AGENCY.match(part) or _is_name(name_words, introduced, first=index == 0):
+        agency = _AGENCY.match(part)
+        if agency:
+            name_words = words  # "dpa" is written small
+        if agency or _is_name(name_words, introduced, first=index == 0):
             names.append(" ".join(name_words))
             if len(name_words) == len(words):
                 continue
@@ -529,11 +567,13 @@ _HEADER_SEARCH_INSIDE = 5
 # standfirst, byline, date and share bar below.
 _HEADER_LINES_ABOVE = 3
 _HEADER_LINES_BELOW = 10
+_HEADER_LINES_TO_STORY = 25
 # The headline repeats most of the page's <title> (less a site name or a rewording).
 _MIN_TITLE_SIMILARITY = 0.5
 _HEADLINE_MAX_CHARS = 300
-# Where a <title> joins the headline and the site's name: "Headline | Site", "Site: Headline".
-_TITLE_PARTS = re.compile(r"\s+[|\-–—·•/»]+\s+|\s*[|｜]\s*|\s*--\s*")
+# Where a page's <title> joins the headline and the site's name, a section or a date:
+# "Headline | Site", "Section » Headline - Site", "Headline -- Site", "見出し：サイト".
+TITLE_PARTS = re.compile(r"\s+[|\-–—*·•/»]+\s+|\s*[|｜：]\s*|\s*--\s*")
 
 
 def read_page_header(lines: list[str], body_start: int, today: date) -> PageHeader:
@@ -549,28 +589,42 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
         at = _line_above_credits(lines, window, today)
     if at is None:
         return PageHeader(title=None, byline=None, published=None)
-    header = _header_at(lines, at, today)
+    header = _header_at(lines, at, today, story_start=body_start, title_line=lines[0])
     stated = (full_headline(header.title, title) for title in _title_variants(lines[0]))
     written = next((title for title in stated if title != header.title), header.title)
     return PageHeader(title=written, byline=header.byline, published=header.published)
 
 
-def _header_at(lines: list[str], at: int, today: date) -> PageHeader:
+def _header_at(
+    lines: list[str], at: int, today: date, story_start: int = 0, title_line: str = ""
+) -> PageHeader:
     """The header around the headline at lines[at]: the byline and the date on the lines just
-    above and below it."""
+    above and below it. Where the story starts further down (`story_start`), the byline may be
+    anywhere above it: share bars and captions come between. The parts of the page's <title>
+    (`title_line`) that are not the headline name the site."""
     title, glued_byline = _split_glued_byline(lines[at])
     if title.startswith(":") and at > 1:
         title = f"{lines[at - 1]}{title}"  # "Kicker" / ": Headline" on two lines
     above = [line for line in lines[max(1, at - _HEADER_LINES_ABOVE) : at] if line != lines[at]]
-    under = [line for line in lines[at + 1 : at + 1 + _HEADER_LINES_BELOW] if line != lines[at]]
+    below = min(max(_HEADER_LINES_BELOW, story_start - at - 1), _HEADER_LINES_TO_STORY)
+    under = [line for line in lines[at + 1 : at + 1 + below] if line != lines[at]]
     if glued_byline:
         under.insert(0, glued_byline)
     dates = (found[0] for line in under + above[::-1] if (found := _line_dates(line, today)))
     return PageHeader(
         title=title.strip(_HEADLINE_EDGE) or None,
-        byline=_header_byline(above + under, len(above), today),
+        byline=_header_byline(
+            above + under, len(above), today, _site_names(title_line, title), story_start - at - 1
+        ),
         published=next(dates, None),
     )
+
+
+def _site_names(title_line: str, headline: str) -> list[str]:
+    """The parts of a <title> that are not in the headline: "Headline - Lesotho Times"."""
+    in_headline = letters_key(headline)
+    keys = (letters_key(part) for part in TITLE_PARTS.split(title_line))
+    return [key for key in keys if key and key not in in_headline]
 
 
 # What a dump leaves at a headline's edge: a breadcrumb's ">", a kicker's colon, spaces.
@@ -581,13 +635,25 @@ def story_date(lines: list[str], start: int, last_paragraph: str, today: date) -
     """The date on a date line where the story starts (a page that prints its date under the
     standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph),
     or None. Further down are teasers and comments, whose dates are not the story's."""
-    # The story ends at the page line that is its last paragraph (at its start if the body's
-    # selection rewrote that paragraph).
-    end = next(
-        (i + 1 for i in range(len(lines) - 1, start - 1, -1) if lines[i] == last_paragraph), start
-    )
+    end = _story_end(lines, start, last_paragraph)
     near = lines[start : start + _STORY_DATE_LINES] + lines[end : end + _STORY_DATE_LINES]
     return next((found[0] for line in near if (found := _line_dates(line, today))), None)
+
+
+def story_credit(lines: list[str], start: int, last_paragraph: str) -> str | None:
+    """The byline of a credit line just after the story ends ("Reporting by Jane Doe",
+    "（责编：牛镛、岳弘彬）"), or None: a page that prints no byline at the top may credit its
+    authors there. A name alone there is a tag's or a teaser's."""
+    end = _story_end(lines, start, last_paragraph)
+    return next(filter(None, map(find_byline, lines[end : end + _STORY_DATE_LINES])), None)
+
+
+def _story_end(lines: list[str], start: int, last_paragraph: str) -> int:
+    """The page line after the story's last paragraph (its start if the body's selection
+    rewrote that paragraph)."""
+    return next(
+        (i + 1 for i in range(len(lines) - 1, start - 1, -1) if lines[i] == last_paragraph), start
+    )
 
 
 _STORY_DATE_LINES = 3
@@ -648,10 +714,19 @@ def _line_above_credits(lines: list[str], window: range, today: date) -> int | N
 
 
 _SENTENCE_END = re.compile(r"[.!?…]\W*$")
+_NAME_TAIL = re.compile(r"\s*@\w+$|\s+\d+(?:\s+[^\W\d]+){0,2}$")
 
 
 def _name_line(line: str) -> str | None:
-    """A line that is only names: a person's, or several joined ("Jane Doe and AP")."""
+    """A line that is only names: a person's, or several joined ("Jane Doe and AP"), or a wire
+    service's."""
+    # What a dump prints after the name: a social handle, a reading time ("Jane Doe@janedoe",
+    # "Jane Doe 2 minutes read").
+    line = _NAME_TAIL.sub("", line.strip())
+    if find_byline(line):  # "By Jane Doe" is read as a byline, its introducer dropped
+        return None
+    if _WIRE_SERVICE.fullmatch(line):
+        return line
     if line.isupper() or _ROLE_WORDS.search(line):  # a section heading; a job title
         return None
     name = find_name_line(line)
@@ -659,7 +734,33 @@ def _name_line(line: str) -> str | None:
         _is_name(part.split(), introduced=False, first=False) for part in _AUTHOR_JOIN.split(name)
     ):
         return name
-    return _names(line, introduced=False, whole=True)
+    return _names(line, introduced=False, whole=True) or _unseparated_names(line)
+
+
+def _unseparated_names(line: str) -> str | None:
+    """Several people's names in a row with nothing between them ("Jane Doe Ann Marie Roe
+    John Poe"), each starting with a first name where the name before it has ended."""
+    words = line.split()
+    if len(words) < 4 or not all(_NAME_WORD_ONLY.fullmatch(word) for word in words):
+        return None
+    names: list[list[str]] = []
+    for word in words:
+        # A new name starts at a first name after at least a first name and a surname.
+        if names and not (
+            len(names[-1]) >= 2 and _is_first_name(word) and not _is_first_name(names[-1][-1])
+        ):
+            names[-1].append(word)
+        else:
+            names.append([word])
+    if len(names) < 2 or not all(
+        len(name) <= _MAX_NAME_WORDS and _is_first_name(name[0]) for name in names
+    ):
+        return None
+    return AUTHOR_SEPARATOR.join(" ".join(name) for name in names)
+
+
+_NAME_WORD_ONLY = re.compile(_NAME_WORD)
+_MAX_NAME_WORDS = 4
 
 
 def _split_glued_byline(line: str) -> tuple[str, str | None]:
@@ -687,7 +788,7 @@ def _title_variants(title: str) -> list[str]:
     """The <title>, and each run of its parts between separators ("Headline | Site",
     "Section | Headline - Site"): the headline is one of them."""
     title = title.strip()[:_HEADLINE_MAX_CHARS]
-    separators = list(_TITLE_PARTS.finditer(title))[:_MAX_TITLE_SEPARATORS]
+    separators = list(TITLE_PARTS.finditer(title))[:_MAX_TITLE_SEPARATORS]
     starts = [0] + [separator.end() for separator in separators]
     ends = [separator.start() for separator in separators] + [len(title)]
     variants = [title[start:end] for start in starts for end in ends if start < end]
@@ -741,46 +842,115 @@ def _line_dates(line: str, today: date) -> list[date]:
     return [value] if value else []
 
 
-def _header_byline(region: list[str], below: int, today: date) -> str | None:
-    """The byline among the lines around the headline, in the order a reader trusts them:
-    a "By ..." line (nearest the headline first); a name under its label ("By" / "Jane Doe,"
-    / "John Roe"); a name with its job title ("Jane Doe Political Correspondent", or the
-    title on the next line); a name on the date line ("Jane Doe, 12 May 2024 10:00");
-    a name line just above the date line. `region` is in page order, and its lines from
-    `below` on are under the headline: a bare name above the headline is a menu's or a
-    teaser's, not the byline."""
+def _header_byline(
+    region: list[str], below: int, today: date, site_names: list[str] = (), story: int = 0
+) -> str | None:
+    """The byline among the lines around the headline, the first a reader trusts (see
+    _bylines); the site's own name (a desk's byline, "by Lesotho Times") only where no one else
+    is named. `region` is in page order, and its lines from `below` on are under the headline:
+    a bare name above the headline is a menu's or a teaser's, not the byline. The story starts
+    `story` lines under the headline."""
+    site_byline = None
+    for byline in _bylines(region, below, today, story):
+        if not any(names_site(byline, site) for site in site_names):
+            return byline
+        site_byline = site_byline or byline
+    return site_byline
+
+
+def _bylines(region: list[str], below: int, today: date, story: int) -> Iterator[str]:
+    """The bylines around the headline, in the order a reader trusts them: a "By ..." line
+    (nearest the headline first); a name under its label ("By" / "Jane Doe," / "John Roe"); a
+    name with its job title ("Jane Doe Political Correspondent", or the title on the next
+    line), and the co-authors' lines after it; a name on the date line ("Jane Doe, 12 May 2024
+    10:00"); a name line just above the date line, else just below it; a person's name alone
+    under the headline."""
     nearest_first = region[below:] + region[:below][::-1]
     for line in nearest_first:
-        parts = (find_byline(part) for part in _CREDIT_PARTS.split(line))
-        byline = next((part for part in parts if part), None)
-        if byline:
-            return byline
+        yield from filter(None, map(find_byline, _CREDIT_PARTS.split(line)))
     under = region[below:]
     for index, label in enumerate(under):
         if _BYLINE_LABEL.match(label.strip()):
             listed = " ".join(_name_lines(under[index + 1 :]))
             byline = find_byline(listed) or _names(listed, introduced=True)
-            if byline:
-                return byline
-    for line, after in zip(under, [*under[1:], ""], strict=True):
+            in_a_row = _names_in_a_row(under[index + 1 :])
+            if byline or in_a_row:
+                yield byline if len(in_a_row) < 2 else AUTHOR_SEPARATOR.join(in_a_row)
+    for index, (line, after) in enumerate(zip(under, [*under[1:], ""], strict=True)):
         byline = _name_with_role(line, after)
-        if byline:
-            return byline
+        if byline:  # the co-authors' lines may follow, one a line
+            names = [byline, *_names_in_a_row(under[index + 1 :])]
+            yield AUTHOR_SEPARATOR.join({letters_key(name): name for name in names}.values())
     dated = next((i for i, line in enumerate(under) if _is_when_line(line, today)), None)
-    if dated is None:
-        return None
-    segments = _CREDIT_SEGMENTS.split(under[dated])
-    names = (_name_line(_text_before_date(segment).strip()) for segment in segments)
-    # A name line just above the date line, else just below it, unless a photo credit follows
-    # it: then it names the picture's subject ("Jane Doe" / "Photo: Reuters").
-    beside = [
-        under[i]
-        for i in (dated - 1, dated + 1)
-        if 0 <= i < len(under)
-        and not _PHOTO_CREDIT.match(under[i + 1] if i + 1 < len(under) else "")
+    if dated is not None:
+        segments = _CREDIT_SEGMENTS.split(under[dated])
+        # A name in Han script glued to the date is not read: it is as often the date's label
+        # ("最終更新", last updated).
+        yield from filter(None, (_name_line(_text_before_date(s).strip()) for s in segments))
+        # Not a caption's subject ("Jane Doe" / "Photo: Reuters").
+        beside = [under[i] for i in (dated - 1, dated + 1) if not _caption_subject(under, i)]
+        yield from filter(None, map(_person_line, beside))
+    # A name alone belongs to the header above the story, or just under the headline; a
+    # reader sees the two lines after it, unless the story starts there.
+    seen = under if 0 <= story <= len(under) else under[:-_LIST_NEIGHBOURS]
+    yield from _names_alone(under, len(seen[: max(story, _NAME_ALONE_LINES)]))
+    if under and (name := _han_name(under[0])):
+        yield name
+
+
+def _person_line(line: str) -> str | None:
+    """The names on a line that is only names, in Latin or Han script."""
+    return _name_line(line.strip()) or _han_name(line)
+
+
+_NAME_ALONE_LINES = 6
+
+
+def _names_alone(lines: list[str], reach: int) -> Iterator[str]:
+    """The names alone on a line among the first `reach` lines under the headline (after the
+    standfirst, the share bar or a picture) that a reader takes for a byline: several names, or
+    a person's (one that starts with a first name); not a caption's subject, nor one of a list
+    of tags or teasers (name, name; name, headline, name, headline)."""
+    names = [
+        name if not _caption_subject(lines, i) and (name := _name_line(line)) else None
+        for i, line in enumerate(lines)
     ]
-    return next((name for name in names if name), None) or next(
-        (name for name in map(_name_line, beside) if name), None
+    near = range(-_LIST_NEIGHBOURS, _LIST_NEIGHBOURS + 1)
+    for i, name in enumerate(names[:reach]):
+        if (
+            name
+            and (AUTHOR_SEPARATOR in name or _is_first_name(name.split()[0]))
+            and not any(0 <= i + j < len(names) and names[i + j] for j in near if j)
+        ):
+            yield name
+
+
+_LIST_NEIGHBOURS = 2
+
+
+def _caption_subject(lines: list[str], index: int) -> bool:
+    """Whether lines[index] is out of range or followed by a photo credit (then it names the
+    picture's subject)."""
+    if not 0 <= index < len(lines):
+        return True
+    return bool(_PHOTO_CREDIT.match(lines[index + 1] if index + 1 < len(lines) else ""))
+
+
+def _is_first_name(word: str) -> bool:
+    return word.casefold() in _first_names()
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    """The first names of the US census (1990), of either sex: what a byline's name starts
+    with, where a menu's or a tag's two words do not."""
+    from importlib.resources import files
+
+    return frozenset(
+        line.split()[0].casefold()
+        for sex in ("male", "female")
+        for line in (files("names") / f"dist.{sex}.first").read_text("ascii").splitlines()
+        if line.strip()
     )
 
 
@@ -817,6 +987,18 @@ def _name_lines(lines: list[str]) -> list[str]:
     return names
 
 
+def _names_in_a_row(lines: list[str]) -> list[str]:
+    """The names of the credit lines at the top of `lines`, one author a line, each maybe with
+    a job title ("Jane DoeNews Reporter" / "John Roe")."""
+    found = []
+    for line in map(_AFFILIATION_MARK.sub, repeat(""), lines):
+        name = _name_line(line) or _name_with_role(line, "")
+        if not name:
+            break
+        found.append(name)
+    return found
+
+
 # An affiliation's figure after a name in a list: "Jane Doe1,".
 _AFFILIATION_MARK = re.compile(r"\d+(?=\s*[,&]?\s*$)")
 
@@ -832,7 +1014,15 @@ def _name_with_role(line: str, after: str) -> str | None:
     """The name on a line with a job title after it, or followed by a line that is one."""
     line = " ".join(_GLUED_WORD.split(line))  # "Jane DoeReporter"
     role = _ROLE_WORDS.search(line)
-    if role and len(line.split()) <= _MAX_ROLE_LINE_WORDS:
+    # A short line, or a name and its title at the start of one ("Jane Doe – Journalist in
+    # Paris Journalist in Paris": a dump repeats the screen reader's copy).
+    if role and (
+        len(line.split()) <= _MAX_ROLE_LINE_WORDS
+        or (
+            len(line[: role.end()].split()) <= _MAX_ROLE_WORDS + 1
+            and len(line.split()) <= 2 * _MAX_ROLE_LINE_WORDS
+        )
+    ):
         words = line[: role.start()].split()
         # A name, then maybe a qualifier of the title ("Amy Gibbons Political Correspondent").
         return _name_line(" ".join(words[:2] if len(words) > 2 else words))

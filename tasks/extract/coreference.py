@@ -6,6 +6,9 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
 - A name is itself ("Japanese Prime Minister Fumio Kishida" -> Fumio Kishida); an organisation
   word resolves to the organisation or country it names ("Japan's defence ministry" -> Japan).
 - "who", "which", "that" heading a relative clause stand for the noun the clause describes.
+- A subject pronoun of reported words stands for who reports them when it agrees in number,
+  person and gender ("Syria said it will ...", "the ministry said it would ...", "McAuliffe
+  said ..., but he refuses"); "it" is never a person, "he" never the police.
 - "He" and "she" stand for the person the nearest sentence before them (in their paragraph or
   the one before) is about: its main-clause subject, else its one subject, else its one person,
   of the pronoun's gender (told by "Mr."/"Mrs." or by a first name the US census gives one sex,
@@ -19,8 +22,11 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   for the latest recent speaker with the same head noun, else for the nearest earlier named
   mention that the same noun described ("Taiwan Affairs spokesperson Chen Binhua", "the Defence
   Ministry"), unless a nearer name of that kind comes between ("Ventas ... Cisco Systems ...
-  the company": either). An indefinite or plural one ("a source", "Taiwanese politicians") is
-  nobody named. A document ("an NBC News poll") is its one organisation author, not a place.
+  the company": either). A role word ("the senator", "the businessman") given to nobody
+  before stands for the person the sentences before are about, as "he" would, when that person
+  was named more than once and its own sentence names nobody before it. An indefinite or
+  plural one ("a source", "Taiwanese politicians") is nobody named. A document ("an NBC News
+  poll", "a poll by the Pew Research Center") is its one organisation author, not a place.
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
@@ -38,6 +44,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import among, doc_entities, doc_text
+from tasks.extract.gazetteer import person_titles
 from tasks.extract.quotes_marks import find_quoted_spans
 
 REFERENT_LABELS = ("PERSON", "ORG", "GPE", "NORP")
@@ -54,7 +61,7 @@ _THING = frozenset({"it", "its", "itself"})
 # Heads of descriptions that stand for an organisation or a country rather than a person.
 GROUP_NOUNS = frozenset({
     "ministry", "department", "government", "administration", "agency", "office", "company",
-    "campaign", "committee", "party", "group", "organization", "organisation", "firm",
+    "campaign", "camp", "committee", "party", "group", "organization", "organisation", "firm",
     "bank", "council", "court", "embassy", "military", "army", "navy", "union", "association",
     "paper", "newspaper", "network", "website", "report", "statement", "study", "survey", "poll",
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
@@ -86,6 +93,31 @@ _DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
 # in its own paragraph or the one before (a pronoun chain carries it further).
 _RECENT_PARAGRAPHS = 2
 _PRONOUN_PARAGRAPHS = 1
+# Words for a person by role that a definite description ("the senator", "the businessman")
+# uses for someone the text has named: the offices and ranks of person_titles.txt and the
+# roles of people in the news (general English, not from any article).
+_ROLE_NOUNS = frozenset({
+    "candidate", "nominee", "frontrunner", "front-runner", "contender", "hopeful", "incumbent",
+    "challenger", "rival", "opponent", "politician", "lawmaker", "legislator", "leader",
+    "businessman", "businesswoman", "billionaire", "mogul", "tycoon", "magnate", "executive",
+    "founder", "owner", "investor", "entrepreneur", "pollster", "strategist", "adviser",
+    "advisor", "aide", "activist", "lawyer", "attorney", "author", "writer", "columnist",
+    "journalist", "commentator", "host", "anchor", "economist", "professor", "scholar",
+    "scientist", "researcher", "physician", "surgeon", "neurosurgeon", "officer", "veteran",
+    "actor", "actress", "singer", "star", "model", "athlete", "player", "manager", "lady",
+    "man", "woman", "preacher", "pastor", "priest", "rabbi", "imam", "cleric", "dictator",
+    "monarch", "emperor", "justice", "prosecutor", "sheriff", "chief", "head", "official",
+})  # fmt: skip
+_FEMALE_ENDINGS = ("woman", "ess", "lady")
+_ABBREVIATED_TITLES = {
+    "sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
+    "gen": "general", "adm": "admiral", "atty": "attorney", "amb": "ambassador",
+}  # fmt: skip
+# Relations under a description's head that narrow it to someone not named before ("the wife
+# of a man shot by police", "the man who ...").
+_NARROWING_DEPS = ("prep", "relcl", "acl")
+# Relations that lead from a clause up to the verb it is the content of.
+_CLAUSE_DEPS = ("ccomp", "xcomp", "conj", "dobj", "acomp")
 # How many pronouns back a chain of "he" ... "he" is followed.
 _CHAIN_DEPTH = 12
 
@@ -209,11 +241,66 @@ class Coreference:
         if earlier is not None:
             return earlier[1]
         described = self._described_before(head, start, kind)
+        if (
+            described is None
+            and kind == "person"
+            and not any(c.dep_ == "poss" for c in head.children)
+        ):
+            described = self._epithet(head)
         return described or own
 
+    def antecedent(self, pronoun: Token) -> Token | None:
+        """The word a personal pronoun stands for, for callers that name actors by a word: the
+        subject reporting its clause ("Syria said it will ...": Syria), else for "he" or "she"
+        the named person (its name's head word); None when unsure."""
+        if any(child.dep_ == "conj" for child in pronoun.children):
+            return None  # "he and his staff"
+        reporter = self._reporter(pronoun)
+        if reporter is not None:
+            return reporter[0]
+        word = pronoun.lower_
+        if word not in _MALE | _FEMALE:
+            return None
+        referent = self._person(pronoun, "m" if word in _MALE else "f")
+        return referent.entity.root if referent is not None and referent.entity else None
+
+    def _reporter(self, pronoun: Token) -> tuple[Token, Referent] | None:
+        """The subject of the verb that reports the pronoun's clause, and what it stands for,
+        when the pronoun agrees with it: a subject in reported words stands for who reports them
+        ("Syria said it will ...", "the ministry said it would ...", "Kishida said he ...")."""
+        subject = _reporting_subject(pronoun)
+        if subject is None:
+            return None
+        referent = self._resolve(subject, *_noun_phrase(subject))
+        if referent is None:
+            return None
+        word, plural = pronoun.lower_, subject.tag_ in ("NNS", "NNPS")
+        person = referent.kind == "person" or (
+            referent.entity is not None and self._is_person(referent.entity)
+        )
+        if word in _THING:
+            # An unnamed subject of "it" is a thing or a body unless it is a person's name.
+            agrees = not plural and (
+                referent.kind == "group" if referent.entity is not None else subject.pos_ == "NOUN"
+            )
+        elif word in _PLURAL:
+            agrees = plural or referent.kind == "group"
+        elif word in _MALE | _FEMALE:
+            gender = "m" if word in _MALE else "f"
+            agrees = person and not plural and self._agrees(referent.entity, gender)
+        else:
+            agrees = False  # "I", "you": the speaker of quoted words, or the reader
+        return (subject, referent) if agrees else None
+
     def _pronoun(self, pronoun: Token, start: int) -> Referent | None:
-        """A personal pronoun's antecedent: for "he" and "she" the person the sentences before
-        it go on about (`_person`); "it" and "they" only a recent speaker."""
+        """A personal pronoun's antecedent: the subject reporting its clause (`_reporter`), else
+        for "he" and "she" the person the sentences before it go on about (`_person`); "it" and
+        "they" only a recent speaker."""
+        reporter = self._reporter(pronoun)
+        if reporter is not None and (reporter[1].entity or not _is_definite(reporter[0])):
+            return reporter[1]
+        # (An unnamed definite reporter, "This candidate does ..., and she knows": whom the
+        # sentences before are about.)
         word = pronoun.lower_
         if word in _SINGULAR_PERSON:
             if word in _FIRST_PERSON:
@@ -284,6 +371,61 @@ class Coreference:
             referent = self._person(chosen.token, gender, depth + 1)
         self._persons[pronoun.i] = referent
         return referent
+
+    def _epithet(self, head: Token) -> Referent | None:
+        """The person a definite role word stands for when no recent name was given that word
+        ("the senator", "the businessman"): the one person the doc gave that word before
+        ("Sen. Bernie Sanders ... the senator"), else, when it gave it to nobody, whom the
+        sentences before are about, as for "he" or "she" ("Graham has been critical of Trump
+        ... the South Carolina senator called on ..."). Not a name ("the Union Leader"), not a
+        description narrowed to someone new ("the wife of a man shot ..."), and not when its
+        own sentence names a person before it ("Maddow pressed Warren, but the senator ...":
+        a pronoun would have done for the one, so which?) or names the chosen one again."""
+        lemma = head.lemma_.lower()
+        if (
+            lemma not in _role_nouns()
+            or head.pos_ == "PROPN"
+            or any(c.dep_ in _NARROWING_DEPS for c in head.children)
+        ):
+            return None
+        first = bisect_left(self._entity_starts, head.idx)
+        persons = [e for e in self._entities[:first] if e.label_ == "PERSON"]
+        given = {e[-1].lower_: e for e in persons if lemma in self._titles(e)}
+        centre = self._centre_person(head)
+        if centre is not None and (centre[-1].lower_ in given or not given):
+            # Whom the text is about, named more than once: a role word is not used for a
+            # passer-by ("said Chuck Rocha, a consultant ... The GOP nominee").
+            surname = centre[-1].lower_
+            if given or sum(e[-1].lower_ == surname for e in persons) > 1:
+                return Referent(centre.start_char, centre.end_char, centre, "person")
+        if len(given) == 1:
+            entity = next(iter(given.values()))
+            return Referent(entity.start_char, entity.end_char, entity, "person")
+        return None
+
+    def _centre_person(self, head: Token) -> Span | None:
+        """The named person the sentences before a role word are about, when its own sentence
+        names nobody before it and does not name that person again after it."""
+        sentence = head.sent
+        if self._candidates(sentence, head.idx, None):
+            return None
+        word = head.lower_
+        gender = "f" if word.endswith(_FEMALE_ENDINGS) else "m" if word.endswith("man") else None
+        referent = self._person(head, gender)
+        if referent is None or referent.entity is None:
+            return None
+        chosen = referent.entity[-1].lower_
+        first = bisect_left(self._entity_starts, head.idx)
+        again = self._entities[first : bisect_left(self._entity_starts, sentence.end_char)]
+        return None if any(e[-1].lower_ == chosen for e in again) else referent.entity
+
+    def _titles(self, entity: Span) -> frozenset[str]:
+        """The words describing a mention's bearer, with abbreviated titles written out ("Sen.
+        Bernie Sanders": senator)."""
+        return frozenset(
+            _ABBREVIATED_TITLES.get(word.rstrip("."), word.rstrip("."))
+            for word in self._description_words(entity)
+        )
 
     def _candidates(self, sentence: Span, limit: int, gender: str | None) -> list[_Candidate]:
         """The mentions of people of `gender` in `sentence` before character `limit`, outside
@@ -412,8 +554,15 @@ class Coreference:
             owners = [e for e in inside if e.end_char <= head.idx]
             if head.lower_ in _DOCUMENT_NOUNS:
                 # A document is its author's: an organisation, one ("a South Carolina poll",
-                # "an NBC News/Marist poll" are nobody's).
-                owners = [e for e in owners if e.label_ == "ORG"]
+                # "an NBC News/Marist poll" are nobody's), before it or after "by" ("the
+                # poll by the Public Policy Institute").
+                owners = [e for e in owners if e.label_ == "ORG"] or [
+                    e
+                    for prep in head.children
+                    if prep.dep_ == "prep" and prep.lower_ == "by"
+                    for e in map(self._entity_at, prep.children)
+                    if e is not None and e.label_ == "ORG"
+                ]
                 if len(owners) > 1 or any(t.text == "/" for e in owners for t in e):
                     return None
             if owners:
@@ -429,6 +578,13 @@ class Coreference:
             ):
                 return entity
         return self._named_earlier(head, start)
+
+    def _entity_at(self, token: Token) -> Span | None:
+        """The named mention holding `token`, if any."""
+        index = bisect_right(self._entity_starts, token.idx) - 1
+        if index >= 0 and token.i < self._entities[index].end:
+            return self._entities[index]
+        return None
 
     def _named_earlier(self, word: Token, start: int) -> Span | None:
         """A name the model left untagged here but tagged before, whole or as its last word
@@ -580,6 +736,11 @@ def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> tuple[bool,
     return True, _one(subjects) if subjects else None
 
 
+@cache
+def _role_nouns() -> frozenset[str]:
+    return _ROLE_NOUNS | person_titles()
+
+
 def _subject_verb(token: Token) -> Token:
     """The verb a subject (or the owner of one, "his administration") is the subject of."""
     return token.head.head if token.dep_ == "poss" else token.head
@@ -599,7 +760,7 @@ def _kind_of(entity: Span) -> str:
 def _description_kind(head: Token) -> str:
     if head.tag_ in ("NNS", "NNPS") or _counts_people(head):
         return "people"
-    if head.lower_ in GROUP_NOUNS or head.lemma_.lower() in GROUP_NOUNS:
+    if head.lower_ in GROUP_NOUNS | _COUNTRY_NOUNS or head.lemma_.lower() in GROUP_NOUNS:
         return "group"
     return "person"
 
@@ -622,6 +783,34 @@ def _is_definite(head: Token) -> bool:
     return any(
         (c.dep_ == "det" and c.lower_ in _DEFINITE) or c.dep_ == "poss" for c in head.children
     )
+
+
+def _reporting_subject(pronoun: Token) -> Token | None:
+    """The subject of the verb whose complement clause the pronoun is the subject of ("Syria
+    said [it will ...]", "said it would continue [to ...]"), when it is no pronoun and comes
+    first; not through
+    an infinitive ("Syria wants it to stop": something else) or a verb joined to the clause's
+    own ("X hit Y, and it ...": `_person` and the speakers decide)."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    current, reported = pronoun.head, False
+    if any(child.tag_ == "TO" for child in current.children):
+        return None
+    # "McAuliffe said ..., but he refuses": a verb joined to the main one shares its subject.
+    joined = current.dep_ == "conj" and current.head.dep_ == "ROOT"
+    while current.head.i != current.i:
+        if current.dep_ in _CLAUSE_DEPS:
+            reported = reported or current.dep_ == "ccomp"
+        elif current.dep_ != "advcl" or current.tag_ != "VBG":
+            return None  # (", saying he would ...": the subject of the clause it hangs on)
+        current = current.head
+        subjects = [child for child in current.children if child.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            subject = subjects[0]
+            if not (reported or joined) or subject.pos_ in ("PRON", "DET") or current.i > pronoun.i:
+                return None  # "She didn't care ..., Gutin says": the parse's, not the text's
+            return subject
+    return None
 
 
 def _noun_phrase(token: Token) -> tuple[int, int]:

@@ -30,12 +30,17 @@ negated is separate: "did not", "never", "no", "no official has", "refrained fro
 "declined to".
 location: the named place of the event's place phrase ("in the city of Kirkuk"), or for a
 physical act the named place it reaches ("visited Taiwan"); "there" is the place named before.
+Else, as a reader finds it: the setting coordinated verbs share ("shot and stabbed in X"), the
+place of the act it was done during ("during a visit to X"), where a removal starts ("evacuated
+from X"), else the nearest place phrase of its clause: of its participants ("rebels in X"), of
+a clause of the same time ("Speaking in X, ..."), and for a physical act of its objects too; a
+verbal act's object is its topic ("condemned the war in X" is not said in X).
 countries of actor and target: the one their phrase names (a country, demonym, state or
 province, or a city of GeoNames: "Abidjan police" -> CIV), else, for a domestic actor ("the
 party", "President X") or a target that is a thing, where the event happens or the one country
 its sentence names; never for visits, deployments, aid or attacks, often done abroad.
 date: the DATE mention of its clause, else of the statement reporting it, else the one of its
-sentence nearest the trigger.
+sentence nearest the trigger; a length of time or an age is no date ("60 years", "at 80").
 """
 
 from __future__ import annotations
@@ -120,13 +125,20 @@ _NOUN_TARGET_PREPS = (
     "on", "against", "to", "with", "between", "of", "for", "toward", "towards", "into"
 )  # fmt: skip
 _TARGET_PREPS = ("to", "against", "on", "with", "toward", "towards", "into", "at", "from", "over")
-_LOCATION_PREPS = ("in", "at", "near", "outside", "inside", "off", "around", "across", "within")
+_LOCATION_PREPS = (
+    "in", "at", "near", "outside", "inside", "off", "around", "across", "within", "throughout",
+    "along", "during",
+)  # fmt: skip
 # Within a place phrase, the arcs that lead to the named place: "the northern city [of
 # Kirkuk]", "an attack [on] a village [in] the province [of] Herat", "the [Taipei] office".
 _PLACE_PREPS = frozenset({*_LOCATION_PREPS, "of", "on"})
 # Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
-_PHYSICAL = frozenset({"CONSULT", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"})
+_PHYSICAL = frozenset(
+    {"CONSULT", "COOPERATE", "AID", "RETREAT", "PROTEST", "MOBILIZE", "COERCE", "ASSAULT"}
+)
 _DESTINATION_PREPS = ("to", "into", "onto")
+# Prepositions of what a shot or an assault is aimed at: "fired on the crowd", "shot at".
+_AIMED_PREPS = ("at", "on", "upon", "into", "against")
 # Prepositions that lead away from where a phrase's people are: "troops sent [to] Iraq".
 _AWAY_PREPS = frozenset({"to", "into", "onto", "toward", "towards", "against", "from"})
 # Acts often done abroad (visits, deployments, aid, attacks): an actor's country is never
@@ -142,6 +154,39 @@ _PLACE_NOUNS = frozenset(
      "neighborhood"}
 )  # fmt: skip
 _PLACE_MODIFIER_DEPS = frozenset({"compound", "nmod", "amod", "appos"})
+# Verbs of removing and leaving, whose "from" phrase is where they happen ("evacuated the
+# wounded from the town of X", "pulled out of X"): Levin's (1993) classes 10.1 remove, 10.2
+# banish, 51.1 escape and 51.2 leave, with the particle "out".
+_REMOVAL_VERBS = frozenset(
+    {"remove", "withdraw", "evacuate", "expel", "deport", "extradite", "banish", "exile", "evict",
+     "oust", "eject", "dislodge", "uproot", "recall", "repatriate", "flee", "escape", "leave",
+     "depart", "retreat", "abandon", "desert", "rescue", "airlift", "free", "release", "drive",
+     "pull", "ship", "move", "exit"}
+)  # fmt: skip
+_SOURCE_PREPS = ("from", "of")  # "from X", "out of X"
+# Prepositions of an origin, or of another time, whose place is not the event's.
+_OTHER_TIME_PREPS = frozenset(
+    {"from", "after", "before", "since", "until", "following", "despite", "than", "like"}
+)
+# Arcs a place phrase of the event's clause is reached by: its arguments, complements and
+# adverbial clauses ("resigned as the opposition threatened to storm his residence [in X]",
+# "demanded parties to the conflict [in X] allow ..."), not a relative or participial clause,
+# which describes one of them ("a journalist who was born in X"), and not the content of a
+# report, which is an event of its own.
+_CLAUSE_DEPS = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "dative", "attr", "oprd", "acomp", "xcomp", "advcl", "prep",
+     "pobj", "pcomp", "agent", "appos", "nmod", "conj"}
+)  # fmt: skip
+# What places a DATE mention in time: a month, a weekday, a year, a holiday or a word that counts
+# from the day of writing.
+_PLACED_IN_TIME = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b"
+    r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:1[89]|20)\d\d|\b\d{1,2}/\d{1,2}\b"
+    r"|\b(?:today|tonight|yesterday|tomorrow|ago|last|this|next|past|coming|current|earlier|"
+    r"later|recent|recently|previous|christmas|easter|weekend)\b",
+    re.IGNORECASE,
+)
 _DATE_PREPS = frozenset({"on", "in", "since", "during", "until", "by", "from", "at", "before"})
 _PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "parataxis"})
 # Verbs whose direct object is the one asked to act ("urged Tokyo to reconsider").
@@ -157,6 +202,7 @@ class _Lexicon:
     verbs: dict[str, str]
     phrasal_verbs: dict[str, str]
     verb_object: dict[str, dict[str, str | None]]
+    object_verbs: frozenset[str]
     military_motion: frozenset[str]
     adjectives: dict[str, str]
     nouns: dict[str, str]
@@ -166,6 +212,7 @@ class _Lexicon:
     intention_adjectives: frozenset[str]
     commitment_verbs: dict[str, str]
     negating_verbs: frozenset[str]
+    undergoing_verbs: frozenset[str]
     report_verbs: frozenset[str]
     actor_nouns: frozenset[str]
     military_nouns: frozenset[str]
@@ -184,6 +231,7 @@ def lexicon() -> _Lexicon:
         verbs=_by_word(data["verbs"]),
         phrasal_verbs=_by_word(data["phrasal_verbs"]),
         verb_object=data["verb_object"],
+        object_verbs=frozenset(data["object_verbs"]),
         military_motion=frozenset(data["military_motion"]),
         adjectives=_by_word(data["adjectives"]),
         nouns=_by_word(data["nouns"]),
@@ -193,6 +241,7 @@ def lexicon() -> _Lexicon:
         intention_adjectives=frozenset(data["intention_adjectives"]),
         commitment_verbs=data["commitment_verbs"],
         negating_verbs=frozenset(data["negating_verbs"]),
+        undergoing_verbs=frozenset(data["undergoing_verbs"]),
         report_verbs=frozenset(data["report_verbs"]) - set(data["commitment_verbs"]),
         actor_nouns=frozenset(data["actor_nouns"]),
         military_nouns=frozenset(data["military_nouns"]),
@@ -294,6 +343,8 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         return None  # "declined to comment": only negates its complement
     if lemma in lex.commitment_verbs:
         return _Candidate(verb, verb, _commitment_type(verb), "verb")
+    if lemma in lex.object_verbs and not _has_aim(verb):
+        return None  # "stormed to victory", "shares shot up"
     if lemma in lex.verbs:
         return _Candidate(verb, verb, lex.verbs[lemma], "verb")
     if lemma in lex.military_motion:
@@ -301,6 +352,20 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         if subject is not None and subject.lemma_.lower() in lex.military_nouns:
             return _Candidate(verb, verb, "MOBILIZE", "verb")
     return None
+
+
+def _has_aim(verb: Token) -> bool:
+    """True when an act of shooting or storming has someone or something it is aimed at: an
+    object, the subject of its participle ("saw him shot"), or an aimed preposition ("fired on
+    the crowd", "to be shot at")."""
+    if _object_of(verb) is not None or (verb.tag_ == "VBN" and _children(verb, "nsubj")):
+        return True
+    return any(
+        noun.ent_type_ not in ("DATE", "TIME")
+        for noun in _prepositional_objects(verb, _AIMED_PREPS)
+    ) or any(
+        prep.lower_ == "at" and not _children(prep, "pobj") for prep in _children(verb, "prep")
+    )
 
 
 def _controlled_subject(verb: Token) -> Token | None:
@@ -590,7 +655,7 @@ def _roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
         target = _complement_target(verb, actor)
     if target is None:
         target = _place(verb, candidate.consumed)
-    return _speaker_for_pronoun(verb, actor), target
+    return actor, target
 
 
 def _cause(verb: Token) -> Token | None:
@@ -656,18 +721,6 @@ def _complement_target(verb: Token, actor: Token | None) -> Token | None:
     return None
 
 
-def _speaker_for_pronoun(verb: Token, actor: Token | None) -> Token | None:
-    """A pronoun subject of reported speech is the speaker: "Syria said it will ..."."""
-    if actor is None or actor.lower_ not in _PERSONAL_PRONOUNS:
-        return actor
-    report = _report_governor(verb)
-    if report is not None:
-        speaker = _grammatical_subject(report)
-        if speaker is not None and speaker.pos_ != "PRON":
-            return speaker
-    return actor
-
-
 def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
     noun = candidate.trigger
     actor = None
@@ -692,7 +745,6 @@ def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
         actor = _noun_agent(noun, verb)
     if (actor is None or actor.pos_ == "PRON") and verb.i != noun.i and _inherits_actor(noun):
         actor = _agent(verb) if _is_passive(verb) else _grammatical_subject(verb)
-        actor = _speaker_for_pronoun(verb, actor)
     if actor is not None and actor.i == noun.i:
         actor = None
     return actor, target
@@ -715,12 +767,15 @@ def _noun_agent(noun: Token, verb: Token | None = None) -> Token | None:
 
 def _inherits_actor(noun: Token) -> bool:
     """An event noun is done by the subject of the verb above it, unless that verb only reports
-    or perceives it ("Taiwan detected incursions") or the noun is itself the subject. Who
-    announces an act announces their own ("China announced the launch of drills")."""
+    or perceives it ("Taiwan detected incursions"), its subject undergoes it ("they face
+    imprisonment") or the noun is itself the subject. Who announces an act announces their own
+    ("China announced the launch of drills")."""
     verb = _governing_verb(noun)
     if verb is None or noun.dep_ in ("nsubj", "nsubjpass"):
         return False
     lemma = verb.lemma_.lower()
+    if lemma in lexicon().undergoing_verbs:
+        return False
     return lemma in _OWN_ACT_ANNOUNCERS or lemma not in lexicon().report_verbs
 
 
@@ -870,13 +925,21 @@ def _reference(head: Token, start: int, end: int, mentions: _Mentions) -> Span |
 
 
 def _sentence_dates(sentence: Span, mentions: _Mentions) -> list[Span]:
-    """The sentence's DATE mentions that can date an event."""
+    """The sentence's DATE mentions that can date an event: a time that a calendar or the day
+    of writing places ("on 3 May", "in 2001", "last week", "six weeks ago"), not a length of
+    time ("60 years", "a three-year deal", "the seventh week") or an age."""
     return [
         ent
         for ent in mentions.starting_in(sentence.start_char, sentence.end_char)
         # "a weekly news conference": an adjective is a frequency, not the event's date.
-        if ent.label_ == "DATE" and ent.root.pos_ != "ADJ"
+        if ent.label_ == "DATE" and ent.root.pos_ != "ADJ" and _is_placed_in_time(ent)
     ]
+
+
+def _is_placed_in_time(ent: Span) -> bool:
+    """True when the mention, or the word before it ("[this] year's festival"), places it."""
+    before = ent.doc[ent.start - 1].text if ent.start else ""
+    return bool(_PLACED_IN_TIME.search(f"{before} {ent.text}"))
 
 
 def _date_expression(anchor: Token, mentions: _Mentions) -> str | None:
@@ -929,11 +992,152 @@ def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | 
             place = _named_place(noun, mentions)
             if place is not None:
                 return place
+        # "condemned ... during his visit to X", "signed at talks in X": the act in whose time
+        # or setting it was done went there.
+        for noun in settings:
+            if _noun_type(noun) in _PHYSICAL:
+                place = _location([noun], True, mentions)
+                if place is not None:
+                    return place
         # "lawmakers have gone there", "spoke at a forum there": the place named before.
         for noun in [word, *settings]:
             if any(child.lower_ == "there" for child in _children(noun, "advmod")):
                 return _place_named_before(noun, mentions)
     return None
+
+
+def _event_location(
+    candidate: _Candidate,
+    actor: Token | None,
+    target: Token | None,
+    event_type: str,
+    mentions: _Mentions,
+) -> str | None:
+    """Where the event happened, as a reader finds it: the place phrase of its words, or the
+    place a physical act reaches, or "there"; else the setting shared with the verb it is
+    coordinated with; else where a removal starts from; else the first place phrase of its
+    clause, nearest first (its participants' and adverbial clauses' own places)."""
+    words = _located_words(candidate, actor, event_type)
+    return (
+        _location(words, event_type in _PHYSICAL, mentions)
+        or _served_location(candidate.anchor, mentions)
+        or _shared_setting(candidate.anchor, mentions)
+        or _removal_source(candidate.anchor, mentions)
+        or _clause_place(candidate, (actor, target), event_type, mentions)
+    )
+
+
+def _settings(word: Token, mentions: _Mentions) -> str | None:
+    """The named place of the word's own place phrases ("in X", "near the town of X")."""
+    for noun in _prepositional_objects(word, _LOCATION_PREPS):
+        place = _named_place(noun, mentions)
+        if place is not None:
+            return place
+    return None
+
+
+def _shared_setting(verb: Token, mentions: _Mentions) -> str | None:
+    """Coordinated verbs share a place phrase put before them all ("In X, police arrested ...
+    and charged ...") or after the last ("was shot and stabbed to death in X")."""
+    if not _is_verb(verb):
+        return None
+    if verb.dep_ == "conj" and _is_verb(verb.head):
+        head = verb.head
+        fronted = [p for p in _children(head, "prep") if p.i < head.i]
+        for prep in fronted:
+            if prep.lower_ in _LOCATION_PREPS:
+                for noun in _children(prep, "pobj"):
+                    place = _named_place(noun, mentions)
+                    if place is not None:
+                        return place
+    conjuncts = _children(verb, "conj")
+    right = [child for child in verb.children if child.i > verb.i]
+    if conjuncts and all(child.dep_ in ("cc", "conj", "punct") for child in right):
+        return _settings(conjuncts[-1], mentions)
+    return None
+
+
+def _removal_source(verb: Token, mentions: _Mentions) -> str | None:
+    """A removal or departure is done where it starts: "evacuated the wounded [from] the town
+    of X", "were shipped [out of] X"."""
+    if not _is_verb(verb) or verb.lemma_.lower() not in _REMOVAL_VERBS:
+        return None
+    holders = [verb, *_children(verb, "dobj"), *_children(verb, "prep", "prt")]
+    for holder in holders:
+        if holder.dep_ in ("prep", "prt") and holder.lower_ != "out":
+            continue
+        for noun in _prepositional_objects(
+            holder, _SOURCE_PREPS if holder.lower_ == "out" else ("from",)
+        ):
+            place = _named_place(noun, mentions)
+            if place is not None:
+                return place
+    return None
+
+
+def _clause_place(
+    candidate: _Candidate,
+    roles: tuple[Token | None, Token | None],
+    event_type: str,
+    mentions: _Mentions,
+) -> str | None:
+    """The first named place of a place phrase in the event's clause, nearest first: "the
+    conflict [in X]", "a meeting of the WSIS [in X] agreed". A noun's clause is its own phrase.
+    A verbal act's object is its topic, not where it is done ("condemned the war in X"): only
+    its participants' and addressees' places count ("demanded parties to the conflict in X"),
+    and those of a clause that goes with it ("Speaking in X, ... accused"), not of its
+    purpose, an act of its own. A meeting is held where its host is, not where its parties
+    come from ("the ruling parties [in X and Y] will hold talks")."""
+    actor, target = roles
+    start = candidate.trigger if candidate.kind == "noun" else candidate.anchor
+    if event_type in _PHYSICAL:
+        roots = [start]
+    else:
+        roots = [actor] if actor is not None else []
+        roots += [target] if target is not None and _is_actor_like(target) else []
+        roots += _prepositional_objects(candidate.anchor, ("to",))
+        roots += [
+            clause
+            for clause in _children(candidate.anchor, "advcl")
+            if _is_simultaneous(clause) and not _children(clause, "aux")
+        ]
+    skipped = {actor.i} if actor is not None and event_type == "CONSULT" else set()
+    queue = [root for root in roots if root.i not in skipped]
+    seen = {start.i, *skipped, *(root.i for root in queue)}
+    while queue:
+        token = queue.pop(0)
+        place = _settings(token, mentions)
+        if place is not None:
+            return place
+        for child in token.children:
+            if child.i not in seen and _in_clause(child):
+                seen.add(child.i)
+                queue.append(child)
+    return None
+
+
+def _in_clause(child: Token) -> bool:
+    """True for an arc within the event's clause: not a coordinated verb (an event of its own),
+    an origin ("a soldier from X"), an earlier or later event ("after they trained in X"), nor
+    a reason ("suspended for failing to attend a camp in X")."""
+    if child.dep_ not in _CLAUSE_DEPS:
+        return False
+    if child.dep_ == "conj":
+        return not _is_verb(child)
+    if child.dep_ == "prep":
+        return child.lower_ not in _OTHER_TIME_PREPS
+    if child.dep_ == "pcomp":
+        return child.head.lower_ == "by"  # the means: "blocked the bridge by dumping ..."
+    if child.dep_ == "advcl":
+        return _is_simultaneous(child)
+    return True
+
+
+def _is_simultaneous(clause: Token) -> bool:
+    """An adverbial clause of the same time and so place: a participle ("Speaking in X"), a
+    purpose ("to investigate"), or one marked "as", "while", "when"."""
+    marks = {child.lower_ for child in _children(clause, "mark")}
+    return not marks or bool(marks & {"as", "while", "whilst", "when"})
 
 
 def _place_named_before(word: Token, mentions: _Mentions) -> str | None:
@@ -997,6 +1201,9 @@ def _place_token(noun: Token, labels: tuple[str, ...] = ("GPE", "LOC")) -> Token
         for prep in _children(token, "prep"):
             if prep.lower_ in _PLACE_PREPS:
                 stack.extend(_children(prep, "pobj"))
+        # "in Greece's biggest trial": the owner, after the phrase's own place ("at Britain's
+        # embassy in X").
+        stack.extend(_children(token, "poss"))
     return None
 
 
@@ -1028,9 +1235,7 @@ def _row(
     target_span = _phrase(target) if target is not None else (None, None)
     actor_ref = _reference(actor, *actor_span, mentions) if actor is not None else None
     target_ref = _reference(target, *target_span, mentions) if target is not None else None
-    location = _location(
-        _located_words(candidate, actor, event_type), event_type in _PHYSICAL, mentions
-    ) or _served_location(candidate.anchor, mentions)
+    location = _event_location(candidate, actor, target, event_type, mentions)
     actor_country = (
         _country(actor, actor_ref, *actor_span, text, mentions) if actor is not None else None
     )
@@ -1212,13 +1417,12 @@ def _event_date(candidate: _Candidate, mentions: _Mentions) -> str | None:
     return date_text
 
 
-def _named_person(actor: Token | None, coreference: Coreference) -> Token | None:
-    """A "he" or "she" actor is the person the shared resolver finds it stands for: "a visit by
-    Aso Taro ... when he met ..."."""
-    if actor is None or actor.lower_ not in ("he", "she"):
+def _antecedent(actor: Token | None, coreference: Coreference) -> Token | None:
+    """A pronoun actor is what the shared resolver finds it stands for: "Syria said it will
+    ..." (Syria), "a visit by Aso Taro ... when he met ..." (Aso Taro)."""
+    if actor is None or actor.lower_ not in _PERSONAL_PRONOUNS:
         return actor
-    referent = coreference.resolve(actor, actor.idx, actor.idx + len(actor.text))
-    return referent.entity.root if referent is not None and referent.entity else actor
+    return coreference.antecedent(actor) or actor
 
 
 def extract_events(doc: Doc) -> Iterator[EventRow]:
@@ -1238,7 +1442,7 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         if candidate.trigger.i in absorbed_by_request or _absorbing_governor(candidate, by_token):
             continue
         actor, target = _roles(candidate)
-        actor = _named_person(actor, coreference)
+        actor = _antecedent(actor, coreference)
         # PLOVER codes no event without a source actor, but for force used on a named target
         # by an unnamed one ("incursions into its air zone", "was killed in a car bombing").
         if actor is None and (target is None or candidate.event_type not in _FORCE):

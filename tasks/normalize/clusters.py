@@ -193,14 +193,16 @@ def _trigger(row: dict) -> str:
 
 class _StoryQuotes:
     """The quotes of one story (of its scare quotes, or of the others), in corpus order, with
-    their statements, and an index from word bigrams to the quotes that have them."""
+    their statements, and an index from word bigrams to the quotes that have them: only the
+    bigrams of the run's new quotes, as only those are ever looked up."""
 
     def __init__(self) -> None:
         self.quotes: list[tuple[dict, str]] = []  # (quote with its bigrams, statement id)
         self.postings: dict[tuple, list[int]] = defaultdict(list)
+        self.looked_up: set[tuple] = set()  # the bigrams of the new quotes
 
     def add(self, quote: dict, statement: str) -> None:
-        for bigram in quote["bigrams"]:
+        for bigram in quote["bigrams"] & self.looked_up:
             self.postings[bigram].append(len(self.quotes))
         self.quotes.append((quote, statement))
 
@@ -228,11 +230,19 @@ def quote_clusters(
     def story_of(row: dict) -> _StoryQuotes:
         return stories[articles[row["article_id"]].story_id, row["quote_type"] == "scare"]
 
+    new_quotes = [
+        (row, _with_bigrams(row))
+        for row in _in_corpus_order(new, articles, "start_char", _QUOTE_TEXTS)
+    ]
+    for row, quote in new_quotes:
+        story_of(row).looked_up.update(quote["bigrams"])
     for row in _in_corpus_order(published, articles, "start_char", _QUOTE_TEXTS):
-        story_of(row).add(_with_bigrams(row), row["quote_cluster_id"])
+        story = story_of(row)
+        if story.looked_up:  # else no new quote of its kind joins the story
+            story.add(_with_bigrams(row), row["quote_cluster_id"])
     assigned = {}
-    for row in _in_corpus_order(new, articles, "start_char", _QUOTE_TEXTS):
-        story, quote = story_of(row), _with_bigrams(row)
+    for row, quote in new_quotes:
+        story = story_of(row)
         statement = story.statement_of(quote) or cluster_id(QUOTE_PREFIX, row["quote_id"])
         story.add(quote, statement)
         assigned[row["quote_id"]] = statement

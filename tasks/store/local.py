@@ -15,7 +15,7 @@
     output/views.sql               DuckDB views over output/<table> with every column documented
                                    (relative paths: run it from the output folder)
     output/newsflow.duckdb         the same views in a database file (absolute paths), readable
-                                   by DuckDB 1.4 and later
+                                   by DuckDB 1.4 and later; .newsflow.duckdb.sql its SQL
 
 A version is written in full into staging, flushed to disk, renamed into .versions/ and only
 then made current by atomically replacing the `current` symlink. A run that fails or dies
@@ -52,6 +52,8 @@ CURRENT = "current"
 MANIFEST = "manifest.json"
 VALIDATION_RESULTS = "validation/results.json"
 REPORT_PAGE = "report/index.html"
+DATABASE = "newsflow.duckdb"
+DATABASE_SQL = ".newsflow.duckdb.sql"  # the SQL the database file was written from
 REPORT_FOLDERS = ("validation", "report", "data_docs")  # what a failed run keeps
 PUBLISHED_FOLDERS = (*TABLES, *REPORT_FOLDERS)
 KEEP_VERSIONS = 3  # the current one and two before it, for readers still on an older one
@@ -145,6 +147,7 @@ class LocalOutput:
             ),
         }
         (staging.folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        staging.link_unchanged()
         _fsync_tree(staging.folder)
         versions = self.folder / VERSIONS
         versions.mkdir(exist_ok=True)
@@ -247,11 +250,21 @@ def _switch_current(folder: Path, version: Path) -> None:
 
 
 def _write_views(folder: Path) -> None:
-    """The DuckDB entry points; they read through the stable links, so only the schema matters."""
+    """The DuckDB entry points. They read through the stable links, so only the schema and the
+    folder's place matter: the database file is written again only when its SQL changes
+    (binding its views reads the footer of every file, half a second per run)."""
     temporary = folder / ".views.sql.tmp"
     temporary.write_text(views_sql("."))
     os.replace(temporary, folder / "views.sql")
-    write_duckdb(folder / "newsflow.duckdb", views_sql(str(folder.resolve())))
+    database, written_from = folder / DATABASE, folder / DATABASE_SQL
+    sql = views_sql(str(folder.resolve()))
+    if database.exists() and written_from.exists() and written_from.read_text() == sql:
+        return
+    written_from.unlink(missing_ok=True)  # no stale record while the file is being replaced
+    write_duckdb(database, sql)
+    temporary = written_from.with_name(f"{written_from.name}.tmp")
+    temporary.write_text(sql)
+    os.replace(temporary, written_from)
 
 
 def _prune_versions(folder: Path, keep: Path) -> None:

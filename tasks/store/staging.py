@@ -11,6 +11,7 @@ folder is a published file. Publishing renames the whole folder into a version (
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping
@@ -144,6 +145,21 @@ class Staging:
             (self.folder / name).mkdir(exist_ok=True)
             for part in sorted((self._published / name).glob("*.parquet")):
                 os.link(part, self.folder / name / part.name)
+
+    def link_unchanged(self) -> None:
+        """Files the published version holds byte for byte (Data Docs' fonts, images and
+        scripts: 7 MB each run) become hard links to its copies, which are on disk already:
+        flushing them again took 0.4 s of every run."""
+        if self._published is None:
+            return
+        for path in sorted(self.folder.rglob("*")):
+            if path.is_symlink() or not path.is_file() or path.stat().st_nlink > 1:
+                continue
+            published = self._published / path.relative_to(self.folder)
+            if published.is_file() and filecmp.cmp(published, path, shallow=False):
+                temporary = path.with_name(f".{path.name}.link")
+                os.link(published, temporary)
+                os.replace(temporary, path)
 
     def tables(self, *, new_only: bool = False) -> dict[str, ds.Dataset]:
         """The tables of this run's version, unread: every row, or only this run's new rows."""
