@@ -78,6 +78,29 @@ def test_reworded_headline_on_the_page_is_the_title_not_the_seo_title():
 
 
 @pytest.mark.parametrize(
+    ("header", "headline"),
+    [
+        # The page sets the <title>'s kicker apart with a dash: the headline is what follows.
+        (["Harbour - Board rebuilds the old pier", "Ann Lee"], "Board rebuilds the old pier"),
+        # Printed twice, a hidden heading as the <title> writes it, then the one shown.
+        (
+            ["Harbour: Board rebuilds the old pier", "Harbour – Board rebuilds the old pier"],
+            "Board rebuilds the old pier",
+        ),
+        # Printed as the <title> writes it, the kicker is part of the headline.
+        (
+            ["Harbour: Board rebuilds the old pier", "Ann Lee"],
+            "Harbour: Board rebuilds the old pier",
+        ),
+    ],
+)
+def test_kicker_set_apart_by_a_dash_is_not_the_headline(header: list[str], headline: str):
+    title = "Harbour: Board rebuilds the old pier | Coast Gazette"
+    article = _page(*header, "12 May 2024", title=title)
+    assert article.title == headline
+
+
+@pytest.mark.parametrize(
     ("credits", "byline"),
     [
         (["Von Ann Lee, Berlin", "12.05.2024"], "Ann Lee"),  # a place after the name

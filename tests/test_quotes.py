@@ -291,12 +291,55 @@ def test_accusation_content_is_the_of_phrase(nlp):
             "election officials denied.",
             "rigged", "The governor", "count", "officials denied",
         ),
+        # The writer's summing-up after the quoted words is no part of what was said.
+        (
+            'The mayor said residents would pay "a little more" in fees, an admission that her '
+            "rivals quickly seized on.",
+            "a little more", "The mayor", "in fees", "admission",
+        ),
+        # The occasion of the speaking is left out ...
+        (
+            'Karen Holt called the senator "a clown" on her radio show.',
+            "a clown", "Karen Holt", "senator", "radio show",
+        ),
+        # ... but a phrase that goes on with the quoted words stays.
+        (
+            'Mayor Ruiz decried the council for "turning its back" on working families.',
+            "turning its back", "Mayor Ruiz", "working families", "decried",
+        ),
+        # A verb of naming reports the name given, and a pronoun object stays with it.
+        (
+            'The senator referred to the protesters as "paid agitators" in her speech.',
+            "paid agitators", "The senator", "protesters", "her speech",
+        ),
+        (
+            'The governor blasted the plan on Tuesday, calling it "absurd."',
+            "absurd", "The governor", "it", "Tuesday",
+        ),
+        # A statement closed by its attribution after the comma inside the closing mark.
+        (
+            'She would be a stronger mayor than Ruiz "no matter what," one reader wrote.',
+            "no matter what", "one reader", "stronger mayor", "wrote",
+        ),
     ],
 )  # fmt: skip
 def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker, kept, left_out):
     row = row_with(rows_of(nlp, text), quoted)
     assert row.quote_type == "partial" and row.speaker_text == speaker
     assert kept in row.quote_text and left_out not in row.quote_text
+
+
+def test_sentence_going_on_with_a_statement_is_its_speakers(nlp):
+    text = (
+        '"We will rebuild the bridge," the mayor said. That gives the town "a second chance to '
+        'grow and to keep its young people."\n\nA "blue" wall was painted near the river.'
+    )
+    rows = rows_of(nlp, text)
+    row = row_with(rows, "second chance")
+    assert row.quote_type == "partial" and row.speaker_text == "the mayor"
+    assert "That gives the town" in row.quote_text
+    # In a paragraph with no statement before it, a quoted word stays a scare quote.
+    assert row_with(rows, "blue").quote_type == "scare"
 
 
 def test_a_quoted_title_under_a_verb_is_nobodys_statement(nlp):

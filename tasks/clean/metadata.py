@@ -590,9 +590,38 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
     if at is None:
         return PageHeader(title=None, byline=None, published=None)
     header = _header_at(lines, at, today, story_start=body_start, title_line=lines[0])
+    kicked = _without_set_apart_kicker(header.title, lines, at)
+    if kicked:
+        return PageHeader(title=kicked, byline=header.byline, published=header.published)
     stated = (full_headline(header.title, title) for title in _title_variants(lines[0]))
     written = next((title for title in stated if title != header.title), header.title)
     return PageHeader(title=written, byline=header.byline, published=header.published)
+
+
+def _without_set_apart_kicker(headline: str | None, lines: list[str], at: int) -> str | None:
+    """The headline read at lines[at] (or the next line, where the page prints it twice: a
+    hidden heading, then the one shown) without the kicker the page sets apart with a dash
+    where its <title> writes "Kicker: Headline": the dash is a hidden separator between the
+    kicker's element and the headline's, and a reader takes the part after it. Else None."""
+    if not headline:
+        return None
+    shown = [headline]
+    if at + 1 < len(lines) and letters_key(lines[at + 1]) == letters_key(headline):
+        shown.append(lines[at + 1])
+    for line in shown:
+        for dash in _KICKER_DASHES:
+            kicker, found, rest = line.partition(dash)
+            if (
+                found
+                and len(kicker.split()) <= _MAX_KICKER_WORDS
+                and f"{kicker}: {rest}" in lines[0]
+                and is_headline_length(rest)
+            ):
+                return rest.strip()
+    return None
+
+
+_KICKER_DASHES = (" – ", " - ", " — ")
 
 
 def _header_at(

@@ -26,7 +26,12 @@ from tasks.extract.coreference import (
     is_pronoun,
 )
 from tasks.extract.doc_cache import doc_text
-from tasks.extract.quotes_clauses import complement_after, noun_content, reported_contents
+from tasks.extract.quotes_clauses import (
+    complement_after,
+    is_setting,
+    noun_content,
+    reported_contents,
+)
 from tasks.extract.quotes_marks import QuotedSpan, find_quoted_spans
 from tasks.extract.quotes_speakers import (
     Speaker,
@@ -91,6 +96,15 @@ _MIN_TRANSCRIPT_TURNS = 2
 # At most this many tokens may stand between a quote and a following reporting verb
 # ('"...," the country's foreign ministry spokesperson said').
 _MAX_TOKENS_BEFORE_TRAILING_CUE = 12
+# At most this many words stand between the comma closing a statement and its speech verb
+# (", the country's foreign minister said").
+_MAX_TOKENS_BEFORE_CLOSING_CUE = 8
+# Relations of what a verb reports after it ("said [that ...]").
+_REPORTED_DEPS = ("ccomp", "xcomp", "dobj", "advcl")
+# Tags of finite verbs, which make a clause of their own.
+_FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
+# Relations of verbs that only help another ("has said").
+_AUX_DEPS = ("aux", "auxpass")
 # A quote opening a sentence that goes on after it is a statement from this many words on.
 _MIN_FOLLOW_ON_WORDS = 4
 # Words a clause must have before an attribution set inside it to be part of the statement.
@@ -99,6 +113,8 @@ _SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
 # Relations of a comma-set aside that closes a reported clause ("..., a charge that ...",
 # "..., which ...", "..., claiming that ...").
 _ASIDE_DEPS = ("appos", "relcl", "advcl", "acl", "npadvmod")
+# Words that open the writer's aside after a quote and a comma ("..., while ...").
+_ASIDE_OPENERS = {"while", "though", "although", "whereas", "which"}
 # Punctuation that ends the predicate holding a quoted fragment.
 _CLAUSE_BREAKS = {",", ";", ":", "—", "–", "--", "(", "."}
 _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we"}
@@ -114,6 +130,9 @@ class _Statement:
     cue: Token | None = None
     speaker: Speaker | None = None
     follows: bool = False  # takes the speaker of the statement before it
+    # A sentence that goes on with the statement before it in its paragraph: the span of the
+    # quote in it, which stays a scare quote when no statement there lends it a speaker.
+    within: tuple[int, int] | None = None
     cue_label: str | None = None  # a cue that is no verb: a dash or a transcript colon
 
     def cue_as_written(self) -> str | None:
@@ -290,6 +309,12 @@ class _QuoteFinder:
                     statement.cue, statement.speaker = cue, speaker
                     self._widen_to_clause(statement, (left_start, left_end), right_start)
                     return statement
+        if left.endswith(","):
+            opened = self._clause_opened_before(left_start, left_end, quote)
+            if opened is not None:
+                statement.cue, statement.speaker = opened
+                self._widen_to_reported_clause(statement, quote)
+                return statement
         if left and left[-1] in ":,":
             found = self._attribution(left_start, left_end, last=True)
             if found is not None:
@@ -397,10 +422,35 @@ class _QuoteFinder:
         lead_end = words[-1].idx + len(words[-1].text)
         self.leads.append(_Statement(words[0].idx, lead_end, "partial", cue, speaker))
         statement.quote_type = "partial"
-        quote = self.quotes[index]
-        rest = self.text[quote.end : right_end]
+        self._run_on_to_clause_end(statement, self.quotes[index], right_end)
+
+    def _run_on_to_clause_end(self, statement: _Statement, quote: QuotedSpan, end: int) -> None:
+        """A partial quote whose clause goes on after the closing mark ('"wouldn't go far"
+        without it') ends where the clause does, at `end` (the sentence's end)."""
+        rest = self.text[quote.end : end]
         if quote.closed and re.match(rf"[{_MARK_CHARS}]*\s+[a-z]", rest):
             statement.end = quote.end + len(rest.rstrip(_EDGE_CHARS + ".!?,;:"))
+
+    def _clause_opened_before(
+        self, start: int, end: int, quote: QuotedSpan
+    ) -> tuple[Token, Speaker] | None:
+        """'She said that when the bill passed, "it was a good day"': the reporting verb before
+        a quote whose clause opens before the comma and ends with the quote, even with other
+        verbs between them ("when the bill passed"). The cue and its speaker."""
+        tokens = [t for t in self._tokens_between(start, end) if not t.is_punct]
+        if not tokens or is_cue(tokens[-1]):
+            return None  # 'signs saying, "..."': the verb right before introduces the quote
+        for cue in reversed(tokens):
+            if not is_cue(cue) or cue.lower_ == "according":
+                continue
+            for run in reported_contents(cue):
+                content = self._char_span(run)
+                if content is None or not content[0] < quote.start <= quote.end - 1 <= content[1]:
+                    continue
+                speaker = self._speaker(cue)
+                if speaker is not None and not content[0] <= speaker.start < content[1]:
+                    return cue, speaker
+        return None
 
     def _widen_to_reported_clause(self, statement: _Statement, quote: QuotedSpan) -> None:
         """'X said Friday that if she won, "she would sign it"': the quote ends a clause that
@@ -512,7 +562,7 @@ class _QuoteFinder:
     def _char_span(self, tokens: list[Token]) -> tuple[int, int] | None:
         """Character span of a content run, widened to whole quotes it cuts through (the parse
         often ends a clause inside the quoted words), without an aside that closes it."""
-        tokens = self._without_closing_aside(tokens)
+        tokens = self._before_aside_after_quote(self._without_closing_aside(tokens))
         if not tokens:
             return None
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
@@ -547,6 +597,40 @@ class _QuoteFinder:
                 and not any(t.i in self.quote_of_token for t in tokens[position:])
             ):
                 return tokens[:position]
+        return tokens
+
+    def _before_aside_after_quote(self, tokens: list[Token]) -> list[Token]:
+        """A run cut before the writer's aside that follows its last quoted words, which the
+        parser often hangs on them: '"slightly more" in taxes[, an acknowledgment that ...]',
+        '"faker"[ and questioning how ...]', '"out of business,"[ while trying to ...]',
+        '"excited" by the plan[ — a modest boost ...]', '"a clown"[ on his radio show]'."""
+        marks = [
+            p
+            for p in range(1, len(tokens))
+            if tokens[p].is_quote
+            and tokens[p].i not in self.quote_of_token
+            and tokens[p - 1].i in self.quote_of_token
+        ]
+        if not marks or any(t.i in self.quote_of_token for t in tokens[marks[-1] :]):
+            return tokens
+        mark = marks[-1]
+        inner = tokens[mark - 1].text if tokens[mark - 1].text in (",", ";") else None
+        for position in range(mark + 1, len(tokens)):
+            token = tokens[position]
+            if token.text in (",", ";", *_DASHES) or (
+                token.text == "-" and token.whitespace_ and tokens[position - 1].whitespace_
+            ):
+                separator, following = token.text, tokens[position + 1 :]
+            elif position == mark + 1 and inner is not None:
+                separator, following = inner, tokens[position:]
+            elif position == mark + 1 or tokens[position].dep_ == "prep":
+                separator, following = None, tokens[position:]
+            else:
+                continue
+            if following and _opens_aside(tokens[:position], following, separator):
+                return tokens[:position]
+            if separator is not None:
+                return tokens  # the clause goes on past its first break: what was said
         return tokens
 
     def _quotes_within(self, start: int, end: int) -> list[int]:
@@ -602,11 +686,18 @@ class _QuoteFinder:
                 consumed.update(overlapping)
                 statement = _Statement(*content, quote_type, token, speaker)
                 statements.append(self._reported_by(statement, token) if overlapping else statement)
+        continued: set[tuple[int, int]] = set()  # sentences of continuations, one row each
         for index, quote in enumerate(self.quotes):
             if index not in consumed:
-                statements.append(self._embedded(index, quote))
+                statement = self._embedded(index, quote)
+                if statement.within is not None:
+                    if (statement.start, statement.end) in continued:
+                        continue
+                    continued.add((statement.start, statement.end))
+                statements.append(statement)
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
+        statements.sort(key=lambda s: (s.start, s.end))
         return statements
 
     def _reports_direct(
@@ -659,7 +750,74 @@ class _QuoteFinder:
             statement = self._governed(governor, quote)
             if statement is not None:
                 return self._reported_by(statement, governor)
-        return _Statement(quote.start, quote.end, "scare")
+        if self._is_title(quote):
+            return _Statement(quote.start, quote.end, "scare")
+        statement = self._closing_attribution(root) or self._continuation(root, quote)
+        return statement or _Statement(quote.start, quote.end, "scare")
+
+    def _continuation(self, root: Token, quote: QuotedSpan) -> _Statement | None:
+        """'"...," Ana Ruiz said. That makes the plan "a dead letter for this session."': a
+        sentence with no reporting verb whose quoted words are a clause goes on with the
+        statement before it in the paragraph (resolved in `_resolve_follow_ons`)."""
+        if not quote.closed or len(self.text[quote.start : quote.end].split()) < (
+            _MIN_FOLLOW_ON_WORDS
+        ):
+            return None
+        paragraph = paragraph_bounds(root)
+        words = [t for t in root.sent if not t.is_space and in_paragraph(t, paragraph)]
+        if any(is_cue(t) for t in words if t.i not in self.quote_of_token):
+            return None
+        span = self._char_span(words)
+        if span is None:
+            return None
+        statement = _Statement(*span, "partial", follows=True)
+        statement.within = (quote.start, quote.end)
+        return statement
+
+    def _closing_attribution(self, root: Token) -> _Statement | None:
+        """'The plan is "dead on arrival" for now, said Ana Ruiz, an aide.': a sentence closed by
+        its attribution after a comma, which the parser often misreads (taking the statement
+        for the subject of "said"). The words before the comma are a partial quote of the
+        speaker named after it. Found from the words alone: a speech verb within a few words
+        after a comma, with no verb before it, and no reporting verb in the statement."""
+        paragraph = paragraph_bounds(root)
+        words = [t for t in root.sent if not t.is_space and in_paragraph(t, paragraph)]
+        for position, comma in enumerate(words):
+            closes_quote = position + 1 < len(words) and words[position + 1].is_quote
+            if (
+                comma.i <= root.i
+                or comma.text != ","
+                or (comma.i in self.quote_of_token and not closes_quote)
+            ):
+                continue
+            tail = words[position + 1 : position + 1 + _MAX_TOKENS_BEFORE_CLOSING_CUE]
+            cue = next((t for t in tail if t.pos_ in _VERBS and t.dep_ not in _AUX_DEPS), None)
+            if cue is None or not is_cue(cue) or cue_entry(cue).kind != "speech":
+                continue
+            if (
+                cue.i in self.quote_of_token
+                or cue.lower_ == "according"
+                or any(c.dep_ in _REPORTED_DEPS and c.i > cue.i for c in cue.children)
+            ):
+                return None
+            content = words[:position]
+            if any(is_cue(t) and t.i not in self.quote_of_token for t in content):
+                return None
+            span = self._char_span(content)
+            if span is None:
+                return None
+            speaker = self._speaker(cue)
+            if speaker is None or speaker.start < span[1]:
+                names = [t for t in tail if t.i < cue.i and t.pos_ in ("PROPN", "PRON", "NOUN")]
+                after = [t for t in words[position + 1 :] if t.i > cue.i and t.pos_ == "PROPN"]
+                name = names[-1] if names else after[0] if after else None
+                while name is not None and name.dep_ == "compound" and name.head.pos_ == "PROPN":
+                    name = name.head  # "said Ana Ruiz": the name's last word heads it
+                speaker = self._speaker_at(name) if name is not None else None
+            if speaker is None or not speaker_like(speaker.head):
+                return None
+            return _Statement(*span, "partial", cue, speaker)
+        return None
 
     def _reported_by(self, statement: _Statement, verb: Token) -> _Statement:
         """'Sanders said he believes "..."': words under a pronoun's belief or deed, inside what
@@ -735,6 +893,45 @@ class _QuoteFinder:
         return not words or all(w[0].isupper() for w in long_words)
 
 
+def _opens_aside(before: list[Token], after: list[Token], separator: str | None) -> bool:
+    """Whether the words `after` a closing quote mark (and the separator after it) are the
+    writer's aside that runs to the end of the content, not the rest of what was said: after a
+    dash, anything but more quoted words or a paired dash; after a comma, a further reporting
+    participle ("adding"), a concessive or relative word with no subject of its own ("while
+    trying", "which") or a noun phrase that is no subject ("an acknowledgment that ..."); with
+    no separator, "and" with a verb of its own where the quoted words stand in no clause
+    ("called it "weak" and said ...")."""
+    first, last = after[0], after[-1]
+    if separator in (*_DASHES, "-"):
+        return not any(t.text in (*_DASHES, "-") for t in after)
+    if separator is not None:
+        if first.tag_ == "VBG":
+            return is_cue(first) and first.right_edge.i >= last.i
+        if first.lower_ in _ASIDE_OPENERS:
+            clause = first.head
+            return clause.right_edge.i >= last.i and not any(
+                c.dep_ in _SUBJECT_DEPS for c in clause.children if c.i != first.i
+            )
+        noun = first.head
+        return (
+            first.pos_ == "DET"
+            and noun.pos_ in ("NOUN", "PROPN")
+            and noun.dep_ not in _SUBJECT_DEPS
+            and noun.right_edge.i >= last.i
+        )
+    if first.dep_ == "prep" and is_setting(first):
+        return first.right_edge.i >= last.i  # '"a clown"[ on his radio show]'
+    if first.lower_ != "and" or len(after) < 2:
+        return False
+    verb = after[1]
+    finite = any(t.tag_ in _FINITE_TAGS for t in before)
+    return (
+        verb.tag_ in ("VBD", "VBZ", "VBG")
+        and (verb.tag_ == "VBG" or not finite)
+        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+    )
+
+
 def _is_person_like(token: Token) -> bool:
     """A word that can name who speaks: a person, organisation or country, a group ("the
     campaign"), or a personal pronoun."""
@@ -790,10 +987,14 @@ def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
     for statement in statements:
         if statement.follows and last is not None:
             gap = text[last.end : statement.start]
-            if len(re.findall(r"\n\s*", gap)) <= _FOLLOW_ON_PARAGRAPHS:
+            reach = 0 if statement.within is not None else _FOLLOW_ON_PARAGRAPHS
+            if len(re.findall(r"\n\s*", gap)) <= reach:
                 statement.cue, statement.cue_label = last.cue, last.cue_label
                 statement.speaker = last.speaker
             statement.follows = False
+        if statement.within is not None and statement.speaker is None:
+            statement.start, statement.end = statement.within
+            statement.quote_type = "scare"
         if statement.speaker is not None:
             last = statement
 

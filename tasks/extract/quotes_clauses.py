@@ -16,11 +16,23 @@ _COMPLEMENT_DEPS = {"dobj", "dative", "oprd", "attr", "acomp", "ccomp", "xcomp",
 _ARGUMENT_PREPOSITIONS = {"as", "of", "for", "about", "against", "to", "with", "into", "like"}
 # Dependents through which a verb reports something of its own.
 _OWN_CONTENT_DEPS = {"dobj", "ccomp", "xcomp", "prep", "dative", "oprd", "attr"}
-# Prepositions that open a time or place adjunct rather than part of what was said.
+# Words that open a time adjunct rather than part of what was said.
 _ADJUNCT_PREPOSITIONS = {
-    "during", "at", "on", "in", "after", "before", "since", "amid", "while", "following",
-    "throughout", "last", "this", "earlier",
+    "during", "after", "before", "since", "amid", "while", "following", "throughout", "last",
+    "this", "earlier",
 }  # fmt: skip
+# Prepositions that open an adjunct only when their object is a time or a place ("at a rally
+# in Iowa", "on Monday"); otherwise they carry what was said ("turning its back on voters").
+_PLACE_PREPOSITIONS = {"at", "on", "in"}
+# Nouns of the occasion on which something is said ("in an interview"), not what was said.
+_OCCASION_NOUNS = {
+    "interview", "statement", "speech", "rally", "debate", "hearing", "meeting", "event",
+    "conference", "appearance", "address", "call", "briefing", "forum", "session", "email",
+    "letter", "post", "tweet", "message", "broadcast", "show", "program", "podcast", "video",
+    "op-ed", "article", "column", "book", "memo", "report", "remarks", "town", "stop", "visit",
+}  # fmt: skip
+# Entity types of a time or place.
+_SETTING_ENTITIES = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # A content smaller than this many tokens is a pronoun or a stray word, not a statement.
 _MIN_CONTENT_TOKENS = 2
 
@@ -182,19 +194,21 @@ def complement_after(verb: Token) -> list[list[Token]]:
 
     Objects and clauses count, and prepositional phrases that carry an argument ("as", "of",
     "for", ...), not the adjuncts after them ("on Monday"); the content stops at a comma that
-    follows a complement. A pronoun object before a predicate is left out ("called him [a
-    genius]").
+    follows a complement. A pronoun object before a predicate stays: "called [him a genius]"
+    says who the words are about.
     """
     taken: list[Token] = []
     for child in verb.rights:
         if child.dep_ in ("punct", "cc") and taken and child.text in (",", ";", "—", "–", "--"):
             break
         if child.dep_ in _COMPLEMENT_DEPS and (
-            child.dep_ != "prep" or child.lower_ in _ARGUMENT_PREPOSITIONS
+            child.dep_ != "prep"
+            or child.lower_ in _ARGUMENT_PREPOSITIONS
+            or (taken and _goes_on_after_quote(child))
         ):
             taken.append(child)
-    if len(taken) > 1 and taken[0].dep_ == "dobj" and taken[0].pos_ == "PRON":
-        taken = taken[1:]
+        elif child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN") and taken:
+            taken.append(child)  # "questioned [X and his readiness]": the parser hung Y on the verb
     if not taken:
         return []
     doc = verb.doc
@@ -219,11 +233,46 @@ def _before_trailing_adjunct(run: list[Token]) -> list[Token]:
             continue
         if (
             following.lower_ in _ADJUNCT_PREPOSITIONS
+            or (following.lower_ in _PLACE_PREPOSITIONS and _has_setting_object(following))
             or following.ent_type_ in ("DATE", "TIME")
             or following.text in ("—", "–", "--", "-")
         ):
             return run[: index + 1]
     return run
+
+
+def _goes_on_after_quote(preposition: Token) -> bool:
+    """'criticized the "identity politics" on display in the race': a phrase right after a
+    closing quote mark that is no time, place or occasion of the speaking goes on with what was
+    said."""
+    before = preposition.doc[preposition.i - 1] if preposition.i else preposition
+    return (
+        before.is_quote
+        and preposition.lower_ in _PLACE_PREPOSITIONS
+        and not is_setting(preposition)
+    )
+
+
+def is_setting(preposition: Token) -> bool:
+    """Whether a phrase "at", "on" or "in" ... names the time, place or occasion of the
+    speaking ("on Monday", "in Flint", "in an interview"), not part of what was said."""
+    return preposition.lower_ in _PLACE_PREPOSITIONS and (
+        _has_setting_object(preposition)
+        or any(
+            c.dep_ == "pobj"
+            and c.lemma_.lower() in _OCCASION_NOUNS
+            and not any(n.dep_ == "nummod" for n in c.children)  # "in 22 emails": no occasion
+            for c in preposition.children
+        )
+    )
+
+
+def _has_setting_object(preposition: Token) -> bool:
+    """Whether a preposition's object is a time or a place ("on Monday", "in Flint")."""
+    return any(
+        c.dep_ == "pobj" and (c.ent_type_ in _SETTING_ENTITIES or c.like_num)
+        for c in preposition.children
+    )
 
 
 def _largest(runs: list[list[Token]]) -> list[list[Token]]:
