@@ -185,3 +185,24 @@ def test_duckdb_work_is_memory_bounded_spills_and_cleans_up(tmp_path):
     assert limit == "488.2 MiB"  # 512 MB
     assert rows == [(4_000_000, "x" * 200 + "0")]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_expectation_kwargs_read_once_are_great_expectations_own():
+    """The faster kwargs readers validation installs give what Great Expectations' own give,
+    for every expectation of every suite."""
+    import great_expectations as gx
+    from great_expectations.expectations.expectation import Expectation
+
+    from schemas.suites import suites
+    from tasks.validate import GX_RELEASE_READ_ONCE
+
+    validate(tables(good_rows()))  # installs them
+    if gx.__version__ != GX_RELEASE_READ_ONCE:
+        pytest.skip(f"kept Great Expectations {gx.__version__}'s own readers")
+    assert Expectation._get_success_kwargs is not Expectation._gx_success_kwargs
+    for expectations in suites().values():
+        for expectation in expectations:
+            assert expectation._get_domain_kwargs() == expectation._gx_domain_kwargs()
+            own = expectation._gx_success_kwargs()
+            assert expectation._get_success_kwargs() == own
+            assert list(expectation._get_success_kwargs()) == list(own)
