@@ -24,7 +24,12 @@ from flows.settings import (
     SettingsError,
     load_settings,
 )
-from flows.workers import fewer_collections, start_worker_server, uses_worker_server
+from flows.workers import (
+    fewer_collections,
+    start_worker_server,
+    stop_worker_server,
+    uses_worker_server,
+)
 
 if TYPE_CHECKING:
     from tasks.store import LocalOutput
@@ -194,11 +199,22 @@ def _setting_help(name: str) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    if nothing_new := _already_published(settings):
+    with_server = uses_worker_server(
+        settings.n_process, settings.dask_address, settings.dask_workers
+    )
+    if with_server:
+        start_worker_server()  # it imports the steps while this process looks for new input
+    try:
+        nothing_new = _already_published(settings)
+    except BaseException:
+        if with_server:
+            stop_worker_server()
+        raise
+    if nothing_new:
+        if with_server:
+            stop_worker_server()
         print(nothing_new)
         return 0
-    if uses_worker_server(settings.n_process, settings.dask_address, settings.dask_workers):
-        start_worker_server()  # it imports the steps while this process starts the flow
     with fewer_collections():
         from flows.news_pipeline import documents_line, news_pipeline
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 
@@ -32,6 +34,20 @@ def start_worker_server() -> BaseContext:
     context.set_forkserver_preload(list(PRELOADED))
     forkserver.ensure_running()
     return context
+
+
+def stop_worker_server() -> None:
+    """Stop the server of a run that turned out to have nothing to do. While it starts it reads
+    no request, so it would go on importing and loading the models for seconds after this
+    process has ended. (CPython's forkserver module keeps its server's process id on its one
+    ForkServer object, whose `_stop` then closes the server's pipe and reaps it.)"""
+    server = forkserver._forkserver
+    pid = getattr(server, "_forkserver_pid", None)
+    if pid is None:
+        return
+    with suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    server._stop()
 
 
 @contextmanager

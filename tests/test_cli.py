@@ -10,9 +10,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 
+import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -217,6 +219,25 @@ def test_the_console_script_keeps_its_exit_code_and_output(seeds_output):
         done = run_newsflow(*argv, timeout=300)
         assert done.returncode == code, (argv, done.stderr)
         assert done.stdout.startswith(out) and bool(done.stdout) == bool(out), argv
+
+
+def test_a_run_with_nothing_new_stops_the_worker_server_it_started(seeds_output, tmp_path):
+    """The worker server starts while the command looks for new input; with none, the command
+    stops it at once instead of leaving it to load the models for seconds after it ends."""
+    started = time.time()
+    log = tmp_path / "log"
+    with log.open("w") as output:  # a file, not a pipe: a pipe would wait for the server too
+        argv = ["run", "-i", SEEDS, "-o", seeds_output, "--n-process", "2"]
+        done = subprocess.run([NEWSFLOW, *argv], stdout=output, stderr=output, timeout=300)
+    assert done.returncode == 0, log.read_text()[-2000:]
+    assert "up to date" in log.read_text()
+    servers = [
+        process
+        for process in psutil.process_iter(["cmdline", "create_time"])
+        if "flows.worker_warmup" in " ".join(process.info["cmdline"] or ())
+        and process.info["create_time"] >= started - 1
+    ]
+    assert servers == []
 
 
 def test_report_prints_the_report_path_and_row_counts(capsys, monkeypatch, seeds_output):
