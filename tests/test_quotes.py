@@ -316,6 +316,11 @@ def test_accusation_content_is_the_of_phrase(nlp):
             'The governor blasted the plan on Tuesday, calling it "absurd."',
             "absurd", "The governor", "it", "Tuesday",
         ),
+        # A talk verb (Levin's class 37.5) reports the topic after "about".
+        (
+            'The governor talked about "the quiet crisis" in rural hospitals.',
+            "the quiet crisis", "The governor", "rural hospitals", "talked",
+        ),
         # A statement closed by its attribution after the comma inside the closing mark.
         (
             'She would be a stronger mayor than Ruiz "no matter what," one reader wrote.',
@@ -398,6 +403,12 @@ def test_quote_and_its_speaker_under_according_to_are_the_reports(nlp):
             'that he thinks the decision is "a huge win."',
             "a huge win",
             "Kowalski",
+        ),
+        (  # a reporting verb the parser hangs on the quoted clause shares the outer subject
+            'Senator Ortiz said Monday that she would "fight for every single vote" and '
+            'insisted that the race was "far from over."',
+            "far from over",
+            "Senator Ortiz",
         ),
         (  # a name alone between a dash and a colon introduces the quote
             "Turnout models disagree - Dana Whitfield: "

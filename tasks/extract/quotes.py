@@ -118,6 +118,9 @@ _ASIDE_OPENERS = {"while", "though", "although", "whereas", "which"}
 # Punctuation that ends the predicate holding a quoted fragment.
 _CLAUSE_BREAKS = {",", ";", ":", "—", "–", "--", "(", "."}
 _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we"}
+# Relations of a verb that modifies a noun or completes another verb rather than heading a
+# clause ("the eagerness [to defend]", "a rival [described as]", "wants [to say]").
+_NOUN_MODIFIER_DEPS = ("acl", "xcomp", "amod")
 # Statements this many paragraphs back still lend their speaker to an unattributed quote.
 _FOLLOW_ON_PARAGRAPHS = 2
 
@@ -217,7 +220,10 @@ class _QuoteFinder:
         head = speaker_head(cue, self.quote_of_token)
         if head is None:
             return None
-        return self._speaker_at(head)
+        # The speaker phrase stops before its own cue, which the parser may hang on it as a
+        # modifier ("one lawmaker [called] Trump ...": a finite verb read as a participle).
+        start, end = speaker_span(head, self.quote_of_token.keys() | {cue.i})
+        return Speaker(start, end, head)
 
     def _speaker_at(self, head: Token) -> Speaker:
         start, end = speaker_span(head, self.quote_of_token)
@@ -390,7 +396,7 @@ class _QuoteFinder:
         if (
             _strip_edges(left).endswith(",")
             and re.search(r"\w", left)
-            and not any(is_cue(t) for t in self._tokens_between(left_start, left_end))
+            and not any(_reports_in_clause(t) for t in self._tokens_between(left_start, left_end))
         ):
             statement.start = left_start + len(left) - len(left.lstrip(_EDGE_CHARS))
             statement.quote_type = "partial"
@@ -930,6 +936,13 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
         and (verb.tag_ == "VBG" or not finite)
         and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
     )
+
+
+def _reports_in_clause(token: Token) -> bool:
+    """A reporting verb that heads a clause of its own, not one inside a noun's modifier or an
+    infinitive ("her eagerness to defend the policies", "a man described as"): only such a
+    verb makes the words before a quote an attribution rather than the quote's subject."""
+    return is_cue(token) and token.dep_ not in _NOUN_MODIFIER_DEPS
 
 
 def _is_person_like(token: Token) -> bool:

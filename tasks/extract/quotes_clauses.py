@@ -31,6 +31,8 @@ _OCCASION_NOUNS = {
     "letter", "post", "tweet", "message", "broadcast", "show", "program", "podcast", "video",
     "op-ed", "article", "column", "book", "memo", "report", "remarks", "town", "stop", "visit",
 }  # fmt: skip
+# Subordinators that open a reason, concession or condition of what was said ("because", "if").
+_REASON_MARKS = {"because", "although", "though", "unless", "if", "so"}
 # Entity types of a time or place.
 _SETTING_ENTITIES = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # A content smaller than this many tokens is a pronoun or a stray word, not a statement.
@@ -107,7 +109,8 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         and in_paragraph(c, paragraph)
     ]
     if complements:
-        return _largest(_block_runs(_without_reporting_conjuncts(complements[0])))
+        content = _without_reporting_conjuncts(complements[0])
+        return _largest(_block_runs(content + _reasons_after(cue, complements[0], paragraph)))
     # A parenthetical cue ("The test, North Korea said, was ...") or an "as" clause ("As she
     # put it, ...", "as Sato noted,"): the clause it stands in.
     if cue.head.i != cue.i and (cue.dep_ == "parataxis" or _is_as_clause(cue)):
@@ -150,6 +153,28 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
     if "object" in entry.frames and any(c.dep_ in _OBJECT_DEPS for c in children):
         return complement_after(cue)
     return []
+
+
+def _reasons_after(cue: Token, complement: Token, paragraph: tuple[int, int]) -> list[Token]:
+    """The reason or condition that closes what was said, which the parser often hangs on the
+    reporting verb instead ("said the request was "futile," because ..."): an adverbial clause
+    right after the complement opened by a subordinator of reason, concession or condition,
+    with the commas before it."""
+    end = complement.right_edge.i
+    taken: list[Token] = []
+    for child in cue.rights:
+        if child.i <= end:
+            continue
+        between = cue.doc[end + 1 : child.left_edge.i]
+        if not all(t.is_punct for t in between):
+            break
+        if child.dep_ != "advcl" or child.left_edge.lower_ not in _REASON_MARKS or is_cue(child):
+            break
+        if not in_paragraph(child.right_edge, paragraph):
+            break
+        taken += [*between, *child.subtree]
+        end = child.right_edge.i
+    return taken
 
 
 def _is_as_clause(cue: Token) -> bool:

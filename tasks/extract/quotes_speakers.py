@@ -179,7 +179,14 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
             before = [
                 c for c in verb.head.children if c.i < verb.i and c.i not in skip and is_cue(c)
             ]
-            return speaker_head(before[-1], skip) if before else None
+            if before:
+                return speaker_head(before[-1], skip)
+            # 'X said that he will "try ..." and insisted that': a reporting verb the parser
+            # coordinated with the quoted clause shares the subject of the verb reporting it.
+            outer = next((a for a in verb.head.ancestors if a.i not in skip), None)
+            if outer is not None and is_cue(outer) and verb.head.dep_ == "ccomp":
+                return speaker_head(outer, skip)
+            return None
         verb = verb.head
         if verb.dep_ == "prep" and verb.head.i != verb.i:  # "before asking", "for saying"
             verb = verb.head
