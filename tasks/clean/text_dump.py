@@ -30,7 +30,8 @@ from tasks.clean.metadata import (
 
 _BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.txt")
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」]$")
+# German and Swiss quotations close on “ ‘ « and French ones on »: after a stop, they end it.
+_SENTENCE_END = re.compile(r"(?:[.!?…\"”’)\]。！？」]|[.!?…][“‘«»]+)$")
 # Hiragana, katakana, CJK ideographs, Thai: scripts that do not separate words by spaces.
 _UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 # A page whose words are at least this share a language's stopwords is read in that language.
@@ -62,7 +63,7 @@ _AD_LABEL = re.compile(
 )
 # The author's bio closing the story: "Jane Doe is a national affairs correspondent for ...".
 _AUTHOR_BIO = re.compile(
-    r"(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a|an|the)\b[^.]{0,80}\b(?:correspondent|reporter|"
+    r"(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a|an|the)\b[^.]{0,80}\b(?i:correspondent|reporter|"
     r"writer|editor|columnist|journalist|contributor|author|photographer)s?\b.*"
 )
 _BIO_LINES = 2  # among the story's last lines
@@ -82,7 +83,7 @@ _COMMENTS_OPENING = re.compile(
     r"(\d+ )?comments|comments? (are|is) (closed|moderated))[ :.!]*",
     re.IGNORECASE,
 )
-_FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’»]*$")
+_FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’“‘«»]*$")
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
 # Where a page's <title> joins the headline and the site's name: "Headline | Site", "Site: ...".
@@ -272,6 +273,7 @@ class Scoring:
     min_paragraph_score: float = 5.0
     min_panel_lines: int = 3
     anchor_boost: float = 3.0
+    max_teaser_words: float = 40.0
 
 
 SCORING = Scoring()
@@ -321,6 +323,13 @@ def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> 
     }
 
 
+def _is_doubled(line: str) -> bool:
+    """A line that is one text twice ("Headline Headline"): a link's label and its title
+    attribute (a teaser, a button), never a sentence of the story."""
+    half = len(line) // 2
+    return len(line) > 3 and line[half] == " " and line[:half] == line[half + 1 :]
+
+
 def _is_credit_line(line: str) -> bool:
     return (
         len(line) <= _CREDIT_LINE_MAX_CHARS
@@ -358,29 +367,47 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
         )
         or _STORY_LINK.fullmatch(line)
         or _AD_LABEL.fullmatch(line)
+        or _is_doubled(line)
     }
     credits = {index for index, line in enumerate(lines) if _is_credit_line(line)}
     scores: list[float] = []
     streak = 0
     in_teasers = False
+    teasers: set[int] = set()
+    teaser_titles: list[int] = []
     for index, (line, (score, prose)) in enumerate(zip(lines, base, strict=True)):
         if index in labels or index in captions:
             # Neither a slot label nor a caption breaks the story's run.
             scores.append(0.0 if index in labels else min(score, 0.0))
             continue
         ends_sentence = _SENTENCE_END.search(line) is not None
-        # Below a "More from ..." heading, headline-like lines are teasers of other stories
-        # until a finished sentence shows the story going on.
-        if in_teasers and not ends_sentence and score > scoring.short_fragment:
+        # Below a "More from ..." heading, headline-like lines are teasers of other stories,
+        # each with its summary sentence under it, until a finished sentence that no title
+        # heads shows the story going on.
+        short = _length(line) <= scoring.max_teaser_words
+        # A summary sits between its title and the next teaser (or the list's end): a finished
+        # line under a title and over another finished one is the story going on.
+        summary = (
+            ends_sentence
+            and short
+            and teaser_titles
+            and teaser_titles[-1] == index - 1
+            and not (index + 1 < len(lines) and _SENTENCE_END.search(lines[index + 1]))
+        )
+        if in_teasers and (summary or not ends_sentence) and score > scoring.short_fragment:
+            if short and (summary or not prose):  # a paragraph cut by the dump may be the story's
+                teasers.add(index)
             score, prose = -_length(line), False
+            if not ends_sentence:
+                teaser_titles.append(index)
         in_teasers = _RELATED_HEADING.fullmatch(line) is not None or (
-            in_teasers and not ends_sentence
+            in_teasers and (summary or not ends_sentence)
         )
         streak = 0 if prose else streak + 1
         if streak > 1:
             score -= min(scoring.streak_step * (streak - 1), scoring.max_streak_penalty)
         scores.append(score)
-    return scores, labels | captions | credits
+    return scores, labels | captions | credits | teasers
 
 
 def _best_run(scores: list[float], low: int = 0, high: int | None = None) -> tuple[float, int, int]:
