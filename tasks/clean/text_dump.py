@@ -83,6 +83,12 @@ _COMMENTS_OPENING = re.compile(
     r"(\d+ )?comments|comments? (are|is) (closed|moderated))[ :.!]*",
     re.IGNORECASE,
 )
+# A line announcing the list below it: a colon, or "as follows" in the languages most read on
+# the web ("各地の震度は次のとおり。").
+_ANNOUNCES_LIST = re.compile(
+    r"(?:[:：]|\b(?:as follows|wie folgt|comme suit|como sigue|come segue)\.|"
+    r"(?:次|以下)の(?:とおり|通り)(?:です)?。)$"
+)
 _FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’“‘«»]*$")
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
@@ -649,12 +655,12 @@ def _announced_list_end(lines: list[str], scores: list[float], end: int) -> int:
 
     if (
         end < len(lines)
-        and lines[end].endswith(":")
+        and _ANNOUNCES_LIST.search(lines[end])
         and _length(lines[end]) >= _MIN_ANNOUNCEMENT_WORDS
         and not furniture(lines[end], scores[end])
     ):
         end += 1  # a short line announcing it just below the run
-    if not end or not lines[end - 1].endswith(":"):
+    if not end or not _ANNOUNCES_LIST.search(lines[end - 1]):
         return end
     while (
         end < len(lines)
