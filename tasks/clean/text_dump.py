@@ -280,6 +280,7 @@ class Scoring:
     min_panel_lines: int = 3
     anchor_boost: float = 3.0
     max_teaser_words: float = 40.0
+    aside_distance: float = 0.5
 
 
 SCORING = Scoring()
@@ -507,10 +508,11 @@ def _blocks(scores: list[float], scoring: Scoring) -> list[tuple[int, int]]:
 
 
 def _extend(
-    run: tuple[int, int], scores: list[float], scoring: Scoring
+    run: tuple[int, int], scores: list[float], asides: set[int], scoring: Scoring
 ) -> tuple[int, int, set[int]]:
     """The run grown over nearby dense prose blocks (a story cut by an embedded tweet, a
-    gallery or an ad), and the indices of the furniture lines skipped in between."""
+    gallery or an ad), and the indices of the furniture lines skipped in between. A box's
+    asides (teasers, captions) count less in the distance: the box is one interruption."""
     start, end = run
     skipped: set[int] = set()
 
@@ -523,7 +525,10 @@ def _extend(
 
     def near(first: int, second: int) -> bool:
         gap = scores[first:second]
-        return second - first <= scoring.max_gap and _COMMENTS_BARRIER not in gap
+        distance = sum(
+            scoring.aside_distance if index in asides else 1 for index in range(first, second)
+        )
+        return distance <= scoring.max_gap and _COMMENTS_BARRIER not in gap
 
     blocks = _blocks(scores, scoring)
     for block in blocks:  # forward, in order
@@ -696,7 +701,9 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
     scores, asides = line_scores(lines, scoring)
     start, end = _story_run(lines, scores, scoring)
-    start, end, skipped = _extend((start, _announced_list_end(lines, scores, end)), scores, scoring)
+    start, end, skipped = _extend(
+        (start, _announced_list_end(lines, scores, end)), scores, asides, scoring
+    )
     skipped |= asides | _panels(lines, scores, start, end, scoring)
     repeats = Counter(lines)
     if end == start:
