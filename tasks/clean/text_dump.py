@@ -318,16 +318,25 @@ def _base_score(
 
 def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> set[int]:
     """Indices of a slot's label inside running text: a line of a few words that the page
-    repeats several times, here between two prose lines ("Advertisement", "Article content"
-    between every paragraph). It neither ends a story nor belongs to it."""
-    return {
-        index
-        for index in range(1, len(lines) - 1)
-        if repeats[lines[index]] >= _SLOT_LABEL_MIN_REPEATS
-        and _length(lines[index]) <= _SLOT_LABEL_MAX_WORDS
-        and prose[index - 1]
-        and prose[index + 1]
-    }
+    repeats several times, here between two prose lines, alone or in a row of copies
+    ("Advertisement", "Article content" between every paragraph). It neither ends a story nor
+    belongs to it."""
+    labels: set[int] = set()
+    index = 1
+    while index < len(lines) - 1:
+        line, end = lines[index], index + 1
+        while end < len(lines) and lines[end] == line:
+            end += 1
+        if (
+            end < len(lines)
+            and repeats[line] >= _SLOT_LABEL_MIN_REPEATS
+            and _length(line) <= _SLOT_LABEL_MAX_WORDS
+            and prose[index - 1]
+            and prose[end]
+        ):
+            labels.update(range(index, end))
+        index = end
+    return labels
 
 
 def _is_doubled(line: str) -> bool:
