@@ -118,6 +118,14 @@ _PICTURE_AGENCY_NAME = re.compile(rf"\b{_PICTURE_AGENCY}\b")
 _CREDIT_MARKS = re.compile(r"[(/|:©]| [Bb]y ")
 _NAMES_AROUND_SLASH = re.compile(r"\(?[^()/.!?:]{1,40}/[^()/!?:]{1,40}\)?")
 _CREDIT_LINE_MAX_WORDS = 8
+# A time or date opening a line: a live blog's entry stamp ("20:19Jane Doe", "17:56 KEY EVENT"),
+# a video's duration ("01:48 min"), a date alone ("28.04.2023 | 17:52 Uhr").
+_STAMP = re.compile(
+    r"(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2})"
+    r"(?:\s*(?:uhr|h|am|pm|min|minutes?)\b\.?)?",
+    re.IGNORECASE,
+)
+_STAMP_MAX_WORDS = 3  # besides the time: a name or a label
 # A caption is a sentence or two; a paragraph closed by its source ("(Quelle: ...)") is not.
 _CAPTION_MAX_WORDS = 50
 _CREDIT_LINE_MAX_CHARS = 122  # the pattern's longest match
@@ -339,6 +347,15 @@ def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> 
     return labels
 
 
+def _is_stamp(line: str) -> bool:
+    """A line that is a time or date with at most a name or a label after it."""
+    stamp = _STAMP.match(line)
+    if stamp is None:
+        return False
+    rest = line[stamp.end() :]
+    return _length(rest) <= _STAMP_MAX_WORDS and not _FINISHED_SENTENCE.search(rest)
+
+
 def _is_doubled(line: str) -> bool:
     """A line that is one text twice ("Headline Headline"): a link's label and its title
     attribute (a teaser, a button), never a sentence of the story."""
@@ -384,6 +401,7 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
         or _STORY_LINK.fullmatch(line)
         or _AD_LABEL.fullmatch(line)
         or _is_doubled(line)
+        or _is_stamp(line)
     }
     credits = {index for index, line in enumerate(lines) if _is_credit_line(line)}
     scores: list[float] = []
