@@ -716,6 +716,68 @@ def test_captions_credits_and_links_to_other_stories_leave_the_story_whole():
     assert _paragraphs(article) == STORY_PARAGRAPHS
 
 
+def test_teasers_with_a_summary_under_each_title_are_dropped_and_the_story_goes_on():
+    teasers = [
+        "Related stories",
+        "Storm closes schools and roads across the north",
+        "Rivers keep rising after a week of rain.",
+        "Prime minister faces new questions over the rail project",
+        "The opposition wants the full costs published.",
+    ]
+    lines = [
+        "Council passes budget | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes budget",
+        *STORY_PARAGRAPHS[:3],
+        *teasers,
+        *STORY_PARAGRAPHS[3:],
+        "© 2024 City Times. All rights reserved.",
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_live_blog_stamps_doubled_link_labels_and_account_notices_leave_the_story():
+    asides = [
+        "20:19 Jane Roe",
+        "Storm closes schools Storm closes schools",
+        "17:56 KEY EVENT",
+        "Vous possédez déjà un compte ?",
+    ]
+    lines = [
+        "Council passes budget | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes budget",
+        STORY_PARAGRAPHS[0],
+    ]
+    for aside, paragraph in zip(asides, STORY_PARAGRAPHS[1:], strict=False):
+        lines += [aside, paragraph]
+    lines += [
+        *STORY_PARAGRAPHS[len(asides) + 1 :],
+        "Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.",
+        "By signing up, you agree to receive occasional offers from City Times and partners.",
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_page_dump_keeps_the_list_its_story_announces_as_follows():
+    results = ["North ward: Jane Roe", "South ward: John Smith", "East ward: Ann Lee"]
+    lines = [
+        "Council election results | City Times",
+        *NAVIGATION.splitlines(),
+        "Council election results",
+        *STORY_PARAGRAPHS[:3],
+        "The winners in each ward were as follows.",
+        *results,
+        "Share this article",
+        "Facebook",
+        *NAVIGATION.splitlines(),
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article)[-4:] == ["The winners in each ward were as follows.", *results]
+
+
 def test_html_body_opens_with_the_standfirst_the_page_shows():
     standfirst = (
         "The city will hire forty teachers and repair its schools, but the property tax rises."
