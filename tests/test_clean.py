@@ -716,21 +716,25 @@ def test_captions_credits_and_links_to_other_stories_leave_the_story_whole():
     assert _paragraphs(article) == STORY_PARAGRAPHS
 
 
-def test_teasers_with_a_summary_under_each_title_are_dropped_and_the_story_goes_on():
+def test_teasers_with_a_summary_under_each_title_are_dropped():
     teasers = [
-        "Related stories",
+        "More from City Times",
         "Storm closes schools and roads across the north",
-        "Rivers keep rising after a week of rain.",
+        "Rivers kept rising all week after the heaviest rain the region has seen in more than "
+        "forty years, and the army was called in.",
         "Prime minister faces new questions over the rail project",
-        "The opposition wants the full costs published.",
+        "The opposition wants the full costs of the line published before the next vote in "
+        "parliament, and says the public has a right to know.",
+        "Football club appoints a new manager after a poor start",
+        "The former youth coach takes over a side that has lost six of its first eight games "
+        "and sits at the bottom of the table.",
     ]
     lines = [
         "Council passes budget | City Times",
         *NAVIGATION.splitlines(),
         "Council passes budget",
-        *STORY_PARAGRAPHS[:3],
+        *STORY_PARAGRAPHS,
         *teasers,
-        *STORY_PARAGRAPHS[3:],
         "© 2024 City Times. All rights reserved.",
     ]
     article = _text("\n".join(lines))

@@ -428,12 +428,13 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
             and teaser_titles[-1] == index - 1
             and not (index + 1 < len(lines) and _SENTENCE_END.search(lines[index + 1]))
         )
-        if in_teasers and (summary or not ends_sentence) and score > scoring.short_fragment:
+        if in_teasers and (summary or not ends_sentence) and score >= scoring.short_fragment:
             if short and (summary or not prose):  # a paragraph cut by the dump may be the story's
                 teasers.add(index)
-            score, prose = -_length(line), False
             if not ends_sentence:
                 teaser_titles.append(index)
+            if score > scoring.short_fragment:
+                score, prose = -_length(line), False
         in_teasers = _RELATED_HEADING.fullmatch(line) is not None or (
             in_teasers and (summary or not ends_sentence)
         )
