@@ -695,6 +695,19 @@ def test_page_dump_keeps_the_list_its_story_announces():
     ]
 
 
+def _story_page_with_asides(asides: list[str]) -> list[str]:
+    """A page dump whose story has one aside after each of its first paragraphs."""
+    lines = [
+        "Council passes budget | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes budget",
+        STORY_PARAGRAPHS[0],
+    ]
+    for aside, paragraph in zip(asides, STORY_PARAGRAPHS[1:], strict=False):
+        lines += [aside, paragraph]
+    return [*lines, *STORY_PARAGRAPHS[len(asides) + 1 :]]
+
+
 def test_captions_credits_and_links_to_other_stories_leave_the_story_whole():
     between_paragraphs = [
         "The mayor speaks to residents before the vote on Tuesday. Photo by Jane Roe / AFP via "
@@ -704,14 +717,7 @@ def test_captions_credits_and_links_to_other_stories_leave_the_story_whole():
         "Les også: Bystyret vedtok budsjettet etter en lang debatt",
         "Anzeige",
     ]
-    lines = [
-        "Council passes budget | City Times",
-        *NAVIGATION.splitlines(),
-        "Council passes budget",
-        STORY_PARAGRAPHS[0],
-    ]
-    for aside, paragraph in zip(between_paragraphs, STORY_PARAGRAPHS[1:], strict=True):
-        lines += [aside, paragraph]
+    lines = _story_page_with_asides(between_paragraphs)
     article = _text("\n".join([*lines, "© 2024 City Times. All rights reserved."]))
     assert _paragraphs(article) == STORY_PARAGRAPHS
 
@@ -749,15 +755,7 @@ def test_live_blog_stamps_doubled_link_labels_and_account_notices_leave_the_stor
         "Vous possédez déjà un compte ?",
     ]
     lines = [
-        "Council passes budget | City Times",
-        *NAVIGATION.splitlines(),
-        "Council passes budget",
-        STORY_PARAGRAPHS[0],
-    ]
-    for aside, paragraph in zip(asides, STORY_PARAGRAPHS[1:], strict=False):
-        lines += [aside, paragraph]
-    lines += [
-        *STORY_PARAGRAPHS[len(asides) + 1 :],
+        *_story_page_with_asides(asides),
         "Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.",
         "By signing up, you agree to receive occasional offers from City Times and partners.",
     ]
