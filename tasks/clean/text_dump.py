@@ -89,6 +89,7 @@ _ANNOUNCES_LIST = re.compile(
     r"(?:[:：]|\b(?:as follows|wie folgt|comme suit|como sigue|come segue)\.|"
     r"(?:次|以下)の(?:とおり|通り)(?:です)?。)$"
 )
+_INNER_SENTENCE_END = re.compile(r"[.!?…。！？] ")
 _FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’“‘«»]*$")
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
@@ -176,6 +177,9 @@ class DumpBody:
     title: str | None
     byline: str | None
     before_body: list[str]  # the page's lines above the body (dates and credits live there)
+    # Lines of the box of teasers just below the story, which a reader's eye skips to reach
+    # the story's date line under it.
+    box_below: int = 0
 
 
 # The headline carries most of the <title>'s letters: a section name in the title does not.
@@ -360,7 +364,12 @@ def _is_doubled(line: str) -> bool:
     """A line that is one text twice ("Headline Headline"): a link's label and its title
     attribute (a teaser, a button), never a sentence of the story."""
     half = len(line) // 2
-    return len(line) > 3 and line[half] == " " and line[:half] == line[half + 1 :]
+    return (
+        len(line) > 3
+        and line[half] == " "
+        and line[:half] == line[half + 1 :]
+        and _INNER_SENTENCE_END.search(line, 0, half) is None  # a label is one phrase
+    )
 
 
 def _is_credit_line(line: str) -> bool:
@@ -769,9 +778,17 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
         len(kept),
     )
     kept = kept[:bio]
+    box_end = end
+    while box_end < len(lines) and (
+        box_end in asides
+        or _RELATED_HEADING.fullmatch(lines[box_end]) is not None
+        or _is_navigation_label(lines[box_end])  # a teaser's "more" link
+    ):
+        box_end += 1
     return DumpBody(
         paragraphs=kept,
         title=_strip_site_name(title_line) if title_line else None,
         byline=byline,
         before_body=lines[:start],
+        box_below=box_end - end,
     )
