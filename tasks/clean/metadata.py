@@ -665,10 +665,12 @@ def story_date(
 ) -> date | None:
     """The date on a date line where the story starts (a page that prints its date under the
     standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph,
-    or under the box of teasers of `box_below` lines that follows it), or None. Further down
-    are teasers and comments, whose dates are not the story's."""
-    end = _story_end(lines, start, last_paragraph) + box_below
+    or right under the box of teasers of `box_below` lines that follows it), or None. Further
+    down are teasers and comments, whose dates are not the story's."""
+    end = _story_end(lines, start, last_paragraph)
     near = lines[start : start + _STORY_DATE_LINES] + lines[end : end + _STORY_DATE_LINES]
+    if box_below:
+        near += lines[end + box_below : end + box_below + 1]
     return next((found[0] for line in near if (found := _line_dates(line, today))), None)
 
 

@@ -178,7 +178,7 @@ class DumpBody:
     byline: str | None
     before_body: list[str]  # the page's lines above the body (dates and credits live there)
     # Lines of the box of teasers just below the story, which a reader's eye skips to reach
-    # the story's date line under it.
+    # a date line right under it.
     box_below: int = 0
 
 
@@ -780,9 +780,8 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     kept = kept[:bio]
     box_end = end
     while box_end < len(lines) and (
-        box_end in asides
+        (box_end in asides and not _is_stamp(lines[box_end]))  # a teaser's date is no box's
         or _RELATED_HEADING.fullmatch(lines[box_end]) is not None
-        or _is_navigation_label(lines[box_end])  # a teaser's "more" link
     ):
         box_end += 1
     return DumpBody(
