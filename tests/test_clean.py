@@ -695,6 +695,19 @@ def test_page_dump_keeps_the_list_its_story_announces():
     ]
 
 
+def _story_page_with_asides(asides: list[str]) -> list[str]:
+    """A page dump whose story has one aside after each of its first paragraphs."""
+    lines = [
+        "Council passes budget | City Times",
+        *NAVIGATION.splitlines(),
+        "Council passes budget",
+        STORY_PARAGRAPHS[0],
+    ]
+    for aside, paragraph in zip(asides, STORY_PARAGRAPHS[1:], strict=False):
+        lines += [aside, paragraph]
+    return [*lines, *STORY_PARAGRAPHS[len(asides) + 1 :]]
+
+
 def test_captions_credits_and_links_to_other_stories_leave_the_story_whole():
     between_paragraphs = [
         "The mayor speaks to residents before the vote on Tuesday. Photo by Jane Roe / AFP via "
@@ -704,16 +717,67 @@ def test_captions_credits_and_links_to_other_stories_leave_the_story_whole():
         "Les også: Bystyret vedtok budsjettet etter en lang debatt",
         "Anzeige",
     ]
+    lines = _story_page_with_asides(between_paragraphs)
+    article = _text("\n".join([*lines, "© 2024 City Times. All rights reserved."]))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_teasers_with_a_summary_under_each_title_are_dropped():
+    teasers = [
+        "More from City Times",
+        "Storm closes schools and roads across the north",
+        "Rivers kept rising all week after the heaviest rain the region has seen in more than "
+        "forty years, and the army was called in.",
+        "Prime minister faces new questions over the rail project",
+        "The opposition wants the full costs of the line published before the next vote in "
+        "parliament, and says the public has a right to know.",
+        "Football club appoints a new manager after a poor start",
+        "The former youth coach takes over a side that has lost six of its first eight games "
+        "and sits at the bottom of the table.",
+    ]
     lines = [
         "Council passes budget | City Times",
         *NAVIGATION.splitlines(),
         "Council passes budget",
-        STORY_PARAGRAPHS[0],
+        *STORY_PARAGRAPHS,
+        *teasers,
+        "© 2024 City Times. All rights reserved.",
     ]
-    for aside, paragraph in zip(between_paragraphs, STORY_PARAGRAPHS[1:], strict=True):
-        lines += [aside, paragraph]
-    article = _text("\n".join([*lines, "© 2024 City Times. All rights reserved."]))
+    article = _text("\n".join(lines))
     assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_live_blog_stamps_doubled_link_labels_and_account_notices_leave_the_story():
+    asides = [
+        "20:19 Jane Roe",
+        "Storm closes schools Storm closes schools",
+        "17:56 KEY EVENT",
+        "Vous possédez déjà un compte ?",
+    ]
+    lines = [
+        *_story_page_with_asides(asides),
+        "Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.",
+        "By signing up, you agree to receive occasional offers from City Times and partners.",
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_page_dump_keeps_the_list_its_story_announces_as_follows():
+    results = ["North ward: Jane Roe", "South ward: John Smith", "East ward: Ann Lee"]
+    lines = [
+        "Council election results | City Times",
+        *NAVIGATION.splitlines(),
+        "Council election results",
+        *STORY_PARAGRAPHS[:3],
+        "The winners in each ward were as follows.",
+        *results,
+        "Share this article",
+        "Facebook",
+        *NAVIGATION.splitlines(),
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article)[-4:] == ["The winners in each ward were as follows.", *results]
 
 
 def test_html_body_opens_with_the_standfirst_the_page_shows():

@@ -75,7 +75,7 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     byline = (header and header.byline) or dump.byline
     start, last = len(dump.before_body), dump.paragraphs[-1]
     if header and text_date is None:
-        text_date = metadata.story_date(paragraphs, start, last, today)
+        text_date = metadata.story_date(paragraphs, start, last, today, dump.box_below)
     if header and byline is None:
         byline = metadata.story_credit(paragraphs, start, last)
     return _article(

@@ -660,12 +660,17 @@ def _site_names(title_line: str, headline: str) -> list[str]:
 _HEADLINE_EDGE = " >:|•·-–—"
 
 
-def story_date(lines: list[str], start: int, last_paragraph: str, today: date) -> date | None:
+def story_date(
+    lines: list[str], start: int, last_paragraph: str, today: date, box_below: int = 0
+) -> date | None:
     """The date on a date line where the story starts (a page that prints its date under the
-    standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph),
-    or None. Further down are teasers and comments, whose dates are not the story's."""
+    standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph,
+    or right under the box of teasers of `box_below` lines that follows it), or None. Further
+    down are teasers and comments, whose dates are not the story's."""
     end = _story_end(lines, start, last_paragraph)
     near = lines[start : start + _STORY_DATE_LINES] + lines[end : end + _STORY_DATE_LINES]
+    if box_below:
+        near += lines[end + box_below : end + box_below + 1]
     return next((found[0] for line in near if (found := _line_dates(line, today))), None)
 
 

@@ -30,7 +30,8 @@ from tasks.clean.metadata import (
 
 _BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.txt")
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…\"”’)\]。！？」]$")
+# German and Swiss quotations close on “ ‘ « and French ones on »: after a stop, they end it.
+_SENTENCE_END = re.compile(r"(?:[.!?…\"”’)\]。！？」]|[.!?…][“‘«»]+)$")
 # Hiragana, katakana, CJK ideographs, Thai: scripts that do not separate words by spaces.
 _UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\u0e00-\u0e7f]")
 # A page whose words are at least this share a language's stopwords is read in that language.
@@ -62,7 +63,7 @@ _AD_LABEL = re.compile(
 )
 # The author's bio closing the story: "Jane Doe is a national affairs correspondent for ...".
 _AUTHOR_BIO = re.compile(
-    r"(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a|an|the)\b[^.]{0,80}\b(?:correspondent|reporter|"
+    r"(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a|an|the)\b[^.]{0,80}\b(?i:correspondent|reporter|"
     r"writer|editor|columnist|journalist|contributor|author|photographer)s?\b.*"
 )
 _BIO_LINES = 2  # among the story's last lines
@@ -82,7 +83,14 @@ _COMMENTS_OPENING = re.compile(
     r"(\d+ )?comments|comments? (are|is) (closed|moderated))[ :.!]*",
     re.IGNORECASE,
 )
-_FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’»]*$")
+# A line announcing the list below it: a colon, or "as follows" in the languages most read on
+# the web ("各地の震度は次のとおり。").
+_ANNOUNCES_LIST = re.compile(
+    r"(?:[:：]|\b(?:as follows|wie folgt|comme suit|como sigue|come segue)\.|"
+    r"(?:次|以下)の(?:とおり|通り)(?:です)?。)$"
+)
+_INNER_SENTENCE_END = re.compile(r"[.!?…。！？] ")
+_FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’“‘«»]*$")
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
 # Where a page's <title> joins the headline and the site's name: "Headline | Site", "Site: ...".
@@ -111,6 +119,14 @@ _PICTURE_AGENCY_NAME = re.compile(rf"\b{_PICTURE_AGENCY}\b")
 _CREDIT_MARKS = re.compile(r"[(/|:©]| [Bb]y ")
 _NAMES_AROUND_SLASH = re.compile(r"\(?[^()/.!?:]{1,40}/[^()/!?:]{1,40}\)?")
 _CREDIT_LINE_MAX_WORDS = 8
+# A time or date opening a line: a live blog's entry stamp ("20:19Jane Doe", "17:56 KEY EVENT"),
+# a video's duration ("01:48 min"), a date alone ("28.04.2023 | 17:52 Uhr").
+_STAMP = re.compile(
+    r"(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2})"
+    r"(?:\s*(?:uhr|h|am|pm|min|minutes?)\b\.?)?",
+    re.IGNORECASE,
+)
+_STAMP_MAX_WORDS = 3  # besides the time: a name or a label
 # A caption is a sentence or two; a paragraph closed by its source ("(Quelle: ...)") is not.
 _CAPTION_MAX_WORDS = 50
 _CREDIT_LINE_MAX_CHARS = 122  # the pattern's longest match
@@ -161,6 +177,9 @@ class DumpBody:
     title: str | None
     byline: str | None
     before_body: list[str]  # the page's lines above the body (dates and credits live there)
+    # Lines of the box of teasers just below the story, which a reader's eye skips to reach
+    # a date line right under it.
+    box_below: int = 0
 
 
 # The headline carries most of the <title>'s letters: a section name in the title does not.
@@ -272,6 +291,8 @@ class Scoring:
     min_paragraph_score: float = 5.0
     min_panel_lines: int = 3
     anchor_boost: float = 3.0
+    max_teaser_words: float = 40.0
+    aside_distance: float = 0.5
 
 
 SCORING = Scoring()
@@ -309,16 +330,46 @@ def _base_score(
 
 def _slot_labels(lines: list[str], repeats: Counter[str], prose: list[bool]) -> set[int]:
     """Indices of a slot's label inside running text: a line of a few words that the page
-    repeats several times, here between two prose lines ("Advertisement", "Article content"
-    between every paragraph). It neither ends a story nor belongs to it."""
-    return {
-        index
-        for index in range(1, len(lines) - 1)
-        if repeats[lines[index]] >= _SLOT_LABEL_MIN_REPEATS
-        and _length(lines[index]) <= _SLOT_LABEL_MAX_WORDS
-        and prose[index - 1]
-        and prose[index + 1]
-    }
+    repeats several times, here between two prose lines, alone or in a row of copies
+    ("Advertisement", "Article content" between every paragraph). It neither ends a story nor
+    belongs to it."""
+    labels: set[int] = set()
+    index = 1
+    while index < len(lines) - 1:
+        line, end = lines[index], index + 1
+        while end < len(lines) and lines[end] == line:
+            end += 1
+        if (
+            end < len(lines)
+            and repeats[line] >= _SLOT_LABEL_MIN_REPEATS
+            and _length(line) <= _SLOT_LABEL_MAX_WORDS
+            and prose[index - 1]
+            and prose[end]
+        ):
+            labels.update(range(index, end))
+        index = end
+    return labels
+
+
+def _is_stamp(line: str) -> bool:
+    """A line that is a time or date with at most a name or a label after it."""
+    stamp = _STAMP.match(line)
+    if stamp is None:
+        return False
+    rest = line[stamp.end() :]
+    return _length(rest) <= _STAMP_MAX_WORDS and not _FINISHED_SENTENCE.search(rest)
+
+
+def _is_doubled(line: str) -> bool:
+    """A line that is one text twice ("Headline Headline"): a link's label and its title
+    attribute (a teaser, a button), never a sentence of the story."""
+    half = len(line) // 2
+    return (
+        len(line) > 3
+        and line[half] == " "
+        and line[:half] == line[half + 1 :]
+        and _INNER_SENTENCE_END.search(line, 0, half) is None  # a label is one phrase
+    )
 
 
 def _is_credit_line(line: str) -> bool:
@@ -358,29 +409,49 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
         )
         or _STORY_LINK.fullmatch(line)
         or _AD_LABEL.fullmatch(line)
+        or _is_doubled(line)
+        or _is_stamp(line)
     }
     credits = {index for index, line in enumerate(lines) if _is_credit_line(line)}
     scores: list[float] = []
     streak = 0
     in_teasers = False
+    teasers: set[int] = set()
+    teaser_titles: list[int] = []
     for index, (line, (score, prose)) in enumerate(zip(lines, base, strict=True)):
         if index in labels or index in captions:
             # Neither a slot label nor a caption breaks the story's run.
             scores.append(0.0 if index in labels else min(score, 0.0))
             continue
         ends_sentence = _SENTENCE_END.search(line) is not None
-        # Below a "More from ..." heading, headline-like lines are teasers of other stories
-        # until a finished sentence shows the story going on.
-        if in_teasers and not ends_sentence and score > scoring.short_fragment:
-            score, prose = -_length(line), False
+        # Below a "More from ..." heading, headline-like lines are teasers of other stories,
+        # each with its summary sentence under it, until a finished sentence that no title
+        # heads shows the story going on.
+        short = _length(line) <= scoring.max_teaser_words
+        # A summary sits between its title and the next teaser (or the list's end): a finished
+        # line under a title and over another finished one is the story going on.
+        summary = (
+            ends_sentence
+            and short
+            and teaser_titles
+            and teaser_titles[-1] == index - 1
+            and not (index + 1 < len(lines) and _SENTENCE_END.search(lines[index + 1]))
+        )
+        if in_teasers and (summary or not ends_sentence) and score >= scoring.short_fragment:
+            if short and (summary or not prose):  # a paragraph cut by the dump may be the story's
+                teasers.add(index)
+            if not ends_sentence:
+                teaser_titles.append(index)
+            if score > scoring.short_fragment:
+                score, prose = -_length(line), False
         in_teasers = _RELATED_HEADING.fullmatch(line) is not None or (
-            in_teasers and not ends_sentence
+            in_teasers and (summary or not ends_sentence)
         )
         streak = 0 if prose else streak + 1
         if streak > 1:
             score -= min(scoring.streak_step * (streak - 1), scoring.max_streak_penalty)
         scores.append(score)
-    return scores, labels | captions | credits
+    return scores, labels | captions | credits | teasers
 
 
 def _best_run(scores: list[float], low: int = 0, high: int | None = None) -> tuple[float, int, int]:
@@ -474,10 +545,11 @@ def _blocks(scores: list[float], scoring: Scoring) -> list[tuple[int, int]]:
 
 
 def _extend(
-    run: tuple[int, int], scores: list[float], scoring: Scoring
+    run: tuple[int, int], scores: list[float], asides: set[int], scoring: Scoring
 ) -> tuple[int, int, set[int]]:
     """The run grown over nearby dense prose blocks (a story cut by an embedded tweet, a
-    gallery or an ad), and the indices of the furniture lines skipped in between."""
+    gallery or an ad), and the indices of the furniture lines skipped in between. A box's
+    asides (teasers, captions) count less in the distance: the box is one interruption."""
     start, end = run
     skipped: set[int] = set()
 
@@ -490,7 +562,10 @@ def _extend(
 
     def near(first: int, second: int) -> bool:
         gap = scores[first:second]
-        return second - first <= scoring.max_gap and _COMMENTS_BARRIER not in gap
+        distance = sum(
+            scoring.aside_distance if index in asides else 1 for index in range(first, second)
+        )
+        return distance <= scoring.max_gap and _COMMENTS_BARRIER not in gap
 
     blocks = _blocks(scores, scoring)
     for block in blocks:  # forward, in order
@@ -622,12 +697,12 @@ def _announced_list_end(lines: list[str], scores: list[float], end: int) -> int:
 
     if (
         end < len(lines)
-        and lines[end].endswith(":")
+        and _ANNOUNCES_LIST.search(lines[end])
         and _length(lines[end]) >= _MIN_ANNOUNCEMENT_WORDS
         and not furniture(lines[end], scores[end])
     ):
         end += 1  # a short line announcing it just below the run
-    if not end or not lines[end - 1].endswith(":"):
+    if not end or not _ANNOUNCES_LIST.search(lines[end - 1]):
         return end
     while (
         end < len(lines)
@@ -663,7 +738,9 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
     scores, asides = line_scores(lines, scoring)
     start, end = _story_run(lines, scores, scoring)
-    start, end, skipped = _extend((start, _announced_list_end(lines, scores, end)), scores, scoring)
+    start, end, skipped = _extend(
+        (start, _announced_list_end(lines, scores, end)), scores, asides, scoring
+    )
     skipped |= asides | _panels(lines, scores, start, end, scoring)
     repeats = Counter(lines)
     if end == start:
@@ -701,9 +778,16 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
         len(kept),
     )
     kept = kept[:bio]
+    box_end = end
+    while box_end < len(lines) and (
+        (box_end in asides and not _is_stamp(lines[box_end]))  # a teaser's date is no box's
+        or _RELATED_HEADING.fullmatch(lines[box_end]) is not None
+    ):
+        box_end += 1
     return DumpBody(
         paragraphs=kept,
         title=_strip_site_name(title_line) if title_line else None,
         byline=byline,
         before_body=lines[:start],
+        box_below=box_end - end,
     )
