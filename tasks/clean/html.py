@@ -28,7 +28,7 @@ from tasks.clean.metadata import (
     names_site,
 )
 from tasks.clean.repair import paragraphs
-from tasks.clean.text_dump import SCORING, line_scores, select_body
+from tasks.clean.text_dump import SCORING, ends_sentence, is_boilerplate, line_scores, select_body
 
 _SPACES = re.compile(r"\s+")
 # "Magazine von Jane Doe": the name follows the word that introduces it.
@@ -128,6 +128,7 @@ MIN_AGREEMENT = 0.8
 # than _MAX_TRIMMED_SHARE of its words (then the dump's story is the one cut short).
 MIN_TRIM_AGREEMENT = 0.8
 _MAX_TRIMMED_SHARE = 0.2
+_MIN_SENTENCE_WORDS = 4  # a closing sentence that stays, not a label ("Thanks.")
 # A line is in the dump's story when at least half of its word trigrams are.
 _MIN_SHARED_TRIGRAMS = 0.5
 # A description shorter than this (letters) is a label, not a standfirst.
@@ -223,10 +224,22 @@ def _trimmed_to_story(text: str, story: str) -> str:
     )
     if last is None:
         return text
+    # A story often ends on a short sentence that the dump's scoring leaves out ("The
+    # delegation will report back next week."): sentences that are no page furniture stay.
+    while last + 1 < len(lines) and _is_closing_sentence(lines[last + 1]):
+        last += 1
     kept = "\n".join(lines[: last + 1])
     if len(_WORD.findall(kept)) < (1 - _MAX_TRIMMED_SHARE) * len(_WORD.findall(text)):
         return text
     return kept
+
+
+def _is_closing_sentence(line: str) -> bool:
+    return (
+        len(_WORD.findall(line)) >= _MIN_SENTENCE_WORDS
+        and ends_sentence(line)
+        and not is_boilerplate(line)
+    )
 
 
 def _trigrams(text: str) -> list[tuple[str, ...]]:

@@ -144,6 +144,10 @@ def _boilerplate_patterns() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1 << 16)  # menus and footers repeat from page to page of a site
+def ends_sentence(line: str) -> bool:
+    return _SENTENCE_END.search(line) is not None
+
+
 def is_boilerplate(line: str) -> bool:
     """A known furniture line (share bar, comment form, credit, notice, ...)."""
     if len(_WORD.findall(line)) > _BOILERPLATE_MAX_WORDS:
