@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from in_memory import normalize
 
@@ -82,6 +82,13 @@ def _assert_span(body: str, text: str | None, start: int | None, end: int | None
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(texts=st.lists(article_text, min_size=1, max_size=3))
+# A header whose last line is the headline's echo: no line under it to read a byline from.
+@example(
+    texts=[
+        "\nthe TOKYO (Reuters) - \u202e 0000 the the the the the \n the TOKYO (Reuters) - \n"
+        " the the the 2023-02-30 the the the the."
+    ]
+)
 def test_any_text_keeps_spans_inside_the_body_and_ids_unique(texts):
     documents = [RawDocument(f"doc{i}.txt", "txt", text, None) for i, text in enumerate(texts)]
     articles, rejected = clean(documents)

@@ -910,7 +910,7 @@ def _bylines(region: list[str], below: int, today: date, story: int) -> Iterator
             in_a_row = _names_in_a_row(under[index + 1 :])
             if byline or in_a_row:
                 yield byline if len(in_a_row) < 2 else AUTHOR_SEPARATOR.join(in_a_row)
-    for index, (line, after) in enumerate(zip(under, [*under[1:], ""], strict=True)):
+    for index, (line, after) in enumerate(zip(under, [*under[1:], ""], strict=False)):
         byline = _name_with_role(line, after)
         if byline:  # the co-authors' lines may follow, one a line
             names = [byline, *_names_in_a_row(under[index + 1 :])]
