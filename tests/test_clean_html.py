@@ -54,8 +54,8 @@ def test_headline_with_its_kicker_above_the_story_is_not_in_the_body():
 
 def test_body_ends_where_the_publishers_article_body_ends():
     box = (
-        "<p>About this series</p><p>This report is part of a series on how cities spend their "
-        "money, written with the support of a grant from a local foundation.</p>"
+        "<p>About this series</p>"
+        "<p>This report is part of a series on how cities spend their money.</p>"
     )
     stated = {"@type": "NewsArticle", "headline": HEADLINE, "articleBody": " ".join(STORY)}
     ld = f'<script type="application/ld+json">{json.dumps(stated)}</script>'
@@ -107,3 +107,19 @@ def test_a_body_made_only_of_links_is_left_whole():
         _page("".join(f'<p><a href="/{i}">{link}</a></p>' for i, link in enumerate(links)))
     )
     assert _PageFurniture.of(tree).removed_from("\n".join(links)) == "\n".join(links)
+
+
+def test_a_list_closing_the_story_stays_though_the_page_text_leaves_it_out():
+    # About a sixth of the body: more than a box of links or a notice below a story.
+    items = [
+        "Eight ripe pears, peeled and cored",
+        "One lemon, or a quarter cup of its juice",
+        "Six spoons of fruit pectin powder",
+        "One spoon of ground cinnamon",
+        "Two cups of honey",
+        "One spoon of nutmeg",
+    ]
+    listed = "".join(f"<li>{item}</li>" for item in items)
+    body = "\n".join(_body(_page(f"{_paragraphs(STORY)}<h2>What you need</h2><ul>{listed}</ul>")))
+    assert all(item in body for item in items)
+    assert body.startswith(STORY[0])

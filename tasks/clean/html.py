@@ -130,9 +130,10 @@ _LIST_MARK = re.compile(r"^[-•*]\s+")
 MIN_AGREEMENT = 0.8
 # From this agreement on, the two agree on the story and trafilatura's last lines that the
 # dump's story leaves out (a box of links, a bio, a notice) are dropped, unless they are more
-# than _MAX_TRIMMED_SHARE of its words (then the dump's story is the one cut short).
+# than MAX_TRIMMED_SHARE of its words (then the dump's story is the one cut short: a recipe's
+# list, a show's details, a last section under its own subheading).
 MIN_TRIM_AGREEMENT = 0.8
-_MAX_TRIMMED_SHARE = 0.2
+MAX_TRIMMED_SHARE = 0.15
 _MIN_SENTENCE_WORDS = 4  # a closing sentence that stays, not a label ("Thanks.")
 # A line is in the dump's story when at least half of its word trigrams are.
 _MIN_SHARED_TRIGRAMS = 0.5
@@ -159,6 +160,7 @@ def extract_html(
     url: str | None = None,
     min_agreement: float = MIN_AGREEMENT,
     min_trim_agreement: float = MIN_TRIM_AGREEMENT,
+    max_trimmed_share: float = MAX_TRIMMED_SHARE,
 ) -> HtmlExtract:
     """The page's main text and metadata; an empty text when trafilatura finds no article."""
     tree = load_html(html)
@@ -186,10 +188,10 @@ def extract_html(
         if precise and _agreement(precise, story) > agreement:
             text, agreement = precise, _agreement(precise, story)
     if agreement >= min_trim_agreement:
-        text = _trimmed_to_story(text, story)
+        text = _trimmed_to_story(text, story, max_trimmed_share)
     # The publisher's own copy of the story, where the page gives one, ends where it ends too.
     if furniture.article_body and _agreement(text, furniture.article_body) >= min_trim_agreement:
-        text = _trimmed_to_story(text, furniture.article_body)
+        text = _trimmed_to_story(text, furniture.article_body, max_trimmed_share)
     text = furniture.removed_from(text)
     text = _with_standfirst(text, dump, description)
     return HtmlExtract(
@@ -284,7 +286,7 @@ def _with_standfirst(text: str, dump: list[str], description: str | None) -> str
     return text
 
 
-def _trimmed_to_story(text: str, story: str) -> str:
+def _trimmed_to_story(text: str, story: str, max_trimmed_share: float) -> str:
     """trafilatura's body without its last lines that the dump's story leaves out."""
     story_trigrams = set(_trigrams(story))
     lines = text.split("\n")
@@ -305,7 +307,7 @@ def _trimmed_to_story(text: str, story: str) -> str:
     while last + 1 < len(lines) and _is_closing_sentence(lines[last + 1]):
         last += 1
     kept = "\n".join(lines[: last + 1])
-    if len(_WORD.findall(kept)) < (1 - _MAX_TRIMMED_SHARE) * len(_WORD.findall(text)):
+    if len(_WORD.findall(kept)) < (1 - max_trimmed_share) * len(_WORD.findall(text)):
         return text
     return kept
 
