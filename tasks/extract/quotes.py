@@ -460,16 +460,25 @@ class _QuoteFinder:
 
     def _widen_to_reported_clause(self, statement: _Statement, quote: QuotedSpan) -> None:
         """'X said Friday that if she won, "she would sign it"': the quote ends a clause that
-        began before it, so the statement is a partial quote of that clause."""
+        began before it, so the statement is a partial quote of that clause. So does a quote
+        set off by a comma right after the clause the cue reports, which the parser left out
+        of it ('said he is ready because he is a builder, "like you all"')."""
         for run in reported_contents(statement.cue):
             content = self._char_span(run)
-            if (
-                content is not None
-                and content[0] < quote.start
-                and content[1] >= quote.end - 1
-                and re.search(r"\w", self.text[content[0] : quote.start])
+            if content is None or not (
+                content[0] < quote.start and re.search(r"\w", self.text[content[0] : quote.start])
             ):
+                continue
+            if content[1] >= quote.end - 1:
                 statement.start, statement.end = content
+                statement.quote_type = "partial"
+                return
+            if (
+                statement.cue.idx < content[0]
+                and not re.search(r"\w", self.text[content[1] : quote.start])
+                and any(t.pos_ in _VERBS for t in run)
+            ):
+                statement.start = content[0]
                 statement.quote_type = "partial"
                 return
 
@@ -744,7 +753,6 @@ class _QuoteFinder:
                     statement = self._partial(run, quote, head)
                     if statement is not None:
                         return self._reported_by(statement, head)
-                break
             # "Trump's claim that there were "thousands of shootings"": the owner speaks.
             owners = [c for c in head.children if c.dep_ == "poss"]
             if is_reporting_noun(head) and owners:
@@ -752,6 +760,9 @@ class _QuoteFinder:
                 if statement is not None:
                     statement.speaker = self._speaker_at(owners[0])
                     return statement
+        statement = self._hung_on_report(root, quote)
+        if statement is not None:
+            return statement
         if governor is not None and not self._is_title(quote):
             statement = self._governed(governor, quote)
             if statement is not None:
@@ -760,6 +771,46 @@ class _QuoteFinder:
             return _Statement(quote.start, quote.end, "scare")
         statement = self._closing_attribution(root) or self._continuation(root, quote)
         return statement or _Statement(quote.start, quote.end, "scare")
+
+    def _hung_on_report(self, root: Token, quote: QuotedSpan) -> _Statement | None:
+        """'Trump told the Post he was "not quite there yet"': a reported clause with no "that",
+        which the parser took for the main clause, hanging its reporting verb on it. The speech
+        verb stands right before the clause's subject, with its own subject and addressee and
+        no complement of its own; the clause from its subject on is what was said."""
+        paragraph = paragraph_bounds(root)
+        for host in (root, *root.ancestors):
+            if not in_paragraph(host, paragraph):
+                return None
+            subjects = [c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if host.pos_ not in _VERBS or not subjects:
+                continue
+            subject = subjects[0]
+            for cue in host.children:
+                if (
+                    cue.i >= subject.i
+                    or cue.dep_ not in ("advcl", "parataxis", "ccomp")
+                    or cue.right_edge.i + 1 != subject.left_edge.i
+                    or cue.i in self.quote_of_token
+                    or not is_cue(cue)
+                    or cue_entry(cue).kind != "speech"
+                    or any(c.dep_ in ("ccomp", "xcomp") for c in cue.children)
+                ):
+                    continue
+                speaker = self._speaker(cue)
+                if speaker is None:
+                    continue
+                run = [
+                    t
+                    for t in self.doc[subject.left_edge.i : host.right_edge.i + 1]
+                    if in_paragraph(t, paragraph)
+                ]
+                while run and (run[-1].is_punct or run[-1].is_space):
+                    run.pop()
+                statement = self._partial(run, quote, cue)
+                if statement is not None:
+                    return statement
+            return None
+        return None
 
     def _continuation(self, root: Token, quote: QuotedSpan) -> _Statement | None:
         """'"...," Ana Ruiz said. That makes the plan "a dead letter for this session."': a
