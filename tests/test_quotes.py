@@ -334,6 +334,84 @@ def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker
     assert kept in row.quote_text and left_out not in row.quote_text
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "kept", "left_out"),
+    [
+        # A reason clause after the named thing goes on with what was said ...
+        (
+            'The senator called the merger "a blunder" because few workers would keep their '
+            "jobs.",
+            "a blunder", "The senator", "few workers", "called",
+        ),
+        # ... and so does a second "that" clause, or a predicate that cannot share the
+        # reporting verb's tense ("told ... and have misled" is the polls', not the senator's).
+        (
+            'Ms. Okafor said that her mother "could be harsh," and that her brother had '
+            "struggled with it.",
+            "could be harsh", "Ms. Okafor", "her brother had struggled", "said",
+        ),
+        (
+            'Senator Ana Ruiz told reporters that the polls could be "way off," and have misled '
+            "voters before.",
+            "way off", "Senator Ana Ruiz", "misled voters", "reporters",
+        ),
+        # A further statement of the speaker after the closing mark is a statement of its own.
+        (
+            'The governor said the plan was "a disaster," adding, "I will veto it."',
+            "a disaster", "The governor", "the plan was", "adding",
+        ),
+        # "only that ...": the "that" clause, not the occasion before it, is what was said.
+        (
+            "The campaign gave no details, saying in a statement only that it was "
+            '"refocusing its resources on the early states."',
+            "refocusing its resources", "The campaign", "it was", "in a statement",
+        ),
+        # A reported clause with no "that", which the parser takes for the main clause.
+        (
+            'The vote comes days after Lee told The Times he was "not quite ready" on the bill.',
+            "not quite ready", "Lee", "he was", "The vote",
+        ),
+    ],
+)  # fmt: skip
+def test_partial_quote_spans_what_was_said(nlp, text, quoted, speaker, kept, left_out):
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert kept in row.quote_text and left_out not in row.quote_text
+
+
+def test_reported_clause_holding_a_quote_reported_in_it_is_a_statement(nlp):
+    """'X said aides were calling "..."': the clause X reports is X's statement, whatever verb
+    inside it introduces the quoted words."""
+    rows = rows_of(nlp, 'The mayor said aides were calling "every ten minutes."')
+    outer = [r for r in rows if r.speaker_text == "The mayor"]
+    assert outer and outer[0].quote_type == "partial"
+    assert "aides were calling" in outer[0].quote_text and "every ten" in outer[0].quote_text
+
+
+def test_claim_inside_a_report_is_its_owners_statement(nlp):
+    """A reporting noun's "that" clause inside what someone says is its owner's statement too."""
+    text = 'The mayor said the fuss came from the senator\'s claim that she had "rigged" the vote.'
+    rows = rows_of(nlp, text)
+    claim = [r for r in rows if r.speaker_text and "senator" in r.speaker_text]
+    assert claim and claim[0].quote_type == "partial"
+    assert "rigged" in claim[0].quote_text and "fuss" not in claim[0].quote_text
+    assert any(r.speaker_text == "The mayor" and "fuss" in r.quote_text for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He watched "Meet the Press" because he likes politics.',
+        'After the mayor spoke the crowd chanted "four more years" for an hour.',
+    ],
+)
+def test_titles_and_chants_are_not_a_reporters_words(nlp, text):
+    """A title stays a title past a reason clause, and a speech verb with nothing to report
+    does not take the clause after it."""
+    for row in rows_of(nlp, text):
+        assert row.speaker_text is None or "mayor" not in row.speaker_text
+
+
 def test_sentence_going_on_with_a_statement_is_its_speakers(nlp):
     text = (
         '"We will rebuild the bridge," the mayor said. That gives the town "a second chance to '

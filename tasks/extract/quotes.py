@@ -626,6 +626,9 @@ class _QuoteFinder:
             and tokens[p].i not in self.quote_of_token
             and tokens[p - 1].i in self.quote_of_token
         ]
+        for mark in marks:
+            if _reports_anew(tokens[mark + 1 : mark + 3], tokens[mark - 1]):
+                return tokens[: mark + 1]
         if not marks or any(t.i in self.quote_of_token for t in tokens[marks[-1] :]):
             return tokens
         mark = marks[-1]
@@ -691,7 +694,7 @@ class _QuoteFinder:
                 if content is None or (speaker.start < content[1] and speaker.end > content[0]):
                     continue
                 overlapping = self._quotes_within(*content)
-                if taken.intersection(overlapping):
+                if taken.intersection(overlapping) and not _nests(run, overlapping, direct):
                     if not self._reports_direct(token, overlapping, direct, statements):
                         continue
                     taken.difference_update(overlapping)
@@ -701,6 +704,11 @@ class _QuoteFinder:
                 consumed.update(overlapping)
                 statement = _Statement(*content, quote_type, token, speaker)
                 statements.append(self._reported_by(statement, token) if overlapping else statement)
+        claims: set[int] = set()  # reporting nouns whose content is a statement already
+        for index in sorted(consumed - taken):
+            statement = self._claim_within(index, claims)
+            if statement is not None:
+                statements.append(statement)
         continued: set[tuple[int, int]] = set()  # sentences of continuations, one row each
         for index, quote in enumerate(self.quotes):
             if index not in consumed:
@@ -810,6 +818,32 @@ class _QuoteFinder:
                 if statement is not None:
                     return statement
             return None
+        return None
+
+    def _claim_within(self, index: int, claims: set[int]) -> _Statement | None:
+        """'X blamed the media for Y's claim that Z "founded" it': inside what a cue reports, a
+        reporting noun's "that" clause holding a quote is a statement of its own, the noun's
+        owner's (nobody's when it has none). One statement per noun."""
+        root = self._root_of(index)
+        if root is None:
+            return None
+        paragraph = paragraph_bounds(root)
+        for head in root.ancestors:
+            if not in_paragraph(head, paragraph) or (head.pos_ in _VERBS and is_cue(head)):
+                return None
+            if not is_reporting_noun(head) or head.i in claims:
+                continue
+            content = noun_content(head, root)
+            if not content or content[0].lower_ != "that":
+                return None
+            span = self._char_span(content)
+            quote = self.quotes[index]
+            if span is None or not span[0] <= quote.start < quote.end - 1 <= span[1]:
+                return None
+            claims.add(head.i)
+            owners = [c for c in head.children if c.dep_ == "poss"]
+            speaker = self._speaker_at(owners[0]) if owners else None
+            return _Statement(*span, "partial", head if owners else None, speaker)
         return None
 
     def _continuation(self, root: Token, quote: QuotedSpan) -> _Statement | None:
@@ -950,6 +984,16 @@ class _QuoteFinder:
         return not words or all(w[0].isupper() for w in long_words)
 
 
+def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:
+    """Whether the direct quotes a reported clause holds are reported inside it, by a verb of
+    its own ('X said officials were calling "every hour"', 'X said Y told her "..."'): the
+    clause is a statement of its own, and the quotes stay statements too."""
+    inside = {t.i for t in run}
+    return all(
+        i in direct and direct[i].cue is not None and direct[i].cue.i in inside for i in indexes
+    )
+
+
 def _opens_aside(before: list[Token], after: list[Token], separator: str | None) -> bool:
     """Whether the words `after` a closing quote mark (and the separator after it) are the
     writer's aside that runs to the end of the content, not the rest of what was said: after a
@@ -985,6 +1029,31 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
     return (
         verb.tag_ in ("VBD", "VBZ", "VBG")
         and (verb.tag_ == "VBG" or not finite)
+        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+    )
+
+
+def _reports_anew(after: list[Token], before: Token) -> bool:
+    """Whether the words after a closing quote mark open a further statement of the speaker,
+    no part of the one the quote ends: a reporting participle after a comma ('"...," adding
+    "..."', ', citing ...') or "and" with a speech verb of no subject of its own ('and called
+    on leaders "..."')."""
+    if not after:
+        return False
+    first = after[0]
+    comma = before.text == "," or first.text == ","
+    if first.text == ",":
+        after = after[1:]
+    if not after:
+        return False
+    verb = after[1] if after[0].lower_ == "and" and len(after) > 1 else after[0]
+    if not (is_cue(verb) and cue_entry(verb).kind == "speech"):
+        return False
+    if verb.tag_ == "VBG":
+        return comma or after[0].lower_ == "and"
+    return (
+        after[0].lower_ == "and"
+        and verb.tag_ in ("VBD", "VBZ")
         and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
     )
 
