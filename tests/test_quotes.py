@@ -343,17 +343,22 @@ def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker
             "jobs.",
             "a blunder", "The senator", "few workers", "called",
         ),
-        # ... and so does a second "that" clause, or a predicate that cannot share the
-        # reporting verb's tense ("told ... and have misled" is the polls', not the senator's).
         (
-            'Ms. Okafor said that her mother "could be harsh," and that her brother had '
-            "struggled with it.",
-            "could be harsh", "Ms. Okafor", "her brother had struggled", "said",
+            'Senator Ruiz said she is "not persuaded" by the plan, even though she is its only '
+            "sponsor.",
+            "not persuaded", "Senator Ruiz", "even though", "said",
+        ),
+        # ... and so does a second "that" clause, or a predicate that cannot share the
+        # reporting verb's tense ("told ... and have misled" is the count's, not the senator's).
+        (
+            'Ms. Okafor said that her uncle "could be stubborn," and that her sister had '
+            "quarreled with him.",
+            "could be stubborn", "Ms. Okafor", "her sister had quarreled", "said",
         ),
         (
-            'Senator Ana Ruiz told reporters that the polls could be "way off," and have misled '
-            "voters before.",
-            "way off", "Senator Ana Ruiz", "misled voters", "reporters",
+            'Senator Ana Ruiz told reporters that the count could be "far from final," and have '
+            "misled voters before.",
+            "far from final", "Senator Ana Ruiz", "misled voters", "reporters",
         ),
         # A further statement of the speaker after the closing mark is a statement of its own.
         (
@@ -362,14 +367,14 @@ def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker
         ),
         # "only that ...": the "that" clause, not the occasion before it, is what was said.
         (
-            "The campaign gave no details, saying in a statement only that it was "
-            '"refocusing its resources on the early states."',
-            "refocusing its resources", "The campaign", "it was", "in a statement",
+            "The club gave no details, saying in a statement only that it was "
+            '"reviewing every option for the season."',
+            "reviewing every option", "The club", "it was", "in a statement",
         ),
         # A reported clause with no "that", which the parser takes for the main clause.
         (
-            'The vote comes days after Lee told The Times he was "not quite ready" on the bill.',
-            "not quite ready", "Lee", "he was", "The vote",
+            'The vote comes days after Lee told The Times he was "not yet convinced" on the bill.',
+            "not yet convinced", "Lee", "he was", "The vote",
         ),
     ],
 )  # fmt: skip
@@ -380,12 +385,12 @@ def test_partial_quote_spans_what_was_said(nlp, text, quoted, speaker, kept, lef
 
 
 def test_reported_clause_holding_a_quote_reported_in_it_is_a_statement(nlp):
-    """'X said aides were calling "..."': the clause X reports is X's statement, whatever verb
+    """'X said fans were calling "..."': the clause X reports is X's statement, whatever verb
     inside it introduces the quoted words."""
-    rows = rows_of(nlp, 'The mayor said aides were calling "every ten minutes."')
-    outer = [r for r in rows if r.speaker_text == "The mayor"]
+    rows = rows_of(nlp, 'The coach said fans were calling "day and night."')
+    outer = [r for r in rows if r.speaker_text == "The coach"]
     assert outer and outer[0].quote_type == "partial"
-    assert "aides were calling" in outer[0].quote_text and "every ten" in outer[0].quote_text
+    assert "fans were calling" in outer[0].quote_text and "day and night" in outer[0].quote_text
 
 
 def test_claim_inside_a_report_is_its_owners_statement(nlp):

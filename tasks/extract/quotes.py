@@ -28,6 +28,7 @@ from tasks.extract.coreference import (
 from tasks.extract.doc_cache import doc_text
 from tasks.extract.quotes_clauses import (
     complement_after,
+    gives_reason,
     is_setting,
     noun_content,
     reported_contents,
@@ -462,7 +463,7 @@ class _QuoteFinder:
         """'X said Friday that if she won, "she would sign it"': the quote ends a clause that
         began before it, so the statement is a partial quote of that clause. So does a quote
         set off by a comma right after the clause the cue reports, which the parser left out
-        of it ('said he is ready because he is a builder, "like you all"')."""
+        of it ('said the town would recover because it is stubborn, "like all of you"')."""
         for run in reported_contents(statement.cue):
             content = self._char_span(run)
             if content is None or not (
@@ -606,6 +607,7 @@ class _QuoteFinder:
                 top = top.head
             if (
                 top.dep_ in _ASIDE_DEPS
+                and not (top.dep_ == "advcl" and gives_reason(top))
                 and top.left_edge.i == first.i
                 and top.right_edge.i >= last
                 and top.head.i < comma.i
@@ -694,10 +696,11 @@ class _QuoteFinder:
                 if content is None or (speaker.start < content[1] and speaker.end > content[0]):
                     continue
                 overlapping = self._quotes_within(*content)
-                if taken.intersection(overlapping) and not _nests(run, overlapping, direct):
-                    if not self._reports_direct(token, overlapping, direct, statements):
+                if taken.intersection(overlapping):
+                    if self._reports_direct(token, overlapping, direct, statements):
+                        taken.difference_update(overlapping)
+                    elif not _nests(run, overlapping, direct):
                         continue
-                    taken.difference_update(overlapping)
                 quote_type = "partial" if overlapping else "indirect"
                 if overlapping and self._is_wholly_quoted(*content, overlapping):
                     quote_type = "direct"
@@ -781,7 +784,7 @@ class _QuoteFinder:
         return statement or _Statement(quote.start, quote.end, "scare")
 
     def _hung_on_report(self, root: Token, quote: QuotedSpan) -> _Statement | None:
-        """'Trump told the Post he was "not quite there yet"': a reported clause with no "that",
+        """'Lee told The Times he was "not yet convinced"': a reported clause with no "that",
         which the parser took for the main clause, hanging its reporting verb on it. The speech
         verb stands right before the clause's subject, with its own subject and addressee and
         no complement of its own; the clause from its subject on is what was said."""
@@ -821,9 +824,10 @@ class _QuoteFinder:
         return None
 
     def _claim_within(self, index: int, claims: set[int]) -> _Statement | None:
-        """'X blamed the media for Y's claim that Z "founded" it': inside what a cue reports, a
-        reporting noun's "that" clause holding a quote is a statement of its own, the noun's
-        owner's (nobody's when it has none). One statement per noun."""
+        """'The mayor said the fuss came from the senator's claim that she had "rigged" it':
+        inside what a cue reports, a reporting noun's "that" clause holding a quote is a
+        statement of its own, the noun's owner's (nobody's when it has none). One statement
+        per noun."""
         root = self._root_of(index)
         if root is None:
             return None
@@ -986,7 +990,7 @@ class _QuoteFinder:
 
 def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:
     """Whether the direct quotes a reported clause holds are reported inside it, by a verb of
-    its own ('X said officials were calling "every hour"', 'X said Y told her "..."'): the
+    its own ('the coach said fans were calling "day and night"', 'X said Y told her "..."'): the
     clause is a statement of its own, and the quotes stay statements too."""
     inside = {t.i for t in run}
     return all(
@@ -1036,8 +1040,8 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
 def _reports_anew(after: list[Token], before: Token) -> bool:
     """Whether the words after a closing quote mark open a further statement of the speaker,
     no part of the one the quote ends: a reporting participle after a comma ('"...," adding
-    "..."', ', citing ...') or "and" with a speech verb of no subject of its own ('and called
-    on leaders "..."')."""
+    "..."', ', citing ...') or "and" with a speech verb of no subject of its own ('and urged
+    voters "..."')."""
     if not after:
         return False
     first = after[0]

@@ -31,9 +31,9 @@ _OCCASION_NOUNS = {
     "letter", "post", "tweet", "message", "broadcast", "show", "program", "podcast", "video",
     "op-ed", "article", "column", "book", "memo", "report", "remarks", "town", "stop", "visit",
 }  # fmt: skip
-# Subordinators that open a reason, concession or condition of what was said ("because", "if").
 # Verb forms a coordinated predicate can take (not a participle: "said X, adding Y").
 _PREDICATE_TAGS = ("VB", "VBD", "VBP", "VBZ", "MD")
+# Subordinators that open a reason, concession or condition of what was said ("because", "if").
 _REASON_MARKS = {"because", "although", "though", "unless", "if", "so"}
 # Entity types of a time or place.
 _SETTING_ENTITIES = {"DATE", "TIME", "GPE", "LOC", "FAC"}
@@ -179,7 +179,7 @@ def _reasons_after(cue: Token, complement: Token, paragraph: tuple[int, int]) ->
         between = cue.doc[end + 1 : child.left_edge.i]
         if not all(t.is_punct for t in between):
             break
-        if child.dep_ != "advcl" or not _gives_reason(child) or is_cue(child):
+        if child.dep_ != "advcl" or not gives_reason(child) or is_cue(child):
             break
         if not in_paragraph(child.right_edge, paragraph):
             break
@@ -191,7 +191,7 @@ def _reasons_after(cue: Token, complement: Token, paragraph: tuple[int, int]) ->
 def _content_conjuncts(cue: Token, content: list[Token], paragraph: tuple[int, int]) -> list[Token]:
     """What the parser coordinated with the reporting verb but goes on with what was said: a
     second "that" clause ("said that A and that B") and a predicate that cannot share the
-    cue's tense ("said polls could be "way off" and have been unreliable"; a verb with no
+    cue's tense ("said the count could be "far from final," and have misled"; a verb with no
     subject of its own, in another form than the cue), with the words between."""
     if not content:
         return []
@@ -224,7 +224,7 @@ def _verb_form(verb: Token) -> str:
     return auxiliaries[0].tag_ if auxiliaries else verb.tag_
 
 
-def _gives_reason(clause: Token) -> bool:
+def gives_reason(clause: Token) -> bool:
     """An adverbial clause of reason, concession or condition ("because ...", "even though
     ...", "if ...")."""
     return clause.left_edge.lower_ in _REASON_MARKS or any(
