@@ -365,6 +365,10 @@ def test_accusation_content_is_the_of_phrase(nlp):
             'The vote comes days after Lee told The Times he was "not yet convinced" on the bill.',
             "not yet convinced", "Lee", "he was", "The vote",
         ),
+        (
+            'Instead, Diaz told CNN, the policy would just be "to go slow" until the vote.',
+            "to go slow", "Diaz", "the policy would", "CNN",
+        ),
     ],
 )  # fmt: skip
 def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker, kept, left_out):
@@ -397,6 +401,7 @@ def test_claim_inside_a_report_is_its_owners_statement(nlp):
     [
         'He watched "Meet the Press" because he likes politics.',
         'After the mayor spoke the crowd chanted "four more years" for an hour.',
+        'After the mayor spoke, the crowd chanted "four more years" for an hour.',
     ],
 )
 def test_titles_and_chants_are_not_a_reporters_words(nlp, text):

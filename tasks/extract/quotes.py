@@ -786,8 +786,9 @@ class _QuoteFinder:
     def _hung_on_report(self, root: Token, quote: QuotedSpan) -> _Statement | None:
         """'Lee told The Times he was "not yet convinced"': a reported clause with no "that",
         which the parser took for the main clause, hanging its reporting verb on it. The speech
-        verb stands right before the clause's subject, with its own subject and addressee and
-        no complement of its own; the clause from its subject on is what was said."""
+        verb stands right before the clause's subject (see `_right_before`), with its own
+        subject and addressee and no complement of its own; the clause from its subject on is
+        what was said."""
         paragraph = paragraph_bounds(root)
         for host in (root, *root.ancestors):
             if not in_paragraph(host, paragraph):
@@ -800,7 +801,7 @@ class _QuoteFinder:
                 if (
                     cue.i >= subject.i
                     or cue.dep_ not in ("advcl", "parataxis", "ccomp")
-                    or cue.right_edge.i + 1 != subject.left_edge.i
+                    or not self._right_before(cue, subject)
                     or cue.i in self.quote_of_token
                     or not is_cue(cue)
                     or cue_entry(cue).kind != "speech"
@@ -822,6 +823,13 @@ class _QuoteFinder:
                     return statement
             return None
         return None
+
+    def _right_before(self, cue: Token, subject: Token) -> bool:
+        """Whether a reporting verb's phrase ends right before a clause's subject, or before a
+        comma there when it is no adverbial clause ("Lee told The Times, his plan would ...";
+        not "After Lee spoke, the crowd ...")."""
+        gap = self.doc[cue.right_edge.i + 1 : subject.left_edge.i]
+        return not gap or (cue.dep_ != "advcl" and [t.text for t in gap] == [","])
 
     def _claim_within(self, index: int, claims: set[int]) -> _Statement | None:
         """'The mayor said the fuss came from the senator's claim that she had "rigged" it':
