@@ -756,6 +756,8 @@ class _QuoteFinder:
                 continue
             if governor is None and head.pos_ == "VERB":
                 governor = head
+            # A cue whose content does not hold the quote ("said that she spoke with X and that
+            # ... "..."") does not stop the walk: a cue above it may report the quote.
             if head.pos_ in _VERBS and is_cue(head):
                 runs = reported_contents(head)
                 if cue_entry(head).kind == "speech":
