@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 import spacy
@@ -54,10 +55,10 @@ _RELATED_HEADING = re.compile(
     r"[ :.!]*",
     re.IGNORECASE,
 )
-# An ad slot's label in the other languages most read on the web (English's is boilerplate):
+# An ad slot's label in the languages most read on the web:
 # between two paragraphs, it neither ends the story nor belongs to it.
 _AD_LABEL = re.compile(
-    r"anzeige|werbung|publicidad|publicité|pubblicità|publicidade|annonse|annonce|annons|"
+    r"advertisement|advertorial|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|annonse|annonce|annons|"
     r"reklame|reklama|advertentie|mainos",
     re.IGNORECASE,
 )
@@ -107,10 +108,16 @@ _PICTURE_AGENCY = (
 # A photo credit closing a caption: "... Photo by NAME /AFP", "...GIVENCHY.Foto: NAME",
 # "... | Bild: NAME", "... NAME (dpa/picture alliance via Getty)", "... (AP)".
 _CAPTION_CREDIT = re.compile(
-    r"(?:(?:^|[.!?|()»”\"]\s*)(?i:photos?|fotos?|bild|bildrechte|images?|pictures?|credits?|"
+    r"(?:(?:^|[.!?|()»”\",]\s*)(?i:photos?|fotos?|bild|bildrechte|images?|pictures?|credits?|"
     r"quelle|ljósmynd|fot\.|zdjęcie|kuva)(?:\s+by\s|\s*[:/©])\s*.{1,150}"
     rf"|[(/|]\s*[^()/|]{{0,60}}\b{_PICTURE_AGENCY}\b[^()]{{0,40}}\)?"
     r"|[.!?]\s*\((?:(?:[A-Z][\w'’.&-]*|of|via|and|/)\s?){1,5}\))\s*$"
+)
+# Japanese newspapers close a caption with "＝" and the day, place or agency ("...＝１３日、東京で",
+# "...＝ＡＰ") or with the photographer or source in brackets ("（...撮影）", "（警視庁提供）").
+_JAPANESE_CAPTION_END = re.compile(
+    r"(?:＝(?:[\d０-９]{1,2}日[^。]{0,40}|(?:ＡＰ|AP|ＡＦＰ|AFP|ＥＰＡ|EPA|ロイター|共同|時事)[^。]{0,10})"
+    r"|（[^（）。]{0,30}(?:撮影|提供)）)$"
 )
 # A credit alone on its line, below the caption it closes: "Ammar Awad / Reuters", "AP",
 # "(Los Angeles Times)", "Screenshots Instagram/TikTok".
@@ -171,6 +178,8 @@ _LINK_LINE_MAX_WORDS = 12
 _SLOT_LABEL_MIN_REPEATS = 3
 _MIN_ANNOUNCEMENT_WORDS = 3
 _SLOT_LABEL_MAX_WORDS = 3
+_COPIED_PARAGRAPHS = 2  # paragraphs held whole in a line that copies the story
+_COPY_MIN_WORDS = 10  # a paragraph that long is not held by another by chance
 
 
 @dataclass(frozen=True)
@@ -412,6 +421,7 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
             and _length(line) <= _CAPTION_MAX_WORDS
         )
         or _STORY_LINK.fullmatch(line)
+        or ((line.endswith("）") or "＝" in line) and _JAPANESE_CAPTION_END.search(line))
         or _AD_LABEL.fullmatch(line)
         or _is_doubled(line)
         or _is_stamp(line)
@@ -717,13 +727,19 @@ def _announced_list_end(lines: list[str], scores: list[float], end: int) -> int:
     return end
 
 
+def _is_box_label(line: str) -> bool:
+    """A box's heading: links to other stories ("Lesen Sie auch") or an ad slot's label."""
+    return _RELATED_HEADING.fullmatch(line) is not None or _AD_LABEL.fullmatch(line) is not None
+
+
 def _panels(
     lines: list[str], scores: list[float], start: int, end: int, scoring: Scoring
 ) -> set[int]:
     """Indices of the panels inside the story's run: a stretch of lines between two
     paragraphs of the story, long enough to be a box and holding a known boilerplate line (a
     subscription offer, a newsletter form, an ad with its caption). Its prose-like lines (the
-    offer's sentences) go with it."""
+    offer's sentences) go with it. A stretch opened by a box's label (links to other stories,
+    an ad) is that box up to the first finished line, which is the story's."""
     panels: set[int] = set()
     stretch: list[int] = []
     for index in range(start, end + 1):
@@ -732,10 +748,33 @@ def _panels(
                 is_boilerplate(lines[i]) for i in stretch
             ):
                 panels.update(stretch)
+            elif stretch and _is_box_label(lines[stretch[0]]):
+                panels.add(stretch[0])
+                panels.update(takewhile(lambda i: not _SENTENCE_END.search(lines[i]), stretch[1:]))
             stretch = []
         else:
             stretch.append(index)
     return panels
+
+
+def _without_copies(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without those a reader has already read: a later copy of one (a pull
+    quote, a teaser shown twice) and a line that holds several others whole (the story again
+    as one block: a print version, a no-script copy)."""
+    seen: set[str] = set()
+    kept = []
+    for paragraph in paragraphs:
+        if paragraph in seen:
+            continue
+        seen.add(paragraph)
+        kept.append(paragraph)
+    sentences = [paragraph for paragraph in kept if _length(paragraph) >= _COPY_MIN_WORDS]
+    return [
+        paragraph
+        for paragraph in kept
+        if sum(other in paragraph for other in sentences if len(other) < len(paragraph))
+        < _COPIED_PARAGRAPHS
+    ]
 
 
 def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
@@ -781,7 +820,7 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
         ),
         len(kept),
     )
-    kept = kept[:bio]
+    kept = _without_copies(kept[:bio])
     box_end = end
     while box_end < len(lines) and (
         (box_end in asides and not _is_stamp(lines[box_end]))  # a teaser's date is no box's
