@@ -67,7 +67,7 @@ _AUTHOR_BIO = re.compile(
     r"(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a|an|the)\b[^.]{0,80}\b(?i:correspondent|reporter|"
     r"writer|editor|columnist|journalist|contributor|author|photographer)s?\b.*"
 )
-_BIO_LINES = 2  # among the story's last lines
+_BIO_LINES = 6  # among the story's last lines
 # A link to another story inside or below it: "READ MORE: headline", "Les også headline".
 _STORY_LINK = re.compile(
     r"(?:(?:read (?:more|also|next)|also read|see also|related(?: article| story)?)\s*[:|]|"
@@ -76,12 +76,24 @@ _STORY_LINK = re.compile(
     r"czytaj (?:też|także|więcej)|lees ook)\b\s*[:|]?)\s*\S.{0,200}",
     re.IGNORECASE,
 )
+# An ad slot's or a box's note that the story goes on below it.
+_CONTINUES_BELOW = re.compile(
+    r".{0,40}\b(?:story|article|text|artikel|beitrag) (?:continues|geht) (?:below|weiter|unten)"
+    r".{0,60}|.{0,40}continue reading below.{0,40}|.{0,40}(?:weiterlesen|lesen sie) nach der "
+    r"(?:anzeige|werbung).{0,40}|.{0,40}la suite (?:après|sous) (?:cette|la) publicité.{0,40}"
+    r"|.{0,40}(?:el artículo|la noticia) (?:continúa|sigue).{0,40}"
+    r"|.{0,40}l.articolo (?:continua|prosegue).{0,40}",
+    re.IGNORECASE,
+)
+_MAX_CONTINUED_GAP = 40
 # The heading or button that opens the readers' comments: the story never goes on past it.
 _COMMENTS_OPENING = re.compile(
     r"((\d+ )?(readers?'? |user )?(comments?|kommentare?|commentaires?|comentarios?|commenti|"
     r"kommentarer|reacties|komentarze)( \(?\d+\)?)?|(leave|post|add|write) (a|your) "
     r"(comment|reply)|join the (conversation|discussion)|(show|view|load|read|see) (all )?"
-    r"(\d+ )?comments|comments? (are|is) (closed|moderated))[ :.!]*",
+    r"(\d+ )?comments|comments? (are|is) (closed|moderated)|"
+    # WordPress's heading of the thread: '6 thoughts on "Headline"'.
+    r"(\d+|one) (thoughts?|responses?) (on|to) [“\"].{1,200}[”\"])[ :.!]*",
     re.IGNORECASE,
 )
 # A line announcing the list below it: a colon, or "as follows" in the languages most read on
@@ -559,11 +571,17 @@ def _blocks(scores: list[float], scoring: Scoring) -> list[tuple[int, int]]:
 
 
 def _extend(
-    run: tuple[int, int], scores: list[float], asides: set[int], scoring: Scoring
+    run: tuple[int, int],
+    scores: list[float],
+    asides: set[int],
+    continued: set[int],
+    scoring: Scoring,
 ) -> tuple[int, int, set[int]]:
     """The run grown over nearby dense prose blocks (a story cut by an embedded tweet, a
     gallery or an ad), and the indices of the furniture lines skipped in between. A box's
-    asides (teasers, captions) count less in the distance: the box is one interruption."""
+    asides (teasers, captions) count less in the distance: the box is one interruption. A
+    box that says the story continues below it (`continued`) is crossed however long it is
+    (a paywall offer, a newsletter form), up to _MAX_CONTINUED_GAP lines."""
     start, end = run
     skipped: set[int] = set()
 
@@ -579,7 +597,12 @@ def _extend(
         distance = sum(
             scoring.aside_distance if index in asides else 1 for index in range(first, second)
         )
-        return distance <= scoring.max_gap and _COMMENTS_BARRIER not in gap
+        if _COMMENTS_BARRIER in gap:
+            return False
+        return distance <= scoring.max_gap or (
+            second - first <= _MAX_CONTINUED_GAP
+            and any(first <= index < second for index in continued)
+        )
 
     blocks = _blocks(scores, scoring)
     for block in blocks:  # forward, in order
@@ -781,8 +804,9 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
     scores, asides = line_scores(lines, scoring)
     start, end = _story_run(lines, scores, scoring)
+    continued = {index for index, line in enumerate(lines) if _CONTINUES_BELOW.fullmatch(line)}
     start, end, skipped = _extend(
-        (start, _announced_list_end(lines, scores, end)), scores, asides, scoring
+        (start, _announced_list_end(lines, scores, end)), scores, asides, continued, scoring
     )
     skipped |= asides | _panels(lines, scores, start, end, scoring)
     repeats = Counter(lines)
@@ -820,6 +844,8 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
         ),
         len(kept),
     )
+    if bio < len(kept) and kept[bio].startswith(kept[bio - 1] + " "):
+        bio -= 1  # the author's name over the bio that opens with it
     kept = _without_copies(kept[:bio])
     box_end = end
     while box_end < len(lines) and (
