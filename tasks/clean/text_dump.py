@@ -103,6 +103,8 @@ _ANNOUNCES_LIST = re.compile(
     r"(?:次|以下)の(?:とおり|通り)(?:です)?。)$"
 )
 _INNER_SENTENCE_END = re.compile(r"[.!?…。！？] ")
+# One sentence ending and the next starting with a capital: not an ellipsis inside a phrase.
+_SENTENCE_BREAK = re.compile(r"[^.…\s][.!?。！？][\"”»’]?\s+[A-ZÀ-ÖØ-ÞА-ЯЁ]")
 _FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’“‘«»]*$")
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
@@ -413,6 +415,27 @@ def _is_credit_line(line: str) -> bool:
     )
 
 
+def _read_on_past_ellipses(
+    lines: list[str], base: list[tuple[float, bool]], scoring: Scoring
+) -> None:
+    """Rescore, in place, the paragraphs that trail off ("...") with a story paragraph right
+    under them: a teaser cut short stands among other teasers, a paragraph of several
+    sentences that the story goes on from is the story's (a reporter's suspense)."""
+    for index in range(len(lines) - 1):
+        line = lines[index]
+        if not (
+            base[index][0] < 0
+            and _TEASER_END.search(line)
+            and _SENTENCE_BREAK.search(line)
+            and base[index + 1][1]
+            and base[index + 1][0] > 0
+        ):
+            continue
+        count = _length(line)
+        if count >= scoring.min_prose_words:
+            base[index] = (count * scoring.unfinished_factor - scoring.prose_cost, True)
+
+
 def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[float], set[int]]:
     """Each line's score and the indices of the asides (slot labels, see `_slot_labels`, and
     pictures' captions and embedded posts, see `pictures_and_posts`), scored 0; a long
@@ -423,6 +446,7 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
     words = [word for line in lines for word in _WORD.findall(line)]
     stopwords = _page_stopwords(words)
     base = [_base_score(line, repeats[line], stopwords, scoring) for line in lines]
+    _read_on_past_ellipses(lines, base, scoring)
     labels = _slot_labels(lines, repeats, [score > 0 and prose for score, prose in base])
     captions = {
         index
