@@ -616,28 +616,32 @@ def _extend(
             sum(values) >= scoring.min_block_value and prose_lines >= scoring.min_block_prose_lines
         )
 
-    def near(first: int, second: int) -> bool:
-        gap = scores[first:second]
+    def crossed(first: int, second: int) -> set[int] | None:
+        """The lines of the gap [first, second) to skip when it is crossed, or None."""
+        if _COMMENTS_BARRIER in scores[first:second]:
+            return None
         distance = sum(
             scoring.aside_distance if index in asides else 1 for index in range(first, second)
         )
-        if _COMMENTS_BARRIER in gap:
-            return False
-        return distance <= scoring.max_gap or (
+        if distance <= scoring.max_gap or (
             second - first <= _MAX_CONTINUED_GAP
             and any(first <= index < second for index in continued)
-        )
+        ):
+            return {i for i in range(first, second) if scores[i] < scoring.block_line_floor}
+        return None
 
     blocks = _blocks(scores, scoring)
     for block in blocks:  # forward, in order
-        if block[0] >= end and near(end, block[0]) and substantial(block):
-            skipped.update(i for i in range(end, block[0]) if scores[i] < scoring.block_line_floor)
+        if block[0] >= end and substantial(block) and (gap := crossed(end, block[0])) is not None:
+            skipped |= gap
             end = block[1]
     for block in reversed(blocks):
-        if block[1] <= start and near(block[1], start) and substantial(block):
-            skipped.update(
-                i for i in range(block[1], start) if scores[i] < scoring.block_line_floor
-            )
+        if (
+            block[1] <= start
+            and substantial(block)
+            and (gap := crossed(block[1], start)) is not None
+        ):
+            skipped |= gap
             start = block[0]
     return start, end, skipped
 
