@@ -695,14 +695,19 @@ def test_page_dump_keeps_the_list_its_story_announces():
     ]
 
 
-def _story_page_with_asides(asides: list[str]) -> list[str]:
-    """A page dump whose story has one aside after each of its first paragraphs."""
-    lines = [
+def _council_page(*body: str) -> list[str]:
+    """A page dump: the <title>, the menu, the headline and the lines below it."""
+    return [
         "Council passes budget | City Times",
         *NAVIGATION.splitlines(),
         "Council passes budget",
-        STORY_PARAGRAPHS[0],
+        *body,
     ]
+
+
+def _story_page_with_asides(asides: list[str]) -> list[str]:
+    """A page dump whose story has one aside after each of its first paragraphs."""
+    lines = _council_page(STORY_PARAGRAPHS[0])
     for aside, paragraph in zip(asides, STORY_PARAGRAPHS[1:], strict=False):
         lines += [aside, paragraph]
     return [*lines, *STORY_PARAGRAPHS[len(asides) + 1 :]]
@@ -855,14 +860,11 @@ def test_a_box_that_says_the_story_continues_below_is_crossed_however_long():
         "Thanks for signing up!",
         "Advertisement",
     ]
-    lines = [
-        "Council passes budget | City Times",
-        *NAVIGATION.splitlines(),
-        "Council passes budget",
+    lines = _council_page(
         *STORY_PARAGRAPHS[:2],
         *paywall,
         *STORY_PARAGRAPHS[2:],
-    ]
+    )
     article = _text("\n".join(lines))
     assert _paragraphs(article) == STORY_PARAGRAPHS
 
@@ -886,10 +888,7 @@ def test_a_paragraph_trailing_off_with_the_story_going_on_under_it_is_kept():
         "Then the mayor stood up to answer the last question of the night. Nobody in the room "
         "expected what she was about to say, least of all her own party..."
     )
-    lines = [
-        "Council passes budget | City Times",
-        *NAVIGATION.splitlines(),
-        "Council passes budget",
+    lines = _council_page(
         *STORY_PARAGRAPHS[:3],
         "Gallery: the council meeting",
         "Open the gallery",
@@ -897,7 +896,7 @@ def test_a_paragraph_trailing_off_with_the_story_going_on_under_it_is_kept():
         "Close",
         suspense,
         *STORY_PARAGRAPHS[3:],
-    ]
+    )
     article = _text("\n".join(lines))
     assert suspense in _paragraphs(article)
     assert STORY_PARAGRAPHS[-1] in _paragraphs(article)
