@@ -169,6 +169,7 @@ def ends_sentence(line: str) -> bool:
     return _SENTENCE_END.search(line) is not None
 
 
+@lru_cache(maxsize=1 << 16)  # a line is asked about at each step, and footers repeat
 def is_boilerplate(line: str) -> bool:
     """A known furniture line (share bar, comment form, credit, notice, ...)."""
     if len(_WORD.findall(line)) > _BOILERPLATE_MAX_WORDS:
