@@ -931,3 +931,12 @@ def test_japanese_caption_credits_leave_the_story():
     ]
     article = _text("\n".join(lines))
     assert _paragraphs(article) == paragraphs
+
+
+def test_captions_closed_by_a_bare_credit_leave_the_story():
+    captions = [
+        "The council chamber was packed for the vote on Tuesday evening. Supplied",
+        "Die Stadthalle vor der Abstimmung am Dienstag. (Archivbild)",
+    ]
+    article = _text("\n".join(_story_page_with_asides(captions)))
+    assert _paragraphs(article) == STORY_PARAGRAPHS

@@ -133,6 +133,9 @@ _JAPANESE_CAPTION_END = re.compile(
     r"(?:＝(?:[\d０-９]{1,2}日[^。]{0,40}|(?:ＡＰ|AP|ＡＦＰ|AFP|ＥＰＡ|EPA|ロイター|共同|時事)[^。]{0,10})"
     r"|（[^（）。]{0,30}(?:撮影|提供)）)$"
 )
+# A caption closed by a credit without a mark before it: "... the new lobby. Supplied",
+# "... die Autobahn. (Archivbild)".
+_CREDIT_WORDS = (". Supplied", ". Handout", "(Archivbild)", "(Symbolbild)", "(Symbolfoto)")
 # A credit alone on its line, below the caption it closes: "Ammar Awad / Reuters", "AP",
 # "(Los Angeles Times)", "Screenshots Instagram/TikTok".
 _PICTURE_AGENCY_NAME = re.compile(rf"\b{_PICTURE_AGENCY}\b")
@@ -459,6 +462,7 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
         )
         or _STORY_LINK.fullmatch(line)
         or ((line.endswith("）") or "＝" in line) and _JAPANESE_CAPTION_END.search(line))
+        or (line.endswith(_CREDIT_WORDS) and _length(line) <= _CAPTION_MAX_WORDS)
         or _AD_LABEL.fullmatch(line)
         or _is_doubled(line)
         or _is_stamp(line)
