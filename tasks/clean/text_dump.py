@@ -58,8 +58,8 @@ _RELATED_HEADING = re.compile(
 # An ad slot's label in the languages most read on the web:
 # between two paragraphs, it neither ends the story nor belongs to it.
 _AD_LABEL = re.compile(
-    r"advertisement|advertorial|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|annonse|annonce|annons|"
-    r"reklame|reklama|advertentie|mainos",
+    r"advertisement|advertorial|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|"
+    r"annonse|annonce|annons|reklame|reklama|advertentie|mainos",
     re.IGNORECASE,
 )
 # The author's bio closing the story: "Jane Doe is a national affairs correspondent for ...".
