@@ -198,6 +198,9 @@ _MIN_ANNOUNCEMENT_WORDS = 3
 _SLOT_LABEL_MAX_WORDS = 3
 _COPIED_PARAGRAPHS = 2  # paragraphs held whole in a line that copies the story
 _COPY_MIN_WORDS = 10  # a paragraph that long is not held by another by chance
+# Pages compared paragraph by paragraph for a copy of the story (each pair once): a copy comes
+# with pages of ordinary length, and beyond this the pairs grow with the square of the page.
+_COPY_CHECK_MAX_PARAGRAPHS = 300
 
 
 @dataclass(frozen=True)
@@ -824,6 +827,8 @@ def _without_copies(paragraphs: list[str]) -> list[str]:
             continue
         seen.add(paragraph)
         kept.append(paragraph)
+    if len(kept) > _COPY_CHECK_MAX_PARAGRAPHS:
+        return kept
     sentences = [paragraph for paragraph in kept if _length(paragraph) >= _COPY_MIN_WORDS]
     return [
         paragraph
