@@ -58,6 +58,8 @@ class InputError(ValueError):
 class InputFile:
     path: Path
     root: Path  # the input root that source_uri is relative to
+    # The root with its links resolved, once for all its files (resolving walks every part).
+    real_root: Path
 
     @property
     def source_uri(self) -> str:
@@ -104,11 +106,13 @@ def _expand(spec: str) -> list[InputFile]:
             files.extend(_walk(folder))
         if not files:
             raise InputError(f"input {spec!r} matches no file")
-        return [InputFile(p, root) for p in files]
+        real_root = root.resolve()
+        return [InputFile(p, root, real_root) for p in files]
     if path.is_dir():
-        return [InputFile(p, path) for p in _walk(path)]
+        real_root = path.resolve()
+        return [InputFile(p, path, real_root) for p in _walk(path)]
     if path.is_file():
-        return [InputFile(path, path.parent)]
+        return [InputFile(path, path.parent, path.parent.resolve())]
     raise InputError(f"input {spec!r} does not exist")
 
 
@@ -140,7 +144,7 @@ def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
     def reject(reason: str, detail: str) -> Quarantined:
         return Quarantined(uri, "ingest", reason, detail)
 
-    if not _inside(item.path, item.root):
+    if not item.path.resolve().is_relative_to(item.real_root):  # a link out of the root
         yield reject("outside_input_root", "the file resolves to a path outside its input root")
         return
     input_format = FORMATS.get(item.path.suffix.lower())
@@ -175,11 +179,6 @@ def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
         yield RawDocument(uri, "txt", text=text, html=None)
     else:
         yield RawDocument(uri, "html", text=None, html=text)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    """Whether a path, symlinks resolved, stays inside its input root."""
-    return path.resolve().is_relative_to(root.resolve())
 
 
 def _decode(data: bytes) -> tuple[str, tuple[str, str] | None]:

@@ -695,14 +695,19 @@ def test_page_dump_keeps_the_list_its_story_announces():
     ]
 
 
-def _story_page_with_asides(asides: list[str]) -> list[str]:
-    """A page dump whose story has one aside after each of its first paragraphs."""
-    lines = [
+def _council_page(*body: str) -> list[str]:
+    """A page dump: the <title>, the menu, the headline and the lines below it."""
+    return [
         "Council passes budget | City Times",
         *NAVIGATION.splitlines(),
         "Council passes budget",
-        STORY_PARAGRAPHS[0],
+        *body,
     ]
+
+
+def _story_page_with_asides(asides: list[str]) -> list[str]:
+    """A page dump whose story has one aside after each of its first paragraphs."""
+    lines = _council_page(STORY_PARAGRAPHS[0])
     for aside, paragraph in zip(asides, STORY_PARAGRAPHS[1:], strict=False):
         lines += [aside, paragraph]
     return [*lines, *STORY_PARAGRAPHS[len(asides) + 1 :]]
@@ -810,4 +815,128 @@ def test_html_body_ends_where_the_story_ends_not_with_the_links_below_it():
         f"<article><h1>Council passes budget</h1>{story}{links}",
     )
     article = _clean_one(RawDocument("page.html", "html", None, page))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_a_copy_of_the_story_and_a_repeated_paragraph_are_read_once():
+    lines = [
+        *_story_page_with_asides([]),
+        STORY_PARAGRAPHS[2],  # a pull quote shown again below the story
+        " ".join(STORY_PARAGRAPHS[1:]),  # the story again as one block (a print version)
+        "© 2024 City Times. All rights reserved.",
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_job_boxes_and_boxes_under_a_related_heading_leave_the_story():
+    lines = _story_page_with_asides(["Stellenmarkt", "Advertorial", "Lesen Sie auch"])
+    lines[lines.index("Stellenmarkt") + 1 : lines.index("Stellenmarkt") + 1] = [
+        "Ingenieur Nachrichtentechnik (m/w/d)",
+        "Stadtwerke Musterstadt GmbH, Musterstadt",
+        "Sachbearbeiter Finanzen (w/m/d)",
+    ]
+    lines.insert(lines.index("Lesen Sie auch") + 1, "Storm closes schools and roads in the north")
+    lines.insert(lines.index("Advertorial") + 1, "Four per cent interest at Musterbank")
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_a_box_that_says_the_story_continues_below_is_crossed_however_long():
+    paywall = [
+        "Story continues below",
+        "This content is reserved for subscribers",
+        "Daily puzzles and games.",
+        "Support local journalism.",
+        "Subscribe for more articles",
+        "Create an account or sign in to continue with your reading experience.",
+        "Get email updates from your favourite authors.",
+        "Don't have an account? Create Account",
+        "Sign in without password",
+        "View more offers",
+        "Newsletter",
+        "The next issue of City Mornings will soon be in your inbox.",
+        "Sign Up",
+        "Thanks for signing up!",
+        "Advertisement",
+    ]
+    lines = _council_page(
+        *STORY_PARAGRAPHS[:2],
+        *paywall,
+        *STORY_PARAGRAPHS[2:],
+    )
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_author_bio_under_the_story_and_the_comment_thread_are_dropped():
+    lines = [
+        *_story_page_with_asides([]),
+        "Jane Roe",
+        "Jane Roe is a senior reporter for City Times, covering local politics and schools.",
+        "You can email Jane Roe here, and read more of Jane Roe's articles here.",
+        "Hat Ihnen der Artikel gefallen?",
+        "3 thoughts on “Council passes budget”",
+        "Great news for the schools, and about time too after all these years of waiting.",
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+def test_a_paragraph_trailing_off_with_the_story_going_on_under_it_is_kept():
+    suspense = (
+        "Then the mayor stood up to answer the last question of the night. Nobody in the room "
+        "expected what she was about to say, least of all her own party..."
+    )
+    lines = _council_page(
+        *STORY_PARAGRAPHS[:3],
+        "Gallery: the council meeting",
+        "Open the gallery",
+        "Photo: Jane Roe",
+        "Close",
+        suspense,
+        *STORY_PARAGRAPHS[3:],
+    )
+    article = _text("\n".join(lines))
+    assert suspense in _paragraphs(article)
+    assert STORY_PARAGRAPHS[-1] in _paragraphs(article)
+
+
+def test_japanese_caption_credits_leave_the_story():
+    paragraphs = [
+        "市議会は十三日、新しい予算案を賛成多数で可決した。学校の改修や教員の増員に充てる費用が"
+        "盛り込まれ、市長は会見で「子どもたちのための予算だ」と述べた。採決の前には、賛成と反対の"
+        "立場から多くの議員が発言し、議論は夜遅くまで続いた。",
+        "予算案をめぐっては、固定資産税の引き上げに反対する声も根強く、商店街の関係者からは"
+        "負担が重すぎるとの意見が相次いだ。市は来年度から段階的に実施する方針だ。商工会議所は"
+        "近く、中小企業への支援策を市に求める要望書を提出する。",
+        "新しい図書館の建設費も計上された。東部地区の住民は十年以上前から図書館の設置を求めて"
+        "おり、地元の自治会は今回の決定を歓迎している。新しい図書館には子ども向けの読書室や"
+        "学習スペースも設けられ、二年後の開館を目指す。",
+        "市議会は来月、道路整備の予算配分について改めて審議する予定で、各地区の議員の間では"
+        "意見が分かれている。市長は「すべての地区に公平な配分を目指したい」と話しており、"
+        "議会との調整が続く見通しだ。",
+    ]
+    lines = [
+        "市議会が予算案を可決 | シティ新聞",
+        *NAVIGATION.splitlines(),
+        "市議会が予算案を可決",
+        paragraphs[0],
+        "予算案の採決に臨む市議会の議員ら＝１３日、市役所で（山田太郎撮影）",
+        paragraphs[1],
+        "会見する市長（市提供）",
+        paragraphs[2],
+        "市役所の前に集まった住民ら＝ＡＰ",
+        paragraphs[3],
+    ]
+    article = _text("\n".join(lines))
+    assert _paragraphs(article) == paragraphs
+
+
+def test_captions_closed_by_a_bare_credit_leave_the_story():
+    captions = [
+        "The council chamber was packed for the vote on Tuesday evening. Supplied",
+        "Die Stadthalle vor der Abstimmung am Dienstag. (Archivbild)",
+    ]
+    article = _text("\n".join(_story_page_with_asides(captions)))
     assert _paragraphs(article) == STORY_PARAGRAPHS

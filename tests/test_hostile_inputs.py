@@ -293,9 +293,11 @@ def steps(corpus):
     root, _ = corpus
     documents, rejected_inputs = read_inputs([str(root)])
     articles, rejected_articles = clean(documents)
-    started = time.perf_counter()
+    # CPU time of this process (extraction runs in it): what the code costs, whatever else
+    # the machine is running.
+    started = time.process_time()
     extractions, failed = extract(articles)
-    extract_seconds = time.perf_counter() - started
+    extract_seconds = time.process_time() - started
     run = RunInfo("hostile-run", datetime.now(UTC), "test")
     tables = normalize(articles, extractions, rejected_inputs + rejected_articles + failed, run)
     return articles, tables, extract_seconds

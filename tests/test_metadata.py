@@ -101,6 +101,63 @@ def test_kicker_set_apart_by_a_dash_is_not_the_headline(header: list[str], headl
 
 
 @pytest.mark.parametrize(
+    ("header", "title", "headline"),
+    [
+        # The breadcrumb trail ends with the page's <title>: the headline shown is under it.
+        (
+            ["Home | News |", "Harbour board rebuilds the old pier", "Pier rebuilt by winter"],
+            "Harbour board rebuilds the old pier | Coast Gazette",
+            "Pier rebuilt by winter",
+        ),
+        # The standfirst repeats more of the <title>'s words than the headline over it.
+        (
+            ["Board to rebuild old pier", "Harbour board will rebuild the old pier before winter"],
+            "Harbour board to rebuild the old pier before winter - Coast Gazette",
+            "Board to rebuild old pier",
+        ),
+        # A sentence is not the headline, however like the <title>; nor is a picture's caption.
+        (
+            [
+                "Fishermen cheer on the quay: – At last",
+                "CHEERS: Boats at the quay. Photo: Ben Roy (Coast Gazette)",
+                "The harbour board rebuilds the old pier before the winter storms.",
+            ],
+            "Coast Gazette | Harbour board rebuilds the old pier before winter",
+            "Fishermen cheer on the quay: – At last",
+        ),
+    ],
+)
+def test_headline_is_the_one_shown_not_its_copy_standfirst_or_caption(
+    header: list[str], title: str, headline: str
+):
+    article = _page(*header, "Ann Lee", "12 May 2024", title=title)
+    assert article.title == headline
+    assert article.byline == "Ann Lee"
+
+
+def test_headline_over_the_standfirst_where_nothing_echoes_the_title_or_dates_it():
+    article = _page(
+        "Pier repairs",
+        "Harbour board rebuilds the old pier",
+        "Work starts next month, and the pier should reopen before the winter storms arrive.",
+        title="Weekend reading: what changes for the fishing fleet",
+    )
+    assert article.title == "Harbour board rebuilds the old pier"
+
+
+def test_byline_under_a_headline_that_ends_with_a_quote_stays_apart():
+    # "di ..." in lower case would read as the headline's sentence going on after a page break.
+    article = _page(
+        "Il porto ricostruirà il vecchio molo prima delle tempeste: «Finalmente»",
+        "di Anna Leone",
+        "12 maggio 2024",
+        title="Il porto ricostruirà il vecchio molo prima delle tempeste | Gazzetta",
+    )
+    assert article.title.endswith("prima delle tempeste: «Finalmente»")
+    assert article.byline == "Anna Leone"
+
+
+@pytest.mark.parametrize(
     ("credits", "byline"),
     [
         (["Von Ann Lee, Berlin", "12.05.2024"], "Ann Lee"),  # a place after the name

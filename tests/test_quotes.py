@@ -326,12 +326,89 @@ def test_accusation_content_is_the_of_phrase(nlp):
             'She would be a stronger mayor than Ruiz "no matter what," one reader wrote.',
             "no matter what", "one reader", "stronger mayor", "wrote",
         ),
+        # A reason clause after the named thing goes on with what was said ...
+        (
+            'The senator called the merger "a blunder" because few workers would keep their '
+            "jobs.",
+            "a blunder", "The senator", "few workers", "called",
+        ),
+        (
+            'Senator Ruiz said she is "not persuaded" by the plan, even though she is its only '
+            "sponsor.",
+            "not persuaded", "Senator Ruiz", "even though", "said",
+        ),
+        # ... and so does a second "that" clause, or a predicate that cannot share the
+        # reporting verb's tense ("told ... and have misled" is the count's, not the senator's).
+        (
+            'Ms. Okafor said that her uncle "could be stubborn," and that her sister had '
+            "quarreled with him.",
+            "could be stubborn", "Ms. Okafor", "her sister had quarreled", "said",
+        ),
+        (
+            'Senator Ana Ruiz told reporters that the count could be "far from final," and have '
+            "misled voters before.",
+            "far from final", "Senator Ana Ruiz", "misled voters", "reporters",
+        ),
+        # A further statement of the speaker after the closing mark is a statement of its own.
+        (
+            'The governor said the plan was "a disaster," adding, "I will veto it."',
+            "a disaster", "The governor", "the plan was", "adding",
+        ),
+        # "only that ...": the "that" clause, not the occasion before it, is what was said.
+        (
+            "The club gave no details, saying in a statement only that it was "
+            '"reviewing every option for the season."',
+            "reviewing every option", "The club", "it was", "in a statement",
+        ),
+        # A reported clause with no "that", which the parser takes for the main clause.
+        (
+            'The vote comes days after Lee told The Times he was "not yet convinced" on the bill.',
+            "not yet convinced", "Lee", "he was", "The vote",
+        ),
+        (
+            'Instead, Diaz told CNN, the policy would just be "to go slow" until the vote.',
+            "to go slow", "Diaz", "the policy would", "CNN",
+        ),
     ],
 )  # fmt: skip
 def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker, kept, left_out):
     row = row_with(rows_of(nlp, text), quoted)
     assert row.quote_type == "partial" and row.speaker_text == speaker
     assert kept in row.quote_text and left_out not in row.quote_text
+
+
+def test_reported_clause_holding_a_quote_reported_in_it_is_a_statement(nlp):
+    """'X said fans were calling "..."': the clause X reports is X's statement, whatever verb
+    inside it introduces the quoted words."""
+    rows = rows_of(nlp, 'The coach said fans were calling "day and night."')
+    outer = [r for r in rows if r.speaker_text == "The coach"]
+    assert outer and outer[0].quote_type == "partial"
+    assert "fans were calling" in outer[0].quote_text and "day and night" in outer[0].quote_text
+
+
+def test_claim_inside_a_report_is_its_owners_statement(nlp):
+    """A reporting noun's "that" clause inside what someone says is its owner's statement too."""
+    text = 'The mayor said the fuss came from the senator\'s claim that she had "rigged" the vote.'
+    rows = rows_of(nlp, text)
+    claim = [r for r in rows if r.speaker_text and "senator" in r.speaker_text]
+    assert claim and claim[0].quote_type == "partial"
+    assert "rigged" in claim[0].quote_text and "fuss" not in claim[0].quote_text
+    assert any(r.speaker_text == "The mayor" and "fuss" in r.quote_text for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He watched "Meet the Press" because he likes politics.',
+        'After the mayor spoke the crowd chanted "four more years" for an hour.',
+        'After the mayor spoke, the crowd chanted "four more years" for an hour.',
+    ],
+)
+def test_titles_and_chants_are_not_a_reporters_words(nlp, text):
+    """A title stays a title past a reason clause, and a speech verb with nothing to report
+    does not take the clause after it."""
+    for row in rows_of(nlp, text):
+        assert row.speaker_text is None or "mayor" not in row.speaker_text
 
 
 def test_sentence_going_on_with_a_statement_is_its_speakers(nlp):

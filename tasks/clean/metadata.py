@@ -579,7 +579,8 @@ TITLE_PARTS = re.compile(r"\s+[|\-–—*·•/»]+\s+|\s*[|｜：]\s*|\s*--\s*"
 def read_page_header(lines: list[str], body_start: int, today: date) -> PageHeader:
     """The headline, byline and date of a page dump whose first line is the page's <title>, as
     a reader finds them: the headline is the line near the story's start most like the
-    <title> (else the headline-shaped line above the first byline or date line there), and
+    <title> (else the headline-shaped line above the first byline or date line there, else
+    the one above the first sentence of prose), and
     the byline and date are the lines around it. Nothing is taken from further away (a
     teaser, a comment or a footer)."""
     end = min(len(lines), body_start + _HEADER_SEARCH_INSIDE)
@@ -587,6 +588,8 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
     if at is None:
         window = range(max(1, body_start - _HEADER_SEARCH_ABOVE), end)
         at = _line_above_credits(lines, window, today)
+        if at is None:
+            at = _line_above_standfirst(lines, window)
     if at is None:
         return PageHeader(title=None, byline=None, published=None)
     header = _header_at(lines, at, today, story_start=body_start, title_line=lines[0])
@@ -696,7 +699,8 @@ _STORY_DATE_LINES = 3
 def _title_echo(lines: list[str], window: range, body_start: int, today: date) -> int | None:
     """The line in the window most like the <title>, or None if none is. Where the headline is
     repeated (a share box, a teaser), the copy with a byline or date below it; among equals,
-    the last one above the story."""
+    the last one above the story. Not a sentence, nor the last item of a breadcrumb trail; and
+    the headline, not the standfirst under it that repeats more of the <title>."""
     # One matcher per variant: difflib indexes its second sequence once, not once per line.
     matchers = []
     for variant in _title_variants(lines[0]):
@@ -706,6 +710,10 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
     similarity = {}
     for index in window:
         line = lines[index]
+        if _ends_breadcrumb(lines[index - 1]):
+            continue  # the trail's last item: the page's <title> again, not the headline shown
+        if _FULL_STOP_END.search(line):
+            continue  # a sentence (a standfirst, a caption): a headline ends without a full stop
         if len(line) <= _HEADLINE_MAX_CHARS and is_headline_length(line):
             score = max(_similarity(matcher, line.casefold()) for matcher in matchers)
             if score >= _MIN_TITLE_SIMILARITY:
@@ -714,7 +722,7 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
         return None
     best = max(similarity.values())
     copies = [index for index, score in similarity.items() if score == best]
-    return max(
+    at = max(
         copies,
         key=lambda i: (
             _has_credits(lines[i + 1 : i + 1 + _HEADER_LINES_BELOW], today),
@@ -722,6 +730,35 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
             i,
         ),
     )
+    return at - 1 if at - 1 in similarity and _is_headline_over(lines[at - 1], lines[at]) else at
+
+
+def _is_headline_over(line: str, standfirst: str) -> bool:
+    """Whether a line that echoes the <title> is the headline over a longer line that echoes it
+    too (the standfirst, which may repeat more of the <title>'s words): a whole headline, not a
+    kicker ("Topic –"), a breadcrumb ("News / World") or a part of the line under it, nor the first
+    part of a headline split over two lines."""
+    return (
+        len(line.split()) < len(standfirst.split())
+        and looks_like_headline(line)
+        and not line.rstrip().endswith(tuple(_HEADLINE_EDGE))
+        and TITLE_PARTS.search(line) is None
+        and letters_key(line) not in letters_key(standfirst)
+        and standfirst[:1] not in _HEADLINE_EDGE  # ": Headline" goes on with the line above
+    )
+
+
+# A full stop after a word ("... three weeks early."), not after an initial ("... in the U.S.").
+_FULL_STOP_END = re.compile(r"[^\W\d_]{2}\.\s*$")
+
+
+def _ends_breadcrumb(line: str) -> bool:
+    """Whether a line is a breadcrumb trail left open ("Home | World |", ">"): the next line is
+    its last item, the current page's name."""
+    return line.rstrip().endswith(_BREADCRUMB_SEPARATORS)
+
+
+_BREADCRUMB_SEPARATORS = ("|", ">", "»", "›", "/")
 
 
 def _has_credits(lines: list[str], today: date) -> bool:
@@ -730,11 +767,17 @@ def _has_credits(lines: list[str], today: date) -> bool:
 
 def _line_above_credits(lines: list[str], window: range, today: date) -> int | None:
     """The headline-shaped line just above the first byline or date line in the window (a
-    name line, and one standfirst, may come between)."""
+    name line, a picture's caption and one standfirst may come between)."""
     for index in window:
         if find_byline(lines[index]) or _line_dates(lines[index], today):
             standfirst = False
-            for above in range(index - 1, max(window.start, index - _HEADER_LINES_ABOVE) - 1, -1):
+            # A picture's caption may come between too, with its picture: it is not counted.
+            nearest = [
+                i
+                for i in range(index - 1, window.start - 1, -1)
+                if not _CAPTION_CREDIT.search(lines[i])
+            ]
+            for above in nearest[:_HEADER_LINES_ABOVE]:
                 line = lines[above]
                 if _name_line(line) or _line_dates(line, today):
                     continue
@@ -747,6 +790,17 @@ def _line_above_credits(lines: list[str], window: range, today: date) -> int | N
     return None
 
 
+def _line_above_standfirst(lines: list[str], window: range) -> int | None:
+    """The headline-shaped line just above the first sentence of prose in the window (the
+    standfirst or the story's first paragraph), or None."""
+    for index in window:
+        if len(lines[index].split()) >= _MIN_PROSE_WORDS and _SENTENCE_END.search(lines[index]):
+            above = index - 1
+            return above if above in window and looks_like_headline(lines[above]) else None
+    return None
+
+
+_MIN_PROSE_WORDS = 10
 _SENTENCE_END = re.compile(r"[.!?…]\W*$")
 _NAME_TAIL = re.compile(r"\s*@\w+$|\s+\d+(?:\s+[^\W\d]+){0,2}$")
 
@@ -989,10 +1043,10 @@ def _first_names() -> frozenset[str]:
 
 
 # A picture's credit line, in the languages of the news the step reads.
-_PHOTO_CREDIT = re.compile(
-    r"^\s*(?:©|(?:foto|photo|photograph|bild|image|picture|credit|crédit|zdjęcie|kuva)s?\b)",
-    re.IGNORECASE,
-)
+_CREDIT_WORD = r"(?:foto|photo|photograph|bild|image|picture|credit|crédit|zdjęcie|kuva)s?"
+_PHOTO_CREDIT = re.compile(rf"^\s*(?:©|{_CREDIT_WORD}\b)", re.IGNORECASE)
+# A caption's credit at its end: "... left the court. Photo: Jane Doe/AP", "(Foto: dpa)".
+_CAPTION_CREDIT = re.compile(rf"(?:^|[\s(])(?:©|{_CREDIT_WORD}\s*:)", re.IGNORECASE)
 
 
 def _is_when_line(line: str, today: date) -> bool:

@@ -19,7 +19,7 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=Fal
 # characters have no place in a published body.
 _INLINE_SPACE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’。！？]$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»«。！？]$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 # A hard-wrapped dump (e-mail, PDF, wire copy) keeps its lines at about one width.
 _WRAP_MAX_WIDTH = 100

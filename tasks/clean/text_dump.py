@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import takewhile
 from pathlib import Path
 
 import spacy
@@ -54,11 +55,11 @@ _RELATED_HEADING = re.compile(
     r"[ :.!]*",
     re.IGNORECASE,
 )
-# An ad slot's label in the other languages most read on the web (English's is boilerplate):
+# An ad slot's label in the languages most read on the web:
 # between two paragraphs, it neither ends the story nor belongs to it.
 _AD_LABEL = re.compile(
-    r"anzeige|werbung|publicidad|publicité|pubblicità|publicidade|annonse|annonce|annons|"
-    r"reklame|reklama|advertentie|mainos",
+    r"advertisement|advertorial|anzeige|werbung|publicidad|publicité|pubblicità|publicidade|"
+    r"annonse|annonce|annons|reklame|reklama|advertentie|mainos",
     re.IGNORECASE,
 )
 # The author's bio closing the story: "Jane Doe is a national affairs correspondent for ...".
@@ -66,7 +67,7 @@ _AUTHOR_BIO = re.compile(
     r"(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a|an|the)\b[^.]{0,80}\b(?i:correspondent|reporter|"
     r"writer|editor|columnist|journalist|contributor|author|photographer)s?\b.*"
 )
-_BIO_LINES = 2  # among the story's last lines
+_BIO_LINES = 6  # among the story's last lines
 # A link to another story inside or below it: "READ MORE: headline", "Les også headline".
 _STORY_LINK = re.compile(
     r"(?:(?:read (?:more|also|next)|also read|see also|related(?: article| story)?)\s*[:|]|"
@@ -75,12 +76,24 @@ _STORY_LINK = re.compile(
     r"czytaj (?:też|także|więcej)|lees ook)\b\s*[:|]?)\s*\S.{0,200}",
     re.IGNORECASE,
 )
+# An ad slot's or a box's note that the story goes on below it.
+_CONTINUES_BELOW = re.compile(
+    r".{0,40}\b(?:story|article|text|artikel|beitrag) (?:continues|geht) (?:below|weiter|unten)"
+    r".{0,60}|.{0,40}continue reading below.{0,40}|.{0,40}(?:weiterlesen|lesen sie) nach der "
+    r"(?:anzeige|werbung).{0,40}|.{0,40}la suite (?:après|sous) (?:cette|la) publicité.{0,40}"
+    r"|.{0,40}(?:el artículo|la noticia) (?:continúa|sigue).{0,40}"
+    r"|.{0,40}l.articolo (?:continua|prosegue).{0,40}",
+    re.IGNORECASE,
+)
+_MAX_CONTINUED_GAP = 40
 # The heading or button that opens the readers' comments: the story never goes on past it.
 _COMMENTS_OPENING = re.compile(
     r"((\d+ )?(readers?'? |user )?(comments?|kommentare?|commentaires?|comentarios?|commenti|"
     r"kommentarer|reacties|komentarze)( \(?\d+\)?)?|(leave|post|add|write) (a|your) "
     r"(comment|reply)|join the (conversation|discussion)|(show|view|load|read|see) (all )?"
-    r"(\d+ )?comments|comments? (are|is) (closed|moderated))[ :.!]*",
+    r"(\d+ )?comments|comments? (are|is) (closed|moderated)|"
+    # WordPress's heading of the thread: '6 thoughts on "Headline"'.
+    r"(\d+|one) (thoughts?|responses?) (on|to) [“\"].{1,200}[”\"])[ :.!]*",
     re.IGNORECASE,
 )
 # A line announcing the list below it: a colon, or "as follows" in the languages most read on
@@ -90,6 +103,8 @@ _ANNOUNCES_LIST = re.compile(
     r"(?:次|以下)の(?:とおり|通り)(?:です)?。)$"
 )
 _INNER_SENTENCE_END = re.compile(r"[.!?…。！？] ")
+# One sentence ending and the next starting with a capital: not an ellipsis inside a phrase.
+_SENTENCE_BREAK = re.compile(r"[^.…\s][.!?。！？][\"”»’]?\s+[A-ZÀ-ÖØ-ÞА-ЯЁ]")
 _FINISHED_SENTENCE = re.compile(r"[.!?…。！？][\"”’“‘«»]*$")
 _TEASER_END = re.compile(r"(\.\.\.|…)\s*(\S{0,20})?$")
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:]\s+[^|\-–—:]{2,60}$")
@@ -107,11 +122,20 @@ _PICTURE_AGENCY = (
 # A photo credit closing a caption: "... Photo by NAME /AFP", "...GIVENCHY.Foto: NAME",
 # "... | Bild: NAME", "... NAME (dpa/picture alliance via Getty)", "... (AP)".
 _CAPTION_CREDIT = re.compile(
-    r"(?:(?:^|[.!?|()»”\"]\s*)(?i:photos?|fotos?|bild|bildrechte|images?|pictures?|credits?|"
+    r"(?:(?:^|[.!?|()»”\",]\s*)(?i:photos?|fotos?|bild|bildrechte|images?|pictures?|credits?|"
     r"quelle|ljósmynd|fot\.|zdjęcie|kuva)(?:\s+by\s|\s*[:/©])\s*.{1,150}"
     rf"|[(/|]\s*[^()/|]{{0,60}}\b{_PICTURE_AGENCY}\b[^()]{{0,40}}\)?"
     r"|[.!?]\s*\((?:(?:[A-Z][\w'’.&-]*|of|via|and|/)\s?){1,5}\))\s*$"
 )
+# Japanese newspapers close a caption with "＝" and the day, place or agency ("...＝１３日、東京で",
+# "...＝ＡＰ") or with the photographer or source in brackets ("（...撮影）", "（警視庁提供）").
+_JAPANESE_CAPTION_END = re.compile(
+    r"(?:＝(?:[\d０-９]{1,2}日[^。]{0,40}|(?:ＡＰ|AP|ＡＦＰ|AFP|ＥＰＡ|EPA|ロイター|共同|時事)[^。]{0,10})"
+    r"|（[^（）。]{0,30}(?:撮影|提供)）)$"
+)
+# A caption closed by a credit without a mark before it: "... the new lobby. Supplied",
+# "... die Autobahn. (Archivbild)".
+_CREDIT_WORDS = (". Supplied", ". Handout", "(Archivbild)", "(Symbolbild)", "(Symbolfoto)")
 # A credit alone on its line, below the caption it closes: "Ammar Awad / Reuters", "AP",
 # "(Los Angeles Times)", "Screenshots Instagram/TikTok".
 _PICTURE_AGENCY_NAME = re.compile(rf"\b{_PICTURE_AGENCY}\b")
@@ -148,6 +172,7 @@ def ends_sentence(line: str) -> bool:
     return _SENTENCE_END.search(line) is not None
 
 
+@lru_cache(maxsize=1 << 16)  # a line is asked about at each step, and footers repeat
 def is_boilerplate(line: str) -> bool:
     """A known furniture line (share bar, comment form, credit, notice, ...)."""
     if len(_WORD.findall(line)) > _BOILERPLATE_MAX_WORDS:
@@ -171,6 +196,11 @@ _LINK_LINE_MAX_WORDS = 12
 _SLOT_LABEL_MIN_REPEATS = 3
 _MIN_ANNOUNCEMENT_WORDS = 3
 _SLOT_LABEL_MAX_WORDS = 3
+_COPIED_PARAGRAPHS = 2  # paragraphs held whole in a line that copies the story
+_COPY_MIN_WORDS = 10  # a paragraph that long is not held by another by chance
+# Pages compared paragraph by paragraph for a copy of the story (each pair once): a copy comes
+# with pages of ordinary length, and beyond this the pairs grow with the square of the page.
+_COPY_CHECK_MAX_PARAGRAPHS = 300
 
 
 @dataclass(frozen=True)
@@ -392,6 +422,27 @@ def _is_credit_line(line: str) -> bool:
     )
 
 
+def _read_on_past_ellipses(
+    lines: list[str], base: list[tuple[float, bool]], scoring: Scoring
+) -> None:
+    """Rescore, in place, the paragraphs that trail off ("...") with a story paragraph right
+    under them: a teaser cut short stands among other teasers, a paragraph of several
+    sentences that the story goes on from is the story's (a reporter's suspense)."""
+    for index in range(len(lines) - 1):
+        line = lines[index]
+        if not (
+            base[index][0] < 0
+            and _TEASER_END.search(line)
+            and _SENTENCE_BREAK.search(line)
+            and base[index + 1][1]
+            and base[index + 1][0] > 0
+        ):
+            continue
+        count = _length(line)
+        if count >= scoring.min_prose_words:
+            base[index] = (count * scoring.unfinished_factor - scoring.prose_cost, True)
+
+
 def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[float], set[int]]:
     """Each line's score and the indices of the asides (slot labels, see `_slot_labels`, and
     pictures' captions and embedded posts, see `pictures_and_posts`), scored 0; a long
@@ -402,6 +453,7 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
     words = [word for line in lines for word in _WORD.findall(line)]
     stopwords = _page_stopwords(words)
     base = [_base_score(line, repeats[line], stopwords, scoring) for line in lines]
+    _read_on_past_ellipses(lines, base, scoring)
     labels = _slot_labels(lines, repeats, [score > 0 and prose for score, prose in base])
     captions = {
         index
@@ -412,6 +464,8 @@ def line_scores(lines: list[str], scoring: Scoring = SCORING) -> tuple[list[floa
             and _length(line) <= _CAPTION_MAX_WORDS
         )
         or _STORY_LINK.fullmatch(line)
+        or ((line.endswith("）") or "＝" in line) and _JAPANESE_CAPTION_END.search(line))
+        or (line.endswith(_CREDIT_WORDS) and _length(line) <= _CAPTION_MAX_WORDS)
         or _AD_LABEL.fullmatch(line)
         or _is_doubled(line)
         or _is_stamp(line)
@@ -549,11 +603,17 @@ def _blocks(scores: list[float], scoring: Scoring) -> list[tuple[int, int]]:
 
 
 def _extend(
-    run: tuple[int, int], scores: list[float], asides: set[int], scoring: Scoring
+    run: tuple[int, int],
+    scores: list[float],
+    asides: set[int],
+    continued: set[int],
+    scoring: Scoring,
 ) -> tuple[int, int, set[int]]:
     """The run grown over nearby dense prose blocks (a story cut by an embedded tweet, a
     gallery or an ad), and the indices of the furniture lines skipped in between. A box's
-    asides (teasers, captions) count less in the distance: the box is one interruption."""
+    asides (teasers, captions) count less in the distance: the box is one interruption. A
+    box that says the story continues below it (`continued`) is crossed however long it is
+    (a paywall offer, a newsletter form), up to _MAX_CONTINUED_GAP lines."""
     start, end = run
     skipped: set[int] = set()
 
@@ -564,23 +624,32 @@ def _extend(
             sum(values) >= scoring.min_block_value and prose_lines >= scoring.min_block_prose_lines
         )
 
-    def near(first: int, second: int) -> bool:
-        gap = scores[first:second]
+    def crossed(first: int, second: int) -> set[int] | None:
+        """The lines of the gap [first, second) to skip when it is crossed, or None."""
+        if _COMMENTS_BARRIER in scores[first:second]:
+            return None
         distance = sum(
             scoring.aside_distance if index in asides else 1 for index in range(first, second)
         )
-        return distance <= scoring.max_gap and _COMMENTS_BARRIER not in gap
+        if distance <= scoring.max_gap or (
+            second - first <= _MAX_CONTINUED_GAP
+            and any(first <= index < second for index in continued)
+        ):
+            return {i for i in range(first, second) if scores[i] < scoring.block_line_floor}
+        return None
 
     blocks = _blocks(scores, scoring)
     for block in blocks:  # forward, in order
-        if block[0] >= end and near(end, block[0]) and substantial(block):
-            skipped.update(i for i in range(end, block[0]) if scores[i] < scoring.block_line_floor)
+        if block[0] >= end and substantial(block) and (gap := crossed(end, block[0])) is not None:
+            skipped |= gap
             end = block[1]
     for block in reversed(blocks):
-        if block[1] <= start and near(block[1], start) and substantial(block):
-            skipped.update(
-                i for i in range(block[1], start) if scores[i] < scoring.block_line_floor
-            )
+        if (
+            block[1] <= start
+            and substantial(block)
+            and (gap := crossed(block[1], start)) is not None
+        ):
+            skipped |= gap
             start = block[0]
     return start, end, skipped
 
@@ -717,13 +786,19 @@ def _announced_list_end(lines: list[str], scores: list[float], end: int) -> int:
     return end
 
 
+def _is_box_label(line: str) -> bool:
+    """A box's heading: links to other stories ("Lesen Sie auch") or an ad slot's label."""
+    return _RELATED_HEADING.fullmatch(line) is not None or _AD_LABEL.fullmatch(line) is not None
+
+
 def _panels(
     lines: list[str], scores: list[float], start: int, end: int, scoring: Scoring
 ) -> set[int]:
     """Indices of the panels inside the story's run: a stretch of lines between two
     paragraphs of the story, long enough to be a box and holding a known boilerplate line (a
     subscription offer, a newsletter form, an ad with its caption). Its prose-like lines (the
-    offer's sentences) go with it."""
+    offer's sentences) go with it. A stretch opened by a box's label (links to other stories,
+    an ad) is that box up to the first finished line, which is the story's."""
     panels: set[int] = set()
     stretch: list[int] = []
     for index in range(start, end + 1):
@@ -732,18 +807,44 @@ def _panels(
                 is_boilerplate(lines[i]) for i in stretch
             ):
                 panels.update(stretch)
+            elif stretch and _is_box_label(lines[stretch[0]]):
+                panels.add(stretch[0])
+                panels.update(takewhile(lambda i: not _SENTENCE_END.search(lines[i]), stretch[1:]))
             stretch = []
         else:
             stretch.append(index)
     return panels
 
 
+def _without_copies(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without those a reader has already read: a later copy of one (a pull
+    quote, a teaser shown twice) and a line that holds several others whole (the story again
+    as one block: a print version, a no-script copy)."""
+    seen: set[str] = set()
+    kept = []
+    for paragraph in paragraphs:
+        if paragraph in seen:
+            continue
+        seen.add(paragraph)
+        kept.append(paragraph)
+    if len(kept) > _COPY_CHECK_MAX_PARAGRAPHS:
+        return kept
+    sentences = [paragraph for paragraph in kept if _length(paragraph) >= _COPY_MIN_WORDS]
+    return [
+        paragraph
+        for paragraph in kept
+        if sum(other in paragraph for other in sentences if len(other) < len(paragraph))
+        < _COPIED_PARAGRAPHS
+    ]
+
+
 def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
     """Choose the body lines of a page dump (one paragraph per line)."""
     scores, asides = line_scores(lines, scoring)
     start, end = _story_run(lines, scores, scoring)
+    continued = {index for index, line in enumerate(lines) if _CONTINUES_BELOW.fullmatch(line)}
     start, end, skipped = _extend(
-        (start, _announced_list_end(lines, scores, end)), scores, asides, scoring
+        (start, _announced_list_end(lines, scores, end)), scores, asides, continued, scoring
     )
     skipped |= asides | _panels(lines, scores, start, end, scoring)
     repeats = Counter(lines)
@@ -781,7 +882,9 @@ def select_body(lines: list[str], scoring: Scoring = SCORING) -> DumpBody:
         ),
         len(kept),
     )
-    kept = kept[:bio]
+    if bio < len(kept) and kept[bio].startswith(kept[bio - 1] + " "):
+        bio -= 1  # the author's name over the bio that opens with it
+    kept = _without_copies(kept[:bio])
     box_end = end
     while box_end < len(lines) and (
         (box_end in asides and not _is_stamp(lines[box_end]))  # a teaser's date is no box's

@@ -28,6 +28,7 @@ from tasks.extract.coreference import (
 from tasks.extract.doc_cache import doc_text
 from tasks.extract.quotes_clauses import (
     complement_after,
+    gives_reason,
     is_setting,
     noun_content,
     reported_contents,
@@ -460,16 +461,25 @@ class _QuoteFinder:
 
     def _widen_to_reported_clause(self, statement: _Statement, quote: QuotedSpan) -> None:
         """'X said Friday that if she won, "she would sign it"': the quote ends a clause that
-        began before it, so the statement is a partial quote of that clause."""
+        began before it, so the statement is a partial quote of that clause. So does a quote
+        set off by a comma right after the clause the cue reports, which the parser left out
+        of it ('said the town would recover because it is stubborn, "like all of you"')."""
         for run in reported_contents(statement.cue):
             content = self._char_span(run)
-            if (
-                content is not None
-                and content[0] < quote.start
-                and content[1] >= quote.end - 1
-                and re.search(r"\w", self.text[content[0] : quote.start])
+            if content is None or not (
+                content[0] < quote.start and re.search(r"\w", self.text[content[0] : quote.start])
             ):
+                continue
+            if content[1] >= quote.end - 1:
                 statement.start, statement.end = content
+                statement.quote_type = "partial"
+                return
+            if (
+                statement.cue.idx < content[0]
+                and not re.search(r"\w", self.text[content[1] : quote.start])
+                and any(t.pos_ in _VERBS for t in run)
+            ):
+                statement.start = content[0]
                 statement.quote_type = "partial"
                 return
 
@@ -597,6 +607,7 @@ class _QuoteFinder:
                 top = top.head
             if (
                 top.dep_ in _ASIDE_DEPS
+                and not (top.dep_ == "advcl" and gives_reason(top))
                 and top.left_edge.i == first.i
                 and top.right_edge.i >= last
                 and top.head.i < comma.i
@@ -617,6 +628,9 @@ class _QuoteFinder:
             and tokens[p].i not in self.quote_of_token
             and tokens[p - 1].i in self.quote_of_token
         ]
+        for mark in marks:
+            if _reports_anew(tokens[mark + 1 : mark + 3], tokens[mark - 1]):
+                return tokens[: mark + 1]
         if not marks or any(t.i in self.quote_of_token for t in tokens[marks[-1] :]):
             return tokens
         mark = marks[-1]
@@ -683,15 +697,21 @@ class _QuoteFinder:
                     continue
                 overlapping = self._quotes_within(*content)
                 if taken.intersection(overlapping):
-                    if not self._reports_direct(token, overlapping, direct, statements):
+                    if self._reports_direct(token, overlapping, direct, statements):
+                        taken.difference_update(overlapping)
+                    elif not _nests(run, overlapping, direct):
                         continue
-                    taken.difference_update(overlapping)
                 quote_type = "partial" if overlapping else "indirect"
                 if overlapping and self._is_wholly_quoted(*content, overlapping):
                     quote_type = "direct"
                 consumed.update(overlapping)
                 statement = _Statement(*content, quote_type, token, speaker)
                 statements.append(self._reported_by(statement, token) if overlapping else statement)
+        claims: set[int] = set()  # reporting nouns whose content is a statement already
+        for index in sorted(consumed - taken):
+            statement = self._claim_within(index, claims)
+            if statement is not None:
+                statements.append(statement)
         continued: set[tuple[int, int]] = set()  # sentences of continuations, one row each
         for index, quote in enumerate(self.quotes):
             if index not in consumed:
@@ -736,6 +756,8 @@ class _QuoteFinder:
                 continue
             if governor is None and head.pos_ == "VERB":
                 governor = head
+            # A cue whose content does not hold the quote ("said that she spoke with X and that
+            # ... "..."") does not stop the walk: a cue above it may report the quote.
             if head.pos_ in _VERBS and is_cue(head):
                 runs = reported_contents(head)
                 if cue_entry(head).kind == "speech":
@@ -744,7 +766,6 @@ class _QuoteFinder:
                     statement = self._partial(run, quote, head)
                     if statement is not None:
                         return self._reported_by(statement, head)
-                break
             # "Trump's claim that there were "thousands of shootings"": the owner speaks.
             owners = [c for c in head.children if c.dep_ == "poss"]
             if is_reporting_noun(head) and owners:
@@ -752,6 +773,9 @@ class _QuoteFinder:
                 if statement is not None:
                     statement.speaker = self._speaker_at(owners[0])
                     return statement
+        statement = self._hung_on_report(root, quote)
+        if statement is not None:
+            return statement
         if governor is not None and not self._is_title(quote):
             statement = self._governed(governor, quote)
             if statement is not None:
@@ -760,6 +784,81 @@ class _QuoteFinder:
             return _Statement(quote.start, quote.end, "scare")
         statement = self._closing_attribution(root) or self._continuation(root, quote)
         return statement or _Statement(quote.start, quote.end, "scare")
+
+    def _hung_on_report(self, root: Token, quote: QuotedSpan) -> _Statement | None:
+        """'Lee told The Times he was "not yet convinced"': a reported clause with no "that",
+        which the parser took for the main clause, hanging its reporting verb on it. The speech
+        verb stands right before the clause's subject (see `_right_before`), with its own
+        subject and addressee and no complement of its own; the clause from its subject on is
+        what was said."""
+        paragraph = paragraph_bounds(root)
+        for host in (root, *root.ancestors):
+            if not in_paragraph(host, paragraph):
+                return None
+            subjects = [c for c in host.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if host.pos_ not in _VERBS or not subjects:
+                continue
+            subject = subjects[0]
+            for cue in host.children:
+                if (
+                    cue.i >= subject.i
+                    or cue.dep_ not in ("advcl", "parataxis", "ccomp")
+                    or not self._right_before(cue, subject)
+                    or cue.i in self.quote_of_token
+                    or not is_cue(cue)
+                    or cue_entry(cue).kind != "speech"
+                    or any(c.dep_ in ("ccomp", "xcomp") for c in cue.children)
+                ):
+                    continue
+                speaker = self._speaker(cue)
+                if speaker is None:
+                    continue
+                run = [
+                    t
+                    for t in self.doc[subject.left_edge.i : host.right_edge.i + 1]
+                    if in_paragraph(t, paragraph)
+                ]
+                while run and (run[-1].is_punct or run[-1].is_space):
+                    run.pop()
+                statement = self._partial(run, quote, cue)
+                if statement is not None:
+                    return statement
+            return None
+        return None
+
+    def _right_before(self, cue: Token, subject: Token) -> bool:
+        """Whether a reporting verb's phrase ends right before a clause's subject, or before a
+        comma there when it is no adverbial clause ("Lee told The Times, his plan would ...";
+        not "After Lee spoke, the crowd ...")."""
+        gap = self.doc[cue.right_edge.i + 1 : subject.left_edge.i]
+        return not gap or (cue.dep_ != "advcl" and [t.text for t in gap] == [","])
+
+    def _claim_within(self, index: int, claims: set[int]) -> _Statement | None:
+        """'The mayor said the fuss came from the senator's claim that she had "rigged" it':
+        inside what a cue reports, a reporting noun's "that" clause holding a quote is a
+        statement of its own, the noun's owner's (nobody's when it has none). One statement
+        per noun."""
+        root = self._root_of(index)
+        if root is None:
+            return None
+        paragraph = paragraph_bounds(root)
+        for head in root.ancestors:
+            if not in_paragraph(head, paragraph) or (head.pos_ in _VERBS and is_cue(head)):
+                return None
+            if not is_reporting_noun(head) or head.i in claims:
+                continue
+            content = noun_content(head, root)
+            if not content or content[0].lower_ != "that":
+                return None
+            span = self._char_span(content)
+            quote = self.quotes[index]
+            if span is None or not span[0] <= quote.start < quote.end - 1 <= span[1]:
+                return None
+            claims.add(head.i)
+            owners = [c for c in head.children if c.dep_ == "poss"]
+            speaker = self._speaker_at(owners[0]) if owners else None
+            return _Statement(*span, "partial", head if owners else None, speaker)
+        return None
 
     def _continuation(self, root: Token, quote: QuotedSpan) -> _Statement | None:
         """'"...," Ana Ruiz said. That makes the plan "a dead letter for this session."': a
@@ -899,6 +998,16 @@ class _QuoteFinder:
         return not words or all(w[0].isupper() for w in long_words)
 
 
+def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:
+    """Whether the direct quotes a reported clause holds are reported inside it, by a verb of
+    its own ('the coach said fans were calling "day and night"', 'X said Y told her "..."'): the
+    clause is a statement of its own, and the quotes stay statements too."""
+    inside = {t.i for t in run}
+    return all(
+        i in direct and direct[i].cue is not None and direct[i].cue.i in inside for i in indexes
+    )
+
+
 def _opens_aside(before: list[Token], after: list[Token], separator: str | None) -> bool:
     """Whether the words `after` a closing quote mark (and the separator after it) are the
     writer's aside that runs to the end of the content, not the rest of what was said: after a
@@ -934,6 +1043,31 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
     return (
         verb.tag_ in ("VBD", "VBZ", "VBG")
         and (verb.tag_ == "VBG" or not finite)
+        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+    )
+
+
+def _reports_anew(after: list[Token], before: Token) -> bool:
+    """Whether the words after a closing quote mark open a further statement of the speaker,
+    no part of the one the quote ends: a reporting participle after a comma ('"...," adding
+    "..."', ', citing ...') or "and" with a speech verb of no subject of its own ('and urged
+    voters "..."')."""
+    if not after:
+        return False
+    first = after[0]
+    comma = before.text == "," or first.text == ","
+    if first.text == ",":
+        after = after[1:]
+    if not after:
+        return False
+    verb = after[1] if after[0].lower_ == "and" and len(after) > 1 else after[0]
+    if not (is_cue(verb) and cue_entry(verb).kind == "speech"):
+        return False
+    if verb.tag_ == "VBG":
+        return comma or after[0].lower_ == "and"
+    return (
+        after[0].lower_ == "and"
+        and verb.tag_ in ("VBD", "VBZ")
         and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
     )
 

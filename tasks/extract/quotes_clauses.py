@@ -31,6 +31,8 @@ _OCCASION_NOUNS = {
     "letter", "post", "tweet", "message", "broadcast", "show", "program", "podcast", "video",
     "op-ed", "article", "column", "book", "memo", "report", "remarks", "town", "stop", "visit",
 }  # fmt: skip
+# Verb forms a coordinated predicate can take (not a participle: "said X, adding Y").
+_PREDICATE_TAGS = ("VB", "VBD", "VBP", "VBZ", "MD")
 # Subordinators that open a reason, concession or condition of what was said ("because", "if").
 _REASON_MARKS = {"because", "although", "though", "unless", "if", "so"}
 # Entity types of a time or place.
@@ -105,12 +107,13 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
     complements = [
         c
         for c in children
-        if (c.dep_ == "ccomp" or (c.dep_ == "advcl" and c.left_edge.lower_ == "that"))
+        if (c.dep_ == "ccomp" or (c.dep_ == "advcl" and _opens_with_that(c)))
         and in_paragraph(c, paragraph)
     ]
     if complements:
         content = _without_reporting_conjuncts(complements[0])
-        return _largest(_block_runs(content + _reasons_after(cue, complements[0], paragraph)))
+        content += _reasons_after(cue, complements[0], paragraph)
+        return _largest(_block_runs(content + _content_conjuncts(cue, content, paragraph)))
     # A parenthetical cue ("The test, North Korea said, was ...") or an "as" clause ("As she
     # put it, ...", "as Sato noted,"): the clause it stands in.
     if cue.head.i != cue.i and (cue.dep_ == "parataxis" or _is_as_clause(cue)):
@@ -155,6 +158,14 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
     return []
 
 
+def _opens_with_that(clause: Token) -> bool:
+    """A clause introduced by the complementizer "that", also after an adverb ("only that he
+    was ...")): "that" subordinates no adverbial clause."""
+    return clause.left_edge.lower_ == "that" or any(
+        c.dep_ == "mark" and c.lower_ == "that" for c in clause.children
+    )
+
+
 def _reasons_after(cue: Token, complement: Token, paragraph: tuple[int, int]) -> list[Token]:
     """The reason or condition that closes what was said, which the parser often hangs on the
     reporting verb instead ("said the request was "futile," because ..."): an adverbial clause
@@ -163,18 +174,62 @@ def _reasons_after(cue: Token, complement: Token, paragraph: tuple[int, int]) ->
     end = complement.right_edge.i
     taken: list[Token] = []
     for child in cue.rights:
-        if child.i <= end:
+        if child.i <= end or child.is_punct:
             continue
         between = cue.doc[end + 1 : child.left_edge.i]
         if not all(t.is_punct for t in between):
             break
-        if child.dep_ != "advcl" or child.left_edge.lower_ not in _REASON_MARKS or is_cue(child):
+        if child.dep_ != "advcl" or not gives_reason(child) or is_cue(child):
             break
         if not in_paragraph(child.right_edge, paragraph):
             break
         taken += [*between, *child.subtree]
         end = child.right_edge.i
     return taken
+
+
+def _content_conjuncts(cue: Token, content: list[Token], paragraph: tuple[int, int]) -> list[Token]:
+    """What the parser coordinated with the reporting verb but goes on with what was said: a
+    second "that" clause ("said that A and that B") and a predicate that cannot share the
+    cue's tense ("said the count could be "far from final," and have misled"; a verb with no
+    subject of its own, in another form than the cue), with the words between."""
+    if not content:
+        return []
+    end = max(t.i for t in content)
+    taken: list[Token] = []
+    for child in cue.rights:
+        if child.i <= end or child.is_punct or child.dep_ == "cc":
+            continue
+        between = cue.doc[end + 1 : child.left_edge.i]
+        if not all(t.is_punct or t.dep_ == "cc" for t in between):
+            break
+        if child.dep_ != "conj" or not in_paragraph(child.right_edge, paragraph):
+            break
+        if not _opens_with_that(child) and (
+            child.pos_ not in ("VERB", "AUX")
+            or _verb_form(child) not in _PREDICATE_TAGS
+            or _verb_form(child) == _verb_form(cue)
+            or is_cue(child)
+            or any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        ):
+            break
+        taken += [*between, *child.subtree]
+        end = child.right_edge.i
+    return taken
+
+
+def _verb_form(verb: Token) -> str:
+    """The tag of a verb group's first word: "have" in "have been", the verb when alone."""
+    auxiliaries = [c for c in verb.lefts if c.dep_ in ("aux", "auxpass")]
+    return auxiliaries[0].tag_ if auxiliaries else verb.tag_
+
+
+def gives_reason(clause: Token) -> bool:
+    """An adverbial clause of reason, concession or condition ("because ...", "even though
+    ...", "if ...")."""
+    return clause.left_edge.lower_ in _REASON_MARKS or any(
+        c.dep_ == "mark" and c.lower_ in _REASON_MARKS for c in clause.children
+    )
 
 
 def _is_as_clause(cue: Token) -> bool:
@@ -244,6 +299,8 @@ def complement_after(verb: Token) -> list[list[Token]]:
         if in_paragraph(t, paragraph)
     ]
     run = _trim(_before_trailing_adjunct(run))
+    if run and run[-1].i == taken[-1].right_edge.i:
+        run += [t for t in _reasons_after(verb, taken[-1], paragraph) if t.i > run[-1].i]
     return [run] if len(run) >= _MIN_CONTENT_TOKENS else []
 
 
