@@ -18,7 +18,7 @@ pages, as PAGE_DUMP_MIN_EVIDENCE is from all of them. And the body figures cross
 (`body:` lines): each site (on the articles benchmark, each publisher group) scored with the
 story-choice constants (text dumps: how much the headline's anchor weighs; HTML: below which
 agreement trafilatura's precision mode is asked, and from which its tail is trimmed to the
-dump's story) chosen from a small grid on the other sites'
+dump's story, and how much of it at most) chosen from a small grid on the other sites'
 pages, beside the dev figure of the shipped constants, precision and recall apart, and every
 page whose body F1 is under 0.5.
 """
@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import tasks.clean
 from tasks.clean import clean, metadata, repair
-from tasks.clean.html import MIN_AGREEMENT, MIN_TRIM_AGREEMENT
+from tasks.clean.html import MAX_TRIMMED_SHARE, MIN_AGREEMENT, MIN_TRIM_AGREEMENT
 from tasks.clean.text_dump import (
     PAGE_DUMP_MIN_EVIDENCE,
     SCORING,
@@ -216,6 +216,7 @@ _ANCHORED_MIN_SHARES = (0.1, 0.2, 0.3)
 _MIN_PANEL_LINES = (3, 1_000_000)  # 1,000,000: no panel is dropped from inside the story
 _MIN_AGREEMENTS = (0.0, 0.7, 0.8, 0.9, 1.01)  # 0: never the precision mode; 1.01: always
 _MIN_TRIM_AGREEMENTS = (0.5, 0.8, 1.01)  # 1.01: trafilatura's tail never trimmed
+_MAX_TRIMMED_SHARES = (0.1, 0.15, 0.2)
 _LOW_F1 = 0.5
 
 Counts = tuple[int, int, int]
@@ -227,11 +228,16 @@ def _text_bodies(scoring: Scoring) -> Callable[[dict], str]:
     )
 
 
-def _html_bodies(min_agreement: float, min_trim_agreement: float) -> Callable[[dict], str]:
+def _html_bodies(
+    min_agreement: float, min_trim_agreement: float, max_trimmed_share: float
+) -> Callable[[dict], str]:
     return lambda page: "\n\n".join(
         repair.paragraphs(
             tasks.clean.html.extract_html(
-                page["html"], min_agreement=min_agreement, min_trim_agreement=min_trim_agreement
+                page["html"],
+                min_agreement=min_agreement,
+                min_trim_agreement=min_trim_agreement,
+                max_trimmed_share=max_trimmed_share,
             ).text
         )
     )
@@ -311,10 +317,14 @@ def _body_cross_validation(pages: list[dict], articles: bool, bench_dir: Path, k
         _print_body_figures("text", pages, result, metric)
     if "html" in kinds:
         agreements = {
-            f"agreement {value} trim {trim}": _html_bodies(value, trim)
-            for value, trim in product(_MIN_AGREEMENTS, _MIN_TRIM_AGREEMENTS)
+            f"agreement {value} trim {trim} share {share}": _html_bodies(value, trim, share)
+            for value, trim, share in product(
+                _MIN_AGREEMENTS, _MIN_TRIM_AGREEMENTS, _MAX_TRIMMED_SHARES
+            )
         }
-        shipped_agreement = f"agreement {MIN_AGREEMENT} trim {MIN_TRIM_AGREEMENT}"
+        shipped_agreement = (
+            f"agreement {MIN_AGREEMENT} trim {MIN_TRIM_AGREEMENT} share {MAX_TRIMMED_SHARE}"
+        )
         result = _cross_validate(pages, group, agreements, shipped_agreement, metric)
         _print_body_figures("html", pages, result, metric)
 

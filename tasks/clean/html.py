@@ -5,14 +5,19 @@ trafilatura's default extraction keeps more than the story on some pages (a box 
 paywall notice, a product card). The page's whole text, read as a text dump, gives a second
 opinion: where trafilatura's body and the dump's story disagree, trafilatura's precision mode
 is run too and the body that agrees better with the dump's story is kept. The second run is
-paid only on those pages (about one in nine of the benchmark pages).
+paid only on those pages (about one in nine of the benchmark pages). What the markup says is
+no story text (links standing as a list or closing the body, figures' captions) leaves the
+body, and its tail is trimmed to the publisher's own copy of the story (JSON-LD articleBody).
 """
 
 from __future__ import annotations
 
 import difflib
+import html as html_module
+import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import trafilatura
@@ -120,14 +125,17 @@ _DESCRIPTION_XPATH = (
     "//meta[@property='og:description']/@content | //meta[@name='description']/@content"
 )
 _UNREAD_TAGS = frozenset({"script", "style", "template", "svg", "math"})
+# A list item as trafilatura writes it ("- Label"), which a link's text does not show.
+_LIST_MARK = re.compile(r"^[-•*]\s+")
 # Below this agreement (word 4-gram F1) between trafilatura's body and the dump's story, the
 # two disagree and trafilatura's precision mode is asked too.
 MIN_AGREEMENT = 0.8
 # From this agreement on, the two agree on the story and trafilatura's last lines that the
 # dump's story leaves out (a box of links, a bio, a notice) are dropped, unless they are more
-# than _MAX_TRIMMED_SHARE of its words (then the dump's story is the one cut short).
+# than MAX_TRIMMED_SHARE of its words (then the dump's story is the one cut short: a recipe's
+# list, a show's details, a last section under its own subheading).
 MIN_TRIM_AGREEMENT = 0.8
-_MAX_TRIMMED_SHARE = 0.2
+MAX_TRIMMED_SHARE = 0.15
 _MIN_SENTENCE_WORDS = 4  # a closing sentence that stays, not a label ("Thanks.")
 # A line is in the dump's story when at least half of its word trigrams are.
 _MIN_SHARED_TRIGRAMS = 0.5
@@ -154,6 +162,7 @@ def extract_html(
     url: str | None = None,
     min_agreement: float = MIN_AGREEMENT,
     min_trim_agreement: float = MIN_TRIM_AGREEMENT,
+    max_trimmed_share: float = MAX_TRIMMED_SHARE,
 ) -> HtmlExtract:
     """The page's main text and metadata; an empty text when trafilatura finds no article."""
     tree = load_html(html)
@@ -164,6 +173,7 @@ def extract_html(
     catalogue_authors = _catalogue_authors(tree)
     description = next(iter(tree.xpath(_DESCRIPTION_XPATH)), None)
     # Before trafilatura, which prunes the tree.
+    furniture = _PageFurniture.of(tree)
     dump = paragraphs("\n".join(page_lines(tree)), fix_characters=False)
     story = "\n".join(select_body(dump).paragraphs)
     document = trafilatura.bare_extraction(
@@ -173,14 +183,18 @@ def extract_html(
         return HtmlExtract(text="", title=None, author=None, date=None, sitename=None)
     sitename = document.sitename or None
     headline = page_headline(headings, document.title, sitename)
-    text = _body_text(document.text or "", headline)
+    text = _body_text(document.text or "", headline, headings)
     agreement = _agreement(text, story)
     if agreement < min_agreement:
-        precise = _precise_body(html, url, headline)
+        precise = _precise_body(html, url, headline, headings)
         if precise and _agreement(precise, story) > agreement:
             text, agreement = precise, _agreement(precise, story)
     if agreement >= min_trim_agreement:
-        text = _trimmed_to_story(text, story)
+        text = _trimmed_to_story(text, story, max_trimmed_share)
+    # The publisher's own copy of the story, where the page gives one, ends where it ends too.
+    if furniture.article_body and _agreement(text, furniture.article_body) >= min_trim_agreement:
+        text = _trimmed_to_story(text, furniture.article_body, max_trimmed_share)
+    text = furniture.removed_from(text)
     text = _with_standfirst(text, dump, description)
     return HtmlExtract(
         text=text,
@@ -189,6 +203,72 @@ def extract_html(
         date=published or document.date or None,
         sitename=sitename,
     )
+
+
+@dataclass(frozen=True)
+class _PageFurniture:
+    """What the page marks as no part of its story's text, read before trafilatura prunes the
+    tree: the texts of its links and of its figures (captions, credits), and the story as the
+    publisher states it for machines (schema.org articleBody in JSON-LD)."""
+
+    link_keys: frozenset[str]
+    figure_keys: frozenset[str]
+    article_body: str
+
+    @classmethod
+    def of(cls, tree: HtmlElement) -> _PageFurniture:
+        return cls(
+            link_keys=frozenset(_text_keys(tree.iter("a"))),
+            figure_keys=frozenset(
+                _text_keys(e for figure in tree.iter("figure", "figcaption") for e in figure.iter())
+            ),
+            article_body=_article_body(tree),
+        )
+
+    def removed_from(self, text: str) -> str:
+        """The body without captions and without links to other pages where they stand as a
+        list (two or more lines that are each a link) or close the body; a single link line
+        inside the story is a linked subheading and stays."""
+        lines = [line for line in text.split("\n") if letters_key(line) not in self.figure_keys]
+        is_link = [letters_key(_LIST_MARK.sub("", line)) in self.link_keys for line in lines]
+        dropped: set[int] = set()
+        start = 0
+        while start < len(lines):
+            end = start
+            while end < len(lines) and is_link[end]:
+                end += 1
+            if end - start >= 2 or (end == len(lines) and end > start):
+                dropped.update(range(start, end))
+            start = end + 1
+        kept = [line for index, line in enumerate(lines) if index not in dropped]
+        return "\n".join(kept) if kept else text
+
+
+def _text_keys(elements: Iterable[HtmlElement]) -> Iterator[str]:
+    for element in elements:
+        if isinstance(element.tag, str) and (key := letters_key("".join(element.itertext()))):
+            yield key
+
+
+def _article_body(tree: HtmlElement) -> str:
+    """The longest schema.org articleBody in the page's JSON-LD, or ""."""
+    bodies = []
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json" or "articleBody" not in (script.text or ""):
+            continue
+        try:
+            stack = [json.loads(script.text)]
+        except ValueError:
+            continue
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                if isinstance(body := node.get("articleBody"), str):
+                    bodies.append(html_module.unescape(body))
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    return max(bodies, key=len, default="")
 
 
 def _with_standfirst(text: str, dump: list[str], description: str | None) -> str:
@@ -208,7 +288,7 @@ def _with_standfirst(text: str, dump: list[str], description: str | None) -> str
     return text
 
 
-def _trimmed_to_story(text: str, story: str) -> str:
+def _trimmed_to_story(text: str, story: str, max_trimmed_share: float) -> str:
     """trafilatura's body without its last lines that the dump's story leaves out."""
     story_trigrams = set(_trigrams(story))
     lines = text.split("\n")
@@ -229,7 +309,7 @@ def _trimmed_to_story(text: str, story: str) -> str:
     while last + 1 < len(lines) and _is_closing_sentence(lines[last + 1]):
         last += 1
     kept = "\n".join(lines[: last + 1])
-    if len(_WORD.findall(kept)) < (1 - _MAX_TRIMMED_SHARE) * len(_WORD.findall(text)):
+    if len(_WORD.findall(kept)) < (1 - max_trimmed_share) * len(_WORD.findall(text)):
         return text
     return kept
 
@@ -247,21 +327,21 @@ def _trigrams(text: str) -> list[tuple[str, ...]]:
     return [tuple(words[index : index + 3]) for index in range(max(1, len(words) - 2))]
 
 
-def _precise_body(html: str, url: str | None, headline: str | None) -> str:
+def _precise_body(html: str, url: str | None, headline: str | None, headings: list[str]) -> str:
     """trafilatura's body in its precision mode (on a fresh tree: the first run pruned it)."""
     tree = load_html(html)
     document = trafilatura.bare_extraction(
         tree, url=url, favor_precision=True, include_comments=False, include_tables=True
     )
-    return _body_text(document.text or "", headline) if document is not None else ""
+    return _body_text(document.text or "", headline, headings) if document is not None else ""
 
 
-def _body_text(text: str, headline: str | None) -> str:
+def _body_text(text: str, headline: str | None, headings: list[str]) -> str:
     """trafilatura's body without what opens it above the story: the page's headline (which
     trafilatura keeps when it sits in the article's element) and furniture lines (a date, a
     byline, a share bar), as the text-level model scores them."""
     lines = paragraphs(text, fix_characters=False)  # the clean step fixes the body's
-    if headline and lines and letters_key(lines[0]) == letters_key(headline):
+    if lines and _is_headline_line(lines[0], [*headings, headline or ""]):
         lines = lines[1:]
     scores, asides = line_scores(lines)
     start = next(
@@ -269,6 +349,19 @@ def _body_text(text: str, headline: str | None) -> str:
         len(lines),
     )
     return "\n".join(line for index, line in enumerate(lines[start:], start) if index not in asides)
+
+
+def _is_headline_line(line: str, headlines: list[str]) -> bool:
+    """Whether the line is one of the page's headlines as it stands above the story: its
+    words, with a kicker before them ("Kicker: Headline") or without the kicker that the
+    headline has; a kicker is no longer than its headline (a longer line ending on the
+    headline's words is a lead)."""
+    key = letters_key(line)
+    return any(
+        (key.endswith(headline) and len(key) <= 2 * len(headline))
+        or (key and headline.endswith(key) and 2 * len(key) >= len(headline))
+        for headline in filter(None, map(letters_key, headlines))
+    )
 
 
 def _agreement(first: str, second: str) -> float:
