@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Token
 
 from tasks.extract.quotes_speakers import cue_entry, in_paragraph, is_cue, paragraph_bounds
@@ -171,21 +173,11 @@ def _reasons_after(cue: Token, complement: Token, paragraph: tuple[int, int]) ->
     reporting verb instead ("said the request was "futile," because ..."): an adverbial clause
     right after the complement opened by a subordinator of reason, concession or condition,
     with the commas before it."""
-    end = complement.right_edge.i
-    taken: list[Token] = []
-    for child in cue.rights:
-        if child.i <= end or child.is_punct:
-            continue
-        between = cue.doc[end + 1 : child.left_edge.i]
-        if not all(t.is_punct for t in between):
-            break
-        if child.dep_ != "advcl" or not gives_reason(child) or is_cue(child):
-            break
-        if not in_paragraph(child.right_edge, paragraph):
-            break
-        taken += [*between, *child.subtree]
-        end = child.right_edge.i
-    return taken
+
+    def is_reason(child: Token) -> bool:
+        return child.dep_ == "advcl" and gives_reason(child) and not is_cue(child)
+
+    return _clauses_after(cue, complement.right_edge.i, paragraph, is_reason, joined_by_and=False)
 
 
 def _content_conjuncts(cue: Token, content: list[Token], paragraph: tuple[int, int]) -> list[Token]:
@@ -193,25 +185,46 @@ def _content_conjuncts(cue: Token, content: list[Token], paragraph: tuple[int, i
     second "that" clause ("said that A and that B") and a predicate that cannot share the
     cue's tense ("said the count could be "far from final," and have misled"; a verb with no
     subject of its own, in another form than the cue), with the words between."""
+
+    def goes_on(child: Token) -> bool:
+        return child.dep_ == "conj" and (
+            _opens_with_that(child)
+            or (
+                child.pos_ in ("VERB", "AUX")
+                and _verb_form(child) in _PREDICATE_TAGS
+                and _verb_form(child) != _verb_form(cue)
+                and not is_cue(child)
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+            )
+        )
+
     if not content:
         return []
     end = max(t.i for t in content)
+    return _clauses_after(cue, end, paragraph, goes_on, joined_by_and=True)
+
+
+def _clauses_after(
+    cue: Token,
+    end: int,
+    paragraph: tuple[int, int],
+    goes_on: Callable[[Token], bool],
+    joined_by_and: bool,
+) -> list[Token]:
+    """The cue's dependents right after token `end` that `goes_on` accepts, one after another
+    in the paragraph, with the commas (and, where `joined_by_and`, the "and") between."""
+
+    def joins(token: Token) -> bool:
+        return token.is_punct or (joined_by_and and token.dep_ == "cc")
+
     taken: list[Token] = []
     for child in cue.rights:
-        if child.i <= end or child.is_punct or child.dep_ == "cc":
+        if child.i <= end or joins(child):
             continue
         between = cue.doc[end + 1 : child.left_edge.i]
-        if not all(t.is_punct or t.dep_ == "cc" for t in between):
+        if not all(joins(t) for t in between):
             break
-        if child.dep_ != "conj" or not in_paragraph(child.right_edge, paragraph):
-            break
-        if not _opens_with_that(child) and (
-            child.pos_ not in ("VERB", "AUX")
-            or _verb_form(child) not in _PREDICATE_TAGS
-            or _verb_form(child) == _verb_form(cue)
-            or is_cue(child)
-            or any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
-        ):
+        if not goes_on(child) or not in_paragraph(child.right_edge, paragraph):
             break
         taken += [*between, *child.subtree]
         end = child.right_edge.i
