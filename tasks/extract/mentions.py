@@ -1,0 +1,106 @@
+"""The mentions of a doc's people and organisations that the resolver can point at, beyond the
+model's entities: a name the model left untagged where the doc tags it elsewhere, and the
+nouns a named mention was introduced with.
+
+News names someone in full once and then by surname ("Nefzi said ...", "PENCE: ..."), and the
+model tags the first and not always the others; a surname alone, or tagged as a nationality
+("Cuban said he ...": Mark Cuban), is the person the doc named with it. A description ("the
+campaign", "the nominee") stands for the mention it was introduced with: in apposition ("X, the
+Republican nominee"), as a title ("Republican nominee X"), as what X is ("X is the nominee") or
+as what X owns ("X's campaign", "the X campaign"). Everything is read from the parse once per
+doc.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+
+import numpy as np
+from spacy.attrs import LOWER
+from spacy.tokens import Doc, Span, Token
+
+from tasks.extract.doc_cache import among
+
+# Relations under a name that hold words describing its bearer ("spokesperson Chen Binhua",
+# "Aso Taro, a former prime minister").
+DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
+# Relations under a noun that narrow it to someone not named before ("the wife of a man shot by
+# police", "the only candidate that ...").
+NARROWING_DEPS = ("prep", "relcl", "acl")
+# Relations of a surname alone that make it a mention of its bearer, not a word modifying
+# another ("Cuban said", "Cuban's", "said Cuban"; not "Cuban immigrants").
+_NAME_DEPS = frozenset({
+    "nsubj", "nsubjpass", "poss", "dobj", "pobj", "appos", "conj", "attr", "dep", "ROOT",
+})  # fmt: skip
+
+
+def mention_list(doc: Doc, entities: list[Span]) -> list[Span]:
+    """The named mentions (`entities`, in text order) and the surnames of the doc's PERSON
+    mentions written alone where the model tagged nothing or a nationality, place or
+    organisation of the same words, as PERSON mentions; in text order."""
+    surnames = {e[-1].lower_ for e in entities if e.label_ == "PERSON" and len(e) > 1}
+    if not surnames:
+        return list(entities)
+    mentions = []
+    for entity in entities:
+        if entity.label_ != "PERSON" and _is_surname(entity, surnames):
+            entity = Span(doc, entity.start, entity.end, label="PERSON")
+        mentions.append(entity)
+    for i in np.flatnonzero(among(doc, doc.to_array(LOWER), surnames)).tolist():
+        token = doc[i]
+        if token.ent_iob_ == "O" and _alone(token):
+            insort(mentions, Span(doc, i, i + 1, label="PERSON"), key=lambda m: m.start)
+    return mentions
+
+
+def _is_surname(entity: Span, surnames: set[str]) -> bool:
+    """A one-word mention the model gave another label that is a person's surname here,
+    standing as a name stands ("Cuban said"), not as a word modifying a noun."""
+    return (
+        len(entity) == 1
+        and entity[0].lower_ in surnames
+        and entity[0].pos_ == "PROPN"
+        and entity[0].dep_ in _NAME_DEPS
+    )
+
+
+def _alone(token: Token) -> bool:
+    """A proper noun standing alone as a name (no proper noun joined to it on either side)."""
+    if token.pos_ != "PROPN" and not token.is_upper:
+        return False
+    doc = token.doc
+    before = doc[token.i - 1] if token.i > 0 else None
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    if before is not None and before.pos_ == "PROPN" and not before.text.endswith("."):
+        return False  # "Patricia Nefzi": another name with this word, which the model left
+    return (after is None or after.pos_ != "PROPN") and token.dep_ in _NAME_DEPS
+
+
+def described_by(entity: Span) -> list[Token]:
+    """The words a named mention was introduced with: its own (an organisation's name says
+    what it is), its title with the title's modifiers ("former South Carolina Gov."), its
+    appositive, the noun it is the appositive of, and what it is said to be ("X is the
+    nominee", not "X is not the first candidate" or "the only candidate that ...")."""
+    root = entity.root
+    # A person's name says nothing of what the person is ("Hillary Photo" is no photo).
+    tokens = [] if entity.label_ == "PERSON" else list(entity)
+    for child in root.children:
+        if child.dep_ in DESCRIBING_DEPS and not entity.start <= child.i < entity.end:
+            tokens.extend(child.subtree if child.dep_ in ("appos", "compound") else [child])
+    if root.dep_ == "appos":
+        tokens.append(root.head)
+    verb = root.head
+    if (
+        root.dep_ == "nsubj"
+        and verb.lemma_ == "be"
+        and not any(c.dep_ == "neg" for c in verb.children)
+    ):
+        for attribute in verb.children:
+            if (
+                attribute.dep_ == "attr"
+                and attribute.pos_ == "NOUN"
+                and not any(c.dep_ in NARROWING_DEPS for c in attribute.children)
+            ):
+                tokens.append(attribute)
+                tokens.extend(c for c in attribute.children if c.dep_ in ("compound", "amod"))
+    return [t for t in tokens if t.pos_ in ("NOUN", "PROPN", "ADJ")]
