@@ -40,7 +40,7 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
-from spacy.attrs import DEP, LEMMA, LOWER, TAG
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import among, doc_entities, doc_text
@@ -224,7 +224,6 @@ class Coreference:
         self._persons: dict[int, Referent | None] = {}
         self._subject_pronouns: list[int] | None = None
         # What each description standing as a subject stands for, by token index.
-        self._role_subjects: list[int] | None = None
         self._descriptions: dict[int, Referent | None] = {}
         self._in_description = False
 
@@ -495,11 +494,10 @@ class Coreference:
                 surname = referent.entity[-1].lower_
                 found.append(_Candidate(self._doc[head], referent, surname, True))
         if not self._in_description:
-            # "the Vermont senator is sticking to ... 'We have come a long way,' he told":
-            # a description the text gave someone named is that person's mention.
-            for i in self._description_subjects():
-                token = self._doc[i]
-                if not (sentence.start <= i < sentence.end and token.idx < limit):
+            # "The Ohio governor is sticking to ... 'We have come a long way,' he told": the
+            # main clause's description the text gave someone named is that person's mention.
+            for token in sentence.root.children:
+                if token.idx >= limit or not self._is_role_subject(token):
                     continue
                 referent = self._description(token)
                 if (
@@ -546,19 +544,16 @@ class Coreference:
             if token.i < pronoun.i
         )
 
-    def _description_subjects(self) -> list[int]:
-        """Indices of the definite role words that are subjects outside quote marks ("the
-        senator said"), found once per doc."""
-        if self._role_subjects is None:
-            doc = self._doc
-            lemmas, deps, tags = doc.to_array([LEMMA, DEP, TAG]).T
-            found = among(doc, lemmas, _role_nouns()) & among(doc, deps, ("nsubj", "nsubjpass"))
-            self._role_subjects = [
-                i
-                for i in np.flatnonzero(found & among(doc, tags, ("NN",))).tolist()
-                if _is_definite(doc[i]) and not doc[i].ent_type_ and not self._quoted(doc[i].idx)
-            ]
-        return self._role_subjects
+    def _is_role_subject(self, token: Token) -> bool:
+        """A definite role word standing as a subject outside quote marks ("the senator")."""
+        return (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.tag_ == "NN"
+            and not token.ent_type_
+            and token.lemma_.lower() in _role_nouns()
+            and _is_definite(token)
+            and not self._quoted(token.idx)
+        )
 
     def _description(self, token: Token) -> Referent | None:
         """What a description standing as a subject stands for, once per token; descriptions
@@ -673,16 +668,16 @@ class Coreference:
         """The person a title is given to when the phrase ends with the name ("English comedian
         and actor Peter Serafinowicz", "Fox News contributor George Will"): a singular noun,
         then nouns, adjectives and names of no other person, no comma, verb or preposition."""
-        phrase = self._doc.char_span(start, end, alignment_mode="expand")
-        if head.tag_ != "NN" or head.ent_type_ or phrase is None or head.i >= phrase.end - 1:
+        if head.tag_ != "NN" or head.ent_type_:
             return None
-        name = self._entity_at(phrase[-1])
-        if name is None or name.label_ != "PERSON" or name.start <= head.i:
-            return None
-        between = self._doc[head.i + 1 : name.start]
-        if any(t.pos_ not in _TITLE_POS or t.ent_type_ == "PERSON" for t in between):
-            return None
-        return name
+        doc = self._doc
+        for token in doc[head.i + 1 :]:
+            if token.idx >= end or (token.pos_ not in _TITLE_POS and not token.ent_type_):
+                return None
+            if token.ent_type_ == "PERSON":
+                name = self._entity_at(token)
+                return name if name is not None and name.end_char >= end else None
+        return None
 
     def _full_name(self, entity: Span) -> Span:
         """An organisation named by its first word ("the Fox poll", "Quinnipiac") is the one

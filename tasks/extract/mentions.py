@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import insort
 
 import numpy as np
-from spacy.attrs import LOWER
+from spacy.attrs import ENT_IOB, LOWER
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import among
@@ -38,17 +38,18 @@ def mention_list(doc: Doc, entities: list[Span]) -> list[Span]:
     """The named mentions (`entities`, in text order) and the surnames of the doc's PERSON
     mentions written alone where the model tagged nothing or a nationality, place or
     organisation of the same words, as PERSON mentions; in text order."""
-    surnames = {e[-1].lower_ for e in entities if e.label_ == "PERSON" and len(e) > 1}
+    surnames = {e[-1].lower_ for e in entities if len(e) > 1 and e.label_ == "PERSON"}
     if not surnames:
         return list(entities)
-    mentions = []
-    for entity in entities:
-        if entity.label_ != "PERSON" and _is_surname(entity, surnames):
-            entity = Span(doc, entity.start, entity.end, label="PERSON")
-        mentions.append(entity)
-    for i in np.flatnonzero(among(doc, doc.to_array(LOWER), surnames)).tolist():
+    mentions = [
+        Span(doc, e.start, e.end, label="PERSON") if _is_surname(e, surnames) else e
+        for e in entities
+    ]
+    words, iob = doc.to_array([LOWER, ENT_IOB]).T
+    outside = iob == 2  # tagged nothing
+    for i in np.flatnonzero(outside & among(doc, words, surnames)).tolist():
         token = doc[i]
-        if token.ent_iob_ == "O" and _alone(token):
+        if _alone(token):
             insort(mentions, Span(doc, i, i + 1, label="PERSON"), key=lambda m: m.start)
     return mentions
 
@@ -56,11 +57,14 @@ def mention_list(doc: Doc, entities: list[Span]) -> list[Span]:
 def _is_surname(entity: Span, surnames: set[str]) -> bool:
     """A one-word mention the model gave another label that is a person's surname here,
     standing as a name stands ("Cuban said"), not as a word modifying a noun."""
+    if len(entity) != 1:
+        return False
+    word = entity[0]
     return (
-        len(entity) == 1
-        and entity[0].lower_ in surnames
-        and entity[0].pos_ == "PROPN"
-        and entity[0].dep_ in _NAME_DEPS
+        word.lower_ in surnames
+        and entity.label_ != "PERSON"
+        and word.pos_ == "PROPN"
+        and word.dep_ in _NAME_DEPS
     )
 
 
@@ -87,6 +91,9 @@ def described_by(entity: Span) -> list[Token]:
     for child in root.children:
         if child.dep_ in DESCRIBING_DEPS and not entity.start <= child.i < entity.end:
             tokens.extend(child.subtree if child.dep_ in ("appos", "compound") else [child])
+        elif child.dep_ == "prep" and child.lower_ == "of":
+            # "Sen. Ann Miller of Ohio": the place the title is of
+            tokens.extend(c for c in child.children if c.ent_type_ in ("GPE", "NORP"))
     if root.dep_ == "appos":
         tokens.append(root.head)
     verb = root.head
