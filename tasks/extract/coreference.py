@@ -27,6 +27,16 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   was named more than once and its own sentence names nobody before it. An indefinite or
   plural one ("a source", "Taiwanese politicians") is nobody named. A document ("an NBC News
   poll", "a poll by the Pew Research Center") is its one organisation author, not a place.
+- The named mentions are the model's entities and what `mentions` finds beside them: a surname
+  written alone that the model left untagged or tagged otherwise ("PENCE:", "Cuban said he"),
+  and, for each mention, the words it was introduced with ("X, the Republican nominee",
+  "Republican nominee X", "X is the nominee", "X's campaign"). A title given with its name is
+  the name ("Fox News contributor George Will"); a description of another place or party is
+  someone else ("the Maryland governor" is not "South Carolina Gov. Jim Hodges"); a word for a
+  news outlet ("the newspaper") stands for the nearest outlet named; an organisation named by
+  its first word ("the Fox poll") for the one named in full ("Fox News"); "who"/"which" right
+  after a name for that name. A main-clause subject description that resolves through the
+  words the doc gave ("the Ohio governor") is a mention a later "he" or "she" can stand for.
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
@@ -43,7 +53,7 @@ import numpy as np
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
-from tasks.extract.doc_cache import among, doc_entities, doc_text
+from tasks.extract.doc_cache import StringTest, among, doc_column, doc_entities, doc_text
 from tasks.extract.gazetteer import person_titles
 from tasks.extract.mentions import NARROWING_DEPS, described_by, mention_list
 from tasks.extract.quotes_marks import find_quoted_spans
@@ -189,6 +199,9 @@ def _first_names() -> dict[str, str]:
     return genders
 
 
+_IS_FIRST_NAME = StringTest(lambda word: word in _first_names())
+
+
 def is_pronoun(token: Token) -> bool:
     word = token.lower_
     return token.pos_ == "PRON" or word in _SINGULAR_PERSON | _PLURAL | _THING
@@ -204,7 +217,7 @@ class Coreference:
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
         self._entities = mention_list(
-            doc, [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS]
+            doc, [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS], _IS_FIRST_NAME
         )
         self._surnames = {e[-1].text for e in self._entities if e.label_ == "PERSON"}
         self._entity_starts = [e.start_char for e in self._entities]
@@ -225,6 +238,7 @@ class Coreference:
         self._subject_pronouns: list[int] | None = None
         # What each description standing as a subject stands for, by token index.
         self._descriptions: dict[int, Referent | None] = {}
+        self._sentence_roles: dict[int, list[Token]] = {}
         self._in_description = False
 
     def resolve(self, head: Token, start: int, end: int, remember: bool = False) -> Referent | None:
@@ -496,8 +510,8 @@ class Coreference:
         if not self._in_description:
             # "The Ohio governor is sticking to ... 'We have come a long way,' he told": the
             # main clause's description the text gave someone named is that person's mention.
-            for token in sentence.root.children:
-                if token.idx >= limit or not self._is_role_subject(token):
+            for token in self._role_subjects(sentence):
+                if token.idx >= limit:
                     continue
                 referent = self._description(token)
                 if (
@@ -544,16 +558,22 @@ class Coreference:
             if token.i < pronoun.i
         )
 
-    def _is_role_subject(self, token: Token) -> bool:
-        """A definite role word standing as a subject outside quote marks ("the senator")."""
-        return (
-            token.dep_ in ("nsubj", "nsubjpass")
-            and token.tag_ == "NN"
-            and not token.ent_type_
-            and token.lemma_.lower() in _role_nouns()
-            and _is_definite(token)
-            and not self._quoted(token.idx)
-        )
+    def _role_subjects(self, sentence: Span) -> list[Token]:
+        """The definite role words standing as subjects of the sentence's main verb outside
+        quote marks ("the senator said"), found once per sentence."""
+        found = self._sentence_roles.get(sentence.start)
+        if found is None:
+            found = self._sentence_roles[sentence.start] = [
+                token
+                for token in sentence.root.children
+                if token.dep_ in ("nsubj", "nsubjpass")
+                and token.tag_ == "NN"
+                and not token.ent_type_
+                and token.lemma_.lower() in _role_nouns()
+                and _is_definite(token)
+                and not self._quoted(token.idx)
+            ]
+        return found
 
     def _description(self, token: Token) -> Referent | None:
         """What a description standing as a subject stands for, once per token; descriptions
@@ -571,7 +591,7 @@ class Coreference:
         """Indices of the subject pronouns "he" and "she" (and the owners of subjects, "his
         administration"), found once per doc."""
         if self._subject_pronouns is None:
-            words = self._doc.to_array(LOWER)
+            words = doc_column(self._doc, LOWER)
             self._subject_pronouns = [
                 int(i)
                 for i in np.flatnonzero(among(self._doc, words, _MALE | _FEMALE))

@@ -16,14 +16,16 @@ from __future__ import annotations
 from bisect import insort
 
 import numpy as np
-from spacy.attrs import ENT_IOB, LOWER
+from spacy.attrs import ENT_IOB, LOWER, POS
+from spacy.parts_of_speech import PROPN
 from spacy.tokens import Doc, Span, Token
 
-from tasks.extract.doc_cache import among
+from tasks.extract.doc_cache import StringTest, doc_column
+from tasks.extract.gazetteer import person_titles
 
 # Relations under a name that hold words describing its bearer ("spokesperson Chen Binhua",
 # "Aso Taro, a former prime minister").
-DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
+_DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
 # Relations under a noun that narrow it to someone not named before ("the wife of a man shot by
 # police", "the only candidate that ...").
 NARROWING_DEPS = ("prep", "relcl", "acl")
@@ -34,44 +36,60 @@ _NAME_DEPS = frozenset({
 })  # fmt: skip
 
 
-def mention_list(doc: Doc, entities: list[Span]) -> list[Span]:
-    """The named mentions (`entities`, in text order) and the surnames of the doc's PERSON
-    mentions written alone where the model tagged nothing or a nationality, place or
-    organisation of the same words, as PERSON mentions; in text order."""
-    surnames = {e[-1].lower_ for e in entities if len(e) > 1 and e.label_ == "PERSON"}
-    if not surnames:
-        return list(entities)
-    mentions = [
-        Span(doc, e.start, e.end, label="PERSON") if _is_surname(e, surnames) else e
-        for e in entities
-    ]
-    words, iob = doc.to_array([LOWER, ENT_IOB]).T
-    outside = iob == 2  # tagged nothing
-    for i in np.flatnonzero(outside & among(doc, words, surnames)).tolist():
-        token = doc[i]
-        if _alone(token):
-            insort(mentions, Span(doc, i, i + 1, label="PERSON"), key=lambda m: m.start)
+def mention_list(doc: Doc, entities: list[Span], is_first_name: StringTest) -> list[Span]:
+    """The named mentions (`entities`, in text order), with, as PERSON mentions: the surnames
+    of the doc's PERSON mentions written alone where the model tagged nothing or a
+    nationality, place or organisation of the same words, and the untagged names of a first
+    name (`is_first_name` of the lower-case word) and a surname ("Twitter's Adam Sharp said");
+    in text order."""
+    words = doc_column(doc, LOWER)
+    person = doc.vocab.strings["PERSON"]
+    surnames = {words[e.end - 1] for e in entities if e.label == person and e.end - e.start > 1}
+    mentions = list(entities)
+    for index, entity in enumerate(entities):
+        if (
+            entity.end - entity.start == 1
+            and entity.label != person
+            and words[entity.start] in surnames
+            and _stands_as_name(entity[0])
+        ):
+            mentions[index] = Span(doc, entity.start, entity.end, label="PERSON")
+    untagged = (doc_column(doc, ENT_IOB) == 2) & (doc_column(doc, POS) == PROPN)
+    for i in np.flatnonzero(untagged).tolist():  # proper nouns the model tagged nothing
+        key = words[i]
+        if key in surnames:
+            if _alone(doc[i]):
+                insort(mentions, Span(doc, i, i + 1, label="PERSON"), key=lambda m: m.start)
+        elif is_first_name.passes(doc, key) and _starts_name(doc[i]):
+            insort(mentions, Span(doc, i, i + 2, label="PERSON"), key=lambda m: m.start)
     return mentions
 
 
-def _is_surname(entity: Span, surnames: set[str]) -> bool:
-    """A one-word mention the model gave another label that is a person's surname here,
-    standing as a name stands ("Cuban said"), not as a word modifying a noun."""
-    if len(entity) != 1:
-        return False
-    word = entity[0]
+def _starts_name(token: Token) -> bool:
+    """A first name followed by one capitalised proper noun, neither tagged nor joined to
+    another proper noun ("Adam Sharp", not "Adam Smith Institute")."""
+    doc = token.doc
+    if token.i + 1 >= len(doc) or not token.is_title or token.lower_ in person_titles():
+        return False  # "Miss Piggy": a title, not a first name
+    if token.i > 0 and (doc[token.i - 1].pos_ == "PROPN" or doc[token.i - 1].lower_ == "the"):
+        return False  # "the Carolina Panthers"
+    surname, after = doc[token.i + 1], doc[token.i + 2] if token.i + 2 < len(doc) else None
     return (
-        word.lower_ in surnames
-        and entity.label_ != "PERSON"
-        and word.pos_ == "PROPN"
-        and word.dep_ in _NAME_DEPS
+        surname.tag_ == "NNP"
+        and surname.is_title
+        and surname.ent_iob_ == "O"
+        and (after is None or after.pos_ != "PROPN")
     )
+
+
+def _stands_as_name(word: Token) -> bool:
+    """A one-word mention the model gave another label that stands as a name stands ("Cuban
+    said"), not as a word modifying a noun ("Cuban immigrants")."""
+    return word.pos_ == "PROPN" and word.dep_ in _NAME_DEPS
 
 
 def _alone(token: Token) -> bool:
     """A proper noun standing alone as a name (no proper noun joined to it on either side)."""
-    if token.pos_ != "PROPN" and not token.is_upper:
-        return False
     doc = token.doc
     before = doc[token.i - 1] if token.i > 0 else None
     after = doc[token.i + 1] if token.i + 1 < len(doc) else None
@@ -89,7 +107,7 @@ def described_by(entity: Span) -> list[Token]:
     # A person's name says nothing of what the person is ("Hillary Photo" is no photo).
     tokens = [] if entity.label_ == "PERSON" else list(entity)
     for child in root.children:
-        if child.dep_ in DESCRIBING_DEPS and not entity.start <= child.i < entity.end:
+        if child.dep_ in _DESCRIBING_DEPS and not entity.start <= child.i < entity.end:
             tokens.extend(child.subtree if child.dep_ in ("appos", "compound") else [child])
         elif child.dep_ == "prep" and child.lower_ == "of":
             # "Sen. Ann Miller of Ohio": the place the title is of
