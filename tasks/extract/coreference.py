@@ -216,7 +216,7 @@ class Coreference:
         self._doc = doc
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
-        self._entities = mention_list(
+        self._entities, self._bearers = mention_list(
             doc, [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS], _IS_FIRST_NAME
         )
         self._surnames = {e[-1].text for e in self._entities if e.label_ == "PERSON"}
@@ -244,10 +244,21 @@ class Coreference:
     def resolve(self, head: Token, start: int, end: int, remember: bool = False) -> Referent | None:
         """What the phrase [start, end) headed by `head` stands for; None for a pronoun with no
         antecedent it can be sure of."""
-        referent = self._resolve(head, start, end)
+        referent = self._published(self._resolve(head, start, end))
         if remember and referent is not None:
             self._history.append((start, head.lemma_.lower(), referent, head.i))
         return referent
+
+    def _published(self, referent: Referent | None) -> Referent | None:
+        """The referent as a row of the entities table: a mention `mention_list` added is the
+        tagged full name it is of, or no entity for a name the model never tagged."""
+        entity = referent.entity if referent is not None else None
+        if entity is None or entity.start not in self._bearers:
+            return referent
+        bearer = self._bearers[entity.start]
+        if bearer is None:
+            return Referent(referent.start, referent.end, None, referent.kind)
+        return Referent(bearer.start_char, bearer.end_char, bearer, referent.kind)
 
     # ---- the kinds of mention ----------------------------------------------------------------
 
@@ -307,7 +318,7 @@ class Coreference:
         word = pronoun.lower_
         if word not in _MALE | _FEMALE:
             return None
-        referent = self._person(pronoun, "m" if word in _MALE else "f")
+        referent = self._published(self._person(pronoun, "m" if word in _MALE else "f"))
         return referent.entity.root if referent is not None and referent.entity else None
 
     def _reporter(self, pronoun: Token) -> tuple[Token, Referent] | None:

@@ -36,33 +36,49 @@ _NAME_DEPS = frozenset({
 })  # fmt: skip
 
 
-def mention_list(doc: Doc, entities: list[Span], is_first_name: StringTest) -> list[Span]:
+def mention_list(
+    doc: Doc, entities: list[Span], is_first_name: StringTest
+) -> tuple[list[Span], dict[int, Span | None]]:
     """The named mentions (`entities`, in text order), with, as PERSON mentions: the surnames
     of the doc's PERSON mentions written alone where the model tagged nothing or a
     nationality, place or organisation of the same words, and the untagged names of a first
     name (`is_first_name` of the lower-case word) and a surname ("Twitter's Adam Sharp said");
-    in text order."""
+    in text order. And, by start token, the tagged entity each added mention is published as:
+    the full name the surname is of (the nearest before it, else the first after), or None
+    for a name the model never tagged (no row of the entities table to point at)."""
     words = doc_column(doc, LOWER)
     person = doc.vocab.strings["PERSON"]
-    surnames = {words[e.end - 1] for e in entities if e.label == person and e.end - e.start > 1}
-    mentions = list(entities)
+    full_names: dict[int, list[Span]] = {}
+    for e in entities:
+        if e.label == person and e.end - e.start > 1:
+            full_names.setdefault(words[e.end - 1], []).append(e)
+    mentions, bearers = list(entities), {}
     for index, entity in enumerate(entities):
         if (
             entity.end - entity.start == 1
             and entity.label != person
-            and words[entity.start] in surnames
+            and words[entity.start] in full_names
             and _stands_as_name(entity[0])
         ):
             mentions[index] = Span(doc, entity.start, entity.end, label="PERSON")
+            bearers[entity.start] = _nearest(full_names[words[entity.start]], entity.start)
     untagged = (doc_column(doc, ENT_IOB) == 2) & (doc_column(doc, POS) == PROPN)
     for i in np.flatnonzero(untagged).tolist():  # proper nouns the model tagged nothing
         key = words[i]
-        if key in surnames:
+        if key in full_names:
             if _alone(doc[i]):
                 insort(mentions, Span(doc, i, i + 1, label="PERSON"), key=lambda m: m.start)
+                bearers[i] = _nearest(full_names[key], i)
         elif is_first_name.passes(doc, key) and _starts_name(doc[i]):
             insort(mentions, Span(doc, i, i + 2, label="PERSON"), key=lambda m: m.start)
-    return mentions
+            bearers[i] = None
+    return mentions, bearers
+
+
+def _nearest(names: list[Span], i: int) -> Span:
+    """The name (in text order) nearest before token `i`, else the first."""
+    before = [name for name in names if name.start < i]
+    return before[-1] if before else names[0]
 
 
 def _starts_name(token: Token) -> bool:
