@@ -230,7 +230,8 @@ class Coreference:
         self._quote_ends = [end for _, end in quoted]
         self._sentences = list(doc.sents)
         self._sentence_starts = [sentence.start_char for sentence in self._sentences]
-        self._described: dict[int, frozenset[str]] = {}
+        self._described: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._full_names: dict[int, Span] = {}
         # (mention start, head lemma, referent, head index) of the speakers remembered so far.
         self._history: list[tuple[int, str, Referent, int]] = []
         # What each "he" or "she" resolved stands for, by token index; the subject pronouns.
@@ -714,14 +715,19 @@ class Coreference:
         """An organisation named by its first word ("the Fox poll", "Quinnipiac") is the one
         the doc named in full before with that word first ("Fox News", "Quinnipiac
         University")."""
-        if entity.label_ != "ORG" or len(entity) != 1:
+        if len(entity) != 1 or entity.label_ != "ORG":
             return entity
-        word = entity[0].text
-        for index in range(bisect_left(self._entity_starts, entity.start_char) - 1, -1, -1):
-            earlier = self._entities[index]
-            if earlier.label_ == "ORG" and len(earlier) > 1 and earlier[0].text == word:
-                return earlier
-        return entity
+        full = self._full_names.get(entity.start)
+        if full is None:
+            full = entity
+            word = entity[0].text
+            for index in range(bisect_left(self._entity_starts, entity.start_char) - 1, -1, -1):
+                earlier = self._entities[index]
+                if len(earlier) > 1 and earlier[0].text == word and earlier.label_ == "ORG":
+                    full = earlier
+                    break
+            self._full_names[entity.start] = full
+        return full
 
     def _entity_at(self, token: Token) -> Span | None:
         """The named mention holding `token`, if any."""
@@ -825,16 +831,24 @@ class Coreference:
         own = {c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and _proper(c)}
         if not own:
             return True
-        theirs = {t.lower_ for t in described_by(entity) if _proper(t)}
+        theirs = self._introduction(entity)[1]
         return not theirs or bool(own & theirs)
 
     def _description_words(self, entity: Span) -> frozenset[str]:
         """Lemmas of the words a mention was introduced with (`described_by`)."""
-        words = self._described.get(entity.start)
-        if words is None:
-            words = frozenset(t.lemma_.lower() for t in described_by(entity))
-            self._described[entity.start] = words
-        return words
+        return self._introduction(entity)[0]
+
+    def _introduction(self, entity: Span) -> tuple[frozenset[str], frozenset[str]]:
+        """The lemmas of the words a mention was introduced with, and its places and parties
+        among them, once per mention."""
+        found = self._described.get(entity.start)
+        if found is None:
+            words = described_by(entity)
+            found = self._described[entity.start] = (
+                frozenset(t.lemma_.lower() for t in words),
+                frozenset(t.lower_ for t in words if _proper(t)),
+            )
+        return found
 
     def _is_anonymous(self, head: Token, start: int, end: int) -> bool:
         first = self._doc.char_span(start, end, alignment_mode="expand")

@@ -49,22 +49,24 @@ def mention_list(
     words = doc_column(doc, LOWER)
     person = doc.vocab.strings["PERSON"]
     full_names: dict[int, list[Span]] = {}
-    for e in entities:
-        if e.label == person and e.end - e.start > 1:
-            full_names.setdefault(words[e.end - 1], []).append(e)
-    mentions, bearers = list(entities), {}
+    single = []
     for index, entity in enumerate(entities):
-        if (
-            entity.end - entity.start == 1
-            and entity.label != person
-            and words[entity.start] in full_names
-            and _stands_as_name(entity[0])
-        ):
-            mentions[index] = Span(doc, entity.start, entity.end, label="PERSON")
-            bearers[entity.start] = _nearest(full_names[words[entity.start]], entity.start)
-    untagged = (doc_column(doc, ENT_IOB) == 2) & (doc_column(doc, POS) == PROPN)
-    for i in np.flatnonzero(untagged).tolist():  # proper nouns the model tagged nothing
-        key = words[i]
+        start, end = entity.start, entity.end
+        if entity.label == person:
+            if end - start > 1:
+                full_names.setdefault(int(words[end - 1]), []).append(entity)
+        elif end - start == 1:
+            single.append(index)
+    mentions, bearers = list(entities), {}
+    for index in single:  # a one-word name the model gave another label ("Cuban said")
+        start = entities[index].start
+        names = full_names.get(int(words[start]))
+        if names and _stands_as_name(doc[start]):
+            mentions[index] = Span(doc, start, start + 1, label="PERSON")
+            bearers[start] = _nearest(names, start)
+    # The proper nouns the model tagged nothing.
+    untagged = np.flatnonzero((doc_column(doc, ENT_IOB) == 2) & (doc_column(doc, POS) == PROPN))
+    for i, key in zip(untagged.tolist(), words[untagged].tolist(), strict=True):
         if key in full_names:
             if _alone(doc[i]):
                 insort(mentions, Span(doc, i, i + 1, label="PERSON"), key=lambda m: m.start)
