@@ -377,6 +377,76 @@ def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker
     assert kept in row.quote_text and left_out not in row.quote_text
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "kept"),
+    [
+        (
+            'The mayor added that the town now had two choices: "We rebuild, or we leave."',
+            "We rebuild", "The mayor", "two choices",
+        ),
+        (
+            'Ms. Okafor wrote that she had sent the council the same warning: "Fix the dam '
+            'before the spring floods."',
+            "Fix the dam", "Ms. Okafor", "same warning",
+        ),
+    ],
+)  # fmt: skip
+def test_clause_reported_before_a_colon_is_part_of_the_statement(nlp, text, quoted, speaker, kept):
+    """'X added that A: "B"': the reported clause before the colon is what was said, and the
+    quote after it spells that out, so both are one partial quote."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert kept in row.quote_text and "added" not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The mayor said on Monday: "We rebuild, or we leave."',
+        'Ms. Okafor told reporters in Lagos: "Fix the dam before the spring floods."',
+    ],
+)
+def test_colon_after_a_plain_attribution_keeps_a_direct_quote(nlp, text):
+    """A cue whose only words before the colon are its time, place or addressee reports
+    nothing there: the quote stays direct."""
+    row = next(r for r in rows_of(nlp, text) if r.speaker_text is not None)
+    assert row.quote_type == "direct" and row.quote_text.startswith(("We", "Fix"))
+
+
+def test_who_standing_for_a_named_speaker_speaks(nlp):
+    """'Ruiz, who has described X as "..."': "who" stands for the person named before it, so
+    the quoted words under its verb are a partial quote."""
+    text = (
+        'Senator Ana Ruiz, who has long described the tax as "a burden on every family," voted '
+        "against it."
+    )
+    row = row_with(rows_of(nlp, text), "a burden")
+    assert row.quote_type == "partial" and row.speaker_text == "who"
+    assert "the tax" in row.quote_text and "voted" not in row.quote_text
+
+
+def test_label_given_to_an_object_is_the_subjects_words(nlp):
+    """'X labeled Y as "Title"': a capitalised label a person gives something is a partial
+    quote, not a title."""
+    text = 'Mayor Ana Ruiz labeled the council as "The Do-Nothing Club" in her speech.'
+    row = row_with(rows_of(nlp, text), "Do-Nothing")
+    assert row.quote_type == "partial" and row.speaker_text == "Mayor Ana Ruiz"
+    assert "the council" in row.quote_text and "her speech" not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Voters who fund "super PACs" want results.',
+        'The donors, who register as "independent," stayed home.',
+    ],
+)
+def test_who_standing_for_anyone_is_no_speaker(nlp, text):
+    """ "who" lends a speaker only when what it stands for can speak as a named person or
+    body: scare quotes under a crowd's verb stay scare quotes."""
+    assert all(row.speaker_text is None for row in rows_of(nlp, text))
+
+
 def test_reported_clause_holding_a_quote_reported_in_it_is_a_statement(nlp):
     """'X said fans were calling "..."': the clause X reports is X's statement, whatever verb
     inside it introduces the quoted words."""

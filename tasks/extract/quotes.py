@@ -297,6 +297,8 @@ class _QuoteFinder:
             found = self._colon_introduction(left_start, left_end)
             if found is not None:
                 statement.cue, statement.speaker = found[0], found[1]
+                if not right or self._attribution(right_start, right_end, last=False) is None:
+                    self._widen_to_clause_before_colon(statement, quote)
                 return statement
         if right and left_opens:
             dash_speaker = self._dash_attribution(right_start, right_end)
@@ -359,6 +361,33 @@ class _QuoteFinder:
                 statement.cue, statement.speaker = found[0], found[1]
                 statement.follows = False
         return statement
+
+    def _widen_to_clause_before_colon(self, statement: _Statement, quote: QuotedSpan) -> None:
+        """'She added that the party had two choices: "..."': a clause the cue reports that ends
+        at the colon is what was said, and the quote after the colon spells it out; the
+        statement is a partial quote from the clause's start. A cue that only introduces the
+        quote ('he said on Monday:') reports nothing before the colon, and a quote with an
+        attribution of its own after it ('"...," he said.') stays that speaker's."""
+        cue = statement.cue
+        if not is_cue(cue):
+            return
+        for run in reported_contents(cue):
+            content = self._char_span(run)
+            if (
+                content is not None
+                and cue.idx < content[0] < quote.start
+                and (
+                    content[1] >= quote.start
+                    or not re.search(r"\w", self.text[content[1] : quote.start])
+                )
+                and any(
+                    t.pos_ in _VERBS and any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+                    for t in run
+                )
+            ):
+                statement.start = content[0]
+                statement.quote_type = "partial"
+                return
 
     def _name_ending(self, end: int) -> Speaker | None:
         """The person or organisation named by the entity ending at character `end`."""
@@ -776,7 +805,7 @@ class _QuoteFinder:
         statement = self._hung_on_report(root, quote)
         if statement is not None:
             return statement
-        if governor is not None and not self._is_title(quote):
+        if governor is not None and (not self._is_title(quote) or _names_object(root, governor)):
             statement = self._governed(governor, quote)
             if statement is not None:
                 return self._reported_by(statement, governor)
@@ -1072,6 +1101,18 @@ def _reports_anew(after: list[Token], before: Token) -> bool:
     )
 
 
+def _names_object(root: Token, verb: Token) -> bool:
+    """'Trump identified the judge as "Spanish"': quoted words that a verb gives its object as
+    a name or label are the subject's words, even when they look like a title."""
+    preposition = root.head
+    return (
+        root.dep_ == "pobj"
+        and preposition.lower_ == "as"
+        and preposition.head.i == verb.i
+        and any(c.dep_ == "dobj" for c in verb.children)
+    )
+
+
 def _reports_in_clause(token: Token) -> bool:
     """A reporting verb that heads a clause of its own, not one inside a noun's modifier or an
     infinitive ("her eagerness to defend the policies", "a man described as"): only such a
@@ -1081,8 +1122,10 @@ def _reports_in_clause(token: Token) -> bool:
 
 def _is_person_like(token: Token) -> bool:
     """A word that can name who speaks: a person, organisation or country, a group ("the
-    campaign"), or a personal pronoun."""
-    if token.pos_ == "PRON":
+    campaign"), a personal pronoun, or "who" standing for one of those."""
+    if token.lower_ == "who" and token.head.dep_ == "relcl":
+        token = token.head.head  # "Beck, who has described ...": the noun "who" stands for
+    elif token.pos_ == "PRON":
         return token.lower_ in _PERSONAL_PRONOUNS
     return token.ent_type_ in REFERENT_LABELS or token.lemma_.lower() in GROUP_NOUNS
 
