@@ -413,6 +413,22 @@ def test_colon_after_a_plain_attribution_keeps_a_direct_quote(nlp, text):
     assert row.quote_type == "direct" and row.quote_text.startswith(("We", "Fix"))
 
 
+def test_condition_between_the_verb_and_the_quote_is_said(nlp):
+    """'X says no matter what Y, "..."': a clause the speech verb introduces before the quote
+    opens what was said."""
+    text = 'The mayor says no matter what the council decides on the budget, "the pools will open."'
+    row = row_with(rows_of(nlp, text), "pools will open")
+    assert row.quote_type == "partial" and row.speaker_text == "The mayor"
+    assert "no matter what" in row.quote_text and "says" not in row.quote_text
+
+
+def test_addressee_before_the_quote_is_not_said(nlp):
+    """The people spoken to, and what the writer says of them, stay out of the quote."""
+    text = 'Ms. Okafor told the farmers who gathered in the square, "The dam will hold."'
+    row = next(r for r in rows_of(nlp, text) if r.speaker_text is not None)
+    assert row.quote_type == "direct" and "farmers" not in row.quote_text
+
+
 def test_who_standing_for_a_named_speaker_speaks(nlp):
     """'Ruiz, who has described X as "..."': "who" stands for the person named before it, so
     the quoted words under its verb are a partial quote."""

@@ -108,6 +108,10 @@ _FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
 _AUX_DEPS = ("aux", "auxpass")
 # A quote opening a sentence that goes on after it is a statement from this many words on.
 _MIN_FOLLOW_ON_WORDS = 4
+# Relations of a clause or adverb that modifies a verb ("says no matter what ...").
+_CLAUSE_MODIFIER_DEPS = ("advmod", "advcl", "ccomp", "parataxis")
+# Subordinators of the time of the speaking ("said, as the crowd cheered, ...").
+_TIME_MARKS = {"when", "as", "after", "before", "since", "until", "once", "while", "whenever"}
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
@@ -332,6 +336,8 @@ class _QuoteFinder:
                     self._widen_to_reported_clause(statement, quote)
                 if statement.quote_type == "direct" and left[-1] == ",":
                     self._join_interrupted_clause(statement, index, left_start, right_end)
+                if statement.quote_type == "direct" and left[-1] == ",":
+                    self._join_clause_after_cue(statement, quote)
                 return statement
         if left:
             cue = self._cue_right_before(left_start, left_end)
@@ -466,6 +472,37 @@ class _QuoteFinder:
         rest = self.text[quote.end : end]
         if quote.closed and re.match(rf"[{_MARK_CHARS}]*\s+[a-z]", rest):
             statement.end = quote.end + len(rest.rstrip(_EDGE_CHARS + ".!?,;:"))
+
+    def _join_clause_after_cue(self, statement: _Statement, quote: QuotedSpan) -> None:
+        """'The mayor says no matter what the council decides, "the pools will open"': a
+        clause between the speech verb and the quote, which the parser hung on the verb, opens
+        what was said (a condition or concession of it), unless it says when the speaking
+        happened ('said, as the crowd cheered, "..."')."""
+        cue = statement.cue
+        after = self._tokens_between(cue.idx + len(cue.text), quote.start)
+        words = [t for t in after if not t.is_punct and not t.is_space]
+        if not words:
+            return
+        top = words[0]
+        while top.head.i != top.i and words[0].i <= top.head.i <= words[-1].i:
+            top = top.head
+        # The words open the quoted clause, or modify the verb as a clause of its own (not
+        # its addressee or object: 'told the mayors who gathered there, "..."').
+        opens = top.head.i in self.quote_of_token or (
+            top.head.i == cue.i and top.dep_ in _CLAUSE_MODIFIER_DEPS
+        )
+        if (
+            not opens
+            or words[0].lower_ in _TIME_MARKS
+            or (statement.speaker is not None and statement.speaker.end > words[0].idx)
+            or any(is_cue(t) for t in words)
+            or not any(
+                t.pos_ in _VERBS and any(c.dep_ in _SUBJECT_DEPS for c in t.children) for t in words
+            )
+        ):
+            return
+        statement.start = words[0].idx
+        statement.quote_type = "partial"
 
     def _clause_opened_before(
         self, start: int, end: int, quote: QuotedSpan
