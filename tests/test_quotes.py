@@ -429,6 +429,17 @@ def test_addressee_before_the_quote_is_not_said(nlp):
     assert row.quote_type == "direct" and "farmers" not in row.quote_text
 
 
+def test_writers_aside_inside_a_partial_quote_is_left_out(nlp):
+    """'X said the bridge, which opened in 1990, was "falling apart"': the relative clause set
+    off by commas is the writer's; the parts around it are rows of one statement."""
+    text = 'Mayor Ana Ruiz said the old bridge, which opened in 1990, was "falling apart."'
+    rows = [r for r in rows_of(nlp, text) if r.speaker_text == "Mayor Ana Ruiz"]
+    assert rows and all(r.quote_type == "partial" for r in rows)
+    assert any("falling apart" in r.quote_text for r in rows)
+    assert any("old bridge" in r.quote_text for r in rows)
+    assert not any("1990" in r.quote_text for r in rows)
+
+
 def test_who_standing_for_a_named_speaker_speaks(nlp):
     """'Ruiz, who has described X as "..."': "who" stands for the person named before it, so
     the quoted words under its verb are a partial quote."""

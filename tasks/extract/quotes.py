@@ -9,6 +9,7 @@ A partial quote's row spans the whole reported clause that contains the quoted f
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.attrs import LOWER, POS
 from spacy.symbols import AUX, VERB
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.coreference import (
     GROUP_NOUNS,
@@ -112,6 +113,8 @@ _MIN_FOLLOW_ON_WORDS = 4
 _CLAUSE_MODIFIER_DEPS = ("advmod", "advcl", "ccomp", "parataxis")
 # Subordinators of the time of the speaking ("said, as the crowd cheered, ...").
 _TIME_MARKS = {"when", "as", "after", "before", "since", "until", "once", "while", "whenever"}
+# Words that open a relative clause set off by commas ("Fiorina, who had left, ...").
+_RELATIVE_WORDS = {"who", "which", "whose", "whom"}
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
@@ -790,7 +793,64 @@ class _QuoteFinder:
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
         statements.sort(key=lambda s: (s.start, s.end))
-        return statements
+        return [part for statement in statements for part in self._without_asides(statement)]
+
+    def _without_asides(self, statement: _Statement) -> list[_Statement]:
+        """A partial quote less the writer's asides inside it, outside the quoted words: a
+        relative clause set off by commas ('Fiorina, who had left Lucent a year before, tossed
+        "cold water" on it') or a phrase set off by dashes. The parts around an aside are rows
+        of one statement, as the parts of a split quote are."""
+        if statement.quote_type != "partial":
+            return [statement]
+        span = self.doc.char_span(statement.start, statement.end, alignment_mode="expand")
+        if span is None:
+            return [statement]
+        asides = []
+        for token in span:
+            aside = self._aside_at(token, span)
+            if aside is not None and (not asides or aside[0] >= asides[-1][1]):
+                asides.append(aside)
+        if not asides:
+            return [statement]
+        parts, start = [], statement.start
+        for aside_start, aside_end in asides:
+            parts.append((start, aside_start))
+            start = aside_end
+        parts.append((start, statement.end))
+        pieces = []
+        for part_start, part_end in parts:
+            text = self.text[part_start:part_end]
+            stripped = text.strip(_EDGE_CHARS + ",;―—–-")
+            if re.search(r"\w", stripped):
+                piece_start = part_start + text.index(stripped)
+                piece = copy.copy(statement)
+                piece.start, piece.end = piece_start, piece_start + len(stripped)
+                pieces.append(piece)
+        return pieces or [statement]
+
+    def _aside_at(self, token: Token, span: Span) -> tuple[int, int] | None:
+        """The characters of an aside that opens at `token` inside `span`, set off on both
+        sides and holding no quoted words: a "who"/"which" clause between commas, or words
+        between two dashes."""
+        doc = self.doc
+        if token.dep_ == "relcl" and token.left_edge.lower_ in _RELATIVE_WORDS:
+            first, last = token.left_edge.i, token.right_edge.i
+        elif token.text in _DASHES and token.i > span.start:
+            closing = next((t for t in doc[token.i + 1 : span.end] if t.text in _DASHES), None)
+            if closing is None:
+                return None
+            first, last = token.i + 1, closing.i - 1
+        else:
+            return None
+        if first - 1 <= span.start or last + 1 >= span.end - 1 or first > last:
+            return None
+        opening, closing = doc[first - 1], doc[last + 1]
+        set_off = (opening.text == "," and closing.text == ",") or (
+            opening.text in _DASHES and closing.text in _DASHES
+        )
+        if not set_off or any(t.i in self.quote_of_token for t in doc[first - 1 : last + 2]):
+            return None
+        return opening.idx, closing.idx + len(closing.text)
 
     def _reports_direct(
         self,
