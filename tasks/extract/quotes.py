@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from spacy.attrs import LOWER, POS
-from spacy.symbols import AUX, VERB
+from spacy.symbols import AUX, VERB, relcl
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.coreference import (
@@ -113,6 +113,8 @@ _MIN_FOLLOW_ON_WORDS = 4
 _CLAUSE_MODIFIER_DEPS = ("advmod", "advcl", "ccomp", "parataxis")
 # Subordinators of the time of the speaking ("said, as the crowd cheered, ...").
 _TIME_MARKS = {"when", "as", "after", "before", "since", "until", "once", "while", "whenever"}
+# What sets an aside off: a comma or a dash.
+_ASIDE_MARK = re.compile("|".join(re.escape(mark) for mark in (",", *_DASHES)))
 # Words that open a relative clause set off by commas ("Fiorina, who had left, ...").
 _RELATIVE_WORDS = {"who", "which", "whose", "whom"}
 # Words a clause must have before an attribution set inside it to be part of the statement.
@@ -800,13 +802,17 @@ class _QuoteFinder:
         relative clause set off by commas ('Fiorina, who had left Lucent a year before, tossed
         "cold water" on it') or a phrase set off by dashes. The parts around an aside are rows
         of one statement, as the parts of a split quote are."""
-        if statement.quote_type != "partial":
+        if statement.quote_type != "partial" or not _ASIDE_MARK.search(
+            self.text, statement.start, statement.end
+        ):
             return [statement]
         span = self.doc.char_span(statement.start, statement.end, alignment_mode="expand")
         if span is None:
             return [statement]
         asides = []
         for token in span:
+            if token.dep != relcl and not token.is_punct:
+                continue  # the cheap test first: most words open no aside
             aside = self._aside_at(token, span)
             if aside is not None and (not asides or aside[0] >= asides[-1][1]):
                 asides.append(aside)
