@@ -440,6 +440,24 @@ def test_writers_aside_inside_a_partial_quote_is_left_out(nlp):
     assert not any("1990" in r.quote_text for r in rows)
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "speaks"),
+    [
+        (
+            'The governor bemoaned a budget in which schools "simply run out of money" by '
+            "spring, and then she left.",
+            "run out of money", "The governor", True,
+        ),
+        ('The river carried "tons of silt" into the bay.', "tons of silt", None, False),
+    ],
+)  # fmt: skip
+def test_person_named_by_role_speaks_the_words_under_their_verb(nlp, text, quoted, speaker, speaks):
+    """A subject that names a person by role ("the governor") can say the quoted words under
+    its verb; a thing cannot."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert (row.quote_type == "partial") is speaks and row.speaker_text == speaker
+
+
 def test_who_standing_for_a_named_speaker_speaks(nlp):
     """'Ruiz, who has described X as "..."': "who" stands for the person named before it, so
     the quoted words under its verb are a partial quote."""

@@ -25,6 +25,7 @@ from tasks.extract.coreference import (
     Coreference,
     Referent,
     is_pronoun,
+    is_role_noun,
 )
 from tasks.extract.doc_cache import doc_text
 from tasks.extract.quotes_clauses import (
@@ -1225,12 +1226,17 @@ def _reports_in_clause(token: Token) -> bool:
 
 def _is_person_like(token: Token) -> bool:
     """A word that can name who speaks: a person, organisation or country, a group ("the
-    campaign"), a personal pronoun, or "who" standing for one of those."""
+    campaign"), a person by role ("the senator"), a personal pronoun, or "who" standing for
+    one of those."""
     if token.lower_ == "who" and token.head.dep_ == "relcl":
         token = token.head.head  # "Beck, who has described ...": the noun "who" stands for
     elif token.pos_ == "PRON":
         return token.lower_ in _PERSONAL_PRONOUNS
-    return token.ent_type_ in REFERENT_LABELS or token.lemma_.lower() in GROUP_NOUNS
+    return (
+        token.ent_type_ in REFERENT_LABELS
+        or token.lemma_.lower() in GROUP_NOUNS
+        or is_role_noun(token)
+    )
 
 
 def _possible_cues(doc: Doc) -> list[int]:
