@@ -342,8 +342,8 @@ class _QuoteFinder:
                     self._widen_to_reported_clause(statement, quote)
                 if statement.quote_type == "direct" and left[-1] == ",":
                     self._join_interrupted_clause(statement, index, left_start, right_end)
-                if statement.quote_type == "direct" and left[-1] == ",":
-                    self._join_clause_after_cue(statement, quote)
+                    if statement.quote_type == "direct":
+                        self._join_clause_after_cue(statement, quote)
                 return statement
         if left:
             cue = self._cue_right_before(left_start, left_end)
@@ -392,10 +392,7 @@ class _QuoteFinder:
                     content[1] >= quote.start
                     or not re.search(r"\w", self.text[content[1] : quote.start])
                 )
-                and any(
-                    t.pos_ in _VERBS and any(c.dep_ in _SUBJECT_DEPS for c in t.children)
-                    for t in run
-                )
+                and _has_clause(run)
             ):
                 statement.start = content[0]
                 statement.quote_type = "partial"
@@ -502,9 +499,7 @@ class _QuoteFinder:
             or words[0].lower_ in _TIME_MARKS
             or (statement.speaker is not None and statement.speaker.end > words[0].idx)
             or any(is_cue(t) for t in words)
-            or not any(
-                t.pos_ in _VERBS and any(c.dep_ in _SUBJECT_DEPS for c in t.children) for t in words
-            )
+            or not _has_clause(words)
         ):
             return
         statement.start = words[0].idx
@@ -1202,6 +1197,13 @@ def _reports_anew(after: list[Token], before: Token) -> bool:
         after[0].lower_ == "and"
         and verb.tag_ in ("VBD", "VBZ")
         and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+    )
+
+
+def _has_clause(tokens: list[Token]) -> bool:
+    """Whether the tokens hold a verb with a subject of its own: a clause, not a phrase."""
+    return any(
+        t.pos_ in _VERBS and any(c.dep_ in _SUBJECT_DEPS for c in t.children) for t in tokens
     )
 
 
