@@ -741,6 +741,11 @@ def _role_nouns() -> frozenset[str]:
     return _ROLE_NOUNS | person_titles()
 
 
+def is_role_noun(token: Token) -> bool:
+    """Whether a word names a person by role or office ("the senator", "the candidate")."""
+    return token.lemma_.lower() in _role_nouns()
+
+
 def _subject_verb(token: Token) -> Token:
     """The verb a subject (or the owner of one, "his administration") is the subject of."""
     return token.head.head if token.dep_ == "poss" else token.head
