@@ -109,6 +109,24 @@ def test_kicker_set_apart_by_a_dash_is_not_the_headline(header: list[str], headl
             "Harbour board rebuilds the old pier | Coast Gazette",
             "Pier rebuilt by winter",
         ),
+        # A trail from the home page ends with the <title> too, on the next line: the same.
+        (
+            ["StartseiteLokales", "Harbour board rebuilds the old pier", "Pier rebuilt by winter"],
+            "Harbour board rebuilds the old pier | Coast Gazette",
+            "Pier rebuilt by winter",
+        ),
+        # A trail that already holds the <title>: the copy under it is the headline shown, and so
+        # is a copy under a kicker that only looks like a trail, over the byline.
+        (
+            ["Home NewsHarbour board rebuilds the old pier", "Harbour board rebuilds the old pier"],
+            "Harbour board rebuilds the old pier | Coast Gazette",
+            "Harbour board rebuilds the old pier",
+        ),
+        (
+            ["Home Office", "Harbour board rebuilds the old pier"],
+            "Harbour board rebuilds the old pier | Coast Gazette",
+            "Harbour board rebuilds the old pier",
+        ),
         # The standfirst repeats more of the <title>'s words than the headline over it.
         (
             ["Board to rebuild old pier", "Harbour board will rebuild the old pier before winter"],

@@ -710,7 +710,7 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
     similarity = {}
     for index in window:
         line = lines[index]
-        if _ends_breadcrumb(lines[index - 1]):
+        if _ends_breadcrumb(lines[index - 1], line):
             continue  # the trail's last item: the page's <title> again, not the headline shown
         if _FULL_STOP_END.search(line):
             continue  # a sentence (a standfirst, a caption): a headline ends without a full stop
@@ -752,13 +752,27 @@ def _is_headline_over(line: str, standfirst: str) -> bool:
 _FULL_STOP_END = re.compile(r"[^\W\d_]{2}\.\s*$")
 
 
-def _ends_breadcrumb(line: str) -> bool:
-    """Whether a line is a breadcrumb trail left open ("Home | World |", ">"): the next line is
-    its last item, the current page's name."""
-    return line.rstrip().endswith(_BREADCRUMB_SEPARATORS)
+def _ends_breadcrumb(line: str, next_line: str) -> bool:
+    """Whether a line is a breadcrumb trail whose last item, the current page's name, is the
+    next line: a trail left open ("Home | World |", ">"), or a short one that starts at the
+    home page ("Home World", "StartseitePolitik") and does not hold that name already."""
+    if line.rstrip().endswith(_BREADCRUMB_SEPARATORS):
+        return True
+    return (
+        _HOME_TRAIL.match(line) is not None
+        and len(line.split()) <= _MAX_TRAIL_WORDS
+        and letters_key(next_line) not in letters_key(line)
+    )
 
 
 _BREADCRUMB_SEPARATORS = ("|", ">", "»", "›", "/")
+# A breadcrumb trail starts at the home page, named in the page's language, and goes on with
+# a section's name, glued or set apart: "Home World", "StartseitePolitik", "Accueil > Monde".
+_HOME_TRAIL = re.compile(
+    r"^(?:Home|Startseite|Accueil|Inicio|Portada|Início|Forside|Startsida|Etusivu"
+    r"|Strona główna|Главная)\s*[|>»›/]?\s*(?=[A-ZÀ-ÖØ-ÞА-ЯЁ])"
+)
+_MAX_TRAIL_WORDS = 6
 
 
 def _has_credits(lines: list[str], today: date) -> bool:
