@@ -781,6 +781,7 @@ _HOME_TRAIL = re.compile(
     r"^(?:Home|Startseite|Accueil|Inicio|Portada|Início|Forside|Startsida|Etusivu"
     r"|Strona główna|Главная)\s*[|>»›/]?\s*(?=[A-ZÀ-ÖØ-ÞА-ЯЁ])"
 )
+# The home page and a section or two; a longer line opened by "Home" is a menu or a sentence.
 _MAX_TRAIL_WORDS = 6
 
 
