@@ -377,6 +377,121 @@ def test_partial_quote_spans_the_speakers_clause_only(nlp, text, quoted, speaker
     assert kept in row.quote_text and left_out not in row.quote_text
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "kept"),
+    [
+        (
+            'The mayor added that the town now had two choices: "We rebuild, or we leave."',
+            "We rebuild", "The mayor", "two choices",
+        ),
+        (
+            'Ms. Okafor wrote that she had sent the council the same warning: "Fix the dam '
+            'before the spring floods."',
+            "Fix the dam", "Ms. Okafor", "same warning",
+        ),
+    ],
+)  # fmt: skip
+def test_clause_reported_before_a_colon_is_part_of_the_statement(nlp, text, quoted, speaker, kept):
+    """'X added that A: "B"': the reported clause before the colon is what was said, and the
+    quote after it spells that out, so both are one partial quote."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert kept in row.quote_text and "added" not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The mayor said on Monday: "We rebuild, or we leave."',
+        'Ms. Okafor told reporters in Lagos: "Fix the dam before the spring floods."',
+    ],
+)
+def test_colon_after_a_plain_attribution_keeps_a_direct_quote(nlp, text):
+    """A cue whose only words before the colon are its time, place or addressee reports
+    nothing there: the quote stays direct."""
+    row = next(r for r in rows_of(nlp, text) if r.speaker_text is not None)
+    assert row.quote_type == "direct" and row.quote_text.startswith(("We", "Fix"))
+
+
+def test_condition_between_the_verb_and_the_quote_is_said(nlp):
+    """'X says no matter what Y, "..."': a clause the speech verb introduces before the quote
+    opens what was said."""
+    text = 'The mayor says no matter what the council decides on the budget, "the pools will open."'
+    row = row_with(rows_of(nlp, text), "pools will open")
+    assert row.quote_type == "partial" and row.speaker_text == "The mayor"
+    assert "no matter what" in row.quote_text and "says" not in row.quote_text
+
+
+def test_addressee_before_the_quote_is_not_said(nlp):
+    """The people spoken to, and what the writer says of them, stay out of the quote."""
+    text = 'Ms. Okafor told the farmers who gathered in the square, "The dam will hold."'
+    row = next(r for r in rows_of(nlp, text) if r.speaker_text is not None)
+    assert row.quote_type == "direct" and "farmers" not in row.quote_text
+
+
+def test_writers_aside_inside_a_partial_quote_is_left_out(nlp):
+    """'X said the bridge, which opened in 1990, was "falling apart"': the relative clause set
+    off by commas is the writer's; the parts around it are rows of one statement."""
+    text = 'Mayor Ana Ruiz said the old bridge, which opened in 1990, was "falling apart."'
+    rows = [r for r in rows_of(nlp, text) if r.speaker_text == "Mayor Ana Ruiz"]
+    assert rows and all(r.quote_type == "partial" for r in rows)
+    assert any("falling apart" in r.quote_text for r in rows)
+    assert any("old bridge" in r.quote_text for r in rows)
+    assert not any("1990" in r.quote_text for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "speaks"),
+    [
+        (
+            'The governor bemoaned a budget in which schools "simply run out of money" by '
+            "spring, and then she left.",
+            "run out of money", "The governor", True,
+        ),
+        ('The river carried "tons of silt" into the bay.', "tons of silt", None, False),
+    ],
+)  # fmt: skip
+def test_person_named_by_role_speaks_the_words_under_their_verb(nlp, text, quoted, speaker, speaks):
+    """A subject that names a person by role ("the governor") can say the quoted words under
+    its verb; a thing cannot."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert (row.quote_type == "partial") is speaks and row.speaker_text == speaker
+
+
+def test_who_standing_for_a_named_speaker_speaks(nlp):
+    """'Ruiz, who has described X as "..."': "who" stands for the person named before it, so
+    the quoted words under its verb are a partial quote."""
+    text = (
+        'Senator Ana Ruiz, who has long described the tax as "a burden on every family," voted '
+        "against it."
+    )
+    row = row_with(rows_of(nlp, text), "a burden")
+    assert row.quote_type == "partial" and row.speaker_text == "who"
+    assert "the tax" in row.quote_text and "voted" not in row.quote_text
+
+
+def test_label_given_to_an_object_is_the_subjects_words(nlp):
+    """'X labeled Y as "Title"': a capitalised label a person gives something is a partial
+    quote, not a title."""
+    text = 'Mayor Ana Ruiz labeled the council as "The Do-Nothing Club" in her speech.'
+    row = row_with(rows_of(nlp, text), "Do-Nothing")
+    assert row.quote_type == "partial" and row.speaker_text == "Mayor Ana Ruiz"
+    assert "the council" in row.quote_text and "her speech" not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Voters who fund "super PACs" want results.',
+        'The donors, who register as "independent," stayed home.',
+    ],
+)
+def test_who_standing_for_anyone_is_no_speaker(nlp, text):
+    """ "who" lends a speaker only when what it stands for can speak as a named person or
+    body: scare quotes under a crowd's verb stay scare quotes."""
+    assert all(row.speaker_text is None for row in rows_of(nlp, text))
+
+
 def test_reported_clause_holding_a_quote_reported_in_it_is_a_statement(nlp):
     """'X said fans were calling "..."': the clause X reports is X's statement, whatever verb
     inside it introduces the quoted words."""

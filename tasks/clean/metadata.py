@@ -53,9 +53,11 @@ _DATELINE = re.compile(
     r"\s*(?P<sep>[:—–-]{1,2}) "
 )
 # The word that introduces a byline, in the languages of the news the step reads: "By",
-# "Von", "Par", "Por", "di", "door", "Av", "Af", "Written by", "Reporting by".
+# "Von", "Par", "Por", "di", "door", "Av", "Af", "Written by", "Reporting by", or the label
+# "Author:" ("Autorin/Autor", "Auteur :").
 _BYLINE_INTRODUCER = re.compile(
     r"^(?:(?:written|words|reporting|text|story|photos?) by|by|von|par|por|door|av|af"
+    r"|(?:author|autor(?:in)?|auteur|autore|autora)(?:/[^\W\d_]+)?(?=[\s:])"
     r"|(?-i:di|da|de|dal|del))\b[:\s]*|^(?-i:by)(?=[A-Z])",
     re.IGNORECASE,
 )
@@ -572,8 +574,9 @@ _HEADER_LINES_TO_STORY = 25
 _MIN_TITLE_SIMILARITY = 0.5
 _HEADLINE_MAX_CHARS = 300
 # Where a page's <title> joins the headline and the site's name, a section or a date:
-# "Headline | Site", "Section » Headline - Site", "Headline -- Site", "見出し：サイト".
-TITLE_PARTS = re.compile(r"\s+[|\-–—*·•/»]+\s+|\s*[|｜：]\s*|\s*--\s*")
+# "Headline | Site", "Section » Headline - Site", "Headline -- Site", "Headline :: Site",
+# "Site › Section", "見出し：サイト".
+TITLE_PARTS = re.compile(r"\s+(?:[|\-–—*·•/»›]+|::)\s+|\s*[|｜：]\s*|\s*--\s*")
 
 
 def read_page_header(lines: list[str], body_start: int, today: date) -> PageHeader:
@@ -677,12 +680,18 @@ def story_date(
     return next((found[0] for line in near if (found := _line_dates(line, today))), None)
 
 
-def story_credit(lines: list[str], start: int, last_paragraph: str) -> str | None:
+def story_credit(
+    lines: list[str], start: int, last_paragraph: str, box_below: int = 0
+) -> str | None:
     """The byline of a credit line just after the story ends ("Reporting by Jane Doe",
-    "（责编：牛镛、岳弘彬）"), or None: a page that prints no byline at the top may credit its
-    authors there. A name alone there is a tag's or a teaser's."""
+    "（责编：牛镛、岳弘彬）"), or right under the box of teasers of `box_below` lines that
+    follows it (where story_date reads the date), or None: a page that prints no byline at the
+    top may credit its authors there. A name alone there is a tag's or a teaser's."""
     end = _story_end(lines, start, last_paragraph)
-    return next(filter(None, map(find_byline, lines[end : end + _STORY_DATE_LINES])), None)
+    near = lines[end : end + _STORY_DATE_LINES]
+    if box_below:
+        near += lines[end + box_below : end + box_below + _STORY_DATE_LINES]
+    return next(filter(None, map(find_byline, near)), None)
 
 
 def _story_end(lines: list[str], start: int, last_paragraph: str) -> int:
@@ -710,7 +719,7 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
     similarity = {}
     for index in window:
         line = lines[index]
-        if _ends_breadcrumb(lines[index - 1]):
+        if _ends_breadcrumb(lines[index - 1], line):
             continue  # the trail's last item: the page's <title> again, not the headline shown
         if _FULL_STOP_END.search(line):
             continue  # a sentence (a standfirst, a caption): a headline ends without a full stop
@@ -752,13 +761,28 @@ def _is_headline_over(line: str, standfirst: str) -> bool:
 _FULL_STOP_END = re.compile(r"[^\W\d_]{2}\.\s*$")
 
 
-def _ends_breadcrumb(line: str) -> bool:
-    """Whether a line is a breadcrumb trail left open ("Home | World |", ">"): the next line is
-    its last item, the current page's name."""
-    return line.rstrip().endswith(_BREADCRUMB_SEPARATORS)
+def _ends_breadcrumb(line: str, next_line: str) -> bool:
+    """Whether a line is a breadcrumb trail whose last item, the current page's name, is the
+    next line: a trail left open ("Home | World |", ">"), or a short one that starts at the
+    home page ("Home World", "StartseitePolitik") and does not hold that name already."""
+    if line.rstrip().endswith(_BREADCRUMB_SEPARATORS):
+        return True
+    return (
+        _HOME_TRAIL.match(line) is not None
+        and len(line.split()) <= _MAX_TRAIL_WORDS
+        and letters_key(next_line) not in letters_key(line)
+    )
 
 
 _BREADCRUMB_SEPARATORS = ("|", ">", "»", "›", "/")
+# A breadcrumb trail starts at the home page, named in the page's language, and goes on with
+# a section's name, glued or set apart: "Home World", "StartseitePolitik", "Accueil > Monde".
+_HOME_TRAIL = re.compile(
+    r"^(?:Home|Startseite|Accueil|Inicio|Portada|Início|Forside|Startsida|Etusivu"
+    r"|Strona główna|Главная)\s*[|>»›/]?\s*(?=[A-ZÀ-ÖØ-ÞА-ЯЁ])"
+)
+# The home page and a section or two; a longer line opened by "Home" is a menu or a sentence.
+_MAX_TRAIL_WORDS = 6
 
 
 def _has_credits(lines: list[str], today: date) -> bool:
@@ -1077,9 +1101,11 @@ def _name_lines(lines: list[str]) -> list[str]:
 
 def _names_in_a_row(lines: list[str]) -> list[str]:
     """The names of the credit lines at the top of `lines`, one author a line, each maybe with
-    a job title ("Jane DoeNews Reporter" / "John Roe")."""
+    a job title ("Jane DoeNews Reporter" / "John Roe"), some maybe folded away ("…")."""
     found = []
     for line in map(_AFFILIATION_MARK.sub, repeat(""), lines):
+        if found and line.strip() in _ELLIPSES:  # "Ann Lee" / "…" / "Cy Dunn"
+            continue
         name = _name_line(line) or _name_with_role(line, "")
         if not name:
             break
@@ -1087,6 +1113,7 @@ def _names_in_a_row(lines: list[str]) -> list[str]:
     return found
 
 
+_ELLIPSES = ("…", "...")
 # An affiliation's figure after a name in a list: "Jane Doe1,".
 _AFFILIATION_MARK = re.compile(r"\d+(?=\s*[,&]?\s*$)")
 

@@ -581,7 +581,7 @@ class Coreference:
                 if token.dep_ in ("nsubj", "nsubjpass")
                 and token.tag_ == "NN"
                 and not token.ent_type_
-                and token.lemma_.lower() in _role_nouns()
+                and is_role_noun(token)
                 and _is_definite(token)
                 and not self._quoted(token.idx)
             ]
@@ -920,6 +920,11 @@ def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> tuple[bool,
 @cache
 def _role_nouns() -> frozenset[str]:
     return _ROLE_NOUNS | person_titles()
+
+
+def is_role_noun(token: Token) -> bool:
+    """Whether a word names a person by role or office ("the senator", "the candidate")."""
+    return token.lemma_.lower() in _role_nouns()
 
 
 def _subject_verb(token: Token) -> Token:

@@ -9,14 +9,15 @@ A partial quote's row spans the whole reported clause that contains the quoted f
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from spacy.attrs import LOWER, POS
-from spacy.symbols import AUX, VERB
-from spacy.tokens import Doc, Token
+from spacy.symbols import AUX, VERB, relcl
+from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.coreference import (
     GROUP_NOUNS,
@@ -24,6 +25,7 @@ from tasks.extract.coreference import (
     Coreference,
     Referent,
     is_pronoun,
+    is_role_noun,
 )
 from tasks.extract.doc_cache import doc_column, doc_text
 from tasks.extract.quotes_clauses import (
@@ -108,6 +110,14 @@ _FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
 _AUX_DEPS = ("aux", "auxpass")
 # A quote opening a sentence that goes on after it is a statement from this many words on.
 _MIN_FOLLOW_ON_WORDS = 4
+# Relations of a clause or adverb that modifies a verb ("says no matter what ...").
+_CLAUSE_MODIFIER_DEPS = ("advmod", "advcl", "ccomp", "parataxis")
+# Subordinators of the time of the speaking ("said, as the crowd cheered, ...").
+_TIME_MARKS = {"when", "as", "after", "before", "since", "until", "once", "while", "whenever"}
+# What sets an aside off: a comma or a dash.
+_ASIDE_MARK = re.compile("|".join(re.escape(mark) for mark in (",", *_DASHES)))
+# Words that open a relative clause set off by commas ("Fiorina, who had left, ...").
+_RELATIVE_WORDS = {"who", "which", "whose", "whom"}
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
@@ -297,6 +307,8 @@ class _QuoteFinder:
             found = self._colon_introduction(left_start, left_end)
             if found is not None:
                 statement.cue, statement.speaker = found[0], found[1]
+                if not right or self._attribution(right_start, right_end, last=False) is None:
+                    self._widen_to_clause_before_colon(statement, quote)
                 return statement
         if right and left_opens:
             dash_speaker = self._dash_attribution(right_start, right_end)
@@ -330,6 +342,8 @@ class _QuoteFinder:
                     self._widen_to_reported_clause(statement, quote)
                 if statement.quote_type == "direct" and left[-1] == ",":
                     self._join_interrupted_clause(statement, index, left_start, right_end)
+                    if statement.quote_type == "direct":
+                        self._join_clause_after_cue(statement, quote)
                 return statement
         if left:
             cue = self._cue_right_before(left_start, left_end)
@@ -359,6 +373,30 @@ class _QuoteFinder:
                 statement.cue, statement.speaker = found[0], found[1]
                 statement.follows = False
         return statement
+
+    def _widen_to_clause_before_colon(self, statement: _Statement, quote: QuotedSpan) -> None:
+        """'She added that the party had two choices: "..."': a clause the cue reports that ends
+        at the colon is what was said, and the quote after the colon spells it out; the
+        statement is a partial quote from the clause's start. A cue that only introduces the
+        quote ('he said on Monday:') reports nothing before the colon, and a quote with an
+        attribution of its own after it ('"...," he said.') stays that speaker's."""
+        cue = statement.cue
+        if not is_cue(cue):
+            return
+        for run in reported_contents(cue):
+            content = self._char_span(run)
+            if (
+                content is not None
+                and cue.idx < content[0] < quote.start
+                and (
+                    content[1] >= quote.start
+                    or not re.search(r"\w", self.text[content[1] : quote.start])
+                )
+                and _has_clause(run)
+            ):
+                statement.start = content[0]
+                statement.quote_type = "partial"
+                return
 
     def _name_ending(self, end: int) -> Speaker | None:
         """The person or organisation named by the entity ending at character `end`."""
@@ -437,6 +475,35 @@ class _QuoteFinder:
         rest = self.text[quote.end : end]
         if quote.closed and re.match(rf"[{_MARK_CHARS}]*\s+[a-z]", rest):
             statement.end = quote.end + len(rest.rstrip(_EDGE_CHARS + ".!?,;:"))
+
+    def _join_clause_after_cue(self, statement: _Statement, quote: QuotedSpan) -> None:
+        """'The mayor says no matter what the council decides, "the pools will open"': a
+        clause between the speech verb and the quote, which the parser hung on the verb, opens
+        what was said (a condition or concession of it), unless it says when the speaking
+        happened ('said, as the crowd cheered, "..."')."""
+        cue = statement.cue
+        after = self._tokens_between(cue.idx + len(cue.text), quote.start)
+        words = [t for t in after if not t.is_punct and not t.is_space]
+        if not words:
+            return
+        top = words[0]
+        while top.head.i != top.i and words[0].i <= top.head.i <= words[-1].i:
+            top = top.head
+        # The words open the quoted clause, or modify the verb as a clause of its own (not
+        # its addressee or object: 'told the mayors who gathered there, "..."').
+        opens = top.head.i in self.quote_of_token or (
+            top.head.i == cue.i and top.dep_ in _CLAUSE_MODIFIER_DEPS
+        )
+        if (
+            not opens
+            or words[0].lower_ in _TIME_MARKS
+            or (statement.speaker is not None and statement.speaker.end > words[0].idx)
+            or any(is_cue(t) for t in words)
+            or not _has_clause(words)
+        ):
+            return
+        statement.start = words[0].idx
+        statement.quote_type = "partial"
 
     def _clause_opened_before(
         self, start: int, end: int, quote: QuotedSpan
@@ -724,7 +791,68 @@ class _QuoteFinder:
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
         statements.sort(key=lambda s: (s.start, s.end))
-        return statements
+        return [part for statement in statements for part in self._without_asides(statement)]
+
+    def _without_asides(self, statement: _Statement) -> list[_Statement]:
+        """A partial quote less the writer's asides inside it, outside the quoted words: a
+        relative clause set off by commas ('Fiorina, who had left Lucent a year before, tossed
+        "cold water" on it') or a phrase set off by dashes. The parts around an aside are rows
+        of one statement, as the parts of a split quote are."""
+        if statement.quote_type != "partial" or not _ASIDE_MARK.search(
+            self.text, statement.start, statement.end
+        ):
+            return [statement]
+        span = self.doc.char_span(statement.start, statement.end, alignment_mode="expand")
+        if span is None:
+            return [statement]
+        asides = []
+        for token in span:
+            if token.dep != relcl and not token.is_punct:
+                continue  # the cheap test first: most words open no aside
+            aside = self._aside_at(token, span)
+            if aside is not None and (not asides or aside[0] >= asides[-1][1]):
+                asides.append(aside)
+        if not asides:
+            return [statement]
+        parts, start = [], statement.start
+        for aside_start, aside_end in asides:
+            parts.append((start, aside_start))
+            start = aside_end
+        parts.append((start, statement.end))
+        pieces = []
+        for part_start, part_end in parts:
+            text = self.text[part_start:part_end]
+            stripped = text.strip(_EDGE_CHARS + ",;―—–-")
+            if re.search(r"\w", stripped):
+                piece_start = part_start + text.index(stripped)
+                piece = copy.copy(statement)
+                piece.start, piece.end = piece_start, piece_start + len(stripped)
+                pieces.append(piece)
+        return pieces or [statement]
+
+    def _aside_at(self, token: Token, span: Span) -> tuple[int, int] | None:
+        """The characters of an aside that opens at `token` inside `span`, set off on both
+        sides and holding no quoted words: a "who"/"which" clause between commas, or words
+        between two dashes."""
+        doc = self.doc
+        if token.dep_ == "relcl" and token.left_edge.lower_ in _RELATIVE_WORDS:
+            first, last = token.left_edge.i, token.right_edge.i
+        elif token.text in _DASHES and token.i > span.start:
+            closing = next((t for t in doc[token.i + 1 : span.end] if t.text in _DASHES), None)
+            if closing is None:
+                return None
+            first, last = token.i + 1, closing.i - 1
+        else:
+            return None
+        if first - 1 <= span.start or last + 1 >= span.end - 1 or first > last:
+            return None
+        opening, closing = doc[first - 1], doc[last + 1]
+        set_off = (opening.text == "," and closing.text == ",") or (
+            opening.text in _DASHES and closing.text in _DASHES
+        )
+        if not set_off or any(t.i in self.quote_of_token for t in doc[first - 1 : last + 2]):
+            return None
+        return opening.idx, closing.idx + len(closing.text)
 
     def _reports_direct(
         self,
@@ -776,7 +904,7 @@ class _QuoteFinder:
         statement = self._hung_on_report(root, quote)
         if statement is not None:
             return statement
-        if governor is not None and not self._is_title(quote):
+        if governor is not None and (not self._is_title(quote) or _names_object(root, governor)):
             statement = self._governed(governor, quote)
             if statement is not None:
                 return self._reported_by(statement, governor)
@@ -1072,6 +1200,25 @@ def _reports_anew(after: list[Token], before: Token) -> bool:
     )
 
 
+def _has_clause(tokens: list[Token]) -> bool:
+    """Whether the tokens hold a verb with a subject of its own: a clause, not a phrase."""
+    return any(
+        t.pos_ in _VERBS and any(c.dep_ in _SUBJECT_DEPS for c in t.children) for t in tokens
+    )
+
+
+def _names_object(root: Token, verb: Token) -> bool:
+    """'Trump identified the judge as "Spanish"': quoted words that a verb gives its object as
+    a name or label are the subject's words, even when they look like a title."""
+    preposition = root.head
+    return (
+        root.dep_ == "pobj"
+        and preposition.lower_ == "as"
+        and preposition.head.i == verb.i
+        and any(c.dep_ == "dobj" for c in verb.children)
+    )
+
+
 def _reports_in_clause(token: Token) -> bool:
     """A reporting verb that heads a clause of its own, not one inside a noun's modifier or an
     infinitive ("her eagerness to defend the policies", "a man described as"): only such a
@@ -1081,10 +1228,17 @@ def _reports_in_clause(token: Token) -> bool:
 
 def _is_person_like(token: Token) -> bool:
     """A word that can name who speaks: a person, organisation or country, a group ("the
-    campaign"), or a personal pronoun."""
-    if token.pos_ == "PRON":
+    campaign"), a person by role ("the senator"), a personal pronoun, or "who" standing for
+    one of those."""
+    if token.lower_ == "who" and token.head.dep_ == "relcl":
+        token = token.head.head  # "Beck, who has described ...": the noun "who" stands for
+    elif token.pos_ == "PRON":
         return token.lower_ in _PERSONAL_PRONOUNS
-    return token.ent_type_ in REFERENT_LABELS or token.lemma_.lower() in GROUP_NOUNS
+    return (
+        token.ent_type_ in REFERENT_LABELS
+        or token.lemma_.lower() in GROUP_NOUNS
+        or is_role_noun(token)
+    )
 
 
 def _possible_cues(doc: Doc) -> list[int]:
