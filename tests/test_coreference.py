@@ -194,6 +194,56 @@ def test_a_role_word_is_the_person_the_text_is_about(nlp):
     assert resolve_last(nlp, text, "senator") is None  # a pronoun would have said Maddow
 
 
+def resolve_phrase(nlp, text: str, words: str) -> str | None:
+    """What the phrase `words` (its first occurrence) stands for."""
+    doc = nlp(text)
+    start = text.index(words)
+    phrase = doc.char_span(start, start + len(words), alignment_mode="expand")
+    referent = Coreference(doc).resolve(phrase.root, start, start + len(words))
+    return referent.entity.text if referent is not None and referent.entity else None
+
+
+def test_a_surname_the_model_tagged_otherwise_is_the_person_named_with_it(nlp):
+    text = (
+        "Billionaire Mark Cuban spoke in Dallas on Friday. In describing Donald Trump, Cuban "
+        "said he sees a man without curiosity."
+    )
+    assert resolve_last(nlp, text, "he") in {"Mark Cuban", "Cuban"}
+
+
+def test_a_title_with_its_name_is_the_name(nlp):
+    words = "Conservative columnist and Fox News contributor George Will"
+    text = f"{words} said the party was lost."
+    assert resolve_phrase(nlp, text, words) == "George Will"
+
+
+def test_a_word_for_a_news_outlet_is_the_outlet_named_before(nlp):
+    text = (
+        "The New York Daily News published an editorial on Friday. "
+        "The newspaper said the law had failed."
+    )
+    assert resolve_last(nlp, text, "newspaper") == "New York Daily News"
+
+
+def test_a_title_of_another_place_is_someone_else(nlp):
+    text = (
+        "Former South Carolina Gov. Jim Hodges backs Clinton. Martin O'Malley spoke next. "
+        "The former Maryland governor said the race was open."
+    )
+    assert resolve_last(nlp, text, "governor") != "Jim Hodges"
+    text = (
+        "Sen. Ann Miller of Ohio spoke after the vote. The mayor thanked the council. "
+        "Later the {} senator said the bill would pass."
+    )
+    assert resolve_last(nlp, text.format("Ohio"), "senator") in {"Ann Miller", "Miller"}
+    assert resolve_last(nlp, text.format("Texas"), "senator") is None
+
+
+def test_an_organisation_named_by_its_first_word_is_the_one_named_in_full(nlp):
+    text = "The Fox News poll was released Thursday. According to the Fox poll, the senator leads."
+    assert resolve_phrase(nlp, text, "the Fox poll") == "Fox News"
+
+
 # ---- the published tables of a real run ---------------------------------------------------------
 
 

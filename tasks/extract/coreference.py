@@ -27,6 +27,16 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   was named more than once and its own sentence names nobody before it. An indefinite or
   plural one ("a source", "Taiwanese politicians") is nobody named. A document ("an NBC News
   poll", "a poll by the Pew Research Center") is its one organisation author, not a place.
+- The named mentions are the model's entities and what `mentions` finds beside them: a surname
+  written alone that the model left untagged or tagged otherwise ("PENCE:", "Cuban said he"),
+  and, for each mention, the words it was introduced with ("X, the Republican nominee",
+  "Republican nominee X", "X is the nominee", "X's campaign"). A title given with its name is
+  the name ("Fox News contributor George Will"); a description of another place or party is
+  someone else ("the Maryland governor" is not "South Carolina Gov. Jim Hodges"); a word for a
+  news outlet ("the newspaper") stands for the nearest outlet named; an organisation named by
+  its first word ("the Fox poll") for the one named in full ("Fox News"); "who"/"which" right
+  after a name for that name. A main-clause subject description that resolves through the
+  words the doc gave ("the Ohio governor") is a mention a later "he" or "she" can stand for.
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
@@ -43,12 +53,18 @@ import numpy as np
 from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
-from tasks.extract.doc_cache import among, doc_entities, doc_text
+from tasks.extract.doc_cache import StringTest, among, doc_column, doc_entities, doc_text
 from tasks.extract.gazetteer import person_titles
+from tasks.extract.mentions import NARROWING_DEPS, described_by, mention_list
 from tasks.extract.quotes_marks import find_quoted_spans
 
 REFERENT_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
+# Labels of the names of one person or body, which a relative clause can describe as a
+# speaker ("the Police Department which reported"; a place or a nationality does not speak).
+_ONE_BEARER = ("PERSON", "ORG")
+# Relative pronouns that cannot be a complementizer ("said that ...").
+_WH_RELATIVES = frozenset({"who", "which", "whom"})
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _MALE_TITLES = {"mr", "mr."}
@@ -66,6 +82,17 @@ GROUP_NOUNS = frozenset({
     "paper", "newspaper", "network", "website", "report", "statement", "study", "survey", "poll",
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
     "foundation", "institute", "center", "centre", "university", "police", "service",
+})  # fmt: skip
+# Nouns for a news outlet ("the newspaper", "the outlet"), and the words of English news
+# outlets' names that say they are one ("The Washington Post", "Fox News", "Daily Mail").
+_MEDIA_NOUNS = frozenset({
+    "newspaper", "paper", "outlet", "magazine", "network", "channel", "station", "broadcaster",
+    "publication", "tabloid", "daily", "weekly",
+})  # fmt: skip
+_OUTLET_WORDS = frozenset({
+    "news", "times", "post", "journal", "tribune", "herald", "gazette", "daily", "press",
+    "magazine", "chronicle", "examiner", "inquirer", "telegraph", "guardian", "observer",
+    "mail", "express", "review", "radio", "television", "tv", "network", "broadcasting",
 })  # fmt: skip
 # Group nouns that name a document, which stands for its author.
 _DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll"})
@@ -86,9 +113,6 @@ _ANONYMOUS_HEADS = frozenset({
 })  # fmt: skip
 _INDEFINITE = frozenset({"a", "an", "one", "some", "several", "two", "three", "four", "many"})
 _DEFINITE = frozenset({"the", "this", "that"})
-# Relations under a name that hold words describing its bearer ("spokesperson Chen Binhua",
-# "Aso Taro, a former prime minister").
-_DESCRIBING_DEPS = ("compound", "amod", "appos", "nmod", "poss")
 # A referent is looked for at most this many paragraph breaks back; a person for "he" or "she"
 # in its own paragraph or the one before (a pronoun chain carries it further).
 _RECENT_PARAGRAPHS = 2
@@ -113,11 +137,12 @@ _ABBREVIATED_TITLES = {
     "sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
     "gen": "general", "adm": "admiral", "atty": "attorney", "amb": "ambassador",
 }  # fmt: skip
-# Relations under a description's head that narrow it to someone not named before ("the wife
-# of a man shot by police", "the man who ...").
-_NARROWING_DEPS = ("prep", "relcl", "acl")
 # Relations that lead from a clause up to the verb it is the content of.
 _CLAUSE_DEPS = ("ccomp", "xcomp", "conj", "dobj", "acomp")
+# Labels of the modifiers that tell two holders of a title apart ("the Florida senator").
+_PLACE_LABELS = frozenset({"GPE", "NORP"})
+# Parts of speech between a title's head and the name it is given ("comedian and actor").
+_TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ"})
 # How many pronouns back a chain of "he" ... "he" is followed.
 _CHAIN_DEPTH = 12
 
@@ -174,6 +199,9 @@ def _first_names() -> dict[str, str]:
     return genders
 
 
+_IS_FIRST_NAME = StringTest(lambda word: word in _first_names())
+
+
 def is_pronoun(token: Token) -> bool:
     word = token.lower_
     return token.pos_ == "PRON" or word in _SINGULAR_PERSON | _PLURAL | _THING
@@ -188,7 +216,9 @@ class Coreference:
         self._doc = doc
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
-        self._entities = [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS]
+        self._entities, self._bearers = mention_list(
+            doc, [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS], _IS_FIRST_NAME
+        )
         self._surnames = {e[-1].text for e in self._entities if e.label_ == "PERSON"}
         self._entity_starts = [e.start_char for e in self._entities]
         self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
@@ -200,20 +230,36 @@ class Coreference:
         self._quote_ends = [end for _, end in quoted]
         self._sentences = list(doc.sents)
         self._sentence_starts = [sentence.start_char for sentence in self._sentences]
-        self._described: dict[int, frozenset[str]] = {}
+        self._described: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._full_names: dict[int, Span] = {}
         # (mention start, head lemma, referent, head index) of the speakers remembered so far.
         self._history: list[tuple[int, str, Referent, int]] = []
         # What each "he" or "she" resolved stands for, by token index; the subject pronouns.
         self._persons: dict[int, Referent | None] = {}
         self._subject_pronouns: list[int] | None = None
+        # What each description standing as a subject stands for, by token index.
+        self._descriptions: dict[int, Referent | None] = {}
+        self._sentence_roles: dict[int, list[Token]] = {}
+        self._in_description = False
 
     def resolve(self, head: Token, start: int, end: int, remember: bool = False) -> Referent | None:
         """What the phrase [start, end) headed by `head` stands for; None for a pronoun with no
         antecedent it can be sure of."""
-        referent = self._resolve(head, start, end)
+        referent = self._published(self._resolve(head, start, end))
         if remember and referent is not None:
             self._history.append((start, head.lemma_.lower(), referent, head.i))
         return referent
+
+    def _published(self, referent: Referent | None) -> Referent | None:
+        """The referent as a row of the entities table: a mention `mention_list` added is the
+        tagged full name it is of, or no entity for a name the model never tagged."""
+        entity = referent.entity if referent is not None else None
+        if entity is None or entity.start not in self._bearers:
+            return referent
+        bearer = self._bearers[entity.start]
+        if bearer is None:
+            return Referent(referent.start, referent.end, None, referent.kind)
+        return Referent(bearer.start_char, bearer.end_char, bearer, referent.kind)
 
     # ---- the kinds of mention ----------------------------------------------------------------
 
@@ -222,12 +268,24 @@ class Coreference:
         if word in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
             antecedent = head.head.head
             return self._resolve(antecedent, *_noun_phrase(antecedent))
+        if word in _WH_RELATIVES and head.i > 0:
+            # "turned to the Chicago Police Department which reported": a clause the parse
+            # did not hang on the name right before it is still that name's.
+            before = self._doc[head.i - 1]
+            before = self._doc[head.i - 2] if before.text == "," and head.i > 1 else before
+            entity = self._entity_at(before)
+            if entity is not None and entity.end == before.i + 1 and entity.label_ in _ONE_BEARER:
+                return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
+        titled = self._titled_name(head, start, end)
+        if titled is not None:
+            return Referent(titled.start_char, titled.end_char, titled, "person")
         if any(child.dep_ == "conj" for child in head.children):
             return Referent(start, end, None, "people")  # "he and his staff"
         if is_pronoun(head):
             return self._pronoun(head, start)
         entity = self._entity_in(head, start, end)
         if entity is not None:
+            entity = self._full_name(entity)
             return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
         kind = _description_kind(head)
         own = Referent(start, end, None, kind)
@@ -261,7 +319,7 @@ class Coreference:
         word = pronoun.lower_
         if word not in _MALE | _FEMALE:
             return None
-        referent = self._person(pronoun, "m" if word in _MALE else "f")
+        referent = self._published(self._person(pronoun, "m" if word in _MALE else "f"))
         return referent.entity.root if referent is not None and referent.entity else None
 
     def _reporter(self, pronoun: Token) -> tuple[Token, Referent] | None:
@@ -385,13 +443,18 @@ class Coreference:
         if (
             lemma not in _role_nouns()
             or head.pos_ == "PROPN"
-            or any(c.dep_ in _NARROWING_DEPS for c in head.children)
+            or any(c.dep_ in NARROWING_DEPS for c in head.children)
         ):
             return None
         first = bisect_left(self._entity_starts, head.idx)
         persons = [e for e in self._entities[:first] if e.label_ == "PERSON"]
-        given = {e[-1].lower_: e for e in persons if lemma in self._titles(e)}
-        centre = self._centre_person(head)
+        given = {
+            e[-1].lower_: e
+            for e in persons
+            if lemma in self._titles(e) and self._same_places(head, e)
+        }
+        # (A description followed in a pronoun's chain is taken only when the doc gave it.)
+        centre = None if self._in_description else self._centre_person(head)
         if centre is not None and (centre[-1].lower_ in given or not given):
             # Whom the text is about, named more than once: a role word is not used for a
             # passer-by ("said Chuck Rocha, a consultant ... The GOP nominee").
@@ -400,6 +463,12 @@ class Coreference:
                 return Referent(centre.start_char, centre.end_char, centre, "person")
         if len(given) == 1:
             entity = next(iter(given.values()))
+            return Referent(entity.start_char, entity.end_char, entity, "person")
+        # "Cruz defends ... in a commercial: '...,' the senator says": the one person its own
+        # sentence names before it, when the doc gave that person the word.
+        own = {c.surname for c in self._candidates(head.sent, head.idx, None) if c.named}
+        if len(own) == 1 and next(iter(own)) in given:
+            entity = given[next(iter(own))]
             return Referent(entity.start_char, entity.end_char, entity, "person")
         return None
 
@@ -450,6 +519,21 @@ class Coreference:
             elif referent.entity is not None and self._agrees(referent.entity, gender):
                 surname = referent.entity[-1].lower_
                 found.append(_Candidate(self._doc[head], referent, surname, True))
+        if not self._in_description:
+            # "The Ohio governor is sticking to ... 'We have come a long way,' he told": the
+            # main clause's description the text gave someone named is that person's mention.
+            for token in self._role_subjects(sentence):
+                if token.idx >= limit:
+                    continue
+                referent = self._description(token)
+                if (
+                    referent is not None
+                    and referent.entity is not None
+                    and self._is_person(referent.entity)
+                    and self._agrees(referent.entity, gender)
+                ):
+                    surname = referent.entity[-1].lower_
+                    found.append(_Candidate(token, referent, surname, True))
         family = _MALE if gender == "m" else _FEMALE if gender == "f" else frozenset()
         for i in self._pronoun_subjects():
             token = self._doc[i]
@@ -486,11 +570,40 @@ class Coreference:
             if token.i < pronoun.i
         )
 
+    def _role_subjects(self, sentence: Span) -> list[Token]:
+        """The definite role words standing as subjects of the sentence's main verb outside
+        quote marks ("the senator said"), found once per sentence."""
+        found = self._sentence_roles.get(sentence.start)
+        if found is None:
+            found = self._sentence_roles[sentence.start] = [
+                token
+                for token in sentence.root.children
+                if token.dep_ in ("nsubj", "nsubjpass")
+                and token.tag_ == "NN"
+                and not token.ent_type_
+                and is_role_noun(token)
+                and _is_definite(token)
+                and not self._quoted(token.idx)
+            ]
+        return found
+
+    def _description(self, token: Token) -> Referent | None:
+        """What a description standing as a subject stands for, once per token; descriptions
+        it looks back to are not followed further (a bounded chain)."""
+        if token.i not in self._descriptions:
+            self._descriptions[token.i] = None
+            self._in_description = True
+            try:
+                self._descriptions[token.i] = self._resolve(token, *_noun_phrase(token))
+            finally:
+                self._in_description = False
+        return self._descriptions[token.i]
+
     def _pronoun_subjects(self) -> list[int]:
         """Indices of the subject pronouns "he" and "she" (and the owners of subjects, "his
         administration"), found once per doc."""
         if self._subject_pronouns is None:
-            words = self._doc.to_array(LOWER)
+            words = doc_column(self._doc, LOWER)
             self._subject_pronouns = [
                 int(i)
                 for i in np.flatnonzero(among(self._doc, words, _MALE | _FEMALE))
@@ -544,6 +657,10 @@ class Coreference:
         inside = [e for e in self._entities[first : bisect_left(self._entity_starts, end)]]
         if first > 0 and self._entities[first - 1].end_char > start:
             inside.insert(0, self._entities[first - 1])
+        anchor = head.head if head.dep_ == "appos" else None
+        for entity in inside:
+            if anchor is not None and entity.start <= anchor.i < entity.end:
+                return entity  # "Mr. Guerrero, a Republican": the appositive is its anchor's
         for entity in inside:
             if entity.start <= head.i < entity.end:
                 return entity
@@ -578,6 +695,39 @@ class Coreference:
             ):
                 return entity
         return self._named_earlier(head, start)
+
+    def _titled_name(self, head: Token, start: int, end: int) -> Span | None:
+        """The person a title is given to when the phrase ends with the name ("English comedian
+        and actor Peter Serafinowicz", "Fox News contributor George Will"): a singular noun,
+        then nouns, adjectives and names of no other person, no comma, verb or preposition."""
+        if head.tag_ != "NN" or head.ent_type_:
+            return None
+        doc = self._doc
+        for token in doc[head.i + 1 :]:
+            if token.idx >= end or (token.pos_ not in _TITLE_POS and not token.ent_type_):
+                return None
+            if token.ent_type_ == "PERSON":
+                name = self._entity_at(token)
+                return name if name is not None and name.end_char >= end else None
+        return None
+
+    def _full_name(self, entity: Span) -> Span:
+        """An organisation named by its first word ("the Fox poll", "Quinnipiac") is the one
+        the doc named in full before with that word first ("Fox News", "Quinnipiac
+        University")."""
+        if len(entity) != 1 or entity.label_ != "ORG":
+            return entity
+        full = self._full_names.get(entity.start)
+        if full is None:
+            full = entity
+            word = entity[0].text
+            for index in range(bisect_left(self._entity_starts, entity.start_char) - 1, -1, -1):
+                earlier = self._entities[index]
+                if len(earlier) > 1 and earlier[0].text == word and earlier.label_ == "ORG":
+                    full = earlier
+                    break
+            self._full_names[entity.start] = full
+        return full
 
     def _entity_at(self, token: Token) -> Span | None:
         """The named mention holding `token`, if any."""
@@ -643,31 +793,62 @@ class Coreference:
             return None  # "the country": which one is a guess
         between = set()
         for entity in self._named_before(start):
-            if entity.label_ not in labels or self._quoted(entity.start_char):
+            if self._quoted(entity.start_char):
                 continue
-            if lemma in self._description_words(entity):
+            if kind == "group" and _owns(entity, lemma):
+                # "Clinton's campaign", "the Clinton campaign" ... "the campaign": its owner's.
+                return Referent(entity.start_char, entity.end_char, entity, kind)
+            if entity.label_ not in labels:
+                continue
+            if self._calls(head, entity):
                 if between - {entity[-1].lower_}:
                     return None  # "Ventas ... Cisco Systems ... the company": either of them
                 return Referent(entity.start_char, entity.end_char, entity, kind)
             between.add(entity[-1].lower_)
+        if kind == "group":
+            # "the campaign" in a story of one campaign: the one owner the doc gave it before.
+            first = bisect_left(self._entity_starts, start)
+            owners = {e[-1].lower_: e for e in self._entities[:first] if _owns(e, lemma)}
+            if len(owners) == 1:
+                entity = next(iter(owners.values()))
+                return Referent(entity.start_char, entity.end_char, entity, kind)
         return None
 
+    def _calls(self, head: Token, entity: Span) -> bool:
+        """Whether a description's head noun is a word for a named mention's bearer: one the
+        mention was introduced with, of the same places ("the ministry" -> "Defence Ministry",
+        "the spokesperson" -> "spokesperson Chen Binhua"), or a word for a news outlet for one
+        ("the newspaper" -> "New York Daily News")."""
+        lemma = head.lemma_.lower()
+        if lemma in _MEDIA_NOUNS and entity.label_ == "ORG":
+            return any(t.lower_ in _OUTLET_WORDS for t in entity)
+        return lemma in self._description_words(entity) and self._same_places(head, entity)
+
+    def _same_places(self, head: Token, entity: Span) -> bool:
+        """Whether a description and a named mention's introduction do not name different
+        places or parties ("the Maryland governor" is not "South Carolina governor Jim
+        Hodges"; "the Republican nominee" is not "Democratic nominee Hillary Clinton")."""
+        own = {c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and _proper(c)}
+        if not own:
+            return True
+        theirs = self._introduction(entity)[1]
+        return not theirs or bool(own & theirs)
+
     def _description_words(self, entity: Span) -> frozenset[str]:
-        """Lemmas of the words naming or describing a mention's bearer: its own words, its
-        title and modifiers, its appositive and the noun it is the appositive of."""
-        words = self._described.get(entity.start)
-        if words is None:
-            root = entity.root
-            # A person's name says nothing of what the person is ("Hillary Photo" is no photo).
-            tokens = [] if entity.label_ == "PERSON" else list(entity)
-            for child in root.children:
-                if child.dep_ in _DESCRIBING_DEPS:
-                    tokens.extend(child.subtree if child.dep_ == "appos" else [child])
-            if root.dep_ == "appos":
-                tokens.append(root.head)
-            words = frozenset(t.lemma_.lower() for t in tokens if t.pos_ in ("NOUN", "PROPN"))
-            self._described[entity.start] = words
-        return words
+        """Lemmas of the words a mention was introduced with (`described_by`)."""
+        return self._introduction(entity)[0]
+
+    def _introduction(self, entity: Span) -> tuple[frozenset[str], frozenset[str]]:
+        """The lemmas of the words a mention was introduced with, and its places and parties
+        among them, once per mention."""
+        found = self._described.get(entity.start)
+        if found is None:
+            words = described_by(entity)
+            found = self._described[entity.start] = (
+                frozenset(t.lemma_.lower() for t in words),
+                frozenset(t.lower_ for t in words if _proper(t)),
+            )
+        return found
 
     def _is_anonymous(self, head: Token, start: int, end: int) -> bool:
         first = self._doc.char_span(start, end, alignment_mode="expand")
@@ -758,6 +939,25 @@ def _is_subject(token: Token) -> bool:
     return token.dep_ in ("nsubj", "nsubjpass")
 
 
+def _proper(token: Token) -> bool:
+    """A place, nationality or party modifier ("Florida", "Democratic", "Libertarian")."""
+    if token.ent_type_ in _PLACE_LABELS:
+        return True
+    return token.pos_ == "ADJ" and token.is_title and not token.is_sent_start
+
+
+def _owns(entity: Span, lemma: str) -> bool:
+    """Whether a named mention owns a noun of `lemma` ("Clinton's campaign", "the Clinton
+    campaign"), a person or organisation, not a nationality ("the Russian government")."""
+    root = entity.root
+    return (
+        entity.label_ in ("PERSON", "ORG")
+        and root.dep_ in ("poss", "compound")
+        and root.head.lemma_.lower() == lemma
+        and root.head.i >= entity.end
+    )
+
+
 def _kind_of(entity: Span) -> str:
     return "person" if entity.label_ == "PERSON" else "group"
 
@@ -765,7 +965,10 @@ def _kind_of(entity: Span) -> str:
 def _description_kind(head: Token) -> str:
     if head.tag_ in ("NNS", "NNPS") or _counts_people(head):
         return "people"
-    if head.lower_ in GROUP_NOUNS | _COUNTRY_NOUNS or head.lemma_.lower() in GROUP_NOUNS:
+    if (
+        head.lower_ in GROUP_NOUNS | _COUNTRY_NOUNS | _MEDIA_NOUNS
+        or head.lemma_.lower() in GROUP_NOUNS
+    ):
         return "group"
     return "person"
 

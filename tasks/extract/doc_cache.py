@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 _current = threading.local()
 
 
-def _cached(doc: Doc) -> dict[str, object]:
+def _cached(doc: Doc) -> dict[object, object]:
     """The values cached for `doc`, forgetting those of the doc before it."""
     if getattr(_current, "doc", None) is not doc:
         _current.doc, _current.values = doc, {}
@@ -42,6 +42,16 @@ def doc_entities(doc: Doc) -> tuple[Span, ...]:
     return values["entities"]
 
 
+def doc_column(doc: Doc, attribute: int) -> np.ndarray:
+    """doc.to_array(attribute), built once per doc and shared by the extractors (an entity
+    attribute only after every pipeline component has set the entities)."""
+    values = _cached(doc)
+    key = ("column", attribute)
+    if key not in values:
+        values[key] = doc.to_array(attribute)
+    return values[key]
+
+
 def among(doc: Doc, values: np.ndarray, words: Iterable[str]) -> np.ndarray:
     """Whether each string-valued attribute (ORTH, LOWER, ...) of `doc.to_array` is in `words`."""
     hashes = np.array([doc.vocab.strings[word] for word in words], dtype=np.uint64)
@@ -61,14 +71,15 @@ class StringTest:
 
     def mask(self, doc: Doc, values: np.ndarray) -> np.ndarray:
         """Whether each value's string passes the test."""
-        if len(self._verdicts) > self._MAX_REMEMBERED:
-            self._verdicts.clear()
         distinct, positions = np.unique(values, return_inverse=True)
-        strings, verdicts = doc.vocab.strings, self._verdicts
-        passes = []
-        for value in distinct.tolist():
-            verdict = verdicts.get(value)
-            if verdict is None:
-                verdict = verdicts[value] = bool(self._test(strings[value]))
-            passes.append(verdict)
+        passes = [self.passes(doc, value) for value in distinct.tolist()]
         return np.array(passes, dtype=bool)[positions.reshape(-1)]
+
+    def passes(self, doc: Doc, value: int) -> bool:
+        """Whether one value's string passes the test."""
+        verdict = self._verdicts.get(value)
+        if verdict is None:
+            if len(self._verdicts) > self._MAX_REMEMBERED:
+                self._verdicts.clear()
+            verdict = self._verdicts[value] = bool(self._test(doc.vocab.strings[value]))
+        return verdict

@@ -27,7 +27,7 @@ from tasks.extract.coreference import (
     is_pronoun,
     is_role_noun,
 )
-from tasks.extract.doc_cache import doc_text
+from tasks.extract.doc_cache import doc_column, doc_text
 from tasks.extract.quotes_clauses import (
     complement_after,
     gives_reason,
@@ -1243,7 +1243,7 @@ def _is_person_like(token: Token) -> bool:
 
 def _possible_cues(doc: Doc) -> list[int]:
     """Indices of the tokens that can be reporting cues (see `is_cue`): verbs and "according"."""
-    pos, lower = doc.to_array([POS, LOWER]).T
+    pos, lower = doc_column(doc, POS), doc_column(doc, LOWER)
     possible = (pos == VERB) | (pos == AUX) | (lower == doc.vocab.strings["according"])
     return np.flatnonzero(possible).tolist()
 
