@@ -75,8 +75,24 @@ def read_inputs(inputs: Sequence[str]) -> tuple[list[RawDocument], list[Quaranti
     """Read every input file into raw documents; unreadable ones become quarantine rows."""
     documents: list[RawDocument] = []
     quarantined: list[Quarantined] = []
+    # Article id -> the file it was read from. Two input roots can hold one file name with one
+    # content (a feed mirrored in two folders): one source_uri and one content make one article
+    # id, and article ids must be unique, so the later copy is quarantined.
+    read_from: dict[str, Path] = {}
     for item in _input_files(inputs):
         for result in _read_file(item):
+            if isinstance(result, RawDocument):
+                key = article_id(result.source_uri, result.content)
+                if key in read_from:
+                    result = Quarantined(
+                        result.source_uri,
+                        "ingest",
+                        "duplicate_document",
+                        f"{item.path} has the name and content of {read_from[key]}, "
+                        "read earlier in this run",
+                    )
+                else:
+                    read_from[key] = item.path
             (documents if isinstance(result, RawDocument) else quarantined).append(result)
     return documents, quarantined
 

@@ -141,3 +141,18 @@ def test_a_symlink_out_of_the_input_root_is_not_followed(tmp_path):
     documents, quarantined = read_inputs([str(root)])
     assert documents == []
     assert [(q.source_uri, q.reason) for q in quarantined] == [("link.txt", "outside_input_root")]
+
+
+def test_one_file_name_and_content_under_two_input_roots_is_read_once(tmp_path):
+    # A feed mirrored in two folders: both copies have the source_uri "latest.txt" and one
+    # content, so one article id, which the articles table must hold once.
+    story = "BRUSSELS (Reuters) - Ministers agreed on Monday to extend the measures."
+    for folder in ("mirror_a", "mirror_b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "latest.txt").write_text(story)
+        (tmp_path / folder / "own.txt").write_text(f"A story filed only to {folder}.")
+
+    documents, quarantined = read_inputs([str(tmp_path / "mirror_a"), str(tmp_path / "mirror_b")])
+    assert sorted(d.source_uri for d in documents) == ["latest.txt", "own.txt", "own.txt"]
+    assert [(q.source_uri, q.reason) for q in quarantined] == [("latest.txt", "duplicate_document")]
+    assert "mirror_b" in quarantined[0].detail and "mirror_a" in quarantined[0].detail
