@@ -171,6 +171,21 @@ def test_metadata_date_wins_over_header():
     assert article.date_source == "metadata"
 
 
+@pytest.mark.parametrize(
+    "stated",
+    ["Wed, 13 Sep 2023 08:30:00 GMT", "September 13th, 2023", "13 Sept 2023", "2023-09-13T08:30Z"],
+)
+def test_a_feeds_date_as_written_is_read(stated):
+    # RSS pubDate (RFC 822) and dates in words, as feeds converted to JSONL carry them.
+    article = _text(STORY, {"date": stated})
+    assert (article.published_date, article.date_source) == (date(2023, 9, 13), "metadata")
+
+
+@pytest.mark.parametrize("stated", ["04/03/2023", "2999-01-01", "2023-02-30", "yesterday"])
+def test_an_ambiguous_impossible_or_future_stated_date_is_not_used(stated):
+    assert _text(STORY, {"date": stated}).published_date is None
+
+
 @pytest.mark.parametrize("header", ["2023-02-30", "2999-01-01"])
 def test_impossible_or_future_header_date_is_not_used(header):
     article = _text(f" date {header} {STORY}")

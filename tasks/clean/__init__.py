@@ -47,7 +47,7 @@ def clean_document(document: RawDocument, today: date) -> Article:
     """The article recovered from one document; raises _Rejected when it has no body."""
     if not document.content.strip():
         raise _Rejected("empty_body", "the document has no text")
-    stated_date = metadata.parse_iso_date(document.metadata.get("date", ""), today)
+    stated_date = metadata.parse_stated_date(document.metadata.get("date", ""), today)
     if document.html is not None:
         return _from_html(document, stated_date, today)
     return _from_text(document, stated_date, today)

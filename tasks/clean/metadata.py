@@ -152,6 +152,12 @@ def parse_iso_date(text: str, today: date) -> date | None:
     return parse_date(*(int(part) for part in match.groups()), today=today)
 
 
+def parse_stated_date(text: str, today: date) -> date | None:
+    """The date a metadata value states: ISO 8601, else a full date as written ("Tue, 05 Mar
+    2024 10:00:00 GMT" in RSS, "March 5th, 2024"); None when ambiguous, invalid or future."""
+    return parse_iso_date(text, today) or next(iter(dates_in(text, today)), None)
+
+
 def split_date_header(text: str, today: date) -> tuple[date | None, str]:
     """(valid date or None, text without the header) for a leading " date YYYY-MM-DD " line."""
     match = _DATE_HEADER.match(text)
