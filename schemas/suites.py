@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from schemas.tables import TABLES, Table
+from schemas.tables import EARLIEST_DATE, TABLES, Table
 
 CRITICAL = "critical"
 QUARANTINE = "quarantine"
@@ -101,8 +101,8 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "articles",
         "published_date_plausible",
         "CASE WHEN t.published_date IS NULL THEN NULL ELSE "
-        "t.published_date BETWEEN DATE '1800-01-01' AND current_date END",
-        "published_date is not before 1800 and not in the future",
+        f"t.published_date BETWEEN DATE '{EARLIEST_DATE}' AND current_date END",
+        f"published_date is not before {EARLIEST_DATE.year} and not in the future",
         shows=("published_date",),
     ),
     CrossCheck(
@@ -172,8 +172,9 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "events",
         "event_date_plausible",
         "CASE WHEN t.event_date IS NULL THEN NULL ELSE "
-        "t.event_date BETWEEN DATE '1800-01-01' AND current_date + INTERVAL 10 YEAR END",
-        "event_date is not before 1800 and at most ten years ahead (planned events)",
+        f"t.event_date BETWEEN DATE '{EARLIEST_DATE}' AND current_date + INTERVAL 10 YEAR END",
+        f"event_date is not before {EARLIEST_DATE.year} and at most ten years ahead (planned "
+        "events)",
         shows=("event_date",),
         severity=WARNING,
     ),
