@@ -963,3 +963,11 @@ def test_captions_closed_by_a_bare_credit_leave_the_story():
     ]
     article = _text("\n".join(_story_page_with_asides(captions)))
     assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+@pytest.mark.parametrize("separator", ["\v", "\x1e", "\x1f", "\f"])
+def test_a_control_character_between_words_is_a_space(separator):
+    # Exported records and printed dumps separate words with these; deleted, they glued the
+    # words on either side ("bankheld") into one token.
+    article = _text(f"CAIRO (Reuters) - Egypt's central bank{separator}held rates on Thursday.")
+    assert "central bank held rates" in article.body
