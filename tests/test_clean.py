@@ -971,3 +971,11 @@ def test_a_control_character_between_words_is_a_space(separator):
     # words on either side ("bankheld") into one token.
     article = _text(f"CAIRO (Reuters) - Egypt's central bank{separator}held rates on Thursday.")
     assert "central bank held rates" in article.body
+
+
+def test_a_byline_opening_a_wire_story_is_its_byline_not_its_title():
+    article = _text(f"By Jane Doe\n\nWASHINGTON (AP) — {STORY}", {"kind": "article"})
+    assert (article.title, article.byline) == (None, "Jane Doe")
+    assert article.body.startswith("WASHINGTON (AP) —")
+    unstated = _text(f"By Jane Doe\n\nWASHINGTON (AP) — {STORY}")
+    assert (unstated.title, unstated.byline) == (None, "Jane Doe")
