@@ -30,6 +30,9 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 JSONL_FIELDS = ("id", "url", "title", "date", "kind", "text", "html")
+# Fields a reader takes for one line of words. (An id or url is kept as written: the article
+# id derives from it.)
+_LINE_FIELDS = {"title", "date", "kind"}
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -296,6 +299,13 @@ def _jsonl_record(
             f"line {number}: wrong type for {', '.join(wrong)}",
         )
     fields = {k: _storable(str(record[k])) for k in JSONL_FIELDS if record.get(k) is not None}
+    # As a reader means them: a title broken over lines is one line, "Article" is the kind
+    # "article", an id or title of spaces is none.
+    for name in _LINE_FIELDS & fields.keys():
+        fields[name] = " ".join(fields[name].split())
+    if "kind" in fields:
+        fields["kind"] = fields["kind"].lower()
+    fields = {k: v for k, v in fields.items() if v.strip()}
     if "kind" in fields and fields["kind"] not in TEXT_KINDS:
         return Quarantined(
             line_uri,

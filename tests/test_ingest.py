@@ -156,3 +156,21 @@ def test_one_file_name_and_content_under_two_input_roots_is_read_once(tmp_path):
     assert sorted(d.source_uri for d in documents) == ["latest.txt", "own.txt", "own.txt"]
     assert [(q.source_uri, q.reason) for q in quarantined] == [("latest.txt", "duplicate_document")]
     assert "mirror_b" in quarantined[0].detail and "mirror_a" in quarantined[0].detail
+
+
+def test_jsonl_one_line_fields_are_read_as_a_reader_means_them(tmp_path):
+    lines = [
+        {"id": "a", "kind": "Article", "title": "Talks resume\n in Geneva ", "text": "A story."},
+        {"id": "  ", "kind": " PAGE ", "text": "Home\nA whole page's text."},
+        {"id": "  ", "text": "A second record with a blank id."},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    assert [d.source_uri for d in documents] == [
+        "feed.jsonl#a",
+        "feed.jsonl#line2",
+        "feed.jsonl#line3",
+    ]
+    assert [d.metadata.get("kind") for d in documents] == ["article", "page", None]
+    assert documents[0].metadata["title"] == "Talks resume in Geneva"
