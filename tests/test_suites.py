@@ -330,6 +330,19 @@ def test_a_clean_step_that_empties_bodies_fails_the_run():
     assert report.metrics["body_to_raw_length"] < 0.001
 
 
+def test_a_short_story_on_a_page_of_megabytes_of_scripts_is_no_broken_step():
+    # Pages of single-page-app sites carry their state as inline JSON: a two-paragraph story
+    # on a 1.5 MB page is 0.03% of it. Alone, or beside other articles, it once failed the run.
+    page = article_row("big.html", f"{BODY}\n\n{FILLER}", raw_length=1_500_000)
+    alone = validate(to_tables({"articles": [page]}))
+    assert alone.passed, alone.summary()
+    rows = good_rows()
+    rows["articles"] += [page, article_row("brief.txt", FILLER)]
+    beside = validate(to_tables(rows))
+    assert beside.passed, beside.summary()
+    assert beside.metrics["body_to_raw_length"] > 0.5
+
+
 def test_boilerplate_left_in_bodies_is_a_warning_that_still_publishes():
     body = f"{BODY}\n\nFollow us on Twitter\n\nShare this article"
     rows = good_rows()
