@@ -979,3 +979,14 @@ def test_a_byline_opening_a_wire_story_is_its_byline_not_its_title():
     assert article.body.startswith("WASHINGTON (AP) —")
     unstated = _text(f"By Jane Doe\n\nWASHINGTON (AP) — {STORY}")
     assert (unstated.title, unstated.byline) == (None, "Jane Doe")
+
+
+def test_a_text_of_control_characters_only_is_quarantined_for_what_it_is():
+    documents = [
+        RawDocument("nul.txt", "txt", "\x00\x00\u200b\x07", None),
+        RawDocument("header.txt", "txt", " date 2024-01-01 \n", None),
+    ]
+    _, quarantined = clean(documents)
+    details = {q.source_uri: (q.reason, q.detail) for q in quarantined}
+    assert details["nul.txt"] == ("empty_body", "only control characters and invisible marks")
+    assert details["header.txt"] == ("empty_body", "nothing left after the date header")

@@ -57,6 +57,8 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     header_date, text = metadata.split_date_header(document.text or "", today)
     paragraphs = repair.paragraphs(text)
     if not paragraphs:
+        if header_date is None and text.strip():
+            raise _Rejected("empty_body", "only control characters and invisible marks")
         raise _Rejected("empty_body", "nothing left after the date header")
     stated_title = document.metadata.get("title")
     # The input's own word (JSONL "kind") first; else the text shows whether it is a page dump.
