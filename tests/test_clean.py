@@ -990,3 +990,13 @@ def test_a_text_of_control_characters_only_is_quarantined_for_what_it_is():
     details = {q.source_uri: (q.reason, q.detail) for q in quarantined}
     assert details["nul.txt"] == ("empty_body", "only control characters and invisible marks")
     assert details["header.txt"] == ("empty_body", "nothing left after the date header")
+
+
+def test_a_stated_title_is_repaired_as_a_body_is():
+    # Feeds leave HTML entities and control characters in their titles; the body had them
+    # repaired, the title was published as it came.
+    stated = {"title": "Rates rise &amp; bonds fall\x00\x07 in \u201cquiet\u201d trade"}
+    article = _text(f"Rates rise & bonds fall in \u201cquiet\u201d trade\n\n{STORY}", stated)
+    assert article.title == "Rates rise & bonds fall in \u201cquiet\u201d trade"
+    assert article.body.startswith("The city council")  # the title repeated there is the title
+    assert _text(STORY, {"title": "\x00 \x07"}).title is None

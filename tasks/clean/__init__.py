@@ -60,7 +60,7 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
         if header_date is None and text.strip():
             raise _Rejected("empty_body", "only control characters and invisible marks")
         raise _Rejected("empty_body", "nothing left after the date header")
-    stated_title = document.metadata.get("title")
+    stated_title = _stated_title(document)
     # The input's own word (JSONL "kind") first; else the text shows whether it is a page dump.
     kind = document.metadata.get("kind") or ("page" if is_page_dump(paragraphs) else "article")
     dump = select_body(paragraphs) if kind == "page" else article_body(paragraphs, stated_title)
@@ -101,7 +101,7 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
     return _article(
         document,
         body_paragraphs=body_paragraphs,
-        title=document.metadata.get("title") or _html_headline(page, document.html or ""),
+        title=_stated_title(document) or _html_headline(page, document.html or ""),
         byline=metadata.html_byline(
             page.author, page.sitename, document.html or "", page.title, today
         ),
@@ -110,6 +110,13 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
         text_date=None,
         today=today,
     )
+
+
+def _stated_title(document: RawDocument) -> str | None:
+    """The title the input states, repaired as a body is (HTML entities such as "&amp;" that
+    feeds leave in, mojibake, control characters); None when nothing is left."""
+    title = " ".join(repair.fix_text(document.metadata.get("title", "")).split())
+    return title or None
 
 
 def _html_headline(page: HtmlExtract, html: str) -> str | None:
