@@ -51,6 +51,8 @@ _DAMAGED_UTF8_MIN_VALID = 0.6
 # Lone UTF-16 surrogates: JSON escapes like "\ud800" and file-name bytes that are not UTF-8
 # decode to them, and no table can store them (UTF-8 cannot encode them).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# A tag, a comment, a doctype or a character reference: what makes a string HTML.
+_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 
 
 class InputError(ValueError):
@@ -329,7 +331,11 @@ def _jsonl_record(
             record_uri, "ingest", "missing_content", f"line {number} has neither 'text' nor 'html'"
         )
     metadata = {k: fields[k] for k in ("id", "url", "title", "date", "kind") if k in fields}
-    html = fields["html"] if fields.get("html", "").strip() else None
+    html = fields.get("html")
+    if html is not None and not _MARKUP.search(html):
+        # An "html" field without one tag (a feed's plain description) is its text: read as a
+        # page, it has no element to find a story in. The same content, so the same article id.
+        return RawDocument(record_uri, "jsonl", text=html, html=None, metadata=metadata)
     return RawDocument(
         record_uri, "jsonl", text=None if html else fields.get("text"), html=html, metadata=metadata
     )

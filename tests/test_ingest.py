@@ -174,3 +174,17 @@ def test_jsonl_one_line_fields_are_read_as_a_reader_means_them(tmp_path):
     ]
     assert [d.metadata.get("kind") for d in documents] == ["article", "page", None]
     assert documents[0].metadata["title"] == "Talks resume in Geneva"
+
+
+def test_a_jsonl_html_field_without_markup_is_read_as_text(tmp_path):
+    lines = [
+        {"id": "plain", "html": "Bank of Canada holds its key rate at 5% for a third time"},
+        {"id": "tagged", "html": "<p>Bank of Canada holds its key rate</p>"},
+        {"id": "entity", "html": "Rates &amp; bonds"},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, _ = read_inputs([str(tmp_path / "feed.jsonl")])
+    plain, tagged, entity = documents
+    assert (plain.text, plain.html) == (lines[0]["html"], None)
+    assert plain.content == lines[0]["html"]  # the content, and so the article id, are kept
+    assert tagged.html is not None and entity.html is not None
