@@ -88,8 +88,8 @@ def clean_and_extract(
 ) -> tuple[NameForms, list[Quarantined]]:
     """Every batch of `documents` as one task, its rows and its articles' relate features
     staged as soon as it is done; returns the name forms seen and what was quarantined. A
-    batch that fails even after its retry is quarantined whole, with the reason, instead of
-    failing the run."""
+    batch that fails even after its retry is tried again one document at a time, and a
+    document that fails alone is quarantined with the reason, instead of failing the run."""
     batches = split_batches(documents, workers.batch_size, workers.count)
     forms = NameForms()
     quarantined: list[Quarantined] = []
@@ -113,11 +113,17 @@ def clean_and_extract(
                 result = future.result()
             except Exception as error:
                 batch = batches[index]
-                detail = f"batch of {len(batch)} failed: {type(error).__name__}: {error}"[:500]
-                quarantined.extend(
-                    Quarantined(d.source_uri, "extract", "batch_failed", detail) for d in batch
-                )
-                progress.update(index, failed=True)
+                if len(batch) > 1:
+                    # One document the steps fail on must not cost the others their place:
+                    # each is tried again alone, and only what fails alone is quarantined.
+                    progress.split(index, [1] * len(batch))
+                    batches.extend([document] for document in batch)
+                else:
+                    detail = f"failed: {type(error).__name__}: {error}"[:500]
+                    quarantined.extend(
+                        Quarantined(d.source_uri, "extract", "batch_failed", detail) for d in batch
+                    )
+                    progress.update(index, failed=True)
             else:
                 staging.stage_batch(index, result.tables | {RELATE_FEATURES: result.features})
                 forms.update(result.name_forms)

@@ -53,6 +53,22 @@ class BatchProgress:
         if self.bar is not None:
             self.bar.stop()
 
+    def split(self, index: int, sizes: list[int]) -> None:
+        """Batch `index` failed and its articles are tried again as new batches of `sizes`."""
+        self.logger.warning(
+            "batch %d/%d failed: its %d articles are tried again in %d batches",
+            index + 1,
+            len(self.batch_sizes),
+            self.batch_sizes[index],
+            len(sizes),
+        )
+        self.batch_sizes[index] = 0
+        self.batches_done += 1
+        self.batch_sizes.extend(sizes)
+        if self.bar is not None:
+            batches = f"{self.batches_done}/{len(self.batch_sizes)}"
+            self.bar.update(self.bar_task, batches=batches)
+
     def update(self, index: int, failed: bool = False) -> None:
         """Batch `index` (0-based, in submission order) has finished, or failed."""
         size = self.batch_sizes[index]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 import pyarrow as pa
@@ -62,6 +63,9 @@ DATE_SOURCES = ("metadata", "header", "dateline", "text", "none")
 DATE_PRECISIONS = ("day", "month", "year")
 MODALITIES = ("asserted", "planned", "possible", "reported")
 PIPELINE_STEPS = ("ingest", "clean", "extract", "normalize", "validate", "publish")
+# The earliest date a published_date or event_date may be: older ones are a feed's placeholder
+# for "no date" (0001-01-01) or a typo, never a news article's date.
+EARLIEST_DATE = date(1800, 1, 1)
 # ISO 639-2 "undetermined": an article whose text is too short or too unusual to identify.
 UNDETERMINED_LANGUAGE = "und"
 

@@ -30,6 +30,9 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 JSONL_FIELDS = ("id", "url", "title", "date", "kind", "text", "html")
+# Fields a reader takes for one line of words. (An id or url is kept as written: the article
+# id derives from it.)
+_LINE_FIELDS = {"title", "date", "kind"}
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -48,6 +51,8 @@ _DAMAGED_UTF8_MIN_VALID = 0.6
 # Lone UTF-16 surrogates: JSON escapes like "\ud800" and file-name bytes that are not UTF-8
 # decode to them, and no table can store them (UTF-8 cannot encode them).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# A tag, a comment, a doctype or a character reference: what makes a string HTML.
+_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 
 
 class InputError(ValueError):
@@ -75,8 +80,24 @@ def read_inputs(inputs: Sequence[str]) -> tuple[list[RawDocument], list[Quaranti
     """Read every input file into raw documents; unreadable ones become quarantine rows."""
     documents: list[RawDocument] = []
     quarantined: list[Quarantined] = []
+    # Article id -> the file it was read from. Two input roots can hold one file name with one
+    # content (a feed mirrored in two folders): one source_uri and one content make one article
+    # id, and article ids must be unique, so the later copy is quarantined.
+    read_from: dict[str, Path] = {}
     for item in _input_files(inputs):
         for result in _read_file(item):
+            if isinstance(result, RawDocument):
+                key = article_id(result.source_uri, result.content)
+                if key in read_from:
+                    result = Quarantined(
+                        result.source_uri,
+                        "ingest",
+                        "duplicate_document",
+                        f"{item.path} has the name and content of {read_from[key]}, "
+                        "read earlier in this run",
+                    )
+                else:
+                    read_from[key] = item.path
             (documents if isinstance(result, RawDocument) else quarantined).append(result)
     return documents, quarantined
 
@@ -280,6 +301,13 @@ def _jsonl_record(
             f"line {number}: wrong type for {', '.join(wrong)}",
         )
     fields = {k: _storable(str(record[k])) for k in JSONL_FIELDS if record.get(k) is not None}
+    # As a reader means them: a title broken over lines is one line, "Article" is the kind
+    # "article", an id or title of spaces is none.
+    for name in _LINE_FIELDS & fields.keys():
+        fields[name] = " ".join(fields[name].split())
+    if "kind" in fields:
+        fields["kind"] = fields["kind"].lower()
+    fields = {k: v for k, v in fields.items() if v.strip()}
     if "kind" in fields and fields["kind"] not in TEXT_KINDS:
         return Quarantined(
             line_uri,
@@ -303,7 +331,11 @@ def _jsonl_record(
             record_uri, "ingest", "missing_content", f"line {number} has neither 'text' nor 'html'"
         )
     metadata = {k: fields[k] for k in ("id", "url", "title", "date", "kind") if k in fields}
-    html = fields["html"] if fields.get("html", "").strip() else None
+    html = fields.get("html")
+    if html is not None and not _MARKUP.search(html):
+        # An "html" field without one tag (a feed's plain description) is its text: read as a
+        # page, it has no element to find a story in. The same content, so the same article id.
+        return RawDocument(record_uri, "jsonl", text=html, html=None, metadata=metadata)
     return RawDocument(
         record_uri, "jsonl", text=None if html else fields.get("text"), html=html, metadata=metadata
     )

@@ -171,6 +171,29 @@ def test_metadata_date_wins_over_header():
     assert article.date_source == "metadata"
 
 
+@pytest.mark.parametrize(
+    "stated",
+    ["Wed, 13 Sep 2023 08:30:00 GMT", "September 13th, 2023", "13 Sept 2023", "2023-09-13T08:30Z"],
+)
+def test_a_feeds_date_as_written_is_read(stated):
+    # RSS pubDate (RFC 822) and dates in words, as feeds converted to JSONL carry them.
+    article = _text(STORY, {"date": stated})
+    assert (article.published_date, article.date_source) == (date(2023, 9, 13), "metadata")
+
+
+@pytest.mark.parametrize(
+    "stated", ["04/03/2023", "2999-01-01", "2023-02-30", "yesterday", "0001-01-01T00:00:00Z"]
+)
+def test_an_ambiguous_impossible_future_or_placeholder_date_is_not_used(stated):
+    # 0001-01-01 is many feeds' "no date"; taken as a date it once failed the whole batch (an
+    # event's "on Monday" resolved before year 1) and would fail published_date_plausible.
+    article = _text(
+        f"OSLO (Reuters) - The fund said on Monday it lost money. {STORY}", {"date": stated}
+    )
+    assert article.published_date is None
+    assert article.date_source == "none"
+
+
 @pytest.mark.parametrize("header", ["2023-02-30", "2999-01-01"])
 def test_impossible_or_future_header_date_is_not_used(header):
     article = _text(f" date {header} {STORY}")
@@ -940,3 +963,40 @@ def test_captions_closed_by_a_bare_credit_leave_the_story():
     ]
     article = _text("\n".join(_story_page_with_asides(captions)))
     assert _paragraphs(article) == STORY_PARAGRAPHS
+
+
+@pytest.mark.parametrize("separator", ["\v", "\x1e", "\x1f", "\f"])
+def test_a_control_character_between_words_is_a_space(separator):
+    # Exported records and printed dumps separate words with these; deleted, they glued the
+    # words on either side ("bankheld") into one token.
+    article = _text(f"CAIRO (Reuters) - Egypt's central bank{separator}held rates on Thursday.")
+    assert "central bank held rates" in article.body
+
+
+def test_a_byline_opening_a_wire_story_is_its_byline_not_its_title():
+    article = _text(f"By Jane Doe\n\nWASHINGTON (AP) — {STORY}", {"kind": "article"})
+    assert (article.title, article.byline) == (None, "Jane Doe")
+    assert article.body.startswith("WASHINGTON (AP) —")
+    unstated = _text(f"By Jane Doe\n\nWASHINGTON (AP) — {STORY}")
+    assert (unstated.title, unstated.byline) == (None, "Jane Doe")
+
+
+def test_a_text_of_control_characters_only_is_quarantined_for_what_it_is():
+    documents = [
+        RawDocument("nul.txt", "txt", "\x00\x00\u200b\x07", None),
+        RawDocument("header.txt", "txt", " date 2024-01-01 \n", None),
+    ]
+    _, quarantined = clean(documents)
+    details = {q.source_uri: (q.reason, q.detail) for q in quarantined}
+    assert details["nul.txt"] == ("empty_body", "only control characters and invisible marks")
+    assert details["header.txt"] == ("empty_body", "nothing left after the date header")
+
+
+def test_a_stated_title_is_repaired_as_a_body_is():
+    # Feeds leave HTML entities and control characters in their titles; the body had them
+    # repaired, the title was published as it came.
+    stated = {"title": "Rates rise &amp; bonds fall\x00\x07 in \u201cquiet\u201d trade"}
+    article = _text(f"Rates rise & bonds fall in \u201cquiet\u201d trade\n\n{STORY}", stated)
+    assert article.title == "Rates rise & bonds fall in \u201cquiet\u201d trade"
+    assert article.body.startswith("The city council")  # the title repeated there is the title
+    assert _text(STORY, {"title": "\x00 \x07"}).title is None

@@ -122,3 +122,17 @@ def test_a_list_closing_the_story_stays_though_the_page_text_leaves_it_out():
     body = "\n".join(_body(_page(f"{_paragraphs(STORY)}<h2>What you need</h2><ul>{listed}</ul>")))
     assert all(item in body for item in items)
     assert body.startswith(STORY[0])
+
+
+def test_a_feeds_html_fragment_of_one_paragraph_is_its_body():
+    # RSS and API feeds carry an item's content as a fragment; one of one block (one <p> or
+    # one <div>) is no page to trafilatura's loader, which once quarantined it (no_body_found).
+    brief = "HELSINKI (Reuters) - Finland's parliament approved the border bill on Tuesday."
+    fragments = [f"<p>{brief}</p>", f"<div class='story'><p>{brief}</p></div>"]
+    documents = [
+        RawDocument(f"feed.jsonl#{n}", "jsonl", text=None, html=html, metadata={"id": str(n)})
+        for n, html in enumerate(fragments)
+    ]
+    articles, quarantined = clean(documents)
+    assert quarantined == []
+    assert [a.body for a in articles] == [brief, brief]

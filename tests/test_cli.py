@@ -312,3 +312,22 @@ def test_progress_is_a_bar_on_a_terminal(caplog):
     assert "\r" in drawn or "\x1b[" in drawn  # redrawn in place, not printed line by line
     assert "250/250" in drawn and "2/2 batches" in drawn
     assert not caplog.records  # the bar replaces the log lines
+
+
+def test_a_failed_batch_tried_again_in_parts_keeps_the_counts(caplog):
+    from flows.progress import BatchProgress
+
+    logger = logging.getLogger("newsflow-test-progress-split")
+    caplog.set_level(logging.INFO, logger=logger.name)
+    with BatchProgress([3, 2], logger) as progress:
+        progress.split(0, [1, 1, 1])
+        progress.update(1)
+        for index in (2, 3, 4):
+            progress.update(index, failed=index == 3)
+    assert [r.getMessage() for r in caplog.records] == [
+        "batch 1/2 failed: its 3 articles are tried again in 3 batches",
+        "batch 2/5 done: 2 articles (2/5 batches, 2/5 articles)",
+        "batch 3/5 done: 1 articles (3/5 batches, 3/5 articles)",
+        "batch 4/5 failed, quarantined: 1 articles (4/5 batches, 4/5 articles)",
+        "batch 5/5 done: 1 articles (5/5 batches, 5/5 articles)",
+    ]

@@ -141,3 +141,50 @@ def test_a_symlink_out_of_the_input_root_is_not_followed(tmp_path):
     documents, quarantined = read_inputs([str(root)])
     assert documents == []
     assert [(q.source_uri, q.reason) for q in quarantined] == [("link.txt", "outside_input_root")]
+
+
+def test_one_file_name_and_content_under_two_input_roots_is_read_once(tmp_path):
+    # A feed mirrored in two folders: both copies have the source_uri "latest.txt" and one
+    # content, so one article id, which the articles table must hold once.
+    story = "BRUSSELS (Reuters) - Ministers agreed on Monday to extend the measures."
+    for folder in ("mirror_a", "mirror_b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "latest.txt").write_text(story)
+        (tmp_path / folder / "own.txt").write_text(f"A story filed only to {folder}.")
+
+    documents, quarantined = read_inputs([str(tmp_path / "mirror_a"), str(tmp_path / "mirror_b")])
+    assert sorted(d.source_uri for d in documents) == ["latest.txt", "own.txt", "own.txt"]
+    assert [(q.source_uri, q.reason) for q in quarantined] == [("latest.txt", "duplicate_document")]
+    assert "mirror_b" in quarantined[0].detail and "mirror_a" in quarantined[0].detail
+
+
+def test_jsonl_one_line_fields_are_read_as_a_reader_means_them(tmp_path):
+    lines = [
+        {"id": "a", "kind": "Article", "title": "Talks resume\n in Geneva ", "text": "A story."},
+        {"id": "  ", "kind": " PAGE ", "text": "Home\nA whole page's text."},
+        {"id": "  ", "text": "A second record with a blank id."},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    assert [d.source_uri for d in documents] == [
+        "feed.jsonl#a",
+        "feed.jsonl#line2",
+        "feed.jsonl#line3",
+    ]
+    assert [d.metadata.get("kind") for d in documents] == ["article", "page", None]
+    assert documents[0].metadata["title"] == "Talks resume in Geneva"
+
+
+def test_a_jsonl_html_field_without_markup_is_read_as_text(tmp_path):
+    lines = [
+        {"id": "plain", "html": "Bank of Canada holds its key rate at 5% for a third time"},
+        {"id": "tagged", "html": "<p>Bank of Canada holds its key rate</p>"},
+        {"id": "entity", "html": "Rates &amp; bonds"},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, _ = read_inputs([str(tmp_path / "feed.jsonl")])
+    plain, tagged, entity = documents
+    assert (plain.text, plain.html) == (lines[0]["html"], None)
+    assert plain.content == lines[0]["html"]  # the content, and so the article id, are kept
+    assert tagged.html is not None and entity.html is not None

@@ -181,6 +181,34 @@ def test_a_batch_that_keeps_failing_is_quarantined_and_the_others_publish(
     assert "MemoryError" in quarantine[0]["detail"]
 
 
+def test_a_failing_batch_is_tried_again_one_document_at_a_time(prefect_api, tmp_path, monkeypatch):
+    # One document the steps fail on (a date no calendar arithmetic survives, once) used to
+    # quarantine its whole batch of up to --batch-size articles.
+    import flows.batches as batches
+    from flows.steps import process_batch
+
+    attempts = []
+
+    def fails_on_the_first_seed(documents, nlp_batch_size, run):
+        attempts.append(len(documents))
+        if any(d.source_uri.startswith("000_") for d in documents):
+            raise OverflowError("date value out of range")
+        return process_batch(documents, nlp_batch_size, run)
+
+    monkeypatch.setattr(
+        batches, "batch_task", task(fails_on_the_first_seed, name="clean-extract", retries=1)
+    )
+    summary = news_pipeline(inputs=(str(SEEDS),), output=str(tmp_path / "out"), n_process=1)
+
+    assert attempts == [5, 5, 1, 1, 1, 1, 1, 1]  # the batch, its retry, then each seed alone
+    assert summary["published"] and summary["rows"]["articles"] == 4
+    quarantine = published(tmp_path / "out", "quarantine")
+    assert [(r["source_uri"], r["reason"]) for r in quarantine] == [
+        ("000_dbe89249c89d86f9.txt", "batch_failed")
+    ]
+    assert "OverflowError" in quarantine[0]["detail"]
+
+
 @pytest.mark.parametrize(
     ("documents", "batch_size", "workers"),
     [(2022, 200, 2), (202, 200, 2), (30, 200, 2), (5, 2, 2), (300, 200, 1), (20220, 200, 4)],

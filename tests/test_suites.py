@@ -235,7 +235,9 @@ def _emptied_bodies() -> dict[str, list[dict]]:
 
 def _no_entities() -> dict[str, list[dict]]:
     """Substantial English articles and no entity at all: a broken NER step."""
-    return {"articles": [article_row(f"{i}.txt", f"{FILLER} {FILLER} Item {i}.") for i in range(5)]}
+    return {
+        "articles": [article_row(f"{i}.txt", f"{FILLER} {FILLER} Item {i}.") for i in range(20)]
+    }
 
 
 def _no_speakers() -> dict[str, list[dict]]:
@@ -328,6 +330,28 @@ def test_a_clean_step_that_empties_bodies_fails_the_run():
         report.failures(CRITICAL)
     )
     assert report.metrics["body_to_raw_length"] < 0.001
+
+
+def test_a_short_story_on_a_page_of_megabytes_of_scripts_is_no_broken_step():
+    # Pages of single-page-app sites carry their state as inline JSON: a two-paragraph story
+    # on a 1.5 MB page is 0.03% of it. Alone, or beside other articles, it once failed the run.
+    page = article_row("big.html", f"{BODY}\n\n{FILLER}", raw_length=1_500_000)
+    alone = validate(to_tables({"articles": [page]}))
+    assert alone.passed, alone.summary()
+    rows = good_rows()
+    rows["articles"] += [page, article_row("brief.txt", FILLER)]
+    beside = validate(to_tables(rows))
+    assert beside.passed, beside.summary()
+    assert beside.metrics["body_to_raw_length"] > 0.5
+
+
+def test_a_few_pages_without_names_beside_the_news_are_no_broken_ner_step():
+    # A crawl picks up cookie notices, recipes and error pages: substantial English text in
+    # which a working model finds no entity. Three of them once kept a run from publishing.
+    rows = good_rows()
+    rows["articles"] += [article_row(f"page{i}.txt", f"{FILLER} {FILLER}") for i in range(3)]
+    report = validate(to_tables(rows))
+    assert report.passed, report.summary()
 
 
 def test_boilerplate_left_in_bodies_is_a_warning_that_still_publishes():

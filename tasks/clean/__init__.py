@@ -47,7 +47,7 @@ def clean_document(document: RawDocument, today: date) -> Article:
     """The article recovered from one document; raises _Rejected when it has no body."""
     if not document.content.strip():
         raise _Rejected("empty_body", "the document has no text")
-    stated_date = metadata.parse_iso_date(document.metadata.get("date", ""), today)
+    stated_date = metadata.parse_stated_date(document.metadata.get("date", ""), today)
     if document.html is not None:
         return _from_html(document, stated_date, today)
     return _from_text(document, stated_date, today)
@@ -57,8 +57,10 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     header_date, text = metadata.split_date_header(document.text or "", today)
     paragraphs = repair.paragraphs(text)
     if not paragraphs:
+        if header_date is None and text.strip():
+            raise _Rejected("empty_body", "only control characters and invisible marks")
         raise _Rejected("empty_body", "nothing left after the date header")
-    stated_title = document.metadata.get("title")
+    stated_title = _stated_title(document)
     # The input's own word (JSONL "kind") first; else the text shows whether it is a page dump.
     kind = document.metadata.get("kind") or ("page" if is_page_dump(paragraphs) else "article")
     dump = select_body(paragraphs) if kind == "page" else article_body(paragraphs, stated_title)
@@ -99,7 +101,7 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
     return _article(
         document,
         body_paragraphs=body_paragraphs,
-        title=document.metadata.get("title") or _html_headline(page, document.html or ""),
+        title=_stated_title(document) or _html_headline(page, document.html or ""),
         byline=metadata.html_byline(
             page.author, page.sitename, document.html or "", page.title, today
         ),
@@ -108,6 +110,13 @@ def _from_html(document: RawDocument, stated_date: date | None, today: date) -> 
         text_date=None,
         today=today,
     )
+
+
+def _stated_title(document: RawDocument) -> str | None:
+    """The title the input states, repaired as a body is (HTML entities such as "&amp;" that
+    feeds leave in, mojibake, control characters); None when nothing is left."""
+    title = " ".join(repair.fix_text(document.metadata.get("title", "")).split())
+    return title or None
 
 
 def _html_headline(page: HtmlExtract, html: str) -> str | None:

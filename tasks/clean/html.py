@@ -167,6 +167,11 @@ def extract_html(
     """The page's main text and metadata; an empty text when trafilatura finds no article."""
     tree = load_html(html)
     if tree is None:
+        # trafilatura takes markup that does not name <html> and parses to one element (a feed's
+        # "<p>...</p>") for no HTML at all: read it as the body of a page.
+        html = f"<html><body>{html}</body></html>"
+        tree = load_html(html)
+    if tree is None:
         return HtmlExtract(text="", title=None, author=None, date=None, sitename=None)
     headings = _headings(tree)
     published = published_day(tree)

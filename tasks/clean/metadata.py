@@ -15,7 +15,7 @@ from itertools import repeat, takewhile
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from schemas.tables import UNDETERMINED_LANGUAGE, language_codes
+from schemas.tables import EARLIEST_DATE, UNDETERMINED_LANGUAGE, language_codes
 
 # A scraper's header line: " date 2023-09-13 " followed by the article text on the same line.
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*")
@@ -138,12 +138,13 @@ _MIN_LETTER_BYTES = 10
 
 
 def parse_date(year: int, month: int, day: int, today: date) -> date | None:
-    """The date if it exists on the calendar and is not in the future, else None."""
+    """The date if it exists on the calendar and is neither in the future nor before
+    EARLIEST_DATE (a placeholder such as 0001-01-01), else None."""
     try:
         value = date(year, month, day)
     except ValueError:
         return None
-    return value if value <= today else None
+    return value if EARLIEST_DATE <= value <= today else None
 
 
 def parse_iso_date(text: str, today: date) -> date | None:
@@ -152,6 +153,14 @@ def parse_iso_date(text: str, today: date) -> date | None:
     if not match:
         return None
     return parse_date(*(int(part) for part in match.groups()), today=today)
+
+
+def parse_stated_date(text: str, today: date) -> date | None:
+    """The date a metadata value states: ISO 8601, else a full date as written ("Tue, 05 Mar
+    2024 10:00:00 GMT" in RSS, "March 5th, 2024"); None when ambiguous, invalid or future."""
+    if _ISO_DATE.match(text.strip()):
+        return parse_iso_date(text, today)
+    return next(iter(dates_in(text, today)), None)
 
 
 def split_date_header(text: str, today: date) -> tuple[date | None, str]:

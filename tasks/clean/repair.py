@@ -19,6 +19,10 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=Fal
 # characters have no place in a published body.
 _INLINE_SPACE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# ftfy deletes the control characters that separate words (vertical tab, the file, group,
+# record and unit separators of exported records), which would glue the words on either
+# side: they become spaces first.
+_SEPARATOR_CONTROLS = str.maketrans(dict.fromkeys("\v\x1c\x1d\x1e\x1f", " "))
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’»«。！？]$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 # A hard-wrapped dump (e-mail, PDF, wire copy) keeps its lines at about one width.
@@ -36,7 +40,8 @@ _PAGE_BREAK_MIN_WORDS = 8
 
 def _fix_characters(text: str) -> str:
     """Mojibake, zero-width characters and line endings fixed; spacing left as it was."""
-    return _ZERO_WIDTH.sub("", ftfy.fix_text(text, config=_FTFY_CONFIG))
+    fixed = ftfy.fix_text(text.translate(_SEPARATOR_CONTROLS), config=_FTFY_CONFIG)
+    return _ZERO_WIDTH.sub("", fixed)
 
 
 def _normalise_spaces(line: str) -> str:

@@ -742,10 +742,11 @@ def is_page_dump(lines: list[str]) -> bool:
 def article_body(lines: list[str], title: str | None = None) -> DumpBody:
     """An already-clean article kept whole: every line is body except a headline opening it
     (or the given title repeated there), which becomes the title, and a byline among the
-    first lines."""
+    first lines (a byline opening it is no headline)."""
     body = list(lines)
     headline = None
-    if len(body) > 1 and (body[0] == title or (title is None and looks_like_headline(body[0]))):
+    opens_with_headline = looks_like_headline(body[0]) and not find_byline(body[0])
+    if len(body) > 1 and (body[0] == title or (title is None and opens_with_headline)):
         headline = body.pop(0)
     for index, line in enumerate(body[:3]):
         byline = find_byline(line)
