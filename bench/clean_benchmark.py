@@ -170,7 +170,6 @@ def _metadata_leave_one_group_out(pages: list[dict], kinds: list[str], folder: P
     settings = [
         dict(zip(METADATA_GRID, values, strict=True)) for values in product(*METADATA_GRID.values())
     ]
-    shipped = {name: getattr(metadata, name) for name in METADATA_GRID}
     gold = {page["id"]: page for page in pages}
     extracted = {}  # trafilatura's output does not depend on the grid: extract each page once
 
@@ -194,14 +193,9 @@ def _metadata_leave_one_group_out(pages: list[dict], kinds: list[str], folder: P
             for group in sorted({page["publisher_group"] for page in pages}):
                 inside = [page["id"] for page in pages if page["publisher_group"] == group]
                 outside = [page["id"] for page in pages if page["publisher_group"] != group]
-                # Among equals, the setting with most of the shipped constants (the body
-                # figures' choice likewise prefers the shipped one): not the grid's first.
                 best = max(
                     range(len(settings)),
-                    key=lambda s: (
-                        sum(_page_metadata_score(rows[s][i]) for i in outside),
-                        sum(settings[s][name] == value for name, value in shipped.items()),
-                    ),
+                    key=lambda s: sum(_page_metadata_score(rows[s][i]) for i in outside),
                 )
                 chosen.append(best)
                 held_out.update({i: rows[best][i] for i in inside})

@@ -79,7 +79,7 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
     if header and text_date is None:
         text_date = metadata.story_date(paragraphs, start, last, today, dump.box_below)
     if header and byline is None:
-        byline = metadata.story_credit(paragraphs, start, last, dump.box_below)
+        byline = metadata.story_credit(paragraphs, start, last)
     return _article(
         document,
         body_paragraphs=dump.paragraphs,

@@ -54,10 +54,10 @@ _DATELINE = re.compile(
 )
 # The word that introduces a byline, in the languages of the news the step reads: "By",
 # "Von", "Par", "Por", "di", "door", "Av", "Af", "Written by", "Reporting by", or the label
-# "Author:" ("Autorin/Autor", "Auteur :").
+# "Author:" ("Auteur :"), with its colon: "Author Profile" or "Author Tom Clancy dies" is none.
 _BYLINE_INTRODUCER = re.compile(
     r"^(?:(?:written|words|reporting|text|story|photos?) by|by|von|par|por|door|av|af"
-    r"|(?:author|autor(?:in)?|auteur|autore|autora)(?:/[^\W\d_]+)?(?=[\s:])"
+    r"|(?:author|autor(?:in)?|auteur|autore|autora)(?=\s*:)"
     r"|(?-i:di|da|de|dal|del))\b[:\s]*|^(?-i:by)(?=[A-Z])",
     re.IGNORECASE,
 )
@@ -689,18 +689,12 @@ def story_date(
     return next((found[0] for line in near if (found := _line_dates(line, today))), None)
 
 
-def story_credit(
-    lines: list[str], start: int, last_paragraph: str, box_below: int = 0
-) -> str | None:
+def story_credit(lines: list[str], start: int, last_paragraph: str) -> str | None:
     """The byline of a credit line just after the story ends ("Reporting by Jane Doe",
-    "（责编：牛镛、岳弘彬）"), or right under the box of teasers of `box_below` lines that
-    follows it (where story_date reads the date), or None: a page that prints no byline at the
-    top may credit its authors there. A name alone there is a tag's or a teaser's."""
+    "（责编：牛镛、岳弘彬）"), or None: a page that prints no byline at the top may credit its
+    authors there. A name alone there is a tag's or a teaser's."""
     end = _story_end(lines, start, last_paragraph)
-    near = lines[end : end + _STORY_DATE_LINES]
-    if box_below:
-        near += lines[end + box_below : end + box_below + _STORY_DATE_LINES]
-    return next(filter(None, map(find_byline, near)), None)
+    return next(filter(None, map(find_byline, lines[end : end + _STORY_DATE_LINES])), None)
 
 
 def _story_end(lines: list[str], start: int, last_paragraph: str) -> int:
@@ -725,17 +719,21 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(variant.casefold())
         matchers.append(matcher)
-    similarity = {}
+    similarity, under_spaced_trail = {}, {}
     for index in window:
         line = lines[index]
-        if _ends_breadcrumb(lines[index - 1], line):
+        trail = _breadcrumb_before(lines[index - 1], line)
+        if trail == _TRAIL:
             continue  # the trail's last item: the page's <title> again, not the headline shown
         if _FULL_STOP_END.search(line):
             continue  # a sentence (a standfirst, a caption): a headline ends without a full stop
         if len(line) <= _HEADLINE_MAX_CHARS and is_headline_length(line):
             score = max(_similarity(matcher, line.casefold()) for matcher in matchers)
             if score >= _MIN_TITLE_SIMILARITY:
-                similarity[index] = score
+                (under_spaced_trail if trail == _SPACED_TRAIL else similarity)[index] = score
+    # A copy under what may be a trail ("Home World") or a kicker ("Home Secretary") is the
+    # headline shown only when no other line echoes the <title>.
+    similarity = similarity or under_spaced_trail
     if not similarity:
         return None
     best = max(similarity.values())
@@ -770,25 +768,34 @@ def _is_headline_over(line: str, standfirst: str) -> bool:
 _FULL_STOP_END = re.compile(r"[^\W\d_]{2}\.\s*$")
 
 
-def _ends_breadcrumb(line: str, next_line: str) -> bool:
-    """Whether a line is a breadcrumb trail whose last item, the current page's name, is the
-    next line: a trail left open ("Home | World |", ">"), or a short one that starts at the
-    home page ("Home World", "StartseitePolitik") and does not hold that name already."""
+def _breadcrumb_before(line: str, next_line: str) -> int:
+    """How surely a line is a breadcrumb trail whose last item, the current page's name, is the
+    next line: _TRAIL for a trail left open ("Home | World |", ">") or a short one from the home
+    page with the section glued or set apart by a separator ("StartseitePolitik", "Accueil >
+    Monde"); _SPACED_TRAIL for the home page and a section set apart by a space only ("Home
+    World", which a kicker such as "Home Secretary" looks like too); _NO_TRAIL otherwise, and
+    for a trail that holds that name already."""
     if line.rstrip().endswith(_BREADCRUMB_SEPARATORS):
-        return True
-    return (
-        _HOME_TRAIL.match(line) is not None
-        and len(line.split()) <= _MAX_TRAIL_WORDS
-        and letters_key(next_line) not in letters_key(line)
-    )
+        return _TRAIL
+    home = _HOME_TRAIL.match(line)
+    if (
+        home is None
+        or home.end() == len(line)
+        or not line[home.end()].isupper()
+        or len(line.split()) > _MAX_TRAIL_WORDS
+        or letters_key(next_line) in letters_key(line)
+    ):
+        return _NO_TRAIL
+    return _SPACED_TRAIL if home.group("between").isspace() else _TRAIL
 
 
+_NO_TRAIL, _SPACED_TRAIL, _TRAIL = range(3)
 _BREADCRUMB_SEPARATORS = ("|", ">", "»", "›", "/")
 # A breadcrumb trail starts at the home page, named in the page's language, and goes on with
-# a section's name, glued or set apart: "Home World", "StartseitePolitik", "Accueil > Monde".
+# a section's name (a capital), glued or set apart.
 _HOME_TRAIL = re.compile(
     r"^(?:Home|Startseite|Accueil|Inicio|Portada|Início|Forside|Startsida|Etusivu"
-    r"|Strona główna|Главная)\s*[|>»›/]?\s*(?=[A-ZÀ-ÖØ-ÞА-ЯЁ])"
+    r"|Strona główna|Главная)(?P<between>\s*[|>»›/]?\s*)"
 )
 # The home page and a section or two; a longer line opened by "Home" is a menu or a sentence.
 _MAX_TRAIL_WORDS = 6
@@ -1110,11 +1117,9 @@ def _name_lines(lines: list[str]) -> list[str]:
 
 def _names_in_a_row(lines: list[str]) -> list[str]:
     """The names of the credit lines at the top of `lines`, one author a line, each maybe with
-    a job title ("Jane DoeNews Reporter" / "John Roe"), some maybe folded away ("…")."""
+    a job title ("Jane DoeNews Reporter" / "John Roe")."""
     found = []
     for line in map(_AFFILIATION_MARK.sub, repeat(""), lines):
-        if found and line.strip() in _ELLIPSES:  # "Ann Lee" / "…" / "Cy Dunn"
-            continue
         name = _name_line(line) or _name_with_role(line, "")
         if not name:
             break
@@ -1122,7 +1127,6 @@ def _names_in_a_row(lines: list[str]) -> list[str]:
     return found
 
 
-_ELLIPSES = ("…", "...")
 # An affiliation's figure after a name in a list: "Jane Doe1,".
 _AFFILIATION_MARK = re.compile(r"\d+(?=\s*[,&]?\s*$)")
 
