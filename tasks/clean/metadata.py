@@ -209,8 +209,10 @@ def dateline_length(text: str) -> int:
 
 def _dateline_match(paragraph: str) -> re.Match[str] | None:
     match = _DATELINE.match(paragraph)
-    if match and match.group("sep") != ":" and not (
-        match.group("place").isupper() or match.group("month") or match.group("agency")
+    if (
+        match
+        and match.group("sep") != ":"
+        and not (match.group("place").isupper() or match.group("month") or match.group("agency"))
     ):
         # "Mixed Case —" with nothing else is more often a sentence's dash than a dateline.
         return None

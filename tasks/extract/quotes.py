@@ -19,7 +19,6 @@ from spacy.attrs import LOWER, POS
 from spacy.symbols import AUX, VERB, relcl
 from spacy.tokens import Doc, Span, Token
 
-from tasks.clean.metadata import dateline_length
 from tasks.extract.coreference import (
     GROUP_NOUNS,
     REFERENT_LABELS,
@@ -28,7 +27,7 @@ from tasks.extract.coreference import (
     is_pronoun,
     is_role_noun,
 )
-from tasks.extract.doc_cache import doc_column, doc_text
+from tasks.extract.doc_cache import doc_column, doc_dateline_end, doc_text
 from tasks.extract.quotes_clauses import (
     complement_after,
     gives_reason,
@@ -168,7 +167,7 @@ class _QuoteFinder:
                 self.quote_of_token[token.i] = index
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
         # "WASHINGTON (Reuters) - ": where the story's dateline ends; no statement includes it.
-        self.dateline_end = dateline_length(self.text)
+        self.dateline_end = doc_dateline_end(doc)
         # First parts of clauses interrupted by their attribution (see _join_interrupted_clause).
         self.leads: list[_Statement] = []
 
