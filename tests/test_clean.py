@@ -1000,3 +1000,17 @@ def test_a_stated_title_is_repaired_as_a_body_is():
     assert article.title == "Rates rise & bonds fall in \u201cquiet\u201d trade"
     assert article.body.startswith("The city council")  # the title repeated there is the title
     assert _text(STORY, {"title": "\x00 \x07"}).title is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "place", "published"),
+    [
+        ("GAZA CITY/JERUSALEM (Reuters) -", "Gaza City", None),
+        ("TOKYO, JAN 5, 2024 -", "Tokyo", date(2024, 1, 5)),
+        ("LONDON, March 3, 2024 (AP) —", "London", date(2024, 3, 3)),
+    ],
+)
+def test_wire_datelines_are_read(opening, place, published):
+    article = _text(f"{opening} {STORY}")
+    assert article.dateline == place
+    assert article.published_date == published

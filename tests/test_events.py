@@ -364,3 +364,17 @@ def test_senses_that_are_no_political_event(nlp, text, event_type, is_event):
 def test_a_date_is_a_time_not_a_length_of_time(nlp, text, date_text):
     [arrest] = _find(_events(nlp, text), {"COERCE"}, trigger_word="arrested")
     assert arrest.date_text == date_text
+
+
+@pytest.mark.parametrize(
+    ("text", "types", "actor"),
+    [
+        ("PARIS (AFP) - French police arrested three men on Tuesday.", ("COERCE",), "police"),
+        ("MOSCOW (Reuters) - Russia accused Ukraine of shelling the plant.", ("ACCUSE",), "Russia"),
+    ],
+)
+def test_dateline_is_no_actor_of_the_sentence_it_opens(nlp, text, types, actor):
+    events = _find(_events(nlp, text), types)
+    assert events
+    assert all(actor in (e.actor_text or "") for e in events)
+    assert not any("(" in (e.actor_text or "") for e in events)

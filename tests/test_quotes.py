@@ -660,3 +660,35 @@ def test_dev_benchmark_floor(nlp):
     assert direct["quote_f1"] >= 0.925
     assert direct["e2e_f1"] >= 0.875
     assert speech["e2e_f1"] >= 0.81
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["BRNO (Reuters) -", "BRNO, JAN 5 -", "OSLO/BRNO (Reuters) —", "Brno, March 3 (AP) –"],
+)
+@pytest.mark.parametrize(("opening", "closing"), [('"', '"'), ("“", "”")])
+def test_quote_opening_a_story_after_its_dateline_is_direct(nlp, dateline, opening, closing):
+    text = (
+        f"{dateline} {opening}We will not sign the treaty this year,{closing} Jana Novak said. "
+        "She spoke after the vote."
+    )
+    rows = rows_of(nlp, text)
+    row = row_with(rows, "We will not sign the treaty")
+    assert row.quote_type == "direct"
+    assert row.quote_text.startswith("We will")
+    assert ref_text(text, row) == "Jana Novak"
+    assert not any("Brno" in r.quote_text or "BRNO" in r.quote_text for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "RIGA (Reuters) - Latvian Prime Minister Anna Berzina said on Monday that her "
+        "government would not accept the plan.",
+        "RIGA (Reuters) - The government will not accept the plan, Anna Berzina said on Monday.",
+    ],
+)
+def test_dateline_agency_is_no_speaker_and_no_part_of_a_statement(nlp, text):
+    row = row_with(rows_of(nlp, text), "accept the plan")
+    assert "Berzina" in (row.speaker_text or "")
+    assert "RIGA" not in row.quote_text

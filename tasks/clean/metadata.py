@@ -43,11 +43,12 @@ _MONTHS = {
 }
 # German month names that the English abbreviations do not start (Januar, Juni... they do).
 _MONTHS.update({"mär": 3, "märz": 3, "mai": 5, "okt": 10, "oktober": 10, "dez": 12, "dezember": 12})
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+_MONTH = r"(?i:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
 _PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3}"
-# "Tokyo [Japan], September 13 :", "TOKYO, Sept 13 (Reuters) -", "LONDON (AP) —", "PARIS —"
+# "Tokyo [Japan], September 13 :", "TOKYO, Sept 13 (Reuters) -", "TOKYO, JAN 5 -", "LONDON (AP) —",
+# "PARIS —"; a story filed from two places names the first: "GAZA CITY/JERUSALEM (Reuters) -".
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE})(?:,? \[[^\]]{{1,40}}\]|, [A-Z][A-Za-z.]+)?"
+    rf"^(?P<place>{_PLACE})(?:/{_PLACE})*(?:,? \[[^\]]{{1,40}}\]|, [A-Z][A-Za-z.]+)?"
     rf"(?:,? (?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>\d{{4}}))?)?"
     r"(?: \((?P<agency>[A-Z][\w .&-]{1,30})\))?"
     r"\s*(?P<sep>[:—–-]{1,2}) "
@@ -178,15 +179,10 @@ def find_dateline(paragraph: str, year: int | None, today: date) -> tuple[str | 
     A month and day give a date only with a stated year (in the dateline or from the header or
     metadata): a year is never guessed.
     """
-    match = _DATELINE.match(paragraph)
+    match = _dateline_match(paragraph)
     if not match:
         return None, None
     place = match.group("place")
-    if match.group("sep") != ":" and not (
-        place.isupper() or match.group("month") or match.group("agency")
-    ):
-        # "Mixed Case —" with nothing else is more often a sentence's dash than a dateline.
-        return None, None
     if place.isupper():
         place = place.title()
     stated_year = int(match.group("year")) if match.group("year") else year
@@ -202,6 +198,25 @@ def dateline_agency(paragraph: str) -> str | None:
     """The agency named in a dateline, "TOKYO (Reuters) -" -> "Reuters"."""
     match = _DATELINE.match(paragraph)
     return match.group("agency") if match else None
+
+
+def dateline_length(text: str) -> int:
+    """How many characters a dateline opening `text` takes, its dash and space included
+    ("WASHINGTON (Reuters) - " -> 23), or 0 when `text` opens with none."""
+    match = _dateline_match(text)
+    return match.end() if match else 0
+
+
+def _dateline_match(paragraph: str) -> re.Match[str] | None:
+    match = _DATELINE.match(paragraph)
+    if (
+        match
+        and match.group("sep") != ":"
+        and not (match.group("place").isupper() or match.group("month") or match.group("agency"))
+    ):
+        # "Mixed Case —" with nothing else is more often a sentence's dash than a dateline.
+        return None
+    return match
 
 
 def _month_number(name: str) -> int | None:

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 import numpy as np
 from spacy.tokens import Doc, Span
 
+from tasks.clean.metadata import dateline_length
+
 # spaCy rebuilds doc.text and doc.ents from every token on each access: read once per cue or
 # sentence they made quote extraction quadratic in the body's length (minutes for a
 # 100k-character paragraph). They are built once for the doc being processed and kept for
@@ -40,6 +42,15 @@ def doc_entities(doc: Doc) -> tuple[Span, ...]:
     if "entities" not in values:
         values["entities"] = doc.ents
     return values["entities"]
+
+
+def doc_dateline_end(doc: Doc) -> int:
+    """Where the dateline opening the doc's text ends, "WASHINGTON (Reuters) - ", or 0: the
+    clean step's dateline, read once per doc."""
+    values = _cached(doc)
+    if "dateline_end" not in values:
+        values["dateline_end"] = dateline_length(doc_text(doc))
+    return values["dateline_end"]
 
 
 def doc_column(doc: Doc, attribute: int) -> np.ndarray:

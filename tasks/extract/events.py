@@ -59,7 +59,7 @@ from spacy.symbols import ADJ, AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.coreference import Coreference
-from tasks.extract.doc_cache import StringTest, among, doc_entities, doc_text
+from tasks.extract.doc_cache import StringTest, among, doc_dateline_end, doc_entities, doc_text
 from tasks.extract.gazetteer import country_code, place_country
 
 LEXICON_FILE = Path(__file__).with_name("event_lexicon.json")
@@ -514,7 +514,9 @@ def _is_infinitival_complement(token: Token) -> bool:
 
 
 def _grammatical_subject(verb: Token) -> Token | None:
-    subjects = _children(verb, "nsubj", "csubj")
+    # "PARIS (AFP) - French police arrested": the parser may take the dateline for a subject.
+    dateline_end = doc_dateline_end(verb.doc)
+    subjects = [s for s in _children(verb, "nsubj", "csubj") if s.idx >= dateline_end]
     if subjects:
         subject = subjects[0]
         if subject.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":

@@ -27,7 +27,7 @@ from tasks.extract.coreference import (
     is_pronoun,
     is_role_noun,
 )
-from tasks.extract.doc_cache import doc_column, doc_text
+from tasks.extract.doc_cache import doc_column, doc_dateline_end, doc_text
 from tasks.extract.quotes_clauses import (
     complement_after,
     gives_reason,
@@ -166,6 +166,8 @@ class _QuoteFinder:
             for token in span if span is not None and not self.nicknames[index] else ():
                 self.quote_of_token[token.i] = index
         self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
+        # "WASHINGTON (Reuters) - ": where the story's dateline ends; no statement includes it.
+        self.dateline_end = doc_dateline_end(doc)
         # First parts of clauses interrupted by their attribution (see _join_interrupted_clause).
         self.leads: list[_Statement] = []
 
@@ -191,6 +193,7 @@ class _QuoteFinder:
     def _left_region(self, index: int) -> tuple[int, int]:
         quote = self.quotes[index]
         start, _ = self._paragraph_bounds(quote.start)
+        start = max(start, self.dateline_end)
         previous = next((i for i in range(index - 1, -1, -1) if not self.nicknames[i]), None)
         if previous is not None and self.quotes[previous].end >= start:
             start = max(start, self.quotes[previous].end + 1)
@@ -229,8 +232,8 @@ class _QuoteFinder:
 
     def _speaker(self, cue: Token) -> Speaker | None:
         head = speaker_head(cue, self.quote_of_token)
-        if head is None:
-            return None
+        if head is None or head.idx < self.dateline_end:
+            return None  # "PRISTINA (Reuters) - ... said": the parser's subject is the dateline
         # The speaker phrase stops before its own cue, which the parser may hang on it as a
         # modifier ("one lawmaker [called] Trump ...": a finite verb read as a participle).
         start, end = speaker_span(head, self.quote_of_token.keys() | {cue.i})
@@ -791,6 +794,9 @@ class _QuoteFinder:
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
         statements.sort(key=lambda s: (s.start, s.end))
+        for statement in statements:
+            if statement.start < self.dateline_end < statement.end:
+                statement.start = self.dateline_end
         return [part for statement in statements for part in self._without_asides(statement)]
 
     def _without_asides(self, statement: _Statement) -> list[_Statement]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from tasks.extract.coreference import REFERENT_LABELS, RELATIVE_PRONOUNS
-from tasks.extract.doc_cache import doc_text
+from tasks.extract.doc_cache import doc_dateline_end, doc_text
 
 _CUES_FILE = Path(__file__).with_name("reporting_cues.txt")
 # Dependents that hold the speaker when it follows the verb ("said one of the organizers").
@@ -162,8 +162,11 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
                 agents = [a for c in verb.children if c.dep_ == "agent" for a in c.children]
                 return agents[0] if agents and agents[0].i not in skip else None
             if child.dep_ in ("nsubj", "nsubjpass"):
+                subject = _past_dateline(child)
+                if subject is None:
+                    continue
                 # A climbed-to passive subject speaks: "Oz was grilled for saying ...".
-                return _past_dateline(child) if _can_speak(child, verb) else None
+                return subject if _can_speak(child, verb) else None
         # "the man who said", "footage of Trump saying": the noun the clause describes.
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
             if verb.dep_ == "acl" and _carries_words(verb.head):
@@ -251,12 +254,19 @@ def _may_invert(cue: Token) -> bool:
     return any(t.is_quote or t.text in _QUOTE_TOKENS for t in before)
 
 
-def _past_dateline(subject: Token) -> Token:
-    """ "WASHINGTON -- President Obama ... said": the parser takes the dateline as the subject."""
-    if subject.is_upper and len(subject.text) > 2:
-        names = [c for c in subject.rights if c.dep_ == "appos" and c.pos_ == "PROPN"]
+def _past_dateline(subject: Token) -> Token | None:
+    """ "WASHINGTON -- President Obama ... said": the parser takes the dateline as the subject,
+    or as one of two ("PRISTINA (Reuters) - ... Kurti said"). None for the dateline alone: its
+    place and its agency ("(Reuters)", an appositive too) never speak."""
+    end = doc_dateline_end(subject.doc)
+    if subject.idx < end or (subject.is_upper and len(subject.text) > 2):
+        names = [
+            c for c in subject.rights if c.dep_ == "appos" and c.pos_ == "PROPN" and c.idx >= end
+        ]
         if names:
             return names[0]
+        if subject.idx < end:
+            return None
     return subject
 
 
