@@ -63,8 +63,9 @@ RELATIVE_PRONOUNS = frozenset({"who", "that", "which", "whom"})
 # Labels of the names of one person or body, which a relative clause can describe as a
 # speaker ("the Police Department which reported"; a place or a nationality does not speak).
 _ONE_BEARER = ("PERSON", "ORG")
-# Relative pronouns that cannot be a complementizer ("said that ...").
-_WH_RELATIVES = frozenset({"who", "which", "whom"})
+# Relative words that cannot be a complementizer ("said that ..."): a clause they open after a
+# name describes that name ("Fiorina, who had left, ...").
+WH_RELATIVES = frozenset({"who", "which", "whom", "whose"})
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _MALE_TITLES = {"mr", "mr."}
@@ -83,16 +84,24 @@ GROUP_NOUNS = frozenset({
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
     "foundation", "institute", "center", "centre", "university", "police", "service",
 })  # fmt: skip
-# Nouns for a news outlet ("the newspaper", "the outlet"), and the words of English news
-# outlets' names that say they are one ("The Washington Post", "Fox News", "Daily Mail").
+# Nouns for a news outlet ("the newspaper", "the outlet"), and the last words of English news
+# outlets' names that say they are one ("The Washington Post", "Fox News", "Chicago Tribune"):
+# the words for a newspaper or broadcaster only, not "Express", "Mail", "Review", "Press" or
+# "Network", which as often end a company's ("American Express", "Royal Mail").
 _MEDIA_NOUNS = frozenset({
     "newspaper", "paper", "outlet", "magazine", "network", "channel", "station", "broadcaster",
     "publication", "tabloid", "daily", "weekly",
 })  # fmt: skip
-_OUTLET_WORDS = frozenset({
-    "news", "times", "post", "journal", "tribune", "herald", "gazette", "daily", "press",
-    "magazine", "chronicle", "examiner", "inquirer", "telegraph", "guardian", "observer",
-    "mail", "express", "review", "radio", "television", "tv", "network", "broadcasting",
+_OUTLET_ENDINGS = frozenset({
+    "news", "times", "post", "journal", "tribune", "herald", "gazette", "daily", "magazine",
+    "chronicle", "examiner", "inquirer", "telegraph", "guardian", "observer", "radio",
+    "television", "broadcasting",
+})  # fmt: skip
+# Words for the kind of body an organisation is, which its name can drop ("Quinnipiac" for
+# "Quinnipiac University").
+_BODY_KINDS = frozenset({
+    "university", "college", "inc", "inc.", "corp", "corp.", "corporation", "co", "co.",
+    "company", "group", "holdings", "ltd", "ltd.", "llc", "plc", "institute", "foundation",
 })  # fmt: skip
 # Group nouns that name a document, which stands for its author.
 _DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll"})
@@ -216,12 +225,15 @@ class Coreference:
         self._doc = doc
         self._text = doc_text(doc)
         self._genders = person_genders(doc)
+        self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
         self._entities, self._bearers = mention_list(
-            doc, [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS], _IS_FIRST_NAME
+            doc,
+            [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS],
+            _IS_FIRST_NAME,
+            self._recent,
         )
         self._surnames = {e[-1].text for e in self._entities if e.label_ == "PERSON"}
         self._entity_starts = [e.start_char for e in self._entities]
-        self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
         # Names inside quote marks are in someone's words, never what a pronoun after them
         # in the narrative stands for.
         if quoted is None:
@@ -268,7 +280,7 @@ class Coreference:
         if word in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
             antecedent = head.head.head
             return self._resolve(antecedent, *_noun_phrase(antecedent))
-        if word in _WH_RELATIVES and head.i > 0:
+        if word in WH_RELATIVES and head.i > 0:
             # "turned to the Chicago Police Department which reported": a clause the parse
             # did not hang on the name right before it is still that name's.
             before = self._doc[head.i - 1]
@@ -441,7 +453,7 @@ class Coreference:
         a pronoun would have done for the one, so which?) or names the chosen one again."""
         lemma = head.lemma_.lower()
         if (
-            lemma not in _role_nouns()
+            not is_role_noun(head)
             or head.pos_ == "PROPN"
             or any(c.dep_ in NARROWING_DEPS for c in head.children)
         ):
@@ -493,7 +505,7 @@ class Coreference:
         Bernie Sanders": senator)."""
         return frozenset(
             _ABBREVIATED_TITLES.get(word.rstrip("."), word.rstrip("."))
-            for word in self._description_words(entity)
+            for word in self._introduction(entity)[0]
         )
 
     def _candidates(self, sentence: Span, limit: int, gender: str | None) -> list[_Candidate]:
@@ -712,20 +724,29 @@ class Coreference:
         return None
 
     def _full_name(self, entity: Span) -> Span:
-        """An organisation named by its first word ("the Fox poll", "Quinnipiac") is the one
-        the doc named in full before with that word first ("Fox News", "Quinnipiac
-        University")."""
+        """An organisation named by its first word is the one the doc named in full with that
+        word first: where the word modifies a document ("the Fox poll", "a Quinnipiac survey"),
+        the nearest such before; where it stands alone, the one such the doc names, when that
+        name is the word and a word for what kind of body it is ("Quinnipiac" for "Quinnipiac
+        University"). "The Senate" is not "Senate Judiciary Committee", "Harvard" not "Harvard
+        Medical School", "Apple" not "Apple Daily": a longer name is a part or another body."""
         if len(entity) != 1 or entity.label_ != "ORG":
             return entity
         full = self._full_names.get(entity.start)
         if full is None:
-            full = entity
             word = entity[0].text
-            for index in range(bisect_left(self._entity_starts, entity.start_char) - 1, -1, -1):
-                earlier = self._entities[index]
-                if len(earlier) > 1 and earlier[0].text == word and earlier.label_ == "ORG":
-                    full = earlier
-                    break
+            earlier = [
+                e
+                for e in self._entities[: bisect_left(self._entity_starts, entity.start_char)]
+                if len(e) > 1 and e[0].text == word and e.label_ == "ORG"
+            ]
+            root = entity.root
+            if root.dep_ in ("compound", "nmod") and root.head.lemma_.lower() in _DOCUMENT_NOUNS:
+                full = earlier[-1] if earlier else entity
+            else:
+                named = {e.text for e in self._entities if len(e) > 1 and e[0].text == word}
+                bodies = [e for e in earlier if len(e) == 2 and e[1].lower_ in _BODY_KINDS]
+                full = bodies[-1] if len(named) == 1 and bodies else entity
             self._full_names[entity.start] = full
         return full
 
@@ -821,8 +842,8 @@ class Coreference:
         ("the newspaper" -> "New York Daily News")."""
         lemma = head.lemma_.lower()
         if lemma in _MEDIA_NOUNS and entity.label_ == "ORG":
-            return any(t.lower_ in _OUTLET_WORDS for t in entity)
-        return lemma in self._description_words(entity) and self._same_places(head, entity)
+            return _is_outlet(entity)
+        return lemma in self._introduction(entity)[0] and self._same_places(head, entity)
 
     def _same_places(self, head: Token, entity: Span) -> bool:
         """Whether a description and a named mention's introduction do not name different
@@ -833,10 +854,6 @@ class Coreference:
             return True
         theirs = self._introduction(entity)[1]
         return not theirs or bool(own & theirs)
-
-    def _description_words(self, entity: Span) -> frozenset[str]:
-        """Lemmas of the words a mention was introduced with (`described_by`)."""
-        return self._introduction(entity)[0]
 
     def _introduction(self, entity: Span) -> tuple[frozenset[str], frozenset[str]]:
         """The lemmas of the words a mention was introduced with, and its places and parties
@@ -915,6 +932,16 @@ def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> tuple[bool,
         return False, None
     subjects = [c for c in candidates if _is_subject(c.token) and _subject_verb(c.token) == main]
     return True, _one(subjects) if subjects else None
+
+
+def _is_outlet(entity: Span) -> bool:
+    """Whether an organisation's name says it is a news outlet: it ends with a word for one and
+    is more than that word or written with "The" ("The Guardian", "Fox News"; not "Times
+    Square", "Post Office", "Harvard Business Review" or "Guardian" alone)."""
+    if entity[-1].lower_ not in _OUTLET_ENDINGS:
+        return False
+    before = entity.doc[entity.start - 1] if entity.start > 0 else None
+    return len(entity) > 1 or (before is not None and before.lower_ == "the")
 
 
 @cache

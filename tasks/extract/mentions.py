@@ -14,6 +14,7 @@ doc.
 from __future__ import annotations
 
 from bisect import insort
+from collections.abc import Callable
 
 import numpy as np
 from spacy.attrs import ENT_IOB, LOWER, POS
@@ -34,36 +35,37 @@ NARROWING_DEPS = ("prep", "relcl", "acl")
 _NAME_DEPS = frozenset({
     "nsubj", "nsubjpass", "poss", "dobj", "pobj", "appos", "conj", "attr", "dep", "ROOT",
 })  # fmt: skip
+# Labels the model gives a surname written alone ("Cuban said", "PENCE:"); a place ("Washington",
+# "Jordan") is named as often as a person of that surname and is left as tagged.
+_SURNAME_LABELS = frozenset({"ORG", "NORP"})
 
 
 def mention_list(
-    doc: Doc, entities: list[Span], is_first_name: StringTest
+    doc: Doc,
+    entities: list[Span],
+    is_first_name: StringTest,
+    is_recent: Callable[[int, int], bool],
 ) -> tuple[list[Span], dict[int, Span | None]]:
     """The named mentions (`entities`, in text order), with, as PERSON mentions: the surnames
-    of the doc's PERSON mentions written alone where the model tagged nothing or a
-    nationality, place or organisation of the same words, and the untagged names of a first
-    name (`is_first_name` of the lower-case word) and a surname ("Twitter's Adam Sharp said");
-    in text order. And, by start token, the tagged entity each added mention is published as:
-    the full name the surname is of (the nearest before it, else the first after), or None
-    for a name the model never tagged (no row of the entities table to point at)."""
+    of the doc's PERSON mentions written alone where the model tagged nothing, or tagged a
+    nationality or organisation the doc names nowhere else (a recent full name; see
+    `_relabelled`), and the untagged names of a first name (`is_first_name` of the lower-case
+    word) and a surname ("Twitter's Adam Sharp said"); in text order. And, by start token, the
+    tagged entity each added mention is published as: the full name the surname is of (the
+    nearest before it, else the first after), or None for a name the model never tagged (no
+    row of the entities table to point at). `is_recent(earlier, start)` says whether character
+    `earlier` is near enough before character `start` for a referent."""
     words = doc_column(doc, LOWER)
     person = doc.vocab.strings["PERSON"]
     full_names: dict[int, list[Span]] = {}
-    single = []
-    for index, entity in enumerate(entities):
-        start, end = entity.start, entity.end
-        if entity.label == person:
-            if end - start > 1:
-                full_names.setdefault(int(words[end - 1]), []).append(entity)
-        elif end - start == 1:
-            single.append(index)
+    for entity in entities:
+        if entity.label == person and len(entity) > 1:
+            full_names.setdefault(int(words[entity.end - 1]), []).append(entity)
     mentions, bearers = list(entities), {}
-    for index in single:  # a one-word name the model gave another label ("Cuban said")
-        start = entities[index].start
-        names = full_names.get(int(words[start]))
-        if names and _stands_as_name(doc[start]):
-            mentions[index] = Span(doc, start, start + 1, label="PERSON")
-            bearers[start] = _nearest(names, start)
+    for index, bearer in _relabelled(entities, full_names, words, is_recent).items():
+        start = entities[index].start  # a one-word name the model gave another label
+        mentions[index] = Span(doc, start, start + 1, label="PERSON")
+        bearers[start] = bearer
     # The proper nouns the model tagged nothing.
     untagged = np.flatnonzero((doc_column(doc, ENT_IOB) == 2) & (doc_column(doc, POS) == PROPN))
     for i, key in zip(untagged.tolist(), words[untagged].tolist(), strict=True):
@@ -75,6 +77,45 @@ def mention_list(
             insort(mentions, Span(doc, i, i + 2, label="PERSON"), key=lambda m: m.start)
             bearers[i] = None
     return mentions, bearers
+
+
+def _relabelled(
+    entities: list[Span],
+    full_names: dict[int, list[Span]],
+    words: np.ndarray,
+    is_recent: Callable[[int, int], bool],
+) -> dict[int, Span]:
+    """The one-word nationality and organisation mentions (indices into `entities`) that are a
+    PERSON's surname ("Cuban said he ...", "PENCE: ..."), each with the full name it is of:
+    standing as a name, with the person named within the recent paragraphs before (in full or
+    so: a story about Mark Cuban goes on saying "Cuban"; "Harrison Ford" three paragraphs back
+    does not make "Ford said it would cut jobs" the actor), and with the word nowhere in the doc
+    under the label the model gave it here as a word modifying another ("Cuban immigrants": the
+    doc uses it for what the model says). A place is never relabelled: "Washington said it
+    would impose sanctions" after "Denzel Washington" is the government."""
+    person = entities[0].vocab.strings["PERSON"] if entities else 0
+    last_named: dict[int, int] = {}  # surname -> where its bearer was last named
+    found: dict[int, Span] = {}
+    refused: set[tuple[int, str]] = set()
+    for index, entity in enumerate(entities):
+        key = int(words[entity.end - 1])
+        if entity.label == person:
+            last_named[key] = entity.start_char
+            continue
+        if len(entity) > 1 or entity.label_ not in _SURNAME_LABELS or key not in full_names:
+            continue
+        if not _stands_as_name(entity[0]):
+            refused.add((key, entity.label_))  # "Cuban immigrants": the word as the model says
+            continue
+        # Named before, recently; or not yet, and named in full next, recently.
+        if is_recent(last_named.get(key, full_names[key][0].start_char), entity.start_char):
+            found[index] = _nearest(full_names[key], entity.start)
+            last_named[key] = entity.start_char
+    return {
+        index: bearer
+        for index, bearer in found.items()
+        if (int(words[entities[index].start]), entities[index].label_) not in refused
+    }
 
 
 def _nearest(names: list[Span], i: int) -> Span:
