@@ -10,6 +10,7 @@ from conftest import BENCH, SEEDS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tasks.extract.coreference import Coreference
 from tasks.extract.quotes import QuoteRow, extract_quotes
 
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
@@ -413,13 +414,35 @@ def test_colon_after_a_plain_attribution_keeps_a_direct_quote(nlp, text):
     assert row.quote_type == "direct" and row.quote_text.startswith(("We", "Fix"))
 
 
-def test_condition_between_the_verb_and_the_quote_is_said(nlp):
-    """'X says no matter what Y, "..."': a clause the speech verb introduces before the quote
-    opens what was said."""
-    text = 'The mayor says no matter what the council decides on the budget, "the pools will open."'
-    row = row_with(rows_of(nlp, text), "pools will open")
-    assert row.quote_type == "partial" and row.speaker_text == "The mayor"
-    assert "no matter what" in row.quote_text and "says" not in row.quote_text
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "condition"),
+    [
+        (
+            'The mayor says no matter what the council decides on the budget, "the pools will '
+            'open."',
+            "pools will open", "The mayor", "no matter what",
+        ),
+        (
+            'Ms. Okafor said, even though the rain kept falling, "We will finish the road."',
+            "finish the road", "Ms. Okafor", "even though",
+        ),
+    ],
+)  # fmt: skip
+def test_condition_between_the_verb_and_the_quote_is_said(nlp, text, quoted, speaker, condition):
+    """'X says no matter what Y, "..."': a condition or concession the speech verb introduces
+    before the quote opens what was said."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert condition in row.quote_text and not re.search(r"\bsa(id|ys)\b", row.quote_text)
+
+
+def test_reason_between_the_verb_and_the_quote_is_the_writers(nlp):
+    """'X said, because she was tired, "..."': why the speaker spoke is the writer's account,
+    not part of what was said, so the quote stays direct."""
+    text = 'Ms. Smith said, because she was tired, "Let us go home."'
+    row = row_with(rows_of(nlp, text), "go home")
+    assert row.quote_type == "direct" and row.speaker_text == "Ms. Smith"
+    assert "because" not in row.quote_text
 
 
 def test_addressee_before_the_quote_is_not_said(nlp):
@@ -429,15 +452,47 @@ def test_addressee_before_the_quote_is_not_said(nlp):
     assert row.quote_type == "direct" and "farmers" not in row.quote_text
 
 
-def test_writers_aside_inside_a_partial_quote_is_left_out(nlp):
-    """'X said the bridge, which opened in 1990, was "falling apart"': the relative clause set
-    off by commas is the writer's; the parts around it are rows of one statement."""
-    text = 'Mayor Ana Ruiz said the old bridge, which opened in 1990, was "falling apart."'
-    rows = [r for r in rows_of(nlp, text) if r.speaker_text == "Mayor Ana Ruiz"]
-    assert rows and all(r.quote_type == "partial" for r in rows)
-    assert any("falling apart" in r.quote_text for r in rows)
-    assert any("old bridge" in r.quote_text for r in rows)
-    assert not any("1990" in r.quote_text for r in rows)
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The report said the bridge, which opened in 1990, was "falling apart," and the mayor, '
+        "who read it, agreed.",
+        'The senator said the plan, which the council wrote last year, was "dead on arrival," '
+        'and the budget, which he read twice, was "a mess."',
+    ],
+)
+def test_every_partial_quote_holds_quoted_words(nlp, text):
+    """A partial quote is reported speech with a quoted fragment in it: no row of one is
+    made of the writer's words alone, whatever asides the sentence has."""
+    rows = [r for r in rows_of(nlp, text) if r.quote_type == "partial"]
+    assert rows and all('"' in r.quote_text for r in rows)
+    assert any("falling apart" in r.quote_text or "dead on arrival" in r.quote_text for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"We will win," the senator said, "and we will win big."',
+        'The senator said the plan was "dead." "It will not pass in any form this year," she '
+        'added. "Not a chance."',
+    ],
+)
+def test_each_speaker_mention_is_resolved_once(nlp, monkeypatch, text):
+    """Statements that share a speaker mention (the parts of a split quote, a quote going on
+    with the speaker before it) resolve it once: the resolver remembers each mention once,
+    so a later pronoun weighs it once."""
+    remembered = []
+    resolve = Coreference.resolve
+
+    def recording_resolve(self, head, start, end, remember=False):
+        if remember:
+            remembered.append((start, end))
+        return resolve(self, head, start, end, remember)
+
+    monkeypatch.setattr(Coreference, "resolve", recording_resolve)
+    rows = rows_of(nlp, text)
+    speakers = {(r.speaker_start, r.speaker_end) for r in rows if r.speaker_start is not None}
+    assert len(rows) > len(speakers) and sorted(remembered) == sorted(speakers)
 
 
 @pytest.mark.parametrize(
@@ -480,16 +535,18 @@ def test_label_given_to_an_object_is_the_subjects_words(nlp):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "quoted"),
     [
-        'Voters who fund "super PACs" want results.',
-        'The donors, who register as "independent," stayed home.',
+        ('Voters who fund "super PACs" want results.', "super PACs"),
+        ('The donors, who register as "independent," stayed home.', "independent"),
     ],
 )
-def test_who_standing_for_anyone_is_no_speaker(nlp, text):
+def test_who_standing_for_anyone_is_no_speaker(nlp, text, quoted):
     """ "who" lends a speaker only when what it stands for can speak as a named person or
     body: scare quotes under a crowd's verb stay scare quotes."""
-    assert all(row.speaker_text is None for row in rows_of(nlp, text))
+    rows = rows_of(nlp, text)
+    assert row_with(rows, quoted).quote_type == "scare"
+    assert all(row.speaker_text is None for row in rows)
 
 
 def test_reported_clause_holding_a_quote_reported_in_it_is_a_statement(nlp):

@@ -9,15 +9,14 @@ A partial quote's row spans the whole reported clause that contains the quoted f
 from __future__ import annotations
 
 import bisect
-import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from spacy.attrs import LOWER, POS
-from spacy.symbols import AUX, VERB, relcl
-from spacy.tokens import Doc, Span, Token
+from spacy.symbols import AUX, VERB
+from spacy.tokens import Doc, Token
 
 from tasks.extract.coreference import (
     GROUP_NOUNS,
@@ -112,12 +111,15 @@ _AUX_DEPS = ("aux", "auxpass")
 _MIN_FOLLOW_ON_WORDS = 4
 # Relations of a clause or adverb that modifies a verb ("says no matter what ...").
 _CLAUSE_MODIFIER_DEPS = ("advmod", "advcl", "ccomp", "parataxis")
-# Subordinators of the time of the speaking ("said, as the crowd cheered, ...").
-_TIME_MARKS = {"when", "as", "after", "before", "since", "until", "once", "while", "whenever"}
-# What sets an aside off: a comma or a dash.
-_ASIDE_MARK = re.compile("|".join(re.escape(mark) for mark in (",", *_DASHES)))
-# Words that open a relative clause set off by commas ("Fiorina, who had left, ...").
-_RELATIVE_WORDS = {"who", "which", "whose", "whom"}
+# What opens a condition or concession of what is said ("says no matter what X does, ..."):
+# conditional and concessive subordinators, and the wh-ever words of a concessive condition;
+# each with the space after it, to match whole words at the start of a clause.
+_CONDITION_OPENERS = tuple(f"{marker} " for marker in (
+    "if", "unless", "whether", "even if", "only if", "as long as", "so long as", "provided",
+    "providing", "in case", "assuming", "supposing", "no matter", "regardless", "whatever",
+    "whoever", "whichever", "however", "although", "though", "even though", "despite",
+    "in spite of", "much as",
+))  # fmt: skip
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
@@ -482,8 +484,9 @@ class _QuoteFinder:
     def _join_clause_after_cue(self, statement: _Statement, quote: QuotedSpan) -> None:
         """'The mayor says no matter what the council decides, "the pools will open"': a
         clause between the speech verb and the quote, which the parser hung on the verb, opens
-        what was said (a condition or concession of it), unless it says when the speaking
-        happened ('said, as the crowd cheered, "..."')."""
+        what was said when it is a condition or concession of it; any other clause there is the
+        writer's (the time or the reason of the speaking: 'said, as the crowd cheered, "..."',
+        'said, because she was tired, "..."')."""
         cue = statement.cue
         after = self._tokens_between(cue.idx + len(cue.text), quote.start)
         words = [t for t in after if not t.is_punct and not t.is_space]
@@ -497,9 +500,12 @@ class _QuoteFinder:
         opens = top.head.i in self.quote_of_token or (
             top.head.i == cue.i and top.dep_ in _CLAUSE_MODIFIER_DEPS
         )
+        # 'said, that if his son had enlisted, "..."': the condition after the complementizer.
+        lead = words[1:] if words[0].lower_ == "that" else words
+        opening = " ".join(t.lower_ for t in lead[:3]) + " "
         if (
             not opens
-            or words[0].lower_ in _TIME_MARKS
+            or not opening.startswith(_CONDITION_OPENERS)
             or (statement.speaker is not None and statement.speaker.end > words[0].idx)
             or any(is_cue(t) for t in words)
             or not _has_clause(words)
@@ -797,68 +803,7 @@ class _QuoteFinder:
         for statement in statements:
             if statement.start < self.dateline_end < statement.end:
                 statement.start = self.dateline_end
-        return [part for statement in statements for part in self._without_asides(statement)]
-
-    def _without_asides(self, statement: _Statement) -> list[_Statement]:
-        """A partial quote less the writer's asides inside it, outside the quoted words: a
-        relative clause set off by commas ('Fiorina, who had left Lucent a year before, tossed
-        "cold water" on it') or a phrase set off by dashes. The parts around an aside are rows
-        of one statement, as the parts of a split quote are."""
-        if statement.quote_type != "partial" or not _ASIDE_MARK.search(
-            self.text, statement.start, statement.end
-        ):
-            return [statement]
-        span = self.doc.char_span(statement.start, statement.end, alignment_mode="expand")
-        if span is None:
-            return [statement]
-        asides = []
-        for token in span:
-            if token.dep != relcl and not token.is_punct:
-                continue  # the cheap test first: most words open no aside
-            aside = self._aside_at(token, span)
-            if aside is not None and (not asides or aside[0] >= asides[-1][1]):
-                asides.append(aside)
-        if not asides:
-            return [statement]
-        parts, start = [], statement.start
-        for aside_start, aside_end in asides:
-            parts.append((start, aside_start))
-            start = aside_end
-        parts.append((start, statement.end))
-        pieces = []
-        for part_start, part_end in parts:
-            text = self.text[part_start:part_end]
-            stripped = text.strip(_EDGE_CHARS + ",;―—–-")
-            if re.search(r"\w", stripped):
-                piece_start = part_start + text.index(stripped)
-                piece = copy.copy(statement)
-                piece.start, piece.end = piece_start, piece_start + len(stripped)
-                pieces.append(piece)
-        return pieces or [statement]
-
-    def _aside_at(self, token: Token, span: Span) -> tuple[int, int] | None:
-        """The characters of an aside that opens at `token` inside `span`, set off on both
-        sides and holding no quoted words: a "who"/"which" clause between commas, or words
-        between two dashes."""
-        doc = self.doc
-        if token.dep_ == "relcl" and token.left_edge.lower_ in _RELATIVE_WORDS:
-            first, last = token.left_edge.i, token.right_edge.i
-        elif token.text in _DASHES and token.i > span.start:
-            closing = next((t for t in doc[token.i + 1 : span.end] if t.text in _DASHES), None)
-            if closing is None:
-                return None
-            first, last = token.i + 1, closing.i - 1
-        else:
-            return None
-        if first - 1 <= span.start or last + 1 >= span.end - 1 or first > last:
-            return None
-        opening, closing = doc[first - 1], doc[last + 1]
-        set_off = (opening.text == "," and closing.text == ",") or (
-            opening.text in _DASHES and closing.text in _DASHES
-        )
-        if not set_off or any(t.i in self.quote_of_token for t in doc[first - 1 : last + 2]):
-            return None
-        return opening.idx, closing.idx + len(closing.text)
+        return statements
 
     def _reports_direct(
         self,
@@ -1313,20 +1258,21 @@ def extract_quotes(doc: Doc) -> Iterator[QuoteRow]:
     statements = finder.statements()
     # Speakers are resolved in the order they are written, so "he" looks back from where it is.
     coreference = Coreference(doc, [(quote.start, quote.end) for quote in finder.quotes])
+    # One resolution per speaker mention: the parts of a statement, and the statements that
+    # take their speaker from another, share it, and remembering it twice adds nothing.
     referents = {
-        id(statement): coreference.resolve(
-            statement.speaker.head, statement.speaker.start, statement.speaker.end, remember=True
+        speaker: coreference.resolve(speaker.head, speaker.start, speaker.end, remember=True)
+        for speaker in sorted(
+            {s.speaker for s in statements if s.speaker is not None}, key=lambda s: (s.start, s.end)
         )
-        for statement in sorted(statements, key=lambda s: s.speaker.start if s.speaker else 0)
-        if statement.speaker is not None
     }
     sentence_starts = [sentence.start_char for sentence in doc.sents]
     for statement in statements:
         start, end = statement.start, statement.end
         trailing = " ,\n" if statement.quote_type == "direct" else " ,.;:\n"
         end = start + len(text[start:end].rstrip(trailing))
-        referent = referents.get(id(statement))
         speaker = statement.speaker
+        referent = referents.get(speaker)
         entity = referent.entity if referent is not None else None
         antecedent = _unnamed_antecedent(speaker, referent)
         yield QuoteRow(
