@@ -3,6 +3,7 @@ worker server everything its workers use."""
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 
@@ -14,15 +15,13 @@ from tests.conftest import REPO
 
 @pytest.mark.parametrize("language", ["en", "fr", "ru"])
 def test_stop_words_are_spacys(language):
-    import importlib
-
     spacy_list = importlib.import_module(f"spacy.lang.{language}.stop_words").STOP_WORDS
     assert spacy_stop_words(language) == spacy_list
 
 
 def _loaded_after(code: str) -> set[str]:
     """The top-level modules a fresh interpreter has loaded after running `code`."""
-    listing = "import sys; print(' '.join({name.split('.')[0] for name in sys.modules}))"
+    listing = "import sys; print(' '.join({m.split('.')[0] for m in sys.modules}), flush=True)"
     command = [sys.executable, "-c", f"{code}\n{listing}"]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
     return set(result.stdout.split())
