@@ -18,7 +18,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES, STORIES
-from tasks.clean import clean
 from tasks.extract import extract
 from tasks.ingest import read_inputs
 from tasks.normalize import normalize_batch, quarantine_table
@@ -97,6 +96,11 @@ def process_batch(documents: list[RawDocument], nlp_batch_size: int, run: RunInf
     """One batch through the per-article steps: clean, the NLP pass and the extractors, the
     rows of its articles and their relate features (returned as Arrow tables: compact to send
     and to hold)."""
+    # Imported here: only the workers clean, and their server imports it before it forks them
+    # (flows/worker_warmup.py); the flow's process would wait at every run's start for
+    # trafilatura and the language identifier, which it never uses.
+    from tasks.clean import clean
+
     articles, rejected = clean(documents)
     extractions, failed = extract(articles, batch_size=nlp_batch_size)
     extracted = {e.article_id for e in extractions}

@@ -13,10 +13,11 @@ from html import unescape
 from itertools import repeat, takewhile
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from schemas.tables import EARLIEST_DATE, UNDETERMINED_LANGUAGE, language_codes
+from tasks.stop_words import spacy_stop_words
 
+_STOP_WORDS = spacy_stop_words("en")  # the parser's English stop words
 # A scraper's header line: " date 2023-09-13 " followed by the article text on the same line.
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -382,7 +383,7 @@ def _is_name(words: list[str], introduced: bool, first: bool) -> bool:
         return False
     if any(not (word[:1].isupper() or word in _PARTICLES) for word in words):
         return False
-    if not introduced and words[0].casefold() in STOP_WORDS:
+    if not introduced and words[0].casefold() in _STOP_WORDS:
         return False  # "In Local News", "The Big Read" (but "By The Associated Press")
     if any(word.endswith(":") for word in words):
         return False  # a label: "Source: AFP"

@@ -12,7 +12,6 @@ subarray), with known boilerplate lines and the headline removed from inside it.
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -20,14 +19,13 @@ from functools import cache, lru_cache
 from itertools import takewhile
 from pathlib import Path
 
-import spacy
-
 from tasks.clean.metadata import (
     find_byline,
     is_headline_length,
     letters_key,
     looks_like_headline,
 )
+from tasks.stop_words import spacy_stop_words
 
 _BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.txt")
 _WORD = re.compile(r"\w+")
@@ -274,18 +272,8 @@ def _stopword_ratio(words: list[str], stopwords: frozenset[str] | set[str]) -> f
 
 @cache
 def _stopword_lists() -> tuple[frozenset[str], ...]:
-    """spaCy's function words of _STOPWORD_LANGUAGES, each read from its stop_words module
-    alone: importing a language's package compiles its tokenizer exceptions (seconds for
-    French, in every process that reads a page)."""
-    languages = Path(spacy.__file__).parent / "lang"
-    lists = []
-    for code in _STOPWORD_LANGUAGES:
-        path = languages / code / "stop_words.py"
-        spec = importlib.util.spec_from_file_location(f"spacy.lang.{code}.stop_words", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        lists.append(frozenset(module.STOP_WORDS))
-    return tuple(lists)
+    """spaCy's function words of _STOPWORD_LANGUAGES."""
+    return tuple(spacy_stop_words(code) for code in _STOPWORD_LANGUAGES)
 
 
 def _page_stopwords(words: list[str]) -> frozenset[str] | set[str] | None:

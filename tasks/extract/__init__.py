@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from tasks.extract.entities import Mention, extract_mentions
-from tasks.extract.events import EventRow, extract_events
-from tasks.extract.nlp import load_nlp
-from tasks.extract.quotes import QuoteRow, extract_quotes
 from tasks.records import Article, Quarantined
+
+if TYPE_CHECKING:
+    from tasks.extract.entities import Mention
+    from tasks.extract.events import EventRow
+    from tasks.extract.quotes import QuoteRow
 
 EXTRACTED_LANGUAGES = frozenset({"en"})  # the model is English; others, und too, get no rows
 
@@ -28,6 +30,13 @@ def extract(
     articles: Sequence[Article], *, batch_size: int = 16
 ) -> tuple[list[Extraction], list[Quarantined]]:
     """Mentions, quotes and events per article; an article an extractor fails on is quarantined."""
+    # Imported here, as they import spaCy: the flow's process, which never parses, imports
+    # this package for its spaCy-free modules (the gazetteer, for normalize).
+    from tasks.extract.entities import extract_mentions
+    from tasks.extract.events import extract_events
+    from tasks.extract.nlp import load_nlp
+    from tasks.extract.quotes import extract_quotes
+
     nlp = load_nlp()
     english = [a for a in articles if a.language in EXTRACTED_LANGUAGES]
     extractions = {a.article_id: Extraction(a.article_id) for a in articles}

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from schemas.tables import ARTICLES, ENTITIES, EVENTS, QUARANTINE, QUOTES
 from tasks.extract import Extraction
-from tasks.extract.entities import Mention
 from tasks.ids import child_id, cluster_id, sha256_hex
 from tasks.normalize.clusters import EVENT_PREFIX, QUOTE_PREFIX
 from tasks.normalize.dates import resolve_date
@@ -40,6 +40,9 @@ from tasks.normalize.places import (
     location_place,
 )
 from tasks.records import Article, Quarantined, RunInfo
+
+if TYPE_CHECKING:  # the extractors import spaCy, which the flow's process need not load
+    from tasks.extract.entities import Mention
 
 # Entity types that make two articles' casts comparable for story grouping.
 STORY_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})

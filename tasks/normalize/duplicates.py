@@ -41,7 +41,6 @@ from functools import lru_cache
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from wordfreq import zipf_frequency
 
 SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 4
@@ -89,6 +88,11 @@ def _word_hash(word: str) -> int:
 
 @lru_cache(maxsize=65536)
 def _word_weight(word: str) -> float:
+    # Imported at the first word, not with this module: wordfreq finds its data through
+    # inspect.stack(), whose cost grows with every module loaded before (0.1 s in the flow's
+    # process, which weighs no words: the workers do).
+    from wordfreq import zipf_frequency
+
     return max(0.0, 6.0 - zipf_frequency(word, "en")) ** 2
 
 

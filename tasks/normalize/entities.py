@@ -8,14 +8,17 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pycountry
-from spacy.lang.en.stop_words import STOP_WORDS
 
-from tasks.extract.entities import Mention
 from tasks.extract.gazetteer import country_match, known_organizations, person_titles
 from tasks.ids import entity_id
 from tasks.normalize.places import Place
+from tasks.stop_words import spacy_stop_words
+
+if TYPE_CHECKING:  # the extractors' module imports spaCy, which this process need not load
+    from tasks.extract.entities import Mention
 
 # Labels that name something; other labels (DATE, MONEY, CARDINAL, ...) are keyed on their text.
 NAME_LABELS = frozenset(
@@ -34,6 +37,7 @@ BRITISH_TO_AMERICAN = {
 # Words skipped when reading an acronym off a name ("Ministry of Defense" -> MD or MOD).
 ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "in", "on", "de", "&"})
 
+_STOP_WORDS = spacy_stop_words("en")  # the parser's English stop words
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -233,7 +237,7 @@ def stated_country(body: str, mention: Mention, floor: int = 0) -> str | None:
             found, index = country_of(words[index - width : index]), index - width
         elif _is_modifier(word) or word in {"of", "-"}:
             index -= 1
-        elif word.isalpha() and word.islower() and word not in STOP_WORDS and common_words < 2:
+        elif word.isalpha() and word.islower() and word not in _STOP_WORDS and common_words < 2:
             common_words, index = common_words + 1, index - 1
         else:
             break
