@@ -261,10 +261,7 @@ def _cross_validate(
     chosen = dict.fromkeys(candidates, 0)
     for left_out in sorted(set(groups)):
         others = [i for i, g in enumerate(groups) if g != left_out]
-        best = max(
-            candidates,
-            key=lambda n: (metric.aggregate([counts[n][i] for i in others])[2], n == shipped),
-        )
+        best = max(candidates, key=lambda n: metric.aggregate([counts[n][i] for i in others])[2])
         chosen[best] += 1
         for i, g in enumerate(groups):
             if g == left_out:
