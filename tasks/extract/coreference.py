@@ -295,6 +295,22 @@ class Coreference:
             return Referent(start, end, None, "people")  # "he and his staff"
         if is_pronoun(head):
             return self._pronoun(head, start)
+        referent = self._named_or_described(head, start, end)
+        if (
+            referent is not None
+            and referent.entity is not None
+            and head.pos_ == "NOUN"
+            and is_role_noun(head)
+            and not self._is_person(referent.entity)
+        ):
+            # A word for a person ("the spokesman", "the leader") is no organisation, country
+            # or nationality, whatever it was said near.
+            return Referent(start, end, None, "person")
+        return referent
+
+    def _named_or_described(self, head: Token, start: int, end: int) -> Referent | None:
+        """What a noun phrase that is no pronoun stands for: the named mention it is or names,
+        else the one its description was given."""
         entity = self._entity_in(head, start, end)
         if entity is not None:
             entity = self._full_name(entity)
@@ -307,9 +323,17 @@ class Coreference:
                 return Referent(owner.start, owner.end, owner.entity, "group")
         if kind == "people" or not _is_definite(head) or self._is_anonymous(head, start, end):
             return own
+        if any(
+            c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" and not _proper(c)
+            for c in head.children
+        ):
+            # "the Q poll" after "a CNN poll": a name of its own, not the one before (a place
+            # or party, "the Florida senator", is told apart by the words each was given).
+            return own
         earlier = self._recent_speaker(start, lambda lemma, _: lemma == head.lemma_.lower())
         if earlier is not None:
-            return earlier[1]
+            # (Unless another of the kind is in view, as for a description named before.)
+            return own if self._other_called(head, kind, earlier[1], start) else earlier[1]
         described = self._described_before(head, start, kind)
         if (
             described is None
@@ -358,6 +382,12 @@ class Coreference:
         elif word in _MALE | _FEMALE:
             gender = "m" if word in _MALE else "f"
             agrees = person and not plural and self._agrees(referent.entity, gender)
+            # "Baker told Reed that he would win": the one told is as likely.
+            agrees = agrees and not any(
+                self._told_person(child, gender)
+                for child in subject.head.children
+                if child.dep_ in ("dobj", "dative")
+            )
         else:
             agrees = False  # "I", "you": the speaker of quoted words, or the reader
         return (subject, referent) if agrees else None
@@ -366,12 +396,12 @@ class Coreference:
         """A personal pronoun's antecedent: the subject reporting its clause (`_reporter`), else
         for "he" and "she" the person the sentences before it go on about (`_person`); "it" and
         "they" only a recent speaker."""
+        word = pronoun.lower_
         reporter = self._reporter(pronoun)
         if reporter is not None and (reporter[1].entity or not _is_definite(reporter[0])):
-            return reporter[1]
+            return self._one_body(reporter[1]) if word in _PLURAL else reporter[1]
         # (An unnamed definite reporter, "This candidate does ..., and she knows": whom the
         # sentences before are about.)
-        word = pronoun.lower_
         if word in _SINGULAR_PERSON:
             if word in _FIRST_PERSON:
                 return None  # the writer, or a speaker the resolver cannot see
@@ -385,9 +415,18 @@ class Coreference:
                 ref.kind in wanted and (ref.entity is not None or not self._names_person(ref))
             ),
         )
-        if earlier is None or self._thing_subject_between(earlier[0], start, word):
+        if earlier is None or self._thing_subject_between(*earlier, start, word):
             return None
-        return earlier[1]
+        return self._one_body(earlier[1]) if word in _PLURAL else earlier[1]
+
+    def _one_body(self, referent: Referent) -> Referent:
+        """What "they" or "we" stands for as a speaker: an organisation ("the Sierra Club said
+        they would sue"), never a set of people named by their nationality, party or place
+        ("Republicans said they would block it": the antecedent, but no one entity)."""
+        entity = referent.entity
+        if entity is None or (entity.label_ == "ORG" and not self._is_person(entity)):
+            return referent
+        return Referent(referent.start, referent.end, None, "people")
 
     def _person(self, pronoun: Token, gender: str | None, depth: int = 0) -> Referent | None:
         """The person "he" or "she" stands for (centering, as news text writes): the nearest
@@ -436,11 +475,46 @@ class Coreference:
             chosen = None  # "Given Obama's rating ... he should": Obama, or the subject before?
         else:
             chosen = chosen or fallback
+        referent = self._followed(chosen, gender, depth)
+        if (
+            referent is not None
+            and chosen is not fallback
+            and _main_subject([chosen], self._sentences[k].root) is None
+        ):
+            # "Baker spoke at the rally. The plan, written by Reed, cuts taxes. He said": the
+            # one person of the sentence before, but not its subject, against the person the
+            # text was about before it: either.
+            topic = self._topic_before(k, pronoun, gender, depth)
+            if (
+                topic is not None
+                and topic.entity is not None
+                and self._gender(topic.entity) == gender
+                and not _same_person(topic, referent)
+            ):
+                referent = None
+        self._persons[pronoun.i] = referent
+        return referent
+
+    def _followed(self, chosen: _Candidate | None, gender: str | None, depth: int):
+        """What a candidate stands for: its referent, or a pronoun's, followed."""
         referent = chosen.referent if chosen is not None else None
         if chosen is not None and referent is None and depth < _CHAIN_DEPTH:
             referent = self._person(chosen.token, gender, depth + 1)
-        self._persons[pronoun.i] = referent
         return referent
+
+    def _topic_before(
+        self, k: int, pronoun: Token, gender: str | None, depth: int
+    ) -> Referent | None:
+        """The person of `gender` that the nearest sentence before sentence `k` with one has
+        as its main-clause subject, within a pronoun's reach; None when it has none. (A rival
+        counts only when its gender is known: a surname alone may be of either.)"""
+        for sentence in reversed(self._sentences[:k]):
+            if not self._recent(sentence.end_char - 1, pronoun.idx, _PRONOUN_PARAGRAPHS):
+                return None
+            candidates = self._candidates(sentence, sentence.end_char, gender)
+            if candidates:
+                return self._followed(_main_subject(candidates, sentence.root), gender, depth)
+        return None
 
     def _epithet(self, head: Token) -> Referent | None:
         """The person a definite role word stands for when no recent name was given that word
@@ -558,12 +632,20 @@ class Coreference:
                 found.append(_Candidate(token, None, "", False))
         return found
 
+    def _told_person(self, token: Token, gender: str) -> bool:
+        """Whether an object of a reporting verb is a named person of `gender`."""
+        entity = self._entity_at(token)
+        return entity is not None and self._is_person(entity) and self._agrees(entity, gender)
+
     def _is_person(self, entity: Span) -> bool:
         """A PERSON, or a name the model called an organisation that is a person's: a first
-        name and a surname ("Carly Fiorina"), or a surname the doc gives a person."""
+        name and a surname ("Carly Fiorina"), or a surname the doc gives a person; not a name
+        written after "the" ("the Sierra Club")."""
         if entity.label_ == "PERSON":
             return True
         if entity.label_ != "ORG" or any(t.pos_ != "PROPN" for t in entity):
+            return False
+        if entity.start > 0 and self._doc[entity.start - 1].lower_ == "the":
             return False
         return first_name_gender(entity) is not None or entity.text in self._surnames
 
@@ -623,19 +705,31 @@ class Coreference:
             ]
         return self._subject_pronouns
 
-    def _thing_subject_between(self, earlier: int, start: int, word: str) -> bool:
-        """Whether a sentence between a speaker and "it" or "they" has an unnamed subject of
-        the pronoun's number ("Exxon said ... The letter also accuses ... It also accused"):
-        the pronoun is as likely that thing's."""
+    def _thing_subject_between(
+        self, earlier: int, referent: Referent, start: int, word: str
+    ) -> bool:
+        """Whether a sentence between a speaker and "it" or "they" has as its subject an
+        unnamed thing of the pronoun's number ("Exxon said ... The letter also accuses ... It
+        also accused") or another named body ("The ministry said ... Google announced ... It
+        said"): the pronoun is as likely that one's."""
         plural = word in _PLURAL
         first = bisect_left(self._sentence_starts, earlier + 1)
         for index in range(first, bisect_left(self._sentence_starts, start)):
             for subject in self._sentences[index].root.children:
+                if subject.dep_ not in ("nsubj", "nsubjpass"):
+                    continue
                 if (
-                    subject.dep_ in ("nsubj", "nsubjpass")
-                    and subject.pos_ == "NOUN"
+                    subject.pos_ == "NOUN"
                     and subject.ent_type_ == ""
                     and (subject.tag_ == "NNS") == plural
+                ):
+                    return True
+                body = self._entity_at(subject)
+                if (
+                    body is not None
+                    and body.label_ in ("ORG", "GPE")
+                    and not self._is_person(body)
+                    and (referent.entity is None or not _same_bearer(body, referent.entity))
                 ):
                     return True
         return False
@@ -801,8 +895,10 @@ class Coreference:
     def _agrees(self, entity: Span | None, gender: str | None) -> bool:
         if entity is None or gender is None or entity.label_ != "PERSON":
             return True
-        known = first_name_gender(entity) or self._genders.get(entity[-1].lower_)
-        return known in (None, gender)
+        return self._gender(entity) in (None, gender)
+
+    def _gender(self, entity: Span) -> str | None:
+        return first_name_gender(entity) or self._genders.get(entity[-1].lower_)
 
     def _described_before(self, head: Token, start: int, kind: str) -> Referent | None:
         """The nearest earlier named mention that the head noun of a definite description
@@ -816,16 +912,15 @@ class Coreference:
         for entity in self._named_before(start):
             if self._quoted(entity.start_char):
                 continue
-            if kind == "group" and _owns(entity, lemma):
-                # "Clinton's campaign", "the Clinton campaign" ... "the campaign": its owner's.
-                return Referent(entity.start_char, entity.end_char, entity, kind)
-            if entity.label_ not in labels:
-                continue
-            if self._calls(head, entity):
-                if between - {entity[-1].lower_}:
+            if self._said_of(head, entity, kind):
+                if not (kind == "group" and _owns(entity, lemma)) and between - {entity[-1].lower_}:
                     return None  # "Ventas ... Cisco Systems ... the company": either of them
-                return Referent(entity.start_char, entity.end_char, entity, kind)
-            between.add(entity[-1].lower_)
+                referent = Referent(entity.start_char, entity.end_char, entity, kind)
+                # "The Defence Ministry said ... The Foreign Ministry said ... the ministry
+                # said": two bodies of the kind in view, either.
+                return None if self._other_called(head, kind, referent, start) else referent
+            if entity.label_ in labels:
+                between.add(entity[-1].lower_)
         if kind == "group":
             # "the campaign" in a story of one campaign: the one owner the doc gave it before.
             first = bisect_left(self._entity_starts, start)
@@ -835,14 +930,36 @@ class Coreference:
                 return Referent(entity.start_char, entity.end_char, entity, kind)
         return None
 
+    def _other_called(self, head: Token, kind: str, referent: Referent, start: int) -> bool:
+        """Whether a named mention in the recent paragraphs before a description is another
+        bearer than `referent` that its head noun could be said of."""
+        return any(
+            not self._quoted(entity.start_char)
+            and self._said_of(head, entity, kind)
+            and (referent.entity is None or not _same_bearer(entity, referent.entity))
+            for entity in self._named_before(start)
+        )
+
+    def _said_of(self, head: Token, entity: Span, kind: str) -> bool:
+        """Whether a description's head noun may stand for a named mention: its owner's
+        ("Clinton's campaign" ... "the campaign"), or one of its kind it `_calls`."""
+        if kind == "group" and _owns(entity, head.lemma_.lower()):
+            return True
+        return entity.label_ == ("ORG" if kind == "group" else "PERSON") and self._calls(
+            head, entity
+        )
+
     def _calls(self, head: Token, entity: Span) -> bool:
         """Whether a description's head noun is a word for a named mention's bearer: one the
         mention was introduced with, of the same places ("the ministry" -> "Defence Ministry",
         "the spokesperson" -> "spokesperson Chen Binhua"), or a word for a news outlet for one
-        ("the newspaper" -> "New York Daily News")."""
+        ("the newspaper" -> "New York Daily News"). A document ("the poll") is no
+        organisation's name or description, only its author's (`_owns`)."""
         lemma = head.lemma_.lower()
         if lemma in _MEDIA_NOUNS and entity.label_ == "ORG":
             return _is_outlet(entity)
+        if lemma in _DOCUMENT_NOUNS:
+            return False
         return lemma in self._introduction(entity)[0] and self._same_places(head, entity)
 
     def _same_places(self, head: Token, entity: Span) -> bool:
@@ -896,8 +1013,8 @@ def _centre(
     joined to the main one, else its one other subject, else its one person; None when two
     people are as likely."""
     tests = (
-        lambda verb: verb.i == root.i,
-        lambda verb: verb.dep_ == "conj" and verb.head.i == root.i,
+        # "Baker criticized the plan, and Reed defended it": two main clauses, two subjects.
+        lambda verb: verb.i == root.i or (verb.dep_ == "conj" and verb.head.i == root.i),
         lambda verb: True,
     )
     subjects = [c for c in candidates if _is_subject(c.token)]
@@ -906,6 +1023,28 @@ def _centre(
         if chosen:
             return _one(chosen)
     return None if subjects_only else _one(candidates)
+
+
+def _main_subject(candidates: list[_Candidate], root: Token) -> _Candidate | None:
+    """The one candidate that is the subject of the sentence's main verb or a verb joined to
+    it, else None."""
+    subjects = [
+        c
+        for c in candidates
+        if _is_subject(c.token)
+        and (
+            _subject_verb(c.token).i == root.i
+            or (_subject_verb(c.token).dep_ == "conj" and _subject_verb(c.token).head.i == root.i)
+        )
+    ]
+    return _one(subjects) if subjects else None
+
+
+def _same_person(first: Referent, second: Referent) -> bool:
+    """Whether two referents name one person: the same mention or the same surname."""
+    if first.entity is None or second.entity is None:
+        return first.start == second.start
+    return first.entity[-1].lower_ == second.entity[-1].lower_
 
 
 def _one(candidates: list[_Candidate]) -> _Candidate | None:
@@ -956,14 +1095,23 @@ def is_role_noun(token: Token) -> bool:
 
 def _subject_verb(token: Token) -> Token:
     """The verb a subject (or the owner of one, "his administration") is the subject of."""
-    return token.head.head if token.dep_ == "poss" else token.head
+    return _as_subject(token).head
 
 
 def _is_subject(token: Token) -> bool:
-    """A subject, or the owner of one ("Kishida's administration unveiled ...")."""
+    """A subject, the owner of one ("Kishida's administration unveiled ...") or one of joined
+    subjects ("Baker and Reed met": both are, and neither is the one a pronoun stands for)."""
+    return _as_subject(token).dep_ in ("nsubj", "nsubjpass")
+
+
+def _as_subject(token: Token) -> Token:
+    """The phrase a mention stands in as a subject: the noun it owns, the first of the nouns
+    it is joined to."""
     if token.dep_ == "poss":
         token = token.head
-    return token.dep_ in ("nsubj", "nsubjpass")
+    while token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        token = token.head
+    return token
 
 
 def _proper(token: Token) -> bool:
@@ -983,6 +1131,22 @@ def _owns(entity: Span, lemma: str) -> bool:
         and root.head.lemma_.lower() == lemma
         and root.head.i >= entity.end
     )
+
+
+def _same_bearer(first: Span, second: Span) -> bool:
+    """Whether two named mentions may name one bearer: people of one surname ("Hillary
+    Clinton", "Clinton"); bodies of one name, or one the start of the other ("Rasmussen",
+    "Rasmussen Reports"), or its initials ("IMF"). "Defence Ministry" and "Foreign Ministry"
+    are two."""
+    words = [[t.lower_ for t in name if t.lower_ != "the"] for name in (first, second)]
+    if not all(words):
+        return False
+    if first.label_ == "PERSON" or second.label_ == "PERSON":
+        return words[0][-1] == words[1][-1]
+    short, long = sorted(words, key=len)
+    if long[: len(short)] == short:
+        return True
+    return len(short) == 1 and short[0] == "".join(w[0] for w in long if w[:1].isalpha())
 
 
 def _kind_of(entity: Span) -> str:
