@@ -545,6 +545,9 @@ class Coreference:
             # Whom the text is about, named more than once: a role word is not used for a
             # passer-by ("said Chuck Rocha, a consultant ... The GOP nominee").
             surname = centre[-1].lower_
+            recent = {e[-1].lower_ for e in self._named_before(head.idx)}
+            if (recent & set(given)) - {surname}:
+                return None  # "Sen. Smith spoke. Sen. Jones spoke later. The senator said": either
             if given or sum(e[-1].lower_ == surname for e in persons) > 1:
                 return Referent(centre.start_char, centre.end_char, centre, "person")
         if len(given) == 1:
@@ -564,9 +567,7 @@ class Coreference:
         sentence = head.sent
         if self._candidates(sentence, head.idx, None):
             return None
-        word = head.lower_
-        gender = "f" if word.endswith(_FEMALE_ENDINGS) else "m" if word.endswith("man") else None
-        referent = self._person(head, gender)
+        referent = self._person(head, _role_gender(head))
         if referent is None or referent.entity is None:
             return None
         chosen = referent.entity[-1].lower_
@@ -620,6 +621,18 @@ class Coreference:
                 ):
                     surname = referent.entity[-1].lower_
                     found.append(_Candidate(token, referent, surname, True))
+                elif (
+                    (referent is None or referent.entity is None)
+                    and any(c.dep_ == "poss" for c in token.children)
+                    and not any(c.dep_ == "appos" for c in token.children)
+                    and _role_gender(token) in (None, gender)
+                ):
+                    # "Baker's lawyer said the case was weak. He said": someone's person is
+                    # someone else, whom the text does not name, as likely as anyone named.
+                    # ("The retired neurosurgeon" may be the one the text is about.)
+                    start, end = _noun_phrase(token)
+                    unnamed = Referent(start, end, None, "person")
+                    found.append(_Candidate(token, unnamed, f"@{start}", True))
         family = _MALE if gender == "m" else _FEMALE if gender == "f" else frozenset()
         for i in self._pronoun_subjects():
             token = self._doc[i]
@@ -1093,6 +1106,12 @@ def is_role_noun(token: Token) -> bool:
     return token.lemma_.lower() in _role_nouns()
 
 
+def _role_gender(word: Token) -> str | None:
+    """The gender a word for a person says ("congresswoman", "actress", "businessman")."""
+    text = word.lower_
+    return "f" if text.endswith(_FEMALE_ENDINGS) else "m" if text.endswith("man") else None
+
+
 def _subject_verb(token: Token) -> Token:
     """The verb a subject (or the owner of one, "his administration") is the subject of."""
     return _as_subject(token).head
@@ -1105,11 +1124,12 @@ def _is_subject(token: Token) -> bool:
 
 
 def _as_subject(token: Token) -> Token:
-    """The phrase a mention stands in as a subject: the noun it owns, the first of the nouns
-    it is joined to."""
-    if token.dep_ == "poss":
+    """The phrase a mention stands in as a subject: the noun it owns, unless that is a word
+    for another person ("Baker's aide": the aide speaks); the noun it is the appositive of
+    ("Baker's aide, John Reed, said"); the first of the nouns it is joined to."""
+    if token.dep_ == "poss" and not is_role_noun(token.head):
         token = token.head
-    while token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+    while token.dep_ in ("conj", "appos") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
         token = token.head
     return token
 
