@@ -295,22 +295,6 @@ class Coreference:
             return Referent(start, end, None, "people")  # "he and his staff"
         if is_pronoun(head):
             return self._pronoun(head, start)
-        referent = self._named_or_described(head, start, end)
-        if (
-            referent is not None
-            and referent.entity is not None
-            and head.pos_ == "NOUN"
-            and is_role_noun(head)
-            and not self._is_person(referent.entity)
-        ):
-            # A word for a person ("the spokesman", "the leader") is no organisation, country
-            # or nationality, whatever it was said near.
-            return Referent(start, end, None, "person")
-        return referent
-
-    def _named_or_described(self, head: Token, start: int, end: int) -> Referent | None:
-        """What a noun phrase that is no pronoun stands for: the named mention it is or names,
-        else the one its description was given."""
         entity = self._entity_in(head, start, end)
         if entity is not None:
             entity = self._full_name(entity)
@@ -323,17 +307,17 @@ class Coreference:
                 return Referent(owner.start, owner.end, owner.entity, "group")
         if kind == "people" or not _is_definite(head) or self._is_anonymous(head, start, end):
             return own
-        if any(
+        if kind == "group" and any(
             c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" and not _proper(c)
             for c in head.children
         ):
-            # "the Q poll" after "a CNN poll": a name of its own, not the one before (a place
-            # or party, "the Florida senator", is told apart by the words each was given).
+            # "the Q poll" after "a CNN poll": a body of a name of its own, not the one before.
             return own
         earlier = self._recent_speaker(start, lambda lemma, _: lemma == head.lemma_.lower())
         if earlier is not None:
             # (Unless another of the kind is in view, as for a description named before.)
-            return own if self._other_called(head, kind, earlier[1], start) else earlier[1]
+            rival = kind == "group" and self._other_called(head, earlier[1], start)
+            return own if rival else earlier[1]
         described = self._described_before(head, start, kind)
         if (
             described is None
@@ -476,14 +460,10 @@ class Coreference:
         else:
             chosen = chosen or fallback
         referent = self._followed(chosen, gender, depth)
-        if (
-            referent is not None
-            and chosen is not fallback
-            and _main_subject([chosen], self._sentences[k].root) is None
-        ):
+        if referent is not None and chosen is not fallback and not _is_subject(chosen.token):
             # "Baker spoke at the rally. The plan, written by Reed, cuts taxes. He said": the
-            # one person of the sentence before, but not its subject, against the person the
-            # text was about before it: either.
+            # one person of a sentence before, subject of none of its clauses, against the
+            # person the text was about before it: either.
             topic = self._topic_before(k, pronoun, gender, depth)
             if (
                 topic is not None
@@ -513,7 +493,7 @@ class Coreference:
                 return None
             candidates = self._candidates(sentence, sentence.end_char, gender)
             if candidates:
-                return self._followed(_main_subject(candidates, sentence.root), gender, depth)
+                return self._followed(_main_subject(candidates, sentence.root)[1], gender, depth)
         return None
 
     def _epithet(self, head: Token) -> Referent | None:
@@ -545,9 +525,6 @@ class Coreference:
             # Whom the text is about, named more than once: a role word is not used for a
             # passer-by ("said Chuck Rocha, a consultant ... The GOP nominee").
             surname = centre[-1].lower_
-            recent = {e[-1].lower_ for e in self._named_before(head.idx)}
-            if (recent & set(given)) - {surname}:
-                return None  # "Sen. Smith spoke. Sen. Jones spoke later. The senator said": either
             if given or sum(e[-1].lower_ == surname for e in persons) > 1:
                 return Referent(centre.start_char, centre.end_char, centre, "person")
         if len(given) == 1:
@@ -930,8 +907,11 @@ class Coreference:
                     return None  # "Ventas ... Cisco Systems ... the company": either of them
                 referent = Referent(entity.start_char, entity.end_char, entity, kind)
                 # "The Defence Ministry said ... The Foreign Ministry said ... the ministry
-                # said": two bodies of the kind in view, either.
-                return None if self._other_called(head, kind, referent, start) else referent
+                # said": two bodies of the kind in view, either. (Of two people given a
+                # title, the one the text is about is meant: "Obama said ... with World Bank
+                # President Kim ... The president said".)
+                rival = kind == "group" and self._other_called(head, referent, start)
+                return None if rival else referent
             if entity.label_ in labels:
                 between.add(entity[-1].lower_)
         if kind == "group":
@@ -943,12 +923,12 @@ class Coreference:
                 return Referent(entity.start_char, entity.end_char, entity, kind)
         return None
 
-    def _other_called(self, head: Token, kind: str, referent: Referent, start: int) -> bool:
-        """Whether a named mention in the recent paragraphs before a description is another
-        bearer than `referent` that its head noun could be said of."""
+    def _other_called(self, head: Token, referent: Referent, start: int) -> bool:
+        """Whether a named mention in the recent paragraphs before an organisation word is
+        another body than `referent` that the word could be said of."""
         return any(
             not self._quoted(entity.start_char)
-            and self._said_of(head, entity, kind)
+            and self._said_of(head, entity, "group")
             and (referent.entity is None or not _same_bearer(entity, referent.entity))
             for entity in self._named_before(start)
         )
@@ -1022,35 +1002,42 @@ class _Candidate:
 def _centre(
     candidates: list[_Candidate], root: Token, subjects_only: bool = False
 ) -> _Candidate | None:
-    """The mention a sentence is about: its main-clause subject, else its subject of a verb
-    joined to the main one, else its one other subject, else its one person; None when two
-    people are as likely."""
-    tests = (
-        # "Baker criticized the plan, and Reed defended it": two main clauses, two subjects.
-        lambda verb: verb.i == root.i or (verb.dep_ == "conj" and verb.head.i == root.i),
-        lambda verb: True,
-    )
+    """The mention a sentence is about: its main-clause subject (`_main_subject`), else its
+    one other subject, else its one person; None when two people are as likely."""
     subjects = [c for c in candidates if _is_subject(c.token)]
-    for test in tests:
-        chosen = [c for c in subjects if test(_subject_verb(c.token))]
-        if chosen:
-            return _one(chosen)
+    found, chosen = _main_subject(subjects, root)
+    if found:
+        return chosen
+    if subjects:
+        return _one(subjects)
     return None if subjects_only else _one(candidates)
 
 
-def _main_subject(candidates: list[_Candidate], root: Token) -> _Candidate | None:
-    """The one candidate that is the subject of the sentence's main verb or a verb joined to
-    it, else None."""
-    subjects = [
-        c
-        for c in candidates
-        if _is_subject(c.token)
-        and (
-            _subject_verb(c.token).i == root.i
-            or (_subject_verb(c.token).dep_ == "conj" and _subject_verb(c.token).head.i == root.i)
+def _main_subject(candidates: list[_Candidate], root: Token) -> tuple[bool, _Candidate | None]:
+    """Whether some candidates are subjects of the main verb or of a verb joined to it, and the
+    one they make: the main verb's, else the joined verb's; None when the two are different
+    people named ("Baker criticized the plan, and Reed defended it": either)."""
+    main, joined = [], []
+    for candidate in candidates:
+        if not _is_subject(candidate.token):
+            continue
+        verb = _subject_verb(candidate.token)
+        if verb.i == root.i:
+            main.append(candidate)
+        elif verb.dep_ == "conj" and verb.head.i == root.i:
+            joined.append(candidate)
+    chosen = _one(main or joined)
+    if (
+        main
+        and chosen is not None
+        and chosen.named
+        and any(
+            c.referent is not None and c.referent.entity is not None and c.surname != chosen.surname
+            for c in joined
         )
-    ]
-    return _one(subjects) if subjects else None
+    ):
+        return True, None
+    return bool(main or joined), chosen
 
 
 def _same_person(first: Referent, second: Referent) -> bool:
@@ -1129,7 +1116,9 @@ def _as_subject(token: Token) -> Token:
     ("Baker's aide, John Reed, said"); the first of the nouns it is joined to."""
     if token.dep_ == "poss" and not is_role_noun(token.head):
         token = token.head
-    while token.dep_ in ("conj", "appos") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+    while token.dep_ == "appos" and token.head.pos_ == "NOUN":
+        token = token.head  # (a name in apposition to a name is the parse's slip)
+    while token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
         token = token.head
     return token
 
