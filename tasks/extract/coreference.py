@@ -142,6 +142,16 @@ _ROLE_NOUNS = frozenset({
     "monarch", "emperor", "justice", "prosecutor", "sheriff", "chief", "head", "official",
 })  # fmt: skip
 _FEMALE_ENDINGS = ("woman", "ess", "lady")
+# Words for a person by a tie to another ("the wife of ...", "a friend of ..."), which are no
+# role a description of someone named stands for ("the wife" is not the one the text is about).
+_RELATION_NOUNS = frozenset({
+    "wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "child",
+    "parent", "cousin", "uncle", "aunt", "nephew", "niece", "widow", "widower", "friend",
+    "partner", "colleague", "member", "supporter", "relative", "fiancee", "fiance", "girlfriend",
+    "boyfriend", "grandson", "granddaughter", "grandfather", "grandmother", "ally", "associate",
+})  # fmt: skip
+# Relative pronouns only a person stands for.
+_PERSON_RELATIVES = frozenset({"who", "whom"})
 _ABBREVIATED_TITLES = {
     "sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
     "gen": "general", "adm": "admiral", "atty": "attorney", "amb": "ambassador",
@@ -279,12 +289,16 @@ class Coreference:
         word = head.lower_
         if word in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
             antecedent = head.head.head
+            if word in _PERSON_RELATIVES and _of_a_person(antecedent):
+                return None
             return self._resolve(antecedent, *_noun_phrase(antecedent))
         if word in WH_RELATIVES and head.i > 0:
             # "turned to the Chicago Police Department which reported": a clause the parse
             # did not hang on the name right before it is still that name's.
             before = self._doc[head.i - 1]
             before = self._doc[head.i - 2] if before.text == "," and head.i > 1 else before
+            if word in _PERSON_RELATIVES and _of_a_person(before):
+                return None
             entity = self._entity_at(before)
             if entity is not None and entity.end == before.i + 1 and entity.label_ in _ONE_BEARER:
                 return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
@@ -1091,6 +1105,19 @@ def _role_nouns() -> frozenset[str]:
 def is_role_noun(token: Token) -> bool:
     """Whether a word names a person by role or office ("the senator", "the candidate")."""
     return token.lemma_.lower() in _role_nouns()
+
+
+def _of_a_person(name: Token) -> bool:
+    """Whether a name is the object of a preposition after a word for a person or people ("a
+    spokesman for Sen. Reed, who said", "the wife of John Reed, who", "rivals such as Cruz,
+    who"): "who" is as likely theirs as the name's."""
+    while name.dep_ == "compound":
+        name = name.head
+    preposition = name.head
+    if name.dep_ != "pobj" or preposition.dep_ != "prep":
+        return False
+    noun = preposition.head
+    return noun.pos_ == "NOUN" and (is_role_noun(noun) or noun.lemma_.lower() in _RELATION_NOUNS)
 
 
 def _role_gender(word: Token) -> str | None:
