@@ -322,10 +322,11 @@ class Coreference:
         if kind == "people" or not _is_definite(head) or self._is_anonymous(head, start, end):
             return own
         if kind == "group" and any(
-            c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" and not _proper(c)
+            c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" and c.ent_type_ != "GPE"
             for c in head.children
         ):
-            # "the Q poll" after "a CNN poll": a body of a name of its own, not the one before.
+            # "the Marist poll" after "a CNN poll": a body of a name of its own, not the one
+            # before (a place, "the Ohio poll", may be where the one before was taken).
             return own
         earlier = self._recent_speaker(start, lambda lemma, _: lemma == head.lemma_.lower())
         if earlier is not None:
