@@ -5,7 +5,9 @@ Precision first: a mention resolves to a named mention (PERSON, ORG, GPE, NORP) 
 grammar of news writing says which one it is, and otherwise stays unresolved.
 - A name is itself ("Japanese Prime Minister Fumio Kishida" -> Fumio Kishida); an organisation
   word resolves to the organisation or country it names ("Japan's defence ministry" -> Japan).
-- "who", "which", "that" heading a relative clause stand for the noun the clause describes.
+- "who", "which", "that" heading a relative clause stand for the noun the clause describes;
+  "who" after a name in a phrase of a word for a person ("a spokesman for Sen. Reed, who",
+  "the wife of John Reed, who") is either, so nobody.
 - A subject pronoun of reported words stands for who reports them when it agrees in number,
   person and gender ("Syria said it will ...", "the ministry said it would ...", "McAuliffe
   said ..., but he refuses"); "it" is never a person, "he" never the police.
@@ -14,19 +16,31 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   of the pronoun's gender (told by "Mr."/"Mrs." or by a first name the US census gives one sex,
   never guessed from pronouns nearby); a pronoun there stands for what it stands for. Two
   people as likely leave the pronoun unresolved ("Aso said Kishida would stay when he met";
-  "'... she always had his back,' Gutin says. She ..."). "It", "they" and "we" stand only for
-  a recent speaker of their kind, never for a person.
+  "'... she always had his back,' Gutin says. She ..."): joined subjects ("Baker and Reed
+  met"), two joined main clauses' ("Baker criticized it, and Reed defended it"), the one told
+  ("Baker told Reed that he ..."), and a person the sentence before only mentions, subject of
+  none of its clauses, against the main-clause subject of the one before that ("Baker spoke.
+  The plan, written by Reed, ... He"). Someone's aide ("Baker's lawyer said") is a person the
+  text does not name, as likely as one it names. "It", "they" and "we" stand only for a
+  recent speaker of their kind, never for a person; "it" for none when another body named is
+  a subject between ("Exxon said ... Google announced ... It"); "they" and "we" only for an
+  organisation, never a set of people named by nationality, party or place ("Republicans said
+  they ...": no one entity).
 - "his government", "Trump's campaign": an organisation word owned by someone is that owner's
   side; a person word owned by someone ("his spokeswoman") is someone else.
 - A definite description ("the spokesperson", "the ministry", "the Taiwanese organizer") stands
   for the latest recent speaker with the same head noun, else for the nearest earlier named
   mention that the same noun described ("Taiwan Affairs spokesperson Chen Binhua", "the Defence
   Ministry"), unless a nearer name of that kind comes between ("Ventas ... Cisco Systems ...
-  the company": either). A role word ("the senator", "the businessman") given to nobody
-  before stands for the person the sentences before are about, as "he" would, when that person
-  was named more than once and its own sentence names nobody before it. An indefinite or
-  plural one ("a source", "Taiwanese politicians") is nobody named. A document ("an NBC News
-  poll", "a poll by the Pew Research Center") is its one organisation author, not a place.
+  the company": either) or, for an organisation word, the recent paragraphs name two bodies of
+  its kind ("the Defence Ministry ... the Foreign Ministry ... the ministry", "Trump's campaign
+  ... Clinton's campaign ... the campaign"); an organisation word with a name of its own ("the
+  Marist poll") is not the one named before ("a CNN poll"). A role word ("the senator", "the
+  businessman") given to nobody before stands for the person the sentences before are about,
+  as "he" would, when that person was named more than once and its own sentence names nobody
+  before it. An indefinite or plural one ("a source", "Taiwanese politicians") is nobody
+  named. A document ("an NBC News poll", "a poll by the Pew Research Center") is its one
+  organisation author, not a place.
 - The named mentions are the model's entities and what `mentions` finds beside them: a surname
   written alone that the model left untagged or tagged otherwise ("PENCE:", "Cuban said he"),
   and, for each mention, the words it was introduced with ("X, the Republican nominee",
@@ -480,17 +494,14 @@ class Coreference:
             # one person of a sentence before, subject of none of its clauses, against the
             # person the text was about before it: either.
             topic = self._topic_before(k, pronoun, gender, depth)
-            if (
-                topic is not None
-                and topic.entity is not None
-                and self._gender(topic.entity) == gender
-                and not _same_person(topic, referent)
-            ):
+            if topic is not None and not _same_person(topic, referent):
                 referent = None
         self._persons[pronoun.i] = referent
         return referent
 
-    def _followed(self, chosen: _Candidate | None, gender: str | None, depth: int):
+    def _followed(
+        self, chosen: _Candidate | None, gender: str | None, depth: int
+    ) -> Referent | None:
         """What a candidate stands for: its referent, or a pronoun's, followed."""
         referent = chosen.referent if chosen is not None else None
         if chosen is not None and referent is None and depth < _CHAIN_DEPTH:
@@ -500,15 +511,18 @@ class Coreference:
     def _topic_before(
         self, k: int, pronoun: Token, gender: str | None, depth: int
     ) -> Referent | None:
-        """The person of `gender` that the nearest sentence before sentence `k` with one has
-        as its main-clause subject, within a pronoun's reach; None when it has none. (A rival
-        counts only when its gender is known: a surname alone may be of either.)"""
+        """The named person of `gender` that the nearest sentence before sentence `k` with a
+        person has as its main-clause subject, within a pronoun's reach; None when it has none
+        or the person's gender is not known (a surname alone may be of either)."""
         for sentence in reversed(self._sentences[:k]):
             if not self._recent(sentence.end_char - 1, pronoun.idx, _PRONOUN_PARAGRAPHS):
                 return None
             candidates = self._candidates(sentence, sentence.end_char, gender)
             if candidates:
-                return self._followed(_main_subject(candidates, sentence.root)[1], gender, depth)
+                chosen = _main_subject(candidates, sentence.root)[1]
+                topic = self._followed(chosen, gender, depth)
+                known = topic is not None and topic.entity is not None
+                return topic if known and self._gender(topic.entity) == gender else None
         return None
 
     def _epithet(self, head: Token) -> Referent | None:
