@@ -119,6 +119,16 @@ _BODY_KINDS = frozenset({
 })  # fmt: skip
 # Group nouns that name a document, which stands for its author.
 _DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll"})
+# The verb each document is the act of ("The AP reported ... The report": the AP's); a survey
+# is a poll.
+_DOCUMENT_VERBS = {"report": "report", "statement": "state", "study": "study", "survey": "poll",
+                   "poll": "poll"}  # fmt: skip
+_SAME_DOCUMENT = {"survey": "poll"}
+# Verbs whose subject made the document they take ("Quinnipiac conducted the poll"), and verbs
+# of saying whose subject wrote the document they were said in ("the ministry said in a
+# statement"); "Kasich leads in the poll" is no author.
+_MAKING = frozenset({"conduct", "release", "publish", "issue", "commission", "produce"})
+_SAYING = frozenset({"say", "write", "announce", "add", "note", "state", "warn", "declare"})
 # Nouns that count people when an "of" phrase follows ("a group of students").
 _COLLECTIVE_NOUNS = frozenset({
     "army", "group", "crowd", "number", "majority", "minority", "handful", "host", "team",
@@ -178,6 +188,8 @@ _PLACE_LABELS = frozenset({"GPE", "NORP"})
 _TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ"})
 # How many pronouns back a chain of "he" ... "he" is followed.
 _CHAIN_DEPTH = 12
+# Parts of speech no name is.
+_NO_NAME_POS = frozenset({"ADV", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "PART", "INTJ"})
 
 
 @dataclass(frozen=True)
@@ -252,7 +264,7 @@ class Coreference:
         self._breaks = [m.start() for m in re.finditer(r"\n\s*", self._text)]
         self._entities, self._bearers = mention_list(
             doc,
-            [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS],
+            [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS and _is_name(e)],
             _IS_FIRST_NAME,
             self._recent,
         )
@@ -277,6 +289,7 @@ class Coreference:
         self._descriptions: dict[int, Referent | None] = {}
         self._sentence_roles: dict[int, list[Token]] = {}
         self._in_description = False
+        self._body_names: set[str] | None = None
 
     def resolve(self, head: Token, start: int, end: int, remember: bool = False) -> Referent | None:
         """What the phrase [start, end) headed by `head` stands for; None for a pronoun with no
@@ -328,6 +341,8 @@ class Coreference:
             entity = self._full_name(entity)
             return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
         kind = _description_kind(head)
+        if kind == "person" and head.pos_ == "PROPN" and self._names_body(head):
+            kind = "group"  # "ESPN fires ..." untagged, where the doc tags "ESPN" a body
         own = Referent(start, end, None, kind)
         if kind == "group":
             owner = self._owner(head)
@@ -765,6 +780,17 @@ class Coreference:
         inside = self._entities[first : bisect_left(self._entity_starts, referent.end)]
         return any(e.label_ == "PERSON" for e in inside)
 
+    def _names_body(self, word: Token) -> bool:
+        """Whether the doc tags the word alone as an organisation, place or nationality and
+        never as a person: a name it left untagged here is that body's, no unnamed person."""
+        if self._body_names is None:
+            labels: dict[str, set[str]] = {}
+            for entity in self._entities:
+                if len(entity) == 1:
+                    labels.setdefault(entity.text, set()).add(entity.label_)
+            self._body_names = {name for name, found in labels.items() if "PERSON" not in found}
+        return word.text in self._body_names
+
     def _owner(self, head: Token) -> Referent | None:
         """Whose organisation a group word is: "his government", "Kishida's administration"."""
         for child in head.children:
@@ -801,11 +827,11 @@ class Coreference:
                 owners = [e for e in owners if e.label_ == "ORG"] or [
                     e
                     for prep in head.children
-                    if prep.dep_ == "prep" and prep.lower_ == "by"
+                    if prep.dep_ == "prep" and prep.lower_ in ("by", "from")
                     for e in map(self._entity_at, prep.children)
                     if e is not None and e.label_ == "ORG"
                 ]
-                if len(owners) > 1 or any(t.text == "/" for e in owners for t in e):
+                if len(owners) > 1 or any(_joint_authors(e) for e in owners):
                     return None
             if owners:
                 return owners[-1]
@@ -1174,13 +1200,53 @@ def _proper(token: Token) -> bool:
 
 def _owns(entity: Span, lemma: str) -> bool:
     """Whether a named mention owns a noun of `lemma` ("Clinton's campaign", "the Clinton
-    campaign"), a person or organisation, not a nationality ("the Russian government")."""
+    campaign"), a person or organisation, not a nationality ("the Russian government"). A
+    document is its author's: one it is written of ("the Quinnipiac poll"; not "the CNN/WMUR
+    poll" or "the CNN-ORC survey", several authors' and no one's), one that made it
+    ("Quinnipiac conducted the poll", "the AP reported", "X said in a statement")."""
+    if entity.label_ not in ("PERSON", "ORG"):
+        return False
     root = entity.root
-    return (
-        entity.label_ in ("PERSON", "ORG")
-        and root.dep_ in ("poss", "compound")
-        and root.head.lemma_.lower() == lemma
-        and root.head.i >= entity.end
+    if lemma in _DOCUMENT_NOUNS:
+        lemma = _SAME_DOCUMENT.get(lemma, lemma)
+        if any(c.dep_ == "conj" for c in root.children):
+            return False  # "Trump and Ryan said in a statement": the two's
+        if root.dep_ == "nsubj" and root.head.i >= entity.end:
+            verb = root.head
+            if _DOCUMENT_VERBS.get(verb.lemma_.lower()) == lemma:
+                return True
+            made = [c for c in verb.children if c.dep_ == "dobj"] if verb.lemma_ in _MAKING else []
+            if verb.lemma_ in _SAYING:
+                made += [
+                    c
+                    for p in verb.children
+                    if p.dep_ == "prep" and p.lower_ == "in"
+                    for c in p.children
+                    if c.dep_ == "pobj"
+                ]
+            return any(
+                _SAME_DOCUMENT.get(c.lemma_.lower(), c.lemma_.lower()) == lemma for c in made
+            )
+        if _joint_authors(entity) or root.head.tag_ == "NNS":
+            return False  # "Exit polls", "past Quinnipiac polls": no one poll
+        owned = root.head.lemma_.lower()
+        owned = _SAME_DOCUMENT.get(owned, owned)
+    else:
+        owned = root.head.lemma_.lower()
+    return root.dep_ in ("poss", "compound") and owned == lemma and root.head.i >= entity.end
+
+
+def _joint_authors(entity: Span) -> bool:
+    """Whether a document's named author is one of several written together ("a CNN/WMUR
+    poll", "a CNN-ORC survey", "the Post-SurveyMonkey poll", "an NBC News/Marist poll")."""
+    doc = entity.doc
+    words = doc[max(entity.start - 1, 0) : min(entity.end + 1, len(doc))]
+    return any(
+        t.text in ("/", "-")
+        and 0 < t.i < len(doc) - 1
+        and doc[t.i - 1].text[:1].isupper()
+        and doc[t.i + 1].text[:1].isupper()
+        for t in words
     )
 
 
@@ -1198,6 +1264,12 @@ def _same_bearer(first: Span, second: Span) -> bool:
     if long[: len(short)] == short:
         return True
     return len(short) == 1 and short[0] == "".join(w[0] for w in long if w[:1].isalpha())
+
+
+def _is_name(entity: Span) -> bool:
+    """Whether a mention is a name: not a person the model made of an adverb or a function
+    word ("Nationally, about a quarter of students ...")."""
+    return entity.label_ != "PERSON" or len(entity) > 1 or entity[0].pos_ not in _NO_NAME_POS
 
 
 def _kind_of(entity: Span) -> str:
