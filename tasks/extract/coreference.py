@@ -85,6 +85,7 @@ _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _MALE_TITLES = {"mr", "mr."}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss"}
 # "I" is the writer outside quote marks and a speaker the resolver cannot see inside them.
+_OTHER_GENDER = {"m": _FEMALE, "f": _MALE}
 _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 _SINGULAR_PERSON = _MALE | _FEMALE | _FIRST_PERSON
 _PLURAL = frozenset({"they", "them", "their", "themselves", "we", "us", "our", "ourselves"})
@@ -188,6 +189,8 @@ _PLACE_LABELS = frozenset({"GPE", "NORP"})
 _TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ"})
 # How many pronouns back a chain of "he" ... "he" is followed.
 _CHAIN_DEPTH = 12
+# Marks that set off a relative clause that does not narrow its noun.
+_ASIDE_MARKS = frozenset({",", "--", "-", "\u2013", "\u2014"})
 # Parts of speech no name is.
 _NO_NAME_POS = frozenset({"ADV", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "PART", "INTJ"})
 
@@ -553,7 +556,7 @@ class Coreference:
         if (
             not is_role_noun(head)
             or head.pos_ == "PROPN"
-            or any(c.dep_ in NARROWING_DEPS for c in head.children)
+            or any(_narrows(c) for c in head.children)
         ):
             return None
         first = bisect_left(self._entity_starts, head.idx)
@@ -621,6 +624,8 @@ class Coreference:
         for speaker_start, _, referent, head in self._history:
             if not sentence.start_char <= speaker_start < limit or referent.kind != "person":
                 continue
+            if gender is not None and self._doc[head].lower_ in _OTHER_GENDER[gender]:
+                continue  # a speaker "she" is no antecedent of "he"
             if referent.entity is None and not self._names_person(referent):
                 # "a spokesman": the one unnamed person, told apart by where it is described
                 found.append(_Candidate(self._doc[head], referent, f"@{referent.start}", True))
@@ -815,6 +820,14 @@ class Coreference:
         for entity in inside:
             if entity.start <= head.i < entity.end:
                 return entity
+        if (
+            head.is_title
+            and head.text in self._surnames
+            and not any(c.dep_ == "det" for c in head.children)
+        ):
+            # "Sanders remarked" the model took for a plural noun or a title: the person of
+            # that surname the doc named.
+            return self._named_earlier(head, start)
         if _description_kind(head) == "people":
             return None  # "Clinton supporters", "the three scholars -- Mr. Tribe, ...": several
         if head.lower_ in GROUP_NOUNS:
@@ -1264,6 +1277,16 @@ def _same_bearer(first: Span, second: Span) -> bool:
     if long[: len(short)] == short:
         return True
     return len(short) == 1 and short[0] == "".join(w[0] for w in long if w[:1].isalpha())
+
+
+def _narrows(child: Token) -> bool:
+    """Whether a word under a noun narrows it to someone not named before ("the wife of a man
+    shot by police"); a relative clause set off by a comma or a dash does not, it only says
+    more of the one meant ("The Supreme Court justice -- who has been ... -- said")."""
+    if child.dep_ not in NARROWING_DEPS:
+        return False
+    first = child.left_edge.i
+    return child.dep_ != "relcl" or first == 0 or child.doc[first - 1].text not in _ASIDE_MARKS
 
 
 def _is_name(entity: Span) -> bool:
