@@ -389,6 +389,47 @@ def test_a_word_for_a_person_is_no_organisation(nlp):
     assert resolve_after(nlp, text, ("The Justice Department",), "spokesman") is None
 
 
+def test_a_poll_of_two_authors_is_nobodys(nlp):
+    text = (
+        "A new {} poll released on Monday found that most voters oppose the plan. The poll also "
+        "found that few trust the mayor."
+    )
+    for authors in ("Tribune-Gallup", "Tribune/Gallup"):
+        assert resolve_after(nlp, text.format(authors), (), "The poll") is None
+    assert resolve_after(nlp, text.format("Gallup"), (), "The poll") == "Gallup"
+    survey = text.format("Gallup").replace("The poll", "The survey")
+    assert resolve_after(nlp, survey, (), "The survey") == "Gallup"  # a survey is a poll
+
+
+def test_a_document_is_the_one_that_made_it(nlp):
+    text = (
+        "{} the poll of 1,000 voters in May. The governor has struggled since the spring. The "
+        "poll found that few trust him."
+    )
+    assert resolve_after(nlp, text.format("Gallup conducted"), (), "The poll") == "Gallup"
+    assert resolve_after(nlp, text.format("Tom Baker won"), (), "The poll") is None  # no maker
+    text = (
+        "{} said in a statement on Monday that the dam would harm the river. The statement "
+        "called on the governor to stop the work."
+    )
+    statement = "The statement"
+    assert resolve_after(nlp, text.format("The Sierra Club"), (), statement) == "Sierra Club"
+    both = "The Sierra Club and the Audubon Society"
+    assert resolve_after(nlp, text.format(both), (), statement) is None  # the two's
+
+
+def test_a_relative_clause_set_off_by_commas_does_not_narrow_a_role_word(nlp):
+    text = (
+        "Ann Miller spoke at a rally in Dayton on Monday. Miller has raised money for months. "
+        "The veteran lawmaker{} faces a tough race this year{} said taxes were too high."
+    )
+    lawmaker = "The veteran lawmaker"
+    aside = text.format(", who", ",")
+    assert resolve_after(nlp, aside, ("Miller",), lawmaker) == "Miller"
+    narrowed = text.format(" who", "")  # the lawmaker who faces a race: someone new
+    assert resolve_after(nlp, narrowed, ("Miller",), lawmaker) is None
+
+
 # ---- the published tables of a real run ---------------------------------------------------------
 
 
