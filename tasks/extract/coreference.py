@@ -988,6 +988,11 @@ class Coreference:
             owners = {e[-1].lower_: e for e in self._entities[:first] if _owns(e, lemma)}
             if len(owners) == 1:
                 entity = next(iter(owners.values()))
+                # "Google's parent company ... Exxon ... the company": either (a document
+                # has one author, whoever is named between).
+                rival = entity.label_ == "ORG" and lemma not in _DOCUMENT_NOUNS
+                if rival and between - {entity[-1].lower_}:
+                    return None
                 return Referent(entity.start_char, entity.end_char, entity, kind)
         return None
 
