@@ -321,7 +321,21 @@ class Coreference:
             antecedent = head.head.head
             if word in _PERSON_RELATIVES and _of_a_person(antecedent):
                 return None
-            return self._resolve(antecedent, *_noun_phrase(antecedent))
+            start, end = _noun_phrase(antecedent)
+            if any(c.dep_ == "conj" and c.i > head.i for c in antecedent.children):
+                # "Trump, who has called it insanity, and Sanders, who ...": a clause before
+                # the names joined to its noun is that noun's alone, one person's or body's.
+                entity = self._entity_in(antecedent, start, head.idx)
+                if (
+                    entity is None
+                    or entity.label_ not in _ONE_BEARER
+                    or (word == "which" and entity.label_ == "PERSON")  # a person's book
+                    or _plural_verb(head.head)  # "those supporting Clinton, who are"
+                ):
+                    return Referent(start, end, None, "people")
+                entity = self._full_name(entity)
+                return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
+            return self._resolve(antecedent, start, end)
         if word in WH_RELATIVES and head.i > 0:
             # "turned to the Chicago Police Department which reported": a clause the parse
             # did not hang on the name right before it is still that name's.
@@ -1282,6 +1296,12 @@ def _same_bearer(first: Span, second: Span) -> bool:
     if long[: len(short)] == short:
         return True
     return len(short) == 1 and short[0] == "".join(w[0] for w in long if w[:1].isalpha())
+
+
+def _plural_verb(verb: Token) -> bool:
+    """Whether a verb agrees with a plural subject ("who are", "who were", "who have")."""
+    words = [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]
+    return any(w.tag_ == "VBP" or w.lower_ == "were" for w in words)
 
 
 def _narrows(child: Token) -> bool:
