@@ -98,6 +98,7 @@ GROUP_NOUNS = frozenset({
     "paper", "newspaper", "network", "website", "report", "statement", "study", "survey", "poll",
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
     "foundation", "institute", "center", "centre", "university", "police", "service",
+    "release", "ad", "unit",
 })  # fmt: skip
 # Nouns for a news outlet ("the newspaper", "the outlet"), and the last words of English news
 # outlets' names that say they are one ("The Washington Post", "Fox News", "Chicago Tribune"):
@@ -119,7 +120,7 @@ _BODY_KINDS = frozenset({
     "company", "group", "holdings", "ltd", "ltd.", "llc", "plc", "institute", "foundation",
 })  # fmt: skip
 # Group nouns that name a document, which stands for its author.
-_DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll"})
+_DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll", "release", "ad"})
 # The verb each document is the act of ("The AP reported ... The report": the AP's); a survey
 # is a poll.
 _DOCUMENT_VERBS = {"report": "report", "statement": "state", "study": "study", "survey": "poll",
@@ -1261,6 +1262,11 @@ def _owns(entity: Span, lemma: str) -> bool:
             )
         if _joint_authors(entity) or root.head.tag_ == "NNS":
             return False  # "Exit polls", "past Quinnipiac polls": no one poll
+        if root.dep_ == "pobj" and root.head.lower_ in ("by", "from"):
+            root = root.head  # "a poll by Gallup", "an ad from the PAC"
+            if root.head.tag_ == "NNS":
+                return False
+            return _SAME_DOCUMENT.get(root.head.lemma_.lower(), root.head.lemma_.lower()) == lemma
         owned = root.head.lemma_.lower()
         owned = _SAME_DOCUMENT.get(owned, owned)
     else:
