@@ -995,8 +995,8 @@ class Coreference:
                 # President Kim ... The president said".)
                 rival = kind == "group" and self._other_called(head, referent, start)
                 return None if rival else referent
-            if entity.label_ in labels:
-                between.add(entity[-1].lower_)
+            if entity.label_ in labels and (lemma not in _MEDIA_NOUNS or _is_outlet(entity)):
+                between.add(entity[-1].lower_)  # (only an outlet is "the newspaper")
         if kind == "group":
             # "the campaign" in a story of one campaign: the one owner the doc gave it before.
             first = bisect_left(self._entity_starts, start)
@@ -1299,8 +1299,8 @@ def _same_bearer(first: Span, second: Span) -> bool:
     if first.label_ == "PERSON" or second.label_ == "PERSON":
         return words[0][-1] == words[1][-1]
     short, long = sorted(words, key=len)
-    if long[: len(short)] == short:
-        return True
+    if long[: len(short)] == short or (len(short) > 1 and long[-len(short) :] == short):
+        return True  # (or its last words: "Daily News" of "New York Daily News")
     return len(short) == 1 and short[0] == "".join(w[0] for w in long if w[:1].isalpha())
 
 
