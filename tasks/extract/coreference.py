@@ -365,6 +365,8 @@ class Coreference:
         if kind == "group":
             owner = self._owner(head)
             if owner is not None and owner.entity is not None:
+                if head.lemma_.lower() == "party" and self._is_person(owner.entity):
+                    return self._party_of(owner.entity, start) or own
                 return Referent(owner.start, owner.end, owner.entity, "group")
         if kind == "people" or not _is_definite(head) or self._is_anonymous(head, start, end):
             return own
@@ -799,6 +801,23 @@ class Coreference:
         first = bisect_left(self._entity_starts, referent.start)
         inside = self._entities[first : bisect_left(self._entity_starts, referent.end)]
         return any(e.label_ == "PERSON" for e in inside)
+
+    def _party_of(self, person: Span, start: int) -> Referent | None:
+        """The party a person's "party" is ("Ben Cardin, a Democrat ... his party"): the one
+        party or nationality the doc's mentions of that person before `start` were introduced
+        with; a person's party is no side of its own."""
+        surname = person[-1].lower_
+        parties = {
+            self._entity_at(token).text: self._entity_at(token)
+            for e in self._entities[: bisect_left(self._entity_starts, start)]
+            if e.label_ == "PERSON" and e[-1].lower_ == surname
+            for token in described_by(e)
+            if token.ent_type_ in ("NORP", "ORG") and self._entity_at(token) is not None
+        }
+        if len(parties) != 1:
+            return None
+        party = next(iter(parties.values()))
+        return Referent(party.start_char, party.end_char, party, "group")
 
     def _names_body(self, word: Token) -> bool:
         """Whether the doc tags the word alone as an organisation, place or nationality and
