@@ -336,7 +336,10 @@ class Coreference:
                     return Referent(start, end, None, "people")
                 entity = self._full_name(entity)
                 return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
-            return self._resolve(antecedent, start, end)
+            referent = self._resolve(antecedent, start, end)
+            if referent is not None and referent.entity is not None and _plural_verb(head.head):
+                return Referent(start, end, None, "people")  # "those backing Baker, who are"
+            return referent
         if word in WH_RELATIVES and head.i > 0:
             # "turned to the Chicago Police Department which reported": a clause the parse
             # did not hang on the name right before it is still that name's.
@@ -1326,7 +1329,9 @@ def _same_bearer(first: Span, second: Span) -> bool:
 def _plural_verb(verb: Token) -> bool:
     """Whether a verb agrees with a plural subject ("who are", "who were", "who have")."""
     words = [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]
-    return any(w.tag_ == "VBP" or w.lower_ == "were" for w in words)
+    return any(
+        (w.tag_ == "VBP" and w.lower_ not in ("'s", "\u2019s")) or w.lower_ == "were" for w in words
+    )
 
 
 def _narrows(child: Token) -> bool:
