@@ -418,6 +418,39 @@ def test_a_document_is_the_one_that_made_it(nlp):
     assert resolve_after(nlp, text.format(both), (), statement) is None  # the two's
 
 
+def test_a_persons_party_is_the_party_named_with_them(nlp):
+    text = "Sen. Tom Baker of Ohio{} wants lower taxes. To please his party, he will cut spending."
+    introduced = text.format(", a Republican on the budget committee,")
+    assert resolve_after(nlp, introduced, (), "his party") == "Republican"
+    assert resolve_after(nlp, text.format(""), (), "his party") is None  # not Baker himself
+
+
+def test_who_is_the_name_it_follows_and_agrees_with(nlp):
+    text = "Compare that with Baker, who has called the deal a disaster, and Reed."
+    assert resolve_after(nlp, text, (), "who") == "Baker"  # before the joined name: Baker's
+    text = "Compare that with Baker and Reed, who have called the deal a disaster."
+    assert resolve_after(nlp, text, (), "who") is None  # the two
+    text = "Compare that with {}, who {} angry about the deal."
+    assert resolve_after(nlp, text.format("those backing Baker", "are"), (), "who") is None
+    assert resolve_after(nlp, text.format("Baker", "is"), (), "who") == "Baker"
+
+
+def test_the_newspaper_is_the_outlet_whatever_body_is_named_between(nlp):
+    text = (
+        "The New York Daily News ran an editorial on Monday. The Sierra Club disagreed with it. "
+        "According to the newspaper, the plan will fail."
+    )
+    assert resolve_after(nlp, text, (), "the newspaper") == "New York Daily News"
+
+
+def test_a_release_or_an_ad_from_an_organisation_is_its(nlp):
+    text = "The mayor defended the plan. Critics attacked it in {} on Monday."
+    for document in ("a press release from the Sierra Club", "a new ad from the Sierra Club"):
+        phrase = document.split(" from")[0]
+        assert resolve_after(nlp, text.format(document), (), phrase) == "Sierra Club"
+    assert resolve_after(nlp, text.format("a new ad"), (), "a new ad") is None
+
+
 def test_a_relative_clause_set_off_by_commas_does_not_narrow_a_role_word(nlp):
     text = (
         "Ann Miller spoke at a rally in Dayton on Monday. Miller has raised money for months. "
