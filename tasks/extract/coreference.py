@@ -5,9 +5,11 @@ Precision first: a mention resolves to a named mention (PERSON, ORG, GPE, NORP) 
 grammar of news writing says which one it is, and otherwise stays unresolved.
 - A name is itself ("Japanese Prime Minister Fumio Kishida" -> Fumio Kishida); an organisation
   word resolves to the organisation or country it names ("Japan's defence ministry" -> Japan).
-- "who", "which", "that" heading a relative clause stand for the noun the clause describes;
-  "who" after a name in a phrase of a word for a person ("a spokesman for Sen. Reed, who",
-  "the wife of John Reed, who") is either, so nobody.
+- "who", "which", "that" heading a relative clause stand for the noun the clause describes,
+  and for that noun alone when a name is joined to it after the clause ("Trump, who ..., and
+  Sanders"); "who" after a name in a phrase of a word for a person ("a spokesman for Sen.
+  Reed, who", "the wife of John Reed, who") is either, so nobody; one with a plural verb
+  ("those backing Baker, who are") is no one name; "which" is no person.
 - A subject pronoun of reported words stands for who reports them when it agrees in number,
   person and gender ("Syria said it will ...", "the ministry said it would ...", "McAuliffe
   said ..., but he refuses"); "it" is never a person, "he" never the police.
@@ -39,8 +41,11 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   businessman") given to nobody before stands for the person the sentences before are about,
   as "he" would, when that person was named more than once and its own sentence names nobody
   before it. An indefinite or plural one ("a source", "Taiwanese politicians") is nobody
-  named. A document ("an NBC News poll", "a poll by the Pew Research Center") is its one
-  organisation author, not a place.
+  named. A document ("an NBC News poll", "a poll by the Pew Research Center", "a release from
+  Judicial Watch") is its one organisation author, not a place; one of authors written together
+  ("a CNN/WMUR poll", "a CNN-ORC survey") is a set; a later "the poll" is its maker's
+  ("Quinnipiac conducted the poll", "the AP reported", "X said in a statement"). A person's
+  "party" is the party the person was introduced with ("Ben Cardin, a Democrat"), else nobody.
 - The named mentions are the model's entities and what `mentions` finds beside them: a surname
   written alone that the model left untagged or tagged otherwise ("PENCE:", "Cuban said he"),
   and, for each mention, the words it was introduced with ("X, the Republican nominee",
@@ -51,6 +56,9 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   its first word ("the Fox poll") for the one named in full ("Fox News"); "who"/"which" right
   after a name for that name. A main-clause subject description that resolves through the
   words the doc gave ("the Ohio governor") is a mention a later "he" or "she" can stand for.
+  A PERSON the model made of an adverb ("Nationally") is no name; an untagged proper noun the
+  doc tags alone as a body ("ESPN") is a body; a surname taken for a plural noun ("Sanders
+  remarked") is the person of that surname.
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
