@@ -445,6 +445,38 @@ def test_reason_between_the_verb_and_the_quote_is_the_writers(nlp):
     assert "because" not in row.quote_text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Smith said, as the crowd cheered, "We will win."',
+        'Ms. Okafor said Friday, when asked about the vote, "We will finish the road."',
+    ],
+)
+def test_time_between_the_verb_and_the_quote_is_the_writers(nlp, text):
+    """'X said, as the crowd cheered, "..."': when the speaking happened is the writer's
+    account, even where the parser hangs it on the quoted clause, so the quote stays direct."""
+    row = next(r for r in rows_of(nlp, text) if r.speaker_text is not None)
+    assert row.quote_type == "direct" and row.speaker_text in ("Smith", "Ms. Okafor")
+    assert row.quote_text.startswith("We") and "," not in row.quote_text[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Smith said, if the council agrees, "We will build it."', "Smith"),
+        ('Ms. Okafor warned, unless the senators object, "The dam will be done."', "Ms. Okafor"),
+    ],
+)
+def test_speech_verb_in_a_condition_introduces_no_quote(nlp, text, speaker):
+    """'X said, if the council agrees, "..."': the verb of the condition states what the quote
+    depends on; the quote is one statement, by the speaker of the verb before it."""
+    rows = rows_of(nlp, text)
+    quoted = [r for r in rows if re.search(r"will b(uild|e done)", r.quote_text)]
+    assert len(quoted) == 1 and quoted[0].speaker_text == speaker
+    assert not any(r.speaker_text and "council" in r.speaker_text for r in rows)
+    assert not any(r.speaker_text and "senators" in r.speaker_text for r in rows)
+
+
 def test_addressee_before_the_quote_is_not_said(nlp):
     """The people spoken to, and what the writer says of them, stay out of the quote."""
     text = 'Ms. Okafor told the farmers who gathered in the square, "The dam will hold."'
