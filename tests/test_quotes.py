@@ -781,3 +781,38 @@ def test_dateline_agency_is_no_speaker_and_no_part_of_a_statement(nlp, text):
     row = row_with(rows_of(nlp, text), "accept the plan")
     assert "Berzina" in (row.speaker_text or "")
     assert "RIGA" not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "said"),
+    [
+        (
+            'The senator says she would sit the mayor down and tell him "no more excuses."',
+            "The senator", "sit the mayor down",
+        ),
+        (
+            'Okafor says he will call the governor and ask her to "stop the flooding."',
+            "Okafor", "call the governor",
+        ),
+    ],
+)  # fmt: skip
+def test_verb_sharing_the_reported_clauses_modal_goes_on_with_it(nlp, text, speaker, said):
+    """'X says he would A and tell him "..."': a speech verb that shares the reported clause's
+    modal is that clause's, not a second report of X's: the quote is part of what X says."""
+    row = row_with(rows_of(nlp, text), said)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert '"' in row.quote_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The coach called the young goalkeeper "fearless" and "a natural."',
+        'Ms. Lee called her rival, the former mayor, "reckless" and "out of touch."',
+    ],
+)
+def test_quotes_of_one_reported_clause_make_one_row(nlp, text):
+    """Two quoted fragments in one reported clause are one statement: one row, not a copy per
+    fragment."""
+    rows = [r for r in rows_of(nlp, text) if r.quote_type != "scare"]
+    assert len(rows) == 1 and rows[0].quote_type == "partial"

@@ -813,14 +813,16 @@ class _QuoteFinder:
             statement = self._claim_within(index, claims)
             if statement is not None:
                 statements.append(statement)
-        continued: set[tuple[int, int]] = set()  # sentences of continuations, one row each
+        # One row per span: several quotes in one reported clause ('called him "driven" and
+        # "brilliant"') or in one sentence of a continuation make one statement.
+        spans = {(s.start, s.end) for s in statements if s.quote_type != "scare"}
         for index, quote in enumerate(self.quotes):
             if index not in consumed:
                 statement = self._embedded(index, quote)
-                if statement.within is not None:
-                    if (statement.start, statement.end) in continued:
+                if statement.quote_type != "scare":
+                    if (statement.start, statement.end) in spans:
                         continue
-                    continued.add((statement.start, statement.end))
+                    spans.add((statement.start, statement.end))
                 statements.append(statement)
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)

@@ -67,15 +67,18 @@ def _trim(tokens: list[Token]) -> list[Token]:
     return tokens[start:end]
 
 
-def _without_reporting_conjuncts(head: Token) -> list[Token]:
+def _without_reporting_conjuncts(head: Token, cue: Token) -> list[Token]:
     """The subtree of a reported clause without a coordinated reporting verb, which belongs to
-    the outer clause ("said that X and suggested that Y": the content is X)."""
+    the outer clause ("said that X and suggested that Y": the content is X). A verb in another
+    form than the cue cannot be its conjunct: it goes on with the reported clause ("says he
+    would sit Putin down and tell him ...": "tell" shares "would")."""
     cut: set[int] = set()
     for child in head.children:
         if (
             child.dep_ == "conj"
             and is_cue(child)
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+            and _verb_form(child) == _verb_form(cue)
         ):
             cut.update(t.i for t in child.subtree)
             cut.update(c.i for c in head.children if c.dep_ == "cc" and c.i < child.i)
@@ -113,7 +116,7 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         and in_paragraph(c, paragraph)
     ]
     if complements:
-        content = _without_reporting_conjuncts(complements[0])
+        content = _without_reporting_conjuncts(complements[0], cue)
         content += _reasons_after(cue, complements[0], paragraph)
         return _largest(_block_runs(content + _content_conjuncts(cue, content, paragraph)))
     # A parenthetical cue ("The test, North Korea said, was ...") or an "as" clause ("As she
@@ -139,7 +142,7 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
             )
         ]
         if infinitives:
-            return _largest(_block_runs(_without_reporting_conjuncts(infinitives[0])))
+            return _largest(_block_runs(_without_reporting_conjuncts(infinitives[0], cue)))
         for child in children:
             if child.dep_ == "prep" and child.lower_ in _CONTENT_PREPOSITIONS and child.i > cue.i:
                 objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
