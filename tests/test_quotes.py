@@ -816,3 +816,27 @@ def test_quotes_of_one_reported_clause_make_one_row(nlp, text):
     fragment."""
     rows = [r for r in rows_of(nlp, text) if r.quote_type != "scare"]
     assert len(rows) == 1 and rows[0].quote_type == "partial"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "said"),
+    [
+        ('Her main claim is that the committee is a "witch hunt."', "Her", "the committee is"),
+        (
+            "The governor's answer was that the new budget \"makes no sense at all.\"",
+            "The governor's", "the new budget",
+        ),
+    ],
+)  # fmt: skip
+def test_claim_equated_with_a_that_clause_is_its_owners(nlp, text, speaker, said):
+    """'Her claim is that A': the copula equates the claim with the "that" clause, so the
+    clause is what the claim's owner said, a partial quote of theirs."""
+    row = row_with(rows_of(nlp, text), said)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+
+
+def test_judgement_of_a_claim_is_not_its_content(nlp):
+    """'His remarks were "propaganda"' says what the remarks were worth, not what they said:
+    the owner of the remarks is not the speaker of the quoted word."""
+    rows = rows_of(nlp, 'His remarks were priceless "propaganda" for the rebels.')
+    assert not any(r.speaker_text == "His" for r in rows)

@@ -879,6 +879,9 @@ class _QuoteFinder:
                 if statement is not None:
                     statement.speaker = self._speaker_at(owners[0])
                     return statement
+            statement = self._equated_claim(head, root, quote)
+            if statement is not None:
+                return statement
         statement = self._hung_on_report(root, quote)
         if statement is not None:
             return statement
@@ -890,6 +893,26 @@ class _QuoteFinder:
             return _Statement(quote.start, quote.end, "scare")
         statement = self._closing_attribution(root) or self._continuation(root, quote)
         return statement or _Statement(quote.start, quote.end, "scare")
+
+    def _equated_claim(self, verb: Token, root: Token, quote: QuotedSpan) -> _Statement | None:
+        """'Her main claim is that the panel is a "witch hunt"': a copula whose subject is a
+        statement noun with an owner equates the statement with the "that" clause after it,
+        which is what the owner said; the owner speaks."""
+        if verb.lemma_ != "be":
+            return None
+        claims = [c for c in verb.children if c.dep_ == "nsubj" and is_reporting_noun(c)]
+        owners = [c for c in claims[0].children if c.dep_ == "poss"] if claims else []
+        if not owners:
+            return None
+        branch = next((a for a in (root, *root.ancestors) if a.head.i == verb.i != a.i), None)
+        # Only a "that" clause states the claim; "his remarks were "propaganda"" judges it.
+        if branch is None or branch.i < verb.i or branch.left_edge.lower_ != "that":
+            return None
+        paragraph = paragraph_bounds(verb)
+        content = self._char_span([t for t in branch.subtree if in_paragraph(t, paragraph)])
+        if content is None or not content[0] <= quote.start < quote.end - 1 <= content[1]:
+            return None
+        return _Statement(*content, "partial", claims[0], self._speaker_at(owners[0]))
 
     def _hung_on_report(self, root: Token, quote: QuotedSpan) -> _Statement | None:
         """'Lee told The Times he was "not yet convinced"': a reported clause with no "that",
