@@ -840,3 +840,18 @@ def test_judgement_of_a_claim_is_not_its_content(nlp):
     the owner of the remarks is not the speaker of the quoted word."""
     rows = rows_of(nlp, 'His remarks were priceless "propaganda" for the rebels.')
     assert not any(r.speaker_text == "His" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The fact-checkers rated 32% of the mayor\'s claims as "false," compared to 11% of her '
+        "rival's.",
+        'The coach told reporters the loss was "a disaster," compared with last season\'s final.',
+    ],
+)
+def test_comparison_after_the_quoted_words_is_said(nlp, text):
+    """'rated X as "false," compared to Y': a comparison right after the quoted words measures
+    them, so it stays in the partial quote."""
+    row = next(r for r in rows_of(nlp, text) if r.quote_type == "partial")
+    assert "compared" in row.quote_text and row.speaker_text in ("The fact-checkers", "The coach")
