@@ -855,3 +855,15 @@ def test_comparison_after_the_quoted_words_is_said(nlp, text):
     them, so it stays in the partial quote."""
     row = next(r for r in rows_of(nlp, text) if r.quote_type == "partial")
     assert "compared" in row.quote_text and row.speaker_text in ("The fact-checkers", "The coach")
+
+
+def test_quote_closed_by_its_attribution_is_no_part_of_a_later_clause(nlp):
+    """'"...," she said, with a smile, as the crowd applauded': the quote and its attribution
+    are one statement; the clause after them does not report them again."""
+    text = (
+        '"Well, I would say that every voter should be heard first until the count is done," '
+        "she said, with a smile, as the crowd applauded."
+    )
+    rows = rows_of(nlp, text)
+    assert any(r.quote_type == "direct" and r.speaker_text == "she" for r in rows)
+    assert not any(r.speaker_text and "crowd" in r.speaker_text for r in rows)

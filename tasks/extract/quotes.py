@@ -1129,11 +1129,17 @@ class _QuoteFinder:
 
 def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:
     """Whether the direct quotes a reported clause holds are reported inside it, by a verb of
-    its own ('the coach said fans were calling "day and night"', 'X said Y told her "..."'): the
-    clause is a statement of its own, and the quotes stay statements too."""
+    its own before them ('the coach said fans were calling "day and night"', 'X said Y told her
+    "..."'): the clause is a statement of its own, and the quotes stay statements too. An
+    attribution after its quote ('... say that "A," Lee added') closes a statement of its own,
+    which no clause before it reports."""
     inside = {t.i for t in run}
     return all(
-        i in direct and direct[i].cue is not None and direct[i].cue.i in inside for i in indexes
+        i in direct
+        and direct[i].cue is not None
+        and direct[i].cue.i in inside
+        and direct[i].cue.idx < direct[i].start
+        for i in indexes
     )
 
 
