@@ -867,3 +867,11 @@ def test_quote_closed_by_its_attribution_is_no_part_of_a_later_clause(nlp):
     rows = rows_of(nlp, text)
     assert any(r.quote_type == "direct" and r.speaker_text == "she" for r in rows)
     assert not any(r.speaker_text and "crowd" in r.speaker_text for r in rows)
+
+
+def test_agent_of_a_statement_noun_is_its_speaker(nlp):
+    """'a claim by the senator that she had "rigged" it': the "by" phrase of a statement noun
+    names who made the statement, as a possessor does ("the senator's claim")."""
+    text = 'The fuss came from a claim by the senator that she had "rigged" the vote.'
+    row = row_with(rows_of(nlp, text), "rigged")
+    assert row.quote_type == "partial" and row.speaker_text == "the senator"

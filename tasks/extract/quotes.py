@@ -873,7 +873,7 @@ class _QuoteFinder:
                     if statement is not None:
                         return self._reported_by(statement, head)
             # "Trump's claim that there were "thousands of shootings"": the owner speaks.
-            owners = [c for c in head.children if c.dep_ == "poss"]
+            owners = _owners(head)
             if is_reporting_noun(head) and owners:
                 statement = self._partial(noun_content(head, root), quote, head)
                 if statement is not None:
@@ -901,7 +901,7 @@ class _QuoteFinder:
         if verb.lemma_ != "be":
             return None
         claims = [c for c in verb.children if c.dep_ == "nsubj" and is_reporting_noun(c)]
-        owners = [c for c in claims[0].children if c.dep_ == "poss"] if claims else []
+        owners = _owners(claims[0]) if claims else []
         if not owners:
             return None
         branch = next((a for a in (root, *root.ancestors) if a.head.i == verb.i != a.i), None)
@@ -984,7 +984,7 @@ class _QuoteFinder:
             if span is None or not span[0] <= quote.start < quote.end - 1 <= span[1]:
                 return None
             claims.add(head.i)
-            owners = [c for c in head.children if c.dep_ == "poss"]
+            owners = _owners(head)
             speaker = self._speaker_at(owners[0]) if owners else None
             return _Statement(*span, "partial", head if owners else None, speaker)
         return None
@@ -1224,6 +1224,16 @@ def _is_condition(cue: Token) -> bool:
         and any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in cue.children)
         and not any(c.dep_ in ("dobj", "dative") for c in cue.children)
     )
+
+
+def _owners(noun: Token) -> list[Token]:
+    """Who a statement noun is by: its possessor ("Trump's claim") or the agent of its "by"
+    phrase ("a claim by the senator that ...")."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    for preposition in noun.children:
+        if preposition.dep_ == "prep" and preposition.lower_ == "by" and preposition.i > noun.i:
+            owners += [c for c in preposition.children if c.dep_ == "pobj"]
+    return owners
 
 
 def _has_clause(tokens: list[Token]) -> bool:
