@@ -869,9 +869,18 @@ def test_quote_closed_by_its_attribution_is_no_part_of_a_later_clause(nlp):
     assert not any(r.speaker_text and "crowd" in r.speaker_text for r in rows)
 
 
-def test_agent_of_a_statement_noun_is_its_speaker(nlp):
-    """'a claim by the senator that she had "rigged" it': the "by" phrase of a statement noun
-    names who made the statement, as a possessor does ("the senator's claim")."""
-    text = 'The fuss came from a claim by the senator that she had "rigged" the vote.'
-    row = row_with(rows_of(nlp, text), "rigged")
-    assert row.quote_type == "partial" and row.speaker_text == "the senator"
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        ('The fuss came from a claim by the senator that she had "rigged" the vote.', "rigged",
+         "the senator"),
+        ('The alarm followed a warning from the engineer that the dam was "close to failing."',
+         "close to failing", "the engineer"),
+    ],
+)  # fmt: skip
+def test_agent_of_a_statement_noun_is_its_speaker(nlp, text, quoted, speaker):
+    """'a claim by the senator that she had "rigged" it', 'a warning from the engineer that':
+    the "by" or "from" phrase of a statement noun names who made the statement, as a possessor
+    does ("the senator's claim")."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker

@@ -1227,11 +1227,15 @@ def _is_condition(cue: Token) -> bool:
 
 
 def _owners(noun: Token) -> list[Token]:
-    """Who a statement noun is by: its possessor ("Trump's claim") or the agent of its "by"
-    phrase ("a claim by the senator that ...")."""
+    """Who a statement noun is by: its possessor ("Trump's claim") or the agent of its "by" or
+    "from" phrase ("a claim by the senator that ...", "a warning from the engineer that")."""
     owners = [c for c in noun.children if c.dep_ == "poss"]
     for preposition in noun.children:
-        if preposition.dep_ == "prep" and preposition.lower_ == "by" and preposition.i > noun.i:
+        if (
+            preposition.dep_ == "prep"
+            and preposition.lower_ in ("by", "from")
+            and preposition.i > noun.i
+        ):
             owners += [c for c in preposition.children if c.dep_ == "pobj"]
     return owners
 
