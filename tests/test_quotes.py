@@ -884,3 +884,24 @@ def test_agent_of_a_statement_noun_is_its_speaker(nlp, text, quoted, speaker):
     does ("the senator's claim")."""
     row = row_with(rows_of(nlp, text), quoted)
     assert row.quote_type == "partial" and row.speaker_text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "topic"),
+    [
+        ('The mayor remarked upon the fact that there was still "more work to do."', "The mayor",
+         "the fact"),
+        ('The senator commented on the council\'s "reckless" budget.', "The senator", "budget"),
+    ],
+)  # fmt: skip
+def test_topic_a_speech_verb_comments_on_is_said(nlp, text, speaker, topic):
+    """'commented on the "reckless" budget': the "on" phrase of a speech verb with no object
+    says what the comment was about, so its quoted words are the speaker's."""
+    row = row_with(rows_of(nlp, text), topic)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+
+
+def test_show_a_speaker_appears_on_is_no_statement(nlp):
+    """'on "Meet the Press"' names where something was said: a title, nobody's words."""
+    rows = rows_of(nlp, 'The senator said on "Meet the Press" that the plan would pass.')
+    assert not any(r.quote_type == "partial" and r.quote_text.startswith("on") for r in rows)

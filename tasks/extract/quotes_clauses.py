@@ -16,6 +16,9 @@ _OBJECT_DEPS = ("dobj", "oprd")
 _COMPLEMENT_DEPS = {"dobj", "dative", "oprd", "attr", "acomp", "ccomp", "xcomp", "prep", "pcomp"}
 # Prepositions that introduce an argument of the verb rather than a time or place adjunct.
 _ARGUMENT_PREPOSITIONS = {"as", "of", "for", "about", "against", "to", "with", "into", "like"}
+# Prepositions of the topic a speech verb reports on ("commented on the "crazy" plan",
+# "remarked upon ..."), unless they name the time, place or occasion of the speaking.
+_TOPIC_PREPOSITIONS = {"on", "upon"}
 # Dependents through which a verb reports something of its own.
 _OWN_CONTENT_DEPS = {"dobj", "ccomp", "xcomp", "prep", "dative", "oprd", "attr"}
 # Words that open a time adjunct rather than part of what was said.
@@ -316,6 +319,7 @@ def complement_after(verb: Token) -> list[list[Token]]:
         if child.dep_ in _COMPLEMENT_DEPS and (
             child.dep_ != "prep"
             or child.lower_ in _ARGUMENT_PREPOSITIONS
+            or (child.lower_ in _TOPIC_PREPOSITIONS and _names_topic(child, verb))
             or (taken and _goes_on_after_quote(child))
         ):
             taken.append(child)
@@ -334,6 +338,17 @@ def complement_after(verb: Token) -> list[list[Token]]:
     if run and run[-1].i == taken[-1].right_edge.i:
         run += [t for t in _reasons_after(verb, taken[-1], paragraph) if t.i > run[-1].i]
     return [run] if len(run) >= _MIN_CONTENT_TOKENS else []
+
+
+def _names_topic(preposition: Token, verb: Token) -> bool:
+    """Whether "on" or "upon" after a speech verb with no object of its own names what it is
+    about ("commented on the "crazy" plan", "remarked upon the fact that ..."), not where or
+    when it was said ("on Monday", "in an interview", "on "Meet the Press"": a show's name)."""
+    return (
+        not is_setting(preposition)
+        and not any(c.dep_ in ("dobj", "dative") for c in verb.children)
+        and any(c.dep_ == "pobj" and c.pos_ != "PROPN" for c in preposition.children)
+    )
 
 
 def _before_trailing_adjunct(run: list[Token]) -> list[Token]:
