@@ -821,7 +821,7 @@ def test_quotes_of_one_reported_clause_make_one_row(nlp, text):
 @pytest.mark.parametrize(
     ("text", "speaker", "said"),
     [
-        ('Her main claim is that the committee is a "witch hunt."', "Her", "the committee is"),
+        ('Her main claim is that the committee is a "sham."', "Her", "the committee is"),
         (
             "The governor's answer was that the new budget \"makes no sense at all.\"",
             "The governor's", "the new budget",
@@ -845,7 +845,7 @@ def test_judgement_of_a_claim_is_not_its_content(nlp):
 @pytest.mark.parametrize(
     "text",
     [
-        'The fact-checkers rated 32% of the mayor\'s claims as "false," compared to 11% of her '
+        'The fact-checkers rated 40% of the mayor\'s claims as "false," compared to 15% of her '
         "rival's.",
         'The coach told reporters the loss was "a disaster," compared with last season\'s final.',
     ],
@@ -858,15 +858,15 @@ def test_comparison_after_the_quoted_words_is_said(nlp, text):
 
 
 def test_quote_closed_by_its_attribution_is_no_part_of_a_later_clause(nlp):
-    """'"...," she said, with a smile, as the crowd applauded': the quote and its attribution
+    """'"...," the mayor told them, as the residents applauded': the quote and its attribution
     are one statement; the clause after them does not report them again."""
     text = (
-        '"Well, I would say that every voter should be heard first until the count is done," '
-        "she said, with a smile, as the crowd applauded."
+        '"The roads will reopen once the rain stops falling," the mayor told them, as the '
+        "residents applauded."
     )
     rows = rows_of(nlp, text)
-    assert any(r.quote_type == "direct" and r.speaker_text == "she" for r in rows)
-    assert not any(r.speaker_text and "crowd" in r.speaker_text for r in rows)
+    assert any(r.quote_type == "direct" and r.speaker_text == "the mayor" for r in rows)
+    assert not any(r.speaker_text and "residents" in r.speaker_text for r in rows)
 
 
 @pytest.mark.parametrize(
@@ -889,19 +889,21 @@ def test_agent_of_a_statement_noun_is_its_speaker(nlp, text, quoted, speaker):
 @pytest.mark.parametrize(
     ("text", "speaker", "topic"),
     [
-        ('The mayor remarked upon the fact that there was still "more work to do."', "The mayor",
+        ('The editorial commented on the council\'s "reckless" budget.', "The editorial",
+         "budget"),
+        ('The column remarked upon the fact that the plan was "dead on arrival."', "The column",
          "the fact"),
-        ('The senator commented on the council\'s "reckless" budget.', "The senator", "budget"),
     ],
 )  # fmt: skip
 def test_topic_a_speech_verb_comments_on_is_said(nlp, text, speaker, topic):
-    """'commented on the "reckless" budget': the "on" phrase of a speech verb with no object
-    says what the comment was about, so its quoted words are the speaker's."""
+    """'The editorial commented on the "reckless" budget': the "on" phrase of a speech verb
+    with no object says what the comment was about, so its quoted words are the speaker's,
+    whoever or whatever the speaker is."""
     row = row_with(rows_of(nlp, text), topic)
     assert row.quote_type == "partial" and row.speaker_text == speaker
 
 
 def test_show_a_speaker_appears_on_is_no_statement(nlp):
-    """'on "Meet the Press"' names where something was said: a title, nobody's words."""
-    rows = rows_of(nlp, 'The senator said on "Meet the Press" that the plan would pass.')
+    """'on "Face the Facts"' names where something was said: a title, nobody's words."""
+    rows = rows_of(nlp, 'The senator said on "Face the Facts" that the plan would pass.')
     assert not any(r.quote_type == "partial" and r.quote_text.startswith("on") for r in rows)

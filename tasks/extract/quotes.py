@@ -895,7 +895,7 @@ class _QuoteFinder:
         return statement or _Statement(quote.start, quote.end, "scare")
 
     def _equated_claim(self, verb: Token, root: Token, quote: QuotedSpan) -> _Statement | None:
-        """'Her main claim is that the panel is a "witch hunt"': a copula whose subject is a
+        """'Her main claim is that the panel is a "sham"': a copula whose subject is a
         statement noun with an owner equates the statement with the "that" clause after it,
         which is what the owner said; the owner speaks."""
         if verb.lemma_ != "be":
@@ -1218,7 +1218,7 @@ def _opens_condition(words: list[Token]) -> bool:
 def _is_condition(cue: Token) -> bool:
     """A speech verb heading a condition, with no object or addressee of its own ('said, if the
     council agrees, "..."'): it states what the quote depends on and introduces nothing ('if
-    you tell people, "..."' does; so does a concession: 'though he said, "I hope to"')."""
+    you tell them, "..."' does; so does a concession: 'though he said, "We may"')."""
     return (
         cue.dep_ == "advcl"
         and any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in cue.children)

@@ -74,7 +74,7 @@ def _without_reporting_conjuncts(head: Token, cue: Token) -> list[Token]:
     """The subtree of a reported clause without a coordinated reporting verb, which belongs to
     the outer clause ("said that X and suggested that Y": the content is X). A verb in another
     form than the cue cannot be its conjunct: it goes on with the reported clause ("says he
-    would sit Putin down and tell him ...": "tell" shares "would")."""
+    would sit the mayor down and tell him ...": "tell" shares "would")."""
     cut: set[int] = set()
     for child in head.children:
         if (
@@ -189,8 +189,8 @@ def _reasons_after(cue: Token, complement: Token, paragraph: tuple[int, int]) ->
 
 
 def _compares(child: Token) -> bool:
-    """A comparison right after quoted words, which measures them ('rated 32% of claims
-    "false," compared to 11% of ...'): "compared" with "to" or "with" after the closing mark.
+    """A comparison right after quoted words, which measures them ('rated half the claims
+    "false," compared to a tenth of ...'): "compared" with "to" or "with" after the closing mark.
     After the writer's own words ('said they liked her, compared with 40% who ...') it is the
     writer's."""
     before = [t for t in child.doc[max(child.i - 2, 0) : child.i] if t.text != ","]
@@ -343,7 +343,7 @@ def complement_after(verb: Token) -> list[list[Token]]:
 def _names_topic(preposition: Token, verb: Token) -> bool:
     """Whether "on" or "upon" after a speech verb with no object of its own names what it is
     about ("commented on the "crazy" plan", "remarked upon the fact that ..."), not where or
-    when it was said ("on Monday", "in an interview", "on "Meet the Press"": a show's name)."""
+    when it was said ("on Monday", "in an interview", "on "Face the Facts"": a show's name)."""
     return (
         not is_setting(preposition)
         and not any(c.dep_ in ("dobj", "dative") for c in verb.children)
