@@ -5,7 +5,9 @@ Precision first: a mention resolves to a named mention (PERSON, ORG, GPE, NORP) 
 grammar of news writing says which one it is, and otherwise stays unresolved.
 - A name is itself ("Japanese Prime Minister Fumio Kishida" -> Fumio Kishida); an organisation
   word resolves to the organisation or country it names ("Japan's defence ministry" -> Japan).
-- "who", "which", "that" heading a relative clause stand for the noun the clause describes.
+- "who", "which", "that" heading a relative clause stand for the noun the clause describes;
+  "who" after a name in a phrase of a word for a person ("a spokesman for Sen. Reed, who",
+  "the wife of John Reed, who") is either, so nobody.
 - A subject pronoun of reported words stands for who reports them when it agrees in number,
   person and gender ("Syria said it will ...", "the ministry said it would ...", "McAuliffe
   said ..., but he refuses"); "it" is never a person, "he" never the police.
@@ -14,19 +16,31 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   of the pronoun's gender (told by "Mr."/"Mrs." or by a first name the US census gives one sex,
   never guessed from pronouns nearby); a pronoun there stands for what it stands for. Two
   people as likely leave the pronoun unresolved ("Aso said Kishida would stay when he met";
-  "'... she always had his back,' Gutin says. She ..."). "It", "they" and "we" stand only for
-  a recent speaker of their kind, never for a person.
+  "'... she always had his back,' Gutin says. She ..."): joined subjects ("Baker and Reed
+  met"), two joined main clauses' ("Baker criticized it, and Reed defended it"), the one told
+  ("Baker told Reed that he ..."), and a person the sentence before only mentions, subject of
+  none of its clauses, against the main-clause subject of the one before that ("Baker spoke.
+  The plan, written by Reed, ... He"). Someone's aide ("Baker's lawyer said") is a person the
+  text does not name, as likely as one it names. "It", "they" and "we" stand only for a
+  recent speaker of their kind, never for a person; "it" for none when another body named is
+  a subject between ("Exxon said ... Google announced ... It"); "they" and "we" only for an
+  organisation, never a set of people named by nationality, party or place ("Republicans said
+  they ...": no one entity).
 - "his government", "Trump's campaign": an organisation word owned by someone is that owner's
   side; a person word owned by someone ("his spokeswoman") is someone else.
 - A definite description ("the spokesperson", "the ministry", "the Taiwanese organizer") stands
   for the latest recent speaker with the same head noun, else for the nearest earlier named
   mention that the same noun described ("Taiwan Affairs spokesperson Chen Binhua", "the Defence
   Ministry"), unless a nearer name of that kind comes between ("Ventas ... Cisco Systems ...
-  the company": either). A role word ("the senator", "the businessman") given to nobody
-  before stands for the person the sentences before are about, as "he" would, when that person
-  was named more than once and its own sentence names nobody before it. An indefinite or
-  plural one ("a source", "Taiwanese politicians") is nobody named. A document ("an NBC News
-  poll", "a poll by the Pew Research Center") is its one organisation author, not a place.
+  the company": either) or, for an organisation word, the recent paragraphs name two bodies of
+  its kind ("the Defence Ministry ... the Foreign Ministry ... the ministry", "Trump's campaign
+  ... Clinton's campaign ... the campaign"); an organisation word with a name of its own ("the
+  Marist poll") is not the one named before ("a CNN poll"). A role word ("the senator", "the
+  businessman") given to nobody before stands for the person the sentences before are about,
+  as "he" would, when that person was named more than once and its own sentence names nobody
+  before it. An indefinite or plural one ("a source", "Taiwanese politicians") is nobody
+  named. A document ("an NBC News poll", "a poll by the Pew Research Center") is its one
+  organisation author, not a place.
 - The named mentions are the model's entities and what `mentions` finds beside them: a surname
   written alone that the model left untagged or tagged otherwise ("PENCE:", "Cuban said he"),
   and, for each mention, the words it was introduced with ("X, the Republican nominee",
@@ -142,6 +156,16 @@ _ROLE_NOUNS = frozenset({
     "monarch", "emperor", "justice", "prosecutor", "sheriff", "chief", "head", "official",
 })  # fmt: skip
 _FEMALE_ENDINGS = ("woman", "ess", "lady")
+# Words for a person by a tie to another ("the wife of ...", "a friend of ..."), which are no
+# role a description of someone named stands for ("the wife" is not the one the text is about).
+_RELATION_NOUNS = frozenset({
+    "wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "child",
+    "parent", "cousin", "uncle", "aunt", "nephew", "niece", "widow", "widower", "friend",
+    "partner", "colleague", "member", "supporter", "relative", "fiancee", "fiance", "girlfriend",
+    "boyfriend", "grandson", "granddaughter", "grandfather", "grandmother", "ally", "associate",
+})  # fmt: skip
+# Relative pronouns only a person stands for.
+_PERSON_RELATIVES = frozenset({"who", "whom"})
 _ABBREVIATED_TITLES = {
     "sen": "senator", "gov": "governor", "rep": "representative", "pres": "president",
     "gen": "general", "adm": "admiral", "atty": "attorney", "amb": "ambassador",
@@ -279,12 +303,16 @@ class Coreference:
         word = head.lower_
         if word in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
             antecedent = head.head.head
+            if word in _PERSON_RELATIVES and _of_a_person(antecedent):
+                return None
             return self._resolve(antecedent, *_noun_phrase(antecedent))
         if word in WH_RELATIVES and head.i > 0:
             # "turned to the Chicago Police Department which reported": a clause the parse
             # did not hang on the name right before it is still that name's.
             before = self._doc[head.i - 1]
             before = self._doc[head.i - 2] if before.text == "," and head.i > 1 else before
+            if word in _PERSON_RELATIVES and _of_a_person(before):
+                return None
             entity = self._entity_at(before)
             if entity is not None and entity.end == before.i + 1 and entity.label_ in _ONE_BEARER:
                 return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
@@ -307,9 +335,18 @@ class Coreference:
                 return Referent(owner.start, owner.end, owner.entity, "group")
         if kind == "people" or not _is_definite(head) or self._is_anonymous(head, start, end):
             return own
+        if kind == "group" and any(
+            c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" and c.ent_type_ != "GPE"
+            for c in head.children
+        ):
+            # "the Marist poll" after "a CNN poll": a body of a name of its own, not the one
+            # before (a place, "the Ohio poll", may be where the one before was taken).
+            return own
         earlier = self._recent_speaker(start, lambda lemma, _: lemma == head.lemma_.lower())
         if earlier is not None:
-            return earlier[1]
+            # (Unless another of the kind is in view, as for a description named before.)
+            rival = kind == "group" and self._other_called(head, earlier[1], start)
+            return own if rival else earlier[1]
         described = self._described_before(head, start, kind)
         if (
             described is None
@@ -358,6 +395,12 @@ class Coreference:
         elif word in _MALE | _FEMALE:
             gender = "m" if word in _MALE else "f"
             agrees = person and not plural and self._agrees(referent.entity, gender)
+            # "Baker told Reed that he would win": the one told is as likely.
+            agrees = agrees and not any(
+                self._told_person(child, gender)
+                for child in subject.head.children
+                if child.dep_ in ("dobj", "dative")
+            )
         else:
             agrees = False  # "I", "you": the speaker of quoted words, or the reader
         return (subject, referent) if agrees else None
@@ -366,12 +409,12 @@ class Coreference:
         """A personal pronoun's antecedent: the subject reporting its clause (`_reporter`), else
         for "he" and "she" the person the sentences before it go on about (`_person`); "it" and
         "they" only a recent speaker."""
+        word = pronoun.lower_
         reporter = self._reporter(pronoun)
         if reporter is not None and (reporter[1].entity or not _is_definite(reporter[0])):
-            return reporter[1]
+            return self._one_body(reporter[1]) if word in _PLURAL else reporter[1]
         # (An unnamed definite reporter, "This candidate does ..., and she knows": whom the
         # sentences before are about.)
-        word = pronoun.lower_
         if word in _SINGULAR_PERSON:
             if word in _FIRST_PERSON:
                 return None  # the writer, or a speaker the resolver cannot see
@@ -385,9 +428,18 @@ class Coreference:
                 ref.kind in wanted and (ref.entity is not None or not self._names_person(ref))
             ),
         )
-        if earlier is None or self._thing_subject_between(earlier[0], start, word):
+        if earlier is None or self._thing_subject_between(*earlier, start, word):
             return None
-        return earlier[1]
+        return self._one_body(earlier[1]) if word in _PLURAL else earlier[1]
+
+    def _one_body(self, referent: Referent) -> Referent:
+        """What "they" or "we" stands for as a speaker: an organisation ("the Sierra Club said
+        they would sue"), never a set of people named by their nationality, party or place
+        ("Republicans said they would block it": the antecedent, but no one entity)."""
+        entity = referent.entity
+        if entity is None or (entity.label_ == "ORG" and not self._is_person(entity)):
+            return referent
+        return Referent(referent.start, referent.end, None, "people")
 
     def _person(self, pronoun: Token, gender: str | None, depth: int = 0) -> Referent | None:
         """The person "he" or "she" stands for (centering, as news text writes): the nearest
@@ -436,11 +488,42 @@ class Coreference:
             chosen = None  # "Given Obama's rating ... he should": Obama, or the subject before?
         else:
             chosen = chosen or fallback
+        referent = self._followed(chosen, gender, depth)
+        if referent is not None and chosen is not fallback and not _is_subject(chosen.token):
+            # "Baker spoke at the rally. The plan, written by Reed, cuts taxes. He said": the
+            # one person of a sentence before, subject of none of its clauses, against the
+            # person the text was about before it: either.
+            topic = self._topic_before(k, pronoun, gender, depth)
+            if topic is not None and not _same_person(topic, referent):
+                referent = None
+        self._persons[pronoun.i] = referent
+        return referent
+
+    def _followed(
+        self, chosen: _Candidate | None, gender: str | None, depth: int
+    ) -> Referent | None:
+        """What a candidate stands for: its referent, or a pronoun's, followed."""
         referent = chosen.referent if chosen is not None else None
         if chosen is not None and referent is None and depth < _CHAIN_DEPTH:
             referent = self._person(chosen.token, gender, depth + 1)
-        self._persons[pronoun.i] = referent
         return referent
+
+    def _topic_before(
+        self, k: int, pronoun: Token, gender: str | None, depth: int
+    ) -> Referent | None:
+        """The named person of `gender` that the nearest sentence before sentence `k` with a
+        person has as its main-clause subject, within a pronoun's reach; None when it has none
+        or the person's gender is not known (a surname alone may be of either)."""
+        for sentence in reversed(self._sentences[:k]):
+            if not self._recent(sentence.end_char - 1, pronoun.idx, _PRONOUN_PARAGRAPHS):
+                return None
+            candidates = self._candidates(sentence, sentence.end_char, gender)
+            if candidates:
+                chosen = _main_subject(candidates, sentence.root)[1]
+                topic = self._followed(chosen, gender, depth)
+                known = topic is not None and topic.entity is not None
+                return topic if known and self._gender(topic.entity) == gender else None
+        return None
 
     def _epithet(self, head: Token) -> Referent | None:
         """The person a definite role word stands for when no recent name was given that word
@@ -490,9 +573,7 @@ class Coreference:
         sentence = head.sent
         if self._candidates(sentence, head.idx, None):
             return None
-        word = head.lower_
-        gender = "f" if word.endswith(_FEMALE_ENDINGS) else "m" if word.endswith("man") else None
-        referent = self._person(head, gender)
+        referent = self._person(head, _role_gender(head))
         if referent is None or referent.entity is None:
             return None
         chosen = referent.entity[-1].lower_
@@ -546,6 +627,18 @@ class Coreference:
                 ):
                     surname = referent.entity[-1].lower_
                     found.append(_Candidate(token, referent, surname, True))
+                elif (
+                    (referent is None or referent.entity is None)
+                    and any(c.dep_ == "poss" for c in token.children)
+                    and not any(c.dep_ == "appos" for c in token.children)
+                    and _role_gender(token) in (None, gender)
+                ):
+                    # "Baker's lawyer said the case was weak. He said": someone's person is
+                    # someone else, whom the text does not name, as likely as anyone named.
+                    # ("The retired neurosurgeon" may be the one the text is about.)
+                    start, end = _noun_phrase(token)
+                    unnamed = Referent(start, end, None, "person")
+                    found.append(_Candidate(token, unnamed, f"@{start}", True))
         family = _MALE if gender == "m" else _FEMALE if gender == "f" else frozenset()
         for i in self._pronoun_subjects():
             token = self._doc[i]
@@ -558,12 +651,20 @@ class Coreference:
                 found.append(_Candidate(token, None, "", False))
         return found
 
+    def _told_person(self, token: Token, gender: str) -> bool:
+        """Whether an object of a reporting verb is a named person of `gender`."""
+        entity = self._entity_at(token)
+        return entity is not None and self._is_person(entity) and self._agrees(entity, gender)
+
     def _is_person(self, entity: Span) -> bool:
         """A PERSON, or a name the model called an organisation that is a person's: a first
-        name and a surname ("Carly Fiorina"), or a surname the doc gives a person."""
+        name and a surname ("Carly Fiorina"), or a surname the doc gives a person; not a name
+        written after "the" ("the Sierra Club")."""
         if entity.label_ == "PERSON":
             return True
         if entity.label_ != "ORG" or any(t.pos_ != "PROPN" for t in entity):
+            return False
+        if entity.start > 0 and self._doc[entity.start - 1].lower_ == "the":
             return False
         return first_name_gender(entity) is not None or entity.text in self._surnames
 
@@ -623,19 +724,31 @@ class Coreference:
             ]
         return self._subject_pronouns
 
-    def _thing_subject_between(self, earlier: int, start: int, word: str) -> bool:
-        """Whether a sentence between a speaker and "it" or "they" has an unnamed subject of
-        the pronoun's number ("Exxon said ... The letter also accuses ... It also accused"):
-        the pronoun is as likely that thing's."""
+    def _thing_subject_between(
+        self, earlier: int, referent: Referent, start: int, word: str
+    ) -> bool:
+        """Whether a sentence between a speaker and "it" or "they" has as its subject an
+        unnamed thing of the pronoun's number ("Exxon said ... The letter also accuses ... It
+        also accused") or another named body ("The ministry said ... Google announced ... It
+        said"): the pronoun is as likely that one's."""
         plural = word in _PLURAL
         first = bisect_left(self._sentence_starts, earlier + 1)
         for index in range(first, bisect_left(self._sentence_starts, start)):
             for subject in self._sentences[index].root.children:
+                if subject.dep_ not in ("nsubj", "nsubjpass"):
+                    continue
                 if (
-                    subject.dep_ in ("nsubj", "nsubjpass")
-                    and subject.pos_ == "NOUN"
+                    subject.pos_ == "NOUN"
                     and subject.ent_type_ == ""
                     and (subject.tag_ == "NNS") == plural
+                ):
+                    return True
+                body = self._entity_at(subject)
+                if (
+                    body is not None
+                    and body.label_ in ("ORG", "GPE")
+                    and not self._is_person(body)
+                    and (referent.entity is None or not _same_bearer(body, referent.entity))
                 ):
                     return True
         return False
@@ -801,8 +914,10 @@ class Coreference:
     def _agrees(self, entity: Span | None, gender: str | None) -> bool:
         if entity is None or gender is None or entity.label_ != "PERSON":
             return True
-        known = first_name_gender(entity) or self._genders.get(entity[-1].lower_)
-        return known in (None, gender)
+        return self._gender(entity) in (None, gender)
+
+    def _gender(self, entity: Span) -> str | None:
+        return first_name_gender(entity) or self._genders.get(entity[-1].lower_)
 
     def _described_before(self, head: Token, start: int, kind: str) -> Referent | None:
         """The nearest earlier named mention that the head noun of a definite description
@@ -816,16 +931,18 @@ class Coreference:
         for entity in self._named_before(start):
             if self._quoted(entity.start_char):
                 continue
-            if kind == "group" and _owns(entity, lemma):
-                # "Clinton's campaign", "the Clinton campaign" ... "the campaign": its owner's.
-                return Referent(entity.start_char, entity.end_char, entity, kind)
-            if entity.label_ not in labels:
-                continue
-            if self._calls(head, entity):
-                if between - {entity[-1].lower_}:
+            if self._said_of(head, entity, kind):
+                if not (kind == "group" and _owns(entity, lemma)) and between - {entity[-1].lower_}:
                     return None  # "Ventas ... Cisco Systems ... the company": either of them
-                return Referent(entity.start_char, entity.end_char, entity, kind)
-            between.add(entity[-1].lower_)
+                referent = Referent(entity.start_char, entity.end_char, entity, kind)
+                # "The Defence Ministry said ... The Foreign Ministry said ... the ministry
+                # said": two bodies of the kind in view, either. (Of two people given a
+                # title, the one the text is about is meant: "Obama said ... with World Bank
+                # President Kim ... The president said".)
+                rival = kind == "group" and self._other_called(head, referent, start)
+                return None if rival else referent
+            if entity.label_ in labels:
+                between.add(entity[-1].lower_)
         if kind == "group":
             # "the campaign" in a story of one campaign: the one owner the doc gave it before.
             first = bisect_left(self._entity_starts, start)
@@ -835,14 +952,36 @@ class Coreference:
                 return Referent(entity.start_char, entity.end_char, entity, kind)
         return None
 
+    def _other_called(self, head: Token, referent: Referent, start: int) -> bool:
+        """Whether a named mention in the recent paragraphs before an organisation word is
+        another body than `referent` that the word could be said of."""
+        return any(
+            not self._quoted(entity.start_char)
+            and self._said_of(head, entity, "group")
+            and (referent.entity is None or not _same_bearer(entity, referent.entity))
+            for entity in self._named_before(start)
+        )
+
+    def _said_of(self, head: Token, entity: Span, kind: str) -> bool:
+        """Whether a description's head noun may stand for a named mention: its owner's
+        ("Clinton's campaign" ... "the campaign"), or one of its kind it `_calls`."""
+        if kind == "group" and _owns(entity, head.lemma_.lower()):
+            return True
+        return entity.label_ == ("ORG" if kind == "group" else "PERSON") and self._calls(
+            head, entity
+        )
+
     def _calls(self, head: Token, entity: Span) -> bool:
         """Whether a description's head noun is a word for a named mention's bearer: one the
         mention was introduced with, of the same places ("the ministry" -> "Defence Ministry",
         "the spokesperson" -> "spokesperson Chen Binhua"), or a word for a news outlet for one
-        ("the newspaper" -> "New York Daily News")."""
+        ("the newspaper" -> "New York Daily News"). A document ("the poll") is no
+        organisation's name or description, only its author's (`_owns`)."""
         lemma = head.lemma_.lower()
         if lemma in _MEDIA_NOUNS and entity.label_ == "ORG":
             return _is_outlet(entity)
+        if lemma in _DOCUMENT_NOUNS:
+            return False
         return lemma in self._introduction(entity)[0] and self._same_places(head, entity)
 
     def _same_places(self, head: Token, entity: Span) -> bool:
@@ -892,20 +1031,49 @@ class _Candidate:
 def _centre(
     candidates: list[_Candidate], root: Token, subjects_only: bool = False
 ) -> _Candidate | None:
-    """The mention a sentence is about: its main-clause subject, else its subject of a verb
-    joined to the main one, else its one other subject, else its one person; None when two
-    people are as likely."""
-    tests = (
-        lambda verb: verb.i == root.i,
-        lambda verb: verb.dep_ == "conj" and verb.head.i == root.i,
-        lambda verb: True,
-    )
+    """The mention a sentence is about: its main-clause subject (`_main_subject`), else its
+    one other subject, else its one person; None when two people are as likely."""
     subjects = [c for c in candidates if _is_subject(c.token)]
-    for test in tests:
-        chosen = [c for c in subjects if test(_subject_verb(c.token))]
-        if chosen:
-            return _one(chosen)
+    found, chosen = _main_subject(subjects, root)
+    if found:
+        return chosen
+    if subjects:
+        return _one(subjects)
     return None if subjects_only else _one(candidates)
+
+
+def _main_subject(candidates: list[_Candidate], root: Token) -> tuple[bool, _Candidate | None]:
+    """Whether some candidates are subjects of the main verb or of a verb joined to it, and the
+    one they make: the main verb's, else the joined verb's; None when the two are different
+    people named ("Baker criticized the plan, and Reed defended it": either)."""
+    main, joined = [], []
+    for candidate in candidates:
+        if not _is_subject(candidate.token):
+            continue
+        verb = _subject_verb(candidate.token)
+        if verb.i == root.i:
+            main.append(candidate)
+        elif verb.dep_ == "conj" and verb.head.i == root.i:
+            joined.append(candidate)
+    chosen = _one(main or joined)
+    if (
+        main
+        and chosen is not None
+        and chosen.named
+        and any(
+            c.referent is not None and c.referent.entity is not None and c.surname != chosen.surname
+            for c in joined
+        )
+    ):
+        return True, None
+    return bool(main or joined), chosen
+
+
+def _same_person(first: Referent, second: Referent) -> bool:
+    """Whether two referents name one person: the same mention or the same surname."""
+    if first.entity is None or second.entity is None:
+        return first.start == second.start
+    return first.entity[-1].lower_ == second.entity[-1].lower_
 
 
 def _one(candidates: list[_Candidate]) -> _Candidate | None:
@@ -954,16 +1122,47 @@ def is_role_noun(token: Token) -> bool:
     return token.lemma_.lower() in _role_nouns()
 
 
+def _of_a_person(name: Token) -> bool:
+    """Whether a name is the object of a preposition after a word for a person or people ("a
+    spokesman for Sen. Reed, who said", "the wife of John Reed, who", "rivals such as Cruz,
+    who"): "who" is as likely theirs as the name's."""
+    while name.dep_ == "compound":
+        name = name.head
+    preposition = name.head
+    if name.dep_ != "pobj" or preposition.dep_ != "prep":
+        return False
+    noun = preposition.head
+    return noun.pos_ == "NOUN" and (is_role_noun(noun) or noun.lemma_.lower() in _RELATION_NOUNS)
+
+
+def _role_gender(word: Token) -> str | None:
+    """The gender a word for a person says ("congresswoman", "actress", "businessman")."""
+    text = word.lower_
+    return "f" if text.endswith(_FEMALE_ENDINGS) else "m" if text.endswith("man") else None
+
+
 def _subject_verb(token: Token) -> Token:
     """The verb a subject (or the owner of one, "his administration") is the subject of."""
-    return token.head.head if token.dep_ == "poss" else token.head
+    return _as_subject(token).head
 
 
 def _is_subject(token: Token) -> bool:
-    """A subject, or the owner of one ("Kishida's administration unveiled ...")."""
-    if token.dep_ == "poss":
+    """A subject, the owner of one ("Kishida's administration unveiled ...") or one of joined
+    subjects ("Baker and Reed met": both are, and neither is the one a pronoun stands for)."""
+    return _as_subject(token).dep_ in ("nsubj", "nsubjpass")
+
+
+def _as_subject(token: Token) -> Token:
+    """The phrase a mention stands in as a subject: the noun it owns, unless that is a word
+    for another person ("Baker's aide": the aide speaks); the noun it is the appositive of
+    ("Baker's aide, John Reed, said"); the first of the nouns it is joined to."""
+    if token.dep_ == "poss" and not is_role_noun(token.head):
         token = token.head
-    return token.dep_ in ("nsubj", "nsubjpass")
+    while token.dep_ == "appos" and token.head.pos_ == "NOUN":
+        token = token.head  # (a name in apposition to a name is the parse's slip)
+    while token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        token = token.head
+    return token
 
 
 def _proper(token: Token) -> bool:
@@ -983,6 +1182,22 @@ def _owns(entity: Span, lemma: str) -> bool:
         and root.head.lemma_.lower() == lemma
         and root.head.i >= entity.end
     )
+
+
+def _same_bearer(first: Span, second: Span) -> bool:
+    """Whether two named mentions may name one bearer: people of one surname ("Hillary
+    Clinton", "Clinton"); bodies of one name, or one the start of the other ("Rasmussen",
+    "Rasmussen Reports"), or its initials ("IMF"). "Defence Ministry" and "Foreign Ministry"
+    are two."""
+    words = [[t.lower_ for t in name if t.lower_ != "the"] for name in (first, second)]
+    if not all(words):
+        return False
+    if first.label_ == "PERSON" or second.label_ == "PERSON":
+        return words[0][-1] == words[1][-1]
+    short, long = sorted(words, key=len)
+    if long[: len(short)] == short:
+        return True
+    return len(short) == 1 and short[0] == "".join(w[0] for w in long if w[:1].isalpha())
 
 
 def _kind_of(entity: Span) -> str:
