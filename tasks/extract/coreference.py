@@ -1142,7 +1142,9 @@ def _joined(candidates: list[_Candidate]) -> bool:
             token = token.head
         words = people.setdefault(token.i, {})
         if candidate.named or candidate.token.i not in words:  # (a speaker "he": its name)
-            words[candidate.token.i] = candidate.surname if candidate.named else f"#{token.i}"
+            words[candidate.token.i] = (
+                candidate.surname if candidate.named else f"#{candidate.token.i}"
+            )
     return any(len(set(words.values())) > 1 for words in people.values())
 
 
