@@ -3,10 +3,12 @@ for, on the seeds (in the extractors' rows and in the published tables) and on c
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 from test_quotes import ref_text, seed_body
 
-from tasks.extract.coreference import Coreference
+from tasks.extract.coreference import Coreference, Referent
 from tasks.extract.events import extract_events
 from tasks.extract.quotes import QuoteRow, extract_quotes
 
@@ -282,15 +284,24 @@ def test_a_place_is_not_a_person_of_its_name(nlp):
     assert resolve_last(nlp, text, "Jordan") == "Jordan"
 
 
-def resolve_after(nlp, text: str, speakers: tuple[str, ...], words: str) -> str | None:
-    """What the last occurrence of the phrase `words` stands for, once the `speakers` (phrases,
-    first occurrences) are resolved in text order, as quote speakers are."""
+def referent_after(nlp, text: str, speakers: tuple[str, ...], words: str) -> tuple[str, Referent]:
+    """The text of what the last occurrence of the phrase `words` (as whole words) stands for,
+    and the referent, once the `speakers` (phrases, first occurrences) are resolved in text
+    order, as quote speakers are."""
     doc = nlp(text)
     coreference = Coreference(doc)
-    for phrase in (*speakers, words):
-        start = text.rindex(words) if phrase is words else text.index(phrase)
+    phrases = (*speakers, words)
+    for index, phrase in enumerate(phrases):
+        found = [m.start() for m in re.finditer(rf"\b{re.escape(phrase)}\b", text)]
+        start = found[-1] if index == len(phrases) - 1 else found[0]
         span = doc.char_span(start, start + len(phrase), alignment_mode="expand")
         referent = coreference.resolve(span.root, start, start + len(phrase), remember=True)
+    return (text[referent.start : referent.end] if referent is not None else None), referent
+
+
+def resolve_after(nlp, text: str, speakers: tuple[str, ...], words: str) -> str | None:
+    """The entity the last occurrence of the phrase `words` stands for (`referent_after`)."""
+    referent = referent_after(nlp, text, speakers, words)[1]
     return referent.entity.text if referent is not None and referent.entity else None
 
 
@@ -309,9 +320,9 @@ def test_he_or_she_between_two_people_as_likely_is_nobody(nlp):
         assert resolve_after(nlp, text, (), pronoun) is None
     # One subject, or a told set of people: the subject.
     text = "Tom Baker met John Reed on Monday. He said the talks went well."
-    assert resolve_after(nlp, text, (), "He") == "Tom Baker"
+    assert resolve_after(nlp, text, (), "He") in {"Tom Baker", "Baker"}
     text = "Tom Baker told reporters that he would win."
-    assert resolve_after(nlp, text, (), "he") == "Tom Baker"
+    assert resolve_after(nlp, text, (), "he") in {"Tom Baker", "Baker"}
 
 
 def test_a_person_only_mentioned_does_not_take_he_from_the_one_spoken_of(nlp):
@@ -321,14 +332,16 @@ def test_a_person_only_mentioned_does_not_take_he_from_the_one_spoken_of(nlp):
     )
     assert resolve_after(nlp, text, ("Mary Hart",), "She") is None  # the topic, or Jones?
     text = "Mary Hart spoke at the rally on Monday. She said the plan would pass."
-    assert resolve_after(nlp, text, ("Mary Hart",), "She") == "Mary Hart"
+    assert resolve_after(nlp, text, ("Mary Hart",), "She") in {"Mary Hart", "Hart"}
 
 
 def test_someones_aide_is_someone_else(nlp):
     text = "Tom Baker's lawyer said the case was weak. He said the judge would agree."
-    assert resolve_after(nlp, text, ("Tom Baker's lawyer",), "He") != "Tom Baker"
+    phrase, referent = referent_after(nlp, text, ("Tom Baker's lawyer",), "He")
+    assert referent is not None and referent.entity is None  # the lawyer, whom no name names
+    assert phrase == "Tom Baker's lawyer"
     text = "Tom Baker's aide, John Reed, said the plan would fail. He said taxes would rise."
-    assert resolve_after(nlp, text, ("Tom Baker's aide",), "He") == "John Reed"
+    assert resolve_after(nlp, text, ("Tom Baker's aide",), "He") in {"John Reed", "Reed"}
 
 
 def test_an_organisation_word_with_two_bodies_of_its_kind_in_view_is_neither(nlp):
@@ -337,14 +350,17 @@ def test_an_organisation_word_with_two_bodies_of_its_kind_in_view_is_neither(nlp
         "would come."
     )
     one = ministries.format("")
-    assert resolve_after(nlp, one, ("The Defence Ministry",), "ministry") == "Defence Ministry"
+    assert resolve_after(nlp, one, ("The Defence Ministry",), "ministry") in {
+        "Defence Ministry",
+        "The Defence Ministry",
+    }
     two = ministries.format("The Foreign Ministry said talks would go on. ")
     speakers = ("The Defence Ministry", "The Foreign Ministry")
     assert resolve_after(nlp, two, speakers, "ministry") is None
     campaigns = "{} ran new ads on Monday. The campaign said the ads were true."
     one = campaigns.format("Clinton's campaign")
     assert resolve_after(nlp, one, ("Clinton's campaign",), "campaign") == "Clinton"
-    two = campaigns.format("Trump's campaign attacked Clinton's campaign and")
+    two = campaigns.format("Trump's campaign attacked the plan, and Clinton's campaign")
     assert resolve_after(nlp, two, ("Trump's campaign",), "campaign") is None
     text = (
         "The Justice Department opened an inquiry. The State Department declined to comment. "
@@ -361,9 +377,14 @@ def test_it_after_another_body_acted_is_neither(nlp):
 
 
 def test_they_for_a_set_of_people_is_no_entity(nlp):
-    assert resolve_after(nlp, "Republicans said on Monday they would block it.", (), "they") is None
+    text = "Republicans said on Monday they would block it."
+    phrase, referent = referent_after(nlp, text, (), "they")
+    assert referent is not None and referent.entity is None and phrase == "Republicans"
     text = "The Sierra Club said on Monday they would sue the agency."
-    assert resolve_after(nlp, text, (), "they") == "Sierra Club"  # a body, no first name
+    assert resolve_after(nlp, text, (), "they") in {
+        "Sierra Club",
+        "the Sierra Club",
+    }  # a body, no first name
 
 
 def test_a_document_of_another_name_is_not_the_one_before(nlp):
@@ -379,12 +400,101 @@ def test_who_after_a_name_in_a_persons_phrase_is_either(nlp):
     text = "The plan was criticised by {}, who said it would fail."
     for phrase in ("a spokesman for Sen. John Reed", "the wife of John Reed"):
         assert resolve_after(nlp, text.format(phrase), (), "who") is None
-    assert resolve_after(nlp, text.format("John Reed"), (), "who") == "John Reed"
+    assert resolve_after(nlp, text.format("John Reed"), (), "who") in {"John Reed", "Reed"}
     text = "The plan was criticised by the lawyer for Google, which said it would appeal."
     assert resolve_after(nlp, text, (), "which") == "Google"  # "which" is no lawyer
 
 
-def test_a_word_for_a_person_is_no_organisation(nlp):
+def test_a_name_in_apposition_is_the_description_it_is_given_to(nlp):
+    # (Review of the eighth round: the name counted against its description as a rival.)
+    for description, name in (
+        ("The mayor", "John Reed"),
+        ("The spokesman", "John Reed"),
+        ("Google's chief executive", "Sundar Pichai"),
+        ("His digital mastermind", "Teddy Goff"),
+    ):
+        text = f'{description}, {name}, said the plan would fail. "Taxes will rise," he said.'
+        wanted = {name, name.split()[-1]}
+        assert resolve_after(nlp, text, (description,), description) in wanted
+        assert resolve_after(nlp, text, (description,), "he") in wanted
+        assert resolve_after(nlp, text, (), "he") in wanted
+
+
+def test_only_the_one_told_is_as_likely_as_the_teller(nlp):
+    text = "Tom Baker {} John Reed on Monday and said he would back the bill."
+    for verb in ("met", "defeated", "praised", "thanked"):
+        assert resolve_after(nlp, text.format(verb), (), "he") in {"Tom Baker", "Baker"}
+    for verb in ("told", "warned", "assured"):
+        text = f"Tom Baker {verb} John Reed that he would win the race."
+        assert resolve_after(nlp, text, (), "he") is None
+
+
+def test_joined_subjects_are_either_whatever_their_form(nlp):
+    for text in (
+        'Tom Baker spoke first. He and John Reed met on Monday. "The talks went well," he said.',
+        'Tom Baker, John Reed and Al Smith met on Monday. "The talks went well," he said.',
+    ):
+        assert resolve_after(nlp, text, (), "he") is None
+
+
+def test_someones_relative_is_someone_else(nlp):
+    for relative in ("brother", "wife's cousin", "friend"):
+        speaker = f"Tom Baker's {relative}"
+        text = f'{speaker} said the plan would fail. "Taxes will rise," he said.'
+        phrase, referent = referent_after(nlp, text, (speaker,), "he")
+        assert referent is not None and referent.entity is None and phrase == speaker
+
+
+def test_a_role_word_does_not_hang_on_a_known_first_name(nlp):
+    # The check of an earlier topic is for "he" and "she", whose gender it compares: a role
+    # word resolves alike whether or not the earlier subject's first name is given.
+    text = (
+        "{}Baker spoke at the rally on Monday. The bill, written by John Reed and backed by "
+        "Reed's allies, cuts taxes. The lawmaker said it would pass."
+    )
+    surname = resolve_after(nlp, text.format(""), (), "lawmaker")
+    assert surname == resolve_after(nlp, text.format("Tom "), (), "lawmaker")
+
+
+def test_a_body_named_again_or_only_mentioned_is_no_rival(nlp):
+    for text, speakers, wanted in (
+        (
+            "The U.S. State Department said the talks failed. State Department spokesman Ned "
+            "Price said more would come. The department said it would act.",
+            ("The U.S. State Department", "Ned Price"),
+            {"U.S. State Department", "State Department"},
+        ),
+        (
+            "The Department of Justice said the case was open. A Justice Department lawyer said "
+            "more would come. The department said it would act.",
+            ("The Department of Justice", "A Justice Department lawyer"),
+            {"Department of Justice", "Justice Department"},
+        ),
+        (
+            "Hillary Clinton's campaign ran new ads on Monday, mocking the Trump campaign. The "
+            "campaign said the ads were true.",
+            ("Hillary Clinton's campaign",),
+            {"Hillary Clinton", "Clinton"},
+        ),
+        (
+            "The Defence Ministry said troops moved to the border after talks with the Foreign "
+            "Ministry. The ministry said more troops would come.",
+            ("The Defence Ministry",),
+            {"Defence Ministry", "The Defence Ministry"},
+        ),
+    ):
+        word = text.split(". ")[-1].split()[1]
+        assert resolve_after(nlp, text, speakers, word) in wanted
+    # Two bodies that spoke, of other countries, are still either.
+    text = (
+        "The Chinese Foreign Ministry said talks failed. The Russian Foreign Ministry said talks "
+        "would go on. The ministry said more would come."
+    )
+    speakers = ("The Chinese Foreign Ministry", "The Russian Foreign Ministry")
+    assert resolve_after(nlp, text, speakers, "ministry") is None
+
+
+def test_a_word_for_a_person_still_resolves_to_no_organisation(nlp):
     text = "The Justice Department opened an inquiry on Monday. The spokesman said more would come."
     assert resolve_after(nlp, text, ("The Justice Department",), "spokesman") is None
 

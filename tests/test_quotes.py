@@ -445,6 +445,38 @@ def test_reason_between_the_verb_and_the_quote_is_the_writers(nlp):
     assert "because" not in row.quote_text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Smith said, as the crowd cheered, "We will win."',
+        'Ms. Okafor said Friday, when asked about the vote, "We will finish the road."',
+    ],
+)
+def test_time_between_the_verb_and_the_quote_is_the_writers(nlp, text):
+    """'X said, as the crowd cheered, "..."': when the speaking happened is the writer's
+    account, even where the parser hangs it on the quoted clause, so the quote stays direct."""
+    row = next(r for r in rows_of(nlp, text) if r.speaker_text is not None)
+    assert row.quote_type == "direct" and row.speaker_text in ("Smith", "Ms. Okafor")
+    assert row.quote_text.startswith("We") and "," not in row.quote_text[:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Smith said, if the council agrees, "We will build it."', "Smith"),
+        ('Ms. Okafor warned, unless the senators object, "The dam will be done."', "Ms. Okafor"),
+    ],
+)
+def test_speech_verb_in_a_condition_introduces_no_quote(nlp, text, speaker):
+    """'X said, if the council agrees, "..."': the verb of the condition states what the quote
+    depends on; the quote is one statement, by the speaker of the verb before it."""
+    rows = rows_of(nlp, text)
+    quoted = [r for r in rows if re.search(r"will b(uild|e done)", r.quote_text)]
+    assert len(quoted) == 1 and quoted[0].speaker_text == speaker
+    assert not any(r.speaker_text and "council" in r.speaker_text for r in rows)
+    assert not any(r.speaker_text and "senators" in r.speaker_text for r in rows)
+
+
 def test_addressee_before_the_quote_is_not_said(nlp):
     """The people spoken to, and what the writer says of them, stay out of the quote."""
     text = 'Ms. Okafor told the farmers who gathered in the square, "The dam will hold."'
@@ -749,3 +781,129 @@ def test_dateline_agency_is_no_speaker_and_no_part_of_a_statement(nlp, text):
     row = row_with(rows_of(nlp, text), "accept the plan")
     assert "Berzina" in (row.speaker_text or "")
     assert "RIGA" not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "said"),
+    [
+        (
+            'The senator says she would sit the mayor down and tell him "no more excuses."',
+            "The senator", "sit the mayor down",
+        ),
+        (
+            'Okafor says he will call the governor and ask her to "stop the flooding."',
+            "Okafor", "call the governor",
+        ),
+    ],
+)  # fmt: skip
+def test_verb_sharing_the_reported_clauses_modal_goes_on_with_it(nlp, text, speaker, said):
+    """'X says he would A and tell him "..."': a speech verb that shares the reported clause's
+    modal is that clause's, not a second report of X's: the quote is part of what X says."""
+    row = row_with(rows_of(nlp, text), said)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert '"' in row.quote_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The coach called the young goalkeeper "fearless" and "a natural."',
+        'Ms. Lee called her rival, the former mayor, "reckless" and "out of touch."',
+    ],
+)
+def test_quotes_of_one_reported_clause_make_one_row(nlp, text):
+    """Two quoted fragments in one reported clause are one statement: one row, not a copy per
+    fragment."""
+    rows = [r for r in rows_of(nlp, text) if r.quote_type != "scare"]
+    assert len(rows) == 1 and rows[0].quote_type == "partial"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "said"),
+    [
+        ('Her main claim is that the committee is a "sham."', "Her", "the committee is"),
+        (
+            "The governor's answer was that the new budget \"makes no sense at all.\"",
+            "The governor's", "the new budget",
+        ),
+    ],
+)  # fmt: skip
+def test_claim_equated_with_a_that_clause_is_its_owners(nlp, text, speaker, said):
+    """'Her claim is that A': the copula equates the claim with the "that" clause, so the
+    clause is what the claim's owner said, a partial quote of theirs."""
+    row = row_with(rows_of(nlp, text), said)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+
+
+def test_judgement_of_a_claim_is_not_its_content(nlp):
+    """'His remarks were "propaganda"' says what the remarks were worth, not what they said:
+    the owner of the remarks is not the speaker of the quoted word."""
+    rows = rows_of(nlp, 'His remarks were priceless "propaganda" for the rebels.')
+    assert not any(r.speaker_text == "His" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The fact-checkers rated 40% of the mayor\'s claims as "false," compared to 15% of her '
+        "rival's.",
+        'The coach told reporters the loss was "a disaster," compared with last season\'s final.',
+    ],
+)
+def test_comparison_after_the_quoted_words_is_said(nlp, text):
+    """'rated X as "false," compared to Y': a comparison right after the quoted words measures
+    them, so it stays in the partial quote."""
+    row = next(r for r in rows_of(nlp, text) if r.quote_type == "partial")
+    assert "compared" in row.quote_text and row.speaker_text in ("The fact-checkers", "The coach")
+
+
+def test_quote_closed_by_its_attribution_is_no_part_of_a_later_clause(nlp):
+    """'"...," the mayor told them, as the residents applauded': the quote and its attribution
+    are one statement; the clause after them does not report them again."""
+    text = (
+        '"The roads will reopen once the rain stops falling," the mayor told them, as the '
+        "residents applauded."
+    )
+    rows = rows_of(nlp, text)
+    assert any(r.quote_type == "direct" and r.speaker_text == "the mayor" for r in rows)
+    assert not any(r.speaker_text and "residents" in r.speaker_text for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        ('The fuss came from a claim by the senator that she had "rigged" the vote.', "rigged",
+         "the senator"),
+        ('The alarm followed a warning from the engineer that the dam was "close to failing."',
+         "close to failing", "the engineer"),
+    ],
+)  # fmt: skip
+def test_agent_of_a_statement_noun_is_its_speaker(nlp, text, quoted, speaker):
+    """'a claim by the senator that she had "rigged" it', 'a warning from the engineer that':
+    the "by" or "from" phrase of a statement noun names who made the statement, as a possessor
+    does ("the senator's claim")."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "topic"),
+    [
+        ('The editorial commented on the council\'s "reckless" budget.', "The editorial",
+         "budget"),
+        ('The column remarked upon the fact that the plan was "dead on arrival."', "The column",
+         "the fact"),
+    ],
+)  # fmt: skip
+def test_topic_a_speech_verb_comments_on_is_said(nlp, text, speaker, topic):
+    """'The editorial commented on the "reckless" budget': the "on" phrase of a speech verb
+    with no object says what the comment was about, so its quoted words are the speaker's,
+    whoever or whatever the speaker is."""
+    row = row_with(rows_of(nlp, text), topic)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+
+
+def test_show_a_speaker_appears_on_is_no_statement(nlp):
+    """'on "Face the Facts"' names where something was said: a title, nobody's words."""
+    rows = rows_of(nlp, 'The senator said on "Face the Facts" that the plan would pass.')
+    assert not any(r.quote_type == "partial" and r.quote_text.startswith("on") for r in rows)

@@ -76,7 +76,7 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import StringTest, among, doc_column, doc_entities, doc_text
-from tasks.extract.gazetteer import person_titles
+from tasks.extract.gazetteer import country_match, name_initials, person_titles
 from tasks.extract.mentions import NARROWING_DEPS, described_by, mention_list
 from tasks.extract.quotes_marks import find_quoted_spans
 
@@ -176,13 +176,25 @@ _ROLE_NOUNS = frozenset({
     "monarch", "emperor", "justice", "prosecutor", "sheriff", "chief", "head", "official",
 })  # fmt: skip
 _FEMALE_ENDINGS = ("woman", "ess", "lady")
-# Words for a person by a tie to another ("the wife of ...", "a friend of ..."), which are no
-# role a description of someone named stands for ("the wife" is not the one the text is about).
-_RELATION_NOUNS = frozenset({
-    "wife", "husband", "son", "daughter", "father", "mother", "brother", "sister", "child",
-    "parent", "cousin", "uncle", "aunt", "nephew", "niece", "widow", "widower", "friend",
-    "partner", "colleague", "member", "supporter", "relative", "fiancee", "fiance", "girlfriend",
-    "boyfriend", "grandson", "granddaughter", "grandfather", "grandmother", "ally", "associate",
+# Words for a person by a tie to another ("the wife of ...", "Baker's brother"): like a role
+# word, someone else than the one they are tied to (`_is_person_word`).
+_FEMALE_RELATIONS = frozenset({
+    "wife", "daughter", "mother", "sister", "aunt", "niece", "widow", "fiancee", "girlfriend",
+    "granddaughter", "grandmother",
+})  # fmt: skip
+_MALE_RELATIONS = frozenset({
+    "husband", "son", "father", "brother", "uncle", "nephew", "widower", "fiance", "boyfriend",
+    "grandson", "grandfather",
+})  # fmt: skip
+_RELATION_NOUNS = _FEMALE_RELATIONS | _MALE_RELATIONS | frozenset({
+    "child", "parent", "cousin", "friend", "partner", "colleague", "member", "supporter",
+    "relative", "ally", "associate",
+})  # fmt: skip
+# Verbs of telling whose object is the one told of the clause they report ("Baker told Reed
+# that he would win"), from the speech verbs of reporting_cues.txt.
+_TELLING_VERBS = frozenset({
+    "tell", "inform", "assure", "reassure", "warn", "remind", "notify", "advise", "caution",
+    "alert", "promise", "brief", "convince", "persuade",
 })  # fmt: skip
 # Relative pronouns only a person stands for.
 _PERSON_RELATIVES = frozenset({"who", "whom"})
@@ -441,11 +453,17 @@ class Coreference:
         elif word in _MALE | _FEMALE:
             gender = "m" if word in _MALE else "f"
             agrees = person and not plural and self._agrees(referent.entity, gender)
-            # "Baker told Reed that he would win": the one told is as likely.
-            agrees = agrees and not any(
-                self._told_person(child, gender)
-                for child in subject.head.children
-                if child.dep_ in ("dobj", "dative")
+            # "Baker told Reed that he would win": the one told is as likely. (Not one met:
+            # "Baker met Reed and said he would".)
+            teller = pronoun.head.head if pronoun.head.dep_ == "ccomp" else None
+            agrees = agrees and not (
+                teller is not None
+                and teller.lemma_.lower() in _TELLING_VERBS
+                and any(
+                    self._told_person(child, gender)
+                    for child in teller.children
+                    if child.dep_ in ("dobj", "dative")
+                )
             )
         else:
             agrees = False  # "I", "you": the speaker of quoted words, or the reader
@@ -530,7 +548,12 @@ class Coreference:
             # A person named earlier in the pronoun's own sentence but not its subject ("a
             # visit by Aso Taro ... when he met"): only when no sentence before decides.
             fallback = _one(candidates)
-        if chosen is not None and fallback is not None and chosen.surname != fallback.surname:
+        if (
+            chosen is not None
+            and fallback is not None
+            and fallback.named
+            and chosen.surname != fallback.surname
+        ):
             chosen = None  # "Given Obama's rating ... he should": Obama, or the subject before?
         else:
             chosen = chosen or fallback
@@ -559,8 +582,12 @@ class Coreference:
     ) -> Referent | None:
         """The named person of `gender` that the nearest sentence before sentence `k` with a
         person has as its main-clause subject, within a pronoun's reach; None when it has none
-        or the person's gender is not known (a surname alone may be of either)."""
-        for sentence in reversed(self._sentences[:k]):
+        or the person's gender is not known (a surname alone may be of either), or no gender
+        is asked (a role word: "the senator")."""
+        if gender is None:
+            return None
+        for index in range(k - 1, -1, -1):
+            sentence = self._sentences[index]
             if not self._recent(sentence.end_char - 1, pronoun.idx, _PRONOUN_PARAGRAPHS):
                 return None
             candidates = self._candidates(sentence, sentence.end_char, gender)
@@ -649,11 +676,19 @@ class Coreference:
             ):
                 referent = Referent(entity.start_char, entity.end_char, entity, "person")
                 found.append(_Candidate(entity.root, referent, entity[-1].lower_, True))
+        named = {candidate.token.i: candidate for candidate in found}
         for speaker_start, _, referent, head in self._history:
             if not sentence.start_char <= speaker_start < limit or referent.kind != "person":
                 continue
             if gender is not None and self._doc[head].lower_ in _OTHER_GENDER[gender]:
                 continue  # a speaker "she" is no antecedent of "he"
+            given = [named[c.i] for c in self._doc[head].children if c.i in named]
+            given = [c for c in given if c.token.dep_ == "appos"]
+            if given and referent.entity is None:
+                # "The mayor, John Reed, said": the name given it is the one it stands for.
+                name = given[0]
+                found.append(_Candidate(self._doc[head], name.referent, name.surname, True))
+                continue
             if referent.entity is None and not self._names_person(referent):
                 # "a spokesman": the one unnamed person, told apart by where it is described
                 found.append(_Candidate(self._doc[head], referent, f"@{referent.start}", True))
@@ -700,7 +735,8 @@ class Coreference:
         return found
 
     def _told_person(self, token: Token, gender: str) -> bool:
-        """Whether an object of a reporting verb is a named person of `gender`."""
+        """Whether the object of a verb of telling, the one told, is a named person of
+        `gender`."""
         entity = self._entity_at(token)
         return entity is not None and self._is_person(entity) and self._agrees(entity, gender)
 
@@ -732,8 +768,9 @@ class Coreference:
         )
 
     def _role_subjects(self, sentence: Span) -> list[Token]:
-        """The definite role words standing as subjects of the sentence's main verb outside
-        quote marks ("the senator said"), found once per sentence."""
+        """The definite role or relation words standing as subjects of the sentence's main
+        verb outside quote marks ("the senator said", "Baker's brother said"), found once per
+        sentence."""
         found = self._sentence_roles.get(sentence.start)
         if found is None:
             found = self._sentence_roles[sentence.start] = [
@@ -742,7 +779,7 @@ class Coreference:
                 if token.dep_ in ("nsubj", "nsubjpass")
                 and token.tag_ == "NN"
                 and not token.ent_type_
-                and is_role_noun(token)
+                and _is_person_word(token)
                 and _is_definite(token)
                 and not self._quoted(token.idx)
             ]
@@ -761,14 +798,14 @@ class Coreference:
         return self._descriptions[token.i]
 
     def _pronoun_subjects(self) -> list[int]:
-        """Indices of the subject pronouns "he" and "she" (and the owners of subjects, "his
-        administration"), found once per doc."""
+        """Indices of the subject pronouns "he" and "she" and the owners of subjects ("his
+        administration"; "his wife", a mention, if not the subject), found once per doc."""
         if self._subject_pronouns is None:
             words = doc_column(self._doc, LOWER)
             self._subject_pronouns = [
                 int(i)
                 for i in np.flatnonzero(among(self._doc, words, _MALE | _FEMALE))
-                if _is_subject(self._doc[int(i)])
+                if _is_subject(self._doc[int(i)]) or _is_subject(self._doc[int(i)].head)
             ]
         return self._subject_pronouns
 
@@ -895,14 +932,12 @@ class Coreference:
                 return owners[-1]
             names = [c for c in head.children if c.dep_ in ("compound", "poss")]
             return self._named_earlier(names[-1], start) if names else None
-        for entity in inside:
-            # "The Podesta Group's CEO, Kimberley Fritts": a title and the name it is given.
-            if (
-                entity.label_ == "PERSON"
-                and entity.root.head.i == head.i
-                and entity.root.dep_ == "appos"
-            ):
-                return entity
+        for child in head.children:
+            # "The Podesta Group's CEO, Kimberley Fritts": a title and the name it is given,
+            # also where the phrase ends before the name ("The mayor, John Reed, said").
+            name = self._entity_at(child) if child.dep_ == "appos" else None
+            if name is not None and name.label_ == "PERSON" and name.root.i == child.i:
+                return name
         return self._named_earlier(head, start)
 
     def _titled_name(self, head: Token, start: int, end: int) -> Span | None:
@@ -1043,11 +1078,16 @@ class Coreference:
 
     def _other_called(self, head: Token, referent: Referent, start: int) -> bool:
         """Whether a named mention in the recent paragraphs before an organisation word is
-        another body than `referent` that the word could be said of."""
+        another body than `referent` that the word could be said of, and a subject or a
+        speaker: a body only mentioned ("after talks with the Foreign Ministry", "mocking the
+        Trump campaign") is less likely the one a description stands for than the one that
+        spoke or acted."""
+        speakers = {ref.entity.start for _, _, ref, _ in self._history if ref.entity is not None}
         return any(
             not self._quoted(entity.start_char)
             and self._said_of(head, entity, "group")
             and (referent.entity is None or not _same_bearer(entity, referent.entity))
+            and (entity.start in speakers or _is_subject(_owned(entity.root)))
             for entity in self._named_before(start)
         )
 
@@ -1166,13 +1206,35 @@ def _same_person(first: Referent, second: Referent) -> bool:
 
 
 def _one(candidates: list[_Candidate]) -> _Candidate | None:
-    """The one person the candidates are (a name before a pronoun), else None."""
+    """The one person the candidates are (a name before a pronoun), else None; None too when
+    two of them are joined in one phrase, whatever their form ("He and Reed met")."""
+    if _joined(candidates):
+        return None
     named = [c for c in candidates if c.named]
     if not named:
         return candidates[-1] if len(candidates) == 1 else None
     if len({c.surname for c in named}) > 1:
         return None
     return named[-1]
+
+
+def _joined(candidates: list[_Candidate]) -> bool:
+    """Whether two candidates of different people are joined in one phrase: "He and Reed",
+    "Baker, Reed and Smith" (where the parse hangs a name listed after a name as its
+    appositive); not "comedian and actor Peter Serafinowicz", one person."""
+    people: dict[int, dict[int, str]] = {}  # the first of the phrase: its words' people
+    for candidate in candidates:
+        token = candidate.token
+        while token.dep_ == "conj" or (
+            token.dep_ == "appos" and any(c.dep_ == "conj" for c in token.children)
+        ):
+            token = token.head
+        words = people.setdefault(token.i, {})
+        if candidate.named or candidate.token.i not in words:  # (a speaker "he": its name)
+            words[candidate.token.i] = (
+                candidate.surname if candidate.named else f"#{candidate.token.i}"
+            )
+    return any(len(set(words.values())) > 1 for words in people.values())
 
 
 def _joined_subject(pronoun: Token, candidates: list[_Candidate]) -> tuple[bool, _Candidate | None]:
@@ -1221,13 +1283,22 @@ def _of_a_person(name: Token) -> bool:
     if name.dep_ != "pobj" or preposition.dep_ != "prep":
         return False
     noun = preposition.head
-    return noun.pos_ == "NOUN" and (is_role_noun(noun) or noun.lemma_.lower() in _RELATION_NOUNS)
+    return noun.pos_ == "NOUN" and _is_person_word(noun)
+
+
+def _is_person_word(token: Token) -> bool:
+    """Whether a word names a person by role or office ("the senator") or by a tie to another
+    ("Baker's brother")."""
+    return is_role_noun(token) or token.lemma_.lower() in _RELATION_NOUNS
 
 
 def _role_gender(word: Token) -> str | None:
-    """The gender a word for a person says ("congresswoman", "actress", "businessman")."""
+    """The gender a word for a person says ("congresswoman", "actress", "businessman",
+    "wife")."""
     text = word.lower_
-    return "f" if text.endswith(_FEMALE_ENDINGS) else "m" if text.endswith("man") else None
+    if text.endswith(_FEMALE_ENDINGS) or text in _FEMALE_RELATIONS:
+        return "f"
+    return "m" if text.endswith("man") or text in _MALE_RELATIONS else None
 
 
 def _subject_verb(token: Token) -> Token:
@@ -1243,12 +1314,17 @@ def _is_subject(token: Token) -> bool:
 
 def _as_subject(token: Token) -> Token:
     """The phrase a mention stands in as a subject: the noun it owns, unless that is a word
-    for another person ("Baker's aide": the aide speaks); the noun it is the appositive of
-    ("Baker's aide, John Reed, said"); the first of the nouns it is joined to."""
-    if token.dep_ == "poss" and not is_role_noun(token.head):
+    for another person ("Baker's aide", "Baker's brother": the aide speaks); the noun it is
+    the appositive of ("Baker's aide, John Reed, said"); the first of the nouns it is joined
+    to."""
+    if token.dep_ == "poss" and not _is_person_word(token.head):
         token = token.head
-    while token.dep_ == "appos" and token.head.pos_ == "NOUN":
-        token = token.head  # (a name in apposition to a name is the parse's slip)
+    while token.dep_ == "appos" and (
+        token.head.pos_ == "NOUN" or any(c.dep_ == "conj" for c in token.children)
+    ):
+        # (A name in apposition to a name is the parse's slip, or a list the parse hangs so:
+        # "Baker, Reed and Smith met".)
+        token = token.head
     while token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
         token = token.head
     return token
@@ -1318,20 +1394,39 @@ def _joint_authors(entity: Span) -> bool:
     )
 
 
+def _owned(token: Token) -> Token:
+    """The noun a name owns or modifies ("Trump's campaign", "the Trump campaign"), else it."""
+    return token.head if token.dep_ in ("poss", "compound") else token
+
+
 def _same_bearer(first: Span, second: Span) -> bool:
     """Whether two named mentions may name one bearer: people of one surname ("Hillary
-    Clinton", "Clinton"); bodies of one name, or one the start of the other ("Rasmussen",
-    "Rasmussen Reports"), or its initials ("IMF"). "Defence Ministry" and "Foreign Ministry"
-    are two."""
-    words = [[t.lower_ for t in name if t.lower_ != "the"] for name in (first, second)]
-    if not all(words):
-        return False
+    Clinton", "Clinton"); bodies of the same words in any order, less "the", "of" and the
+    country they may start with ("the U.S. State Department", "State Department"; "Department
+    of Justice", "Justice Department"), or one the start of the other ("Rasmussen",
+    "Rasmussen Reports") or its last words ("Daily News", "New York Daily News"), or its
+    initials ("IMF"). "Defence Ministry" and "Foreign Ministry" are two, and so are "Chinese
+    Foreign Ministry" and "Russian Foreign Ministry"."""
     if first.label_ == "PERSON" or second.label_ == "PERSON":
-        return words[0][-1] == words[1][-1]
-    short, long = sorted(words, key=len)
+        return first[-1].lower_ == second[-1].lower_
+    (country, words), (other_country, other_words) = _body_words(first), _body_words(second)
+    if not (words and other_words) or (country and other_country and country != other_country):
+        return False
+    if set(words) == set(other_words):
+        return True
+    short, long = sorted((words, other_words), key=len)
     if long[: len(short)] == short or (len(short) > 1 and long[-len(short) :] == short):
         return True  # (or its last words: "Daily News" of "New York Daily News")
-    return len(short) == 1 and short[0] == "".join(w[0] for w in long if w[:1].isalpha())
+    return len(short) == 1 and short[0].upper() in name_initials(long)
+
+
+def _body_words(name: Span) -> tuple[str | None, list[str]]:
+    """The country a body's name starts with, if any, and its other words but "the" and "of"."""
+    words = [t for t in name if t.lower_ not in ("the", "of")]
+    match = country_match(words[0].text) if len(words) > 1 else None
+    if match is None or match[1] == "capital":
+        return None, [t.lower_ for t in words]
+    return match[0], [t.lower_ for t in words[1:]]
 
 
 def _plural_verb(verb: Token) -> bool:

@@ -16,6 +16,10 @@ ORGANIZATIONS_FILE = Path(__file__).with_name("organizations.tsv")
 PERSON_TITLES_FILE = Path(__file__).with_name("person_titles.txt")
 
 
+# Words skipped when reading an acronym off a name ("Ministry of Defense" -> MD or MOD).
+ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "in", "on", "de", "&"})
+
+
 @dataclass(frozen=True)
 class KnownOrganization:
     acronym: str
@@ -105,6 +109,16 @@ def _lookup() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]:
         else:
             folded[key.casefold()] = (code, kind)
     return folded, acronyms
+
+
+def name_initials(words: list[str]) -> set[str]:
+    """Acronyms a multi-word name can be written as, with and without its small words."""
+    parts = [part for word in words for part in re.split(r"[-\s]", word) if part]
+    content = [part for part in parts if part.casefold() not in ACRONYM_STOPWORDS]
+    return {
+        "".join(part[0] for part in parts).upper(),
+        "".join(part[0] for part in content).upper(),
+    }
 
 
 def country_match(text: str) -> tuple[str, str] | None:

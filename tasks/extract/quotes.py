@@ -111,6 +111,8 @@ _AUX_DEPS = ("aux", "auxpass")
 _MIN_FOLLOW_ON_WORDS = 4
 # Relations of a clause or adverb that modifies a verb ("says no matter what ...").
 _CLAUSE_MODIFIER_DEPS = ("advmod", "advcl", "ccomp", "parataxis")
+# Relations of an adverbial that modifies a clause: its time, reason or condition.
+_ADVERBIAL_DEPS = ("advcl", "advmod", "prep", "npadvmod")
 # What opens a condition or concession of what is said ("says no matter what X does, ..."):
 # conditional and concessive subordinators, and the wh-ever words of a concessive condition;
 # each with the space after it, to match whole words at the start of a clause.
@@ -120,6 +122,8 @@ _CONDITION_OPENERS = tuple(f"{marker} " for marker in (
     "whoever", "whichever", "however", "although", "though", "even though", "despite",
     "in spite of", "much as",
 ))  # fmt: skip
+# Subordinators of a condition ("if the council agrees", "unless ...").
+_CONDITIONAL_MARKS = {"if", "unless"}
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
@@ -251,6 +255,7 @@ class _QuoteFinder:
         """The reporting cue in a region, its speaker and the number of tokens before it."""
         tokens = self._tokens_between(start, end)
         found = [(i, t) for i, t in enumerate(tokens) if is_cue(t)]
+        found = [(i, t) for i, t in found if not _is_condition(t)] or found
         if last:
             found.reverse()
         for position, cue in found:
@@ -500,14 +505,11 @@ class _QuoteFinder:
         opens = top.head.i in self.quote_of_token or (
             top.head.i == cue.i and top.dep_ in _CLAUSE_MODIFIER_DEPS
         )
-        # 'said, that if his son had enlisted, "..."': the condition after the complementizer.
-        lead = words[1:] if words[0].lower_ == "that" else words
-        opening = " ".join(t.lower_ for t in lead[:3]) + " "
         if (
             not opens
-            or not opening.startswith(_CONDITION_OPENERS)
+            or not _opens_condition(words)
             or (statement.speaker is not None and statement.speaker.end > words[0].idx)
-            or any(is_cue(t) for t in words)
+            or any(is_cue(t) and not _is_condition(t) for t in words)
             or not _has_clause(words)
         ):
             return
@@ -521,7 +523,7 @@ class _QuoteFinder:
         a quote whose clause opens before the comma and ends with the quote, even with other
         verbs between them ("when the bill passed"). The cue and its speaker."""
         tokens = [t for t in self._tokens_between(start, end) if not t.is_punct]
-        if not tokens or is_cue(tokens[-1]):
+        if not tokens or (is_cue(tokens[-1]) and not _is_condition(tokens[-1])):
             return None  # 'signs saying, "..."': the verb right before introduces the quote
         for cue in reversed(tokens):
             if not is_cue(cue) or cue.lower_ == "according":
@@ -546,6 +548,8 @@ class _QuoteFinder:
                 content[0] < quote.start and re.search(r"\w", self.text[content[0] : quote.start])
             ):
                 continue
+            if not self._lead_is_said(statement.cue, content[0], quote):
+                return
             if content[1] >= quote.end - 1:
                 statement.start, statement.end = content
                 statement.quote_type = "partial"
@@ -558,6 +562,27 @@ class _QuoteFinder:
                 statement.start = content[0]
                 statement.quote_type = "partial"
                 return
+
+    def _lead_is_said(self, cue: Token, start: int, quote: QuotedSpan) -> bool:
+        """Whether the words from `start` to a quote open what the cue before them reports. Set
+        off from the cue by a comma with no "that" ('said, as the crowd cheered, "..."'), they
+        do only when they state a condition or concession of it ('said, if the council agrees,
+        "..."'): the time or the reason of the speaking there is the writer's."""
+        end = cue.idx + len(cue.text)
+        if start < end:
+            return True
+        words = [t for t in self._tokens_between(start, quote.start) if not t.is_punct]
+        while words and words[0].ent_type_ in ("DATE", "TIME"):
+            words.pop(0)  # 'said Friday, when asked, "..."': the day is the cue's
+        if not words or "," not in self.text[end : words[0].idx]:
+            return True
+        top = words[0]
+        while top.head.i != top.i and words[0].i <= top.head.i <= words[-1].i:
+            top = top.head
+        # Only an adverbial set between commas interrupts; a clause of its own is what was said.
+        if top.dep_ not in _ADVERBIAL_DEPS or top.right_edge.i < words[-1].i:
+            return True
+        return _opens_condition(words)
 
     def _cue_right_before(self, start: int, end: int) -> Token | None:
         """A speech verb ending the text before a quote ('He said "..."', 'said that "..."',
@@ -788,14 +813,16 @@ class _QuoteFinder:
             statement = self._claim_within(index, claims)
             if statement is not None:
                 statements.append(statement)
-        continued: set[tuple[int, int]] = set()  # sentences of continuations, one row each
+        # One row per span: several quotes in one reported clause ('called him "driven" and
+        # "brilliant"') or in one sentence of a continuation make one statement.
+        spans = {(s.start, s.end) for s in statements if s.quote_type != "scare"}
         for index, quote in enumerate(self.quotes):
             if index not in consumed:
                 statement = self._embedded(index, quote)
-                if statement.within is not None:
-                    if (statement.start, statement.end) in continued:
+                if statement.quote_type != "scare":
+                    if (statement.start, statement.end) in spans:
                         continue
-                    continued.add((statement.start, statement.end))
+                    spans.add((statement.start, statement.end))
                 statements.append(statement)
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
@@ -846,12 +873,15 @@ class _QuoteFinder:
                     if statement is not None:
                         return self._reported_by(statement, head)
             # "Trump's claim that there were "thousands of shootings"": the owner speaks.
-            owners = [c for c in head.children if c.dep_ == "poss"]
+            owners = _owners(head)
             if is_reporting_noun(head) and owners:
                 statement = self._partial(noun_content(head, root), quote, head)
                 if statement is not None:
                     statement.speaker = self._speaker_at(owners[0])
                     return statement
+            statement = self._equated_claim(head, root, quote)
+            if statement is not None:
+                return statement
         statement = self._hung_on_report(root, quote)
         if statement is not None:
             return statement
@@ -863,6 +893,26 @@ class _QuoteFinder:
             return _Statement(quote.start, quote.end, "scare")
         statement = self._closing_attribution(root) or self._continuation(root, quote)
         return statement or _Statement(quote.start, quote.end, "scare")
+
+    def _equated_claim(self, verb: Token, root: Token, quote: QuotedSpan) -> _Statement | None:
+        """'Her main claim is that the panel is a "sham"': a copula whose subject is a
+        statement noun with an owner equates the statement with the "that" clause after it,
+        which is what the owner said; the owner speaks."""
+        if verb.lemma_ != "be":
+            return None
+        claims = [c for c in verb.children if c.dep_ == "nsubj" and is_reporting_noun(c)]
+        owners = _owners(claims[0]) if claims else []
+        if not owners:
+            return None
+        branch = next((a for a in (root, *root.ancestors) if a.head.i == verb.i != a.i), None)
+        # Only a "that" clause states the claim; "his remarks were "propaganda"" judges it.
+        if branch is None or branch.i < verb.i or branch.left_edge.lower_ != "that":
+            return None
+        paragraph = paragraph_bounds(verb)
+        content = self._char_span([t for t in branch.subtree if in_paragraph(t, paragraph)])
+        if content is None or not content[0] <= quote.start < quote.end - 1 <= content[1]:
+            return None
+        return _Statement(*content, "partial", claims[0], self._speaker_at(owners[0]))
 
     def _hung_on_report(self, root: Token, quote: QuotedSpan) -> _Statement | None:
         """'Lee told The Times he was "not yet convinced"': a reported clause with no "that",
@@ -934,7 +984,7 @@ class _QuoteFinder:
             if span is None or not span[0] <= quote.start < quote.end - 1 <= span[1]:
                 return None
             claims.add(head.i)
-            owners = [c for c in head.children if c.dep_ == "poss"]
+            owners = _owners(head)
             speaker = self._speaker_at(owners[0]) if owners else None
             return _Statement(*span, "partial", head if owners else None, speaker)
         return None
@@ -1079,11 +1129,17 @@ class _QuoteFinder:
 
 def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:
     """Whether the direct quotes a reported clause holds are reported inside it, by a verb of
-    its own ('the coach said fans were calling "day and night"', 'X said Y told her "..."'): the
-    clause is a statement of its own, and the quotes stay statements too."""
+    its own before them ('the coach said fans were calling "day and night"', 'X said Y told her
+    "..."'): the clause is a statement of its own, and the quotes stay statements too. An
+    attribution after its quote ('... say that "A," Lee added') closes a statement of its own,
+    which no clause before it reports."""
     inside = {t.i for t in run}
     return all(
-        i in direct and direct[i].cue is not None and direct[i].cue.i in inside for i in indexes
+        i in direct
+        and direct[i].cue is not None
+        and direct[i].cue.i in inside
+        and direct[i].cue.idx < direct[i].start
+        for i in indexes
     )
 
 
@@ -1149,6 +1205,39 @@ def _reports_anew(after: list[Token], before: Token) -> bool:
         and verb.tag_ in ("VBD", "VBZ")
         and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
     )
+
+
+def _opens_condition(words: list[Token]) -> bool:
+    """Whether the words open a condition or concession of what is said ("if ...", "no matter
+    what ..."), also after the complementizer ('said, that if his son had enlisted, "..."')."""
+    lead = words[1:] if words and words[0].lower_ == "that" else words
+    opening = " ".join(t.lower_ for t in lead[:3]) + " "
+    return opening.startswith(_CONDITION_OPENERS)
+
+
+def _is_condition(cue: Token) -> bool:
+    """A speech verb heading a condition, with no object or addressee of its own ('said, if the
+    council agrees, "..."'): it states what the quote depends on and introduces nothing ('if
+    you tell them, "..."' does; so does a concession: 'though he said, "We may"')."""
+    return (
+        cue.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in cue.children)
+        and not any(c.dep_ in ("dobj", "dative") for c in cue.children)
+    )
+
+
+def _owners(noun: Token) -> list[Token]:
+    """Who a statement noun is by: its possessor ("Trump's claim") or the agent of its "by" or
+    "from" phrase ("a claim by the senator that ...", "a warning from the engineer that")."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    for preposition in noun.children:
+        if (
+            preposition.dep_ == "prep"
+            and preposition.lower_ in ("by", "from")
+            and preposition.i > noun.i
+        ):
+            owners += [c for c in preposition.children if c.dep_ == "pobj"]
+    return owners
 
 
 def _has_clause(tokens: list[Token]) -> bool:

@@ -16,6 +16,9 @@ _OBJECT_DEPS = ("dobj", "oprd")
 _COMPLEMENT_DEPS = {"dobj", "dative", "oprd", "attr", "acomp", "ccomp", "xcomp", "prep", "pcomp"}
 # Prepositions that introduce an argument of the verb rather than a time or place adjunct.
 _ARGUMENT_PREPOSITIONS = {"as", "of", "for", "about", "against", "to", "with", "into", "like"}
+# Prepositions of the topic a speech verb reports on ("commented on the "crazy" plan",
+# "remarked upon ..."), unless they name the time, place or occasion of the speaking.
+_TOPIC_PREPOSITIONS = {"on", "upon"}
 # Dependents through which a verb reports something of its own.
 _OWN_CONTENT_DEPS = {"dobj", "ccomp", "xcomp", "prep", "dative", "oprd", "attr"}
 # Words that open a time adjunct rather than part of what was said.
@@ -67,15 +70,18 @@ def _trim(tokens: list[Token]) -> list[Token]:
     return tokens[start:end]
 
 
-def _without_reporting_conjuncts(head: Token) -> list[Token]:
+def _without_reporting_conjuncts(head: Token, cue: Token) -> list[Token]:
     """The subtree of a reported clause without a coordinated reporting verb, which belongs to
-    the outer clause ("said that X and suggested that Y": the content is X)."""
+    the outer clause ("said that X and suggested that Y": the content is X). A verb in another
+    form than the cue cannot be its conjunct: it goes on with the reported clause ("says he
+    would sit the mayor down and tell him ...": "tell" shares "would")."""
     cut: set[int] = set()
     for child in head.children:
         if (
             child.dep_ == "conj"
             and is_cue(child)
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+            and _verb_form(child) == _verb_form(cue)
         ):
             cut.update(t.i for t in child.subtree)
             cut.update(c.i for c in head.children if c.dep_ == "cc" and c.i < child.i)
@@ -113,7 +119,7 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         and in_paragraph(c, paragraph)
     ]
     if complements:
-        content = _without_reporting_conjuncts(complements[0])
+        content = _without_reporting_conjuncts(complements[0], cue)
         content += _reasons_after(cue, complements[0], paragraph)
         return _largest(_block_runs(content + _content_conjuncts(cue, content, paragraph)))
     # A parenthetical cue ("The test, North Korea said, was ...") or an "as" clause ("As she
@@ -139,7 +145,7 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
             )
         ]
         if infinitives:
-            return _largest(_block_runs(_without_reporting_conjuncts(infinitives[0])))
+            return _largest(_block_runs(_without_reporting_conjuncts(infinitives[0], cue)))
         for child in children:
             if child.dep_ == "prep" and child.lower_ in _CONTENT_PREPOSITIONS and child.i > cue.i:
                 objects = [c for c in child.children if c.dep_ in ("pobj", "pcomp")]
@@ -171,13 +177,29 @@ def _opens_with_that(clause: Token) -> bool:
 def _reasons_after(cue: Token, complement: Token, paragraph: tuple[int, int]) -> list[Token]:
     """The reason or condition that closes what was said, which the parser often hangs on the
     reporting verb instead ("said the request was "futile," because ..."): an adverbial clause
-    right after the complement opened by a subordinator of reason, concession or condition,
-    with the commas before it."""
+    right after the complement opened by a subordinator of reason, concession or condition, or
+    a comparison ("..., compared to ..."), with the commas before it."""
 
     def is_reason(child: Token) -> bool:
-        return child.dep_ == "advcl" and gives_reason(child) and not is_cue(child)
+        return (child.dep_ == "advcl" and gives_reason(child) and not is_cue(child)) or (
+            _compares(child)
+        )
 
     return _clauses_after(cue, complement.right_edge.i, paragraph, is_reason, joined_by_and=False)
+
+
+def _compares(child: Token) -> bool:
+    """A comparison right after quoted words, which measures them ('rated half the claims
+    "false," compared to a tenth of ...'): "compared" with "to" or "with" after the closing mark.
+    After the writer's own words ('said they liked her, compared with 40% who ...') it is the
+    writer's."""
+    before = [t for t in child.doc[max(child.i - 2, 0) : child.i] if t.text != ","]
+    return (
+        child.lower_ == "compared"
+        and bool(before)
+        and before[-1].is_quote
+        and any(c.lower_ in ("to", "with") for c in child.children)
+    )
 
 
 def _content_conjuncts(cue: Token, content: list[Token], paragraph: tuple[int, int]) -> list[Token]:
@@ -297,6 +319,7 @@ def complement_after(verb: Token) -> list[list[Token]]:
         if child.dep_ in _COMPLEMENT_DEPS and (
             child.dep_ != "prep"
             or child.lower_ in _ARGUMENT_PREPOSITIONS
+            or (child.lower_ in _TOPIC_PREPOSITIONS and _names_topic(child, verb))
             or (taken and _goes_on_after_quote(child))
         ):
             taken.append(child)
@@ -315,6 +338,17 @@ def complement_after(verb: Token) -> list[list[Token]]:
     if run and run[-1].i == taken[-1].right_edge.i:
         run += [t for t in _reasons_after(verb, taken[-1], paragraph) if t.i > run[-1].i]
     return [run] if len(run) >= _MIN_CONTENT_TOKENS else []
+
+
+def _names_topic(preposition: Token, verb: Token) -> bool:
+    """Whether "on" or "upon" after a speech verb with no object of its own names what it is
+    about ("commented on the "crazy" plan", "remarked upon the fact that ..."), not where or
+    when it was said ("on Monday", "in an interview", "on "Face the Facts"": a show's name)."""
+    return (
+        not is_setting(preposition)
+        and not any(c.dep_ in ("dobj", "dative") for c in verb.children)
+        and any(c.dep_ == "pobj" and c.pos_ != "PROPN" for c in preposition.children)
+    )
 
 
 def _before_trailing_adjunct(run: list[Token]) -> list[Token]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pycountry
 
-from tasks.extract.gazetteer import country_match, known_organizations, person_titles
+from tasks.extract.gazetteer import country_match, known_organizations, name_initials, person_titles
 from tasks.ids import entity_id
 from tasks.normalize.places import Place
 from tasks.stop_words import spacy_stop_words
@@ -34,8 +34,6 @@ BRITISH_TO_AMERICAN = {
     "harbour": "harbor",
     "organisation": "organization",
 }
-# Words skipped when reading an acronym off a name ("Ministry of Defense" -> MD or MOD).
-ACRONYM_STOPWORDS = frozenset({"of", "the", "and", "for", "in", "on", "de", "&"})
 
 _STOP_WORDS = spacy_stop_words("en")  # the parser's English stop words
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -270,23 +268,13 @@ def _following_country(after: str) -> str | None:
     return None
 
 
-def _initials(words: list[str]) -> set[str]:
-    """Acronyms a multi-word name can be written as, with and without its small words."""
-    parts = [part for word in words for part in re.split(r"[-\s]", word) if part]
-    content = [part for part in parts if part.casefold() not in ACRONYM_STOPWORDS]
-    return {
-        "".join(part[0] for part in parts).upper(),
-        "".join(part[0] for part in content).upper(),
-    }
-
-
 def _acronym_candidates(resolution: _Resolution) -> set[str]:
     words = resolution.surface.split()
     if len(words) < 2:
         return set()
-    acronyms = _initials(words)
+    acronyms = name_initials(words)
     if country_match(words[0]):  # "Japan Self-Defense Forces" is also written "SDF"
-        acronyms |= _initials(words[1:])
+        acronyms |= name_initials(words[1:])
     return acronyms
 
 
