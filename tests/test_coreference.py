@@ -573,6 +573,87 @@ def test_a_relative_clause_set_off_by_commas_does_not_narrow_a_role_word(nlp):
     assert resolve_after(nlp, narrowed, ("Miller",), lawmaker) is None
 
 
+def test_a_persons_party_is_a_party_not_any_body_or_nationality_named_with_them(nlp):
+    text = "Tom Baker, {}, opposed the bill. He said his party would oppose it."
+    for introduction in (
+        "a member of the Senate Finance Committee",
+        "a senior fellow at the Brookings Institution",
+        "an American lawyer",
+    ):
+        assert resolve_after(nlp, text.format(introduction), (), "his party") is None
+    assert resolve_after(nlp, text.format("a Maryland Democrat"), (), "his party") == "Democrat"
+    named = text.format("a member of the Green Party")
+    assert resolve_after(nlp, named, (), "his party") == "Green Party"
+    titled = "Democratic Sen. Tom Baker opposed the bill. He said his party would oppose it."
+    assert resolve_after(nlp, titled, (), "his party") == "Democratic"
+
+
+def test_a_document_is_the_author_of_the_latest_one_mentioned(nlp):
+    for text, document in (
+        (
+            "CNN reported on Monday that the agency had lost track of the funds. On Tuesday, a "
+            "new government report said the problem was worse. The report blamed poor oversight.",
+            "The report",
+        ),
+        (
+            "Reuters reported on Monday that the talks had stalled. Later, auditors released a "
+            "report on the program. The report found waste.",
+            "The report",
+        ),
+        (
+            "The Sierra Club said in a statement that the dam was unsafe. Later, the governor "
+            "issued a statement of his own. The statement said the dam was safe.",
+            "The statement",
+        ),
+    ):
+        assert resolve_after(nlp, text, (), document) is None
+    text = "Reuters reported on Monday that the talks had stalled. The report said envoys left."
+    assert resolve_after(nlp, text, (), "The report") == "Reuters"
+    text = (
+        "Reuters reported on Monday that the talks had stalled. The report said envoys left. "
+        "The report also said the talks would resume."
+    )
+    assert resolve_after(nlp, text, (), "The report") == "Reuters"  # "the report" again
+    far = (
+        "Reuters reported on Monday that the talks had stalled.\n\nThe envoys left.\n\n"
+        "The ministry was silent.\n\nThe mayor was not.\n\nThe report said the talks had ended."
+    )
+    assert resolve_after(nlp, far, (), "The report") is None  # too far back
+
+
+def test_a_document_made_by_joint_authors_or_stated_is_the_authors(nlp):
+    text = "{} conducted the poll last week. The poll found that most voters were undecided."
+    assert resolve_after(nlp, text.format("CNN/ORC"), (), "The poll") is None
+    assert resolve_after(nlp, text.format("Gallup"), (), "The poll") == "Gallup"
+    text = "The Sierra Club stated on Monday that the dam was unsafe. The statement said so."
+    assert resolve_after(nlp, text, (), "The statement") == "Sierra Club"
+
+
+def test_a_body_is_not_one_whose_name_ends_its_own(nlp):
+    text = (
+        "The Texas Supreme Court ruled on Monday that the law was valid. The Supreme Court had "
+        "declined to hear the case last year. The court said the law stands."
+    )
+    assert resolve_after(nlp, text, (), "The court") is None
+    text = "The New York Daily News reported the story first. The Daily News said the mayor lied."
+    assert resolve_after(nlp, text, (), "The Daily News") in {"Daily News", "New York Daily News"}
+
+
+def test_which_is_never_a_person(nlp):
+    for text in (
+        "They read a book by David Cay Johnston, which says the tax plan will fail.",
+        "They read a book by David Cay Johnston which says the tax plan will fail.",
+    ):
+        assert resolve_after(nlp, text, (), "which") is None
+    text = "They turned to the Chicago Police Department, which reported that the suspect fled."
+    assert resolve_after(nlp, text, (), "which") == "Chicago Police Department"
+
+
+def test_who_as_the_object_is_the_name_whatever_the_verb(nlp):
+    text = "Tom Baker, whom voters trust, said the plan would fail."
+    assert resolve_after(nlp, text, (), "whom") == "Tom Baker"
+
+
 # ---- the published tables of a real run ---------------------------------------------------------
 
 

@@ -129,10 +129,9 @@ _BODY_KINDS = frozenset({
 })  # fmt: skip
 # Group nouns that name a document, which stands for its author.
 _DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll", "release", "ad"})
-# The verb each document is the act of ("The AP reported ... The report": the AP's); a survey
+# The document each verb's act makes ("The AP reported ... The report": the AP's); a survey
 # is a poll.
-_DOCUMENT_VERBS = {"report": "report", "statement": "state", "study": "study", "survey": "poll",
-                   "poll": "poll"}  # fmt: skip
+_DOCUMENT_VERBS = {"report": "report", "state": "statement", "study": "study", "poll": "poll"}
 _SAME_DOCUMENT = {"survey": "poll"}
 # Verbs whose subject made the document they take ("Quinnipiac conducted the poll"), and verbs
 # of saying whose subject wrote the document they were said in ("the ministry said in a
@@ -314,6 +313,7 @@ class Coreference:
         self._sentence_roles: dict[int, list[Token]] = {}
         self._in_description = False
         self._body_names: set[str] | None = None
+        self._documents: dict[str, list[Token]] | None = None
 
     def resolve(self, head: Token, start: int, end: int, remember: bool = False) -> Referent | None:
         """What the phrase [start, end) headed by `head` stands for; None for a pronoun with no
@@ -351,13 +351,17 @@ class Coreference:
                     entity is None
                     or entity.label_ not in _ONE_BEARER
                     or (word == "which" and entity.label_ == "PERSON")  # a person's book
-                    or _plural_verb(head.head)  # "those supporting Clinton, who are"
+                    or _plural_subject(head)  # "those supporting Clinton, who are"
                 ):
                     return Referent(start, end, None, "people")
                 entity = self._full_name(entity)
                 return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
             referent = self._resolve(antecedent, start, end)
-            if referent is not None and referent.entity is not None and _plural_verb(head.head):
+            if referent is None or referent.entity is None:
+                return referent
+            if word == "which" and _thing_of_a_name(antecedent, referent.entity):
+                return None  # "a book by Johnston, which says": the book
+            if _plural_subject(head):
                 return Referent(start, end, None, "people")  # "those backing Baker, who are"
             return referent
         if word in WH_RELATIVES and head.i > 0:
@@ -368,7 +372,12 @@ class Coreference:
             if word in _PERSON_RELATIVES and _of_a_person(before):
                 return None
             entity = self._entity_at(before)
-            if entity is not None and entity.end == before.i + 1 and entity.label_ in _ONE_BEARER:
+            if (
+                entity is not None
+                and entity.end == before.i + 1
+                and entity.label_ in _ONE_BEARER
+                and not (word == "which" and _thing_of_a_name(before, entity))
+            ):
                 return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
         titled = self._titled_name(head, start, end)
         if titled is not None:
@@ -856,11 +865,11 @@ class Coreference:
         with; a person's party is no side of its own."""
         surname = person[-1].lower_
         parties = {
-            self._entity_at(token).text: self._entity_at(token)
+            party.text: party
             for e in self._entities[: bisect_left(self._entity_starts, start)]
             if e.label_ == "PERSON" and e[-1].lower_ == surname
             for token in described_by(e)
-            if token.ent_type_ in ("NORP", "ORG") and self._entity_at(token) is not None
+            if (party := self._entity_at(token)) is not None and _party_of_person(party, e)
         }
         if len(parties) != 1:
             return None
@@ -1046,11 +1055,20 @@ class Coreference:
         labels = ("ORG",) if kind == "group" else ("PERSON",)
         if head.lower_ in _COUNTRY_NOUNS:
             return None  # "the country": which one is a guess
+        document = kind == "group" and lemma in _DOCUMENT_NOUNS
+        # A document is the author's of the latest one mentioned ("CNN reported ... a
+        # government report said ... the report": not CNN's).
+        latest = self._latest_document(head, lemma) if document else None
         between = set()
         for entity in self._named_before(start):
             if self._quoted(entity.start_char):
                 continue
             if self._said_of(head, entity, kind):
+                if document:
+                    authored = _authored(entity, lemma)
+                    if latest is None or authored is None or authored.i != latest.i:
+                        return None
+                    return Referent(entity.start_char, entity.end_char, entity, kind)
                 if not (kind == "group" and _owns(entity, lemma)) and between - {entity[-1].lower_}:
                     return None  # "Ventas ... Cisco Systems ... the company": either of them
                 referent = Referent(entity.start_char, entity.end_char, entity, kind)
@@ -1065,7 +1083,15 @@ class Coreference:
         if kind == "group":
             # "the campaign" in a story of one campaign: the one owner the doc gave it before.
             first = bisect_left(self._entity_starts, start)
-            owners = {e[-1].lower_: e for e in self._entities[:first] if _owns(e, lemma)}
+            owners = {
+                e[-1].lower_: e
+                for e in self._entities[:first]
+                if (
+                    latest is not None and getattr(_authored(e, lemma), "i", None) == latest.i
+                    if document
+                    else _owns(e, lemma)
+                )
+            }
             if len(owners) == 1:
                 entity = next(iter(owners.values()))
                 # "Google's parent company ... Exxon ... the company": either (a document
@@ -1075,6 +1101,28 @@ class Coreference:
                     return None
                 return Referent(entity.start_char, entity.end_char, entity, kind)
         return None
+
+    def _latest_document(self, head: Token, lemma: str) -> Token | None:
+        """The latest word before `head` for a document of `lemma`'s kind or the act that made
+        one ("a report", "reported"): one that `_introduces` a document, not "the report" or
+        "the new report", one named before, nor "polls". (However far back: a story of one
+        poll names it once.)"""
+        if self._documents is None:
+            self._documents = {}
+            for token in self._doc:
+                word = token.lemma_.lower()
+                if token.pos_ == "VERB" and word in _DOCUMENT_VERBS:
+                    self._documents.setdefault(_DOCUMENT_VERBS[word], []).append(token)
+                elif (
+                    token.pos_ in ("NOUN", "PROPN")
+                    and token.tag_ != "NNS"
+                    and word in _DOCUMENT_NOUNS
+                    and _introduces(token)
+                ):
+                    self._documents.setdefault(_document_kind(word), []).append(token)
+        found = self._documents.get(_document_kind(lemma), [])
+        index = bisect_left([t.i for t in found], head.i) - 1
+        return found[index] if index >= 0 else None
 
     def _other_called(self, head: Token, referent: Referent, start: int) -> bool:
         """Whether a named mention in the recent paragraphs before an organisation word is
@@ -1339,45 +1387,101 @@ def _proper(token: Token) -> bool:
 
 def _owns(entity: Span, lemma: str) -> bool:
     """Whether a named mention owns a noun of `lemma` ("Clinton's campaign", "the Clinton
-    campaign"), a person or organisation, not a nationality ("the Russian government"). A
-    document is its author's: one it is written of ("the Quinnipiac poll"; not "the CNN/WMUR
-    poll" or "the CNN-ORC survey", several authors' and no one's), one that made it
-    ("Quinnipiac conducted the poll", "the AP reported", "X said in a statement")."""
+    campaign"), a person or organisation, not a nationality ("the Russian government"); a
+    document is its author's (`_authored`)."""
     if entity.label_ not in ("PERSON", "ORG"):
         return False
-    root = entity.root
     if lemma in _DOCUMENT_NOUNS:
-        lemma = _SAME_DOCUMENT.get(lemma, lemma)
-        if any(c.dep_ == "conj" for c in root.children):
-            return False  # "Trump and Ryan said in a statement": the two's
-        if root.dep_ == "nsubj" and root.head.i >= entity.end:
-            verb = root.head
-            if _DOCUMENT_VERBS.get(verb.lemma_.lower()) == lemma:
-                return True
-            made = [c for c in verb.children if c.dep_ == "dobj"] if verb.lemma_ in _MAKING else []
-            if verb.lemma_ in _SAYING:
-                made += [
-                    c
-                    for p in verb.children
-                    if p.dep_ == "prep" and p.lower_ == "in"
-                    for c in p.children
-                    if c.dep_ == "pobj"
-                ]
-            return any(
-                _SAME_DOCUMENT.get(c.lemma_.lower(), c.lemma_.lower()) == lemma for c in made
-            )
-        if _joint_authors(entity) or root.head.tag_ == "NNS":
-            return False  # "Exit polls", "past Quinnipiac polls": no one poll
-        if root.dep_ == "pobj" and root.head.lower_ in ("by", "from"):
-            root = root.head  # "a poll by Gallup", "an ad from the PAC"
-            if root.head.tag_ == "NNS":
-                return False
-            return _SAME_DOCUMENT.get(root.head.lemma_.lower(), root.head.lemma_.lower()) == lemma
-        owned = root.head.lemma_.lower()
-        owned = _SAME_DOCUMENT.get(owned, owned)
-    else:
-        owned = root.head.lemma_.lower()
-    return root.dep_ in ("poss", "compound") and owned == lemma and root.head.i >= entity.end
+        return _authored(entity, lemma) is not None
+    root = entity.root
+    return (
+        root.dep_ in ("poss", "compound")
+        and root.head.lemma_.lower() == lemma
+        and (root.head.i >= entity.end)
+    )
+
+
+def _authored(entity: Span, lemma: str) -> Token | None:
+    """The word for the document of `lemma`'s kind a named person or organisation is the
+    author of: one written of it ("the Quinnipiac poll"; not "the CNN/WMUR poll" or "the
+    CNN-ORC survey", several authors' and no one's), or the act that made it ("Quinnipiac
+    conducted the poll", "the AP reported", "X said in a statement")."""
+    if entity.label_ not in ("PERSON", "ORG"):
+        return None
+    kind = _document_kind(lemma)
+    root = entity.root
+    if any(c.dep_ == "conj" for c in root.children) or _joint_authors(entity):
+        return None  # "Trump and Ryan said in a statement", "CNN/ORC conducted the poll"
+    if root.dep_ == "nsubj" and root.head.i >= entity.end:
+        verb = root.head
+        verb_lemma = verb.lemma_.lower()
+        if _DOCUMENT_VERBS.get(verb_lemma) == kind:
+            return verb
+        made = [c for c in verb.children if c.dep_ == "dobj"] if verb_lemma in _MAKING else []
+        if verb_lemma in _SAYING:
+            made += [
+                c
+                for p in verb.children
+                if p.dep_ == "prep" and p.lower_ == "in"
+                for c in p.children
+                if c.dep_ == "pobj"
+            ]
+        return next((c for c in made if _document_kind(c.lemma_.lower()) == kind), None)
+    if root.head.tag_ == "NNS":
+        return None  # "Exit polls", "past Quinnipiac polls": no one poll
+    if root.dep_ == "pobj" and root.head.lower_ in ("by", "from"):
+        document = root.head.head  # "a poll by Gallup", "an ad from the PAC"
+        plural = document.tag_ == "NNS"
+        return None if plural or _document_kind(document.lemma_.lower()) != kind else document
+    document = root.head
+    if root.dep_ in ("poss", "compound") and document.i >= entity.end:
+        return document if _document_kind(document.lemma_.lower()) == kind else None
+    return None
+
+
+def _party_of_person(party: Span, person: Span) -> bool:
+    """Whether a name in a person's introduction is the person's party: a party by name ("a
+    member of the Green Party"), or a nationality or party member that is what the person is
+    ("Cardin, a Maryland Democrat", "Cardin is a Democrat") or that the title before the name
+    says ("Democratic Sen. Ben Cardin"); not a body the person works at or sits on ("a fellow
+    at the Brookings Institution", "a member of the Finance Committee") nor a word of a
+    description ("an American lawyer")."""
+    if party.label_ == "ORG":
+        return party[-1].lower_ == "party"
+    if party.label_ != "NORP":
+        return False
+    root = party.root
+    if root.dep_ == "appos" and person.start <= root.head.i < person.end:
+        return True
+    if root.dep_ == "attr" or (person.root.dep_ == "appos" and person.root.head == root):
+        return True
+    return party.end <= person.start and party.end <= root.head.i < person.end
+
+
+def _document_kind(lemma: str) -> str:
+    """The kind of document a noun names, one word for its synonyms ("survey": a poll)."""
+    return _SAME_DOCUMENT.get(lemma, lemma)
+
+
+def _introduces(document: Token) -> bool:
+    """Whether a word for a document introduces one: without "the" ("a report"), a named
+    body's ("the agency's report", "the Pew report"; "its report" is one named before) or
+    made by a named subject ("Gallup conducted the poll", "X said in the statement"; not
+    "half said so in the earlier poll")."""
+    children = list(document.children)
+    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in children):
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in children):
+        return True
+    owners = [c for c in children if c.dep_ in ("poss", "compound")]
+    if any(c.dep_ == "poss" or c.pos_ == "PROPN" or c.lower_ in GROUP_NOUNS for c in owners):
+        return True
+    verb = document.head.head if document.dep_ == "pobj" else document.head
+    if not any(c.dep_ == "nsubj" and c.ent_type_ in ("PERSON", "ORG") for c in verb.children):
+        return False
+    return (document.dep_ == "dobj" and verb.lemma_.lower() in _MAKING) or (
+        document.dep_ == "pobj" and document.head.lower_ == "in" and verb.lemma_.lower() in _SAYING
+    )
 
 
 def _joint_authors(entity: Span) -> bool:
@@ -1415,8 +1519,10 @@ def _same_bearer(first: Span, second: Span) -> bool:
     if set(words) == set(other_words):
         return True
     short, long = sorted((words, other_words), key=len)
-    if long[: len(short)] == short or (len(short) > 1 and long[-len(short) :] == short):
-        return True  # (or its last words: "Daily News" of "New York Daily News")
+    if long[: len(short)] == short:
+        return True
+    if len(short) > 1 and long[-len(short) :] == short and _is_outlet(first) and _is_outlet(second):
+        return True  # an outlet's last words ("Daily News"), not a body's ("Supreme Court")
     return len(short) == 1 and short[0].upper() in name_initials(long)
 
 
@@ -1429,8 +1535,23 @@ def _body_words(name: Span) -> tuple[str | None, list[str]]:
     return match[0], [t.lower_ for t in words[1:]]
 
 
-def _plural_verb(verb: Token) -> bool:
-    """Whether a verb agrees with a plural subject ("who are", "who were", "who have")."""
+def _thing_of_a_name(word: Token, entity: Span) -> bool:
+    """Whether "which" after a person's name `word` is of the thing the name is written of ("a
+    book by Johnston, which says"); a name "which" follows as a subject is a body the tagger
+    took for a person ("Norton, which declined to comment")."""
+    return (
+        entity.label_ == "PERSON"
+        and entity.start <= word.i < entity.end
+        and (entity.root.dep_ == "pobj")
+    )
+
+
+def _plural_subject(pronoun: Token) -> bool:
+    """Whether a relative pronoun is the subject of a verb that agrees with a plural ("who
+    are", "who were", "who have"; not "whom voters trust")."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = pronoun.head
     words = [verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass"))]
     return any(
         (w.tag_ == "VBP" and w.lower_ not in ("'s", "\u2019s")) or w.lower_ == "were" for w in words
