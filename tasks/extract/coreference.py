@@ -1397,7 +1397,7 @@ def _owns(entity: Span, lemma: str) -> bool:
     return (
         root.dep_ in ("poss", "compound")
         and root.head.lemma_.lower() == lemma
-        and (root.head.i >= entity.end)
+        and root.head.i >= entity.end
     )
 
 
@@ -1542,7 +1542,7 @@ def _thing_of_a_name(word: Token, entity: Span) -> bool:
     return (
         entity.label_ == "PERSON"
         and entity.start <= word.i < entity.end
-        and (entity.root.dep_ == "pobj")
+        and entity.root.dep_ == "pobj"
     )
 
 
