@@ -504,8 +504,14 @@ def test_a_poll_of_two_authors_is_nobodys(nlp):
         "A new {} poll released on Monday found that most voters oppose the plan. The poll also "
         "found that few trust the mayor."
     )
-    for authors in ("Tribune-Gallup", "Tribune/Gallup"):
+    assert resolve_after(nlp, text.format("Tribune/Gallup"), (), "The poll") is None
+    # A hyphen joins two authors the doc names alone, not a name's two words.
+    partners = "The Chicago Tribune asked Gallup to run it. " + text.format("Tribune-Gallup")
+    assert resolve_after(nlp, partners, (), "The poll") is None
+    for authors in ("CNN-ORC", "Washington Post-ABC News"):
         assert resolve_after(nlp, text.format(authors), (), "The poll") is None
+    one = "A Hewlett-Packard report released on Monday showed sales fell. The report said so."
+    assert resolve_after(nlp, one, (), "The report") == "Hewlett-Packard"
     assert resolve_after(nlp, text.format("Gallup"), (), "The poll") == "Gallup"
     survey = text.format("Gallup").replace("The poll", "The survey")
     assert resolve_after(nlp, survey, (), "The survey") == "Gallup"  # a survey is a poll

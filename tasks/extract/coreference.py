@@ -1486,7 +1486,9 @@ def _introduces(document: Token) -> bool:
 
 def _joint_authors(entity: Span) -> bool:
     """Whether a document's named author is one of several written together ("a CNN/WMUR
-    poll", "a CNN-ORC survey", "the Post-SurveyMonkey poll", "an NBC News/Marist poll")."""
+    poll", "a CNN-ORC survey", "the Post-SurveyMonkey poll", "an NBC News/Marist poll"); a
+    hyphen between two plain capitalised words neither of which the doc names alone is one
+    name ("Hewlett-Packard")."""
     doc = entity.doc
     words = doc[max(entity.start - 1, 0) : min(entity.end + 1, len(doc))]
     return any(
@@ -1494,7 +1496,28 @@ def _joint_authors(entity: Span) -> bool:
         and 0 < t.i < len(doc) - 1
         and doc[t.i - 1].text[:1].isupper()
         and doc[t.i + 1].text[:1].isupper()
+        and (t.text == "/" or not _one_hyphened_name(t))
         for t in words
+    )
+
+
+def _one_hyphened_name(hyphen: Token) -> bool:
+    """Whether the words a hyphen joins are one name: one plain capitalised word each side
+    ("Hewlett-Packard"; not "CNN-ORC", "Post-SurveyMonkey" or "Washington Post-ABC News"),
+    neither named alone elsewhere in the doc ("the Chicago Tribune ... Gallup ... a
+    Tribune-Gallup poll")."""
+    doc = hyphen.doc
+    left, right = doc[hyphen.i - 1], doc[hyphen.i + 1]
+    if not (left.text.istitle() and right.text.istitle()):
+        return False
+    outside = [doc[i] for i in (left.i - 1, right.i + 1) if 0 <= i < len(doc)]
+    if any(t.text[:1].isupper() and t.ent_type_ for t in outside):
+        return False
+    return not any(
+        e.text in (left.text, right.text)
+        or (e.label_ == "ORG" and e[-1].text in (left.text, right.text))
+        for e in doc.ents
+        if not e.start <= hyphen.i < e.end
     )
 
 
