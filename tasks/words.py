@@ -32,8 +32,8 @@ _HAN_OR_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}ー々〻〆]")
 
 def word_count(text: str) -> int:
     """The words of `text`: its whitespace-separated tokens, except that a token holding text
-    of a script written without spaces counts the words ICU finds in it, and each run of other
-    letters or digits glued to them."""
+    of a script written without spaces counts the words ICU finds in it and each run of other
+    letters or digits glued to them (one at least)."""
     if not _UNSPACED.search(text):
         return len(text.split())
     count = 0
@@ -41,8 +41,9 @@ def word_count(text: str) -> int:
         if not _UNSPACED.search(token):
             count += 1
             continue
-        for part in _TOKEN_PART.finditer(token):
-            count += _unspaced_word_count(part["unspaced"]) if part["unspaced"] else 1
+        parts = _TOKEN_PART.finditer(token)
+        words = sum(_unspaced_word_count(p["unspaced"]) if p["unspaced"] else 1 for p in parts)
+        count += max(words, 1)  # a token is a word at least, as a dash alone is
     return count
 
 

@@ -49,6 +49,8 @@ def test_spaced_text_counts_its_tokens_as_before():
     text = f"{ENGLISH}\n\n— “Quoted,” she said. 12 9 3 27"
     assert word_count(text) == len(text.split())
     assert word_count("Правительство утвердило новый бюджет.") == 4
+    # A token is one word at least (the column's minimum), as a dash alone is.
+    assert word_count("\u0e31 。") == 2
 
 
 def test_articles_word_count_of_a_chinese_article(nlp):
