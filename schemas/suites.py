@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from schemas.tables import EARLIEST_DATE, TABLES, Table
+from schemas.tables import EARLIEST_DATE, MAX_UTC_OFFSET_HOURS, TABLES, Table
 
 CRITICAL = "critical"
 QUARANTINE = "quarantine"
@@ -101,8 +101,10 @@ CROSS_CHECKS: tuple[CrossCheck, ...] = (
         "articles",
         "published_date_plausible",
         "CASE WHEN t.published_date IS NULL THEN NULL ELSE "
-        f"t.published_date BETWEEN DATE '{EARLIEST_DATE}' AND current_date END",
-        f"published_date is not before {EARLIEST_DATE.year} and not in the future",
+        f"t.published_date BETWEEN DATE '{EARLIEST_DATE}' AND CAST(timezone('UTC', now()) "
+        f"+ INTERVAL {MAX_UTC_OFFSET_HOURS} HOUR AS DATE) END",
+        f"published_date is not before {EARLIEST_DATE.year} and not in the future (today in "
+        f"the time zone furthest ahead, UTC+{MAX_UTC_OFFSET_HOURS}, is not)",
         shows=("published_date",),
     ),
     CrossCheck(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 import pyarrow as pa
@@ -66,8 +66,19 @@ PIPELINE_STEPS = ("ingest", "clean", "extract", "normalize", "validate", "publis
 # The earliest date a published_date or event_date may be: older ones are a feed's placeholder
 # for "no date" (0001-01-01) or a typo, never a news article's date.
 EARLIEST_DATE = date(1800, 1, 1)
+# The furthest time zone ahead of UTC (UTC+14, Kiribati's Line Islands): until midnight there,
+# a date is some reader's today, as a story published at 00:30 in Tokyo is dated while it is
+# still yesterday in UTC. Later dates are in the future.
+MAX_UTC_OFFSET_HOURS = 14
 # ISO 639-2 "undetermined": an article whose text is too short or too unusual to identify.
 UNDETERMINED_LANGUAGE = "und"
+
+
+def latest_date(now: datetime | None = None) -> date:
+    """The latest date a published article can bear at `now` (default: this moment): the
+    calendar date in the time zone furthest ahead of UTC."""
+    now = now or datetime.now(UTC)
+    return (now.astimezone(UTC) + timedelta(hours=MAX_UTC_OFFSET_HOURS)).date()
 
 
 @cache
@@ -281,7 +292,13 @@ ARTICLES = Table(
             "cleaned article body: page furniture removed, broken lines repaired, paragraphs separated by a blank line",
             nullable=False,
         ),
-        Column("word_count", pa.int32(), "words in body", nullable=False, min_value=1),
+        Column(
+            "word_count",
+            pa.int32(),
+            "words in body: its whitespace-separated tokens; in Chinese, Japanese, Thai, Lao, Khmer and Burmese text (written without spaces) the words ICU's dictionaries find, and each run of other letters or digits glued to them",
+            nullable=False,
+            min_value=1,
+        ),
         Column(
             "raw_length",
             pa.int64(),

@@ -2,7 +2,8 @@
 
 Supported inputs: `.txt` dumps, `.html`/`.htm` pages and `.jsonl` files with one article per
 line (`{"id", "url", "title", "date", "kind", "text" or "html"}`; `kind`, optional, says
-whether a `text` is already just the article or a whole page's dump). What cannot be read
+whether a `text` is already just the article or a whole page's dump; the date may also be
+called "published" or "date_published", as feeds call it). What cannot be read
 becomes a quarantine row with its reason; nothing is dropped silently.
 
 Size limits (quarantined beyond them, reason `too_large`): a document (a file, or one JSONL
@@ -30,6 +31,9 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 JSONL_FIELDS = ("id", "url", "title", "date", "kind", "text", "html")
+# Where feeds put the date when they do not call it "date": feedparser's entries ("published")
+# and JSON Feed items ("date_published"). "date" comes first when a record has several.
+_DATE_ALIASES = ("published", "date_published")
 # Fields a reader takes for one line of words. (An id or url is kept as written: the article
 # id derives from it.)
 _LINE_FIELDS = {"title", "date", "kind"}
@@ -292,6 +296,8 @@ def _jsonl_record(
         return Quarantined(
             line_uri, "ingest", "invalid_record", f"line {number} is a JSON {type(record).__name__}"
         )
+    if record.get("date") is None:
+        record["date"] = next((record[k] for k in _DATE_ALIASES if record.get(k) is not None), None)
     wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
     if wrong:
         return Quarantined(

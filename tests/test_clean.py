@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from conftest import SEEDS
 from trafilatura.utils import load_html
 
+from schemas.tables import latest_date
 from tasks.clean import clean
 from tasks.clean.html import page_lines
+from tasks.clean.metadata import dateline_length
+from tasks.ingest import read_inputs
 from tasks.records import Article, RawDocument
 
 
@@ -192,6 +196,45 @@ def test_an_ambiguous_impossible_future_or_placeholder_date_is_not_used(stated):
     )
     assert article.published_date is None
     assert article.date_source == "none"
+
+
+def test_a_date_ahead_of_utc_is_no_future_date():
+    # A story published at 00:30 in Tokyo, or in any zone up to UTC+14, is dated the next
+    # day while UTC is still on this one: it is today somewhere, not in the future.
+    furthest_ahead = datetime.now(timezone(timedelta(hours=14)))  # now, in Kiribati
+    for stated in (furthest_ahead.date().isoformat(), furthest_ahead.isoformat()):
+        article = _text(STORY, {"date": stated})
+        assert (article.published_date, article.date_source) == (furthest_ahead.date(), "metadata")
+    day_after = (furthest_ahead + timedelta(days=1)).date().isoformat()
+    assert _text(STORY, {"date": day_after}).published_date is None
+
+
+def test_the_latest_date_is_today_in_the_zone_furthest_ahead():
+    assert latest_date(datetime(2024, 12, 5, 9, 59, tzinfo=UTC)) == date(2024, 12, 5)
+    assert latest_date(datetime(2024, 12, 5, 10, 0, tzinfo=UTC)) == date(2024, 12, 6)
+    tokyo = timezone(timedelta(hours=9))
+    assert latest_date(datetime(2024, 12, 6, 0, 30, tzinfo=tokyo)) == date(2024, 12, 6)
+
+
+@pytest.mark.parametrize(
+    "stated", [1733356800, "1733356800", 1733356800000, "1733356800000", 1733356800.5]
+)
+def test_a_unix_time_in_seconds_or_milliseconds_is_read(tmp_path, stated):
+    # 1733356800 is 2024-12-05T00:00:00Z; feeds and APIs give it as a number or a string,
+    # under "date" or under "published".
+    for field in ("date", "published"):
+        record = {"id": "r", "text": STORY, field: stated}
+        (tmp_path / "feed.jsonl").write_text(json.dumps(record) + "\n")
+        documents, _ = read_inputs([str(tmp_path / "feed.jsonl")])
+        (article,) = clean(documents)[0]
+        assert (article.published_date, article.date_source) == (date(2024, 12, 5), "metadata")
+
+
+@pytest.mark.parametrize("stated", [2024, "20241205", 12345678, 17333568000, "99999999999999"])
+def test_a_number_that_is_no_unix_time_is_no_date(stated):
+    # A year, a compact date, an id, or a number of 11 digits: seconds past 2286 or
+    # milliseconds of 1970.
+    assert _text(STORY, {"date": str(stated)}).published_date is None
 
 
 @pytest.mark.parametrize("header", ["2023-02-30", "2999-01-01"])
@@ -1014,3 +1057,35 @@ def test_wire_datelines_are_read(opening, place, published):
     article = _text(f"{opening} {STORY}")
     assert article.dateline == place
     assert article.published_date == published
+
+
+@pytest.mark.parametrize(
+    "above",
+    ["ANALYSIS", "EXCLUSIVE\n\nBy Jane Doe", "UPDATE 2-Council passes budget", "By Jane Doe"],
+)
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [("WASHINGTON (Reuters) -", "Washington"), ("LONDON, Dec 5 (AP) —", "London")],
+)
+def test_a_dateline_under_a_kicker_or_byline_line_is_read(above, opening, place):
+    article = _text(f"{above}\n\n{opening} {STORY}", {"title": "Council passes budget"})
+    assert article.dateline == place
+    # Where the dateline ends: the extractors take no speaker or actor before it.
+    end = dateline_length(article.body)
+    assert article.body[:end].endswith(f"{opening} ")
+    assert article.body[end:].startswith("The city council")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"INTERVIEW\n\nQUESTION: What do you make of the budget the council passed?\n\n{STORY}",
+        f"RESULTS\n\nLIVERPOOL - Salah 23, Nunez 78\n\nCHELSEA - Palmer 12\n\n{STORY}",
+        f"{STORY}\n\nLONDON (Reuters) - {STORY}",  # a second dateline, under the story's prose
+        f"The council met on Tuesday.\n\nLONDON (Reuters) - {STORY}",  # under a standfirst
+    ],
+)
+def test_no_dateline_is_read_past_the_storys_opening(text):
+    article = _text(text, {"title": "Council passes budget"})
+    assert article.dateline is None
+    assert dateline_length(article.body) == 0

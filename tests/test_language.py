@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from schemas.tables import ARTICLES, UNDETERMINED_LANGUAGE
 from tasks.clean import clean
 from tasks.clean.metadata import detect_language
+from tasks.extract import extract
 from tasks.records import RawDocument
 
 COLUMN_VALUES = set(ARTICLES.column("language").allowed_values() or ())
@@ -98,6 +99,47 @@ def test_one_sentence_non_english_items_keep_their_language(language):
 def test_all_caps_non_english_headline_keeps_its_language():
     headline = "LE GOUVERNEMENT ANNONCE UNE HAUSSE DES IMPÔTS"
     assert _language(f"{headline}\n\n{NON_ENGLISH['fr']}") == "fr"
+
+
+ENGLISH_STORY_QUOTING = (
+    "The foreign ministry spokesman told reporters on Tuesday that the government would respond "
+    "to any new trade restrictions. In a statement published on its website, the ministry said: "
+    "“{quote}” Analysts expected markets to react."
+)  # 34 English words around the quote
+QUOTES = {  # each fewer words than the English around it, more bytes than a third of it
+    "zh": "中方坚决反对美方滥用出口管制措施，恶意封锁打压中国企业。"
+    "我们将采取必要措施，坚决维护中国企业的正当权益。",
+    "ru": "Мы будем и дальше защищать интересы наших компаний и ответим на любые новые ограничения "
+    "самым решительным образом",
+    "ko": "우리는 앞으로도 우리 기업의 정당한 권익을 단호히 지킬 것이며 "
+    "어떠한 새로운 제한에도 필요한 조치를 취할 것이다",
+    "ar": "سنواصل الدفاع عن مصالح شركاتنا وسنرد على أي قيود جديدة بكل حزم وفي الوقت المناسب",
+}
+
+
+@pytest.mark.parametrize("quoted", sorted(QUOTES))
+def test_an_english_story_quoting_another_language_is_english(quoted):
+    # The model reads bytes: two or three a letter of these scripts outweighed the English.
+    assert detect_language(None, ENGLISH_STORY_QUOTING.format(quote=QUOTES[quoted])) == "en"
+
+
+def test_an_english_story_quoting_chinese_gets_its_entities(nlp):
+    body = ENGLISH_STORY_QUOTING.format(quote=QUOTES["zh"]).replace(
+        "The foreign", "China's foreign"
+    )
+    articles, _ = clean([RawDocument("mixed.txt", "txt", body, None)])
+    (extraction,) = extract(articles)[0]
+    assert articles[0].language == "en"
+    assert "China" in {mention.text for mention in extraction.mentions}
+
+
+@pytest.mark.parametrize("title", [None, "李强会见Tim Cook"])
+def test_a_chinese_story_naming_people_in_english_is_chinese(title):
+    body = (
+        "国务院总理李强周二在北京会见了苹果公司首席执行官Tim Cook，双方就在华投资与合作进行了交流。"
+        "Cook表示，Apple将继续扩大在中国的投资，并与中国供应商深化合作。"
+    )
+    assert detect_language(title, body) == "zh"
 
 
 def test_und_is_a_value_of_the_column_and_not_iso_639_1():

@@ -6,6 +6,8 @@ quote marks of every style, line breaks, control characters and arbitrary Unicod
 
 from __future__ import annotations
 
+import asyncio
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -121,3 +123,22 @@ def test_any_text_keeps_spans_inside_the_body_and_ids_unique(texts):
     for table, column in ID_COLUMNS.items():
         ids = tables[table].column(column).to_pylist()
         assert len(ids) == len(set(ids)), table
+
+
+def test_prefect_event_pings_leave_the_global_random_state_alone(prefect_api):
+    # Prefect's events client pings the session's API like this from a background thread while
+    # Hypothesis draws examples; a draw that sees the global random state move warns that a
+    # strategy uses `random`.
+    from prefect._internal.websockets import websocket_connect
+    from prefect.events.clients import events_in_socket_from_api_url
+    from prefect.settings import PREFECT_API_URL
+
+    async def ping_moves_random_state() -> bool:
+        async with websocket_connect(
+            events_in_socket_from_api_url(PREFECT_API_URL.value()), subprotocols=["prefect"]
+        ) as socket:
+            before = random.getstate()
+            await asyncio.wait_for(await socket.ping(), timeout=30)
+            return random.getstate() != before
+
+    assert not asyncio.run(ping_moves_random_state())

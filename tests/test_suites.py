@@ -6,7 +6,7 @@ suite under test, which keeps ~200 Great Expectations runs fast.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
 import pytest
@@ -21,7 +21,7 @@ from schemas.suites import (
     RUN_METRICS_TABLE,
     WARNING,
 )
-from schemas.tables import TABLES
+from schemas.tables import TABLES, latest_date
 from tasks.ids import article_id, child_id, cluster_id, entity_id, sha256_hex
 from tasks.validate import validate
 
@@ -363,6 +363,17 @@ def test_boilerplate_left_in_bodies_is_a_warning_that_still_publishes():
     warned = labels(report.failures(WARNING))
     assert "run_metrics.expect_column_values_to_be_between(boilerplate_lines)" in warned
     assert report.metrics["boilerplate_lines"] == pytest.approx(0.5)
+
+
+def test_a_date_that_is_today_in_the_zone_furthest_ahead_is_plausible():
+    # A story published just after midnight in Tokyo (UTC+9) or Kiribati (UTC+14) is dated
+    # the next day while it is still this day in UTC.
+    plausible = "articles_checks.expect_column_values_to_be_in_set(published_date_plausible)"
+    rows = good_rows()
+    rows["articles"][0]["published_date"] = latest_date()
+    assert plausible not in labels(validate(to_tables(rows)).failures())
+    rows["articles"][0]["published_date"] = latest_date() + timedelta(days=1)
+    assert plausible in labels(validate(to_tables(rows)).failures(QUARANTINE))
 
 
 def test_an_implausible_event_date_is_a_warning_only():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from schemas.tables import latest_date
 from tasks.clean import metadata, repair
 from tasks.clean.html import HtmlExtract, extract_html, strip_site_name
 from tasks.clean.text_dump import (
@@ -28,12 +29,13 @@ class _Rejected(Exception):
 
 def clean(documents: Iterable[RawDocument]) -> tuple[list[Article], list[Quarantined]]:
     """Recover each document's body and metadata; quarantine what has no recoverable body."""
-    today = date.today()
+    # Dates after this are in the future: today in the time zone furthest ahead of UTC.
+    latest = latest_date()
     articles: list[Article] = []
     quarantined: list[Quarantined] = []
     for document in documents:
         try:
-            articles.append(clean_document(document, today))
+            articles.append(clean_document(document, latest))
         except _Rejected as rejected:
             reason, detail = rejected.args
             quarantined.append(Quarantined(document.source_uri, STEP, reason, detail))
@@ -43,18 +45,18 @@ def clean(documents: Iterable[RawDocument]) -> tuple[list[Article], list[Quarant
     return articles, quarantined
 
 
-def clean_document(document: RawDocument, today: date) -> Article:
+def clean_document(document: RawDocument, latest: date) -> Article:
     """The article recovered from one document; raises _Rejected when it has no body."""
     if not document.content.strip():
         raise _Rejected("empty_body", "the document has no text")
-    stated_date = metadata.parse_stated_date(document.metadata.get("date", ""), today)
+    stated_date = metadata.parse_stated_date(document.metadata.get("date", ""), latest)
     if document.html is not None:
-        return _from_html(document, stated_date, today)
-    return _from_text(document, stated_date, today)
+        return _from_html(document, stated_date, latest)
+    return _from_text(document, stated_date, latest)
 
 
-def _from_text(document: RawDocument, stated_date: date | None, today: date) -> Article:
-    header_date, text = metadata.split_date_header(document.text or "", today)
+def _from_text(document: RawDocument, stated_date: date | None, latest: date) -> Article:
+    header_date, text = metadata.split_date_header(document.text or "", latest)
     paragraphs = repair.paragraphs(text)
     if not paragraphs:
         if header_date is None and text.strip():
@@ -68,16 +70,16 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
         raise _Rejected("no_body_found", "only navigation and boilerplate lines")
     # A page dump's headline, byline and date are where a reader looks: around the headline.
     header = (
-        metadata.read_page_header(paragraphs, len(dump.before_body), today)
+        metadata.read_page_header(paragraphs, len(dump.before_body), latest)
         if kind == "page"
         else None
     )
     above_body = [line for line in dump.before_body[-10:] if not is_boilerplate(line)]
-    text_date = (header and header.published) or metadata.find_text_date(above_body, today)
+    text_date = (header and header.published) or metadata.find_text_date(above_body, latest)
     byline = (header and header.byline) or dump.byline
     start, last = len(dump.before_body), dump.paragraphs[-1]
     if header and text_date is None:
-        text_date = metadata.story_date(paragraphs, start, last, today, dump.box_below)
+        text_date = metadata.story_date(paragraphs, start, last, latest, dump.box_below)
     if header and byline is None:
         byline = metadata.story_credit(paragraphs, start, last)
     return _article(
@@ -88,27 +90,27 @@ def _from_text(document: RawDocument, stated_date: date | None, today: date) -> 
         source_name=metadata.find_source_name(dump.paragraphs),
         published=_first_date((stated_date, "metadata"), (header_date, "header")),
         text_date=text_date,
-        today=today,
+        latest=latest,
     )
 
 
-def _from_html(document: RawDocument, stated_date: date | None, today: date) -> Article:
+def _from_html(document: RawDocument, stated_date: date | None, latest: date) -> Article:
     page = extract_html(document.html or "", url=document.metadata.get("url"))
     body_paragraphs = repair.paragraphs(page.text)
     if not body_paragraphs:
         raise _Rejected("no_body_found", "trafilatura found no article text")
-    meta_date = metadata.parse_iso_date(page.date or "", today)
+    meta_date = metadata.parse_iso_date(page.date or "", latest)
     return _article(
         document,
         body_paragraphs=body_paragraphs,
         title=_stated_title(document) or _html_headline(page, document.html or ""),
         byline=metadata.html_byline(
-            page.author, page.sitename, document.html or "", page.title, today
+            page.author, page.sitename, document.html or "", page.title, latest
         ),
         source_name=page.sitename or metadata.find_source_name(body_paragraphs),
         published=_first_date((stated_date, "metadata"), (meta_date, "metadata")),
         text_date=None,
-        today=today,
+        latest=latest,
     )
 
 
@@ -139,12 +141,12 @@ def _article(
     source_name: str | None,
     published: tuple[date | None, str],
     text_date: date | None,
-    today: date,
+    latest: date,
 ) -> Article:
     """The Article, with the dateline and the weaker date sources filled in."""
     published_date, date_source = published
     known_year = published_date.year if published_date else None
-    dateline, dateline_date = metadata.find_dateline(body_paragraphs[0], known_year, today)
+    dateline, dateline_date = metadata.find_dateline(body_paragraphs, known_year, latest)
     if published_date is None and dateline_date is not None:
         published_date, date_source = dateline_date, "dateline"
     if published_date is None:

@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 from html import unescape
 from itertools import repeat, takewhile
@@ -16,11 +16,16 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from schemas.tables import EARLIEST_DATE, UNDETERMINED_LANGUAGE, language_codes
 from tasks.stop_words import spacy_stop_words
+from tasks.words import dominant_script_text
 
 _STOP_WORDS = spacy_stop_words("en")  # the parser's English stop words
 # A scraper's header line: " date 2023-09-13 " followed by the article text on the same line.
 _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
+# A Unix time as feeds and APIs state dates: seconds (9 or 10 digits, 1973 to 2286) or
+# milliseconds (12 or 13 digits), a JSON number's fraction allowed. Shorter or 11-digit numbers
+# are no date: a year ("2024"), a compact date ("20240305"), an id.
+_UNIX_TIME = re.compile(r"^(?:\d{9,10}|(?P<milliseconds>\d{12,13}))(?:\.\d*)?$")
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -133,56 +138,69 @@ _MIN_HEADLINE_WORDS = 3
 # Scripts written without spaces: a headline there is measured in characters, not words.
 _UNSPACED_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _MIN_UNSPACED_HEADLINE_CHARS = 8
+# Short lines a dateline's paragraph may come under: a kicker and a byline.
+_MAX_LINES_ABOVE_DATELINE = 2
 _LANGUAGE_SAMPLE_CHARS = 5000
 # Less than this many UTF-8 bytes of letters (about two words) is too little text to tell. The
 # model reads bytes, so a CJK character counts three, as it carries about a word.
 _MIN_LETTER_BYTES = 10
 
 
-def parse_date(year: int, month: int, day: int, today: date) -> date | None:
-    """The date if it exists on the calendar and is neither in the future nor before
-    EARLIEST_DATE (a placeholder such as 0001-01-01), else None."""
+def parse_date(year: int, month: int, day: int, latest: date) -> date | None:
+    """The date if it exists on the calendar and is neither in the future (after `latest`,
+    today in the time zone furthest ahead of UTC) nor before EARLIEST_DATE (a placeholder such
+    as 0001-01-01), else None."""
     try:
         value = date(year, month, day)
     except ValueError:
         return None
-    return value if EARLIEST_DATE <= value <= today else None
+    return value if EARLIEST_DATE <= value <= latest else None
 
 
-def parse_iso_date(text: str, today: date) -> date | None:
+def parse_iso_date(text: str, latest: date) -> date | None:
     """A date from text starting "YYYY-MM-DD" (metadata values, HTML meta), or None."""
     match = _ISO_DATE.match(text.strip()) if text else None
     if not match:
         return None
-    return parse_date(*(int(part) for part in match.groups()), today=today)
+    return parse_date(*(int(part) for part in match.groups()), latest=latest)
 
 
-def parse_stated_date(text: str, today: date) -> date | None:
-    """The date a metadata value states: ISO 8601, else a full date as written ("Tue, 05 Mar
-    2024 10:00:00 GMT" in RSS, "March 5th, 2024"); None when ambiguous, invalid or future."""
+def parse_stated_date(text: str, latest: date) -> date | None:
+    """The date a metadata value states: ISO 8601, a Unix time in seconds or milliseconds
+    (its UTC date), else a full date as written ("Tue, 05 Mar 2024 10:00:00 GMT" in RSS,
+    "March 5th, 2024"); None when ambiguous, invalid or future."""
     if _ISO_DATE.match(text.strip()):
-        return parse_iso_date(text, today)
-    return next(iter(dates_in(text, today)), None)
+        return parse_iso_date(text, latest)
+    epoch = _UNIX_TIME.match(text.strip())
+    if epoch:
+        seconds = float(epoch.group()) / (1000 if epoch.group("milliseconds") else 1)
+        stated = datetime.fromtimestamp(seconds, UTC)
+        return parse_date(stated.year, stated.month, stated.day, latest)
+    return next(iter(dates_in(text, latest)), None)
 
 
-def split_date_header(text: str, today: date) -> tuple[date | None, str]:
+def split_date_header(text: str, latest: date) -> tuple[date | None, str]:
     """(valid date or None, text without the header) for a leading " date YYYY-MM-DD " line."""
     match = _DATE_HEADER.match(text)
     if not match:
         return None, text
-    found = parse_date(*(int(part) for part in match.groups()), today=today)
+    found = parse_date(*(int(part) for part in match.groups()), latest=latest)
     return found, text[match.end() :]
 
 
-def find_dateline(paragraph: str, year: int | None, today: date) -> tuple[str | None, date | None]:
-    """The dateline place at the start of the first paragraph, and its date if the year is known.
+def find_dateline(
+    paragraphs: list[str], year: int | None, latest: date
+) -> tuple[str | None, date | None]:
+    """The place of the dateline opening the story (see `dateline_length`), and its date if the
+    year is known.
 
     A month and day give a date only with a stated year (in the dateline or from the header or
     metadata): a year is never guessed.
     """
-    match = _dateline_match(paragraph)
-    if not match:
+    found = _story_dateline(paragraphs)
+    if not found:
         return None, None
+    match = found[1]
     place = match.group("place")
     if place.isupper():
         place = place.title()
@@ -192,7 +210,7 @@ def find_dateline(paragraph: str, year: int | None, today: date) -> tuple[str | 
     month = _month_number(match.group("month"))
     if month is None:
         return place, None
-    return place, parse_date(stated_year, month, int(match.group("day")), today)
+    return place, parse_date(stated_year, month, int(match.group("day")), latest)
 
 
 def dateline_agency(paragraph: str) -> str | None:
@@ -202,10 +220,43 @@ def dateline_agency(paragraph: str) -> str | None:
 
 
 def dateline_length(text: str) -> int:
-    """How many characters a dateline opening `text` takes, its dash and space included
-    ("WASHINGTON (Reuters) - " -> 23), or 0 when `text` opens with none."""
-    match = _dateline_match(text)
-    return match.end() if match else 0
+    """Where the dateline opening the story of `text` (a body, paragraphs separated by a blank
+    line) ends, its dash and space included ("WASHINGTON (Reuters) - " -> 23), or 0 when it
+    has none: the dateline opens the text, or the first paragraph of prose under a kicker or a
+    byline (see `_story_dateline`)."""
+    paragraphs = text.split("\n\n", _MAX_LINES_ABOVE_DATELINE + 1)
+    found = _story_dateline(paragraphs)
+    if not found:
+        return 0
+    index, match = found
+    return sum(len(paragraph) + 2 for paragraph in paragraphs[:index]) + match.end()
+
+
+def _story_dateline(paragraphs: list[str]) -> tuple[int, re.Match[str]] | None:
+    """(paragraph index, match) of the dateline opening the story: at the start of the first
+    paragraph, or of the first paragraph of prose (a sentence of ten words or more) under at
+    most two short lines that end no sentence ("EXCLUSIVE", "By Jane Doe", "UPDATE 2-Oil
+    rises"). There it must be a wire dateline with a dash: a place in capitals, a date or an
+    agency before it ("LONDON, Dec 5 (AP) —"); "Note:" or "QUESTION:" opening a second
+    paragraph is no dateline, nor is a table's "LIVERPOOL - Salah 23" under a "RESULTS" line.
+    """
+    match = _dateline_match(paragraphs[0]) if paragraphs else None
+    if match:
+        return 0, match
+    for index, paragraph in enumerate(paragraphs[1 : _MAX_LINES_ABOVE_DATELINE + 1], start=1):
+        above = paragraphs[index - 1]
+        if _SENTENCE_END.search(above) or len(above.split()) > _HEADLINE_MAX_WORDS:
+            return None  # the lines above are the story's own prose or a standfirst
+        match = _DATELINE.match(paragraph)
+        if (
+            match
+            and match.group("sep") != ":"
+            and (match.group("place").isupper() or match.group("month") or match.group("agency"))
+            and len(paragraph.split()) >= _MIN_PROSE_WORDS
+            and _SENTENCE_END.search(paragraph)
+        ):
+            return index, match
+    return None
 
 
 def _dateline_match(paragraph: str) -> re.Match[str] | None:
@@ -247,43 +298,46 @@ _MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "
 _MONTH_KEYS += ("september", "october", "november", "december")
 
 
-def dates_in(line: str, today: date) -> list[date]:
+def dates_in(line: str, latest: date) -> list[date]:
     """The full, valid dates written in a line, in order."""
     found = []
     for match in _TEXT_DATE.finditer(line):
-        value = _match_date(match, today)
+        value = _match_date(match, latest)
         if value:
             found.append(value)
     return found
 
 
-def _match_date(match: re.Match[str], today: date) -> date | None:
+def _match_date(match: re.Match[str], latest: date) -> date | None:
     group = match.group
     if group("month1") or group("month2"):
         which = "1" if group("month1") else "2"
         month = _month_number(group("month" + which))
         if month is None:
             return None
-        return parse_date(int(group("year" + which)), month, int(group("day" + which)), today)
+        return parse_date(int(group("year" + which)), month, int(group("day" + which)), latest)
     if group("first6"):
         # "02/03/2025" is 2 March in most of the world and 3 February in the US: read only a
         # date whose two readings agree or of which only one exists.
         first, second, year = int(group("first6")), int(group("second6")), int(group("year6"))
-        readings = {parse_date(year, second, first, today), parse_date(year, first, second, today)}
+        readings = {
+            parse_date(year, second, first, latest),
+            parse_date(year, first, second, latest),
+        }
         readings.discard(None)
         return readings.pop() if len(readings) == 1 else None
     which = next(n for n in "345" if group("year" + n))
     year = int(group("year" + which))
     if year < 100:  # "15.10.24": a two-digit year of this century
         year += 2000
-    return parse_date(year, int(group("month" + which)), int(group("day" + which)), today)
+    return parse_date(year, int(group("month" + which)), int(group("day" + which)), latest)
 
 
-def find_text_date(lines: list[str], today: date) -> date | None:
+def find_text_date(lines: list[str], latest: date) -> date | None:
     """The first full, valid date in short lines above the body ("Nov. 19, 2019", "By X - date")."""
     for paragraph in lines:
         if len(paragraph.split()) <= _TEXT_DATE_MAX_WORDS:
-            found = dates_in(paragraph, today)
+            found = dates_in(paragraph, latest)
             if found:
                 return found[0]
     return None
@@ -440,7 +494,7 @@ _PARTICLES = {
 
 
 def html_byline(
-    author: str | None, sitename: str | None, html: str, headline: str | None, today: date
+    author: str | None, sitename: str | None, html: str, headline: str | None, latest: date
 ) -> str | None:
     """The byline of an HTML page, in order of trust: trafilatura's names, each once ("Jane Doe;
     Jane-Doe" is one name twice); else the authors the page's JSON-LD declares for its article;
@@ -453,7 +507,7 @@ def html_byline(
     for names in (found, declared):
         if any(not (sitename and names_site(name, sitename)) for name in names):
             return AUTHOR_SEPARATOR.join(names)
-    printed = _printed_byline(html, headline, today)
+    printed = _printed_byline(html, headline, latest)
     if printed and not (sitename and names_site(printed, sitename)):
         return printed
     return AUTHOR_SEPARATOR.join(declared or found) or None
@@ -463,7 +517,7 @@ def html_byline(
 AUTHOR_SEPARATOR = "; "
 
 
-def _printed_byline(html: str, headline: str | None, today: date) -> str | None:
+def _printed_byline(html: str, headline: str | None, latest: date) -> str | None:
     """The byline around the page's headline in the page's text, one block element a line."""
     from trafilatura.utils import load_html
 
@@ -480,7 +534,7 @@ def _printed_byline(html: str, headline: str | None, today: date) -> str | None:
         (i for i, line in enumerate(lines[after_title:], after_title) if letters_key(line) == key),
         None,
     )
-    return _header_at(lines, at, today).byline if at is not None else None
+    return _header_at(lines, at, latest).byline if at is not None else None
 
 
 def names_site(name: str, sitename: str) -> bool:
@@ -604,7 +658,7 @@ _HEADLINE_MAX_CHARS = 300
 TITLE_PARTS = re.compile(r"\s+(?:[|\-–—*·•/»›]+|::)\s+|\s*[|｜：]\s*|\s*--\s*")
 
 
-def read_page_header(lines: list[str], body_start: int, today: date) -> PageHeader:
+def read_page_header(lines: list[str], body_start: int, latest: date) -> PageHeader:
     """The headline, byline and date of a page dump whose first line is the page's <title>, as
     a reader finds them: the headline is the line near the story's start most like the
     <title> (else the headline-shaped line above the first byline or date line there, else
@@ -612,15 +666,15 @@ def read_page_header(lines: list[str], body_start: int, today: date) -> PageHead
     the byline and date are the lines around it. Nothing is taken from further away (a
     teaser, a comment or a footer)."""
     end = min(len(lines), body_start + _HEADER_SEARCH_INSIDE)
-    at = _title_echo(lines, range(1, end), body_start, today)
+    at = _title_echo(lines, range(1, end), body_start, latest)
     if at is None:
         window = range(max(1, body_start - _HEADER_SEARCH_ABOVE), end)
-        at = _line_above_credits(lines, window, today)
+        at = _line_above_credits(lines, window, latest)
         if at is None:
             at = _line_above_standfirst(lines, window)
     if at is None:
         return PageHeader(title=None, byline=None, published=None)
-    header = _header_at(lines, at, today, story_start=body_start, title_line=lines[0])
+    header = _header_at(lines, at, latest, story_start=body_start, title_line=lines[0])
     kicked = _without_set_apart_kicker(header.title, lines, at)
     if kicked:
         return PageHeader(title=kicked, byline=header.byline, published=header.published)
@@ -656,7 +710,7 @@ _KICKER_DASHES = (" – ", " - ", " — ")
 
 
 def _header_at(
-    lines: list[str], at: int, today: date, story_start: int = 0, title_line: str = ""
+    lines: list[str], at: int, latest: date, story_start: int = 0, title_line: str = ""
 ) -> PageHeader:
     """The header around the headline at lines[at]: the byline and the date on the lines just
     above and below it. Where the story starts further down (`story_start`), the byline may be
@@ -670,11 +724,11 @@ def _header_at(
     under = [line for line in lines[at + 1 : at + 1 + below] if line != lines[at]]
     if glued_byline:
         under.insert(0, glued_byline)
-    dates = (found[0] for line in under + above[::-1] if (found := _line_dates(line, today)))
+    dates = (found[0] for line in under + above[::-1] if (found := _line_dates(line, latest)))
     return PageHeader(
         title=title.strip(_HEADLINE_EDGE) or None,
         byline=_header_byline(
-            above + under, len(above), today, _site_names(title_line, title), story_start - at - 1
+            above + under, len(above), latest, _site_names(title_line, title), story_start - at - 1
         ),
         published=next(dates, None),
     )
@@ -692,7 +746,7 @@ _HEADLINE_EDGE = " >:|•·-–—"
 
 
 def story_date(
-    lines: list[str], start: int, last_paragraph: str, today: date, box_below: int = 0
+    lines: list[str], start: int, last_paragraph: str, latest: date, box_below: int = 0
 ) -> date | None:
     """The date on a date line where the story starts (a page that prints its date under the
     standfirst) or just after it ends ("Published 5 January 2025" under the last paragraph,
@@ -702,7 +756,7 @@ def story_date(
     near = lines[start : start + _STORY_DATE_LINES] + lines[end : end + _STORY_DATE_LINES]
     if box_below:
         near += lines[end + box_below : end + box_below + 1]
-    return next((found[0] for line in near if (found := _line_dates(line, today))), None)
+    return next((found[0] for line in near if (found := _line_dates(line, latest))), None)
 
 
 def story_credit(lines: list[str], start: int, last_paragraph: str) -> str | None:
@@ -724,7 +778,7 @@ def _story_end(lines: list[str], start: int, last_paragraph: str) -> int:
 _STORY_DATE_LINES = 3
 
 
-def _title_echo(lines: list[str], window: range, body_start: int, today: date) -> int | None:
+def _title_echo(lines: list[str], window: range, body_start: int, latest: date) -> int | None:
     """The line in the window most like the <title>, or None if none is. Where the headline is
     repeated (a share box, a teaser), the copy with a byline or date below it; among equals,
     the last one above the story. Not a sentence, nor the last item of a breadcrumb trail; and
@@ -757,7 +811,7 @@ def _title_echo(lines: list[str], window: range, body_start: int, today: date) -
     at = max(
         copies,
         key=lambda i: (
-            _has_credits(lines[i + 1 : i + 1 + _HEADER_LINES_BELOW], today),
+            _has_credits(lines[i + 1 : i + 1 + _HEADER_LINES_BELOW], latest),
             i <= body_start,
             i,
         ),
@@ -817,15 +871,15 @@ _HOME_TRAIL = re.compile(
 _MAX_TRAIL_WORDS = 6
 
 
-def _has_credits(lines: list[str], today: date) -> bool:
-    return any(find_byline(line) or _line_dates(line, today) for line in lines)
+def _has_credits(lines: list[str], latest: date) -> bool:
+    return any(find_byline(line) or _line_dates(line, latest) for line in lines)
 
 
-def _line_above_credits(lines: list[str], window: range, today: date) -> int | None:
+def _line_above_credits(lines: list[str], window: range, latest: date) -> int | None:
     """The headline-shaped line just above the first byline or date line in the window (a
     name line, a picture's caption and one standfirst may come between)."""
     for index in window:
-        if find_byline(lines[index]) or _line_dates(lines[index], today):
+        if find_byline(lines[index]) or _line_dates(lines[index], latest):
             standfirst = False
             # A picture's caption may come between too, with its picture: it is not counted.
             nearest = [
@@ -835,7 +889,7 @@ def _line_above_credits(lines: list[str], window: range, today: date) -> int | N
             ]
             for above in nearest[:_HEADER_LINES_ABOVE]:
                 line = lines[above]
-                if _name_line(line) or _line_dates(line, today):
+                if _name_line(line) or _line_dates(line, latest):
                     continue
                 if looks_like_headline(line):
                     return above
@@ -958,12 +1012,12 @@ def _similarity(matcher: difflib.SequenceMatcher, line: str) -> float:
     return matcher.ratio()
 
 
-def _leading_dates(part: str, today: date) -> list[date]:
+def _leading_dates(part: str, latest: date) -> list[date]:
     """The dates of a credits part that opens with at most a few words (a label, a name, a
     place) before its date; a caption's date ends a sentence."""
     found = []
     for match in _TEXT_DATE.finditer(part):
-        value = _match_date(match, today)
+        value = _match_date(match, latest)
         if value and len(part[: match.start()].split()) <= _MAX_WORDS_BEFORE_DATE:
             found.append(value)
     return found
@@ -972,22 +1026,22 @@ def _leading_dates(part: str, today: date) -> list[date]:
 _MAX_WORDS_BEFORE_DATE = 5
 
 
-def _line_dates(line: str, today: date) -> list[date]:
+def _line_dates(line: str, latest: date) -> list[date]:
     """The dates of a date line: a short line, a short part of a credits line ("By Jane Doe ·
     31 Jan 2025, 20:02 · 3 Comments"), or a line that opens with its date (a long line of
     share buttons after it). A date inside a sentence is not the page's. A dump glues the
     month to the word before it ("by Jane DoeNovember 21, 2025"): they are set apart."""
     line = " ".join(_GLUED_WORD.split(line))
     for part in [line] if len(line.split()) <= _TEXT_DATE_MAX_WORDS else _CREDIT_PARTS.split(line):
-        if len(part.split()) <= _TEXT_DATE_MAX_WORDS and (found := _leading_dates(part, today)):
+        if len(part.split()) <= _TEXT_DATE_MAX_WORDS and (found := _leading_dates(part, latest)):
             return found
     match = _TEXT_DATE.match(line.strip())
-    value = _match_date(match, today) if match else None
+    value = _match_date(match, latest) if match else None
     return [value] if value else []
 
 
 def _header_byline(
-    region: list[str], below: int, today: date, site_names: list[str] = (), story: int = 0
+    region: list[str], below: int, latest: date, site_names: list[str] = (), story: int = 0
 ) -> str | None:
     """The byline among the lines around the headline, the first a reader trusts (see
     _bylines); the site's own name (a desk's byline, "by Lesotho Times") only where no one else
@@ -995,14 +1049,14 @@ def _header_byline(
     a bare name above the headline is a menu's or a teaser's, not the byline. The story starts
     `story` lines under the headline."""
     site_byline = None
-    for byline in _bylines(region, below, today, story):
+    for byline in _bylines(region, below, latest, story):
         if not any(names_site(byline, site) for site in site_names):
             return byline
         site_byline = site_byline or byline
     return site_byline
 
 
-def _bylines(region: list[str], below: int, today: date, story: int) -> Iterator[str]:
+def _bylines(region: list[str], below: int, latest: date, story: int) -> Iterator[str]:
     """The bylines around the headline, in the order a reader trusts them: a "By ..." line
     (nearest the headline first); a name under its label ("By" / "Jane Doe," / "John Roe"); a
     name with its job title ("Jane Doe Political Correspondent", or the title on the next
@@ -1025,7 +1079,7 @@ def _bylines(region: list[str], below: int, today: date, story: int) -> Iterator
         if byline:  # the co-authors' lines may follow, one a line
             names = [byline, *_names_in_a_row(under[index + 1 :])]
             yield AUTHOR_SEPARATOR.join({letters_key(name): name for name in names}.values())
-    dated = next((i for i, line in enumerate(under) if _is_when_line(line, today)), None)
+    dated = next((i for i, line in enumerate(under) if _is_when_line(line, latest)), None)
     if dated is not None:
         segments = _CREDIT_SEGMENTS.split(under[dated])
         # A name in Han script glued to the date is not read: it is as often the date's label
@@ -1105,10 +1159,10 @@ _PHOTO_CREDIT = re.compile(rf"^\s*(?:©|{_CREDIT_WORD}\b)", re.IGNORECASE)
 _CAPTION_CREDIT = re.compile(rf"(?:^|[\s(])(?:©|{_CREDIT_WORD}\s*:)", re.IGNORECASE)
 
 
-def _is_when_line(line: str, today: date) -> bool:
+def _is_when_line(line: str, latest: date) -> bool:
     """A line saying when the story was published: a date, or a clock time in words on a
     short line ("Published today at 12:19"; a time alone is as often a video's length)."""
-    return bool(_line_dates(line, today)) or (
+    return bool(_line_dates(line, latest)) or (
         len(line.split()) <= _WHEN_LINE_MAX_WORDS
         and _CLOCK_TIME.search(line) is not None
         and _LETTERS.search(line) is not None
@@ -1239,10 +1293,12 @@ def detect_language(title: str | None, body: str) -> str:
 
 
 def _language_sample(title: str | None, body: str) -> str:
-    """Headline and body, all-capitals words lower-cased: the model learnt from mixed-case text
-    and reads an all-caps headline or table as another language."""
+    """Headline and body in the script most of their words are written in, all-capitals words
+    lower-cased. The model reads bytes, so a quote in Chinese (three bytes a character) would
+    outweigh the English story around it; and it learnt from mixed-case text, so it reads an
+    all-caps headline or table as another language."""
     text = f"{title}\n{body}" if title else body
-    words = text[:_LANGUAGE_SAMPLE_CHARS].split()
+    words = dominant_script_text(text[:_LANGUAGE_SAMPLE_CHARS]).split()
     return " ".join(word.lower() if word.isupper() else word for word in words)
 
 

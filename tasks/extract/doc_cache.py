@@ -45,8 +45,8 @@ def doc_entities(doc: Doc) -> tuple[Span, ...]:
 
 
 def doc_dateline_end(doc: Doc) -> int:
-    """Where the dateline opening the doc's text ends, "WASHINGTON (Reuters) - ", or 0: the
-    clean step's dateline, read once per doc."""
+    """Where the dateline opening the doc's story ends, "WASHINGTON (Reuters) - " (under a
+    kicker or byline line too), or 0: the clean step's dateline, read once per doc."""
     values = _cached(doc)
     if "dateline_end" not in values:
         values["dateline_end"] = dateline_length(doc_text(doc))

@@ -40,6 +40,7 @@ from tasks.normalize.places import (
     location_place,
 )
 from tasks.records import Article, Quarantined, RunInfo
+from tasks.words import word_count
 
 if TYPE_CHECKING:  # the extractors import spaCy, which the flow's process need not load
     from tasks.extract.entities import Mention
@@ -343,7 +344,7 @@ def _article_row(article: Article, duplicate_of: str | None, story_id: str, run:
         "date_source": article.date_source,
         "language": article.language,
         "body": article.body,
-        "word_count": len(article.body.split()),
+        "word_count": word_count(article.body),
         "raw_length": article.raw_length,
         "content_sha256": sha256_hex(article.body),
         "duplicate_of": duplicate_of,
