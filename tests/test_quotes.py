@@ -794,6 +794,10 @@ def test_dateline_agency_is_no_speaker_and_no_part_of_a_statement(nlp, text):
             'Okafor says he will call the governor and ask her to "stop the flooding."',
             "Okafor", "call the governor",
         ),
+        (
+            'Jones wants to say he would sit the mayor down and tell him "no more excuses."',
+            "Jones", "sit the mayor down",
+        ),
     ],
 )  # fmt: skip
 def test_verb_sharing_the_reported_clauses_modal_goes_on_with_it(nlp, text, speaker, said):
@@ -903,9 +907,18 @@ def test_topic_a_speech_verb_comments_on_is_said(nlp, text, speaker, topic):
     assert row.quote_type == "partial" and row.speaker_text == speaker
 
 
-def test_show_a_speaker_appears_on_is_no_statement(nlp):
-    """'on "Face the Facts"' names where something was said: a title, nobody's words."""
-    rows = rows_of(nlp, 'The senator said on "Face the Facts" that the plan would pass.')
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The senator said on "Face the Facts" that the plan would pass.',
+        'She commented on "Good Morning America" at length.',
+        'He remarked on "Fox and Friends" that the plan was dead.',
+    ],
+)
+def test_show_named_after_on_is_no_topic(nlp, text):
+    """'commented on "Good Morning America"': a quoted name after "on" is the show the speaker
+    appeared on, a title, nobody's words; only a common noun there is a topic."""
+    rows = rows_of(nlp, text)
     assert not any(r.quote_type == "partial" and r.quote_text.startswith("on") for r in rows)
 
 
@@ -936,14 +949,30 @@ def test_time_means_or_origin_of_a_statement_noun_is_no_speaker(nlp, text, quote
         ('He spoke on the radio about the "crisis."', "radio"),
         ('He spoke on the phone with reporters about the "crisis."', "phone"),
         ('She spoke on the floor of the Senate about the "crisis."', "floor"),
+        ('He spoke on the bus with reporters about the "crisis."', "bus"),
     ],
 )
-def test_medium_or_place_of_the_speaking_is_no_topic(nlp, text, setting):
+def test_on_phrase_before_the_topic_is_no_part_of_it(nlp, text, setting):
     """'spoke on television about the "crisis"': an "on" phrase naming where or through what
-    the speaker spoke is no part of what was said; the "about" phrase is."""
+    the speaker spoke is no part of what was said, nor is one followed by another argument
+    ("on the bus with reporters about"): the "about" phrase is the topic."""
     row = row_with(rows_of(nlp, text), "crisis")
     assert row.quote_type == "partial" and row.speaker_text in ("He", "She")
     assert setting not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "medium"),
+    [
+        ('She called the plan "a disaster" on television.', "television"),
+        ('He said it was "a disaster" on the radio.', "radio"),
+    ],
+)
+def test_medium_after_the_quote_is_no_part_of_what_was_said(nlp, text, medium):
+    """'called the plan "a disaster" on television': the medium of the speaking after the
+    quoted words is the writer's, not the speaker's."""
+    row = row_with(rows_of(nlp, text), "disaster")
+    assert row.quote_type == "partial" and medium not in row.quote_text
 
 
 @pytest.mark.parametrize(
@@ -993,17 +1022,17 @@ def test_condition_between_cue_and_quote_does_not_report_it(nlp, opener):
 
 
 def test_condition_with_an_addressee_after_a_cue_does_not_report_it(nlp):
-    """'The owner said, if you ask him, "We are closed."': after the owner's cue, a condition
-    whose verb has an addressee still only states a condition; the owner speaks."""
+    """'The owner said, if you ask him, "We are closed."': a condition whose verb has an
+    addressee still only states a condition; the owner speaks."""
     rows = rows_of(nlp, 'The owner said, if you ask him, "We are closed."')
     assert not any(r.speaker_text == "you" for r in rows)
     row = row_with(rows, "We are closed")
     assert row.speaker_text == "The owner"
 
 
-def test_condition_opening_the_sentence_with_an_addressee_reports_the_quote(nlp):
-    """'If you tell them, "We are closed," they leave.': opening the sentence, a speech verb with
-    an addressee introduces the quote (the speaker is whoever tells them)."""
+def test_condition_alone_before_a_quote_reports_it(nlp):
+    """'If you tell them, "We are closed," they leave.': with no other cue, the verb of a
+    condition opening the sentence introduces the quote."""
     row = row_with(rows_of(nlp, 'If you tell them, "We are closed," they leave.'), "We are closed")
     assert row.quote_type == "direct" and row.speaker_text == "you"
 
@@ -1013,3 +1042,12 @@ def test_comparison_after_the_writers_own_words_is_not_said(nlp):
     not quoted is the writer's, no part of what the senator said."""
     rows = rows_of(nlp, "The senator called the plan bold, compared with 40% who did not.")
     assert not any("compared" in r.quote_text for r in rows)
+
+
+def test_word_inside_a_show_title_is_no_second_argument(nlp):
+    """'said on CBS's "This Week With Jane Doe" that ...': the "With" of a quoted show title is
+    part of the title, not an argument of "said"; the title stays nobody's words."""
+    text = 'Smith said on CBS\'s "This Week With Jane Doe" that he would "take a look" at the bill.'
+    rows = rows_of(nlp, text)
+    assert not any(r.quote_type != "scare" and "Jane Doe" in r.quote_text for r in rows)
+    assert row_with(rows, "take a look").speaker_text == "Smith"

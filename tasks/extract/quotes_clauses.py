@@ -363,18 +363,25 @@ def complement_after(verb: Token) -> list[list[Token]]:
 def _names_topic(preposition: Token, verb: Token) -> bool:
     """Whether "on" or "upon" after a speech verb with no object of its own names what it is
     about ("commented on the "crazy" plan", "remarked upon the fact that ..."), not where or
-    when it was said ("on Monday", "on television", "on "Face the Facts"": a show's name). A
-    phrase without quoted words followed by another argument of the verb is its setting: 'spoke
-    on the floor about the "crisis"'."""
-    argument_after = any(
-        c.dep_ == "prep" and c.i > preposition.i and c.lower_ in _ARGUMENT_PREPOSITIONS
-        for c in verb.children
-    )
+    when it was said ("on Monday", "on television", "on "Face the Facts"": a show's name); nor
+    when another argument of the verb follows, which is then the topic ('spoke on the bus about
+    the "crisis"'; a word inside a quoted title is none: 'on "This Week With ..."')."""
+    doc = preposition.doc
+
+    def argument_after(child: Token) -> bool:
+        marks = sum(t.is_quote for t in doc[preposition.i : child.i])
+        return (
+            child.dep_ == "prep"
+            and child.i > preposition.i
+            and child.lower_ in _ARGUMENT_PREPOSITIONS
+            and marks % 2 == 0
+        )
+
     return (
         not is_setting(preposition)
         and not any(c.dep_ in ("dobj", "dative") for c in verb.children)
         and any(c.dep_ == "pobj" and c.pos_ != "PROPN" for c in preposition.children)
-        and (not argument_after or any(t.is_quote for t in preposition.subtree))
+        and not any(argument_after(c) for c in verb.children)
     )
 
 
