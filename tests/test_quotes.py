@@ -794,6 +794,10 @@ def test_dateline_agency_is_no_speaker_and_no_part_of_a_statement(nlp, text):
             'Okafor says he will call the governor and ask her to "stop the flooding."',
             "Okafor", "call the governor",
         ),
+        (
+            'Jones wants to say he would sit the mayor down and tell him "no more excuses."',
+            "Jones", "sit the mayor down",
+        ),
     ],
 )  # fmt: skip
 def test_verb_sharing_the_reported_clauses_modal_goes_on_with_it(nlp, text, speaker, said):
@@ -903,7 +907,147 @@ def test_topic_a_speech_verb_comments_on_is_said(nlp, text, speaker, topic):
     assert row.quote_type == "partial" and row.speaker_text == speaker
 
 
-def test_show_a_speaker_appears_on_is_no_statement(nlp):
-    """'on "Face the Facts"' names where something was said: a title, nobody's words."""
-    rows = rows_of(nlp, 'The senator said on "Face the Facts" that the plan would pass.')
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The senator said on "Face the Facts" that the plan would pass.',
+        'She commented on "Good Morning America" at length.',
+        'He remarked on "Fox and Friends" that the plan was dead.',
+    ],
+)
+def test_show_named_after_on_is_no_topic(nlp, text):
+    """'commented on "Good Morning America"': a quoted name after "on" is the show the speaker
+    appeared on, a title, nobody's words; only a common noun there is a topic."""
+    rows = rows_of(nlp, text)
     assert not any(r.quote_type == "partial" and r.quote_text.startswith("on") for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "not_speaker"),
+    [
+        ('The statement from Monday that the plant was "safe" was withdrawn.', "safe", "Monday"),
+        ('A claim by email that the vote was "rigged" was ignored.', "rigged", "email"),
+        ('A warning by phone that the bridge was "unsafe" came too late.', "unsafe", "phone"),
+        ('The warning from the start that the plan was "doomed" went unheeded.', "doomed",
+         "start"),
+        ('The claim from last year that the dam was "safe" proved wrong.', "safe", "year"),
+    ],
+)  # fmt: skip
+def test_time_means_or_origin_of_a_statement_noun_is_no_speaker(nlp, text, quoted, not_speaker):
+    """'the statement from Monday', 'a claim by email', 'the warning from the start': a "by" or
+    "from" phrase that names when, how or from what point a statement came cannot have made
+    it, so it is nobody's speaker and the quote keeps its own bounds."""
+    rows = rows_of(nlp, text)
+    assert not any(not_speaker in (r.speaker_text or "") for r in rows)
+    assert not any(r.quote_text.startswith(f'{quoted}"') for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "setting"),
+    [
+        ('He spoke on television about the "crisis."', "television"),
+        ('He spoke on the radio about the "crisis."', "radio"),
+        ('He spoke on the phone with reporters about the "crisis."', "phone"),
+        ('She spoke on the floor of the Senate about the "crisis."', "floor"),
+        ('He spoke on the bus with reporters about the "crisis."', "bus"),
+    ],
+)
+def test_on_phrase_before_the_topic_is_no_part_of_it(nlp, text, setting):
+    """'spoke on television about the "crisis"': an "on" phrase naming where or through what
+    the speaker spoke is no part of what was said, nor is one followed by another argument
+    ("on the bus with reporters about"): the "about" phrase is the topic."""
+    row = row_with(rows_of(nlp, text), "crisis")
+    assert row.quote_type == "partial" and row.speaker_text in ("He", "She")
+    assert setting not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "medium"),
+    [
+        ('She called the plan "a disaster" on television.', "television"),
+        ('He said it was "a disaster" on the radio.', "radio"),
+    ],
+)
+def test_medium_after_the_quote_is_no_part_of_what_was_said(nlp, text, medium):
+    """'called the plan "a disaster" on television': the medium of the speaking after the
+    quoted words is the writer's, not the speaker's."""
+    row = row_with(rows_of(nlp, text), "disaster")
+    assert row.quote_type == "partial" and medium not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The editorial commented on the council\'s "reckless" budget with alarm.',
+        'The editorial commented on the "reckless" budget of the council for weeks.',
+    ],
+)
+def test_topic_holding_the_quote_stays_said_before_another_phrase(nlp, text):
+    """'commented on the "reckless" budget with alarm': an "on" phrase holding the quoted
+    words is the topic even when another phrase follows it."""
+    row = row_with(rows_of(nlp, text), "reckless")
+    assert row.quote_type == "partial" and row.speaker_text == "The editorial"
+    assert "budget" in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "second_cue"),
+    [
+        ('Smith will say the deal is "fair" and ask voters to back it.', "Smith", "ask"),
+        ('Smith wants to say the deal is "fair" and ask voters to back it.', "Smith", "ask"),
+        ('The senator would tell reporters the bill is "dead" and urge them to leave.',
+         "The senator", "urge"),
+    ],
+)  # fmt: skip
+def test_bare_verb_coordinated_with_a_bare_cue_is_a_second_report(nlp, text, speaker, second_cue):
+    """'will say X and ask Y': after a cue with an auxiliary or "to", a second bare speech verb
+    shares that auxiliary with the cue, not with the reported clause: what was said ends
+    before it."""
+    row = next(r for r in rows_of(nlp, text) if r.quote_type == "partial" and '"' in r.quote_text)
+    assert row.speaker_text == speaker and second_cue not in row.quote_text.split()
+
+
+@pytest.mark.parametrize(
+    "opener",
+    ["as long as the council agrees", "once the council agrees", "provided the council agrees"],
+)
+def test_condition_between_cue_and_quote_does_not_report_it(nlp, opener):
+    """'Smith said, as long as the council agrees, "We will build it."': the verb of a condition
+    between the cue and the quote introduces nothing; the condition opens Smith's words."""
+    rows = rows_of(nlp, f'Smith said, {opener}, "We will build it."')
+    assert not any(r.speaker_text == "the council" for r in rows)
+    (row,) = [r for r in rows if "build it" in r.quote_text]
+    assert row.speaker_text == "Smith" and row.quote_type == "partial"
+    assert row.quote_text.startswith(opener.split()[0])
+
+
+def test_condition_with_an_addressee_after_a_cue_does_not_report_it(nlp):
+    """'The owner said, if you ask him, "We are closed."': a condition whose verb has an
+    addressee still only states a condition; the owner speaks."""
+    rows = rows_of(nlp, 'The owner said, if you ask him, "We are closed."')
+    assert not any(r.speaker_text == "you" for r in rows)
+    row = row_with(rows, "We are closed")
+    assert row.speaker_text == "The owner"
+
+
+def test_condition_alone_before_a_quote_reports_it(nlp):
+    """'If you tell them, "We are closed," they leave.': with no other cue, the verb of a
+    condition opening the sentence introduces the quote."""
+    row = row_with(rows_of(nlp, 'If you tell them, "We are closed," they leave.'), "We are closed")
+    assert row.quote_type == "direct" and row.speaker_text == "you"
+
+
+def test_comparison_after_the_writers_own_words_is_not_said(nlp):
+    """'called the plan bold, compared with 40% who did not': a comparison after words that are
+    not quoted is the writer's, no part of what the senator said."""
+    rows = rows_of(nlp, "The senator called the plan bold, compared with 40% who did not.")
+    assert not any("compared" in r.quote_text for r in rows)
+
+
+def test_word_inside_a_show_title_is_no_second_argument(nlp):
+    """'said on CBS's "This Week With Jane Doe" that ...': the "With" of a quoted show title is
+    part of the title, not an argument of "said"; the title stays nobody's words."""
+    text = 'Smith said on CBS\'s "This Week With Jane Doe" that he would "take a look" at the bill.'
+    rows = rows_of(nlp, text)
+    assert not any(r.quote_type != "scare" and "Jane Doe" in r.quote_text for r in rows)
+    assert row_with(rows, "take a look").speaker_text == "Smith"

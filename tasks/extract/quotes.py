@@ -109,21 +109,32 @@ _FINITE_TAGS = ("VBD", "VBZ", "VBP", "MD")
 _AUX_DEPS = ("aux", "auxpass")
 # A quote opening a sentence that goes on after it is a statement from this many words on.
 _MIN_FOLLOW_ON_WORDS = 4
+# Relations of an adverb or adverbial clause.
+_MODIFIER_DEPS = ("advmod", "advcl")
 # Relations of a clause or adverb that modifies a verb ("says no matter what ...").
-_CLAUSE_MODIFIER_DEPS = ("advmod", "advcl", "ccomp", "parataxis")
+_CLAUSE_MODIFIER_DEPS = (*_MODIFIER_DEPS, "ccomp", "parataxis")
 # Relations of an adverbial that modifies a clause: its time, reason or condition.
-_ADVERBIAL_DEPS = ("advcl", "advmod", "prep", "npadvmod")
-# What opens a condition or concession of what is said ("says no matter what X does, ..."):
-# conditional and concessive subordinators, and the wh-ever words of a concessive condition;
-# each with the space after it, to match whole words at the start of a clause.
-_CONDITION_OPENERS = tuple(f"{marker} " for marker in (
+_ADVERBIAL_DEPS = (*_MODIFIER_DEPS, "prep", "npadvmod")
+# What opens a condition of what is said ("if ...", "as long as ...", "once ...").
+_CONDITIONAL_OPENERS = (
     "if", "unless", "whether", "even if", "only if", "as long as", "so long as", "provided",
-    "providing", "in case", "assuming", "supposing", "no matter", "regardless", "whatever",
-    "whoever", "whichever", "however", "although", "though", "even though", "despite",
-    "in spite of", "much as",
-))  # fmt: skip
-# Subordinators of a condition ("if the council agrees", "unless ...").
-_CONDITIONAL_MARKS = {"if", "unless"}
+    "providing", "in case", "assuming", "supposing", "once",
+)  # fmt: skip
+_CONDITION_STARTS = tuple(f"{opener} " for opener in _CONDITIONAL_OPENERS)  # whole words
+# What opens a concession of it ("says no matter what X does, ..."): concessive subordinators
+# and "whatever", "whoever", "whichever", "however".
+_CONCESSIVE_OPENERS = (
+    "no matter", "regardless", "whatever", "whoever", "whichever", "however", "although",
+    "though", "even though", "despite", "in spite of", "much as",
+)  # fmt: skip
+_QUALIFICATION_STARTS = _CONDITION_STARTS + tuple(f"{opener} " for opener in _CONCESSIVE_OPENERS)
+# Nouns a statement can come "by" or "from" that never make one: means of sending words, and
+# points in a sequence ("a claim by email", "the warning from the start").
+_NON_AGENT_NOUNS = {
+    "email", "e-mail", "mail", "letter", "phone", "telephone", "fax", "text", "message", "post",
+    "tweet", "radio", "television", "tv", "video", "wire", "cable", "courier", "start",
+    "beginning", "outset", "end", "onset", "past", "first",
+}  # fmt: skip
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
@@ -497,9 +508,7 @@ class _QuoteFinder:
         words = [t for t in after if not t.is_punct and not t.is_space]
         if not words:
             return
-        top = words[0]
-        while top.head.i != top.i and words[0].i <= top.head.i <= words[-1].i:
-            top = top.head
+        top = _top_of(words)
         # The words open the quoted clause, or modify the verb as a clause of its own (not
         # its addressee or object: 'told the mayors who gathered there, "..."').
         opens = top.head.i in self.quote_of_token or (
@@ -507,7 +516,7 @@ class _QuoteFinder:
         )
         if (
             not opens
-            or not _opens_condition(words)
+            or not _opens_qualification(words)
             or (statement.speaker is not None and statement.speaker.end > words[0].idx)
             or any(is_cue(t) and not _is_condition(t) for t in words)
             or not _has_clause(words)
@@ -576,13 +585,11 @@ class _QuoteFinder:
             words.pop(0)  # 'said Friday, when asked, "..."': the day is the cue's
         if not words or "," not in self.text[end : words[0].idx]:
             return True
-        top = words[0]
-        while top.head.i != top.i and words[0].i <= top.head.i <= words[-1].i:
-            top = top.head
+        top = _top_of(words)
         # Only an adverbial set between commas interrupts; a clause of its own is what was said.
         if top.dep_ not in _ADVERBIAL_DEPS or top.right_edge.i < words[-1].i:
             return True
-        return _opens_condition(words)
+        return _opens_qualification(words)
 
     def _cue_right_before(self, start: int, end: int) -> Token | None:
         """A speech verb ending the text before a quote ('He said "..."', 'said that "..."',
@@ -1207,28 +1214,54 @@ def _reports_anew(after: list[Token], before: Token) -> bool:
     )
 
 
-def _opens_condition(words: list[Token]) -> bool:
-    """Whether the words open a condition or concession of what is said ("if ...", "no matter
-    what ..."), also after the complementizer ('said, that if his son had enlisted, "..."')."""
+def _top_of(words: list[Token]) -> Token:
+    """The word that heads a run of words in the parse: the first word's highest ancestor
+    inside the run."""
+    top = words[0]
+    while top.head.i != top.i and words[0].i <= top.head.i <= words[-1].i:
+        top = top.head
+    return top
+
+
+def _opens_condition(words: list[Token], starts: tuple[str, ...] = _CONDITION_STARTS) -> bool:
+    """Whether the words open a condition of what is said ("if ...", "as long as ..."), or what
+    else `starts` lists, also after the complementizer ('said, that if his son had enlisted,
+    "..."')."""
     lead = words[1:] if words and words[0].lower_ == "that" else words
     opening = " ".join(t.lower_ for t in lead[:3]) + " "
-    return opening.startswith(_CONDITION_OPENERS)
+    return opening.startswith(starts)
+
+
+def _opens_qualification(words: list[Token]) -> bool:
+    """Whether the words open a condition or concession of what is said ("if ...", "no matter
+    what ...")."""
+    return _opens_condition(words, _QUALIFICATION_STARTS)
 
 
 def _is_condition(cue: Token) -> bool:
-    """A speech verb heading a condition, with no object or addressee of its own ('said, if the
-    council agrees, "..."'): it states what the quote depends on and introduces nothing ('if
-    you tell them, "..."' does; so does a concession: 'though he said, "We may"')."""
-    return (
-        cue.dep_ == "advcl"
-        and any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL_MARKS for c in cue.children)
-        and not any(c.dep_ in ("dobj", "dative") for c in cue.children)
-    )
+    """A speech verb heading a condition ('said, if the council agrees, "..."', 'said, as long
+    as the council agrees, "..."', 'said, if you ask him, "..."'): it states what the quote
+    depends on and introduces nothing. (With no other cue about, `_attribution` still takes
+    it: 'If you tell them, "..."'; a concession's verb introduces: 'though he said, "We may"'.)"""
+    return cue.dep_ in ("advcl", "pcomp") and _opens_condition_clause(cue)
+
+
+def _opens_condition_clause(verb: Token) -> bool:
+    """Whether a verb's clause opens with a condition, also when the parser left the opener's
+    first words out of it ("as long as", "provided" hung on the verb above)."""
+    doc, start = verb.doc, verb.left_edge.i
+    for outside in (2, 1, 0):
+        lead = doc[max(start - outside, verb.sent.start) : verb.i + 1]
+        if not any(t.is_punct for t in lead[: outside + 1]) and _opens_condition(list(lead)):
+            return True
+    return False
 
 
 def _owners(noun: Token) -> list[Token]:
     """Who a statement noun is by: its possessor ("Trump's claim") or the agent of its "by" or
-    "from" phrase ("a claim by the senator that ...", "a warning from the engineer that")."""
+    "from" phrase ("a claim by the senator that ...", "a warning from the engineer that"), when
+    that agent can speak: not the time, means or origin of the statement ("the statement from
+    Monday", "a claim by email", "the warning from the start")."""
     owners = [c for c in noun.children if c.dep_ == "poss"]
     for preposition in noun.children:
         if (
@@ -1236,8 +1269,21 @@ def _owners(noun: Token) -> list[Token]:
             and preposition.lower_ in ("by", "from")
             and preposition.i > noun.i
         ):
-            owners += [c for c in preposition.children if c.dep_ == "pobj"]
+            owners += [c for c in preposition.children if c.dep_ == "pobj" and _may_speak(c)]
     return owners
+
+
+def _may_speak(agent: Token) -> bool:
+    """Whether the object of a statement noun's "by" or "from" can be who made the statement: a
+    person or group, or a noun that is none of a time, a number, a means of sending words or a
+    point in a sequence ("from the engineer", not "from Monday", "by email", "from the start")."""
+    return _is_person_like(agent) or (
+        agent.pos_ in ("NOUN", "PROPN")
+        and speaker_like(agent)
+        and not agent.like_num
+        and agent.ent_type_ != "CARDINAL"
+        and agent.lemma_.lower() not in _NON_AGENT_NOUNS
+    )
 
 
 def _has_clause(tokens: list[Token]) -> bool:

@@ -19,6 +19,8 @@ _ARGUMENT_PREPOSITIONS = {"as", "of", "for", "about", "against", "to", "with", "
 # Prepositions of the topic a speech verb reports on ("commented on the "crazy" plan",
 # "remarked upon ..."), unless they name the time, place or occasion of the speaking.
 _TOPIC_PREPOSITIONS = {"on", "upon"}
+# Adverbs of a two-word "as X as" subordinator ("as long as", "as soon as", "as far as").
+_AS_ADVERBS = {"long", "soon", "far", "much", "well"}
 # Dependents through which a verb reports something of its own.
 _OWN_CONTENT_DEPS = {"dobj", "ccomp", "xcomp", "prep", "dative", "oprd", "attr"}
 # Words that open a time adjunct rather than part of what was said.
@@ -35,6 +37,12 @@ _OCCASION_NOUNS = {
     "conference", "appearance", "address", "call", "briefing", "forum", "session", "email",
     "letter", "post", "tweet", "message", "broadcast", "show", "program", "podcast", "video",
     "op-ed", "article", "column", "book", "memo", "report", "remarks", "town", "stop", "visit",
+}  # fmt: skip
+# Nouns that after "on" name the medium or standing of the speaking ("on television", "on the
+# floor", "on the record", "on behalf of", "on condition of anonymity"), not what was said.
+_ON_SETTING_NOUNS = {
+    "radio", "television", "tv", "phone", "telephone", "air", "camera", "floor", "stage",
+    "record", "background", "behalf", "condition",
 }  # fmt: skip
 # Verb forms a coordinated predicate can take (not a participle: "said X, adding Y").
 _PREDICATE_TAGS = ("VB", "VBD", "VBP", "VBZ", "MD")
@@ -74,14 +82,20 @@ def _without_reporting_conjuncts(head: Token, cue: Token) -> list[Token]:
     """The subtree of a reported clause without a coordinated reporting verb, which belongs to
     the outer clause ("said that X and suggested that Y": the content is X). A verb in another
     form than the cue cannot be its conjunct: it goes on with the reported clause ("says he
-    would sit the mayor down and tell him ...": "tell" shares "would")."""
+    would sit the mayor down and tell him ...": "tell" shares "would"). A bare verb after a cue
+    that is one too ("will say X and ask", "to say X and ask") is the cue's conjunct unless the
+    reported clause has an auxiliary for it to share."""
+    head_has_auxiliary = any(c.dep_ in ("aux", "auxpass") for c in head.lefts)
     cut: set[int] = set()
     for child in head.children:
         if (
             child.dep_ == "conj"
             and is_cue(child)
             and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
-            and _verb_form(child) == _verb_form(cue)
+            and (
+                _verb_form(child) == _verb_form(cue)
+                or (child.tag_ == cue.tag_ and not head_has_auxiliary)
+            )
         ):
             cut.update(t.i for t in child.subtree)
             cut.update(c.i for c in head.children if c.dep_ == "cc" and c.i < child.i)
@@ -269,10 +283,16 @@ def gives_reason(clause: Token) -> bool:
 
 def _is_as_clause(cue: Token) -> bool:
     """ "as Sato noted", "as she put it": an "as" clause of a speech verb with nothing of its own
-    to report (not "as officials praised the protests")."""
+    to report (not "as officials praised the protests"), nor the second "as" of a condition or
+    comparison ("as long as the council agrees")."""
     children = list(cue.children)
     return (
-        any(c.dep_ == "mark" and c.lower_ == "as" for c in children)
+        any(
+            c.dep_ == "mark"
+            and c.lower_ == "as"
+            and not (c.i and c.doc[c.i - 1].lower_ in _AS_ADVERBS)
+            for c in children
+        )
         and cue_entry(cue).kind == "speech"
         and not any(
             c.dep_ in _OWN_CONTENT_DEPS
@@ -343,11 +363,25 @@ def complement_after(verb: Token) -> list[list[Token]]:
 def _names_topic(preposition: Token, verb: Token) -> bool:
     """Whether "on" or "upon" after a speech verb with no object of its own names what it is
     about ("commented on the "crazy" plan", "remarked upon the fact that ..."), not where or
-    when it was said ("on Monday", "in an interview", "on "Face the Facts"": a show's name)."""
+    when it was said ("on Monday", "on television", "on "Face the Facts"": a show's name); nor
+    when another argument of the verb follows, which is then the topic ('spoke on the bus about
+    the "crisis"'; a word inside a quoted title is none: 'on "This Week With ..."')."""
+    doc = preposition.doc
+
+    def argument_after(child: Token) -> bool:
+        marks = sum(t.is_quote for t in doc[preposition.i : child.i])
+        return (
+            child.dep_ == "prep"
+            and child.i > preposition.i
+            and child.lower_ in _ARGUMENT_PREPOSITIONS
+            and marks % 2 == 0
+        )
+
     return (
         not is_setting(preposition)
         and not any(c.dep_ in ("dobj", "dative") for c in verb.children)
         and any(c.dep_ == "pobj" and c.pos_ != "PROPN" for c in preposition.children)
+        and not any(argument_after(c) for c in verb.children)
     )
 
 
@@ -389,7 +423,10 @@ def is_setting(preposition: Token) -> bool:
         _has_setting_object(preposition)
         or any(
             c.dep_ == "pobj"
-            and c.lemma_.lower() in _OCCASION_NOUNS
+            and (
+                c.lemma_.lower() in _OCCASION_NOUNS
+                or (preposition.lower_ == "on" and c.lemma_.lower() in _ON_SETTING_NOUNS)
+            )
             and not any(n.dep_ == "nummod" for n in c.children)  # "in 22 emails": no occasion
             for c in preposition.children
         )
