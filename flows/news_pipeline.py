@@ -35,9 +35,9 @@ from flows.settings import (
 from flows.steps import (
     ingest_task,
     normalize_task,
-    plots_task,
     publish_task,
     report_task,
+    sections_task,
     step_clock,
     validate_task,
 )
@@ -94,16 +94,16 @@ def news_pipeline(
             forms, failed = clean_and_extract(new_documents, workers, run, staging)
             quarantined = rejected_inputs + failed
             new, everything, stories = normalize_task(store, staging, forms, quarantined, run)
-            # The report's plots need the tables only: drawn beside the validation.
+            # The report's plots and stories need the tables only: drawn beside the validation.
             with workers.beside() as beside:
-                plots = beside.submit(plots_task, {"tables": everything})
+                drawn = beside.submit(sections_task, {"tables": everything})
                 validation, rejected = validate_task(staging, new, everything, run, stories)
-                if rejected:  # the plots show what publishes
+                if rejected:  # the report shows what publishes
                     everything = staging.tables()
-                    plots = beside.submit(plots_task, {"tables": everything})
+                    drawn = beside.submit(sections_task, {"tables": everything})
                 summary |= _results(summary, everything, validation, quarantined + rejected)
                 _publish_artifacts(summary, validation)
-                files = report_task(everything, validation, summary, plots.result())
+                files = report_task(everything, validation, summary, drawn.result())
             if not validation.passed:
                 raise ValidationFailed(validation, store.keep_failed(staging, files))
             version_dir = publish_task(store, staging, files, summary)

@@ -36,7 +36,7 @@ from tasks.normalize.entities import NameForms
 from tasks.normalize.stories import updated_stories
 from tasks.quarantine import plan_quarantine
 from tasks.records import Quarantined, RawDocument, RunInfo
-from tasks.report import draw_plots, render_report
+from tasks.report import render_report, table_sections
 from tasks.store import LocalOutput, Staging
 from tasks.store.local import REPORT_PAGE, VALIDATION_RESULTS
 from tasks.store.staging import RELATE_FEATURES
@@ -197,12 +197,12 @@ def validate_run(
 
 
 def report_files(
-    tables: dict[str, ds.Dataset], validation: ValidationReport, summary: dict, plots: str
+    tables: dict[str, ds.Dataset], validation: ValidationReport, summary: dict, drawn: str
 ) -> dict[str, str]:
     """What a run publishes beside its tables: the validation results and the report page."""
     return {
         VALIDATION_RESULTS: json.dumps(validation.to_dict(), indent=2, default=str) + "\n",
-        REPORT_PAGE: render_report(tables, validation, summary, plots),
+        REPORT_PAGE: render_report(tables, validation, summary, drawn),
     }
 
 
@@ -226,4 +226,4 @@ normalize_task = task(timed("normalize")(normalize_run), name="normalize", cache
 validate_task = task(timed("validate")(validate_run), name="validate", cache_policy=NO_CACHE)
 report_task = task(report_files, name="report", cache_policy=NO_CACHE)
 publish_task = task(timed("publish")(publish), name="publish", cache_policy=NO_CACHE)
-plots_task = task(draw_plots, name="draw-plots", cache_policy=NO_CACHE)
+sections_task = task(table_sections, name="draw-sections", cache_policy=NO_CACHE)

@@ -7,7 +7,8 @@ asset and suite it adds), and only the Data Docs it renders are written, where a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -141,39 +142,51 @@ def validate(
     _read_configuration_once()
     new = {name: as_dataset(tables[name]) for name in TABLES}
     whole = new if everything is None else {name: as_dataset(everything[name]) for name in TABLES}
-    frames = new | _derived_tables(new, whole)
-    context = gx.get_context(mode="ephemeral")
-    if data_docs is not None:
-        _render_docs_into(context, data_docs)
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_or_update_pandas("newsflow")
-    outcomes: list[ExpectationOutcome] = []
-    offending: list[OffendingRow] = []
-    for name, expectations in suites().items():
-        asset = source.add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe(name)
-        # Added, not added-or-updated: the context is new, and an update compares and saves
-        # every suite again.
-        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=suite)
-        )
-        chunks = []
-        for chunk in _chunks(frames[name]):
-            frame = chunk.to_pandas(types_mapper=pd.ArrowDtype)
-            result = definition.run(
-                batch_parameters={"dataframe": frame}, result_format=_result_format(name, frame)
+    built = suites()
+    unique_columns = [
+        (name, expectation.column)
+        for name, expectations in built.items()
+        if name in TABLES
+        for expectation in expectations
+        if isinstance(expectation, gx.expectations.ExpectColumnValuesToBeUnique)
+    ]
+    # The cross-table frames and the keys repeated across every row are DuckDB's work, which
+    # runs outside the interpreter lock: made in a thread while Great Expectations validates
+    # the tables' own suites, which need the new rows only (they come first in `built`).
+    with ThreadPoolExecutor(1) as duckdb_work:
+        repeated = duckdb_work.submit(_repeated_values, whole, unique_columns)
+        derived = duckdb_work.submit(_derived_tables, new, whole)
+        context = gx.get_context(mode="ephemeral")
+        if data_docs is not None:
+            _render_docs_into(context, data_docs)
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        source = context.data_sources.add_or_update_pandas("newsflow")
+        outcomes: list[ExpectationOutcome] = []
+        offending: list[OffendingRow] = []
+        for name, expectations in built.items():
+            asset = source.add_dataframe_asset(name)
+            batch = asset.add_batch_definition_whole_dataframe(name)
+            # Added, not added-or-updated: the context is new, and an update compares and
+            # saves every suite again.
+            suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=name, data=batch, suite=suite)
             )
-            chunks.append([_outcome(name, r) for r in result.results])
-            offending.extend(row for r in result.results for row in _offending_rows(name, r))
-        merged = [_merged(per_chunk) for per_chunk in zip(*chunks, strict=True)]
-        if name in TABLES:
-            merged = [_unique_across(o, whole[name]) for o in merged]
-        outcomes.extend(merged)
+            chunks = []
+            for chunk in _chunks(new[name] if name in new else derived.result()[name]):
+                frame = chunk.to_pandas(types_mapper=pd.ArrowDtype)
+                result = definition.run(
+                    batch_parameters={"dataframe": frame},
+                    result_format=_result_format(name, frame),
+                )
+                chunks.append([_outcome(name, r) for r in result.results])
+                offending.extend(row for r in result.results for row in _offending_rows(name, r))
+            outcomes.extend(_merged(per_chunk) for per_chunk in zip(*chunks, strict=True))
+        outcomes = [_unique_across(o, repeated.result()) for o in outcomes]
+        metrics = derived.result()[RUN_METRICS_TABLE].to_table().to_pylist()[0]
     if data_docs is not None:
         context.build_data_docs()
         make_self_contained(data_docs)
-    metrics = frames[RUN_METRICS_TABLE].to_table().to_pylist()[0]
     return ValidationReport(outcomes, metrics, _with_shown_values(offending, new))
 
 
@@ -250,23 +263,38 @@ def _merged(per_chunk: Sequence[ExpectationOutcome]) -> ExpectationOutcome:
     )
 
 
-def _unique_across(outcome: ExpectationOutcome, whole: ds.Dataset) -> ExpectationOutcome:
-    """A uniqueness expectation checked over every row, not only within one chunk."""
+def _repeated_values(
+    whole: Mapping[str, ds.Dataset], columns: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple]]:
+    """For each (table, column) of `columns`, its values that more than one row of the whole
+    table holds, with their counts, most repeated first."""
+    repeated = {}
+    with bounded_connection() as connection:
+        for table, column in columns:
+            connection.register("whole", whole[table])
+            repeated[table, column] = connection.sql(
+                f"SELECT {column}, count(*) AS n FROM whole "
+                f"GROUP BY {column} HAVING n > 1 ORDER BY n DESC, {column}"
+            ).fetchall()
+            connection.unregister("whole")
+    return repeated
+
+
+def _unique_across(
+    outcome: ExpectationOutcome, repeated: Mapping[tuple[str, str], list[tuple]]
+) -> ExpectationOutcome:
+    """A uniqueness expectation checked over every row, not only within one chunk (its
+    `repeated` values from _repeated_values)."""
     if outcome.expectation != "expect_column_values_to_be_unique":
         return outcome
-    with bounded_connection() as connection:
-        connection.register("whole", whole)
-        repeated = connection.sql(
-            f"SELECT {outcome.column}, count(*) AS n FROM whole "
-            f"GROUP BY {outcome.column} HAVING n > 1 ORDER BY n DESC, {outcome.column}"
-        ).fetchall()
-    if not repeated:
+    rows = repeated[outcome.suite, outcome.column]
+    if not rows:
         return outcome
     return replace(
         outcome,
         success=False,
-        unexpected_count=max(outcome.unexpected_count or 0, sum(n for _value, n in repeated)),
-        sample=outcome.sample or [str(value)[:200] for value, _n in repeated[:SAMPLE_SIZE]],
+        unexpected_count=max(outcome.unexpected_count or 0, sum(n for _value, n in rows)),
+        sample=outcome.sample or [str(value)[:200] for value, _n in rows[:SAMPLE_SIZE]],
     )
 
 
