@@ -9,11 +9,10 @@ This module only composes them.
 
 from __future__ import annotations
 
-import importlib
 import sys
-import threading
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -44,7 +43,7 @@ from flows.steps import (
 from tasks.ingest import unpublished
 from tasks.records import Quarantined, RunInfo
 from tasks.store import open_output
-from tasks.validate import ValidationReport
+from tasks.validate import PreparedSuites, ValidationReport
 
 
 class ValidationFailed(RuntimeError):
@@ -87,9 +86,11 @@ def news_pipeline(
             return summary | {"published": False}
 
         staging = store.start_run(run.run_id)
-        # This process mostly waits while the workers parse: it imports Great Expectations
-        # (seconds) meanwhile, instead of after them.
-        threading.Thread(target=importlib.import_module, args=("great_expectations",)).start()
+        # This process mostly waits while the workers parse: it readies the validation
+        # meanwhile (imports Great Expectations, builds the suites, renders their Data Docs
+        # pages: seconds), instead of after them.
+        readying = ThreadPoolExecutor(1)
+        preparing = readying.submit(PreparedSuites, staging.data_docs)
         try:
             forms, failed = clean_and_extract(new_documents, workers, run, staging)
             quarantined = rejected_inputs + failed
@@ -97,7 +98,9 @@ def news_pipeline(
             # The report's plots and stories need the tables only: drawn beside the validation.
             with workers.beside() as beside:
                 drawn = beside.submit(sections_task, {"tables": everything})
-                validation, rejected = validate_task(staging, new, everything, run, stories)
+                suites = preparing.result()
+                readying.shutdown()
+                validation, rejected = validate_task(staging, new, everything, run, stories, suites)
                 if rejected:  # the report shows what publishes
                     everything = staging.tables()
                     drawn = beside.submit(sections_task, {"tables": everything})
@@ -108,6 +111,7 @@ def news_pipeline(
                 raise ValidationFailed(validation, store.keep_failed(staging, files))
             version_dir = publish_task(store, staging, files, summary)
         except BaseException:
+            readying.shutdown()  # nothing is rendered into the staging folder once discarded
             staging.discard()
             raise
     logger.info("published %s to %s", summary["rows"], version_dir)

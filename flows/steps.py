@@ -40,7 +40,7 @@ from tasks.report import render_report, table_sections
 from tasks.store import LocalOutput, Staging
 from tasks.store.local import REPORT_PAGE, VALIDATION_RESULTS
 from tasks.store.staging import RELATE_FEATURES
-from tasks.validate import ValidationReport, validate
+from tasks.validate import PreparedSuites, ValidationReport, validate
 
 # Tables whose published rows every version carries on; the quarantine is the run's own, and
 # the stories table is written whole by each version.
@@ -172,12 +172,15 @@ def validate_run(
     everything: dict[str, ds.Dataset],
     run: RunInfo,
     stories: set[str],
+    suites: PreparedSuites | None = None,
 ) -> tuple[ValidationReport, list[Quarantined]]:
-    """Validate the run's rows; move the rows that fail a row-level expectation (and the rows
-    that depend on them) to the quarantine, summarise the run's `stories` again from what
-    remains, and validate it, until nothing more is rejected. Returns the whole validation and
-    the quarantine rows it added."""
-    report = last = validate(new, staging.data_docs, everything=everything)
+    """Validate the run's rows (with `suites`, if prepared with the staging's Data Docs
+    folder); move the rows that fail a row-level expectation (and the rows that depend on
+    them) to the quarantine, summarise the run's `stories` again from what remains, and
+    validate it, until nothing more is rejected. Returns the whole validation and the
+    quarantine rows it added."""
+    suites = suites or PreparedSuites(staging.data_docs)
+    report = last = validate(new, everything=everything, prepared=suites)
     rejected: list[Quarantined] = []
     for _ in range(MAX_VALIDATION_PASSES):
         if not last.passed:
