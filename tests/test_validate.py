@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -193,6 +196,22 @@ def test_outcomes_keep_the_suites_order_while_the_cross_table_work_runs_beside()
         ("entities.expect_column_values_to_be_unique(mention_id)", 2, [f"{ARTICLE}-m0-5"])
     ]
     assert report.metrics  # the run metrics, made beside too
+
+
+def test_great_expectations_is_imported_without_scipy_stats_until_it_is_used():
+    """Validation imports Great Expectations without scipy.stats (half a second), which only
+    expectations the suites do not use read; where one reads it, it gets scipy's own."""
+    check = """
+import sys
+from tasks.validate import import_great_expectations
+import_great_expectations()
+assert "scipy.stats" not in sys.modules
+from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl
+entropy = kl.stats.entropy
+import scipy.stats
+assert entropy is scipy.stats.entropy and entropy([0.5, 0.5]) > 0.69
+"""
+    subprocess.run([sys.executable, "-c", check], check=True, cwd=Path(__file__).parents[1])
 
 
 def test_duckdb_work_is_memory_bounded_spills_and_cleans_up(tmp_path):
