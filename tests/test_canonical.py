@@ -131,6 +131,12 @@ def test_acronym_joins_its_expansion_in_the_article_only():
     assert elsewhere.entity_id != expansion.entity_id
 
 
+def test_an_organisation_of_punctuation_only_leaves_the_article_linked():
+    # The model can tag a run of symbols as an ORG; its name key is then empty.
+    symbols, word = links([mention("`` \u2039 .", "ORG"), mention("Association", "ORG")])
+    assert symbols.entity_id != word.entity_id
+
+
 def test_every_mention_gets_a_link():
     date, money = links([mention("September 13", "DATE"), mention("$5 million", "MONEY")])
     assert date.entity_type == "DATE" and money.entity_type == "MONEY"

@@ -310,7 +310,7 @@ def _join_within_article(resolutions: list[_Resolution]) -> list[_Resolution]:
             candidates = [
                 i
                 for i, other in names
-                if other.entity_type == "ORG" and other.key.split()[-1] == resolution.key
+                if other.entity_type == "ORG" and other.key.split()[-1:] == [resolution.key]
             ]
             if len({resolutions[i].key for i in candidates}) == 1:
                 target = _nearest(index, candidates)
