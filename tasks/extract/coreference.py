@@ -619,7 +619,7 @@ class Coreference:
         lemma = head.lemma_.lower()
         if (
             not is_role_noun(head)
-            or head.pos_ == "PROPN"
+            or (head.pos_ == "PROPN" and not head.is_lower)  # (lower case: the tagger's slip)
             or any(_narrows(c) for c in head.children)
         ):
             return None
@@ -633,10 +633,14 @@ class Coreference:
         # (A description followed in a pronoun's chain is taken only when the doc gave it.)
         centre = None if self._in_description else self._centre_person(head)
         if centre is not None and (centre[-1].lower_ in given or not given):
-            # Whom the text is about, named more than once: a role word is not used for a
-            # passer-by ("said Chuck Rocha, a consultant ... The GOP nominee").
+            # Whom the text is about, not a passer-by: given the word, named more than once,
+            # or named once as the subject the sentence starts from ("Lori Bernstein held up
+            # a sign ... The 57-year-old scientist"); not a source named after the verb ("said
+            # Chuck Rocha, a consultant ... The GOP nominee") nor one introduced by another
+            # office ("The state's campaign chairman, Phil Lovas ... The attorney general").
             surname = centre[-1].lower_
-            if given or sum(e[-1].lower_ == surname for e in persons) > 1:
+            named = [e for e in persons if e[-1].lower_ == surname]
+            if given or len(named) > 1 or (named and self._introduced_as_subject(named[0], lemma)):
                 return Referent(centre.start_char, centre.end_char, centre, "person")
         if len(given) == 1:
             entity = next(iter(given.values()))
@@ -648,6 +652,17 @@ class Coreference:
             entity = given[next(iter(own))]
             return Referent(entity.start_char, entity.end_char, entity, "person")
         return None
+
+    def _introduced_as_subject(self, entity: Span, lemma: str) -> bool:
+        """Whether a person named once was named as a subject before its verb, and not with an
+        office other than the word `lemma` when that word is an office."""
+        root = entity.root
+        subject = _as_subject(root)
+        if subject.dep_ not in ("nsubj", "nsubjpass") or subject.i > subject.head.i:
+            return False
+        words = (t.lemma_.lower().rstrip(".") for t in described_by(entity) if t.pos_ != "ADJ")
+        offices = {_ABBREVIATED_TITLES.get(word, word) for word in words} & person_titles()
+        return lemma not in person_titles() or not offices or lemma in offices
 
     def _centre_person(self, head: Token) -> Span | None:
         """The named person the sentences before a role word are about, when its own sentence
@@ -771,7 +786,9 @@ class Coreference:
         ("he", "she"), whom a pronoun after them may stand for as well as for the speaker."""
         family = _MALE if pronoun.lower_ in _MALE else _FEMALE
         return any(
-            token.lower_ in family and self._quoted(token.idx)
+            token.lower_ in family
+            and token.dep_ in ("nsubj", "nsubjpass")
+            and self._quoted(token.idx)
             for token in sentence
             if token.i < pronoun.i
         )
@@ -1317,8 +1334,13 @@ def _role_nouns() -> frozenset[str]:
 
 
 def is_role_noun(token: Token) -> bool:
-    """Whether a word names a person by role or office ("the senator", "the candidate")."""
-    return token.lemma_.lower() in _role_nouns()
+    """Whether a word names a person by role or office ("the senator", "the candidate"); the
+    tokenizer splits a hyphened one ("front-runner": "runner"), read whole."""
+    if token.lemma_.lower() in _role_nouns():
+        return True
+    if token.i < 2 or token.doc[token.i - 1].text != "-" or token.doc[token.i - 2].whitespace_:
+        return False
+    return f"{token.doc[token.i - 2].lower_}-{token.lower_}" in _role_nouns()
 
 
 def _of_a_person(name: Token) -> bool:
