@@ -173,6 +173,8 @@ _ROLE_NOUNS = frozenset({
     "actor", "actress", "singer", "star", "model", "athlete", "player", "manager", "lady",
     "man", "woman", "preacher", "pastor", "priest", "rabbi", "imam", "cleric", "dictator",
     "monarch", "emperor", "justice", "prosecutor", "sheriff", "chief", "head", "official",
+    "donor", "philanthropist", "reporter", "correspondent", "editor", "publisher",
+    "comedian", "historian", "organizer", "agent", "teacher",
 })  # fmt: skip
 _FEMALE_ENDINGS = ("woman", "ess", "lady")
 # Words for a person by a tie to another ("the wife of ...", "Baker's brother"): like a role
@@ -400,6 +402,9 @@ class Coreference:
                 if head.lemma_.lower() == "party" and self._is_person(owner.entity):
                     return self._party_of(owner.entity, start) or own
                 return Referent(owner.start, owner.end, owner.entity, "group")
+        said_in = self._said_in(head) if kind == "group" else None
+        if said_in is not None:
+            return said_in
         if kind == "people" or not _is_definite(head) or self._is_anonymous(head, start, end):
             return own
         if kind == "group" and any(
@@ -903,6 +908,28 @@ class Coreference:
                     labels.setdefault(entity.text, set()).add(entity.label_)
             self._body_names = {name for name, found in labels.items() if "PERSON" not in found}
         return word.text in self._body_names
+
+    def _said_in(self, head: Token) -> Referent | None:
+        """The one who says something in the document a word names ("Thiel wrote in a statement
+        to Wired", "In a statement, the ministry called ..."): its author, whatever the
+        article; not two joined ("Trump and Ryan said in a statement")."""
+        verb = head.head.head
+        if (
+            head.dep_ != "pobj"
+            or head.head.lower_ != "in"
+            or head.tag_ != "NN"
+            or head.lemma_.lower() not in _DOCUMENT_NOUNS
+            or verb.pos_ != "VERB"
+            or not (verb.lemma_.lower() in _SAYING or head.lemma_.lower() == "statement")
+        ):
+            return None
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None or any(c.dep_ == "conj" for c in subject.children):
+            return None
+        referent = self._resolve(subject, *_noun_phrase(subject))
+        if referent is None or referent.entity is None or referent.entity.label_ not in _ONE_BEARER:
+            return None
+        return Referent(referent.start, referent.end, referent.entity, "group")
 
     def _owner(self, head: Token) -> Referent | None:
         """Whose organisation a group word is: "his government", "Kishida's administration"."""
