@@ -138,6 +138,13 @@ _SAME_DOCUMENT = {"survey": "poll"}
 # statement"); "Kasich leads in the poll" is no author.
 _MAKING = frozenset({"conduct", "release", "publish", "issue", "commission", "produce"})
 _SAYING = frozenset({"say", "write", "announce", "add", "note", "state", "warn", "declare"})
+# Words news uses to introduce a company ("the oil giant Exxon Mobil", "the drugmaker
+# Pfizer"), which a later "the company" stands for.
+_COMPANY_NOUNS = frozenset({
+    "giant", "firm", "corporation", "conglomerate", "maker", "manufacturer", "automaker",
+    "carmaker", "drugmaker", "retailer", "chain", "airline", "carrier", "insurer", "lender",
+    "startup", "multinational", "supplier", "producer", "operator", "brand",
+})  # fmt: skip
 # Nouns that count people when an "of" phrase follows ("a group of students").
 _COLLECTIVE_NOUNS = frozenset({
     "army", "group", "crowd", "number", "majority", "minority", "handful", "host", "team",
@@ -1203,7 +1210,9 @@ class Coreference:
             return _is_outlet(entity)
         if lemma in _DOCUMENT_NOUNS:
             return False
-        return lemma in self._introduction(entity)[0] and self._same_places(head, entity)
+        words = self._introduction(entity)[0]
+        called = lemma in words or (lemma == "company" and bool(words & _COMPANY_NOUNS))
+        return called and self._same_places(head, entity)
 
     def _same_places(self, head: Token, entity: Span) -> bool:
         """Whether a description and a named mention's introduction do not name different
