@@ -106,7 +106,7 @@ GROUP_NOUNS = frozenset({
     "paper", "newspaper", "network", "website", "report", "statement", "study", "survey", "poll",
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
     "foundation", "institute", "center", "centre", "university", "police", "service",
-    "release", "ad", "unit",
+    "release", "ad", "unit", "tally", "article", "column", "editorial", "analysis",
 })  # fmt: skip
 # Nouns for a news outlet ("the newspaper", "the outlet"), and the last words of English news
 # outlets' names that say they are one ("The Washington Post", "Fox News", "Chicago Tribune"):
@@ -128,7 +128,10 @@ _BODY_KINDS = frozenset({
     "company", "group", "holdings", "ltd", "ltd.", "llc", "plc", "institute", "foundation",
 })  # fmt: skip
 # Group nouns that name a document, which stands for its author.
-_DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "survey", "poll", "release", "ad"})
+_DOCUMENT_NOUNS = frozenset({
+    "report", "statement", "study", "survey", "poll", "release", "ad", "tally", "article",
+    "column", "editorial", "analysis",
+})  # fmt: skip
 # The document each verb's act makes ("The AP reported ... The report": the AP's); a survey
 # is a poll.
 _DOCUMENT_VERBS = {"report": "report", "state": "statement", "study": "study", "poll": "poll"}
