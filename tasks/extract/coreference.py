@@ -645,8 +645,7 @@ class Coreference:
             for e in persons
             if lemma in self._titles(e) and self._same_places(head, e)
         }
-        # (A description followed in a pronoun's chain is taken only when the doc gave it.)
-        centre = None if self._in_description else self._centre_person(head)
+        centre = self._centre_person(head)
         if centre is not None and (centre[-1].lower_ in given or not given):
             # Whom the text is about, not a passer-by: given the word, named more than once,
             # or named once as the subject the sentence starts from ("Lori Bernstein held up
@@ -823,6 +822,8 @@ class Coreference:
                 and _is_person_word(token)
                 and _is_definite(token)
                 and not self._quoted(token.idx)
+                # ("The economist Robert Shapiro measured", parsed as two subjects: a title)
+                and not (token.i + 1 < len(self._doc) and _title_of_name(self._doc[token.i + 1]))
             ]
         return found
 
@@ -1719,6 +1720,12 @@ def _reporting_subject(pronoun: Token) -> Token | None:
                 return None  # "She didn't care ..., Gutin says": the parse's, not the text's
             return subject
     return None
+
+
+def _title_of_name(after: Token) -> bool:
+    """Whether the word after a role word starts a person's name, which makes the role word
+    its title ("The economist Robert J. Shapiro"; not "the senator Tuesday")."""
+    return after.pos_ == "PROPN" and after.ent_type_ in ("", "PERSON")
 
 
 def _noun_phrase(token: Token) -> tuple[int, int]:
