@@ -645,8 +645,11 @@ class Coreference:
             for e in persons
             if lemma in self._titles(e) and self._same_places(head, e)
         }
+        # Given the word with the description's place: "the Vermont senator" is not shown to
+        # be "Sen. Ted Cruz", introduced with no place.
+        placed = [e for e in given.values() if self._same_places(head, e, strict=True)]
         centre = self._centre_person(head)
-        if centre is not None and (centre[-1].lower_ in given or not given):
+        if centre is not None and (centre[-1].lower_ in given or not placed):
             # Whom the text is about, not a passer-by: given the word, named more than once,
             # or named once as the subject the sentence starts from ("Lori Bernstein held up
             # a sign ... The 57-year-old scientist"); not a source named after the verb ("said
@@ -1218,15 +1221,17 @@ class Coreference:
         called = lemma in words or (lemma == "company" and bool(words & _COMPANY_NOUNS))
         return called and self._same_places(head, entity)
 
-    def _same_places(self, head: Token, entity: Span) -> bool:
+    def _same_places(self, head: Token, entity: Span, strict: bool = False) -> bool:
         """Whether a description and a named mention's introduction do not name different
         places or parties ("the Maryland governor" is not "South Carolina governor Jim
-        Hodges"; "the Republican nominee" is not "Democratic nominee Hillary Clinton")."""
+        Hodges"; "the Republican nominee" is not "Democratic nominee Hillary Clinton");
+        `strict`: a description naming a place is given only to one introduced with it ("the
+        Vermont senator" is not shown to be "Sen. Ted Cruz")."""
         own = {c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and _proper(c)}
         if not own:
             return True
         theirs = self._introduction(entity)[1]
-        return not theirs or bool(own & theirs)
+        return (not theirs and not strict) or bool(own & theirs)
 
     def _introduction(self, entity: Span) -> tuple[frozenset[str], frozenset[str]]:
         """The lemmas of the words a mention was introduced with, and its places and parties
