@@ -712,3 +712,79 @@ def test_speakers_carry_their_entitys_country(seeds_output):
     by_name = dict(countries)
     assert by_name.get("Chen Binhua") == "CHN"
     assert by_name.get("Hua Chunying") == "CHN"
+
+
+# ---- tenth round: recall -----------------------------------------------------------------------
+
+
+def test_a_quoted_possessive_is_no_rival_of_the_writer(nlp):
+    text = (
+        '"{} is a disaster for the party," Tom Baker wrote on Monday.\n\nHe admits that many agree.'
+    )
+    assert resolve_after(nlp, text.format("His plan"), (), "He") in {"Tom Baker", "Baker"}
+    # A man the quote makes its subject may be the one meant as well as the writer.
+    assert resolve_after(nlp, text.format("He"), (), "He") is None
+
+
+def test_a_role_word_for_a_person_named_once_as_the_subject(nlp):
+    text = "Lori Bernstein held up a sign. The 57-year-old scientist says she is worried."
+    assert resolve_after(nlp, text, (), "The 57-year-old scientist") == "Lori Bernstein"
+    # A source named after the verb is a passer-by, not whom the text is about.
+    text = (
+        '"Hate alone will not win," said Chuck Rocha, president of a consulting firm. The '
+        "nominee has staked his campaign on the border."
+    )
+    assert resolve_after(nlp, text, (), "The nominee") is None
+
+
+def test_a_hyphened_or_mistagged_role_word_is_a_role_word(nlp):
+    text = (
+        "Donald Trump spoke in Iowa on Monday. Trump drew a large crowd. Appearing on CBS, the "
+        "GOP front-runner said the race was over."
+    )
+    assert resolve_after(nlp, text, (), "the GOP front-runner") in {"Donald Trump", "Trump"}
+
+
+def test_a_statement_is_the_one_who_says_something_in_it(nlp):
+    text = "In a statement announcing the pick, {} called Clinton a champion of workers."
+    union = "the Association of Flight Attendants"
+    assert resolve_after(nlp, text.format(union), (), "a statement") == union[4:]
+    both = "the Association of Flight Attendants and the Teamsters"
+    assert resolve_after(nlp, text.format(both), (), "a statement") is None
+
+
+def test_the_company_is_the_body_introduced_as_a_company(nlp):
+    text = "The Dow fell on a drop in {}. The company reported its smallest profit in years."
+    assert resolve_after(nlp, text.format("the oil giant Exxon Mobil"), (), "The company") == (
+        "Exxon Mobil"
+    )
+    assert resolve_after(nlp, text.format("the state of Texas"), (), "The company") is None
+
+
+def test_a_tally_or_an_analysis_is_its_authors(nlp):
+    text = "Trump has won 758 delegates, according to {}."
+    assert resolve_after(nlp, text.format("a CNN tally"), (), "a CNN tally") == "CNN"
+    phrase = "a Washington Post analysis"
+    assert resolve_after(nlp, text.format(phrase), (), phrase) == "Washington Post"
+    assert resolve_after(nlp, text.format("a new tally"), (), "a new tally") is None
+
+
+def test_a_role_word_in_a_pronouns_chain_is_whom_the_text_is_about(nlp):
+    text = (
+        "Martin O'Malley is moving staff to Iowa. The former Maryland governor has been mired in "
+        "single digits behind Hillary Clinton and Bernie Sanders. He has been sharpening his "
+        "attacks."
+    )
+    assert resolve_after(nlp, text, (), "He") in {"Martin O'Malley", "O'Malley"}
+    # A role word right before a name is its title, no second subject.
+    text = "The economist Robert J. Shapiro measured income growth. He found that incomes fell."
+    assert resolve_after(nlp, text, (), "He") in {"Robert J. Shapiro", "J. Shapiro", "Shapiro"}
+
+
+def test_a_role_word_of_a_place_is_given_only_with_that_place(nlp):
+    text = (
+        "Sen. Ted Cruz spoke in Iowa on Sunday.\n\nBernie Sanders is choosing not to respond to "
+        "the attacks. Instead, the {} senator is sticking to his message."
+    )
+    vermont = resolve_after(nlp, text.format("Vermont"), (), "the Vermont senator")
+    assert vermont in {"Bernie Sanders", "Sanders"}
