@@ -1669,6 +1669,8 @@ def _kind_of(entity: Span) -> str:
 
 
 def _description_kind(head: Token) -> str:
+    if head.lower_ == "police":
+        return "group"  # a body, which the tagger takes for a plural ("Brazilian police said")
     if head.tag_ in ("NNS", "NNPS") or _counts_people(head):
         return "people"
     if (
