@@ -788,3 +788,10 @@ def test_a_role_word_of_a_place_is_given_only_with_that_place(nlp):
     )
     vermont = resolve_after(nlp, text.format("Vermont"), (), "the Vermont senator")
     assert vermont in {"Bernie Sanders", "Sanders"}
+
+
+def test_the_police_of_a_place_is_that_place(nlp):
+    text = "Brazilian police charge the American swimmer with filing a false report."
+    assert resolve_after(nlp, text, (), "Brazilian police") == "Brazilian"
+    text = "Police charge the American swimmer with filing a false report."
+    assert resolve_after(nlp, text, (), "Police") is None  # nobody named

@@ -106,7 +106,7 @@ GROUP_NOUNS = frozenset({
     "paper", "newspaper", "network", "website", "report", "statement", "study", "survey", "poll",
     "team", "cabinet", "parliament", "congress", "senate", "house", "board", "commission",
     "foundation", "institute", "center", "centre", "university", "police", "service",
-    "release", "ad", "unit", "tally", "article", "column", "editorial", "analysis",
+    "release", "ad", "unit",
 })  # fmt: skip
 # Nouns for a news outlet ("the newspaper", "the outlet"), and the last words of English news
 # outlets' names that say they are one ("The Washington Post", "Fox News", "Chicago Tribune"):
@@ -127,11 +127,14 @@ _BODY_KINDS = frozenset({
     "university", "college", "inc", "inc.", "corp", "corp.", "corporation", "co", "co.",
     "company", "group", "holdings", "ltd", "ltd.", "llc", "plc", "institute", "foundation",
 })  # fmt: skip
-# Group nouns that name a document, which stands for its author.
+# Group nouns that name a document, which stands for its author; and documents that only the
+# resolver reads as their author's ("a CNN tally", "a Washington Post analysis"), not the quote
+# extractor's speakers ("The analysis relied on ...": no speech).
+_PUBLICATIONS = frozenset({"tally", "article", "column", "editorial", "analysis"})
 _DOCUMENT_NOUNS = frozenset({
-    "report", "statement", "study", "survey", "poll", "release", "ad", "tally", "article",
-    "column", "editorial", "analysis",
-})  # fmt: skip
+    "report", "statement", "study", "survey", "poll", "release", "ad",
+}) | _PUBLICATIONS  # fmt: skip
+_ORGANISATION_WORDS = GROUP_NOUNS | _PUBLICATIONS
 # The document each verb's act makes ("The AP reported ... The report": the AP's); a survey
 # is a poll.
 _DOCUMENT_VERBS = {"report": "report", "state": "statement", "study": "study", "poll": "poll"}
@@ -183,8 +186,13 @@ _ROLE_NOUNS = frozenset({
     "actor", "actress", "singer", "star", "model", "athlete", "player", "manager", "lady",
     "man", "woman", "preacher", "pastor", "priest", "rabbi", "imam", "cleric", "dictator",
     "monarch", "emperor", "justice", "prosecutor", "sheriff", "chief", "head", "official",
-    "donor", "philanthropist", "reporter", "correspondent", "editor", "publisher",
-    "comedian", "historian", "organizer", "agent", "teacher",
+})  # fmt: skip
+# More words for a person by role that a description uses for someone named ("the mega donor",
+# "the author"), read by the resolver only: as the quote extractor's speakers they let in
+# clauses of no speech ("donors, who fund 'super PACs'").
+_DESCRIBED_ROLES = frozenset({
+    "donor", "philanthropist", "reporter", "correspondent", "editor", "publisher", "comedian",
+    "historian", "organizer", "agent", "teacher",
 })  # fmt: skip
 _FEMALE_ENDINGS = ("woman", "ess", "lady")
 # Words for a person by a tie to another ("the wife of ...", "Baker's brother"): like a role
@@ -633,7 +641,7 @@ class Coreference:
         a pronoun would have done for the one, so which?) or names the chosen one again."""
         lemma = head.lemma_.lower()
         if (
-            not is_role_noun(head)
+            not _is_role_word(head)
             or (head.pos_ == "PROPN" and not head.is_lower)  # (lower case: the tagger's slip)
             or any(_narrows(c) for c in head.children)
         ):
@@ -979,7 +987,7 @@ class Coreference:
             return self._named_earlier(head, start)
         if _description_kind(head) == "people":
             return None  # "Clinton supporters", "the three scholars -- Mr. Tribe, ...": several
-        if head.lower_ in GROUP_NOUNS:
+        if head.lower_ in _ORGANISATION_WORDS:
             # "Japan's defence ministry", "the Clinton campaign": whose organisation it is.
             owners = [e for e in inside if e.end_char <= head.idx]
             if head.lower_ in _DOCUMENT_NOUNS:
@@ -1388,6 +1396,12 @@ def is_role_noun(token: Token) -> bool:
     return f"{token.doc[token.i - 2].lower_}-{token.lower_}" in _role_nouns()
 
 
+def _is_role_word(token: Token) -> bool:
+    """A word for a person by role (`is_role_noun`) or one only descriptions use for someone
+    named (`_DESCRIBED_ROLES`)."""
+    return is_role_noun(token) or token.lemma_.lower() in _DESCRIBED_ROLES
+
+
 def _of_a_person(name: Token) -> bool:
     """Whether a name is the object of a preposition after a word for a person or people ("a
     spokesman for Sen. Reed, who said", "the wife of John Reed, who", "rivals such as Cruz,
@@ -1404,7 +1418,7 @@ def _of_a_person(name: Token) -> bool:
 def _is_person_word(token: Token) -> bool:
     """Whether a word names a person by role or office ("the senator") or by a tie to another
     ("Baker's brother")."""
-    return is_role_noun(token) or token.lemma_.lower() in _RELATION_NOUNS
+    return _is_role_word(token) or token.lemma_.lower() in _RELATION_NOUNS
 
 
 def _role_gender(word: Token) -> str | None:
@@ -1541,7 +1555,9 @@ def _introduces(document: Token) -> bool:
     if not any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in children):
         return True
     owners = [c for c in children if c.dep_ in ("poss", "compound")]
-    if any(c.dep_ == "poss" or c.pos_ == "PROPN" or c.lower_ in GROUP_NOUNS for c in owners):
+    if any(
+        c.dep_ == "poss" or c.pos_ == "PROPN" or c.lower_ in _ORGANISATION_WORDS for c in owners
+    ):
         return True
     verb = document.head.head if document.dep_ == "pobj" else document.head
     if not any(c.dep_ == "nsubj" and c.ent_type_ in ("PERSON", "ORG") for c in verb.children):
@@ -1674,8 +1690,8 @@ def _description_kind(head: Token) -> str:
     if head.tag_ in ("NNS", "NNPS") or _counts_people(head):
         return "people"
     if (
-        head.lower_ in GROUP_NOUNS | _COUNTRY_NOUNS | _MEDIA_NOUNS
-        or head.lemma_.lower() in GROUP_NOUNS
+        head.lower_ in _ORGANISATION_WORDS | _COUNTRY_NOUNS | _MEDIA_NOUNS
+        or head.lemma_.lower() in _ORGANISATION_WORDS
     ):
         return "group"
     return "person"
