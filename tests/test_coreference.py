@@ -138,9 +138,12 @@ def test_he_after_two_people_in_its_sentence_is_nobody(nlp):
 def test_a_description_does_not_skip_a_nearer_name_of_its_kind(nlp):
     text = (
         "The bank advised the property company Ventas last year. Another partner works with "
-        "the technology giant Cisco Systems, helping the company plan its earnings."
+        "{}Cisco Systems, helping the company plan its earnings."
     )
-    assert resolve_last(nlp, text, "company") is None
+    assert resolve_last(nlp, text.format(""), "company") is None
+    # A nearer body introduced as a company is the one meant.
+    giant = resolve_last(nlp, text.format("the technology giant "), "company")
+    assert giant == "Cisco Systems"
     text = (
         "The bank advised the property company Ventas last year. "
         "Its partners said the company would grow."

@@ -40,12 +40,18 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   Marist poll") is not the one named before ("a CNN poll"). A role word ("the senator", "the
   businessman") given to nobody before stands for the person the sentences before are about,
   as "he" would, when that person was named more than once and its own sentence names nobody
-  before it. An indefinite or plural one ("a source", "Taiwanese politicians") is nobody
-  named. A document ("an NBC News poll", "a poll by the Pew Research Center", "a release from
-  Judicial Watch") is its one organisation author, not a place; one of authors written together
-  ("a CNN/WMUR poll", "a CNN-ORC survey") is a set; a later "the poll" is its maker's
-  ("Quinnipiac conducted the poll", "the AP reported", "X said in a statement"). A person's
-  "party" is the party the person was introduced with ("Ben Cardin, a Democrat"), else nobody.
+  before it, or named once as the subject a sentence starts from ("Lori Bernstein held up a
+  sign ... The 57-year-old scientist"; not "said Chuck Rocha, a consultant"); a role word of a
+  place ("the Vermont senator") is given only to one introduced with that place. An indefinite
+  or plural one ("a source", "Taiwanese politicians") is nobody named. "The company" is a body
+  introduced as one ("the oil giant Exxon Mobil"); "police" is a body, of its place. A
+  document ("an NBC News poll", "a poll by the Pew Research Center", "a release from Judicial
+  Watch", "a CNN tally") is its one organisation author, not a place; one of authors written
+  together ("a CNN/WMUR poll", "a CNN-ORC survey") is a set; a later "the poll" is its maker's
+  ("Quinnipiac conducted the poll", "the AP reported", "X said in a statement"), and a
+  document someone says something in is theirs ("In a statement, the union called ...").
+  A person's "party" is the party the person was introduced with ("Ben Cardin, a Democrat"),
+  else nobody.
 - The named mentions are the model's entities and what `mentions` finds beside them: a surname
   written alone that the model left untagged or tagged otherwise ("PENCE:", "Cuban said he"),
   and, for each mention, the words it was introduced with ("X, the Republican nominee",
