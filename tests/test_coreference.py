@@ -798,3 +798,11 @@ def test_the_police_of_a_place_is_that_place(nlp):
     assert resolve_after(nlp, text, (), "Brazilian police") == "Brazilian"
     text = "Police charge the American swimmer with filing a false report."
     assert resolve_after(nlp, text, (), "Police") is None  # nobody named
+
+
+def test_a_headline_the_model_made_a_name_is_no_body(nlp):
+    text = (
+        "This Cable News Panel Just Dismissed The Tax Plan.\n\nA panel on the network agreed "
+        "that the plan is cheap. Their analysis did not mention the studies."
+    )
+    assert resolve_after(nlp, text, ("This Cable News Panel",), "Their analysis") is None

@@ -174,6 +174,7 @@ _ANONYMOUS_HEADS = frozenset({
 })  # fmt: skip
 _INDEFINITE = frozenset({"a", "an", "one", "some", "several", "two", "three", "four", "many"})
 _DEFINITE = frozenset({"the", "this", "that"})
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 # A referent is looked for at most this many paragraph breaks back; a person for "he" or "she"
 # in its own paragraph or the one before (a pronoun chain carries it further).
 _RECENT_PARAGRAPHS = 2
@@ -1682,7 +1683,10 @@ def _narrows(child: Token) -> bool:
 
 def _is_name(entity: Span) -> bool:
     """Whether a mention is a name: not a person the model made of an adverb or a function
-    word ("Nationally, about a quarter of students ...")."""
+    word ("Nationally, about a quarter of students ..."), nor a headline the model made a name
+    of, which starts with a demonstrative ("This Cable News Panel Just Dismissed ...")."""
+    if entity[0].lower_ in _DEMONSTRATIVES:
+        return False
     return entity.label_ != "PERSON" or len(entity) > 1 or entity[0].pos_ not in _NO_NAME_POS
 
 
