@@ -157,6 +157,8 @@ _COMPANY_NOUNS = frozenset({
     "carmaker", "drugmaker", "retailer", "chain", "airline", "carrier", "insurer", "lender",
     "startup", "multinational", "supplier", "producer", "operator", "brand",
 })  # fmt: skip
+# Words that introduce a company as another's rival, not the one the text is about.
+_RIVAL_NOUNS = frozenset({"rival", "competitor"})
 # Nouns that count people when an "of" phrase follows ("a group of students").
 _COLLECTIVE_NOUNS = frozenset({
     "army", "group", "crowd", "number", "majority", "minority", "handful", "host", "team",
@@ -577,10 +579,10 @@ class Coreference:
                 if len({c.surname for c in candidates if c.named}) > 1:
                     break
             chosen = _centre(candidates, sentence.root, subjects_only=own)
-            if chosen is not None and not speaks and self._quotes_someone(sentence, pronoun):
+            if chosen is not None and self._quotes_someone(sentence, pronoun, speaks):
                 # "'... she always had his back,' Gutin says. ... She didn't care": the
                 # speaker, or the woman she spoke of? (A quote chain, "'...,' he said", goes
-                # on with the speaker.)
+                # on with the speaker, unless the words were said of someone.)
                 chosen = None
             if chosen is not None or not own:
                 break
@@ -655,24 +657,24 @@ class Coreference:
             return None
         first = bisect_left(self._entity_starts, head.idx)
         persons = [e for e in self._entities[:first] if e.label_ == "PERSON"]
+        # A word of a place is given only to one introduced with it: "the Vermont senator" is
+        # not shown to be "Sen. Ted Cruz", introduced with no place.
         given = {
             e[-1].lower_: e
             for e in persons
             if lemma in self._titles(e) and self._same_places(head, e)
         }
-        # Given the word with the description's place: "the Vermont senator" is not shown to
-        # be "Sen. Ted Cruz", introduced with no place.
         placed = [e for e in given.values() if self._same_places(head, e, strict=True)]
         centre = self._centre_person(head)
-        if centre is not None and (centre[-1].lower_ in given or not placed):
-            # Whom the text is about, not a passer-by: given the word, named more than once,
-            # or named once as the subject the sentence starts from ("Lori Bernstein held up
-            # a sign ... The 57-year-old scientist"); not a source named after the verb ("said
-            # Chuck Rocha, a consultant ... The GOP nominee") nor one introduced by another
-            # office ("The state's campaign chairman, Phil Lovas ... The attorney general").
+        # A word only descriptions use ("the reporter", "the agent") may as well be someone
+        # the person met: given only to one introduced with it.
+        described = not is_role_noun(head)
+        if centre is not None and (centre[-1].lower_ in given or not (placed or described)):
+            # Whom the text is about, not a passer-by: given the word or named more than once;
+            # not a source named once ("said Chuck Rocha, a consultant ... The GOP nominee"),
+            # nor one named once as a subject ("Tom Baker pleaded guilty ... the judge said").
             surname = centre[-1].lower_
-            named = [e for e in persons if e[-1].lower_ == surname]
-            if given or len(named) > 1 or (named and self._introduced_as_subject(named[0], lemma)):
+            if given or sum(e[-1].lower_ == surname for e in persons) > 1:
                 return Referent(centre.start_char, centre.end_char, centre, "person")
         if len(given) == 1:
             entity = next(iter(given.values()))
@@ -684,17 +686,6 @@ class Coreference:
             entity = given[next(iter(own))]
             return Referent(entity.start_char, entity.end_char, entity, "person")
         return None
-
-    def _introduced_as_subject(self, entity: Span, lemma: str) -> bool:
-        """Whether a person named once was named as a subject before its verb, and not with an
-        office other than the word `lemma` when that word is an office."""
-        root = entity.root
-        subject = _as_subject(root)
-        if subject.dep_ not in ("nsubj", "nsubjpass") or subject.i > subject.head.i:
-            return False
-        words = (t.lemma_.lower().rstrip(".") for t in described_by(entity) if t.pos_ != "ADJ")
-        offices = {_ABBREVIATED_TITLES.get(word, word) for word in words} & person_titles()
-        return lemma not in person_titles() or not offices or lemma in offices
 
     def _centre_person(self, head: Token) -> Span | None:
         """The named person the sentences before a role word are about, when its own sentence
@@ -813,14 +804,15 @@ class Coreference:
         index = bisect_left(self._quote_ends, sentence.start_char + 1)
         return index < len(self._quote_starts) and self._quote_starts[index] < sentence.end_char
 
-    def _quotes_someone(self, sentence: Span, pronoun: Token) -> bool:
-        """Whether words quoted in `sentence` speak of a third person by the pronoun's word
-        ("he", "she"), whom a pronoun after them may stand for as well as for the speaker."""
+    def _quotes_someone(self, sentence: Span, pronoun: Token, speaks: bool) -> bool:
+        """Whether `sentence` says whom its quoted words are said of ("..., Baker said of
+        Reed"), or, for a pronoun that does not speak, the words speak of a third person by its
+        word ("he", "him", "his"): the pronoun may stand for that person as well as for the
+        speaker."""
         family = _MALE if pronoun.lower_ in _MALE else _FEMALE
         return any(
-            token.lower_ in family
-            and token.dep_ in ("nsubj", "nsubjpass")
-            and self._quoted(token.idx)
+            _said_of_person(token)
+            or (not speaks and token.lower_ in family and self._quoted(token.idx))
             for token in sentence
             if token.i < pronoun.i
         )
@@ -940,11 +932,13 @@ class Coreference:
 
     def _said_in(self, head: Token) -> Referent | None:
         """The one who says something in the document a word names ("Thiel wrote in a statement
-        to Wired", "In a statement, the ministry called ..."): its author, whatever the
-        article; not two joined ("Trump and Ryan said in a statement")."""
+        to Wired", "In a statement, the ministry called ..."): its author, whatever its
+        determiner; not two joined ("Trump and Ryan said in a statement"), nor one the document
+        is from or by another ("responded in a statement from his lawyer")."""
         verb = head.head.head
         if (
             head.dep_ != "pobj"
+            or any(c.dep_ == "prep" and c.lower_ in ("by", "from") for c in head.children)
             or head.head.lower_ != "in"
             or head.tag_ != "NN"
             or head.lemma_.lower() not in _DOCUMENT_NOUNS
@@ -1001,12 +995,18 @@ class Coreference:
                 # A document is its author's: an organisation, one ("a South Carolina poll",
                 # "an NBC News/Marist poll" are nobody's), before it or after "by" ("the
                 # poll by the Public Policy Institute").
-                owners = [e for e in owners if e.label_ == "ORG"] or [
-                    e
+                authors = [
+                    c
                     for prep in head.children
                     if prep.dep_ == "prep" and prep.lower_ in ("by", "from")
-                    for e in map(self._entity_at, prep.children)
-                    if e is not None and e.label_ == "ORG"
+                    for c in prep.children
+                    if c.dep_ == "pobj"
+                ]
+                owners = [e for e in owners if e.label_ == "ORG"]
+                if owners and authors:
+                    return None  # "A Washington Post analysis by Tom Baker": its writer's
+                owners = owners or [
+                    e for e in map(self._entity_at, authors) if e is not None and e.label_ == "ORG"
                 ]
                 if len(owners) > 1 or any(_joint_authors(e) for e in owners):
                     return None
@@ -1232,9 +1232,29 @@ class Coreference:
             return _is_outlet(entity)
         if lemma in _DOCUMENT_NOUNS:
             return False
-        words = self._introduction(entity)[0]
-        called = lemma in words or (lemma == "company" and bool(words & _COMPANY_NOUNS))
+        called = lemma in self._introduction(entity)[0] or (
+            lemma == "company" and self._the_company(head, entity)
+        )
         return called and self._same_places(head, entity)
+
+    def _the_company(self, head: Token, entity: Span) -> bool:
+        """Whether "the company" may be a named body: the one body the text introduced as a
+        company before it ("the oil giant Exxon Mobil"), not another's rival ("Exxon Mobil cut
+        its forecast ... rival firm Chevron ... the company": which?)."""
+        companies = [
+            e
+            for e in self._named_before(head.idx)  # (any label: "the drugmaker Pfizer", a PERSON)
+            if self._introduction(e)[0] & _COMPANY_NOUNS
+        ]
+        return (
+            bool(companies)
+            and all(_same_bearer(e, entity) for e in companies)
+            and not any(
+                word.lemma_.lower() in _RIVAL_NOUNS
+                for description in described_by(entity)  # ("the rival oil giant Chevron")
+                for word in (description, *description.children)
+            )
+        )
 
     def _same_places(self, head: Token, entity: Span, strict: bool = False) -> bool:
         """Whether a description and a named mention's introduction do not name different
@@ -1242,7 +1262,7 @@ class Coreference:
         Hodges"; "the Republican nominee" is not "Democratic nominee Hillary Clinton");
         `strict`: a description naming a place is given only to one introduced with it ("the
         Vermont senator" is not shown to be "Sen. Ted Cruz")."""
-        own = {c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and _proper(c)}
+        own = _places(head)
         if not own:
             return True
         theirs = self._introduction(entity)[1]
@@ -1464,6 +1484,11 @@ def _as_subject(token: Token) -> Token:
     while token.dep_ == "conj" and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
         token = token.head
     return token
+
+
+def _places(head: Token) -> set[str]:
+    """The places, nationalities and parties a description names ("the Vermont senator")."""
+    return {c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and _proper(c)}
 
 
 def _proper(token: Token) -> bool:
@@ -1753,6 +1778,20 @@ def _reporting_subject(pronoun: Token) -> Token | None:
                 return None  # "She didn't care ..., Gutin says": the parse's, not the text's
             return subject
     return None
+
+
+def _said_of_person(token: Token) -> bool:
+    """Whether a word is the person a verb of saying says something of ("Baker said of Reed",
+    "said of the former aide", "said of him")."""
+    return (
+        token.dep_ == "pobj"
+        and token.head.lower_ == "of"
+        and token.head.head.pos_ == "VERB"
+        and token.head.head.lemma_.lower() in _SAYING  # (not "the state of Iowa")
+        and (
+            token.ent_type_ == "PERSON" or token.lower_ in _MALE | _FEMALE or _is_person_word(token)
+        )
+    )
 
 
 def _title_of_name(after: Token) -> bool:
