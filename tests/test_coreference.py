@@ -858,6 +858,12 @@ def test_a_role_word_of_a_place_is_not_one_given_the_word_without_it(nlp):
     )
     vermont = resolve_after(nlp, text.format("Vermont"), (), "the Vermont senator")
     assert vermont in {"Bernie Sanders", "Sanders"}
+    # Beside one introduced with the place, not the one the text is about, given no place.
+    text = (
+        "Sen. Patrick Leahy of Vermont and Sen. Ted Cruz met on Monday.\n\nCruz spoke first. "
+        "Cruz called the bill a disaster. The Vermont senator said it would pass."
+    )
+    assert resolve_after(nlp, text, (), "The Vermont senator") == "Patrick Leahy"
 
 
 def test_the_police_of_a_place_is_that_place(nlp):

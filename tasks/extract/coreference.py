@@ -40,16 +40,21 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   Marist poll") is not the one named before ("a CNN poll"). A role word ("the senator", "the
   businessman") given to nobody before stands for the person the sentences before are about,
   as "he" would, when that person was named more than once and its own sentence names nobody
-  before it, or named once as the subject a sentence starts from ("Lori Bernstein held up a
-  sign ... The 57-year-old scientist"; not "said Chuck Rocha, a consultant"); a role word of a
-  place ("the Vermont senator") is given only to one introduced with that place. An indefinite
-  or plural one ("a source", "Taiwanese politicians") is nobody named. "The company" is a body
-  introduced as one ("the oil giant Exxon Mobil"); "police" is a body, of its place. A
-  document ("an NBC News poll", "a poll by the Pew Research Center", "a release from Judicial
-  Watch", "a CNN tally") is its one organisation author, not a place; one of authors written
-  together ("a CNN/WMUR poll", "a CNN-ORC survey") is a set; a later "the poll" is its maker's
-  ("Quinnipiac conducted the poll", "the AP reported", "X said in a statement"), and a
-  document someone says something in is theirs ("In a statement, the union called ...").
+  before it (not one named once: "Tom Baker pleaded guilty ... the judge said"); a word only
+  descriptions use ("the donor", "the reporter") only for one introduced with it. A role word
+  of a place ("the Vermont senator") is not given to one introduced with another place, nor,
+  when someone was introduced with that place, to one introduced with none ("Sen. Ted Cruz");
+  one introduced with no place may still be given it when nobody was. An indefinite or plural
+  one ("a source", "Taiwanese politicians") is nobody named. "The company" is a body
+  introduced as one ("the oil giant Exxon Mobil") when the recent paragraphs introduce no
+  other as one and it is no other's rival ("rival firm Chevron"); "police" is a body, of its
+  place. A document ("an NBC News poll", "a poll by the Pew Research Center", "a release from
+  Judicial Watch", "a CNN tally") is its one organisation author, not a place, and nobody's
+  when a writer is named beside the organisation ("a Washington Post analysis by Tom Baker");
+  one of authors written together ("a CNN/WMUR poll", "a CNN-ORC survey") is a set; a later
+  "the poll" is its maker's ("Quinnipiac conducted the poll", "the AP reported", "X said in a
+  statement"), and a document someone says something in is theirs ("In a statement, the
+  union called ..."), unless it is from or by another ("a statement from his lawyer").
   A person's "party" is the party the person was introduced with ("Ben Cardin, a Democrat"),
   else nobody.
 - The named mentions are the model's entities and what `mentions` finds beside them: a surname
@@ -135,7 +140,8 @@ _BODY_KINDS = frozenset({
 })  # fmt: skip
 # Group nouns that name a document, which stands for its author; and documents that only the
 # resolver reads as their author's ("a CNN tally", "a Washington Post analysis"), not the quote
-# extractor's speakers ("The analysis relied on ...": no speech).
+# extractor's speakers ("The analysis relied on ...": no speech; its own list of things that
+# bear words is `_WORD_CARRIERS` in quotes_speakers.py).
 _PUBLICATIONS = frozenset({"tally", "article", "column", "editorial", "analysis"})
 _DOCUMENT_NOUNS = frozenset({
     "report", "statement", "study", "survey", "poll", "release", "ad",
@@ -198,7 +204,8 @@ _ROLE_NOUNS = frozenset({
 })  # fmt: skip
 # More words for a person by role that a description uses for someone named ("the mega donor",
 # "the author"), read by the resolver only: as the quote extractor's speakers they let in
-# clauses of no speech ("donors, who fund 'super PACs'").
+# clauses of no speech ("donors, who fund 'super PACs'"). Given only to one introduced with
+# them: "the reporter", "the agent" may as well be someone the person the text is about met.
 _DESCRIBED_ROLES = frozenset({
     "donor", "philanthropist", "reporter", "correspondent", "editor", "publisher", "comedian",
     "historian", "organizer", "agent", "teacher",
@@ -657,14 +664,15 @@ class Coreference:
             return None
         first = bisect_left(self._entity_starts, head.idx)
         persons = [e for e in self._entities[:first] if e.label_ == "PERSON"]
-        # A word of a place is given only to one introduced with it: "the Vermont senator" is
-        # not shown to be "Sen. Ted Cruz", introduced with no place.
         given = {
             e[-1].lower_: e
             for e in persons
             if lemma in self._titles(e) and self._same_places(head, e)
         }
-        placed = [e for e in given.values() if self._same_places(head, e, strict=True)]
+        # Given the word with the description's place: "the Vermont senator" is not shown to
+        # be "Sen. Ted Cruz", introduced with no place, beside one introduced with Vermont.
+        placed = {k: e for k, e in given.items() if self._same_places(head, e, strict=True)}
+        given = placed or given
         centre = self._centre_person(head)
         # A word only descriptions use ("the reporter", "the agent") may as well be someone
         # the person met: given only to one introduced with it.
@@ -1415,7 +1423,8 @@ def _role_nouns() -> frozenset[str]:
 
 def is_role_noun(token: Token) -> bool:
     """Whether a word names a person by role or office ("the senator", "the candidate"); the
-    tokenizer splits a hyphened one ("front-runner": "runner"), read whole."""
+    tokenizer splits a hyphened one ("front-runner": "runner"), read whole. Shared with the
+    quote extractor, whose speakers it tells too: the hyphened words count there as well."""
     if token.lemma_.lower() in _role_nouns():
         return True
     if token.i < 2 or token.doc[token.i - 1].text != "-" or token.doc[token.i - 2].whitespace_:
