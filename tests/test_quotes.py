@@ -1051,3 +1051,65 @@ def test_word_inside_a_show_title_is_no_second_argument(nlp):
     rows = rows_of(nlp, text)
     assert not any(r.quote_type != "scare" and "Jane Doe" in r.quote_text for r in rows)
     assert row_with(rows, "take a look").speaker_text == "Smith"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "speaker"),
+    [
+        ('The bridge, as Okafor warned, was "falling apart."', "The bridge", "Okafor"),
+        ('The budget, the mayor said, is "a mess" and must be redone.', "The budget", "the mayor"),
+        ('Her offer, as Dr. Lind put it, was "too little, too late."', "Her offer", "Dr. Lind"),
+    ],
+)  # fmt: skip
+def test_attribution_inside_a_clause_makes_one_statement(nlp, text, subject, speaker):
+    """'The bridge, as Okafor warned, was "falling apart."': an attribution set inside the clause
+    it reports leaves one statement by its speaker, not a row for the subject and another for
+    the predicate."""
+    rows = [r for r in rows_of(nlp, text) if r.quote_type != "scare"]
+    assert len(rows) == 1
+    (row,) = rows
+    assert row.quote_text.startswith(subject) and row.speaker_text == speaker
+    assert row.quote_type == "partial"
+
+
+def test_setting_before_an_attribution_inside_a_clause_is_not_said(nlp):
+    """'In 2020, she said, the town was "broke."': words before the attribution without the
+    clause's subject are its setting; the statement is the clause after it, and the setting
+    is no statement of its own."""
+    rows = rows_of(nlp, 'In 2020, she said, the town was "broke."')
+    assert row_with(rows, "broke").quote_text.startswith("the town")
+    assert not any("2020" in r.quote_text for r in rows)
+
+
+def test_quotes_around_an_attribution_stay_two_direct_parts(nlp):
+    """'"We are ready," Okafor said, "and we will win."': a quote on each side of the cue is
+    a split direct quote, not one statement holding the attribution."""
+    rows = rows_of(nlp, '"We are ready," Okafor said, "and we will win."')
+    assert [r.quote_type for r in rows] == ["direct", "direct"]
+    assert all(r.speaker_text == "Okafor" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "second_cue", "not_speaker"),
+    [
+        ('Ana Diaz will say the fee is "unfair" and ask the board to drop it.', "ask", "the fee"),
+        ("Mr. Osei will argue the rule is sound and ask judges to keep it.", "ask", "the rule"),
+    ],
+)  # fmt: skip
+def test_second_report_hung_on_the_reported_clause_keeps_the_cues_speaker(
+    nlp, text, second_cue, not_speaker
+):
+    """'will say the fee is unfair and ask the board to drop it': the parser hangs "ask" on the
+    reported clause, whose subject (the fee) cannot speak; the second report is the speaker's
+    of the first cue."""
+    rows = rows_of(nlp, text)
+    assert not any(r.speaker_text == not_speaker for r in rows)
+    second = [r for r in rows if r.cue == second_cue]
+    assert second and all(r.speaker_text == text.split(" will ")[0] for r in second)
+
+
+def test_person_subject_of_the_reported_clause_keeps_its_own_report(nlp):
+    """'Ana said the council will meet and ask residents to vote': a second report sharing the
+    reported clause's auxiliary is that clause's subject's, when it can speak."""
+    rows = rows_of(nlp, "Ana said the council will meet and ask residents to vote.")
+    assert any(r.cue == "ask" and r.speaker_text == "the council" for r in rows)

@@ -29,6 +29,7 @@ from tasks.extract.coreference import (
 from tasks.extract.doc_cache import doc_column, doc_dateline_end, doc_text
 from tasks.extract.quotes_clauses import (
     complement_after,
+    conjoined_cue,
     gives_reason,
     is_setting,
     noun_content,
@@ -249,6 +250,11 @@ class _QuoteFinder:
 
     def _speaker(self, cue: Token) -> Speaker | None:
         head = speaker_head(cue, self.quote_of_token)
+        # "will say the deal is fair and ask voters ...": the parser hung the cue's conjunct on
+        # the clause it reports, whose subject ("the deal") cannot speak; the cue's speaker asks.
+        outer = conjoined_cue(cue) if head is not None and not _is_person_like(head) else None
+        if outer is not None:
+            return self._speaker(outer)
         if head is None or head.idx < self.dateline_end:
             return None  # "PRISTINA (Reuters) - ... said": the parser's subject is the dateline
         # The speaker phrase stops before its own cue, which the parser may hang on it as a
@@ -542,7 +548,7 @@ class _QuoteFinder:
                 if content is None or not content[0] < quote.start <= quote.end - 1 <= content[1]:
                     continue
                 speaker = self._speaker(cue)
-                if speaker is not None and not content[0] <= speaker.start < content[1]:
+                if speaker is not None and _apart(speaker, content, cue):
                     return cue, speaker
         return None
 
@@ -801,7 +807,7 @@ class _QuoteFinder:
                 continue
             for run in runs:
                 content = self._char_span(run)
-                if content is None or (speaker.start < content[1] and speaker.end > content[0]):
+                if content is None or not _apart(speaker, content, token):
                     continue
                 overlapping = self._quotes_within(*content)
                 if taken.intersection(overlapping):
@@ -1118,7 +1124,7 @@ class _QuoteFinder:
         if content is None or not (content[0] <= quote.start and content[1] >= quote.end - 1):
             return None
         speaker = self._speaker(cue)
-        if speaker is not None and speaker.start < content[1] and speaker.end > content[0]:
+        if speaker is not None and not _apart(speaker, content, cue):
             return None
         return _Statement(*content, "partial", cue, speaker)
 
@@ -1132,6 +1138,16 @@ class _QuoteFinder:
         words = re.findall(r"[^\W\d_][\w'’-]*", self.text[quote.start : quote.end])
         long_words = [w for w in words if len(w) > 3] or words
         return not words or all(w[0].isupper() for w in long_words)
+
+
+def _apart(speaker: Speaker, content: tuple[int, int], cue: Token) -> bool:
+    """Whether a speaker stands outside what its cue reports, as it must, unless the
+    attribution is set inside the statement ("The plan, as Sato noted, was "doomed"")."""
+    return (
+        speaker.end <= content[0]
+        or speaker.start >= content[1]
+        or content[0] <= cue.idx < content[1]
+    )
 
 
 def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:

@@ -50,6 +50,7 @@ _PREDICATE_TAGS = ("VB", "VBD", "VBP", "VBZ", "MD")
 _REASON_MARKS = {"because", "although", "though", "unless", "if", "so"}
 # Entity types of a time or place.
 _SETTING_ENTITIES = {"DATE", "TIME", "GPE", "LOC", "FAC"}
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
 # A content smaller than this many tokens is a pronoun or a stray word, not a statement.
 _MIN_CONTENT_TOKENS = 2
 
@@ -85,21 +86,39 @@ def _without_reporting_conjuncts(head: Token, cue: Token) -> list[Token]:
     would sit the mayor down and tell him ...": "tell" shares "would"). A bare verb after a cue
     that is one too ("will say X and ask", "to say X and ask") is the cue's conjunct unless the
     reported clause has an auxiliary for it to share."""
-    head_has_auxiliary = any(c.dep_ in ("aux", "auxpass") for c in head.lefts)
     cut: set[int] = set()
     for child in head.children:
-        if (
-            child.dep_ == "conj"
-            and is_cue(child)
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
-            and (
-                _verb_form(child) == _verb_form(cue)
-                or (child.tag_ == cue.tag_ and not head_has_auxiliary)
-            )
-        ):
+        if _is_cue_conjunct(child, head, cue):
             cut.update(t.i for t in child.subtree)
             cut.update(c.i for c in head.children if c.dep_ == "cc" and c.i < child.i)
     return [t for t in head.subtree if t.i not in cut]
+
+
+def _is_cue_conjunct(child: Token, head: Token, cue: Token) -> bool:
+    """Whether a reporting verb coordinated with a clause the cue reports is the cue's own
+    conjunct (see `_without_reporting_conjuncts`)."""
+    return (
+        child.dep_ == "conj"
+        and is_cue(child)
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        and (
+            _verb_form(child) == _verb_form(cue)
+            or (
+                child.tag_ == cue.tag_ and not any(c.dep_ in ("aux", "auxpass") for c in head.lefts)
+            )
+        )
+    )
+
+
+def conjoined_cue(verb: Token) -> Token | None:
+    """The cue whose conjunct a reporting verb is though the parser hung it on the clause the
+    cue reports ("will say the deal is fair and ask voters to back it": "ask" is the mayor's,
+    not the deal's), or None."""
+    head = verb.head
+    cue = head.head
+    if head.dep_ not in ("ccomp", "xcomp", "advcl") or cue.i == head.i or not is_cue(cue):
+        return None
+    return cue if _is_cue_conjunct(verb, head, cue) else None
 
 
 def reported_contents(cue: Token) -> list[list[Token]]:
@@ -137,12 +156,22 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         content += _reasons_after(cue, complements[0], paragraph)
         return _largest(_block_runs(content + _content_conjuncts(cue, content, paragraph)))
     # A parenthetical cue ("The test, North Korea said, was ...") or an "as" clause ("As she
-    # put it, ...", "as Sato noted,"): the clause it stands in.
+    # put it, ...", "as Sato noted,"): the clause it stands in, one statement with the
+    # attribution inside it when there are words on both sides (a row is one stretch of text).
     if cue.head.i != cue.i and (cue.dep_ == "parataxis" or _is_as_clause(cue)):
+        # The parser may hang an "as" clause on the subject ("The bridge, as Okafor warned,
+        # was ..."): the clause is the verb's above it.
+        host = cue.head.head if cue.head.dep_ in _SUBJECT_DEPS else cue.head
         inside = {t.i for t in cue.subtree}
-        outside = [t for t in cue.head.subtree if t.i not in inside]
+        outside = [t for t in host.subtree if t.i not in inside]
         runs = [_trim(run) for run in _block_runs(outside)]
-        return [run for run in runs if len(run) >= _MIN_CONTENT_TOKENS]
+        runs = [run for run in runs if len(run) >= _MIN_CONTENT_TOKENS]
+        gap = cue.doc[runs[0][-1].i + 1 : runs[-1][0].i] if len(runs) > 1 else ()
+        if gap and not any(t.is_quote for t in gap):  # '"A," she said, "B"': two quotes
+            if not any(t.dep_ in _SUBJECT_DEPS and t.head.i == host.i for t in runs[0]):
+                return runs[-1:]  # "Six months ago, she said, ...": the lead is the setting
+            return [list(cue.doc[runs[0][0].i : runs[-1][-1].i + 1])]
+        return runs
     entry = cue_entry(cue)
     if entry.kind != "speech":
         return []
