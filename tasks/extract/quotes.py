@@ -28,6 +28,7 @@ from tasks.extract.coreference import (
 )
 from tasks.extract.doc_cache import doc_column, doc_dateline_end, doc_text
 from tasks.extract.quotes_clauses import (
+    SUBJECT_DEPS,
     complement_after,
     conjoined_cue,
     gives_reason,
@@ -138,7 +139,6 @@ _NON_AGENT_NOUNS = {
 }  # fmt: skip
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
-_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
 # Relations of a comma-set aside that closes a reported clause ("..., a charge that ...",
 # "..., which ...", "..., claiming that ...").
 _ASIDE_DEPS = ("appos", "relcl", "advcl", "acl", "npadvmod")
@@ -480,7 +480,7 @@ class _QuoteFinder:
         words = [t for t in lead if not t.is_punct and not t.is_space]
         quoted = {i for i, q in self.quote_of_token.items() if q == index}
         # The quoted words finish the clause whose subject stands before the attribution.
-        joined = any(t.dep_ in _SUBJECT_DEPS and t.head.i in quoted for t in words)
+        joined = any(t.dep_ in SUBJECT_DEPS and t.head.i in quoted for t in words)
         between = (
             self.text[words[-1].idx + len(words[-1].text) : attribution_start] if words else ""
         )
@@ -1106,6 +1106,8 @@ class _QuoteFinder:
         content = self._char_span(run)
         if content is None or not (content[0] <= quote.start and content[1] >= quote.end - 1):
             return None
+        # Any overlap, unlike `_apart`: the run starts after the verb, so a speaker inside it
+        # is no attribution set inside the statement.
         if speaker.start < content[1] and speaker.end > content[0]:
             return None
         return _Statement(*content, "partial", verb, speaker)
@@ -1141,13 +1143,14 @@ class _QuoteFinder:
 
 
 def _apart(speaker: Speaker, content: tuple[int, int], cue: Token) -> bool:
-    """Whether a speaker stands outside what its cue reports, as it must, unless the
-    attribution is set inside the statement ("The plan, as Sato noted, was "doomed"")."""
-    return (
-        speaker.end <= content[0]
-        or speaker.start >= content[1]
-        or content[0] <= cue.idx < content[1]
-    )
+    """Whether a speaker stands outside what its cue reports, as it must, unless it stands in
+    an attribution set inside the statement ("The plan, as Sato noted, was "doomed""); the
+    subject an attribution hangs on speaks no statement holding it ("The plan, as reported by
+    Reuters, was ...")."""
+    if speaker.end <= content[0] or speaker.start >= content[1]:
+        return True
+    attribution = (cue.left_edge.idx, cue.right_edge.idx + len(cue.right_edge))
+    return attribution[0] <= speaker.start and speaker.end <= attribution[1]
 
 
 def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:
@@ -1183,13 +1186,13 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
         if first.lower_ in _ASIDE_OPENERS:
             clause = first.head
             return clause.right_edge.i >= last.i and not any(
-                c.dep_ in _SUBJECT_DEPS for c in clause.children if c.i != first.i
+                c.dep_ in SUBJECT_DEPS for c in clause.children if c.i != first.i
             )
         noun = first.head
         return (
             first.pos_ == "DET"
             and noun.pos_ in ("NOUN", "PROPN")
-            and noun.dep_ not in _SUBJECT_DEPS
+            and noun.dep_ not in SUBJECT_DEPS
             and noun.right_edge.i >= last.i
         )
     if first.dep_ == "prep" and is_setting(first):
@@ -1201,7 +1204,7 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
     return (
         verb.tag_ in ("VBD", "VBZ", "VBG")
         and (verb.tag_ == "VBG" or not finite)
-        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+        and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
     )
 
 
@@ -1226,7 +1229,7 @@ def _reports_anew(after: list[Token], before: Token) -> bool:
     return (
         after[0].lower_ == "and"
         and verb.tag_ in ("VBD", "VBZ")
-        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+        and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
     )
 
 
@@ -1304,9 +1307,7 @@ def _may_speak(agent: Token) -> bool:
 
 def _has_clause(tokens: list[Token]) -> bool:
     """Whether the tokens hold a verb with a subject of its own: a clause, not a phrase."""
-    return any(
-        t.pos_ in _VERBS and any(c.dep_ in _SUBJECT_DEPS for c in t.children) for t in tokens
-    )
+    return any(t.pos_ in _VERBS and any(c.dep_ in SUBJECT_DEPS for c in t.children) for t in tokens)
 
 
 def _names_object(root: Token, verb: Token) -> bool:
