@@ -1109,7 +1109,67 @@ def test_second_report_hung_on_the_reported_clause_keeps_the_cues_speaker(
 
 
 def test_person_subject_of_the_reported_clause_keeps_its_own_report(nlp):
-    """'Ana said the council will meet and ask residents to vote': a second report sharing the
-    reported clause's auxiliary is that clause's subject's, when it can speak."""
-    rows = rows_of(nlp, "Ana said the council will meet and ask residents to vote.")
-    assert any(r.cue == "ask" and r.speaker_text == "the council" for r in rows)
+    """'Ana said the council met and asked residents to vote': a second report in the cue's
+    form hung on the reported clause is that clause's subject's when it can speak."""
+    rows = rows_of(nlp, "Ana said the council met and asked residents to vote.")
+    assert any(r.cue == "asked" and r.speaker_text == "the council" for r in rows)
+
+
+def test_subject_of_a_reported_report_keeps_its_second_report(nlp):
+    """'said the records showed a "huge" gap and suggested ...': the reported clause is a report
+    of its own, whose subject goes on reporting; the cue's speaker is not redirected to."""
+    text = 'The auditor said the records showed a "huge" gap and suggested the fund was misused.'
+    rows = rows_of(nlp, text)
+    assert not any(r.cue == "suggested" and r.speaker_text == "The auditor" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The scheme, as described by its critics, was "a mirage."',
+        'The levy, as proposed by the council, would be "painless."',
+        'The audit, as published on Friday, was "damning."',
+        'The coach, as quoted by the paper, called the loss "a disgrace."',
+    ],
+)  # fmt: skip
+def test_subject_an_attribution_hangs_on_does_not_speak_it(nlp, text):
+    """'The scheme, as described by its critics, was "a mirage."': a subjectless "as" clause
+    has no speaker of its own; the subject it stands beside is no speaker of a statement
+    holding the attribution."""
+    subject = text.split(",")[0]
+    rows = rows_of(nlp, text)
+    assert not any(r.speaker_text == subject and r.quote_text.startswith(subject) for r in rows)
+
+
+def test_statement_stops_at_another_attribution(nlp):
+    """'The roof, as the builder said, was "sound," but the door, as he added, was "rotten."':
+    each attribution has its own statement, neither running over the other's."""
+    rows = rows_of(nlp, 'The roof, as the builder said, was "sound," but the door, as he added, '
+                        'was "rotten."')  # fmt: skip
+    sound = row_with(rows, "sound")
+    assert sound.speaker_text == "the builder" and "rotten" not in sound.quote_text
+    assert all("sound" not in r.quote_text for r in rows if "rotten" in r.quote_text)
+
+
+def test_statement_stops_at_a_clause_with_its_own_subject(nlp):
+    """'The budget, as the treasurer said last week, is "broken," but the mayor disagrees': the
+    coordinated clause with its own subject is the writer's."""
+    rows = rows_of(nlp, 'The budget, as the treasurer said last week, is "broken," but the mayor '
+                        "disagrees.")  # fmt: skip
+    broken = row_with(rows, "broken")
+    assert broken.speaker_text == "the treasurer" and "disagrees" not in broken.quote_text
+
+
+def test_setting_before_the_subject_of_an_attributed_clause_is_not_said(nlp):
+    """'Before the storm, the bridge, the engineer said, was "safe."': the setting before the
+    clause's subject is no part of the statement."""
+    rows = rows_of(nlp, 'Before the storm, the bridge, the engineer said, was "safe."')
+    safe = row_with(rows, "safe")
+    assert safe.quote_text.startswith("the bridge") and safe.speaker_text == "the engineer"
+    assert not any("storm" in r.quote_text for r in rows)
+
+
+def test_one_word_subject_joins_the_statement_around_an_attribution(nlp):
+    """'Rivera, the coach said, is "a genius."': a one-word subject is part of the statement."""
+    rows = rows_of(nlp, 'Rivera, the coach said, is "a genius."')
+    assert row_with(rows, "genius").quote_text.startswith("Rivera")
