@@ -117,9 +117,11 @@ def conjoined_cue(verb: Token) -> Token | None:
     not the deal's), or None."""
     head = verb.head
     cue = head.head
-    # A reported clause that is a report of its own ("said the data showed X and suggested Y")
-    # has a subject that can go on reporting.
-    if head.dep_ not in ("ccomp", "xcomp", "advcl") or not is_cue(cue) or is_cue(head):
+    # The subject of a reported clause that gives evidence ("said the data showed X and
+    # suggested Y") is a source that can go on reporting.
+    if head.dep_ not in ("ccomp", "xcomp", "advcl") or not is_cue(cue):
+        return None
+    if is_cue(head) and cue_entry(head).kind == "evidence":
         return None
     return cue if _is_cue_conjunct(verb, head, cue) else None
 
@@ -159,6 +161,10 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         content += _reasons_after(cue, complements[0], paragraph)
         return _largest(_block_runs(content + _content_conjuncts(cue, content, paragraph)))
     if cue.head.i != cue.i and _is_attribution(cue):
+        # "The plan, as reported by Reuters, was ...": a participle with no subject names no
+        # one the words are of.
+        if not any(c.dep_ in SUBJECT_DEPS for c in children):
+            return []
         return _around_attribution(cue)
     entry = cue_entry(cue)
     if entry.kind != "speech":
