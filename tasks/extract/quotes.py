@@ -1150,7 +1150,11 @@ def _apart(speaker: Speaker, content: tuple[int, int], cue: Token) -> bool:
     if speaker.end <= content[0] or speaker.start >= content[1]:
         return True
     attribution = (cue.left_edge.idx, cue.right_edge.idx + len(cue.right_edge))
-    return attribution[0] <= speaker.start and speaker.end <= attribution[1]
+    return (
+        content[0] <= cue.idx < content[1]
+        and attribution[0] <= speaker.start
+        and speaker.end <= attribution[1]
+    )
 
 
 def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:
