@@ -1143,17 +1143,14 @@ class _QuoteFinder:
 
 
 def _apart(speaker: Speaker, content: tuple[int, int], cue: Token) -> bool:
-    """Whether a speaker stands outside what its cue reports, as it must, unless it stands in
-    an attribution set inside the statement ("The plan, as Sato noted, was "doomed""); the
-    subject an attribution hangs on speaks no statement holding it ("The plan, as reported by
-    Reuters, was ...")."""
-    if speaker.end <= content[0] or speaker.start >= content[1]:
-        return True
-    attribution = (cue.left_edge.idx, cue.right_edge.idx + len(cue.right_edge))
+    """Whether a speaker stands outside what its cue reports, as it must, unless the
+    attribution is set inside the statement ("The plan, as Sato noted, was "doomed""): then
+    the speaker is the attribution's own subject, as an attribution with none reports nothing
+    (`reported_contents`: "The plan, as reported by Reuters, was ...")."""
     return (
-        content[0] <= cue.idx < content[1]
-        and attribution[0] <= speaker.start
-        and speaker.end <= attribution[1]
+        speaker.end <= content[0]
+        or speaker.start >= content[1]
+        or content[0] <= cue.idx < content[1]
     )
 
 
