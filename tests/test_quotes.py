@@ -1051,3 +1051,132 @@ def test_word_inside_a_show_title_is_no_second_argument(nlp):
     rows = rows_of(nlp, text)
     assert not any(r.quote_type != "scare" and "Jane Doe" in r.quote_text for r in rows)
     assert row_with(rows, "take a look").speaker_text == "Smith"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "speaker"),
+    [
+        ('The bridge, as Okafor warned, was "falling apart."', "The bridge", "Okafor"),
+        ('The budget, the mayor said, is "a mess" and must be redone.', "The budget", "the mayor"),
+        ('Her offer, as Dr. Lind put it, was "too little, too late."', "Her offer", "Dr. Lind"),
+    ],
+)  # fmt: skip
+def test_attribution_inside_a_clause_makes_one_statement(nlp, text, subject, speaker):
+    """'The bridge, as Okafor warned, was "falling apart."': an attribution set inside the clause
+    it reports leaves one statement by its speaker, not a row for the subject and another for
+    the predicate."""
+    rows = [r for r in rows_of(nlp, text) if r.quote_type != "scare"]
+    assert len(rows) == 1
+    (row,) = rows
+    assert row.quote_text.startswith(subject) and row.speaker_text == speaker
+    assert row.quote_type == "partial"
+
+
+def test_setting_before_an_attribution_inside_a_clause_is_not_said(nlp):
+    """'In 2020, she said, the town was "broke."': words before the attribution without the
+    clause's subject are its setting; the statement is the clause after it, and the setting
+    is no statement of its own."""
+    rows = rows_of(nlp, 'In 2020, she said, the town was "broke."')
+    assert row_with(rows, "broke").quote_text.startswith("the town")
+    assert not any("2020" in r.quote_text for r in rows)
+
+
+def test_quotes_around_an_attribution_stay_two_direct_parts(nlp):
+    """'"The roof," Okafor said, "was sound."': a quote on each side of the cue is a split
+    direct quote, not one statement holding the attribution."""
+    rows = rows_of(nlp, '"The roof," Okafor said, "was sound."')
+    assert [r.quote_type for r in rows] == ["direct", "direct"]
+    assert all(r.speaker_text == "Okafor" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "second_cue", "not_speaker"),
+    [
+        ('Ana Diaz will say the fee is "unfair" and ask the board to drop it.', "ask", "the fee"),
+        ("Mr. Osei will argue the rule is sound and ask judges to keep it.", "ask", "the rule"),
+    ],
+)  # fmt: skip
+def test_second_report_hung_on_the_reported_clause_keeps_the_cues_speaker(
+    nlp, text, second_cue, not_speaker
+):
+    """'will say the fee is unfair and ask the board to drop it': the parser hangs "ask" on the
+    reported clause, whose subject (the fee) cannot speak; the second report is the speaker's
+    of the first cue."""
+    rows = rows_of(nlp, text)
+    assert not any(r.speaker_text == not_speaker for r in rows)
+    second = [r for r in rows if r.cue == second_cue]
+    assert second and all(r.speaker_text == text.split(" will ")[0] for r in second)
+
+
+def test_person_subject_of_the_reported_clause_keeps_its_own_report(nlp):
+    """'Ana said the council met and asked residents to vote': a second report in the cue's
+    form hung on the reported clause is that clause's subject's when it can speak."""
+    rows = rows_of(nlp, "Ana said the council met and asked residents to vote.")
+    assert any(r.cue == "asked" and r.speaker_text == "the council" for r in rows)
+
+
+def test_source_giving_evidence_in_the_reported_clause_keeps_its_second_report(nlp):
+    """'said the records showed a "huge" gap and suggested ...': the reported clause gives
+    evidence, and its subject (a source) goes on reporting; the cue's speaker does not take it."""
+    text = 'The auditor said the records showed a "huge" gap and suggested the fund was misused.'
+    rows = rows_of(nlp, text)
+    assert not any(r.cue == "suggested" and r.speaker_text == "The auditor" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "participle"),
+    [
+        ('The plan, as reported by Reuters, was "doomed."', "reported"),
+        ('The tax, as proposed by the governor, would be "modest."', "proposed"),
+        ('The coach, as quoted by the paper, called the loss "a disgrace."', "quoted"),
+    ],
+)  # fmt: skip
+def test_subject_an_attribution_hangs_on_does_not_speak_it(nlp, text, participle):
+    """'The plan, as reported by Reuters, was "doomed."': a subjectless "as" clause has no
+    speaker of its own; the subject the parser hangs it on speaks no statement holding it."""
+    subject = text.split(",")[0]
+    rows = rows_of(nlp, text)
+    assert not any(r.cue == participle and r.speaker_text == subject for r in rows)
+
+
+def test_statement_stops_at_another_attribution(nlp):
+    """'The roof, the builder said, is "sound," the inspector said, and will last.': each
+    attribution's statement stops at the other one."""
+    text = 'The roof, the builder said, is "sound," the inspector said, and will last.'
+    rows = rows_of(nlp, text)
+    assert row_with(rows, "sound").speaker_text == "the builder"
+    assert not any(r.speaker_text == "the builder" and "inspector" in r.quote_text for r in rows)
+    assert not any(r.speaker_text == "the inspector" and "roof" in r.quote_text for r in rows)
+
+
+def test_each_of_two_coordinated_attributed_clauses_has_its_statement(nlp):
+    """'The roof, as the builder said, was "sound," but the door, as he added, was "rotten."'"""
+    rows = rows_of(nlp, 'The roof, as the builder said, was "sound," but the door, as he added, '
+                        'was "rotten."')  # fmt: skip
+    sound = row_with(rows, "sound")
+    assert sound.speaker_text == "the builder" and "rotten" not in sound.quote_text
+    assert all("sound" not in r.quote_text for r in rows if "rotten" in r.quote_text)
+
+
+def test_statement_stops_at_a_clause_with_its_own_subject(nlp):
+    """'The budget, as the treasurer said last week, is "broken," but the mayor disagrees': the
+    coordinated clause with its own subject is the writer's."""
+    rows = rows_of(nlp, 'The budget, as the treasurer said last week, is "broken," but the mayor '
+                        "disagrees.")  # fmt: skip
+    broken = row_with(rows, "broken")
+    assert broken.speaker_text == "the treasurer" and "disagrees" not in broken.quote_text
+
+
+def test_setting_before_the_subject_of_an_attributed_clause_is_not_said(nlp):
+    """'Before the storm, the bridge, the engineer said, was "safe."': the setting before the
+    clause's subject is no part of the statement."""
+    rows = rows_of(nlp, 'Before the storm, the bridge, the engineer said, was "safe."')
+    safe = row_with(rows, "safe")
+    assert safe.quote_text.startswith("the bridge") and safe.speaker_text == "the engineer"
+    assert not any("storm" in r.quote_text for r in rows)
+
+
+def test_one_word_subject_joins_the_statement_around_an_attribution(nlp):
+    """'Rivera, the coach said, is "a genius."': a one-word subject is part of the statement."""
+    rows = rows_of(nlp, 'Rivera, the coach said, is "a genius."')
+    assert row_with(rows, "genius").quote_text.startswith("Rivera")

@@ -28,7 +28,9 @@ from tasks.extract.coreference import (
 )
 from tasks.extract.doc_cache import doc_column, doc_dateline_end, doc_text
 from tasks.extract.quotes_clauses import (
+    SUBJECT_DEPS,
     complement_after,
+    conjoined_cue,
     gives_reason,
     is_setting,
     noun_content,
@@ -137,7 +139,6 @@ _NON_AGENT_NOUNS = {
 }  # fmt: skip
 # Words a clause must have before an attribution set inside it to be part of the statement.
 _MIN_LEAD_WORDS = 2
-_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
 # Relations of a comma-set aside that closes a reported clause ("..., a charge that ...",
 # "..., which ...", "..., claiming that ...").
 _ASIDE_DEPS = ("appos", "relcl", "advcl", "acl", "npadvmod")
@@ -249,6 +250,11 @@ class _QuoteFinder:
 
     def _speaker(self, cue: Token) -> Speaker | None:
         head = speaker_head(cue, self.quote_of_token)
+        # "will say the deal is fair and ask voters ...": the parser hung the cue's conjunct on
+        # the clause it reports, whose subject ("the deal") cannot speak; the cue's speaker asks.
+        outer = conjoined_cue(cue) if head is not None and not _is_person_like(head) else None
+        if outer is not None:
+            return self._speaker(outer)
         if head is None or head.idx < self.dateline_end:
             return None  # "PRISTINA (Reuters) - ... said": the parser's subject is the dateline
         # The speaker phrase stops before its own cue, which the parser may hang on it as a
@@ -474,7 +480,7 @@ class _QuoteFinder:
         words = [t for t in lead if not t.is_punct and not t.is_space]
         quoted = {i for i, q in self.quote_of_token.items() if q == index}
         # The quoted words finish the clause whose subject stands before the attribution.
-        joined = any(t.dep_ in _SUBJECT_DEPS and t.head.i in quoted for t in words)
+        joined = any(t.dep_ in SUBJECT_DEPS and t.head.i in quoted for t in words)
         between = (
             self.text[words[-1].idx + len(words[-1].text) : attribution_start] if words else ""
         )
@@ -542,7 +548,7 @@ class _QuoteFinder:
                 if content is None or not content[0] < quote.start <= quote.end - 1 <= content[1]:
                     continue
                 speaker = self._speaker(cue)
-                if speaker is not None and not content[0] <= speaker.start < content[1]:
+                if speaker is not None and _apart(speaker, content, cue):
                     return cue, speaker
         return None
 
@@ -801,7 +807,7 @@ class _QuoteFinder:
                 continue
             for run in runs:
                 content = self._char_span(run)
-                if content is None or (speaker.start < content[1] and speaker.end > content[0]):
+                if content is None or not _apart(speaker, content, token):
                     continue
                 overlapping = self._quotes_within(*content)
                 if taken.intersection(overlapping):
@@ -1100,6 +1106,8 @@ class _QuoteFinder:
         content = self._char_span(run)
         if content is None or not (content[0] <= quote.start and content[1] >= quote.end - 1):
             return None
+        # Any overlap, unlike `_apart`: the run starts after the verb, so a speaker inside it
+        # is no attribution set inside the statement.
         if speaker.start < content[1] and speaker.end > content[0]:
             return None
         return _Statement(*content, "partial", verb, speaker)
@@ -1118,7 +1126,7 @@ class _QuoteFinder:
         if content is None or not (content[0] <= quote.start and content[1] >= quote.end - 1):
             return None
         speaker = self._speaker(cue)
-        if speaker is not None and speaker.start < content[1] and speaker.end > content[0]:
+        if speaker is not None and not _apart(speaker, content, cue):
             return None
         return _Statement(*content, "partial", cue, speaker)
 
@@ -1132,6 +1140,18 @@ class _QuoteFinder:
         words = re.findall(r"[^\W\d_][\w'’-]*", self.text[quote.start : quote.end])
         long_words = [w for w in words if len(w) > 3] or words
         return not words or all(w[0].isupper() for w in long_words)
+
+
+def _apart(speaker: Speaker, content: tuple[int, int], cue: Token) -> bool:
+    """Whether a speaker stands outside what its cue reports, as it must, unless the
+    attribution is set inside the statement ("The plan, as Sato noted, was "doomed""): then
+    the speaker is the attribution's own subject, as an attribution with none reports nothing
+    (`reported_contents`: "The plan, as reported by Reuters, was ...")."""
+    return (
+        speaker.end <= content[0]
+        or speaker.start >= content[1]
+        or content[0] <= cue.idx < content[1]
+    )
 
 
 def _nests(run: list[Token], indexes: list[int], direct: dict[int, _Statement]) -> bool:
@@ -1167,13 +1187,13 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
         if first.lower_ in _ASIDE_OPENERS:
             clause = first.head
             return clause.right_edge.i >= last.i and not any(
-                c.dep_ in _SUBJECT_DEPS for c in clause.children if c.i != first.i
+                c.dep_ in SUBJECT_DEPS for c in clause.children if c.i != first.i
             )
         noun = first.head
         return (
             first.pos_ == "DET"
             and noun.pos_ in ("NOUN", "PROPN")
-            and noun.dep_ not in _SUBJECT_DEPS
+            and noun.dep_ not in SUBJECT_DEPS
             and noun.right_edge.i >= last.i
         )
     if first.dep_ == "prep" and is_setting(first):
@@ -1185,7 +1205,7 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
     return (
         verb.tag_ in ("VBD", "VBZ", "VBG")
         and (verb.tag_ == "VBG" or not finite)
-        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+        and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
     )
 
 
@@ -1210,7 +1230,7 @@ def _reports_anew(after: list[Token], before: Token) -> bool:
     return (
         after[0].lower_ == "and"
         and verb.tag_ in ("VBD", "VBZ")
-        and not any(c.dep_ in _SUBJECT_DEPS for c in verb.children)
+        and not any(c.dep_ in SUBJECT_DEPS for c in verb.children)
     )
 
 
@@ -1288,9 +1308,7 @@ def _may_speak(agent: Token) -> bool:
 
 def _has_clause(tokens: list[Token]) -> bool:
     """Whether the tokens hold a verb with a subject of its own: a clause, not a phrase."""
-    return any(
-        t.pos_ in _VERBS and any(c.dep_ in _SUBJECT_DEPS for c in t.children) for t in tokens
-    )
+    return any(t.pos_ in _VERBS and any(c.dep_ in SUBJECT_DEPS for c in t.children) for t in tokens)
 
 
 def _names_object(root: Token, verb: Token) -> bool:

@@ -50,6 +50,8 @@ _PREDICATE_TAGS = ("VB", "VBD", "VBP", "VBZ", "MD")
 _REASON_MARKS = {"because", "although", "though", "unless", "if", "so"}
 # Entity types of a time or place.
 _SETTING_ENTITIES = {"DATE", "TIME", "GPE", "LOC", "FAC"}
+# Relations of a clause's subject.
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
 # A content smaller than this many tokens is a pronoun or a stray word, not a statement.
 _MIN_CONTENT_TOKENS = 2
 
@@ -85,21 +87,43 @@ def _without_reporting_conjuncts(head: Token, cue: Token) -> list[Token]:
     would sit the mayor down and tell him ...": "tell" shares "would"). A bare verb after a cue
     that is one too ("will say X and ask", "to say X and ask") is the cue's conjunct unless the
     reported clause has an auxiliary for it to share."""
-    head_has_auxiliary = any(c.dep_ in ("aux", "auxpass") for c in head.lefts)
     cut: set[int] = set()
     for child in head.children:
-        if (
-            child.dep_ == "conj"
-            and is_cue(child)
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
-            and (
-                _verb_form(child) == _verb_form(cue)
-                or (child.tag_ == cue.tag_ and not head_has_auxiliary)
-            )
-        ):
+        if _is_cue_conjunct(child, head, cue):
             cut.update(t.i for t in child.subtree)
             cut.update(c.i for c in head.children if c.dep_ == "cc" and c.i < child.i)
     return [t for t in head.subtree if t.i not in cut]
+
+
+def _is_cue_conjunct(child: Token, head: Token, cue: Token) -> bool:
+    """Whether a reporting verb coordinated with a clause the cue reports is the cue's own
+    conjunct (see `_without_reporting_conjuncts`)."""
+    return (
+        child.dep_ == "conj"
+        and is_cue(child)
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in child.children)
+        and (
+            _verb_form(child) == _verb_form(cue)
+            or (
+                child.tag_ == cue.tag_ and not any(c.dep_ in ("aux", "auxpass") for c in head.lefts)
+            )
+        )
+    )
+
+
+def conjoined_cue(verb: Token) -> Token | None:
+    """The cue whose conjunct a reporting verb is though the parser hung it on the clause the
+    cue reports ("will say the deal is fair and ask voters to back it": "ask" is the mayor's,
+    not the deal's), or None."""
+    head = verb.head
+    cue = head.head
+    # The subject of a reported clause that gives evidence ("said the data showed X and
+    # suggested Y") is a source that can go on reporting.
+    if head.dep_ not in ("ccomp", "xcomp", "advcl") or not is_cue(cue):
+        return None
+    if is_cue(head) and cue_entry(head).kind == "evidence":
+        return None
+    return cue if _is_cue_conjunct(verb, head, cue) else None
 
 
 def reported_contents(cue: Token) -> list[list[Token]]:
@@ -136,13 +160,12 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         content = _without_reporting_conjuncts(complements[0], cue)
         content += _reasons_after(cue, complements[0], paragraph)
         return _largest(_block_runs(content + _content_conjuncts(cue, content, paragraph)))
-    # A parenthetical cue ("The test, North Korea said, was ...") or an "as" clause ("As she
-    # put it, ...", "as Sato noted,"): the clause it stands in.
-    if cue.head.i != cue.i and (cue.dep_ == "parataxis" or _is_as_clause(cue)):
-        inside = {t.i for t in cue.subtree}
-        outside = [t for t in cue.head.subtree if t.i not in inside]
-        runs = [_trim(run) for run in _block_runs(outside)]
-        return [run for run in runs if len(run) >= _MIN_CONTENT_TOKENS]
+    if cue.head.i != cue.i and _is_attribution(cue):
+        # "The plan, as reported by Reuters, was ...": a participle with no subject names no
+        # one the words are of.
+        if not any(c.dep_ in SUBJECT_DEPS for c in children):
+            return []
+        return _around_attribution(cue)
     entry = cue_entry(cue)
     if entry.kind != "speech":
         return []
@@ -278,6 +301,63 @@ def gives_reason(clause: Token) -> bool:
     ...", "if ...")."""
     return clause.left_edge.lower_ in _REASON_MARKS or any(
         c.dep_ == "mark" and c.lower_ in _REASON_MARKS for c in clause.children
+    )
+
+
+def _is_attribution(cue: Token) -> bool:
+    """A cue set inside the clause it reports: parenthetical ("The test, North Korea said,
+    was ...") or an "as" clause ("as Sato noted")."""
+    return cue.dep_ == "parataxis" or _is_as_clause(cue)
+
+
+def _around_attribution(cue: Token) -> list[list[Token]]:
+    """What an attribution set inside a clause reports: the clause it stands in, one statement
+    with the attribution inside it when there are words on both sides (a row is one stretch of
+    text). The statement stops at another attribution and at a clause coordinated with its own
+    subject ("The dog, as the vet said, was "sick," but the cat, as she added, ...")."""
+    # The parser may hang an "as" clause on the subject ("The bridge, as Okafor warned,
+    # was ..."): the clause is the verb's above it.
+    host = cue.head.head if cue.head.dep_ in SUBJECT_DEPS else cue.head
+    attribution = {t.i for t in cue.subtree}
+    cut = set(attribution)
+    others: list[int] = []  # where the other attributions stand
+    for token in host.subtree:
+        other = token.i != cue.i and is_cue(token) and _is_attribution(token)
+        if token.i not in cut and (other or _is_clause_after(token, host, cue)):
+            cut.update(t.i for t in token.subtree)
+            cut.update(c.i for c in token.head.children if c.dep_ == "cc" and c.i < token.i)
+            others += [token.i] if other else []
+    runs = [
+        run
+        for run in (_trim(run) for run in _block_runs([t for t in host.subtree if t.i not in cut]))
+        if run and not any(min(run[0].i, cue.i) < i < max(run[0].i, cue.i) for i in others)
+    ]
+    lead = next((run for run in reversed(runs) if run[-1].i < cue.i), None)
+    rest = next((run for run in runs if run[0].i > cue.i), None)
+    if lead and rest:
+        gap = cue.doc[lead[-1].i + 1 : rest[0].i]
+        # '"A," she said, "B"': two quotes, not one statement.
+        if all(t.i in attribution or (t.is_punct and not t.is_quote) for t in gap):
+            subject = next((t for t in lead if t.dep_ in SUBJECT_DEPS and t.head.i == host.i), None)
+            if subject is None:  # "Six months ago, she said, ...": the lead is the setting
+                return [rest] if len(rest) >= _MIN_CONTENT_TOKENS else []
+            # "After the vote, the plan, the mayor said, was ...": the setting before the
+            # subject is no statement either.
+            return [list(cue.doc[subject.left_edge.i : rest[-1].i + 1])]
+    return [run for run in runs if len(run) >= _MIN_CONTENT_TOKENS]
+
+
+def _is_clause_after(token: Token, host: Token, cue: Token) -> bool:
+    """A clause with its own subject coordinated with the one an attribution stands in, after
+    the words that follow it ("The plan, as Lee said, is "dead," but the mayor disagrees")."""
+    return (
+        token.dep_ == "conj"
+        and token.head.i == host.i
+        and any(c.dep_ in SUBJECT_DEPS for c in token.children)
+        and any(
+            not (t.is_punct or t.dep_ == "cc")
+            for t in cue.doc[cue.right_edge.i + 1 : token.left_edge.i]
+        )
     )
 
 
