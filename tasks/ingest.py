@@ -20,6 +20,7 @@ import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -31,9 +32,16 @@ MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 JSONL_FIELDS = ("id", "url", "title", "date", "kind", "text", "html")
-# Where feeds put the date when they do not call it "date": feedparser's entries ("published")
-# and JSON Feed items ("date_published"). "date" comes first when a record has several.
-_DATE_ALIASES = ("published", "date_published")
+# What feeds call the fields when they use other names: the date as feedparser's entries
+# ("published") and JSON Feed items ("date_published") name it, JSON Feed's "content_text" and
+# "content_html", and an RSS item's or feedparser entry's "link". The field's own name comes
+# first when a record has several.
+_ALIASES = {
+    "date": ("published", "date_published"),
+    "text": ("content_text",),
+    "html": ("content_html",),
+    "url": ("link",),
+}
 # Fields a reader takes for one line of words. (An id or url is kept as written: the article
 # id derives from it.)
 _LINE_FIELDS = {"title", "date", "kind"}
@@ -52,11 +60,18 @@ _ASCII_BYTES = bytes(range(128))
 # 0 for single-byte code pages (Windows-1252/1251, Latin-1, Greek), at most 0.42 for CJK ones
 # (GBK, Big5, Shift-JIS, EUC-JP, EUC-KR); UTF-8 with a few truncated or stray bytes: 0.7 to 0.96.
 _DAMAGED_UTF8_MIN_VALID = 0.6
+# Share of a UTF-16 text's high (or low) bytes that are zero when its letters are mostly ASCII.
+_UTF16_MIN_ZEROS = 0.5
 # Lone UTF-16 surrogates: JSON escapes like "\ud800" and file-name bytes that are not UTF-8
 # decode to them, and no table can store them (UTF-8 cannot encode them).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # A tag, a comment, a doctype or a character reference: what makes a string HTML.
 _MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+_TAG = re.compile(r"<[A-Za-z!/?]")
+_ESCAPED_TAG = re.compile(r"&(?:lt|#0*60|#x0*3[Cc]);/?[A-Za-z]")
+# An XML CDATA section left around a feed's field ("<![CDATA[Headline]]>"): its content is
+# the value.
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 
 
 class InputError(ValueError):
@@ -214,7 +229,12 @@ def _decode(data: bytes) -> tuple[str, tuple[str, str] | None]:
                 return data.decode(encoding), None
             except UnicodeDecodeError as error:
                 return "", ("undecodable", f"invalid {encoding} after its byte-order mark: {error}")
-    if data.startswith(_BINARY_MAGIC) or _looks_binary(data):
+    if data.startswith(_BINARY_MAGIC):
+        return "", ("binary", "the file is binary data, not text")
+    utf16 = _decode_utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16, None
+    if _looks_binary(data):
         return "", ("binary", "the file is binary data, not text")
     try:
         return data.decode("utf-8"), None
@@ -230,6 +250,28 @@ def _decode(data: bytes) -> tuple[str, tuple[str, str] | None]:
     if best is None:
         return "", ("undecodable", "not UTF-8 and no text encoding fits the bytes")
     return str(best), None
+
+
+def _decode_utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without its byte-order mark (as Windows tools export it), or None.
+
+    Text in a Latin, Greek or Cyrillic script is mostly ASCII, whose characters UTF-16 writes
+    with one zero byte each: zeros fill one half of the byte pairs (the odd bytes in little-
+    endian order) and hardly any of the other; the text then holds no control characters.
+    """
+    if len(data) < 2 or len(data) % 2:
+        return None
+    for zeros, others, encoding in (
+        (data[1::2], data[0::2], "utf-16-le"),
+        (data[0::2], data[1::2], "utf-16-be"),
+    ):
+        if zeros.count(0) >= _UTF16_MIN_ZEROS * len(zeros) and not others.count(0):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return None if _looks_binary(text.encode("utf-8")) else text
+    return None
 
 
 def _decode_damaged_utf8(data: bytes) -> str | None:
@@ -296,8 +338,9 @@ def _jsonl_record(
         return Quarantined(
             line_uri, "ingest", "invalid_record", f"line {number} is a JSON {type(record).__name__}"
         )
-    if record.get("date") is None:
-        record["date"] = next((record[k] for k in _DATE_ALIASES if record.get(k) is not None), None)
+    for name, aliases in _ALIASES.items():
+        if record.get(name) is None:
+            record[name] = next((record[k] for k in aliases if record.get(k) is not None), None)
     wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
     if wrong:
         return Quarantined(
@@ -306,7 +349,11 @@ def _jsonl_record(
             "invalid_record",
             f"line {number}: wrong type for {', '.join(wrong)}",
         )
-    fields = {k: _storable(str(record[k])) for k in JSONL_FIELDS if record.get(k) is not None}
+    fields = {
+        k: _storable(_CDATA.sub(r"\1", str(record[k])))
+        for k in JSONL_FIELDS
+        if record.get(k) is not None
+    }
     # As a reader means them: a title broken over lines is one line, "Article" is the kind
     # "article", an id or title of spaces is none.
     for name in _LINE_FIELDS & fields.keys():
@@ -338,6 +385,10 @@ def _jsonl_record(
         )
     metadata = {k: fields[k] for k in ("id", "url", "title", "date", "kind") if k in fields}
     html = fields.get("html")
+    if html is not None and not _TAG.search(html) and _ESCAPED_TAG.search(html):
+        # Markup escaped once more than it should be ("&lt;p&gt;", as feeds double-escape their
+        # descriptions) reads as text showing its tags: the markup it stands for is meant.
+        html = unescape(html)
     if html is not None and not _MARKUP.search(html):
         # An "html" field without one tag (a feed's plain description) is its text: read as a
         # page, it has no element to find a story in. The same content, so the same article id.

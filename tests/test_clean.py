@@ -1060,6 +1060,52 @@ def test_wire_datelines_are_read(opening, place, published):
 
 
 @pytest.mark.parametrize(
+    "opening",
+    ["Note:", "CORRECTION:", "Editor's note:", "UPDATE -", "WHEAT -", "BREAKING —"],
+)
+def test_a_label_opening_a_feed_item_is_no_dateline(opening):
+    # Feeds open items with a label where wire copy has its dateline: a place must be one.
+    article = _text(f"{opening} {STORY}", {"title": "Council passes budget"})
+    assert article.dateline is None
+    assert dateline_length(article.body) == 0
+    assert article.body.startswith(opening)
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("NEW DELHI:", "New Delhi"),
+        ("Dubai:", "Dubai"),
+        ("PORTLAND, Ore. -", "Portland"),
+        ("SPRINGFIELD, Dec 5 -", "Springfield"),
+    ],
+)
+def test_a_colon_dateline_or_a_bare_place_is_read_where_it_names_a_place(opening, place):
+    article = _text(f"{opening} {STORY}", {"title": "Council passes budget"})
+    assert article.dateline == place
+    assert article.body[dateline_length(article.body) :].startswith("The city council")
+
+
+def test_a_year_in_a_pages_text_is_no_publishing_date():
+    # Only what the page states as its date counts: "since 1999" in the story dates nothing.
+    story = (
+        "<p>The harbour authority, which has run the port since 1999, said on Tuesday that "
+        "the new quay would open in the spring after two years of building work.</p>"
+        "<p>Ferry operators welcomed the plan and said more routes would follow soon.</p>"
+    )
+    for html in (story, _html_page("<title>Quay to open</title>", story)):
+        article = _clean_one(RawDocument("page.html", "html", None, html))
+        assert (article.published_date, article.date_source) == (None, "none")
+    dated = _html_page(
+        '<title>Quay to open</title><meta property="article:published_time" '
+        'content="2024-03-05T10:00:00Z">',
+        story,
+    )
+    article = _clean_one(RawDocument("page.html", "html", None, dated))
+    assert (article.published_date, article.date_source) == (date(2024, 3, 5), "metadata")
+
+
+@pytest.mark.parametrize(
     "above",
     ["ANALYSIS", "EXCLUSIVE\n\nBy Jane Doe", "UPDATE 2-Council passes budget", "By Jane Doe"],
 )

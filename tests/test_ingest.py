@@ -66,6 +66,9 @@ def test_unreadable_files_are_quarantined_while_the_others_are_read(tmp_path):
     [
         ("Déjà vu in Zürich — “quoted”".encode("utf-16"), "Déjà vu in Zürich — “quoted”"),
         ("Déjà vu in Zürich".encode("utf-8-sig"), "Déjà vu in Zürich"),
+        # UTF-16 saved without its byte-order mark, in either byte order (Windows exports).
+        ("Déjà vu in Zürich — “quoted”".encode("utf-16-le"), "Déjà vu in Zürich — “quoted”"),
+        ("Déjà vu in Zürich — “quoted”".encode("utf-16-be"), "Déjà vu in Zürich — “quoted”"),
         (
             "Le ministère a déclaré que la délégation était arrivée à Zürich.".encode("cp1252"),
             "Le ministère a déclaré que la délégation était arrivée à Zürich.",
@@ -188,3 +191,51 @@ def test_a_jsonl_html_field_without_markup_is_read_as_text(tmp_path):
     assert (plain.text, plain.html) == (lines[0]["html"], None)
     assert plain.content == lines[0]["html"]  # the content, and so the article id, are kept
     assert tagged.html is not None and entity.html is not None
+
+
+def test_feed_items_are_read_under_the_names_feeds_give_their_fields(tmp_path):
+    lines = [
+        # A JSON Feed item: its body is "content_html" or "content_text", its date
+        # "date_published"; an RSS item's or feedparser entry's address is its "link".
+        {
+            "id": "jf-1",
+            "title": "Harbour bridge reopens",
+            "date_published": "2024-03-05T10:00:00Z",
+            "content_html": "<p>The harbour bridge reopened on Tuesday.</p>",
+        },
+        {"id": "jf-2", "content_text": "The ferry timetable changes on Monday."},
+        {"link": "https://example.org/rss/3", "html": "<p>Trams run again.</p>"},
+        # A field's own name wins over its alias.
+        {"id": "both", "text": "The body.", "content_text": "The feed's copy."},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    first, second, third, both = documents
+    assert first.html == lines[0]["content_html"]
+    assert first.metadata["date"].startswith("2024-03-05")
+    assert (second.text, second.html) == (lines[1]["content_text"], None)
+    assert third.source_uri == "feed.jsonl#https://example.org/rss/3"
+    assert both.text == "The body."
+
+
+def test_cdata_sections_and_escaped_markup_left_in_feed_fields_are_unwrapped(tmp_path):
+    lines = [
+        {
+            "id": "cdata",
+            "title": "<![CDATA[Harbour bridge reopens]]>",
+            "html": "<![CDATA[<p>The bridge reopened.</p><p>Traffic was light.</p>]]>",
+        },
+        # A description escaped twice: its tags arrive as "&lt;p&gt;".
+        {"id": "escaped", "html": "&lt;p&gt;Trams run again &amp;amp; on time.&lt;/p&gt;"},
+        # Text that only shows an escaped character is kept as it was written.
+        {"id": "entity", "html": "Rates &amp; bonds"},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    cdata, escaped, entity = documents
+    assert cdata.metadata["title"] == "Harbour bridge reopens"
+    assert cdata.html == "<p>The bridge reopened.</p><p>Traffic was light.</p>"
+    assert escaped.html == "<p>Trams run again &amp; on time.</p>"
+    assert entity.html == "Rates &amp; bonds"

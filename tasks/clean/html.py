@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from tasks.clean.metadata import (
@@ -182,7 +183,15 @@ def extract_html(
     dump = paragraphs("\n".join(page_lines(tree)), fix_characters=False)
     story = "\n".join(select_body(dump).paragraphs)
     document = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_tables=True
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        # htmldate's date from the page's markup only (meta tags, <time>, the URL): its extensive
+        # search also reads a year in the text, and a story saying "chief executive since 1999"
+        # (or a feed's <p> fragment citing "2004") was dated 1999-01-01. Never an invented date.
+        date_extraction_params=set_date_params(extensive=False),
     )
     if document is None:
         return HtmlExtract(text="", title=None, author=None, date=None, sitename=None)

@@ -15,6 +15,8 @@ from itertools import repeat, takewhile
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from schemas.tables import EARLIEST_DATE, UNDETERMINED_LANGUAGE, language_codes
+from tasks.extract.gazetteer import place_country
+from tasks.geonames import load_gazetteer, name_key
 from tasks.stop_words import spacy_stop_words
 from tasks.words import dominant_script_text
 
@@ -54,7 +56,7 @@ _PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3}"
 # "Tokyo [Japan], September 13 :", "TOKYO, Sept 13 (Reuters) -", "TOKYO, JAN 5 -", "LONDON (AP) —",
 # "PARIS —"; a story filed from two places names the first: "GAZA CITY/JERUSALEM (Reuters) -".
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE})(?:/{_PLACE})*(?:,? \[[^\]]{{1,40}}\]|, [A-Z][A-Za-z.]+)?"
+    rf"^(?P<place>{_PLACE})(?:/{_PLACE})*(?P<region>,? \[[^\]]{{1,40}}\]|, [A-Z][A-Za-z.]+)?"
     rf"(?:,? (?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>\d{{4}}))?)?"
     r"(?: \((?P<agency>[A-Z][\w .&-]{1,30})\))?"
     r"\s*(?P<sep>[:—–-]{1,2}) "
@@ -247,11 +249,10 @@ def _story_dateline(paragraphs: list[str]) -> tuple[int, re.Match[str]] | None:
         above = paragraphs[index - 1]
         if _SENTENCE_END.search(above) or len(above.split()) > _HEADLINE_MAX_WORDS:
             return None  # the lines above are the story's own prose or a standfirst
-        match = _DATELINE.match(paragraph)
+        match = _dateline_match(paragraph)
         if (
             match
             and match.group("sep") != ":"
-            and (match.group("place").isupper() or match.group("month") or match.group("agency"))
             and len(paragraph.split()) >= _MIN_PROSE_WORDS
             and _SENTENCE_END.search(paragraph)
         ):
@@ -260,15 +261,25 @@ def _story_dateline(paragraphs: list[str]) -> tuple[int, re.Match[str]] | None:
 
 
 def _dateline_match(paragraph: str) -> re.Match[str] | None:
+    """The dateline opening `paragraph`, if its words are one: a place with a date or an
+    agency; else a known place (a country, a state or province, a town of GeoNames) or a place
+    with its region ("PORTLAND, Ore. -", "Srinagar [India]:"), in capitals before a dash. A
+    label opening a feed's item ("Note:", "CORRECTION:", "UPDATE -") or a commodity's table
+    ("WHEAT -") names no place."""
     match = _DATELINE.match(paragraph)
-    if (
-        match
-        and match.group("sep") != ":"
-        and not (match.group("place").isupper() or match.group("month") or match.group("agency"))
-    ):
+    if match is None or match.group("month") or match.group("agency"):
+        return match
+    place = match.group("place")
+    if match.group("sep") != ":" and not place.isupper():
         # "Mixed Case —" with nothing else is more often a sentence's dash than a dateline.
         return None
-    return match
+    return match if match.group("region") or _is_place_name(place) else None
+
+
+def _is_place_name(name: str) -> bool:
+    return place_country(name, cities=False) is not None or any(
+        candidate.place.country_code for candidate in load_gazetteer().names.get(name_key(name), ())
+    )
 
 
 def _month_number(name: str) -> int | None:
