@@ -68,6 +68,14 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # A tag, a comment, a doctype or a character reference: what makes a string HTML.
 _MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 _TAG = re.compile(r"<[A-Za-z!/?]")
+# What shows that a text is HTML and not words that mention a tag or a ticker ("USX <X>"): a
+# doctype, a line break, or the closing tag of an element of paragraphs, lists, tables or
+# inline style.
+_HTML_MARKUP = re.compile(
+    r"<!DOCTYPE html|<br\s*/?>|</(?:p|div|span|a|em|strong|b|i|u|li|ul|ol|h[1-6]|blockquote"
+    r"|figure|figcaption|table|tr|td|th|section|article|body|html)>",
+    re.IGNORECASE,
+)
 _ESCAPED_TAG = re.compile(r"&(?:lt|#0*60|#x0*3[Cc]);/?[A-Za-z]")
 # An XML CDATA section left around a feed's field ("<![CDATA[Headline]]>"): its content is
 # the value.
@@ -215,8 +223,11 @@ def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
         yield reject("empty_file", "the file holds no text")
     elif input_format == "txt" and max(map(len, text.splitlines()), default=0) > MAX_LINE_CHARS:
         yield reject("too_large", f"a line is longer than {MAX_LINE_CHARS} characters")
-    elif input_format == "txt":
+    elif input_format == "txt" and not _HTML_MARKUP.search(text):
         yield RawDocument(uri, "txt", text=text, html=None)
+    elif input_format == "txt":
+        # A page's source saved as text: read as the page it is, not as text showing its tags.
+        yield RawDocument(uri, "txt", text=None, html=text)
     else:
         yield RawDocument(uri, "html", text=None, html=text)
 
@@ -393,9 +404,11 @@ def _jsonl_record(
         # An "html" field without one tag (a feed's plain description) is its text: read as a
         # page, it has no element to find a story in. The same content, so the same article id.
         return RawDocument(record_uri, "jsonl", text=html, html=None, metadata=metadata)
-    return RawDocument(
-        record_uri, "jsonl", text=None if html else fields.get("text"), html=html, metadata=metadata
-    )
+    text = None if html else fields.get("text")
+    if text is not None and _HTML_MARKUP.search(text):
+        # A feed's HTML description under "text": its markup is no part of the words.
+        text, html = None, text
+    return RawDocument(record_uri, "jsonl", text=text, html=html, metadata=metadata)
 
 
 def _storable(text: str) -> str:

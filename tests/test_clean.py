@@ -1086,6 +1086,30 @@ def test_a_colon_dateline_or_a_bare_place_is_read_where_it_names_a_place(opening
     assert article.body[dateline_length(article.body) :].startswith("The city council")
 
 
+def test_feed_items_in_their_usual_shapes_give_clean_bodies_and_titles(tmp_path):
+    paragraphs = [
+        "The ferry resumed service on Monday.",
+        "Passengers were relieved, the operator said.",
+    ]
+    markup = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    lines = [
+        {"id": "text-html", "title": "Ferry back", "text": markup},
+        {
+            "id": "escaped",
+            "title": "Ferry back",
+            "html": markup.replace("<", "&lt;").replace(">", "&gt;"),
+        },
+        {"id": "cdata", "title": "<![CDATA[Ferry back]]>", "html": f"<![CDATA[{markup}]]>"},
+        {"id": "json-feed", "title": "Ferry back", "content_html": markup},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    articles, quarantined = clean(read_inputs([str(tmp_path / "feed.jsonl")])[0])
+    assert quarantined == [] and len(articles) == len(lines)
+    for article in articles:
+        assert article.title == "Ferry back"
+        assert article.body.split("\n\n") == paragraphs
+
+
 def test_a_year_in_a_pages_text_is_no_publishing_date():
     # Only what the page states as its date counts: "since 1999" in the story dates nothing.
     story = (

@@ -239,3 +239,22 @@ def test_cdata_sections_and_escaped_markup_left_in_feed_fields_are_unwrapped(tmp
     assert cdata.html == "<p>The bridge reopened.</p><p>Traffic was light.</p>"
     assert escaped.html == "<p>Trams run again &amp; on time.</p>"
     assert entity.html == "Rates &amp; bonds"
+
+
+def test_a_text_that_is_html_is_read_as_a_page(tmp_path):
+    markup = "<p>The ferry resumed service.</p><p>Passengers were relieved.</p>"
+    lines = [
+        {"id": "tags", "text": markup},
+        {"id": "breaks", "text": "The ferry resumed service.<br>Passengers were relieved."},
+        # A ticker in angle brackets and a comparison are words, not markup.
+        {"id": "ticker", "text": "HARBOUR LINES <HBL> SETS DIVIDEND as costs < revenue"},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    (tmp_path / "saved.txt").write_text(f"<!DOCTYPE html><html><body>{markup}</body></html>")
+    documents, quarantined = read_inputs([str(tmp_path)])
+    assert quarantined == []
+    read = {d.source_uri: d for d in documents}
+    for uri in ("feed.jsonl#tags", "feed.jsonl#breaks", "saved.txt"):
+        assert read[uri].html is not None and read[uri].text is None
+    ticker = read["feed.jsonl#ticker"]
+    assert (ticker.text, ticker.html) == (lines[2]["text"], None)
