@@ -1110,6 +1110,26 @@ def test_feed_items_in_their_usual_shapes_give_clean_bodies_and_titles(tmp_path)
         assert article.body.split("\n\n") == paragraphs
 
 
+def test_soft_hyphens_and_invisible_marks_leave_the_words_whole():
+    # CMSs mark where a long word may break with U+00AD; readers never see it, searches must.
+    text = "The har\u00adbour au\u00adthor\u00adity said the\u200b quay\u2060 would reopen soon."
+    article = _text(text, {"title": "Har\u00adbour quay to re\u00adopen"})
+    assert article.body == "The harbour authority said the quay would reopen soon."
+    assert article.title == "Harbour quay to reopen"
+
+
+@pytest.mark.parametrize(
+    ("stated", "title"),
+    [
+        ("<em>Live</em>: Harbour quay &#039;to reopen&#039;", "Live: Harbour quay 'to reopen'"),
+        ('Harbour <a href="/x">quay</a> to reopen<br/>', "Harbour quay to reopen"),
+        ("HARBOUR LINES <HBL> SETS DIVIDEND", "HARBOUR LINES <HBL> SETS DIVIDEND"),  # a ticker
+    ],
+)
+def test_a_feeds_title_loses_its_inline_markup(stated, title):
+    assert _text(STORY, {"title": stated}).title == title
+
+
 def test_a_year_in_a_pages_text_is_no_publishing_date():
     # Only what the page states as its date counts: "since 1999" in the story dates nothing.
     story = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -21,6 +22,12 @@ STEP = "clean"
 # spaCy's default max_length: the NLP pass refuses a longer text, which would fail the whole
 # batch. No news article comes near it (a text file may hold up to ingest's 10 MiB).
 MAX_BODY_CHARS = 1_000_000
+# An inline HTML element's tag, as feeds leave them in titles ("<em>Live</em>:", "<br/>"), in
+# lower case: a ticker in capitals ("HARBOUR LINES <HBL> SETS DIVIDEND") is the title's words.
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|br|cite|code|em|font|i|mark|q|s|small|span|strong|sub|sup|u)"
+    r"(?:\s[^<>]*)?/?>"
+)
 
 
 class _Rejected(Exception):
@@ -116,8 +123,10 @@ def _from_html(document: RawDocument, stated_date: date | None, latest: date) ->
 
 def _stated_title(document: RawDocument) -> str | None:
     """The title the input states, repaired as a body is (HTML entities such as "&amp;" that
-    feeds leave in, mojibake, control characters); None when nothing is left."""
-    title = " ".join(repair.fix_text(document.metadata.get("title", "")).split())
+    feeds leave in, mojibake, control characters), without the inline markup feeds leave in
+    ("<em>"); None when nothing is left."""
+    stated = _INLINE_TAG.sub("", document.metadata.get("title", ""))
+    title = " ".join(repair.fix_text(stated).split())
     return title or None
 
 
