@@ -325,7 +325,10 @@ def _read_jsonl(uri: str, data: bytes) -> Iterator[RawDocument | Quarantined]:
         yield Quarantined(uri, "ingest", *problem)
         return
     seen_keys: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n" (JSON Lines; a "\r" before it is JSON whitespace), not at every line
+    # break `splitlines` knows: JSON strings may hold U+2028 or U+0085 unescaped, as
+    # JavaScript's JSON.stringify and Python's json.dumps(ensure_ascii=False) write them.
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
             yield _jsonl_record(uri, number, line, seen_keys)
 

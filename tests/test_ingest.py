@@ -258,3 +258,18 @@ def test_a_text_that_is_html_is_read_as_a_page(tmp_path):
         assert read[uri].html is not None and read[uri].text is None
     ticker = read["feed.jsonl#ticker"]
     assert (ticker.text, ticker.html) == (lines[2]["text"], None)
+
+
+def test_jsonl_records_end_at_newlines_only(tmp_path):
+    # JSON strings may hold U+2028, U+2029 or U+0085 unescaped (json.dumps with
+    # ensure_ascii=False, JavaScript's JSON.stringify write them so); lines end with CRLF.
+    lines = [
+        {"id": "a", "text": "The harbour reopened.\u2028Ferries sailed again."},
+        {"id": "b", "text": "Prices rose\u2029 sharply\u0085 on Monday."},
+        {"id": "c", "text": "Trams run again."},
+    ]
+    records = "\r\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\r\n"
+    (tmp_path / "feed.jsonl").write_text(records, encoding="utf-8", newline="")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    assert [d.text for d in documents] == [line["text"] for line in lines]
