@@ -60,14 +60,17 @@ _ASCII_BYTES = bytes(range(128))
 # 0 for single-byte code pages (Windows-1252/1251, Latin-1, Greek), at most 0.42 for CJK ones
 # (GBK, Big5, Shift-JIS, EUC-JP, EUC-KR); UTF-8 with a few truncated or stray bytes: 0.7 to 0.96.
 _DAMAGED_UTF8_MIN_VALID = 0.6
-# Share of a UTF-16 text's high (or low) bytes that are zero when its letters are mostly ASCII.
+# UTF-16 text in a Latin, Greek or Cyrillic script is mostly ASCII, whose characters it writes
+# with one zero byte each: zeros fill at least half of the byte pairs' one side, and hardly any
+# of the other (only characters such as U+0100 "Ā" or U+3000 have a zero low byte).
 _UTF16_MIN_ZEROS = 0.5
+_UTF16_MAX_OTHER_ZEROS = 0.01
 # Lone UTF-16 surrogates: JSON escapes like "\ud800" and file-name bytes that are not UTF-8
 # decode to them, and no table can store them (UTF-8 cannot encode them).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # A tag, a comment, a doctype or a character reference: what makes a string HTML.
-_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 _TAG = re.compile(r"<[A-Za-z!/?]")
+_MARKUP = re.compile(rf"{_TAG.pattern}|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 # What shows that a text is HTML and not words that mention a tag or a ticker ("USX <X>"): a
 # doctype, a line break, or the closing tag of an element of paragraphs, lists, tables or
 # inline style.
@@ -79,7 +82,7 @@ _HTML_MARKUP = re.compile(
 _ESCAPED_TAG = re.compile(r"&(?:lt|#0*60|#x0*3[Cc]);/?[A-Za-z]")
 # An XML CDATA section left around a feed's field ("<![CDATA[Headline]]>"): its content is
 # the value.
-_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_CDATA = re.compile(r"^\s*<!\[CDATA\[(.*)\]\]>\s*$", re.DOTALL)
 
 
 class InputError(ValueError):
@@ -264,19 +267,18 @@ def _decode(data: bytes) -> tuple[str, tuple[str, str] | None]:
 
 
 def _decode_utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text saved without its byte-order mark (as Windows tools export it), or None.
-
-    Text in a Latin, Greek or Cyrillic script is mostly ASCII, whose characters UTF-16 writes
-    with one zero byte each: zeros fill one half of the byte pairs (the odd bytes in little-
-    endian order) and hardly any of the other; the text then holds no control characters.
-    """
+    """UTF-16 text saved without its byte-order mark (as Windows tools export it), or None:
+    zero bytes on one side of the pairs (the odd bytes in little-endian order), and decoded, no
+    control characters."""
     if len(data) < 2 or len(data) % 2:
         return None
     for zeros, others, encoding in (
         (data[1::2], data[0::2], "utf-16-le"),
         (data[0::2], data[1::2], "utf-16-be"),
     ):
-        if zeros.count(0) >= _UTF16_MIN_ZEROS * len(zeros) and not others.count(0):
+        if zeros.count(0) >= _UTF16_MIN_ZEROS * len(zeros) and others.count(
+            0
+        ) <= _UTF16_MAX_OTHER_ZEROS * len(others):
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
