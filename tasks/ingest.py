@@ -400,20 +400,24 @@ def _jsonl_record(
             record_uri, "ingest", "missing_content", f"line {number} has neither 'text' nor 'html'"
         )
     metadata = {k: fields[k] for k in ("id", "url", "title", "date", "kind") if k in fields}
-    html = fields.get("html")
-    if html is not None and not _TAG.search(html) and _ESCAPED_TAG.search(html):
-        # Markup escaped once more than it should be ("&lt;p&gt;", as feeds double-escape their
-        # descriptions) reads as text showing its tags: the markup it stands for is meant.
-        html = unescape(html)
+    html, text = (_unescaped_markup(fields.get(name)) for name in ("html", "text"))
     if html is not None and not _MARKUP.search(html):
         # An "html" field without one tag (a feed's plain description) is its text: read as a
         # page, it has no element to find a story in. The same content, so the same article id.
         return RawDocument(record_uri, "jsonl", text=html, html=None, metadata=metadata)
-    text = None if html else fields.get("text")
+    text = None if html else text
     if text is not None and _HTML_MARKUP.search(text):
         # A feed's HTML description under "text": its markup is no part of the words.
         text, html = None, text
     return RawDocument(record_uri, "jsonl", text=text, html=html, metadata=metadata)
+
+
+def _unescaped_markup(value: str | None) -> str | None:
+    """Markup escaped once more than it should be ("&lt;p&gt;...", as feeds double-escape
+    their descriptions) as the markup it stands for; any other value as it is."""
+    if value is not None and not _TAG.search(value) and _ESCAPED_TAG.search(value):
+        return unescape(value)
+    return value
 
 
 def _storable(text: str) -> str:

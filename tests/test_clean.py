@@ -1092,13 +1092,11 @@ def test_feed_items_in_their_usual_shapes_give_clean_bodies_and_titles(tmp_path)
         "Passengers were relieved, the operator said.",
     ]
     markup = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    escaped = markup.replace("<", "&lt;").replace(">", "&gt;")  # as a feed double-escapes it
     lines = [
         {"id": "text-html", "title": "Ferry back", "text": markup},
-        {
-            "id": "escaped",
-            "title": "Ferry back",
-            "html": markup.replace("<", "&lt;").replace(">", "&gt;"),
-        },
+        {"id": "escaped", "title": "Ferry back", "html": escaped},
+        {"id": "escaped-text", "title": "Ferry back", "text": escaped},
         {"id": "cdata", "title": "<![CDATA[Ferry back]]>", "html": f"<![CDATA[{markup}]]>"},
         {"id": "json-feed", "title": "Ferry back", "content_html": markup},
     ]
