@@ -34,14 +34,17 @@ FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
 JSONL_FIELDS = ("id", "url", "title", "date", "kind", "text", "html")
 # What feeds call the fields when they use other names: the date as feedparser's entries
 # ("published") and JSON Feed items ("date_published") name it, JSON Feed's "content_text" and
-# "content_html", and an RSS item's or feedparser entry's "link". The field's own name comes
-# first when a record has several.
+# "content_html", feedparser's "content" (a list of {"type", "value"}), and an RSS item's or
+# feedparser entry's "link". The field's own name comes first when a record has several.
 _ALIASES = {
     "date": ("published", "date_published"),
     "text": ("content_text",),
-    "html": ("content_html",),
+    "html": ("content_html", "content"),
     "url": ("link",),
 }
+# An item's summary (feedparser's "summary", RSS's "description", JSON Feed's "summary"): its
+# body where it has no other, as a feed reader shows it.
+_SUMMARIES = ("summary", "description")
 # Fields a reader takes for one line of words. (An id or url is kept as written: the article
 # id derives from it.)
 _LINE_FIELDS = {"title", "date", "kind"}
@@ -357,6 +360,13 @@ def _jsonl_record(
     for name, aliases in _ALIASES.items():
         if record.get(name) is None:
             record[name] = next((record[k] for k in aliases if record.get(k) is not None), None)
+    if record.get("text") is None and record.get("html") is None:
+        record["html"] = next((record[k] for k in _SUMMARIES if record.get(k) is not None), None)
+    if isinstance(record["html"], list) and all(
+        isinstance(part, dict) and _scalar(part.get("value")) for part in record["html"]
+    ):
+        # feedparser's "content": the entry's content in one or more parts.
+        record["html"] = "".join(str(part["value"]) for part in record["html"])
     wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
     if wrong:
         return Quarantined(

@@ -207,16 +207,28 @@ def test_feed_items_are_read_under_the_names_feeds_give_their_fields(tmp_path):
         {"link": "https://example.org/rss/3", "html": "<p>Trams run again.</p>"},
         # A field's own name wins over its alias.
         {"id": "both", "text": "The body.", "content_text": "The feed's copy."},
+        # A feedparser entry: its content in parts, its summary a teaser of it.
+        {
+            "id": "fp",
+            "summary": "Ferries are back.",
+            "content": [{"type": "text/html", "value": "<p>The ferries are back.</p>"}],
+        },
+        # An item with only its summary (RSS "description"): the body a feed reader shows.
+        {"id": "rss", "description": "Trams run again on the east side."},
+        {"id": "teaser", "text": "The whole story.", "summary": "A teaser."},
     ]
     (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
     documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
     assert quarantined == []
-    first, second, third, both = documents
+    first, second, third, both, entry, described, teaser = documents
     assert first.html == lines[0]["content_html"]
     assert first.metadata["date"].startswith("2024-03-05")
     assert (second.text, second.html) == (lines[1]["content_text"], None)
     assert third.source_uri == "feed.jsonl#https://example.org/rss/3"
     assert both.text == "The body."
+    assert entry.html == "<p>The ferries are back.</p>"
+    assert (described.text, described.html) == ("Trams run again on the east side.", None)
+    assert (teaser.text, teaser.html) == ("The whole story.", None)
 
 
 def test_cdata_sections_and_escaped_markup_left_in_feed_fields_are_unwrapped(tmp_path):
