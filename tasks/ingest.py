@@ -31,7 +31,7 @@ from tasks.records import TEXT_KINDS, Quarantined, RawDocument
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-JSONL_FIELDS = ("id", "url", "title", "date", "kind", "text", "html")
+JSONL_FIELDS = ("id", "url", "title", "author", "date", "kind", "text", "html")
 # What feeds call the fields when they use other names: the date as feedparser's entries
 # ("published") and JSON Feed items ("date_published") name it, JSON Feed's "content_text" and
 # "content_html", feedparser's "content" (a list of {"type", "value"}), and an RSS item's or
@@ -41,13 +41,14 @@ _ALIASES = {
     "text": ("content_text",),
     "html": ("content_html", "content"),
     "url": ("link",),
+    "author": ("byline", "authors"),
 }
 # An item's summary (feedparser's "summary", RSS's "description", JSON Feed's "summary"): its
 # body where it has no other, as a feed reader shows it.
 _SUMMARIES = ("summary", "description")
 # Fields a reader takes for one line of words. (An id or url is kept as written: the article
 # id derives from it.)
-_LINE_FIELDS = {"title", "date", "kind"}
+_LINE_FIELDS = {"title", "author", "date", "kind"}
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -362,11 +363,12 @@ def _jsonl_record(
             record[name] = next((record[k] for k in aliases if record.get(k) is not None), None)
     if record.get("text") is None and record.get("html") is None:
         record["html"] = next((record[k] for k in _SUMMARIES if record.get(k) is not None), None)
-    if isinstance(record["html"], list) and all(
-        isinstance(part, dict) and _scalar(part.get("value")) for part in record["html"]
-    ):
+    if _parts(record["html"], "value"):
         # feedparser's "content": the entry's content in one or more parts.
         record["html"] = "".join(str(part["value"]) for part in record["html"])
+    if _parts(record["author"], "name"):
+        # JSON Feed's and feedparser's "authors": [{"name": ...}, ...].
+        record["author"] = ", ".join(str(part["name"]) for part in record["author"])
     wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
     if wrong:
         return Quarantined(
@@ -409,7 +411,9 @@ def _jsonl_record(
         return Quarantined(
             record_uri, "ingest", "missing_content", f"line {number} has neither 'text' nor 'html'"
         )
-    metadata = {k: fields[k] for k in ("id", "url", "title", "date", "kind") if k in fields}
+    metadata = {
+        k: fields[k] for k in ("id", "url", "title", "author", "date", "kind") if k in fields
+    }
     html, text = (_unescaped_markup(fields.get(name)) for name in ("html", "text"))
     if html is not None and not _MARKUP.search(html):
         # An "html" field without one tag (a feed's plain description) is its text: read as a
@@ -433,6 +437,15 @@ def _unescaped_markup(value: str | None) -> str | None:
 def _storable(text: str) -> str:
     """The text with lone surrogates replaced by U+FFFD, so that it encodes as UTF-8."""
     return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _parts(value: object, key: str) -> bool:
+    """Whether `value` is a feed's list of parts, each an object with a scalar `key`."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(part, dict) and _scalar(part.get(key)) for part in value)
+    )
 
 
 def _scalar(value: object) -> bool:

@@ -1108,6 +1108,30 @@ def test_feed_items_in_their_usual_shapes_give_clean_bodies_and_titles(tmp_path)
         assert article.body.split("\n\n") == paragraphs
 
 
+def test_a_feeds_author_is_the_byline(tmp_path):
+    lines = [
+        # RSS 2.0: the author's e-mail address, the name in brackets.
+        {"id": "rss", "author": "jdoe@example.org (Jane Doe)", "text": STORY},
+        # JSON Feed and feedparser: a list of authors with their names.
+        {"id": "json", "authors": [{"name": "Jane Doe"}, {"name": "Tom Roe"}], "text": STORY},
+        # The stated author wins over a byline line in the text.
+        {"id": "stated", "byline": "<b>Jane Doe</b>", "text": f"By Ann Smith\n\n{STORY}"},
+        # An address alone names no one: the text's byline stays.
+        {"id": "address", "author": "desk@example.org", "text": f"By Ann Smith\n\n{STORY}"},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    articles, quarantined = clean(read_inputs([str(tmp_path / "feed.jsonl")])[0])
+    assert quarantined == []
+    bylines = {article.source_uri.split("#")[1]: article.byline for article in articles}
+    assert bylines == {
+        "rss": "Jane Doe",
+        "json": "Jane Doe, Tom Roe",
+        "stated": "Jane Doe",
+        "address": "Ann Smith",
+    }
+    assert all(article.body == STORY for article in articles)
+
+
 def test_soft_hyphens_and_invisible_marks_leave_the_words_whole():
     # CMSs mark where a long word may break with U+00AD; readers never see it, searches must.
     text = "The har\u00adbour au\u00adthor\u00adity said the\u200b quay\u2060 would reopen soon."

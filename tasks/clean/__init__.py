@@ -29,6 +29,10 @@ _INLINE_TAG = re.compile(
     r"(?:\s[^<>]*)?/?>"
 )
 
+# RSS 2.0 states an item's author as an e-mail address, with the name in brackets after it.
+_EMAIL = re.compile(r"\S+@\S+\.\S+")
+_EMAIL_WITH_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$")
+
 
 class _Rejected(Exception):
     """A document with no recoverable body; args are (reason, detail)."""
@@ -122,12 +126,27 @@ def _from_html(document: RawDocument, stated_date: date | None, latest: date) ->
 
 
 def _stated_title(document: RawDocument) -> str | None:
-    """The title the input states, repaired as a body is (HTML entities such as "&amp;" that
-    feeds leave in, mojibake, control characters), without the inline markup feeds leave in
-    ("<em>"); None when nothing is left."""
-    stated = _INLINE_TAG.sub("", document.metadata.get("title", ""))
-    title = " ".join(repair.fix_text(stated).split())
-    return title or None
+    return _stated(document, "title")
+
+
+def _stated_byline(document: RawDocument) -> str | None:
+    """The author the input states: the name of an RSS author's "jane@example.org (Jane
+    Doe)"; an e-mail address alone names no one."""
+    author = _stated(document, "author")
+    if author is None:
+        return None
+    match = _EMAIL_WITH_NAME.match(author)
+    if match:
+        return match.group("name").strip()
+    return None if _EMAIL.fullmatch(author) else author
+
+
+def _stated(document: RawDocument, field: str) -> str | None:
+    """A line the input states (a title, an author), repaired as a body is (HTML entities such
+    as "&amp;" that feeds leave in, mojibake, control characters), without the inline markup
+    feeds leave in ("<em>"); None when nothing is left."""
+    stated = _INLINE_TAG.sub("", document.metadata.get(field, ""))
+    return " ".join(repair.fix_text(stated).split()) or None
 
 
 def _html_headline(page: HtmlExtract, html: str) -> str | None:
@@ -152,9 +171,11 @@ def _article(
     text_date: date | None,
     latest: date,
 ) -> Article:
-    """The Article, with the dateline and the weaker date sources filled in."""
+    """The Article, with the byline the input states first, and the dateline and the weaker
+    date sources filled in."""
     published_date, date_source = published
     known_year = published_date.year if published_date else None
+    byline = _stated_byline(document) or byline
     dateline, dateline_date = metadata.find_dateline(body_paragraphs, known_year, latest)
     if published_date is None and dateline_date is not None:
         published_date, date_source = dateline_date, "dateline"
