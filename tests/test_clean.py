@@ -1132,6 +1132,21 @@ def test_a_feeds_author_is_the_byline(tmp_path):
     assert all(article.body == STORY for article in articles)
 
 
+def test_an_item_that_gives_only_its_link_is_quarantined():
+    documents = [
+        RawDocument("feed.jsonl#link", "jsonl", "https://example.org/news/ferry-back", None),
+        RawDocument("feed.jsonl#both", "jsonl", "www.example.org/a\n\ndesk@example.org", None),
+        RawDocument("feed.jsonl#prose", "jsonl", "Read it at https://example.org/a", None),
+        RawDocument("feed.jsonl#draw", "jsonl", "4 11 23 35 42", None, {"title": "Draw"}),
+    ]
+    articles, quarantined = clean(documents)
+    assert [(q.source_uri, q.reason) for q in quarantined] == [
+        ("feed.jsonl#link", "no_body_found"),
+        ("feed.jsonl#both", "no_body_found"),
+    ]
+    assert [a.source_uri for a in articles] == ["feed.jsonl#prose", "feed.jsonl#draw"]
+
+
 def test_soft_hyphens_and_invisible_marks_leave_the_words_whole():
     # CMSs mark where a long word may break with U+00AD; readers never see it, searches must.
     text = "The har\u00adbour au\u00adthor\u00adity said the\u200b quay\u2060 would reopen soon."

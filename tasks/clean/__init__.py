@@ -29,6 +29,7 @@ _INLINE_TAG = re.compile(
     r"(?:\s[^<>]*)?/?>"
 )
 
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
 # RSS 2.0 states an item's author as an e-mail address, with the name in brackets after it.
 _EMAIL = re.compile(r"\S+@\S+\.\S+")
 _EMAIL_WITH_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$")
@@ -182,6 +183,9 @@ def _article(
     if published_date is None:
         published_date, date_source = text_date, "text" if text_date else "none"
     body = "\n\n".join(body_paragraphs)
+    if not any(character.isalnum() for character in _ADDRESS.sub("", body)):
+        # A feed's item that gives only its link: no article's text to publish.
+        raise _Rejected("no_body_found", "only web or e-mail addresses")
     if len(body) > MAX_BODY_CHARS:
         raise _Rejected(
             "too_large", f"a body of {len(body)} characters; the limit is {MAX_BODY_CHARS}"
