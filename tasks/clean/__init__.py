@@ -28,7 +28,7 @@ _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|br|cite|code|em|font|i|mark|q|s|small|span|strong|sub|sup|u)"
     r"(?:\s[^<>]*)?/?>"
 )
-
+# A web or e-mail address: a body of nothing else is a feed's item that gives only its link.
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
 # RSS 2.0 states an item's author as an e-mail address, with the name in brackets after it.
 _EMAIL = re.compile(r"\S+@\S+\.\S+")
