@@ -72,21 +72,31 @@ _UTF16_MAX_OTHER_ZEROS = 0.01
 # Lone UTF-16 surrogates: JSON escapes like "\ud800" and file-name bytes that are not UTF-8
 # decode to them, and no table can store them (UTF-8 cannot encode them).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSONL_LINE_END = re.compile(r"\r\n|\r|\n")
 # A tag, a comment, a doctype or a character reference: what makes a string HTML.
 _TAG = re.compile(r"<[A-Za-z!/?]")
 _MARKUP = re.compile(rf"{_TAG.pattern}|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
-# What shows that a text is HTML and not words that mention a tag or a ticker ("USX <X>"): a
-# doctype, a line break, or the closing tag of an element of paragraphs, lists, tables or
-# inline style.
-_HTML_MARKUP = re.compile(
-    r"<!DOCTYPE html|<br\s*/?>|</(?:p|div|span|a|em|strong|b|i|u|li|ul|ol|h[1-6]|blockquote"
-    r"|figure|figcaption|table|tr|td|th|section|article|body|html)>",
-    re.IGNORECASE,
+# What shows that a text is a page and not words that mention a tag or a ticker ("use the <p>
+# tag and close it with </p>", "USX <X>", "print('<b>bold</b>')"): it opens with an HTML
+# element's tag, it has a doctype or an <html>/<body> element, or it has at least two elements
+# of paragraphs, lists, tables or sections, each opened and closed. Tags in lower case open a
+# text: "<T> rose" is a ticker.
+_PAGE_START = re.compile(
+    r"\s*(?:<!--|<!DOCTYPE\s|<(?:p|div|span|a|em|strong|b|i|u|br|img|h[1-6]|ul|ol|li|table"
+    r"|blockquote|figure|section|article|header|main|pre)[\s/>])"
 )
+_PAGE_ELEMENT = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
+_BLOCK_TAG = r"(?:p|div|li|h[1-6]|tr|td|th|blockquote|table|ul|ol|section|article|figure)"
+_BLOCK_OPEN = re.compile(rf"<{_BLOCK_TAG}[\s>]", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(rf"</{_BLOCK_TAG}>", re.IGNORECASE)
+_MIN_BLOCK_ELEMENTS = 2
 _ESCAPED_TAG = re.compile(r"&(?:lt|#0*60|#x0*3[Cc]);/?[A-Za-z]")
-# An XML CDATA section left around a feed's field ("<![CDATA[Headline]]>"): its content is
-# the value.
-_CDATA = re.compile(r"^\s*<!\[CDATA\[(.*)\]\]>\s*$", re.DOTALL)
+# An XML CDATA section left in a feed's field ("<![CDATA[Headline]]>"): its content, which
+# cannot hold "]]>", is the value's text in its place.
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+# Fields a CDATA section is unwrapped in: an id or url is kept as written (the article id
+# derives from it).
+_CDATA_FIELDS = {"title", "author", "date", "kind", "text", "html"}
 
 
 class InputError(ValueError):
@@ -230,7 +240,7 @@ def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
         yield reject("empty_file", "the file holds no text")
     elif input_format == "txt" and max(map(len, text.splitlines()), default=0) > MAX_LINE_CHARS:
         yield reject("too_large", f"a line is longer than {MAX_LINE_CHARS} characters")
-    elif input_format == "txt" and not _HTML_MARKUP.search(text):
+    elif input_format == "txt" and not _is_page(text):
         yield RawDocument(uri, "txt", text=text, html=None)
     elif input_format == "txt":
         # A page's source saved as text: read as the page it is, not as text showing its tags.
@@ -331,10 +341,11 @@ def _read_jsonl(uri: str, data: bytes) -> Iterator[RawDocument | Quarantined]:
         yield Quarantined(uri, "ingest", *problem)
         return
     seen_keys: set[str] = set()
-    # Records end at "\n" (JSON Lines; a "\r" before it is JSON whitespace), not at every line
-    # break `splitlines` knows: JSON strings may hold U+2028 or U+0085 unescaped, as
-    # JavaScript's JSON.stringify and Python's json.dumps(ensure_ascii=False) write them.
-    for number, line in enumerate(text.split("\n"), start=1):
+    # Records end at "\n", "\r\n" or a lone "\r" (JSON strings cannot hold either unescaped),
+    # not at every line break `splitlines` knows: JSON strings may hold U+2028 or U+0085
+    # unescaped, as JavaScript's JSON.stringify and Python's json.dumps(ensure_ascii=False)
+    # write them.
+    for number, line in enumerate(_JSONL_LINE_END.split(text), start=1):
         if line.strip():
             yield _jsonl_record(uri, number, line, seen_keys)
 
@@ -358,17 +369,7 @@ def _jsonl_record(
         return Quarantined(
             line_uri, "ingest", "invalid_record", f"line {number} is a JSON {type(record).__name__}"
         )
-    for name, aliases in _ALIASES.items():
-        if record.get(name) is None:
-            record[name] = next((record[k] for k in aliases if record.get(k) is not None), None)
-    if record.get("text") is None and record.get("html") is None:
-        record["html"] = next((record[k] for k in _SUMMARIES if record.get(k) is not None), None)
-    if _parts(record["html"], "value"):
-        # feedparser's "content": the entry's content in one or more parts.
-        record["html"] = "".join(str(part["value"]) for part in record["html"])
-    if _parts(record["author"], "name"):
-        # JSON Feed's and feedparser's "authors": [{"name": ...}, ...].
-        record["author"] = ", ".join(str(part["name"]) for part in record["author"])
+    _resolve_aliases(record)
     wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
     if wrong:
         return Quarantined(
@@ -378,7 +379,7 @@ def _jsonl_record(
             f"line {number}: wrong type for {', '.join(wrong)}",
         )
     fields = {
-        k: _storable(_CDATA.sub(r"\1", str(record[k])))
+        k: _storable(_CDATA.sub(r"\1", str(record[k])) if k in _CDATA_FIELDS else str(record[k]))
         for k in JSONL_FIELDS
         if record.get(k) is not None
     }
@@ -420,7 +421,7 @@ def _jsonl_record(
         # page, it has no element to find a story in. The same content, so the same article id.
         return RawDocument(record_uri, "jsonl", text=html, html=None, metadata=metadata)
     text = None if html else text
-    if text is not None and _HTML_MARKUP.search(text):
+    if text is not None and _is_page(text):
         # A feed's HTML description under "text": its markup is no part of the words.
         text, html = None, text
     return RawDocument(record_uri, "jsonl", text=text, html=html, metadata=metadata)
@@ -430,8 +431,24 @@ def _unescaped_markup(value: str | None) -> str | None:
     """Markup escaped once more than it should be ("&lt;p&gt;...", as feeds double-escape
     their descriptions) as the markup it stands for; any other value as it is."""
     if value is not None and not _TAG.search(value) and _ESCAPED_TAG.search(value):
-        return unescape(value)
+        unescaped = unescape(value)
+        # Only a page's markup: an escaped ticker or tag named in the words ("AT&amp;T
+        # &lt;T&gt;", "use &lt;br&gt;") stays as the words show it.
+        return unescaped if _is_page(unescaped) else value
     return value
+
+
+def _is_page(text: str) -> bool:
+    """Whether `text` is HTML markup (a page, a feed's description) rather than words that
+    mention a tag."""
+    return bool(
+        _PAGE_START.match(text)
+        or _PAGE_ELEMENT.search(text)
+        or (
+            len(_BLOCK_OPEN.findall(text)) >= _MIN_BLOCK_ELEMENTS
+            and len(_BLOCK_CLOSE.findall(text)) >= _MIN_BLOCK_ELEMENTS
+        )
+    )
 
 
 def _storable(text: str) -> str:
@@ -439,13 +456,56 @@ def _storable(text: str) -> str:
     return _LONE_SURROGATE.sub("\ufffd", text)
 
 
-def _parts(value: object, key: str) -> bool:
-    """Whether `value` is a feed's list of parts, each an object with a scalar `key`."""
-    return (
-        isinstance(value, list)
-        and bool(value)
-        and all(isinstance(part, dict) and _scalar(part.get(key)) for part in value)
+def _resolve_aliases(record: dict[str, object]) -> None:
+    """Fill `record`'s fields from the names feeds give them, in place: an alias is used only
+    in a shape it is read in (any other shape is some other thing of the same name, such as
+    WordPress's "content": {"rendered": ...}), and the body's aliases only where the record
+    has no "text" or "html" of its own. The author is read from a name, a list of names or
+    JSON Feed's {"name": ...} objects, and is left out in any other shape: an optional field
+    never makes a record invalid."""
+    has_body = any(_given(record.get(name)) for name in ("text", "html"))
+    for name, aliases in _ALIASES.items():
+        if name == "author" or (name in ("text", "html") and has_body) or _given(record.get(name)):
+            continue
+        record[name] = next(
+            (value for value in map(_alias_value, map(record.get, aliases)) if value is not None),
+            record.get(name),
+        )
+    if not any(_given(record.get(name)) for name in ("text", "html")):
+        summary = next((record[k] for k in _SUMMARIES if _given(record.get(k))), None)
+        record["html"] = summary if isinstance(summary, str) else record.get("html")
+    record["author"] = next(
+        filter(None, map(_author_names, map(record.get, ("author", *_ALIASES["author"])))), None
     )
+
+
+def _alias_value(value: object) -> object:
+    """An alias's value as its field's, or None for a shape that is not the field's: a scalar,
+    or feedparser's "content" parts [{"type", "value"}, ...] joined."""
+    if _scalar(value) and _given(value):
+        return value
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(part, dict) and isinstance(part.get("value"), str) for part in value)
+    ):
+        return "".join(part["value"] for part in value)
+    return None
+
+
+def _author_names(value: object) -> str | None:
+    """The names an author field gives ("Jane Doe", ["Jane Doe", "Tom Roe"], {"name": "Jane
+    Doe"}, [{"name": ...}, ...]) joined with commas, or None."""
+    parts = value if isinstance(value, list) else [value]
+    names = [part.get("name") if isinstance(part, dict) else part for part in parts]
+    return (
+        ", ".join(name.strip() for name in names if isinstance(name, str) and name.strip()) or None
+    )
+
+
+def _given(value: object) -> bool:
+    """Whether a record states `value`: an empty string or null states nothing."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _scalar(value: object) -> bool:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tasks.clean import clean
 from tasks.ingest import InputError, read_inputs
 
 
@@ -242,46 +243,112 @@ def test_cdata_sections_and_escaped_markup_left_in_feed_fields_are_unwrapped(tmp
         {"id": "escaped", "html": "&lt;p&gt;Trams run again &amp;amp; on time.&lt;/p&gt;"},
         # Text that only shows an escaped character is kept as it was written.
         {"id": "entity", "html": "Rates &amp; bonds"},
+        # Each section unwrapped where it stands; an id or url is kept as written.
+        {
+            "id": "<![CDATA[x]]>",
+            "title": "<![CDATA[Ferries]]> and <![CDATA[trams]]>",
+            "html": "<![CDATA[<p>First.</p>]]><p>Second.</p><![CDATA[<p>Third.</p>]]>",
+        },
     ]
     (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
     documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
     assert quarantined == []
-    cdata, escaped, entity = documents
+    cdata, escaped, entity, sections = documents
     assert cdata.metadata["title"] == "Harbour bridge reopens"
     assert cdata.html == "<p>The bridge reopened.</p><p>Traffic was light.</p>"
     assert escaped.html == "<p>Trams run again &amp; on time.</p>"
     assert entity.html == "Rates &amp; bonds"
+    assert sections.metadata["id"] == "<![CDATA[x]]>"
+    assert sections.metadata["title"] == "Ferries and trams"
+    assert sections.html == "<p>First.</p><p>Second.</p><p>Third.</p>"
 
 
 def test_a_text_that_is_html_is_read_as_a_page(tmp_path):
     markup = "<p>The ferry resumed service.</p><p>Passengers were relieved.</p>"
+    mentions = [
+        "To start a paragraph, use the <p> tag and close it with </p>. Browsers add space.",
+        "In Python, write print('<b>bold</b>') to emit bold markup in a page.",
+        "HARBOUR LINES <HBL> SETS DIVIDEND as costs < revenue",
+        "Shares of USX <X> rose on Monday.<br>Analysts cheered.",
+    ]
     lines = [
         {"id": "tags", "text": markup},
-        {"id": "breaks", "text": "The ferry resumed service.<br>Passengers were relieved."},
-        # A ticker in angle brackets and a comparison are words, not markup.
-        {"id": "ticker", "text": "HARBOUR LINES <HBL> SETS DIVIDEND as costs < revenue"},
+        {"id": "fragment", "text": "<div>The ferry resumed service.</div>"},
+        # Words that mention a tag, a ticker in angle brackets, a comparison: words, not markup.
+        *({"id": f"words{number}", "text": text} for number, text in enumerate(mentions)),
     ]
     (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
     (tmp_path / "saved.txt").write_text(f"<!DOCTYPE html><html><body>{markup}</body></html>")
+    (tmp_path / "tutorial.txt").write_text(mentions[0])
     documents, quarantined = read_inputs([str(tmp_path)])
     assert quarantined == []
     read = {d.source_uri: d for d in documents}
-    for uri in ("feed.jsonl#tags", "feed.jsonl#breaks", "saved.txt"):
+    for uri in ("feed.jsonl#tags", "feed.jsonl#fragment", "saved.txt"):
         assert read[uri].html is not None and read[uri].text is None
-    ticker = read["feed.jsonl#ticker"]
-    assert (ticker.text, ticker.html) == (lines[2]["text"], None)
+    for number, text in enumerate(mentions):
+        words = read[f"feed.jsonl#words{number}"]
+        assert (words.text, words.html) == (text, None)
+    assert (read["tutorial.txt"].text, read["tutorial.txt"].html) == (mentions[0], None)
+
+
+def test_escaped_words_stay_words_and_escaped_pages_are_read(tmp_path):
+    lines = [
+        {"id": "ticker", "html": "Shares of AT&amp;T &lt;T&gt; rose 3% on Monday, traders said."},
+        {"id": "caps", "html": "HARBOUR LINES &lt;HBL&gt; SETS DIVIDEND of 5 cents a share."},
+        {"id": "tag", "html": "Use &lt;br&gt; for a line break in a signature, the guide says."},
+        {
+            "id": "page",
+            "html": "&lt;p&gt;Ferries sailed.&lt;/p&gt;&lt;p&gt;Riders cheered.&lt;/p&gt;",
+        },
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path)])
+    articles, rejected = clean(documents)
+    assert quarantined == rejected == []
+    bodies = {a.source_uri.split("#")[1]: a.body for a in articles}
+    assert "AT&T <T> rose" in bodies["ticker"]
+    assert "HARBOUR LINES <HBL> SETS DIVIDEND" in bodies["caps"]
+    assert bodies["tag"].startswith("Use <br> for a line break")
+    assert "<p>" not in bodies["page"] and "Riders cheered." in bodies["page"]
 
 
 def test_jsonl_records_end_at_newlines_only(tmp_path):
     # JSON strings may hold U+2028, U+2029 or U+0085 unescaped (json.dumps with
-    # ensure_ascii=False, JavaScript's JSON.stringify write them so); lines end with CRLF.
+    # ensure_ascii=False, JavaScript's JSON.stringify write them so).
     lines = [
         {"id": "a", "text": "The harbour reopened.\u2028Ferries sailed again."},
         {"id": "b", "text": "Prices rose\u2029 sharply\u0085 on Monday."},
         {"id": "c", "text": "Trams run again."},
     ]
-    records = "\r\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\r\n"
+    # Lines end with CRLF, a lone CR (old Mac files) or LF.
+    records = "".join(
+        json.dumps(line, ensure_ascii=False) + end
+        for line, end in zip(lines, ("\r", "\r\n", "\n"), strict=True)
+    )
     (tmp_path / "feed.jsonl").write_text(records, encoding="utf-8", newline="")
     documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
     assert quarantined == []
     assert [d.text for d in documents] == [line["text"] for line in lines]
+
+
+def test_a_feed_field_in_a_shape_it_is_not_read_in_never_invalidates_the_record(tmp_path):
+    story = "The ferry resumed service on Monday, the operator said."
+    lines = [
+        # WordPress's REST "content", feedparser's content without a value, a list of links,
+        # authors without names: each is left out, and the record's own text is read.
+        {"id": "wordpress", "text": story, "content": {"rendered": "<p>x</p>"}},
+        {"id": "novalue", "text": story, "content": [{"type": "text/html", "value": None}]},
+        {"id": "links", "text": story, "link": ["https://example.org/a"]},
+        {"id": "authors", "text": story, "authors": [{"url": "https://example.org/jd"}]},
+        {"id": "byline", "text": story, "byline": False},
+        # A record's own text is its body, not another field's copy.
+        {"id": "own", "text": story, "content_html": "<p>A teaser.</p>"},
+        # An empty text is no text: the summary is the body.
+        {"id": "empty", "text": "", "summary": story},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    assert [d.source_uri.split("#")[1] for d in documents] == [line["id"] for line in lines]
+    assert all(d.text == story and d.html is None for d in documents)
+    assert all("author" not in d.metadata and "url" not in d.metadata for d in documents)

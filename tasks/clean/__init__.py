@@ -22,17 +22,21 @@ STEP = "clean"
 # spaCy's default max_length: the NLP pass refuses a longer text, which would fail the whole
 # batch. No news article comes near it (a text file may hold up to ingest's 10 MiB).
 MAX_BODY_CHARS = 1_000_000
-# An inline HTML element's tag, as feeds leave them in titles ("<em>Live</em>:", "<br/>"), in
-# lower case: a ticker in capitals ("HARBOUR LINES <HBL> SETS DIVIDEND") is the title's words.
-_INLINE_TAG = re.compile(
-    r"</?(?:a|abbr|b|br|cite|code|em|font|i|mark|q|s|small|span|strong|sub|sup|u)"
-    r"(?:\s[^<>]*)?/?>"
+# An inline HTML element as feeds leave them in titles ("<em>Live</em>:"), opened and closed
+# (its words are kept), and a line break: a lone "<b>" or "<a lot>" is the title's words, as
+# is a ticker ("HARBOUR LINES <HBL> SETS DIVIDEND").
+_INLINE_ELEMENT = re.compile(
+    r"<(?P<tag>a|abbr|b|cite|code|em|font|i|mark|q|s|small|span|strong|sub|sup|u)(?:\s[^<>]*)?>"
+    r"(?P<words>[^<>]*)</(?P=tag)>|<br\s*/?>"
 )
 # A web or e-mail address: a body of nothing else is a feed's item that gives only its link.
-_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+")
-# RSS 2.0 states an item's author as an e-mail address, with the name in brackets after it.
-_EMAIL = re.compile(r"\S+@\S+\.\S+")
-_EMAIL_WITH_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^()]+)\)$")
+_ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)\S+|\S+@\S+")
+# What a stated author holds besides the name: "By " before it, an e-mail address in angle
+# brackets or parentheses after it ("Jane Doe <jane@example.org>", RSS 2.0's
+# "jane@example.org (Jane Doe)").
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+_BRACKETED_ADDRESS = re.compile(r"\s*[<(]\s*(?:mailto:)?\S+@\S+?\s*[>)]")
+_EMAIL_WITH_NAME = re.compile(r"^(?:mailto:)?\S+@\S+\s*\((?P<name>[^()]+)\)$")
 
 
 class _Rejected(Exception):
@@ -131,22 +135,26 @@ def _stated_title(document: RawDocument) -> str | None:
 
 
 def _stated_byline(document: RawDocument) -> str | None:
-    """The author the input states: the name of an RSS author's "jane@example.org (Jane
-    Doe)"; an e-mail address alone names no one."""
+    """The author the input states, as a name: without "By " and without e-mail addresses
+    (the name of RSS's "jane@example.org (Jane Doe)"); an address alone names no one."""
     author = _stated(document, "author")
     if author is None:
         return None
     match = _EMAIL_WITH_NAME.match(author)
     if match:
         return match.group("name").strip()
-    return None if _EMAIL.fullmatch(author) else author
+    name = _ADDRESS.sub("", _BRACKETED_ADDRESS.sub("", _BY.sub("", author)))
+    name = " ".join(name.strip(" ,;").split())
+    return name if any(character.isalpha() for character in name) else None
 
 
 def _stated(document: RawDocument, field: str) -> str | None:
     """A line the input states (a title, an author), repaired as a body is (HTML entities such
     as "&amp;" that feeds leave in, mojibake, control characters), without the inline markup
-    feeds leave in ("<em>"); None when nothing is left."""
-    stated = _INLINE_TAG.sub("", document.metadata.get(field, ""))
+    feeds leave in ("<em>Live</em>"); None when nothing is left."""
+    stated = _INLINE_ELEMENT.sub(
+        lambda match: match.group("words") or " ", document.metadata.get(field, "")
+    )
     return " ".join(repair.fix_text(stated).split()) or None
 
 
@@ -183,7 +191,9 @@ def _article(
     if published_date is None:
         published_date, date_source = text_date, "text" if text_date else "none"
     body = "\n\n".join(body_paragraphs)
-    if not any(character.isalnum() for character in _ADDRESS.sub("", body)):
+    if _ADDRESS.search(body) and not any(
+        character.isalnum() for character in _ADDRESS.sub("", body)
+    ):
         # A feed's item that gives only its link: no article's text to publish.
         raise _Rejected("no_body_found", "only web or e-mail addresses")
     if len(body) > MAX_BODY_CHARS:

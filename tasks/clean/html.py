@@ -19,11 +19,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
 
 from tasks.clean.metadata import (
@@ -32,6 +32,7 @@ from tasks.clean.metadata import (
     is_headline_length,
     letters_key,
     names_site,
+    states_first_day,
 )
 from tasks.clean.repair import paragraphs
 from tasks.clean.text_dump import SCORING, ends_sentence, is_boilerplate, line_scores, select_body
@@ -188,10 +189,6 @@ def extract_html(
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        # htmldate's date from the page's markup only (meta tags, <time>, the URL): its extensive
-        # search also reads a year in the text, and a story saying "chief executive since 1999"
-        # (or a feed's <p> fragment citing "2004") was dated 1999-01-01. Never an invented date.
-        date_extraction_params=set_date_params(extensive=False),
     )
     if document is None:
         return HtmlExtract(text="", title=None, author=None, date=None, sitename=None)
@@ -214,7 +211,7 @@ def extract_html(
         text=text,
         title=headline,
         author=catalogue_authors or authors_without_site(document.author, sitename),
-        date=published or document.date or None,
+        date=published or _stated_day(document.date, html),
         sitename=sitename,
     )
 
@@ -414,6 +411,16 @@ def page_lines(tree: HtmlElement) -> list[str]:
                 pieces.append(_SPACES.sub(" ", element.tail or ""))
     lines = (_SPACES.sub(" ", line).strip() for line in "".join(pieces).split("\n"))
     return [line for line in lines if line]
+
+
+def _stated_day(found: str | None, html: str) -> str | None:
+    """htmldate's date (YYYY-MM-DD), unless it is the first of a month the page never states:
+    a year alone or a month and year ("chief executive since 1999", a feed's fragment citing
+    "2004") gives the first day, an invented date."""
+    if not found:
+        return None
+    day = date.fromisoformat(found)
+    return found if day.day != 1 or states_first_day(html, day) else None
 
 
 def published_day(tree: HtmlElement) -> str | None:

@@ -61,6 +61,62 @@ _DATELINE = re.compile(
     r"(?: \((?P<agency>[A-Z][\w .&-]{1,30})\))?"
     r"\s*(?P<sep>[:—–-]{1,2}) "
 )
+# The labels newsrooms and feeds put before an item's text, which a dateline's form takes
+# ("CORRECTION:", "UPDATE -", "Analysis:", "EDITOR'S NOTE:"): the news industry's usual ones.
+_EDITORIAL_LABELS = frozenset(
+    {
+        "note",
+        "editor's note",
+        "editors' note",
+        "correction",
+        "corrections",
+        "clarification",
+        "update",
+        "updated",
+        "breaking",
+        "breaking news",
+        "advisory",
+        "media advisory",
+        "result",
+        "results",
+        "watch",
+        "live",
+        "analysis",
+        "opinion",
+        "comment",
+        "commentary",
+        "editorial",
+        "exclusive",
+        "factbox",
+        "explainer",
+        "fact check",
+        "review",
+        "preview",
+        "recap",
+        "interview",
+        "feature",
+        "profile",
+        "obituary",
+        "podcast",
+        "video",
+        "photos",
+        "gallery",
+        "sponsored",
+        "advertisement",
+        "background",
+        "context",
+        "warning",
+        "disclaimer",
+        "transcript",
+        "poll",
+        "quiz",
+        "letters",
+        "more",
+        "also",
+    }
+)
+# How many words after a dash are looked at for a table of figures.
+_TABLE_WORDS = 8
 # The word that introduces a byline, in the languages of the news the step reads: "By",
 # "Von", "Par", "Por", "di", "door", "Av", "Af", "Written by", "Reporting by", or the label
 # "Author:" ("Auteur :"), with its colon: "Author Profile" or "Author Tom Clancy dies" is none.
@@ -262,23 +318,59 @@ def _story_dateline(paragraphs: list[str]) -> tuple[int, re.Match[str]] | None:
 
 def _dateline_match(paragraph: str) -> re.Match[str] | None:
     """The dateline opening `paragraph`, if its words are one: a place with a date or an
-    agency; else a known place (a country, a state or province, a town of GeoNames) or a place
-    with its region ("PORTLAND, Ore. -", "Srinagar [India]:"), in capitals before a dash. A
-    label opening a feed's item ("Note:", "CORRECTION:", "UPDATE -") or a commodity's table
-    ("WHEAT -") names no place."""
+    agency ("LONDON, Dec 5 (AP) —"), a place in capitals ("UNITED NATIONS -", "NEW DELHI:"),
+    or a place in mixed case before a colon that is known or given its region ("Dubai:",
+    "Srinagar [India]:"; "Police:" is a speaker). An editorial label opening a feed's item
+    ("CORRECTION:", "UPDATE -", "Note:") is none, nor are capitals over a table of figures
+    ("WHEAT - 1.20 1.25 ...")."""
     match = _DATELINE.match(paragraph)
     if match is None or match.group("month") or match.group("agency"):
         return match
     place = match.group("place")
-    if match.group("sep") != ":" and not place.isupper():
+    if _is_editorial_label(place):
+        return None
+    if place.isupper():
+        return None if _opens_table(paragraph[match.end() :]) else match
+    if match.group("sep") != ":":
         # "Mixed Case —" with nothing else is more often a sentence's dash than a dateline.
         return None
     return match if match.group("region") or _is_place_name(place) else None
 
 
+def _is_editorial_label(words: str) -> bool:
+    return words.replace("’", "'").casefold() in _EDITORIAL_LABELS
+
+
+def _opens_table(text: str) -> bool:
+    """Whether `text` goes on as a table of figures: most of its first words are numbers."""
+    words = text.split()[:_TABLE_WORDS]
+    figures = sum(any(character.isdigit() for character in word) for word in words)
+    return len(words) >= _TABLE_WORDS // 2 and figures * 2 > len(words)
+
+
 def _is_place_name(name: str) -> bool:
     return place_country(name, cities=False) is not None or any(
         candidate.place.country_code for candidate in load_gazetteer().names.get(name_key(name), ())
+    )
+
+
+def states_first_day(text: str, day: date) -> bool:
+    """Whether `text` writes `day`, the first of a month, as a full date: "2024-03-01",
+    "01.03.2024", "03/01/2024", "March 1", "1st March", "1er mars", in any language's month
+    names."""
+    return bool(_first_day_pattern(day.year, day.month).search(text))
+
+
+@cache
+def _first_day_pattern(year: int, month: int) -> re.Pattern[str]:
+    names = sorted((n for n, m in _month_names().items() if m == month), key=len, reverse=True)
+    named = "|".join(map(re.escape, names))
+    return re.compile(
+        rf"{year}[-/.]0?{month}[-/.]0?1(?!\d)|(?<!\d)0?1[-/.]0?{month}[-/.]{year}"
+        rf"|(?<!\d)0?{month}[-/.]0?1[-/.]{year}"
+        rf"|(?<!\d)0?1(?:st|er|\.)?\s*(?:de |of )?(?:{named})\b"
+        rf"|\b(?:{named})\.?\s+0?1(?:st)?(?!\d)",
+        re.IGNORECASE,
     )
 
 
