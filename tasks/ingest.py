@@ -64,9 +64,12 @@ _ASCII_BYTES = bytes(range(128))
 # 0 for single-byte code pages (Windows-1252/1251, Latin-1, Greek), at most 0.42 for CJK ones
 # (GBK, Big5, Shift-JIS, EUC-JP, EUC-KR); UTF-8 with a few truncated or stray bytes: 0.7 to 0.96.
 _DAMAGED_UTF8_MIN_VALID = 0.6
-# UTF-16 text in a Latin, Greek or Cyrillic script is mostly ASCII, whose characters it writes
-# with one zero byte each: zeros fill at least half of the byte pairs' one side, and hardly any
-# of the other (only characters such as U+0100 "Ā" or U+3000 have a zero low byte).
+# UTF-16 text of ASCII and Latin-1 letters, Greek or Cyrillic has a zero or a small constant
+# byte on one side of each pair: ASCII and Latin-1 characters (spaces, digits, punctuation
+# among them) write a zero there, so zeros fill at least half of that side in a Latin text,
+# and hardly any of the other (only characters such as U+0100 "Ā" or U+3000 have a zero low
+# byte). A text mostly in Cyrillic or Greek (high byte 0x04 or 0x03, not zero) or in CJK
+# characters fails this test: only the encoding detection after it may read it.
 _UTF16_MIN_ZEROS = 0.5
 _UTF16_MAX_OTHER_ZEROS = 0.01
 # Lone UTF-16 surrogates: JSON escapes like "\ud800" and file-name bytes that are not UTF-8
