@@ -20,6 +20,7 @@ import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -30,13 +31,24 @@ from tasks.records import TEXT_KINDS, Quarantined, RawDocument
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
-JSONL_FIELDS = ("id", "url", "title", "date", "kind", "text", "html")
-# Where feeds put the date when they do not call it "date": feedparser's entries ("published")
-# and JSON Feed items ("date_published"). "date" comes first when a record has several.
-_DATE_ALIASES = ("published", "date_published")
+JSONL_FIELDS = ("id", "url", "title", "author", "date", "kind", "text", "html")
+# What feeds call the fields when they use other names: the date as feedparser's entries
+# ("published") and JSON Feed items ("date_published") name it, JSON Feed's "content_text" and
+# "content_html", feedparser's "content" (a list of {"type", "value"}), and an RSS item's or
+# feedparser entry's "link". The field's own name comes first when a record has several.
+_ALIASES = {
+    "date": ("published", "date_published"),
+    "text": ("content_text",),
+    "html": ("content_html", "content"),
+    "url": ("link",),
+    "author": ("byline", "authors"),
+}
+# An item's summary (feedparser's "summary", RSS's "description", JSON Feed's "summary"): its
+# body where it has no other, as a feed reader shows it.
+_SUMMARIES = ("summary", "description")
 # Fields a reader takes for one line of words. (An id or url is kept as written: the article
 # id derives from it.)
-_LINE_FIELDS = {"title", "date", "kind"}
+_LINE_FIELDS = {"title", "author", "date", "kind"}
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -52,11 +64,42 @@ _ASCII_BYTES = bytes(range(128))
 # 0 for single-byte code pages (Windows-1252/1251, Latin-1, Greek), at most 0.42 for CJK ones
 # (GBK, Big5, Shift-JIS, EUC-JP, EUC-KR); UTF-8 with a few truncated or stray bytes: 0.7 to 0.96.
 _DAMAGED_UTF8_MIN_VALID = 0.6
+# UTF-16 text of ASCII and Latin-1 letters, Greek or Cyrillic has a zero or a small constant
+# byte on one side of each pair: ASCII and Latin-1 characters (spaces, digits, punctuation
+# among them) write a zero there, so zeros fill at least half of that side in a Latin text,
+# and hardly any of the other (only characters such as U+0100 "Ā" or U+3000 have a zero low
+# byte). A text mostly in Cyrillic or Greek (high byte 0x04 or 0x03, not zero) or in CJK
+# characters fails this test: only the encoding detection after it may read it.
+_UTF16_MIN_ZEROS = 0.5
+_UTF16_MAX_OTHER_ZEROS = 0.01
 # Lone UTF-16 surrogates: JSON escapes like "\ud800" and file-name bytes that are not UTF-8
 # decode to them, and no table can store them (UTF-8 cannot encode them).
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSONL_LINE_END = re.compile(r"\r\n|\r|\n")
 # A tag, a comment, a doctype or a character reference: what makes a string HTML.
-_MARKUP = re.compile(r"<[A-Za-z!/?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+_TAG = re.compile(r"<[A-Za-z!/?]")
+_MARKUP = re.compile(rf"{_TAG.pattern}|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+# What shows that a text is a page and not words that mention a tag or a ticker ("use the <p>
+# tag and close it with </p>", "USX <X>", "print('<b>bold</b>')"): it opens with an HTML
+# element's tag, it has a doctype or an <html>/<body> element, or it has at least two elements
+# of paragraphs, lists, tables or sections, each opened and closed. Tags in lower case open a
+# text: "<T> rose" is a ticker.
+_PAGE_START = re.compile(
+    r"\s*(?:<!--|<!DOCTYPE\s|<(?:p|div|span|a|em|strong|b|i|u|br|img|h[1-6]|ul|ol|li|table"
+    r"|blockquote|figure|section|article|header|main|pre)[\s/>])"
+)
+_PAGE_ELEMENT = re.compile(r"<!DOCTYPE\s+html|<html[\s>]|<body[\s>]", re.IGNORECASE)
+_BLOCK_TAG = r"(?:p|div|li|h[1-6]|tr|td|th|blockquote|table|ul|ol|section|article|figure)"
+_BLOCK_OPEN = re.compile(rf"<{_BLOCK_TAG}[\s>]", re.IGNORECASE)
+_BLOCK_CLOSE = re.compile(rf"</{_BLOCK_TAG}>", re.IGNORECASE)
+_MIN_BLOCK_ELEMENTS = 2
+_ESCAPED_TAG = re.compile(r"&(?:lt|#0*60|#x0*3[Cc]);/?[A-Za-z]")
+# An XML CDATA section left in a feed's field ("<![CDATA[Headline]]>"): its content, which
+# cannot hold "]]>", is the value's text in its place.
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+# Fields a CDATA section is unwrapped in: an id or url is kept as written (the article id
+# derives from it).
+_CDATA_FIELDS = {"title", "author", "date", "kind", "text", "html"}
 
 
 class InputError(ValueError):
@@ -200,8 +243,11 @@ def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
         yield reject("empty_file", "the file holds no text")
     elif input_format == "txt" and max(map(len, text.splitlines()), default=0) > MAX_LINE_CHARS:
         yield reject("too_large", f"a line is longer than {MAX_LINE_CHARS} characters")
-    elif input_format == "txt":
+    elif input_format == "txt" and not _is_page(text):
         yield RawDocument(uri, "txt", text=text, html=None)
+    elif input_format == "txt":
+        # A page's source saved as text: read as the page it is, not as text showing its tags.
+        yield RawDocument(uri, "txt", text=None, html=text)
     else:
         yield RawDocument(uri, "html", text=None, html=text)
 
@@ -214,7 +260,12 @@ def _decode(data: bytes) -> tuple[str, tuple[str, str] | None]:
                 return data.decode(encoding), None
             except UnicodeDecodeError as error:
                 return "", ("undecodable", f"invalid {encoding} after its byte-order mark: {error}")
-    if data.startswith(_BINARY_MAGIC) or _looks_binary(data):
+    if data.startswith(_BINARY_MAGIC):
+        return "", ("binary", "the file is binary data, not text")
+    utf16 = _decode_utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16, None
+    if _looks_binary(data):
         return "", ("binary", "the file is binary data, not text")
     try:
         return data.decode("utf-8"), None
@@ -230,6 +281,27 @@ def _decode(data: bytes) -> tuple[str, tuple[str, str] | None]:
     if best is None:
         return "", ("undecodable", "not UTF-8 and no text encoding fits the bytes")
     return str(best), None
+
+
+def _decode_utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without its byte-order mark (as Windows tools export it), or None:
+    zero bytes on one side of the pairs (the odd bytes in little-endian order), and decoded, no
+    control characters."""
+    if len(data) < 2 or len(data) % 2:
+        return None
+    for zeros, others, encoding in (
+        (data[1::2], data[0::2], "utf-16-le"),
+        (data[0::2], data[1::2], "utf-16-be"),
+    ):
+        if zeros.count(0) >= _UTF16_MIN_ZEROS * len(zeros) and others.count(
+            0
+        ) <= _UTF16_MAX_OTHER_ZEROS * len(others):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return None if _looks_binary(text.encode("utf-8")) else text
+    return None
 
 
 def _decode_damaged_utf8(data: bytes) -> str | None:
@@ -272,7 +344,11 @@ def _read_jsonl(uri: str, data: bytes) -> Iterator[RawDocument | Quarantined]:
         yield Quarantined(uri, "ingest", *problem)
         return
     seen_keys: set[str] = set()
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n", "\r\n" or a lone "\r" (JSON strings cannot hold either unescaped),
+    # not at every line break `splitlines` knows: JSON strings may hold U+2028 or U+0085
+    # unescaped, as JavaScript's JSON.stringify and Python's json.dumps(ensure_ascii=False)
+    # write them.
+    for number, line in enumerate(_JSONL_LINE_END.split(text), start=1):
         if line.strip():
             yield _jsonl_record(uri, number, line, seen_keys)
 
@@ -296,8 +372,7 @@ def _jsonl_record(
         return Quarantined(
             line_uri, "ingest", "invalid_record", f"line {number} is a JSON {type(record).__name__}"
         )
-    if record.get("date") is None:
-        record["date"] = next((record[k] for k in _DATE_ALIASES if record.get(k) is not None), None)
+    _resolve_aliases(record)
     wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
     if wrong:
         return Quarantined(
@@ -306,7 +381,11 @@ def _jsonl_record(
             "invalid_record",
             f"line {number}: wrong type for {', '.join(wrong)}",
         )
-    fields = {k: _storable(str(record[k])) for k in JSONL_FIELDS if record.get(k) is not None}
+    fields = {
+        k: _storable(_CDATA.sub(r"\1", str(record[k])) if k in _CDATA_FIELDS else str(record[k]))
+        for k in JSONL_FIELDS
+        if record.get(k) is not None
+    }
     # As a reader means them: a title broken over lines is one line, "Article" is the kind
     # "article", an id or title of spaces is none.
     for name in _LINE_FIELDS & fields.keys():
@@ -336,20 +415,100 @@ def _jsonl_record(
         return Quarantined(
             record_uri, "ingest", "missing_content", f"line {number} has neither 'text' nor 'html'"
         )
-    metadata = {k: fields[k] for k in ("id", "url", "title", "date", "kind") if k in fields}
-    html = fields.get("html")
+    metadata = {
+        k: fields[k] for k in ("id", "url", "title", "author", "date", "kind") if k in fields
+    }
+    html, text = (_unescaped_markup(fields.get(name)) for name in ("html", "text"))
     if html is not None and not _MARKUP.search(html):
         # An "html" field without one tag (a feed's plain description) is its text: read as a
         # page, it has no element to find a story in. The same content, so the same article id.
         return RawDocument(record_uri, "jsonl", text=html, html=None, metadata=metadata)
-    return RawDocument(
-        record_uri, "jsonl", text=None if html else fields.get("text"), html=html, metadata=metadata
+    text = None if html else text
+    if text is not None and _is_page(text):
+        # A feed's HTML description under "text": its markup is no part of the words.
+        text, html = None, text
+    return RawDocument(record_uri, "jsonl", text=text, html=html, metadata=metadata)
+
+
+def _unescaped_markup(value: str | None) -> str | None:
+    """Markup escaped once more than it should be ("&lt;p&gt;...", as feeds double-escape
+    their descriptions) as the markup it stands for; any other value as it is."""
+    if value is not None and not _TAG.search(value) and _ESCAPED_TAG.search(value):
+        unescaped = unescape(value)
+        # Only a page's markup: an escaped ticker or tag named in the words ("AT&amp;T
+        # &lt;T&gt;", "use &lt;br&gt;") stays as the words show it.
+        return unescaped if _is_page(unescaped) else value
+    return value
+
+
+def _is_page(text: str) -> bool:
+    """Whether `text` is HTML markup (a page, a feed's description) rather than words that
+    mention a tag."""
+    return bool(
+        _PAGE_START.match(text)
+        or _PAGE_ELEMENT.search(text)
+        or (
+            len(_BLOCK_OPEN.findall(text)) >= _MIN_BLOCK_ELEMENTS
+            and len(_BLOCK_CLOSE.findall(text)) >= _MIN_BLOCK_ELEMENTS
+        )
     )
 
 
 def _storable(text: str) -> str:
     """The text with lone surrogates replaced by U+FFFD, so that it encodes as UTF-8."""
     return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _resolve_aliases(record: dict[str, object]) -> None:
+    """Fill `record`'s fields from the names feeds give them, in place: an alias is used only
+    in a shape it is read in (any other shape is some other thing of the same name, such as
+    WordPress's "content": {"rendered": ...}), and the body's aliases only where the record
+    has no "text" or "html" of its own. The author is read from a name, a list of names or
+    JSON Feed's {"name": ...} objects, and is left out in any other shape: an optional field
+    never makes a record invalid."""
+    has_body = any(_given(record.get(name)) for name in ("text", "html"))
+    for name, aliases in _ALIASES.items():
+        if name == "author" or (name in ("text", "html") and has_body) or _given(record.get(name)):
+            continue
+        record[name] = next(
+            (value for value in map(_alias_value, map(record.get, aliases)) if value is not None),
+            record.get(name),
+        )
+    if not any(_given(record.get(name)) for name in ("text", "html")):
+        summary = next((record[k] for k in _SUMMARIES if _given(record.get(k))), None)
+        record["html"] = summary if isinstance(summary, str) else record.get("html")
+    record["author"] = next(
+        filter(None, map(_author_names, map(record.get, ("author", *_ALIASES["author"])))), None
+    )
+
+
+def _alias_value(value: object) -> object:
+    """An alias's value as its field's, or None for a shape that is not the field's: a scalar,
+    or feedparser's "content" parts [{"type", "value"}, ...] joined."""
+    if _scalar(value) and _given(value):
+        return value
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(part, dict) and isinstance(part.get("value"), str) for part in value)
+    ):
+        return "".join(part["value"] for part in value)
+    return None
+
+
+def _author_names(value: object) -> str | None:
+    """The names an author field gives ("Jane Doe", ["Jane Doe", "Tom Roe"], {"name": "Jane
+    Doe"}, [{"name": ...}, ...]) joined with commas, or None."""
+    parts = value if isinstance(value, list) else [value]
+    names = [part.get("name") if isinstance(part, dict) else part for part in parts]
+    return (
+        ", ".join(name.strip() for name in names if isinstance(name, str) and name.strip()) or None
+    )
+
+
+def _given(value: object) -> bool:
+    """Whether a record states `value`: an empty string or null states nothing."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 def _scalar(value: object) -> bool:

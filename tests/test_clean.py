@@ -1060,6 +1060,182 @@ def test_wire_datelines_are_read(opening, place, published):
 
 
 @pytest.mark.parametrize(
+    "opening",
+    [
+        "Note:",
+        "CORRECTION:",
+        "Editor's note:",
+        "UPDATE -",
+        "BREAKING —",
+        "Officials:",
+        "ANALYSIS -",
+    ],
+)
+def test_a_label_opening_a_feed_item_is_no_dateline(opening):
+    # Feeds open items with an editorial label where wire copy has its dateline; a name in
+    # mixed case before a colon is a dateline only where it is a place.
+    article = _text(f"{opening} {STORY}", {"title": "Council passes budget"})
+    assert article.dateline is None
+    assert dateline_length(article.body) == 0
+    assert article.body.startswith(opening)
+
+
+def test_capitals_over_a_table_of_figures_are_no_dateline():
+    table = "GRAIN - 1.20 1.25 1.31 1.28 1.40 2.05 2.10 and 2.15 cents, the exchange said."
+    article = _text(f"{table}\n\n{STORY}", {"title": "Grain prices"})
+    assert article.dateline is None
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("NEW DELHI:", "New Delhi"),
+        ("Dubai:", "Dubai"),
+        ("PORTLAND, Ore. -", "Portland"),
+        ("SPRINGFIELD, Dec 5 -", "Springfield"),
+        # A place in capitals before a dash is a dateline, known to a gazetteer or not.
+        ("UNITED NATIONS -", "United Nations"),
+        ("ABOARD AIR FORCE ONE -", "Aboard Air Force One"),
+        ("CAMP DAVID -", "Camp David"),
+        ("SMALLVILLE -", "Smallville"),
+    ],
+)
+def test_a_colon_dateline_or_a_bare_place_is_read_where_it_names_a_place(opening, place):
+    article = _text(f"{opening} {STORY}", {"title": "Council passes budget"})
+    assert article.dateline == place
+    assert article.body[dateline_length(article.body) :].startswith("The city council")
+
+
+def test_feed_items_in_their_usual_shapes_give_clean_bodies_and_titles(tmp_path):
+    paragraphs = [
+        "The ferry resumed service on Monday.",
+        "Passengers were relieved, the operator said.",
+    ]
+    markup = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    escaped = markup.replace("<", "&lt;").replace(">", "&gt;")  # as a feed double-escapes it
+    lines = [
+        {"id": "text-html", "title": "Ferry back", "text": markup},
+        {"id": "escaped", "title": "Ferry back", "html": escaped},
+        {"id": "escaped-text", "title": "Ferry back", "text": escaped},
+        {"id": "cdata", "title": "<![CDATA[Ferry back]]>", "html": f"<![CDATA[{markup}]]>"},
+        {"id": "json-feed", "title": "Ferry back", "content_html": markup},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    articles, quarantined = clean(read_inputs([str(tmp_path / "feed.jsonl")])[0])
+    assert quarantined == [] and len(articles) == len(lines)
+    for article in articles:
+        assert article.title == "Ferry back"
+        assert article.body.split("\n\n") == paragraphs
+
+
+def test_a_feeds_author_is_the_byline(tmp_path):
+    lines = [
+        # RSS 2.0: the author's e-mail address, the name in brackets.
+        {"id": "rss", "author": "jdoe@example.org (Jane Doe)", "text": STORY},
+        # JSON Feed and feedparser: a list of authors with their names.
+        {"id": "json", "authors": [{"name": "Jane Doe"}, {"name": "Tom Roe"}], "text": STORY},
+        # The stated author wins over a byline line in the text.
+        {"id": "stated", "byline": "<b>Jane Doe</b>", "text": f"By Ann Smith\n\n{STORY}"},
+        # An address alone names no one: the text's byline stays.
+        {"id": "address", "author": "desk@example.org", "text": f"By Ann Smith\n\n{STORY}"},
+        {"id": "list", "author": ["Jane Doe", "Tom Roe"], "text": STORY},
+        {"id": "object", "author": {"name": "Jane Doe", "url": "https://x.org/jd"}, "text": STORY},
+        {"id": "angled", "author": "By Jane Doe <jdoe@example.org>", "text": STORY},
+        {"id": "web", "author": "https://example.org/staff/jane-doe", "text": STORY},
+        # An author field in a shape no feed gives it is left out; the record stays readable.
+        {"id": "nameless", "authors": [{"url": "https://example.org/jd"}], "text": STORY},
+        {"id": "false", "byline": False, "text": STORY},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    articles, quarantined = clean(read_inputs([str(tmp_path / "feed.jsonl")])[0])
+    assert quarantined == []
+    bylines = {article.source_uri.split("#")[1]: article.byline for article in articles}
+    assert bylines == {
+        "rss": "Jane Doe",
+        "json": "Jane Doe, Tom Roe",
+        "stated": "Jane Doe",
+        "address": "Ann Smith",
+        "list": "Jane Doe, Tom Roe",
+        "object": "Jane Doe",
+        "angled": "Jane Doe",
+        "web": None,
+        "nameless": None,
+        "false": None,
+    }
+    assert all(article.body == STORY for article in articles)
+
+
+def test_an_item_that_gives_only_its_link_is_quarantined():
+    documents = [
+        RawDocument("feed.jsonl#link", "jsonl", "https://example.org/news/ferry-back", None),
+        RawDocument("feed.jsonl#both", "jsonl", "www.example.org/a\n\ndesk@example.org", None),
+        RawDocument("feed.jsonl#prose", "jsonl", "Read it at https://example.org/a", None),
+        RawDocument("feed.jsonl#draw", "jsonl", "4 11 23 35 42", None, {"title": "Draw"}),
+        # A rating or a row of emoji gives no address: it is published as it is.
+        RawDocument("feed.jsonl#stars", "jsonl", "★★★★☆", None, {"title": "Review"}),
+        RawDocument("feed.jsonl#emoji", "jsonl", "🎉🎉🎉", None, {"title": "Party"}),
+    ]
+    articles, quarantined = clean(documents)
+    assert [(q.source_uri, q.reason) for q in quarantined] == [
+        ("feed.jsonl#link", "no_body_found"),
+        ("feed.jsonl#both", "no_body_found"),
+    ]
+    assert [a.source_uri for a in articles] == [
+        "feed.jsonl#prose",
+        "feed.jsonl#draw",
+        "feed.jsonl#stars",
+        "feed.jsonl#emoji",
+    ]
+
+
+def test_soft_hyphens_and_invisible_marks_leave_the_words_whole():
+    # CMSs mark where a long word may break with U+00AD; readers never see it, searches must.
+    text = "The har\u00adbour au\u00adthor\u00adity said the\u200b quay\u2060 would reopen soon."
+    article = _text(text, {"title": "Har\u00adbour quay to re\u00adopen"})
+    assert article.body == "The harbour authority said the quay would reopen soon."
+    assert article.title == "Harbour quay to reopen"
+
+
+@pytest.mark.parametrize(
+    ("stated", "title"),
+    [
+        ("<em>Live</em>: Harbour quay &#039;to reopen&#039;", "Live: Harbour quay 'to reopen'"),
+        ('Harbour <a href="/x">quay</a> to reopen<br/>', "Harbour quay to reopen"),
+        ("HARBOUR LINES <HBL> SETS DIVIDEND", "HARBOUR LINES <HBL> SETS DIVIDEND"),  # a ticker
+        # Tags named in the words, not markup.
+        ("Why you should use the <b> tag", "Why you should use the <b> tag"),
+        ("Revenue grew <a lot> this year", "Revenue grew <a lot> this year"),
+    ],
+)
+def test_a_feeds_title_loses_its_inline_markup(stated, title):
+    assert _text(STORY, {"title": stated}).title == title
+
+
+def test_a_year_in_a_pages_text_is_no_publishing_date():
+    # Only what the page states as its date counts: "since 1999" in the story dates nothing.
+    story = (
+        "<p>The harbour authority, which has run the port since 1999, said on Tuesday that "
+        "the new quay would open in the spring after two years of building work.</p>"
+        "<p>Ferry operators welcomed the plan and said more routes would follow soon.</p>"
+    )
+    for html in (story, _html_page("<title>Quay to open</title>", story)):
+        article = _clean_one(RawDocument("page.html", "html", None, html))
+        assert (article.published_date, article.date_source) == (None, "none")
+    dated = _html_page(
+        '<title>Quay to open</title><meta property="article:published_time" '
+        'content="2024-03-05T10:00:00Z">',
+        story,
+    )
+    article = _clean_one(RawDocument("page.html", "html", None, dated))
+    assert (article.published_date, article.date_source) == (date(2024, 3, 5), "metadata")
+    # A full date the page writes in its text is its date, the first of a month too.
+    for written, day in (("March 5, 2024", date(2024, 3, 5)), ("1 March 2024", date(2024, 3, 1))):
+        posted = _html_page("<title>Quay to open</title>", f"<p>Posted on {written}</p>{story}")
+        article = _clean_one(RawDocument("page.html", "html", None, posted))
+        assert article.published_date == day
+
+
+@pytest.mark.parametrize(
     "above",
     ["ANALYSIS", "EXCLUSIVE\n\nBy Jane Doe", "UPDATE 2-Council passes budget", "By Jane Doe"],
 )

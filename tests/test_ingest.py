@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tasks.clean import clean
 from tasks.ingest import InputError, read_inputs
 
 
@@ -66,6 +67,9 @@ def test_unreadable_files_are_quarantined_while_the_others_are_read(tmp_path):
     [
         ("Déjà vu in Zürich — “quoted”".encode("utf-16"), "Déjà vu in Zürich — “quoted”"),
         ("Déjà vu in Zürich".encode("utf-8-sig"), "Déjà vu in Zürich"),
+        # UTF-16 saved without its byte-order mark, in either byte order (Windows exports).
+        ("Déjà vu in Zürich — “quoted”".encode("utf-16-le"), "Déjà vu in Zürich — “quoted”"),
+        ("Déjà vu in Zürich — “quoted”".encode("utf-16-be"), "Déjà vu in Zürich — “quoted”"),
         (
             "Le ministère a déclaré que la délégation était arrivée à Zürich.".encode("cp1252"),
             "Le ministère a déclaré que la délégation était arrivée à Zürich.",
@@ -188,3 +192,163 @@ def test_a_jsonl_html_field_without_markup_is_read_as_text(tmp_path):
     assert (plain.text, plain.html) == (lines[0]["html"], None)
     assert plain.content == lines[0]["html"]  # the content, and so the article id, are kept
     assert tagged.html is not None and entity.html is not None
+
+
+def test_feed_items_are_read_under_the_names_feeds_give_their_fields(tmp_path):
+    lines = [
+        # A JSON Feed item: its body is "content_html" or "content_text", its date
+        # "date_published"; an RSS item's or feedparser entry's address is its "link".
+        {
+            "id": "jf-1",
+            "title": "Harbour bridge reopens",
+            "date_published": "2024-03-05T10:00:00Z",
+            "content_html": "<p>The harbour bridge reopened on Tuesday.</p>",
+        },
+        {"id": "jf-2", "content_text": "The ferry timetable changes on Monday."},
+        {"link": "https://example.org/rss/3", "html": "<p>Trams run again.</p>"},
+        # A field's own name wins over its alias.
+        {"id": "both", "text": "The body.", "content_text": "The feed's copy."},
+        # A feedparser entry: its content in parts, its summary a teaser of it.
+        {
+            "id": "fp",
+            "summary": "Ferries are back.",
+            "content": [{"type": "text/html", "value": "<p>The ferries are back.</p>"}],
+        },
+        # An item with only its summary (RSS "description"): the body a feed reader shows.
+        {"id": "rss", "description": "Trams run again on the east side."},
+        {"id": "teaser", "text": "The whole story.", "summary": "A teaser."},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    first, second, third, both, entry, described, teaser = documents
+    assert first.html == lines[0]["content_html"]
+    assert first.metadata["date"].startswith("2024-03-05")
+    assert (second.text, second.html) == (lines[1]["content_text"], None)
+    assert third.source_uri == "feed.jsonl#https://example.org/rss/3"
+    assert both.text == "The body."
+    assert entry.html == "<p>The ferries are back.</p>"
+    assert (described.text, described.html) == ("Trams run again on the east side.", None)
+    assert (teaser.text, teaser.html) == ("The whole story.", None)
+
+
+def test_cdata_sections_and_escaped_markup_left_in_feed_fields_are_unwrapped(tmp_path):
+    lines = [
+        {
+            "id": "cdata",
+            "title": "<![CDATA[Harbour bridge reopens]]>",
+            "html": "<![CDATA[<p>The bridge reopened.</p><p>Traffic was light.</p>]]>",
+        },
+        # A description escaped twice: its tags arrive as "&lt;p&gt;".
+        {"id": "escaped", "html": "&lt;p&gt;Trams run again &amp;amp; on time.&lt;/p&gt;"},
+        # Text that only shows an escaped character is kept as it was written.
+        {"id": "entity", "html": "Rates &amp; bonds"},
+        # Each section unwrapped where it stands; an id or url is kept as written.
+        {
+            "id": "<![CDATA[x]]>",
+            "title": "<![CDATA[Ferries]]> and <![CDATA[trams]]>",
+            "html": "<![CDATA[<p>First.</p>]]><p>Second.</p><![CDATA[<p>Third.</p>]]>",
+        },
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    cdata, escaped, entity, sections = documents
+    assert cdata.metadata["title"] == "Harbour bridge reopens"
+    assert cdata.html == "<p>The bridge reopened.</p><p>Traffic was light.</p>"
+    assert escaped.html == "<p>Trams run again &amp; on time.</p>"
+    assert entity.html == "Rates &amp; bonds"
+    assert sections.metadata["id"] == "<![CDATA[x]]>"
+    assert sections.metadata["title"] == "Ferries and trams"
+    assert sections.html == "<p>First.</p><p>Second.</p><p>Third.</p>"
+
+
+def test_a_text_that_is_html_is_read_as_a_page(tmp_path):
+    markup = "<p>The ferry resumed service.</p><p>Passengers were relieved.</p>"
+    mentions = [
+        "To start a paragraph, use the <p> tag and close it with </p>. Browsers add space.",
+        "In Python, write print('<b>bold</b>') to emit bold markup in a page.",
+        "HARBOUR LINES <HBL> SETS DIVIDEND as costs < revenue",
+        "Shares of USX <X> rose on Monday.<br>Analysts cheered.",
+    ]
+    lines = [
+        {"id": "tags", "text": markup},
+        {"id": "fragment", "text": "<div>The ferry resumed service.</div>"},
+        # Words that mention a tag, a ticker in angle brackets, a comparison: words, not markup.
+        *({"id": f"words{number}", "text": text} for number, text in enumerate(mentions)),
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    (tmp_path / "saved.txt").write_text(f"<!DOCTYPE html><html><body>{markup}</body></html>")
+    (tmp_path / "tutorial.txt").write_text(mentions[0])
+    documents, quarantined = read_inputs([str(tmp_path)])
+    assert quarantined == []
+    read = {d.source_uri: d for d in documents}
+    for uri in ("feed.jsonl#tags", "feed.jsonl#fragment", "saved.txt"):
+        assert read[uri].html is not None and read[uri].text is None
+    for number, text in enumerate(mentions):
+        words = read[f"feed.jsonl#words{number}"]
+        assert (words.text, words.html) == (text, None)
+    assert (read["tutorial.txt"].text, read["tutorial.txt"].html) == (mentions[0], None)
+
+
+def test_escaped_words_stay_words_and_escaped_pages_are_read(tmp_path):
+    lines = [
+        {"id": "ticker", "html": "Shares of AT&amp;T &lt;T&gt; rose 3% on Monday, traders said."},
+        {"id": "caps", "html": "HARBOUR LINES &lt;HBL&gt; SETS DIVIDEND of 5 cents a share."},
+        {"id": "tag", "html": "Use &lt;br&gt; for a line break in a signature, the guide says."},
+        {
+            "id": "page",
+            "html": "&lt;p&gt;Ferries sailed.&lt;/p&gt;&lt;p&gt;Riders cheered.&lt;/p&gt;",
+        },
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path)])
+    articles, rejected = clean(documents)
+    assert quarantined == rejected == []
+    bodies = {a.source_uri.split("#")[1]: a.body for a in articles}
+    assert "AT&T <T> rose" in bodies["ticker"]
+    assert "HARBOUR LINES <HBL> SETS DIVIDEND" in bodies["caps"]
+    assert bodies["tag"].startswith("Use <br> for a line break")
+    assert "<p>" not in bodies["page"] and "Riders cheered." in bodies["page"]
+
+
+def test_jsonl_records_end_at_newlines_only(tmp_path):
+    # JSON strings may hold U+2028, U+2029 or U+0085 unescaped (json.dumps with
+    # ensure_ascii=False, JavaScript's JSON.stringify write them so).
+    lines = [
+        {"id": "a", "text": "The harbour reopened.\u2028Ferries sailed again."},
+        {"id": "b", "text": "Prices rose\u2029 sharply\u0085 on Monday."},
+        {"id": "c", "text": "Trams run again."},
+    ]
+    # Lines end with CRLF, a lone CR (old Mac files) or LF.
+    records = "".join(
+        json.dumps(line, ensure_ascii=False) + end
+        for line, end in zip(lines, ("\r", "\r\n", "\n"), strict=True)
+    )
+    (tmp_path / "feed.jsonl").write_text(records, encoding="utf-8", newline="")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    assert [d.text for d in documents] == [line["text"] for line in lines]
+
+
+def test_a_feed_field_in_a_shape_it_is_not_read_in_never_invalidates_the_record(tmp_path):
+    story = "The ferry resumed service on Monday, the operator said."
+    lines = [
+        # WordPress's REST "content", feedparser's content without a value, a list of links,
+        # authors without names: each is left out, and the record's own text is read.
+        {"id": "wordpress", "text": story, "content": {"rendered": "<p>x</p>"}},
+        {"id": "novalue", "text": story, "content": [{"type": "text/html", "value": None}]},
+        {"id": "links", "text": story, "link": ["https://example.org/a"]},
+        {"id": "authors", "text": story, "authors": [{"url": "https://example.org/jd"}]},
+        {"id": "byline", "text": story, "byline": False},
+        # A record's own text is its body, not another field's copy.
+        {"id": "own", "text": story, "content_html": "<p>A teaser.</p>"},
+        # An empty text is no text: the summary is the body.
+        {"id": "empty", "text": "", "summary": story},
+    ]
+    (tmp_path / "feed.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n")
+    documents, quarantined = read_inputs([str(tmp_path / "feed.jsonl")])
+    assert quarantined == []
+    assert [d.source_uri.split("#")[1] for d in documents] == [line["id"] for line in lines]
+    assert all(d.text == story and d.html is None for d in documents)
+    assert all("author" not in d.metadata and "url" not in d.metadata for d in documents)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -21,6 +22,21 @@ STEP = "clean"
 # spaCy's default max_length: the NLP pass refuses a longer text, which would fail the whole
 # batch. No news article comes near it (a text file may hold up to ingest's 10 MiB).
 MAX_BODY_CHARS = 1_000_000
+# An inline HTML element as feeds leave them in titles ("<em>Live</em>:"), opened and closed
+# (its words are kept), and a line break: a lone "<b>" or "<a lot>" is the title's words, as
+# is a ticker ("HARBOUR LINES <HBL> SETS DIVIDEND").
+_INLINE_ELEMENT = re.compile(
+    r"<(?P<tag>a|abbr|b|cite|code|em|font|i|mark|q|s|small|span|strong|sub|sup|u)(?:\s[^<>]*)?>"
+    r"(?P<words>[^<>]*)</(?P=tag)>|<br\s*/?>"
+)
+# A web or e-mail address: a body of nothing else is a feed's item that gives only its link.
+_ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)\S+|\S+@\S+")
+# What a stated author holds besides the name: "By " before it, an e-mail address in angle
+# brackets or parentheses after it ("Jane Doe <jane@example.org>", RSS 2.0's
+# "jane@example.org (Jane Doe)").
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+_BRACKETED_ADDRESS = re.compile(r"\s*[<(]\s*(?:mailto:)?\S+@\S+?\s*[>)]")
+_EMAIL_WITH_NAME = re.compile(r"^(?:mailto:)?\S+@\S+\s*\((?P<name>[^()]+)\)$")
 
 
 class _Rejected(Exception):
@@ -115,10 +131,31 @@ def _from_html(document: RawDocument, stated_date: date | None, latest: date) ->
 
 
 def _stated_title(document: RawDocument) -> str | None:
-    """The title the input states, repaired as a body is (HTML entities such as "&amp;" that
-    feeds leave in, mojibake, control characters); None when nothing is left."""
-    title = " ".join(repair.fix_text(document.metadata.get("title", "")).split())
-    return title or None
+    return _stated(document, "title")
+
+
+def _stated_byline(document: RawDocument) -> str | None:
+    """The author the input states, as a name: without "By " and without e-mail addresses
+    (the name of RSS's "jane@example.org (Jane Doe)"); an address alone names no one."""
+    author = _stated(document, "author")
+    if author is None:
+        return None
+    match = _EMAIL_WITH_NAME.match(author)
+    if match:
+        return match.group("name").strip()
+    name = _ADDRESS.sub("", _BRACKETED_ADDRESS.sub("", _BY.sub("", author)))
+    name = " ".join(name.strip(" ,;").split())
+    return name if any(character.isalpha() for character in name) else None
+
+
+def _stated(document: RawDocument, field: str) -> str | None:
+    """A line the input states (a title, an author), repaired as a body is (HTML entities such
+    as "&amp;" that feeds leave in, mojibake, control characters), without the inline markup
+    feeds leave in ("<em>Live</em>"); None when nothing is left."""
+    stated = _INLINE_ELEMENT.sub(
+        lambda match: match.group("words") or " ", document.metadata.get(field, "")
+    )
+    return " ".join(repair.fix_text(stated).split()) or None
 
 
 def _html_headline(page: HtmlExtract, html: str) -> str | None:
@@ -143,15 +180,22 @@ def _article(
     text_date: date | None,
     latest: date,
 ) -> Article:
-    """The Article, with the dateline and the weaker date sources filled in."""
+    """The Article, with the byline the input states first, and the dateline and the weaker
+    date sources filled in."""
     published_date, date_source = published
     known_year = published_date.year if published_date else None
+    byline = _stated_byline(document) or byline
     dateline, dateline_date = metadata.find_dateline(body_paragraphs, known_year, latest)
     if published_date is None and dateline_date is not None:
         published_date, date_source = dateline_date, "dateline"
     if published_date is None:
         published_date, date_source = text_date, "text" if text_date else "none"
     body = "\n\n".join(body_paragraphs)
+    if _ADDRESS.search(body) and not any(
+        character.isalnum() for character in _ADDRESS.sub("", body)
+    ):
+        # A feed's item that gives only its link: no article's text to publish.
+        raise _Rejected("no_body_found", "only web or e-mail addresses")
     if len(body) > MAX_BODY_CHARS:
         raise _Rejected(
             "too_large", f"a body of {len(body)} characters; the limit is {MAX_BODY_CHARS}"

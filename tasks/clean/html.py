@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import trafilatura
 from lxml import etree
@@ -31,6 +32,7 @@ from tasks.clean.metadata import (
     is_headline_length,
     letters_key,
     names_site,
+    states_first_day,
 )
 from tasks.clean.repair import paragraphs
 from tasks.clean.text_dump import SCORING, ends_sentence, is_boilerplate, line_scores, select_body
@@ -182,7 +184,11 @@ def extract_html(
     dump = paragraphs("\n".join(page_lines(tree)), fix_characters=False)
     story = "\n".join(select_body(dump).paragraphs)
     document = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_tables=True
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
     )
     if document is None:
         return HtmlExtract(text="", title=None, author=None, date=None, sitename=None)
@@ -205,7 +211,7 @@ def extract_html(
         text=text,
         title=headline,
         author=catalogue_authors or authors_without_site(document.author, sitename),
-        date=published or document.date or None,
+        date=published or _stated_day(document.date, html),
         sitename=sitename,
     )
 
@@ -405,6 +411,16 @@ def page_lines(tree: HtmlElement) -> list[str]:
                 pieces.append(_SPACES.sub(" ", element.tail or ""))
     lines = (_SPACES.sub(" ", line).strip() for line in "".join(pieces).split("\n"))
     return [line for line in lines if line]
+
+
+def _stated_day(found: str | None, html: str) -> str | None:
+    """htmldate's date (YYYY-MM-DD), unless it is the first of a month the page never states:
+    a year alone or a month and year ("chief executive since 1999", a feed's fragment citing
+    "2004") gives the first day, an invented date."""
+    if not found:
+        return None
+    day = date.fromisoformat(found)
+    return found if day.day != 1 or states_first_day(html, day) else None
 
 
 def published_day(tree: HtmlElement) -> str | None:

@@ -15,6 +15,8 @@ from itertools import repeat, takewhile
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from schemas.tables import EARLIEST_DATE, UNDETERMINED_LANGUAGE, language_codes
+from tasks.extract.gazetteer import place_country
+from tasks.geonames import load_gazetteer, name_key
 from tasks.stop_words import spacy_stop_words
 from tasks.words import dominant_script_text
 
@@ -54,11 +56,67 @@ _PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3}"
 # "Tokyo [Japan], September 13 :", "TOKYO, Sept 13 (Reuters) -", "TOKYO, JAN 5 -", "LONDON (AP) —",
 # "PARIS —"; a story filed from two places names the first: "GAZA CITY/JERUSALEM (Reuters) -".
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE})(?:/{_PLACE})*(?:,? \[[^\]]{{1,40}}\]|, [A-Z][A-Za-z.]+)?"
+    rf"^(?P<place>{_PLACE})(?:/{_PLACE})*(?P<region>,? \[[^\]]{{1,40}}\]|, [A-Z][A-Za-z.]+)?"
     rf"(?:,? (?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>\d{{4}}))?)?"
     r"(?: \((?P<agency>[A-Z][\w .&-]{1,30})\))?"
     r"\s*(?P<sep>[:—–-]{1,2}) "
 )
+# The labels newsrooms and feeds put before an item's text, which a dateline's form takes
+# ("CORRECTION:", "UPDATE -", "Analysis:", "EDITOR'S NOTE:"): the news industry's usual ones.
+_EDITORIAL_LABELS = frozenset(
+    {
+        "note",
+        "editor's note",
+        "editors' note",
+        "correction",
+        "corrections",
+        "clarification",
+        "update",
+        "updated",
+        "breaking",
+        "breaking news",
+        "advisory",
+        "media advisory",
+        "result",
+        "results",
+        "watch",
+        "live",
+        "analysis",
+        "opinion",
+        "comment",
+        "commentary",
+        "editorial",
+        "exclusive",
+        "factbox",
+        "explainer",
+        "fact check",
+        "review",
+        "preview",
+        "recap",
+        "interview",
+        "feature",
+        "profile",
+        "obituary",
+        "podcast",
+        "video",
+        "photos",
+        "gallery",
+        "sponsored",
+        "advertisement",
+        "background",
+        "context",
+        "warning",
+        "disclaimer",
+        "transcript",
+        "poll",
+        "quiz",
+        "letters",
+        "more",
+        "also",
+    }
+)
+# How many words after a dash are looked at for a table of figures.
+_TABLE_WORDS = 8
 # The word that introduces a byline, in the languages of the news the step reads: "By",
 # "Von", "Par", "Por", "di", "door", "Av", "Af", "Written by", "Reporting by", or the label
 # "Author:" ("Auteur :"), with its colon: "Author Profile" or "Author Tom Clancy dies" is none.
@@ -247,11 +305,10 @@ def _story_dateline(paragraphs: list[str]) -> tuple[int, re.Match[str]] | None:
         above = paragraphs[index - 1]
         if _SENTENCE_END.search(above) or len(above.split()) > _HEADLINE_MAX_WORDS:
             return None  # the lines above are the story's own prose or a standfirst
-        match = _DATELINE.match(paragraph)
+        match = _dateline_match(paragraph)
         if (
             match
             and match.group("sep") != ":"
-            and (match.group("place").isupper() or match.group("month") or match.group("agency"))
             and len(paragraph.split()) >= _MIN_PROSE_WORDS
             and _SENTENCE_END.search(paragraph)
         ):
@@ -260,15 +317,61 @@ def _story_dateline(paragraphs: list[str]) -> tuple[int, re.Match[str]] | None:
 
 
 def _dateline_match(paragraph: str) -> re.Match[str] | None:
+    """The dateline opening `paragraph`, if its words are one: a place with a date or an
+    agency ("LONDON, Dec 5 (AP) —"), a place in capitals ("UNITED NATIONS -", "NEW DELHI:"),
+    or a place in mixed case before a colon that is known or given its region ("Dubai:",
+    "Srinagar [India]:"; "Police:" is a speaker). An editorial label opening a feed's item
+    ("CORRECTION:", "UPDATE -", "Note:") is none, nor are capitals over a table of figures
+    ("WHEAT - 1.20 1.25 ...")."""
     match = _DATELINE.match(paragraph)
-    if (
-        match
-        and match.group("sep") != ":"
-        and not (match.group("place").isupper() or match.group("month") or match.group("agency"))
-    ):
+    if match is None or match.group("month") or match.group("agency"):
+        return match
+    place = match.group("place")
+    if _is_editorial_label(place):
+        return None
+    if place.isupper():
+        return None if _opens_table(paragraph[match.end() :]) else match
+    if match.group("sep") != ":":
         # "Mixed Case —" with nothing else is more often a sentence's dash than a dateline.
         return None
-    return match
+    return match if match.group("region") or _is_place_name(place) else None
+
+
+def _is_editorial_label(words: str) -> bool:
+    return words.replace("’", "'").casefold() in _EDITORIAL_LABELS
+
+
+def _opens_table(text: str) -> bool:
+    """Whether `text` goes on as a table of figures: most of its first words are numbers."""
+    words = text.split()[:_TABLE_WORDS]
+    figures = sum(any(character.isdigit() for character in word) for word in words)
+    return len(words) >= _TABLE_WORDS // 2 and figures * 2 > len(words)
+
+
+def _is_place_name(name: str) -> bool:
+    return place_country(name, cities=False) is not None or any(
+        candidate.place.country_code for candidate in load_gazetteer().names.get(name_key(name), ())
+    )
+
+
+def states_first_day(text: str, day: date) -> bool:
+    """Whether `text` writes `day`, the first of a month, as a full date: "2024-03-01",
+    "01.03.2024", "03/01/2024", "March 1", "1st March", "1er mars", in any language's month
+    names."""
+    return bool(_first_day_pattern(day.year, day.month).search(text))
+
+
+@cache
+def _first_day_pattern(year: int, month: int) -> re.Pattern[str]:
+    names = sorted((n for n, m in _month_names().items() if m == month), key=len, reverse=True)
+    named = "|".join(map(re.escape, names))
+    return re.compile(
+        rf"{year}[-/.]0?{month}[-/.]0?1(?!\d)|(?<!\d)0?1[-/.]0?{month}[-/.]{year}"
+        rf"|(?<!\d)0?{month}[-/.]0?1[-/.]{year}"
+        rf"|(?<!\d)0?1(?:st|er|\.)?\s*(?:de |of )?(?:{named})\b"
+        rf"|\b(?:{named})\.?\s+0?1(?:st)?(?!\d)",
+        re.IGNORECASE,
+    )
 
 
 def _month_number(name: str) -> int | None:

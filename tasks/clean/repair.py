@@ -18,7 +18,9 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=Fal
 # Form feeds and vertical tabs (page breaks of printed dumps) are spaces too: control
 # characters have no place in a published body.
 _INLINE_SPACE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+# Invisible marks, soft hyphens among them: a CMS puts U+00AD where a word may break at the
+# end of a line ("Bundes\u00adregierung"); kept, it splits the word for every search and model.
+_ZERO_WIDTH = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 # ftfy deletes the control characters that separate words (vertical tab, the file, group,
 # record and unit separators of exported records), which would glue the words on either
 # side: they become spaces first.
