@@ -66,16 +66,15 @@ def render_report(
     tables: dict[str, pa.Table | ds.Dataset],
     validation: ValidationReport,
     run_summary: dict,
-    plots: str | None = None,
+    drawn: str | None = None,
 ) -> str:
     """The report page of one run; only the columns it shows are read from the tables.
-    `plots` is the section draw_plots made of the same tables beforehand, else drawn here."""
+    `drawn` is what table_sections made of the same tables beforehand, else made here."""
     tables = _datasets(tables)
     sections = [
         _header(validation, run_summary),
         _run_section(tables, validation, run_summary),
-        draw_plots(tables) if plots is None else plots,
-        _stories_section(tables),
+        table_sections(tables) if drawn is None else drawn,
         _quarantine_section(tables.get("quarantine")),
         _validation_section(validation),
     ]
@@ -85,6 +84,13 @@ def render_report(
         "<title>newsflow report</title>"
         f"<style>{_STYLE}</style></head><body>{''.join(sections)}</body></html>\n"
     )
+
+
+def table_sections(tables: dict[str, pa.Table | ds.Dataset]) -> str:
+    """The report's sections that need the tables only, not their validation: the plots and
+    the stories (a run draws them beside its validation)."""
+    tables = _datasets(tables)
+    return _plots_section(tables) + _stories_section(tables)
 
 
 # --- page parts ---------------------------------------------------------------------------
@@ -397,9 +403,8 @@ def _shortened(text: str, limit: int) -> str:
 # --- plots --------------------------------------------------------------------------------
 
 
-def draw_plots(tables: dict[str, pa.Table | ds.Dataset]) -> str:
-    """The report's plots section: it needs the tables only, not their validation."""
-    tables = _datasets(tables)
+def _plots_section(tables: dict[str, ds.Dataset]) -> str:
+    """The report's plots section."""
     entities = _columns(tables, "entities", ["entity_id", "canonical_name", "entity_type"])
     quotes = _columns(tables, "quotes", ["speaker_name", "speaker_text"])
     events = _columns(tables, "events", ["article_id", "event_type", "event_date"])

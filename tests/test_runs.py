@@ -114,14 +114,17 @@ def test_parallel_runs_publish_the_same_tables_as_a_single_process(prefect_api, 
     news_pipeline(inputs=(str(SEEDS),), output=str(parallel), **runner)
     for table in ("articles", "entities", "quotes", "events", "stories"):
         assert published(single, table) == published(parallel, table), table
-    # The report's plots, drawn beside the validation (a forked process, or a thread), match.
-    assert "<img" in plots_of(single) and plots_of(single) == plots_of(parallel)
+    # The report's plots and stories, drawn beside the validation (a forked process, or a
+    # thread), match.
+    drawn = drawn_beside(single)
+    assert "<img" in drawn and "<h2>Stories</h2>" in drawn and "<details" in drawn
+    assert drawn == drawn_beside(parallel)
 
 
-def plots_of(output) -> str:
+def drawn_beside(output) -> str:
+    """The report's sections that the run draws beside its validation: plots and stories."""
     page = (output / "report" / "index.html").read_text(encoding="utf-8")
-    start = page.index("<h2>What the run found</h2>")
-    return page[start : page.index("</div>", start)]
+    return page[page.index("<h2>What the run found</h2>") : page.index("<h2>Quarantine</h2>")]
 
 
 def test_workers_fork_from_a_server_that_has_loaded_the_model():
