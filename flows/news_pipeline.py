@@ -43,7 +43,7 @@ from flows.steps import (
 from tasks.ingest import unpublished
 from tasks.records import Quarantined, RunInfo
 from tasks.store import open_output
-from tasks.validate import PreparedSuites, ValidationReport
+from tasks.validate import PreparedSuites, ValidationReport, within_one_chunk
 
 
 class ValidationFailed(RuntimeError):
@@ -96,14 +96,18 @@ def news_pipeline(
             quarantined = rejected_inputs + failed
             new, everything, stories = normalize_task(store, staging, forms, quarantined, run)
             # The report's plots and stories need the tables only: drawn beside the validation.
+            # The stories section reads its stories' rows by scanning the whole tables: beside
+            # the validation of a run larger than one chunk per table that memory would add to
+            # the validation's peak, so such a run's report draws it after the validation.
+            drawing = {"names": None if within_one_chunk(new) else ["plots"]}
             with workers.beside() as beside:
-                drawn = beside.submit(sections_task, {"tables": everything})
+                drawn = beside.submit(sections_task, {"tables": everything} | drawing)
                 suites = preparing.result()
                 readying.shutdown()
                 validation, rejected = validate_task(staging, new, everything, run, stories, suites)
                 if rejected:  # the report shows what publishes
                     everything = staging.tables()
-                    drawn = beside.submit(sections_task, {"tables": everything})
+                    drawn = beside.submit(sections_task, {"tables": everything} | drawing)
                 summary |= _results(summary, everything, validation, quarantined + rejected)
                 _publish_artifacts(summary, validation)
                 files = report_task(everything, validation, summary, drawn.result())

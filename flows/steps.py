@@ -200,7 +200,10 @@ def validate_run(
 
 
 def report_files(
-    tables: dict[str, ds.Dataset], validation: ValidationReport, summary: dict, drawn: str
+    tables: dict[str, ds.Dataset],
+    validation: ValidationReport,
+    summary: dict,
+    drawn: dict[str, str],
 ) -> dict[str, str]:
     """What a run publishes beside its tables: the validation results and the report page."""
     return {

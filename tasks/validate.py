@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
@@ -223,11 +223,17 @@ def validate(
     whole = new if everything is None else {name: as_dataset(everything[name]) for name in TABLES}
     # The cross-table frames and the keys repeated across every row are DuckDB's work, which
     # runs outside the interpreter lock: made in a thread while Great Expectations validates
-    # the tables' own suites, which need the new rows only (they come first).
+    # the tables' own suites, which need the new rows only (they come first). Side by side, the
+    # process holds DuckDB's memory (up to its MEMORY_LIMIT) and the suites' frames at once:
+    # only when the new rows fit in one chunk per table. A larger run has DuckDB's work done
+    # first, so its peak is the larger of the two, not their sum.
+    side_by_side = within_one_chunk(new)
     with ThreadPoolExecutor(1) as duckdb_work:
         derived = duckdb_work.submit(_derived_tables, new, whole)
         ready = prepared or PreparedSuites(data_docs)
         repeated = duckdb_work.submit(_repeated_values, whole, ready.unique_columns)
+        if not side_by_side:
+            wait([repeated])  # and `derived`, which the one thread ran before it
         outcomes: list[ExpectationOutcome] = []
         offending: list[OffendingRow] = []
         for name, definition in ready.definitions.items():
@@ -289,6 +295,13 @@ def _render_docs_into(context, folder: Path) -> None:
 def as_dataset(rows: Rows) -> ds.Dataset:
     """Rows in memory or on disk, as one dataset type for the readers."""
     return rows if isinstance(rows, ds.Dataset) else ds.dataset(rows)
+
+
+def within_one_chunk(tables: Mapping[str, Rows]) -> bool:
+    """Whether each table's rows fit in one chunk of validation (CHUNK_ROWS rows): a run
+    this small may do memory-bound work beside its validation, as the validation holds no more
+    than one chunk per table."""
+    return all(as_dataset(rows).count_rows() <= CHUNK_ROWS for rows in tables.values())
 
 
 def _chunks(rows: ds.Dataset) -> Iterator[pa.Table]:

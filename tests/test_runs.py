@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import pairwise
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from conftest import SEEDS
 from prefect import task
@@ -119,6 +120,27 @@ def test_parallel_runs_publish_the_same_tables_as_a_single_process(prefect_api, 
     drawn = drawn_beside(single)
     assert "<img" in drawn and "<h2>Stories</h2>" in drawn and "<details" in drawn
     assert drawn == drawn_beside(parallel)
+
+
+def test_a_run_larger_than_one_chunk_per_table_draws_its_stories_after_the_validation(
+    prefect_api, tmp_path, monkeypatch
+):
+    """A run whose new rows exceed one validation chunk draws only the plots beside its
+    validation (memory) and the stories section after it: the same page sections as drawn
+    from the published tables."""
+    import tasks.validate as validation
+    from tasks.report import table_sections
+
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 1)
+    output = tmp_path / "out"
+    news_pipeline(inputs=(str(SEEDS),), output=str(output), n_process=1)
+    tables = {
+        name: pq.read_table(output / name)
+        for name in ("articles", "entities", "quotes", "events", "stories")
+    }
+    drawn = drawn_beside(output)
+    assert "<img" in drawn and "<h2>Stories</h2>" in drawn and "<details" in drawn
+    assert drawn == "".join(table_sections(tables).values())
 
 
 def drawn_beside(output) -> str:

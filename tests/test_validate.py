@@ -176,6 +176,33 @@ def test_new_rows_validated_in_chunks_against_the_published_ones(monkeypatch):
     assert validate(new, everything=published).passed  # its article is a published one
 
 
+def test_a_run_larger_than_one_chunk_per_table_has_the_same_outcomes_as_a_small_one(
+    monkeypatch,
+):
+    """Beyond one chunk per table, DuckDB's work is done before the suites instead of beside
+    them (memory): the same failures, counts and samples, and the same run metrics."""
+    import tasks.validate as validation
+
+    rows = good_rows()
+    second = dict(rows["entities"][0], mention_id=f"{ARTICLE}-m51-55", start_char=51, end_char=55)
+    second |= {"text": "Sato", "label": "PERSON", "entity_id": entity_id("PERSON", "sato")}
+    second |= {"canonical_name": "Sato", "entity_type": "PERSON", "country_code": None}
+    published = tables(rows)
+    new = tables({name: [] for name in TABLES} | {"entities": [rows["entities"][0], second]})
+    everything = {name: pa.concat_tables([published[name], new[name]]) for name in TABLES}
+    assert validation.within_one_chunk(new)
+    side_by_side = validate(new, everything=everything)
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 1)  # the new entities: two chunks
+    assert not validation.within_one_chunk(new)
+    one_after_another = validate(new, everything=everything)
+
+    def failed(report):
+        return [(o.label, o.unexpected_count, o.sample) for o in report.failures("critical")]
+
+    assert failed(one_after_another) == failed(side_by_side) != []
+    assert one_after_another.metrics == side_by_side.metrics
+
+
 def test_outcomes_keep_the_suites_order_while_the_cross_table_work_runs_beside():
     """The cross-table frames and the keys repeated across every row are made in a thread
     while the tables' own suites run: the outcomes still come suite by suite in the suites'
