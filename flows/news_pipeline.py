@@ -9,11 +9,10 @@ This module only composes them.
 
 from __future__ import annotations
 
-import importlib
 import sys
-import threading
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -35,16 +34,16 @@ from flows.settings import (
 from flows.steps import (
     ingest_task,
     normalize_task,
-    plots_task,
     publish_task,
     report_task,
+    sections_task,
     step_clock,
     validate_task,
 )
 from tasks.ingest import unpublished
 from tasks.records import Quarantined, RunInfo
 from tasks.store import open_output
-from tasks.validate import ValidationReport
+from tasks.validate import PreparedSuites, ValidationReport, within_one_chunk
 
 
 class ValidationFailed(RuntimeError):
@@ -87,27 +86,36 @@ def news_pipeline(
             return summary | {"published": False}
 
         staging = store.start_run(run.run_id)
-        # This process mostly waits while the workers parse: it imports Great Expectations
-        # (seconds) meanwhile, instead of after them.
-        threading.Thread(target=importlib.import_module, args=("great_expectations",)).start()
+        # This process mostly waits while the workers parse: it readies the validation
+        # meanwhile (imports Great Expectations, builds the suites, renders their Data Docs
+        # pages: seconds), instead of after them.
+        readying = ThreadPoolExecutor(1)
+        preparing = readying.submit(PreparedSuites, staging.data_docs)
         try:
             forms, failed = clean_and_extract(new_documents, workers, run, staging)
             quarantined = rejected_inputs + failed
             new, everything, stories = normalize_task(store, staging, forms, quarantined, run)
-            # The report's plots need the tables only: drawn beside the validation.
+            # The report's plots and stories need the tables only: drawn beside the validation.
+            # The stories section reads its stories' rows by scanning the whole tables: beside
+            # the validation of a run larger than one chunk per table that memory would add to
+            # the validation's peak, so such a run's report draws it after the validation.
+            drawing = {"names": None if within_one_chunk(new) else ["plots"]}
             with workers.beside() as beside:
-                plots = beside.submit(plots_task, {"tables": everything})
-                validation, rejected = validate_task(staging, new, everything, run, stories)
-                if rejected:  # the plots show what publishes
+                drawn = beside.submit(sections_task, {"tables": everything} | drawing)
+                suites = preparing.result()
+                readying.shutdown()
+                validation, rejected = validate_task(staging, new, everything, run, stories, suites)
+                if rejected:  # the report shows what publishes
                     everything = staging.tables()
-                    plots = beside.submit(plots_task, {"tables": everything})
+                    drawn = beside.submit(sections_task, {"tables": everything} | drawing)
                 summary |= _results(summary, everything, validation, quarantined + rejected)
                 _publish_artifacts(summary, validation)
-                files = report_task(everything, validation, summary, plots.result())
+                files = report_task(everything, validation, summary, drawn.result())
             if not validation.passed:
                 raise ValidationFailed(validation, store.keep_failed(staging, files))
             version_dir = publish_task(store, staging, files, summary)
         except BaseException:
+            readying.shutdown()  # nothing is rendered into the staging folder once discarded
             staging.discard()
             raise
     logger.info("published %s to %s", summary["rows"], version_dir)

@@ -36,11 +36,11 @@ from tasks.normalize.entities import NameForms
 from tasks.normalize.stories import updated_stories
 from tasks.quarantine import plan_quarantine
 from tasks.records import Quarantined, RawDocument, RunInfo
-from tasks.report import draw_plots, render_report
+from tasks.report import render_report, table_sections
 from tasks.store import LocalOutput, Staging
 from tasks.store.local import REPORT_PAGE, VALIDATION_RESULTS
 from tasks.store.staging import RELATE_FEATURES
-from tasks.validate import ValidationReport, validate
+from tasks.validate import PreparedSuites, ValidationReport, validate
 
 # Tables whose published rows every version carries on; the quarantine is the run's own, and
 # the stories table is written whole by each version.
@@ -172,12 +172,15 @@ def validate_run(
     everything: dict[str, ds.Dataset],
     run: RunInfo,
     stories: set[str],
+    suites: PreparedSuites | None = None,
 ) -> tuple[ValidationReport, list[Quarantined]]:
-    """Validate the run's rows; move the rows that fail a row-level expectation (and the rows
-    that depend on them) to the quarantine, summarise the run's `stories` again from what
-    remains, and validate it, until nothing more is rejected. Returns the whole validation and
-    the quarantine rows it added."""
-    report = last = validate(new, staging.data_docs, everything=everything)
+    """Validate the run's rows (with `suites`, if prepared with the staging's Data Docs
+    folder); move the rows that fail a row-level expectation (and the rows that depend on
+    them) to the quarantine, summarise the run's `stories` again from what remains, and
+    validate it, until nothing more is rejected. Returns the whole validation and the
+    quarantine rows it added."""
+    suites = suites or PreparedSuites(staging.data_docs)
+    report = last = validate(new, everything=everything, prepared=suites)
     rejected: list[Quarantined] = []
     for _ in range(MAX_VALIDATION_PASSES):
         if not last.passed:
@@ -197,12 +200,15 @@ def validate_run(
 
 
 def report_files(
-    tables: dict[str, ds.Dataset], validation: ValidationReport, summary: dict, plots: str
+    tables: dict[str, ds.Dataset],
+    validation: ValidationReport,
+    summary: dict,
+    drawn: dict[str, str],
 ) -> dict[str, str]:
     """What a run publishes beside its tables: the validation results and the report page."""
     return {
         VALIDATION_RESULTS: json.dumps(validation.to_dict(), indent=2, default=str) + "\n",
-        REPORT_PAGE: render_report(tables, validation, summary, plots),
+        REPORT_PAGE: render_report(tables, validation, summary, drawn),
     }
 
 
@@ -226,4 +232,4 @@ normalize_task = task(timed("normalize")(normalize_run), name="normalize", cache
 validate_task = task(timed("validate")(validate_run), name="validate", cache_policy=NO_CACHE)
 report_task = task(report_files, name="report", cache_policy=NO_CACHE)
 publish_task = task(timed("publish")(publish), name="publish", cache_policy=NO_CACHE)
-plots_task = task(draw_plots, name="draw-plots", cache_policy=NO_CACHE)
+sections_task = task(table_sections, name="draw-sections", cache_policy=NO_CACHE)

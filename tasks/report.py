@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import io
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from html import escape
 
@@ -66,16 +66,17 @@ def render_report(
     tables: dict[str, pa.Table | ds.Dataset],
     validation: ValidationReport,
     run_summary: dict,
-    plots: str | None = None,
+    drawn: Mapping[str, str] | None = None,
 ) -> str:
     """The report page of one run; only the columns it shows are read from the tables.
-    `plots` is the section draw_plots made of the same tables beforehand, else drawn here."""
+    `drawn` holds sections table_sections made of the same tables beforehand; the others of
+    TABLE_SECTIONS are made here."""
     tables = _datasets(tables)
+    drawn = drawn or {}
     sections = [
         _header(validation, run_summary),
         _run_section(tables, validation, run_summary),
-        draw_plots(tables) if plots is None else plots,
-        _stories_section(tables),
+        *(drawn[name] if name in drawn else make(tables) for name, make in TABLE_SECTIONS.items()),
         _quarantine_section(tables.get("quarantine")),
         _validation_section(validation),
     ]
@@ -85,6 +86,15 @@ def render_report(
         "<title>newsflow report</title>"
         f"<style>{_STYLE}</style></head><body>{''.join(sections)}</body></html>\n"
     )
+
+
+def table_sections(
+    tables: dict[str, pa.Table | ds.Dataset], names: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The report's sections that need the tables only, not their validation (a run draws
+    them beside its validation), by name: those of TABLE_SECTIONS `names` (default: all)."""
+    tables = _datasets(tables)
+    return {name: TABLE_SECTIONS[name](tables) for name in names or TABLE_SECTIONS}
 
 
 # --- page parts ---------------------------------------------------------------------------
@@ -397,9 +407,8 @@ def _shortened(text: str, limit: int) -> str:
 # --- plots --------------------------------------------------------------------------------
 
 
-def draw_plots(tables: dict[str, pa.Table | ds.Dataset]) -> str:
-    """The report's plots section: it needs the tables only, not their validation."""
-    tables = _datasets(tables)
+def _plots_section(tables: dict[str, ds.Dataset]) -> str:
+    """The report's plots section."""
     entities = _columns(tables, "entities", ["entity_id", "canonical_name", "entity_type"])
     quotes = _columns(tables, "quotes", ["speaker_name", "speaker_text"])
     events = _columns(tables, "events", ["article_id", "event_type", "event_date"])
@@ -416,6 +425,10 @@ def draw_plots(tables: dict[str, pa.Table | ds.Dataset]) -> str:
         )
         + "</div>"
     )
+
+
+# The sections a report draws from its tables alone, in the page's order.
+TABLE_SECTIONS = {"plots": _plots_section, "stories": _stories_section}
 
 
 def _datasets(tables: dict[str, pa.Table | ds.Dataset]) -> dict[str, ds.Dataset]:

@@ -7,9 +7,13 @@ asset and suite it adds), and only the Data Docs it renders are written, where a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import importlib
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import pandas as pd
@@ -122,58 +126,130 @@ class ValidationReport:
         }
 
 
+def import_great_expectations() -> ModuleType:
+    """Great Expectations, imported without scipy.stats: three of its modules import it (half a
+    second of CPU) for expectations and metrics the suites never use (KL divergence,
+    Kolmogorov-Smirnov tests). Unless something imported it before, they get a module that
+    imports it at its first attribute read."""
+    if "great_expectations" not in sys.modules and "scipy.stats" not in sys.modules:
+        import scipy
+
+        scipy.stats = ImportedOnUse("scipy.stats")
+    import great_expectations
+
+    return great_expectations
+
+
+class ImportedOnUse(ModuleType):
+    """Stands for the module of its name, which it imports at its first attribute read."""
+
+    def __getattr__(self, attribute: str) -> object:
+        return getattr(importlib.import_module(self.__name__), attribute)
+
+
+class PreparedSuites:
+    """Every suite in a new Great Expectations context with its validation definition, ready
+    for rows; with a Data Docs folder, the suites' own pages already rendered there. Nothing
+    in it depends on the rows: a run prepares it while its batches are parsed. (A plain
+    class, not a dataclass: Prefect would walk a dataclass task argument's fields.)"""
+
+    def __init__(self, data_docs: Path | None = None):
+        gx = import_great_expectations()
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+        )
+
+        _read_configuration_once()
+        self.data_docs = data_docs
+        self.context = gx.get_context(mode="ephemeral")
+        if data_docs is not None:
+            _render_docs_into(self.context, data_docs)
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        source = self.context.data_sources.add_or_update_pandas("newsflow")
+        self.definitions = {}
+        self.unique_columns: list[tuple[str, str]] = []  # (table, column) unique over every row
+        for name, expectations in suites().items():
+            batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+            # Added, not added-or-updated: the context is new, and an update compares and
+            # saves every suite again.
+            suite = self.context.suites.add(
+                gx.ExpectationSuite(name=name, expectations=expectations)
+            )
+            self.definitions[name] = self.context.validation_definitions.add(
+                gx.ValidationDefinition(name=name, data=batch, suite=suite)
+            )
+            self.unique_columns += [
+                (name, expectation.column)
+                for expectation in expectations
+                if name in TABLES
+                and isinstance(expectation, gx.expectations.ExpectColumnValuesToBeUnique)
+            ]
+        if data_docs is not None:
+            # Data Docs built for the given resources only (Great Expectations' incremental
+            # build): the suites' pages now, their results' pages and the index at the end.
+            self.context.build_data_docs(
+                resource_identifiers=[ExpectationSuiteIdentifier(n) for n in self.definitions],
+                build_index=False,
+            )
+
+    def render_results(self) -> None:
+        """The results' pages and the index, beside the suites' pages (with data_docs)."""
+        if self.data_docs is None:
+            return
+        self.context.build_data_docs(
+            resource_identifiers=self.context.validation_results_store.list_keys()
+        )
+        make_self_contained(self.data_docs)
+
+
 def validate(
     tables: Mapping[str, Rows],
     data_docs: Path | None = None,
     *,
     everything: Mapping[str, Rows] | None = None,
+    prepared: PreparedSuites | None = None,
 ) -> ValidationReport:
     """Run every suite over `tables` (a run's new rows); with `data_docs` (a folder), also
-    render the suites and their results there as Great Expectations Data Docs.
+    render the suites and their results there as Great Expectations Data Docs. `prepared`
+    (made with the Data Docs folder, if any) replaces `data_docs`; a prepared context is used
+    by one validation.
 
     Cross-table checks look the new rows up in `everything` (the published rows plus the new
     ones; by default the new rows alone), and key columns must be unique across it. Tables are
     validated in chunks of at most CHUNK_ROWS rows: the suites' memory does not grow with the run.
     """
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
-    _read_configuration_once()
     new = {name: as_dataset(tables[name]) for name in TABLES}
     whole = new if everything is None else {name: as_dataset(everything[name]) for name in TABLES}
-    frames = new | _derived_tables(new, whole)
-    context = gx.get_context(mode="ephemeral")
-    if data_docs is not None:
-        _render_docs_into(context, data_docs)
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_or_update_pandas("newsflow")
-    outcomes: list[ExpectationOutcome] = []
-    offending: list[OffendingRow] = []
-    for name, expectations in suites().items():
-        asset = source.add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe(name)
-        # Added, not added-or-updated: the context is new, and an update compares and saves
-        # every suite again.
-        suite = context.suites.add(gx.ExpectationSuite(name=name, expectations=expectations))
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=name, data=batch, suite=suite)
-        )
-        chunks = []
-        for chunk in _chunks(frames[name]):
-            frame = chunk.to_pandas(types_mapper=pd.ArrowDtype)
-            result = definition.run(
-                batch_parameters={"dataframe": frame}, result_format=_result_format(name, frame)
-            )
-            chunks.append([_outcome(name, r) for r in result.results])
-            offending.extend(row for r in result.results for row in _offending_rows(name, r))
-        merged = [_merged(per_chunk) for per_chunk in zip(*chunks, strict=True)]
-        if name in TABLES:
-            merged = [_unique_across(o, whole[name]) for o in merged]
-        outcomes.extend(merged)
-    if data_docs is not None:
-        context.build_data_docs()
-        make_self_contained(data_docs)
-    metrics = frames[RUN_METRICS_TABLE].to_table().to_pylist()[0]
+    # The cross-table frames and the keys repeated across every row are DuckDB's work, which
+    # runs outside the interpreter lock: made in a thread while Great Expectations validates
+    # the tables' own suites, which need the new rows only (they come first). Side by side, the
+    # process holds DuckDB's memory (up to its MEMORY_LIMIT) and the suites' frames at once:
+    # only when the new rows fit in one chunk per table. A larger run has DuckDB's work done
+    # first, so its peak is the larger of the two, not their sum.
+    side_by_side = within_one_chunk(new)
+    with ThreadPoolExecutor(1) as duckdb_work:
+        derived = duckdb_work.submit(_derived_tables, new, whole)
+        ready = prepared or PreparedSuites(data_docs)
+        repeated = duckdb_work.submit(_repeated_values, whole, ready.unique_columns)
+        if not side_by_side:
+            wait([repeated])  # and `derived`, which the one thread ran before it
+        outcomes: list[ExpectationOutcome] = []
+        offending: list[OffendingRow] = []
+        for name, definition in ready.definitions.items():
+            chunks = []
+            for chunk in _chunks(new[name] if name in new else derived.result()[name]):
+                frame = chunk.to_pandas(types_mapper=pd.ArrowDtype)
+                result = definition.run(
+                    batch_parameters={"dataframe": frame},
+                    result_format=_result_format(name, frame),
+                )
+                chunks.append([_outcome(name, r) for r in result.results])
+                offending.extend(row for r in result.results for row in _offending_rows(name, r))
+            outcomes.extend(_merged(per_chunk) for per_chunk in zip(*chunks, strict=True))
+        outcomes = [_unique_across(o, repeated.result()) for o in outcomes]
+        metrics = derived.result()[RUN_METRICS_TABLE].to_table().to_pylist()[0]
+    ready.render_results()
     return ValidationReport(outcomes, metrics, _with_shown_values(offending, new))
 
 
@@ -221,6 +297,13 @@ def as_dataset(rows: Rows) -> ds.Dataset:
     return rows if isinstance(rows, ds.Dataset) else ds.dataset(rows)
 
 
+def within_one_chunk(tables: Mapping[str, Rows]) -> bool:
+    """Whether each table's rows fit in one chunk of validation (CHUNK_ROWS rows): a run
+    this small may do memory-bound work beside its validation, as the validation holds no more
+    than one chunk per table."""
+    return all(as_dataset(rows).count_rows() <= CHUNK_ROWS for rows in tables.values())
+
+
 def _chunks(rows: ds.Dataset) -> Iterator[pa.Table]:
     """The rows in tables of at most CHUNK_ROWS rows; one empty table when there are none."""
     pending: list[pa.RecordBatch] = []
@@ -250,23 +333,38 @@ def _merged(per_chunk: Sequence[ExpectationOutcome]) -> ExpectationOutcome:
     )
 
 
-def _unique_across(outcome: ExpectationOutcome, whole: ds.Dataset) -> ExpectationOutcome:
-    """A uniqueness expectation checked over every row, not only within one chunk."""
+def _repeated_values(
+    whole: Mapping[str, ds.Dataset], columns: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple]]:
+    """For each (table, column) of `columns`, its values that more than one row of the whole
+    table holds, with their counts, most repeated first."""
+    repeated = {}
+    with bounded_connection() as connection:
+        for table, column in columns:
+            connection.register("whole", whole[table])
+            repeated[table, column] = connection.sql(
+                f"SELECT {column}, count(*) AS n FROM whole "
+                f"GROUP BY {column} HAVING n > 1 ORDER BY n DESC, {column}"
+            ).fetchall()
+            connection.unregister("whole")
+    return repeated
+
+
+def _unique_across(
+    outcome: ExpectationOutcome, repeated: Mapping[tuple[str, str], list[tuple]]
+) -> ExpectationOutcome:
+    """A uniqueness expectation checked over every row, not only within one chunk (its
+    `repeated` values from _repeated_values)."""
     if outcome.expectation != "expect_column_values_to_be_unique":
         return outcome
-    with bounded_connection() as connection:
-        connection.register("whole", whole)
-        repeated = connection.sql(
-            f"SELECT {outcome.column}, count(*) AS n FROM whole "
-            f"GROUP BY {outcome.column} HAVING n > 1 ORDER BY n DESC, {outcome.column}"
-        ).fetchall()
-    if not repeated:
+    rows = repeated[outcome.suite, outcome.column]
+    if not rows:
         return outcome
     return replace(
         outcome,
         success=False,
-        unexpected_count=max(outcome.unexpected_count or 0, sum(n for _value, n in repeated)),
-        sample=outcome.sample or [str(value)[:200] for value, _n in repeated[:SAMPLE_SIZE]],
+        unexpected_count=max(outcome.unexpected_count or 0, sum(n for _value, n in rows)),
+        sample=outcome.sample or [str(value)[:200] for value, _n in rows[:SAMPLE_SIZE]],
     )
 
 

