@@ -916,7 +916,7 @@ def test_a_box_that_says_the_story_continues_below_is_crossed_however_long():
         "Daily puzzles and games.",
         "Support local journalism.",
         "Subscribe for more articles",
-        "Sign in or create a free account to keep reading our local stories.",
+        "Sign in or register for free to read more about your town.",
         "Get email updates from your favourite authors.",
         "Don't have an account? Create Account",
         "Sign in without password",
