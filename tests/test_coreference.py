@@ -209,10 +209,10 @@ def resolve_phrase(nlp, text: str, words: str) -> str | None:
 
 def test_a_surname_the_model_tagged_otherwise_is_the_person_named_with_it(nlp):
     text = (
-        "Billionaire Mark Cuban spoke in Dallas on Friday. In describing Donald Trump, Cuban "
+        "Billionaire Paul Irish spoke in Denver on Friday. In describing Tom Baker, Irish "
         "said he sees a man without curiosity."
     )
-    assert resolve_last(nlp, text, "he") in {"Mark Cuban", "Cuban"}
+    assert resolve_last(nlp, text, "he") in {"Paul Irish", "Irish"}  # "Irish": NORP
 
 
 def test_a_title_with_its_name_is_the_name(nlp):
@@ -231,10 +231,10 @@ def test_a_word_for_a_news_outlet_is_the_outlet_named_before(nlp):
 
 def test_a_title_of_another_place_is_someone_else(nlp):
     text = (
-        "Former South Carolina Gov. Jim Hodges backs Clinton. Martin O'Malley spoke next. "
-        "O'Malley has trailed in the polls. The former Maryland governor said the race was open."
+        "Former Nevada Gov. Paul Dorsey backs Miller. Dan Holt spoke next. "
+        "Holt has trailed in the polls. The former Utah governor said the race was open."
     )
-    assert resolve_last(nlp, text, "governor") in {"Martin O'Malley", "O'Malley"}
+    assert resolve_last(nlp, text, "governor") in {"Dan Holt", "Holt"}
     text = (
         "Sen. Ann Miller of Ohio spoke after the vote. The mayor thanked the council. "
         "Later the {} senator said the bill would pass."
@@ -644,8 +644,8 @@ def test_a_body_is_not_one_whose_name_ends_its_own(nlp):
 
 def test_which_is_never_a_person(nlp):
     for text in (
-        "They read a book by David Cay Johnston, which says the tax plan will fail.",
-        "They read a book by David Cay Johnston which says the tax plan will fail.",
+        "They read a book by Dana Whitlock, which says the tax plan will fail.",
+        "They read a book by Dana Whitlock which says the tax plan will fail.",
     ):
         assert resolve_after(nlp, text, (), "which") is None
     text = "They called the Denver Fire Department, which said that the blaze had spread."

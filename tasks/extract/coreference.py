@@ -62,7 +62,7 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   and, for each mention, the words it was introduced with ("X, the Republican nominee",
   "Republican nominee X", "X is the nominee", "X's campaign"). A title given with its name is
   the name ("Fox News contributor George Will"); a description of another place or party is
-  someone else ("the Maryland governor" is not "South Carolina Gov. Jim Hodges"); a word for a
+  someone else ("the Utah governor" is not "Nevada Gov. Paul Dorsey"); a word for a
   news outlet ("the newspaper") stands for the nearest outlet named; an organisation named by
   its first word ("the Fox poll") for the one named in full ("Fox News"); "who"/"which" right
   after a name for that name. A main-clause subject description that resolves through the
@@ -1266,8 +1266,8 @@ class Coreference:
 
     def _same_places(self, head: Token, entity: Span, strict: bool = False) -> bool:
         """Whether a description and a named mention's introduction do not name different
-        places or parties ("the Maryland governor" is not "South Carolina governor Jim
-        Hodges"; "the Republican nominee" is not "Democratic nominee Hillary Clinton");
+        places or parties ("the Utah governor" is not "Nevada governor Paul
+        Dorsey"; "the Republican nominee" is not "Democratic nominee Hillary Clinton");
         `strict`: a description naming a place is given only to one introduced with it ("the
         Vermont senator" is not shown to be "Sen. Ted Cruz")."""
         own = _places(head)
