@@ -30,7 +30,7 @@ def _page(article: str, head: str = "") -> str:
         f"<html><head><title>{HEADLINE} | Valley News</title>"
         '<meta property="og:site_name" content="Valley News">'
         f"{head}</head><body>"
-        '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+        '<nav><a href="/">Front page</a> <a href="/local">Local</a></nav>'
         f"<header><h1>{HEADLINE}</h1></header>"
         f"<article>{article}</article>"
         "<footer><p>Copyright 2024 Valley News.</p></footer></body></html>"

@@ -131,24 +131,24 @@ def test_a_first_name_tells_the_gender(nlp):
 
 
 def test_he_after_two_people_in_its_sentence_is_nobody(nlp):
-    text = "Trump said Obama was the founder of ISIS, and he repeated the claim on Thursday."
-    assert resolve_last(nlp, text, "he") is None  # Trump's saying, or what Obama was?
+    text = "Tom Baker said Mark Hollis would stay when he met the board on Friday."
+    assert resolve_last(nlp, text, "he") is None  # Baker's meeting, or Hollis's?
 
 
 def test_a_description_does_not_skip_a_nearer_name_of_its_kind(nlp):
     text = (
-        "The bank advised the property company Ventas last year. Another partner works with "
-        "{}Cisco Systems, helping the company plan its earnings."
+        "The bank advised the shipping company Halvorsen last year. Another partner works with "
+        "{}Brightline Systems, helping the company plan its earnings."
     )
     assert resolve_last(nlp, text.format(""), "company") is None
     # A nearer body introduced as a company is the one meant.
     giant = resolve_last(nlp, text.format("the technology giant "), "company")
-    assert giant == "Cisco Systems"
+    assert giant == "Brightline Systems"
     text = (
-        "The bank advised the property company Ventas last year. "
+        "The bank advised the shipping company Halvorsen last year. "
         "Its partners said the company would grow."
     )
-    assert resolve_last(nlp, text, "company") == "Ventas"
+    assert resolve_last(nlp, text, "company") == "Halvorsen"
 
 
 def test_a_document_is_its_one_organisation_author(nlp):
@@ -182,11 +182,10 @@ def test_a_pronoun_in_reported_words_is_who_reports_them(nlp):
 
 def test_a_role_word_is_the_person_the_text_is_about(nlp):
     text = (
-        "Lindsey Graham has been critical of Trump for months. Graham did not attend the "
-        "convention. In June, the South Carolina senator called on Republicans to withdraw "
-        "their support."
+        "Dan Holt has been critical of Baker for weeks. Holt did not attend the gala. In May, "
+        "the Nevada senator asked donors to hold back their money."
     )
-    assert resolve_last(nlp, text, "senator") in {"Lindsey Graham", "Graham"}
+    assert resolve_last(nlp, text, "senator") in {"Dan Holt", "Holt"}
     text = (
         "Sen. Ann Miller spoke after the vote. The mayor, John Reed, thanked the council. "
         "Later the senator said the bill would pass."
@@ -210,16 +209,16 @@ def resolve_phrase(nlp, text: str, words: str) -> str | None:
 
 def test_a_surname_the_model_tagged_otherwise_is_the_person_named_with_it(nlp):
     text = (
-        "Billionaire Mark Cuban spoke in Dallas on Friday. In describing Donald Trump, Cuban "
+        "Billionaire Paul Irish spoke in Denver on Friday. In describing Tom Baker, Irish "
         "said he sees a man without curiosity."
     )
-    assert resolve_last(nlp, text, "he") in {"Mark Cuban", "Cuban"}
+    assert resolve_last(nlp, text, "he") in {"Paul Irish", "Irish"}  # "Irish": NORP
 
 
 def test_a_title_with_its_name_is_the_name(nlp):
-    words = "Conservative columnist and Fox News contributor George Will"
+    words = "Liberal commentator and CNN analyst Dana Whitlock"
     text = f"{words} said the party was lost."
-    assert resolve_phrase(nlp, text, words) == "George Will"
+    assert resolve_phrase(nlp, text, words) == "Dana Whitlock"
 
 
 def test_a_word_for_a_news_outlet_is_the_outlet_named_before(nlp):
@@ -232,10 +231,10 @@ def test_a_word_for_a_news_outlet_is_the_outlet_named_before(nlp):
 
 def test_a_title_of_another_place_is_someone_else(nlp):
     text = (
-        "Former South Carolina Gov. Jim Hodges backs Clinton. Martin O'Malley spoke next. "
-        "O'Malley has trailed in the polls. The former Maryland governor said the race was open."
+        "Former Nevada Gov. Paul Dorsey backs Miller. Dan Holt spoke next. "
+        "Holt has trailed in the polls. The former Utah governor said the race was open."
     )
-    assert resolve_last(nlp, text, "governor") in {"Martin O'Malley", "O'Malley"}
+    assert resolve_last(nlp, text, "governor") in {"Dan Holt", "Holt"}
     text = (
         "Sen. Ann Miller of Ohio spoke after the vote. The mayor thanked the council. "
         "Later the {} senator said the bill would pass."
@@ -645,12 +644,12 @@ def test_a_body_is_not_one_whose_name_ends_its_own(nlp):
 
 def test_which_is_never_a_person(nlp):
     for text in (
-        "They read a book by David Cay Johnston, which says the tax plan will fail.",
-        "They read a book by David Cay Johnston which says the tax plan will fail.",
+        "They read a book by Dana Whitlock, which says the tax plan will fail.",
+        "They read a book by Dana Whitlock which says the tax plan will fail.",
     ):
         assert resolve_after(nlp, text, (), "which") is None
-    text = "They turned to the Chicago Police Department, which reported that the suspect fled."
-    assert resolve_after(nlp, text, (), "which") == "Chicago Police Department"
+    text = "They called the Denver Fire Department, which said that the blaze had spread."
+    assert resolve_after(nlp, text, (), "which") == "Denver Fire Department"
 
 
 def test_who_as_the_object_is_the_name_whatever_the_verb(nlp):
@@ -796,10 +795,10 @@ def test_a_hyphened_or_mistagged_role_word_is_a_role_word(nlp):
 
 
 def test_a_statement_is_the_one_who_says_something_in_it(nlp):
-    text = "In a statement announcing the pick, {} called Clinton a champion of workers."
-    union = "the Association of Flight Attendants"
+    text = "In a statement welcoming the choice, {} called Tom Baker a friend of dockers."
+    union = "the Guild of Harbour Pilots"
     assert resolve_after(nlp, text.format(union), (), "a statement") == union[4:]
-    both = "the Association of Flight Attendants and the Teamsters"
+    both = "the Guild of Harbour Pilots and the Boilermakers"
     assert resolve_after(nlp, text.format(both), (), "a statement") is None
     # A statement from or by another is not the subject's.
     text = "Tom Baker responded in a statement{} on Monday."
@@ -853,29 +852,29 @@ def test_a_role_word_in_a_pronouns_chain_is_whom_the_text_is_about(nlp):
 
 def test_a_role_word_of_a_place_is_not_one_given_the_word_without_it(nlp):
     text = (
-        "Sen. Ted Cruz spoke in Iowa on Sunday.\n\nBernie Sanders is choosing not to respond to "
-        "the attacks. Instead, the {} senator is sticking to his message."
+        "Sen. Tom Baker spoke in Iowa on Sunday.\n\nRuth Calloway has declined to answer the "
+        "criticism. Rather, the {} senator keeps repeating her plan."
     )
-    vermont = resolve_after(nlp, text.format("Vermont"), (), "the Vermont senator")
-    assert vermont in {"Bernie Sanders", "Sanders"}
+    oregon = resolve_after(nlp, text.format("Oregon"), (), "the Oregon senator")
+    assert oregon in {"Ruth Calloway", "Calloway"}
     # Beside one introduced with the place, not the one the text is about, given no place.
     text = (
-        "Sen. Patrick Leahy of Vermont and Sen. Ted Cruz met on Monday.\n\nCruz spoke first. "
-        "Cruz called the bill a disaster. The Vermont senator said it would pass."
+        "Sen. Ann Miller of Oregon and Sen. Tom Baker met on Monday.\n\nBaker spoke first. "
+        "Baker called the bill a disaster. The Oregon senator said it would pass."
     )
-    assert resolve_after(nlp, text, (), "The Vermont senator") == "Patrick Leahy"
+    assert resolve_after(nlp, text, (), "The Oregon senator") == "Ann Miller"
 
 
 def test_the_police_of_a_place_is_that_place(nlp):
-    text = "Brazilian police charge the American swimmer with filing a false report."
-    assert resolve_after(nlp, text, (), "Brazilian police") == "Brazilian"
-    text = "Police charge the American swimmer with filing a false report."
+    text = "Portuguese police accuse the Canadian cyclist of staging a fake robbery."
+    assert resolve_after(nlp, text, (), "Portuguese police") == "Portuguese"
+    text = "Police accuse the Canadian cyclist of staging a fake robbery."
     assert resolve_after(nlp, text, (), "Police") is None  # nobody named
 
 
 def test_a_headline_the_model_made_a_name_is_no_body(nlp):
     text = (
-        "This Cable News Panel Just Dismissed The Tax Plan.\n\nA panel on the network agreed "
+        "This Public Radio Panel Just Shredded The Budget Deal.\n\nA panel on the network agreed "
         "that the plan is cheap. Their analysis did not mention the studies."
     )
-    assert resolve_after(nlp, text, ("This Cable News Panel",), "Their analysis") is None
+    assert resolve_after(nlp, text, ("This Public Radio Panel",), "Their analysis") is None

@@ -200,8 +200,8 @@ def test_reported_acts_keep_their_target_and_an_announced_act_its_actor(nlp):
 
 
 def test_places_dates_and_countries_of_the_phrases(nlp):
-    [bombing] = _events(nlp, "A roadside bombing near the town of Samarra killed a U.S. soldier.")
-    assert bombing.location_text == "Samarra" and bombing.target_country == "USA"
+    [bombing] = _events(nlp, "A car bombing near the village of Tarmiyah killed a British officer.")
+    assert bombing.location_text == "Tarmiyah" and bombing.target_country == "GBR"
     [protest] = _events(nlp, "Thousands of Iraqi Kurds demonstrated in the city of Kirkuk.")
     assert protest.location_text == "Kirkuk" and protest.actor_country == "IRQ"
     text = "An official from the defence ministry was stationed in the Taipei office this spring."

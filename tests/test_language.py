@@ -67,7 +67,10 @@ def test_one_sentence_items_are_english():
 def test_wire_brief_with_dateline_and_abbreviations_is_english():
     # Called directly: clean's body selection does not keep a brief this short as a body.
     title = "NORDIC SHIPPING <NSH> SETS QUARTERLY DIVIDEND"
-    body = "OSLO, May 4 - Qtly div 12-1/2 cts vs 12-1/2 cts prior\n\nPay June 1\n\nRecord May 15"
+    body = (
+        "BERGEN, Sept 9 - Qtly div 23-3/4 cts vs 21-1/4 cts previously\n\nPayable Oct 20\n\n"
+        "Record Oct 1"
+    )
     assert detect_language(title, body) == "en"
     assert detect_language(None, body) == "en"
 

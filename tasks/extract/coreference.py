@@ -33,7 +33,7 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
 - A definite description ("the spokesperson", "the ministry", "the Taiwanese organizer") stands
   for the latest recent speaker with the same head noun, else for the nearest earlier named
   mention that the same noun described ("Taiwan Affairs spokesperson Chen Binhua", "the Defence
-  Ministry"), unless a nearer name of that kind comes between ("Ventas ... Cisco Systems ...
+  Ministry"), unless a nearer name of that kind comes between ("Halvorsen ... Brightline Systems ...
   the company": either) or, for an organisation word, the recent paragraphs name two bodies of
   its kind ("the Defence Ministry ... the Foreign Ministry ... the ministry", "Trump's campaign
   ... Clinton's campaign ... the campaign"); an organisation word with a name of its own ("the
@@ -62,7 +62,7 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   and, for each mention, the words it was introduced with ("X, the Republican nominee",
   "Republican nominee X", "X is the nominee", "X's campaign"). A title given with its name is
   the name ("Fox News contributor George Will"); a description of another place or party is
-  someone else ("the Maryland governor" is not "South Carolina Gov. Jim Hodges"); a word for a
+  someone else ("the Utah governor" is not "Nevada Gov. Paul Dorsey"); a word for a
   news outlet ("the newspaper") stands for the nearest outlet named; an organisation named by
   its first word ("the Fox poll") for the one named in full ("Fox News"); "who"/"which" right
   after a name for that name. A main-clause subject description that resolves through the
@@ -401,7 +401,7 @@ class Coreference:
                 return Referent(start, end, None, "people")  # "those backing Baker, who are"
             return referent
         if word in WH_RELATIVES and head.i > 0:
-            # "turned to the Chicago Police Department which reported": a clause the parse
+            # "called the Denver Fire Department which said": a clause the parse
             # did not hang on the name right before it is still that name's.
             before = self._doc[head.i - 1]
             before = self._doc[head.i - 2] if before.text == "," and head.i > 1 else before
@@ -578,7 +578,7 @@ class Coreference:
             if not candidates:
                 continue
             if own:
-                # "Trump said Obama was the founder, and he reiterated": the subject of the
+                # "Baker said Hollis was the treasurer, and he added": the subject of the
                 # verb the pronoun's verb is joined to.
                 joined, chosen = _joined_subject(pronoun, candidates)
                 if joined:
@@ -840,7 +840,7 @@ class Coreference:
                 and _is_person_word(token)
                 and _is_definite(token)
                 and not self._quoted(token.idx)
-                # ("The economist Robert Shapiro measured", parsed as two subjects: a title)
+                # ("The economist Mark Hollis measured", parsed as two subjects: a title)
                 and not (token.i + 1 < len(self._doc) and _title_of_name(self._doc[token.i + 1]))
             ]
         return found
@@ -939,8 +939,8 @@ class Coreference:
         return word.text in self._body_names
 
     def _said_in(self, head: Token) -> Referent | None:
-        """The one who says something in the document a word names ("Thiel wrote in a statement
-        to Wired", "In a statement, the ministry called ..."): its author, whatever its
+        """The one who says something in the document a word names ("Baker wrote in a statement
+        to the paper", "In a statement, the ministry called ..."): its author, whatever its
         determiner; not two joined ("Trump and Ryan said in a statement"), nor one the document
         is from or by another ("responded in a statement from his lawyer")."""
         verb = head.head.head
@@ -1151,7 +1151,7 @@ class Coreference:
                         return None
                     return Referent(entity.start_char, entity.end_char, entity, kind)
                 if not (kind == "group" and _owns(entity, lemma)) and between - {entity[-1].lower_}:
-                    return None  # "Ventas ... Cisco Systems ... the company": either of them
+                    return None  # "Halvorsen ... Brightline Systems ... the company": either
                 referent = Referent(entity.start_char, entity.end_char, entity, kind)
                 # "The Defence Ministry said ... The Foreign Ministry said ... the ministry
                 # said": two bodies of the kind in view, either. (Of two people given a
@@ -1266,8 +1266,8 @@ class Coreference:
 
     def _same_places(self, head: Token, entity: Span, strict: bool = False) -> bool:
         """Whether a description and a named mention's introduction do not name different
-        places or parties ("the Maryland governor" is not "South Carolina governor Jim
-        Hodges"; "the Republican nominee" is not "Democratic nominee Hillary Clinton");
+        places or parties ("the Utah governor" is not "Nevada governor Paul
+        Dorsey"; "the Republican nominee" is not "Democratic nominee Hillary Clinton");
         `strict`: a description naming a place is given only to one introduced with it ("the
         Vermont senator" is not shown to be "Sen. Ted Cruz")."""
         own = _places(head)
@@ -1718,7 +1718,7 @@ def _narrows(child: Token) -> bool:
 def _is_name(entity: Span) -> bool:
     """Whether a mention is a name: not a person the model made of an adverb or a function
     word ("Nationally, about a quarter of students ..."), nor a headline the model made a name
-    of, which starts with a demonstrative ("This Cable News Panel Just Dismissed ...")."""
+    of, which starts with a demonstrative ("This Public Radio Panel Just Shredded ...")."""
     if entity[0].lower_ in _DEMONSTRATIVES:
         return False
     return entity.label_ != "PERSON" or len(entity) > 1 or entity[0].pos_ not in _NO_NAME_POS
@@ -1805,7 +1805,7 @@ def _said_of_person(token: Token) -> bool:
 
 def _title_of_name(after: Token) -> bool:
     """Whether the word after a role word starts a person's name, which makes the role word
-    its title ("The economist Robert J. Shapiro"; not "the senator Tuesday")."""
+    its title ("The economist Mark Hollis"; not "the senator Tuesday")."""
     return after.pos_ == "PROPN" and after.ent_type_ in ("", "PERSON")
 
 

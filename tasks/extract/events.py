@@ -169,8 +169,8 @@ _OTHER_TIME_PREPS = frozenset(
     {"from", "after", "before", "since", "until", "following", "despite", "than", "like"}
 )
 # Arcs a place phrase of the event's clause is reached by: its arguments, complements and
-# adverbial clauses ("resigned as the opposition threatened to storm his residence [in X]",
-# "demanded parties to the conflict [in X] allow ..."), not a relative or participial clause,
+# adverbial clauses ("quit as the protesters vowed to march on his office [in X]",
+# "urged both sides of the war [in X] to let ..."), not a relative or participial clause,
 # which describes one of them ("a journalist who was born in X"), and not the content of a
 # report, which is an event of its own.
 _CLAUSE_DEPS = frozenset(
@@ -1287,8 +1287,8 @@ def _row(
 
 def _located_words(candidate: _Candidate, actor: Token | None, event_type: str) -> list[Token]:
     """Words whose place phrase is the event's: its trigger and verb, and an actor that is an
-    event ("a roadside bombing near the town of Samarra killed ...") or is placed where it acts
-    ("Ethnic Albanians in south Serbia are demanding ..."), save for a meeting, which is held
+    event ("a car bombing near the village of Tarmiyah killed ...") or is placed where it acts
+    ("Ethnic Hungarians in northern Serbia are demanding ..."), save for a meeting, which is held
     where the host is ("the ruling parties in Japan and Taiwan will hold talks")."""
     words = [candidate.trigger, candidate.anchor]
     if actor is not None and actor.dep_ in ("nsubj", "nsubjpass") and event_type != "CONSULT":
