@@ -78,7 +78,7 @@ def _from_text(document: RawDocument, stated_date: date | None, latest: date) ->
         if header_date is None and text.strip():
             raise _Rejected("empty_body", "only control characters and invisible marks")
         raise _Rejected("empty_body", "nothing left after the date header")
-    stated_title = _stated_title(document)
+    stated_title = _stated(document, "title")
     # The input's own word (JSONL "kind") first; else the text shows whether it is a page dump.
     kind = document.metadata.get("kind") or ("page" if is_page_dump(paragraphs) else "article")
     dump = select_body(paragraphs) if kind == "page" else article_body(paragraphs, stated_title)
@@ -119,7 +119,7 @@ def _from_html(document: RawDocument, stated_date: date | None, latest: date) ->
     return _article(
         document,
         body_paragraphs=body_paragraphs,
-        title=_stated_title(document) or _html_headline(page, document.html or ""),
+        title=_stated(document, "title") or _html_headline(page, document.html or ""),
         byline=metadata.html_byline(
             page.author, page.sitename, document.html or "", page.title, latest
         ),
@@ -128,10 +128,6 @@ def _from_html(document: RawDocument, stated_date: date | None, latest: date) ->
         text_date=None,
         latest=latest,
     )
-
-
-def _stated_title(document: RawDocument) -> str | None:
-    return _stated(document, "title")
 
 
 def _stated_byline(document: RawDocument) -> str | None:

@@ -184,11 +184,7 @@ def extract_html(
     dump = paragraphs("\n".join(page_lines(tree)), fix_characters=False)
     story = "\n".join(select_body(dump).paragraphs)
     document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
+        tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
     if document is None:
         return HtmlExtract(text="", title=None, author=None, date=None, sitename=None)
