@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import duckdb
+import pytest
 from test_quotes import ref_text, seed_body
 
 from tasks.extract.coreference import Coreference, Referent
@@ -878,3 +879,144 @@ def test_a_headline_the_model_made_a_name_is_no_body(nlp):
         "that the plan is cheap. Their analysis did not mention the studies."
     )
     assert resolve_after(nlp, text, ("This Public Radio Panel",), "Their analysis") is None
+
+
+@pytest.mark.parametrize("role", ["a history professor at the college", "a retired surgeon"])
+def test_a_name_tagged_a_body_with_a_person_word_in_apposition_is_a_person(nlp, role):
+    # The model tags an unfamiliar surname a body; the role word says whose name it is, and
+    # the "He" after it stands for that person.
+    text = f"Tarvik, {role}, told reporters the dam was unsafe. He said repairs would take years."
+    assert resolve_after(nlp, text, (f"Tarvik, {role}",), "He") == "Tarvik"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Role words bodies and countries take as well are no sign of a person.
+        "Tarvik, the industry leader, said on Monday that it would cut jobs. He said so.",
+        "Tarvik, a candidate for membership of the alliance, said the talks had stalled. "
+        "“We can wait,” he said.",
+        "Tarvik, a member of the alliance, said the talks had stalled. “We can wait,” he said.",
+        # Nor is a place ever a person.
+        "Norway, a candidate for membership of the alliance, said the talks had stalled. "
+        "“We can wait,” he said.",
+    ],
+)
+def test_a_role_word_a_body_or_country_takes_makes_no_person(nlp, text):
+    pronoun = "He" if text.endswith("He said so.") else "he"
+    assert resolve_after(nlp, text, (text.split(",")[0],), pronoun) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "words", "answerer"),
+    [
+        ("whether the plan was dead", "Not yet", {"Ned Castor", "Castor"}),
+        # Asked about something, with no question put: the asker goes on speaking.
+        ("about the plan", "Tell us the truth", {"Tom Harlow", "Harlow"}),
+        # One asked to do something answers nothing: the asker is whom the text is about.
+        ("to leave the room", "Go now, please", {"Tom Harlow", "Harlow"}),
+        # The asker goes on to act: the words are the asker's.
+        ("whether the plan was dead, then turned to the crowd", "We know", {"Tom Harlow"}),
+    ],
+)
+def test_the_one_asked_a_question_answers_it(nlp, question, words, answerer):
+    # The quote after a question is the answer of the one asked, not the asker's words.
+    text = f"On Monday, Tom Harlow asked Ned Castor {question}.\n\n“{words},” he said."
+    assert resolve_after(nlp, text, ("Tom Harlow",), "he") in answerer
+
+
+def test_an_indefinite_subject_of_an_infinitive_is_no_rival(nlp):
+    # "for a referee to review": a kind of person the sentence supposes, no one the "she"
+    # after it could stand for.
+    text = (
+        "It is common for a referee to review the tape twice, but Ann Miller rarely does.\n\n"
+        "Later, she said the job had changed."
+    )
+    assert resolve_after(nlp, text, ("a referee",), "she") == "Ann Miller"
+    # A referee the text tells of is one.
+    text = text.replace("It is common for a referee to review", "A referee reviewed")
+    assert resolve_after(nlp, text, ("A referee",), "she") is None
+
+
+def test_a_speaker_speaking_of_him_is_not_the_man_the_sentence_before_acts_on(nlp):
+    # The man the sentence before acts on is the "him" of the quote, not its speaker, who is
+    # the man the text was about before.
+    text = (
+        "Ken Ortiz, the club's owner, announced the trade on Friday.\n\nThe deal sends Sam "
+        "Dunn to Boston.\n\n“We will miss him,” he said."
+    )
+    assert resolve_after(nlp, text, (), "he") == "Ken Ortiz"
+    # Speaking of no one else, the speaker may be the one acted on.
+    assert resolve_after(nlp, text.replace("miss him", "miss you"), (), "he") is None
+    # One after a preposition ("went to Dunn") is no sign: the "him" may be a third man.
+    text = (
+        "Tom Orwin praised the coach at the dinner.\n\nThe prize went to Sam Dunn, the "
+        "team's captain.\n\n“I owe it all to him,” he said."
+    )
+    assert resolve_after(nlp, text, (), "he") is None
+
+
+@pytest.mark.parametrize(
+    ("clause", "referent"),
+    [
+        # "Herself" makes the surname a woman's too: "She" is the subject before it.
+        ("calls herself a realist", "Varley"),
+        # Without it, the surname alone is the husband's: "She" looks back to the wife.
+        ("is known as a realist", "Odalys Varley"),
+    ],
+)
+def test_a_reflexive_object_tells_the_subjects_gender(nlp, clause, referent):
+    # The husband's first name alone would make the surname a man's; "herself", bound to the
+    # subject of its own verb, says it is a woman's too.
+    text = (
+        "Frank Varley runs the farm with his wife, Odalys Varley.\n\n"
+        f"Varley {clause}. She said the year was hard."
+    )
+    assert resolve_after(nlp, text, (), "She") == referent
+
+
+_ARREST = (
+    "Police arrested Paul Varley at the market on Friday.\n\n{} watched from a doorway across "
+    "the street. “Let him go,” she shouted."
+)
+_FIRE = (
+    "Ann Morrow, a nurse, saw the fire.\n\nPaul Orwin and his {}, Kiri Orwin, escaped. “The "
+    "smoke was thick,” she said."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "referent"),
+    [
+        (_ARREST.format("Odalys Varley"), "Odalys Varley"),
+        # The surname alone is still the man's, whose first name told its sex.
+        (_ARREST.format("Varley"), None),
+        # A kin word beside the name tells its sex: "his son" is a man, "his daughter" a woman.
+        (_FIRE.format("son"), "Ann Morrow"),
+        (_FIRE.format("daughter"), "Kiri Orwin"),
+    ],
+)
+def test_a_first_name_of_no_known_sex_is_not_told_by_another_of_the_surname(nlp, text, referent):
+    assert resolve_after(nlp, text, (), "she") == referent
+
+
+def test_who_of_a_relative_clause_joined_to_another_is_that_clauses_name(nlp):
+    # The parse hangs the joined clause on the first clause's verb, or on the name itself.
+    for text in (
+        "The mayor, Tom Baker, who cut the parks budget in May and who wants a second term, "
+        "spoke on Monday.",
+        "Mayor Tom Baker of Dayton, who cut the parks budget in May, and who wants a second "
+        "term, spoke on Monday.",
+    ):
+        assert resolve_after(nlp, text, (), "who") == "Tom Baker"
+
+
+def test_a_description_in_apposition_is_its_names(nlp):
+    # Apposition names one bearer twice: the name set off before the description.
+    text = "The Harbour Pilots Guild, a trade group based in Ohio, said the rule was a mistake."
+    assert resolve_after(nlp, text, (), "a trade group") == "Harbour Pilots Guild"
+    text = "Voters saw the mayor argue with Ann Miller, a radio host who pressed him on taxes."
+    assert resolve_after(nlp, text, (), "who") == "Ann Miller"
+    # Not a source set in the sentence, subject of the verb right after it.
+    text = "Ann Miller, a senior official said, will resign on Friday."
+    assert resolve_after(nlp, text, (), "a senior official") is None

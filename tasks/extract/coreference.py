@@ -9,7 +9,8 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   and for that noun alone when a name is joined to it after the clause ("Trump, who ..., and
   Sanders"); "who" after a name in a phrase of a word for a person ("a spokesman for Sen.
   Reed, who", "the wife of John Reed, who") is either, so nobody; one with a plural verb
-  ("those backing Baker, who are") is no one name; "which" is no person.
+  ("those backing Baker, who are") is no one name; "which" is no person. A "who" clause joined
+  to another ("X, who cut the budget, and who wants ...") describes the first one's noun.
 - A subject pronoun of reported words stands for who reports them when it agrees in number,
   person and gender ("Syria said it will ...", "the ministry said it would ...", "McAuliffe
   said ..., but he refuses"); "it" is never a person, "he" never the police.
@@ -69,7 +70,18 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   words the doc gave ("the Ohio governor") is a mention a later "he" or "she" can stand for.
   A PERSON the model made of an adverb ("Nationally") is no name; an untagged proper noun the
   doc tags alone as a body ("ESPN") is a body; a surname taken for a plural noun ("Sanders
-  remarked") is the person of that surname.
+  remarked") is the person of that surname; a name tagged a body standing as a subject with
+  a word only a person is described by in apposition ("Tarvik, a retired surgeon, said")
+  is a person. A description in apposition to a name ("Harbour Pilots Guild, a trade group
+  ...") is that name.
+- Further news grammar for "he"/"she": the one asked a question ("Baker asked Reed whether
+  ...") speaks the answer quoted next; a speaker whose quote speaks of "him"/"her" is not the
+  one the sentence before acts on ("The deal sends Dunn to Ohio. 'We will miss him,' he
+  said"); an indefinite subject of an infinitive ("it is common for a referee to ...") is no
+  one; a reflexive object ("Varley calls herself ...") tells its subject's sex, and a full
+  name's own first name of no known sex is not told by another bearer of the surname
+  ("Zorelle Varley" beside "Paul Varley"), but a kin word set beside it is ("his brother,
+  Kiri Varley").
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
@@ -231,6 +243,13 @@ _TELLING_VERBS = frozenset({
     "tell", "inform", "assure", "reassure", "warn", "remind", "notify", "advise", "caution",
     "alert", "promise", "brief", "convince", "persuade",
 })  # fmt: skip
+# Verbs of asking someone a question, whose answer the next quote gives ("Baker asked Reed
+# whether ... '...,' he said": Reed).
+_ASKING_VERBS = frozenset({"ask", "question", "quiz"})
+# The words a question put in reported speech opens with ("asked Reed whether ...").
+_QUESTION_WORDS = frozenset(
+    {"whether", "if", "who", "what", "when", "where", "why", "how", "which"}
+)
 # Relative pronouns only a person stands for.
 _PERSON_RELATIVES = frozenset({"who", "whom"})
 _ABBREVIATED_TITLES = {
@@ -263,9 +282,10 @@ class Referent:
 
 def person_genders(doc: Doc) -> dict[str, str]:
     """Gender of each PERSON surname, told by an honorific before it ("Mr. Reed") or by a first
-    name the census gives one sex ("Hillary Clinton"); a surname told both ways ("Hillary
-    Clinton", "Bill Clinton") has none. Pronouns near a name are not counted: they are as often
-    someone else's, and a wrong gender hides the right person."""
+    name the census gives one sex ("Hillary Clinton"), or by a reflexive object of its verb
+    ("Varley calls herself a realist"); a surname told both ways ("Hillary Clinton", "Bill
+    Clinton") has none. Other pronouns near a name are not counted: they are as often someone
+    else's, and a wrong gender hides the right person."""
     told: dict[str, set[str]] = {}
     for entity in doc_entities(doc):
         if entity.label_ != "PERSON":
@@ -277,7 +297,22 @@ def person_genders(doc: Doc) -> dict[str, str]:
             gender = first_name_gender(entity)
         if gender is not None:
             told.setdefault(entity[-1].lower_, set()).add(gender)
+        reflexive = _reflexive_of(entity.root)
+        if reflexive is not None:
+            told.setdefault(entity[-1].lower_, set()).add(reflexive)
     return {surname: genders.pop() for surname, genders in told.items() if len(genders) == 1}
+
+
+def _reflexive_of(subject: Token) -> str | None:
+    """The gender a reflexive object of a name's own verb says ("Varley calls herself a
+    realist", "Baker pushed himself hard"): bound within its clause, a reflexive is that
+    subject's, never someone else's as another pronoun may be."""
+    if subject.dep_ != "nsubj":
+        return None
+    for child in subject.head.children:
+        if child.dep_ == "dobj" and child.lower_ in ("himself", "herself"):
+            return "m" if child.lower_ == "himself" else "f"
+    return None
 
 
 def first_name_gender(entity: Span) -> str | None:
@@ -326,6 +361,7 @@ class Coreference:
             [e for e in doc_entities(doc) if e.label_ in REFERENT_LABELS and _is_name(e)],
             _IS_FIRST_NAME,
             self._recent,
+            is_role_noun,
         )
         self._surnames = {e[-1].text for e in self._entities if e.label_ == "PERSON"}
         self._entity_starts = [e.start_char for e in self._entities]
@@ -350,6 +386,8 @@ class Coreference:
         self._in_description = False
         self._body_names: set[str] | None = None
         self._documents: dict[str, list[Token]] | None = None
+        # surname -> word of a full name of it -> the full names with that word
+        self._surname_words: dict[str, dict[str, set[str]]] | None = None
 
     def resolve(self, head: Token, start: int, end: int, remember: bool = False) -> Referent | None:
         """What the phrase [start, end) headed by `head` stands for; None for a pronoun with no
@@ -374,8 +412,11 @@ class Coreference:
 
     def _resolve(self, head: Token, start: int, end: int) -> Referent | None:
         word = head.lower_
-        if word in RELATIVE_PRONOUNS and head.head.dep_ == "relcl" and head.head.head.i != head.i:
-            antecedent = head.head.head
+        joined = _joined_clause_noun(head) if word in _PERSON_RELATIVES else None
+        if word in RELATIVE_PRONOUNS and (
+            joined is not None or (head.head.dep_ == "relcl" and head.head.head.i != head.i)
+        ):
+            antecedent = joined or head.head.head
             if word in _PERSON_RELATIVES and _of_a_person(antecedent):
                 return None
             start, end = _noun_phrase(antecedent)
@@ -439,6 +480,9 @@ class Coreference:
         said_in = self._said_in(head) if kind == "group" else None
         if said_in is not None:
             return said_in
+        anchor = self._anchor(head, kind)
+        if anchor is not None:
+            return Referent(anchor.start_char, anchor.end_char, anchor, kind)
         if kind == "people" or not _is_definite(head) or self._is_anonymous(head, start, end):
             return own
         if kind == "group" and any(
@@ -564,7 +608,7 @@ class Coreference:
         if pronoun.i in self._persons:
             return self._persons[pronoun.i]
         self._persons[pronoun.i] = None  # a cycle of pronouns is nobody
-        chosen = fallback = None
+        chosen = fallback = answerer = None
         index = bisect_right(self._sentence_starts, pronoun.idx) - 1
         speaks = self._has_quote(self._sentences[index])
         for k in range(index, -1, -1):
@@ -586,6 +630,22 @@ class Coreference:
                 if len({c.surname for c in candidates if c.named}) > 1:
                     break
             chosen = _centre(candidates, sentence.root, subjects_only=own)
+            if speaks and not own:
+                # "Tom Baker asked John Reed whether ... '...,' he said": the one asked answers.
+                answerer = _answerer(candidates, sentence.root)
+                chosen = answerer or chosen
+            if (
+                chosen is not None
+                and not own
+                and chosen.token.dep_ == "dobj"
+                and self._speaks_of_another(pronoun)
+            ):
+                # "Reed praised Baker. The deal sends Tom Dunn to Ohio. 'We will miss him,' he
+                # said": the one the sentence acts on is the one the words speak of, not their
+                # speaker: look further. (Not one after a preposition, "the award went to
+                # Dunn": the "him" may be another, and so may the speaker.)
+                chosen = None
+                continue
             if chosen is not None and self._quotes_someone(sentence, pronoun, speaks):
                 # "'... she always had his back,' Gutin says. ... She didn't care": the
                 # speaker, or the woman she spoke of? (A quote chain, "'...,' he said", goes
@@ -606,7 +666,12 @@ class Coreference:
         else:
             chosen = chosen or fallback
         referent = self._followed(chosen, gender, depth)
-        if referent is not None and chosen is not fallback and not _is_subject(chosen.token):
+        if (
+            referent is not None
+            and chosen is not fallback
+            and chosen is not answerer
+            and not _is_subject(chosen.token)
+        ):
             # "Baker spoke at the rally. The plan, written by Reed, cuts taxes. He said": the
             # one person of a sentence before, subject of none of its clauses, against the
             # person the text was about before it: either.
@@ -695,6 +760,33 @@ class Coreference:
             return Referent(entity.start_char, entity.end_char, entity, "person")
         return None
 
+    def _anchor(self, head: Token, kind: str) -> Span | None:
+        """The name a description is in apposition to, of its kind ("The Harbour Pilots Guild,
+        a trade group based in Ohio": the Guild; "Tom Baker, a lawyer for the city": Baker):
+        apposition names one bearer twice."""
+        if (
+            head.dep_ != "appos"
+            or kind not in ("person", "group")
+            or head.lemma_.lower() in _DOCUMENT_NOUNS  # a poll is its author's, not its anchor's
+        ):
+            return None
+        entity = self._entity_at(head.head)
+        if (
+            entity is None
+            or entity.end != head.head.i + 1
+            or self._quoted(entity.start_char)
+            or not (entity.end < len(self._doc) and self._doc[entity.end].text == ",")
+            or head.left_edge.i != entity.end + 1
+            or _verb_after(head)
+        ):
+            # Apposition follows its name set off by a comma, and is no subject of a verb
+            # right after it ("Dunn, two officials told us, will resign": a source set in).
+            return None
+        person = self._is_person(entity)
+        if (kind == "person") != person or (not person and entity.label_ != "ORG"):
+            return None
+        return self._full_name(entity)
+
     def _centre_person(self, head: Token) -> Span | None:
         """The named person the sentences before a role word are about, when its own sentence
         names nobody before it and does not name that person again after it."""
@@ -745,6 +837,8 @@ class Coreference:
                 found.append(_Candidate(self._doc[head], name.referent, name.surname, True))
                 continue
             if referent.entity is None and not self._names_person(referent):
+                if _hypothetical(self._doc[head]):
+                    continue  # "common for a referee to ...": a kind of person, no one
                 # "a spokesman": the one unnamed person, told apart by where it is described
                 found.append(_Candidate(self._doc[head], referent, f"@{referent.start}", True))
             elif referent.entity is not None and self._agrees(referent.entity, gender):
@@ -822,6 +916,17 @@ class Coreference:
             _said_of_person(token)
             or (not speaks and token.lower_ in family and self._quoted(token.idx))
             for token in sentence
+            if token.i < pronoun.i
+        )
+
+    def _speaks_of_another(self, pronoun: Token) -> bool:
+        """Whether the quoted words a pronoun speaks in its own sentence name a third person
+        of its gender by an object or possessive pronoun ("'We will miss him,' he said"):
+        someone speaking of themselves says "me", "my"."""
+        family = (_MALE if pronoun.lower_ in _MALE else _FEMALE) - {pronoun.lower_}
+        return any(
+            token.lower_ in family and token.dep_ != "nsubj" and self._quoted(token.idx)
+            for token in pronoun.sent
             if token.i < pronoun.i
         )
 
@@ -1126,7 +1231,36 @@ class Coreference:
         return self._gender(entity) in (None, gender)
 
     def _gender(self, entity: Span) -> str | None:
+        if self._own_first_name(entity):
+            # "Zorelle Varley" beside "Paul Varley": a first name of no known sex is not
+            # told by the others that bear the surname, but a word for a kin or role it is
+            # set beside is ("his brother, Kiri Varley").
+            return first_name_gender(entity) or _apposed_gender(entity)
         return first_name_gender(entity) or self._genders.get(entity[-1].lower_)
+
+    def _own_first_name(self, entity: Span) -> bool:
+        """Whether a full name starts with a first name none of the doc's other names of its
+        surname has ("Zorelle Varley" beside "Paul Varley"; not "Ortiz Varley" beside "Ana
+        Ortiz Varley", one person's)."""
+        first = entity[0]
+        title = first.lower_.rstrip(".")
+        if (
+            len(entity) < 2
+            or not first.is_title
+            or first.lower_ in _MALE_TITLES | _FEMALE_TITLES
+            or title in _ABBREVIATED_TITLES
+            or title in person_titles()
+        ):
+            return False  # ("Mrs. Varley", "Sen. Varley": a title, no first name)
+        if self._surname_words is None:
+            self._surname_words = {}
+            for name in self._entities:
+                if name.label_ == "PERSON" and len(name) > 1:
+                    words = self._surname_words.setdefault(name[-1].lower_, {})
+                    for word in name[:-1]:
+                        words.setdefault(word.lower_, set()).add(name.text)
+        bearers = self._surname_words.get(entity[-1].lower_, {}).get(first.lower_, set())
+        return not bearers - {entity.text}
 
     def _described_before(self, head: Token, start: int, kind: str) -> Referent | None:
         """The nearest earlier named mention that the head noun of a definite description
@@ -1351,6 +1485,70 @@ def _main_subject(candidates: list[_Candidate], root: Token) -> tuple[bool, _Can
     return bool(main or joined), chosen
 
 
+def _answerer(candidates: list[_Candidate], root: Token) -> _Candidate | None:
+    """The named person a sentence's main verb asks a question ("Baker asked Reed whether
+    ...", "questioned Reed on whether ..."): whose the answer quoted next is. Not one asked
+    about something ("asked Reed about the delay", no question quoted), nor one asked to do
+    something ("asked Reed to leave"), nor when the asker goes on to act ("asked Reed whether
+    ..., then turned to the crowd": the asker speaks on)."""
+    for candidate in candidates:
+        token, verb = candidate.token, candidate.token.head
+        if (
+            candidate.named
+            and token.dep_ == "dobj"
+            and verb.lemma_.lower() in _ASKING_VERBS
+            and (verb.i == root.i or (verb.dep_ == "conj" and verb.head.i == root.i))
+            and any(_asks(child) for child in verb.children if child.i > token.i)
+            and not any(
+                child.pos_ == "VERB" and child.dep_ in ("conj", "dep")
+                for child in verb.children
+                if child.i > token.i
+            )
+        ):
+            return candidate
+    return None
+
+
+def _asks(child: Token) -> bool:
+    """Whether a verb's dependent is a question asked: a clause opening with a question word
+    ("whether he would run"), or a preposition over one ("on whether ...")."""
+    if child.dep_ == "prep":
+        clauses = [c for c in child.children if c.dep_ == "pcomp"]
+        return any(c.left_edge.lower_ in _QUESTION_WORDS for c in clauses)
+    return child.dep_ == "ccomp" and child.left_edge.lower_ in _QUESTION_WORDS
+
+
+def _hypothetical(head: Token) -> bool:
+    """Whether an indefinite description is the subject of an infinitive ("it is common for
+    a referee to review the tape"): a kind of person the sentence supposes, no one it tells
+    of."""
+    return (
+        any(c.lower_ in ("a", "an") and c.dep_ == "det" for c in head.children)
+        and head.dep_ == "nsubj"
+        and any(c.dep_ == "aux" and c.tag_ == "TO" for c in head.head.children)
+    )
+
+
+def _joined_clause_noun(relative: Token) -> Token | None:
+    """The noun a "who" clause joined to a relative clause describes ("Mayor Tom Baker, who cut
+    the budget and who wants a second term": Baker, as the first clause's), also where the
+    parse hangs the joined clause on the noun itself; None for a "who" of no joined clause."""
+    verb = relative.head
+    if relative.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ != "conj":
+        return None
+    while verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head
+    if verb.dep_ == "conj" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    return verb.head if verb.dep_ == "relcl" else None
+
+
+def _verb_after(head: Token) -> bool:
+    """Whether a verb follows a phrase right after its last word."""
+    after = head.right_edge.i + 1
+    return after < len(head.doc) and head.doc[after].pos_ in ("VERB", "AUX")
+
+
 def _same_person(first: Referent, second: Referent) -> bool:
     """Whether two referents name one person: the same mention or the same surname."""
     if first.entity is None or second.entity is None:
@@ -1464,6 +1662,17 @@ def _role_gender(word: Token) -> str | None:
     if text.endswith(_FEMALE_ENDINGS) or text in _FEMALE_RELATIONS:
         return "f"
     return "m" if text.endswith("man") or text in _MALE_RELATIONS else None
+
+
+def _apposed_gender(entity: Span) -> str | None:
+    """The gender a word for a person in apposition to a name says ("his brother, Kiri
+    Varley", "Kiri Varley, her son")."""
+    root = entity.root
+    words = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        words.append(root.head)
+    genders = {_role_gender(word) for word in words} - {None}
+    return genders.pop() if len(genders) == 1 else None
 
 
 def _subject_verb(token: Token) -> Token:

@@ -38,6 +38,19 @@ _NAME_DEPS = frozenset({
 # Labels the model gives a surname written alone ("Cuban said", "PENCE:"); a place ("Washington",
 # "Jordan") is named as often as a person of that surname and is left as tagged.
 _SURNAME_LABELS = frozenset({"ORG", "NORP"})
+# Labels the model gives a person's name it does not know ("Tarvik, a geology lecturer, said"
+# tagged a body) that a role word in apposition shows to be a person's. Not a place: a country
+# or a city is described by many of a person's role words ("Ohio, a candidate for ...").
+_MISTAKEN_LABELS = frozenset({"ORG", "NORP"})
+# Role words an organisation or a country is described by as well as a person ("Exxon, the
+# industry leader", "Norway, the host", "a member of the alliance", "the nominee for the
+# prize", "chair of the council"): no sign of a person.
+_SHARED_ROLES = frozenset({
+    "leader", "head", "chief", "owner", "investor", "host", "star", "model", "player",
+    "rival", "opponent", "challenger", "incumbent", "contender", "hopeful", "pollster",
+    "adviser", "advisor", "veteran", "author", "founder", "manager", "official", "candidate",
+    "president", "member", "representative", "nominee", "chair", "chairman", "chairwoman",
+})  # fmt: skip
 
 
 def mention_list(
@@ -45,6 +58,7 @@ def mention_list(
     entities: list[Span],
     is_first_name: StringTest,
     is_recent: Callable[[int, int], bool],
+    is_role_word: Callable[[Token], bool],
 ) -> tuple[list[Span], dict[int, Span | None]]:
     """The named mentions (`entities`, in text order), with, as PERSON mentions: the surnames
     of the doc's PERSON mentions written alone where the model tagged nothing, or tagged a
@@ -53,8 +67,12 @@ def mention_list(
     word) and a surname ("Twitter's Adam Sharp said"); in text order. And, by start token, the
     tagged entity each added mention is published as: the full name the surname is of (the
     nearest before it, else the first after), or None for a name the model never tagged (no
-    row of the entities table to point at). `is_recent(earlier, start)` says whether character
-    `earlier` is near enough before character `start` for a referent."""
+    row of the entities table to point at). Also as PERSON mentions, published as the model's
+    own row: the names it tagged an organisation or nationality that stand as a subject with
+    a word for a person by role (`is_role_word`) in apposition ("Tarvik, a geology lecturer,
+    said": news introduces a source so; see `_introduced_as_person`).
+    `is_recent(earlier, start)` says whether character `earlier` is near enough before
+    character `start` for a referent."""
     words = doc_column(doc, LOWER)
     person = doc.vocab.strings["PERSON"]
     full_names: dict[int, list[Span]] = {}
@@ -66,6 +84,15 @@ def mention_list(
         start = entities[index].start  # a one-word name the model gave another label
         mentions[index] = Span(doc, start, start + 1, label="PERSON")
         bearers[start] = bearer
+    for index, entity in enumerate(entities):
+        if (
+            entity.start not in bearers
+            and entity.label_ in _MISTAKEN_LABELS
+            and entity.root.dep_ in ("nsubj", "nsubjpass")
+            and _introduced_as_person(entity, is_role_word)
+        ):
+            mentions[index] = Span(doc, entity.start, entity.end, label="PERSON")
+            bearers[entity.start] = entity  # the row the model made of it
     # The proper nouns the model tagged nothing.
     untagged = np.flatnonzero((doc_column(doc, ENT_IOB) == 2) & (doc_column(doc, POS) == PROPN))
     for i, key in zip(untagged.tolist(), words[untagged].tolist(), strict=True):
@@ -116,6 +143,30 @@ def _relabelled(
         for index, bearer in found.items()
         if (int(words[entities[index].start]), entities[index].label_) not in refused
     }
+
+
+def _introduced_as_person(entity: Span, is_role_word: Callable[[Token], bool]) -> bool:
+    """Whether a name has in apposition, set off by commas, a word only a person is described
+    by ("Tarvik, a geology lecturer at the college, said"): news introduces someone so, and
+    the model tags an unfamiliar surname as a body. Not a role word organisations take as well
+    ("Exxon, the industry leader"), nor a phrase the parse hung on the name that runs on into
+    a clause ("in the Lakeview hall, the mayor spoke of ...": a verb under it, or no comma
+    after)."""
+    doc = entity.doc
+    for child in entity.root.children:
+        if child.dep_ != "appos" or child.pos_ != "NOUN" or child.i < entity.end:
+            continue
+        after = child.right_edge.i + 1
+        closed = after >= len(doc) or doc[after].text in (",", ".", ";")
+        if (
+            closed
+            and doc[entity.end].text == ","
+            and not any(c.pos_ in ("VERB", "AUX") for c in child.children)
+            and is_role_word(child)
+            and child.lemma_.lower() not in _SHARED_ROLES
+        ):
+            return True
+    return False
 
 
 def _nearest(names: list[Span], i: int) -> Span:
