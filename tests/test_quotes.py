@@ -269,6 +269,145 @@ def test_partial_quote_leaves_out_time_and_place(nlp):
     assert "town hall" not in row.quote_text
 
 
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "kept"),
+    [
+        (
+            'The campaign described the schedule as "reckless" because the vote would come after '
+            "midnight.",
+            "reckless", "The campaign", "after midnight",
+        ),
+        (
+            'The senator branded the rival "a coward" if he skipped the debate.',
+            "a coward", "The senator", "skipped the debate",
+        ),
+        (
+            'The coach called the new stadium "far louder" than the old arena downtown.',
+            "far louder", "The coach", "old arena",
+        ),
+        (
+            'The union rated the new contract "a clear step back" compared with the deal signed '
+            "in 2019.",
+            "a clear step back", "The union", "deal signed",
+        ),
+    ],
+)  # fmt: skip
+def test_clause_of_reason_after_the_quoted_words_is_part_of_them(nlp, text, quoted, speaker, kept):
+    """A clause of reason, condition or comparison right after the closing mark, with no comma
+    setting it off, qualifies what was said: the partial quote runs to its end."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert kept in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker", "left_out"),
+    [
+        # A comma before the closing mark ends the quoted words (the comma is always inside).
+        (
+            'The senator described the hearing as "a circus," if a short one, and left before '
+            "the vote.",
+            "a circus", "The senator", "short one",
+        ),
+        # The clause qualifies the writer's main verb, not the naming.
+        (
+            'The striker was suspended for three games after calling the referee "a cheat" '
+            "because the league has a zero-tolerance policy on abuse of officials.",
+            "a cheat", "The striker", "zero-tolerance",
+        ),
+        # The clause holds another speaker's quote.
+        (
+            'Patel called the plan "a trap" because Ruiz had called it "a gift to landlords."',
+            "a trap", "Patel", "Ruiz",
+        ),
+    ],
+)  # fmt: skip
+def test_clause_after_the_quoted_words_that_is_not_theirs(nlp, text, quoted, speaker, left_out):
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert left_out not in row.quote_text
+
+
+def test_claim_noun_with_no_owner_is_a_statement_of_nobody(nlp):
+    """A statement noun's "that" clause is what was said even when no one is named as saying
+    it; a speech verb above the noun, or a verb of issuing it, gives the statement its
+    speaker."""
+    text = 'Despite repeated warnings that the old pier was "close to collapse," it stayed open.'
+    row = row_with(rows_of(nlp, text), "close to collapse")
+    assert row.quote_type == "partial" and row.speaker_text is None
+    assert row.quote_text.startswith("that the old pier") and "stayed open" not in row.quote_text
+    text = 'The mayor said in a statement that the budget was "a mistake we will fix."'
+    assert row_with(rows_of(nlp, text), "a mistake").speaker_text == "The mayor"
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        (
+            'The ministry released a statement that the strikes were "entirely defensive."',
+            "entirely defensive", "The ministry",
+        ),
+        (
+            'The prime minister made a promise that rents would "never again outpace wages."',
+            "never again outpace", "The prime minister",
+        ),
+        (
+            'Fire chief Omar Reyes sent a message to residents that the blaze was "fully '
+            'contained."',
+            "fully contained", "Fire chief Omar Reyes",
+        ),
+    ],
+)  # fmt: skip
+def test_claim_noun_issued_by_someone_is_theirs(nlp, text, quoted, speaker):
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "kept", "left_out"),
+    [
+        (
+            'Both pilots "were exhausted. Neither had slept" before the flight, the airline '
+            "said.",
+            "were exhausted", "Both pilots", "the airline",
+        ),
+        # A colon before the subject ends what introduces it.
+        (
+            'Take the library: its roof "leaked all winter. Nobody came" to fix it, a '
+            "librarian said.",
+            "leaked all winter", "its roof", "Take the library",
+        ),
+    ],
+)  # fmt: skip
+def test_subject_before_a_quote_of_several_sentences_is_part_of_it(
+    nlp, text, quoted, kept, left_out
+):
+    """The parser ends a sentence inside the quoted words, so the clause the cue reports starts
+    inside the quote; the subject before the opening mark is still part of the statement."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial"
+    assert row.quote_text.startswith(kept) and left_out not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted", "speaker"),
+    [
+        ('But "the money is gone. It was spent on consultants," Treasurer Hale said.',
+         "the money is gone", "Treasurer Hale"),
+        ('The vote failed and "nobody knows why. It is a mystery," the clerk said.',
+         "nobody knows why", "the clerk"),
+        ('On Tuesday "we lost. We will be back next year," the coach said.',
+         "we lost", "the coach"),
+    ],
+)  # fmt: skip
+def test_writers_lead_in_before_a_quote_of_several_sentences_is_left_out(
+    nlp, text, quoted, speaker
+):
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "direct" and row.speaker_text == speaker
+    assert row.quote_text.startswith(quoted)
+
+
 def test_accusation_content_is_the_of_phrase(nlp):
     text = 'The ministry accused the rebels of "systematic violations" of the truce.'
     row = row_with(rows_of(nlp, text), "systematic violations")
@@ -861,6 +1000,25 @@ def test_comparison_after_the_quoted_words_is_said(nlp, text):
     assert "compared" in row.quote_text and row.speaker_text in ("The fact-checkers", "The coach")
 
 
+def test_sentence_closed_by_an_attribution_to_its_listener_is_a_partial_quote(nlp):
+    """'Keep X and "never" do Y, he told pensioners.': the object of "told" is whom the words
+    were told, not what was said, so the advice before the comma is still his partial quote
+    (the parser hangs "told" on the advice as a second clause)."""
+    text = 'Keep the receipts and "never" sign a blank form, he told pensioners.'
+    row = row_with(rows_of(nlp, text), "Keep the receipts")
+    assert row.quote_type == "partial" and row.speaker_text == "he"
+    assert "pensioners" not in row.quote_text
+
+
+def test_subject_read_as_the_cues_object_opens_the_partial_quote(nlp):
+    """'Brandt maintains the bridge "can carry ..."': the parser takes the subject of the
+    reported clause for the object of "maintains"; the subject opens the partial quote."""
+    text = 'Brandt maintains the old stone bridge "can carry twice the load" it was built for.'
+    row = row_with(rows_of(nlp, text), "can carry")
+    assert row.quote_text.startswith("the old stone bridge")
+    assert row.quote_type == "partial" and row.speaker_text == "Brandt"
+
+
 def test_quote_closed_by_its_attribution_is_no_part_of_a_later_clause(nlp):
     """'"...," the mayor told them, as the residents applauded': the quote and its attribution
     are one statement; the clause after them does not report them again."""
@@ -1180,3 +1338,187 @@ def test_one_word_subject_joins_the_statement_around_an_attribution(nlp):
     """'Rivera, the coach said, is "a genius."': a one-word subject is part of the statement."""
     rows = rows_of(nlp, 'Rivera, the coach said, is "a genius."')
     assert row_with(rows, "genius").quote_text.startswith("Rivera")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "quoted"),
+    [
+        ('The farmers soon learned that the "late frost" had come in May.', "The farmers",
+         "late frost"),
+        ('The panel determined that the mill had caused "lasting harm" to the river.',
+         "The panel", "lasting harm"),
+        ('Perhaps she reckons that a "slow harvest" will lift prices.', "she", "slow harvest"),
+        ('The mayor expressed confidence that the bridge would be "ready by spring."',
+         "The mayor", "ready by spring"),
+        ('The coach made the point that the team was "not yet tired."', "The coach",
+         "not yet tired"),
+    ],
+)  # fmt: skip
+def test_that_clause_with_quoted_words_is_what_its_subject_holds(nlp, text, speaker, quoted):
+    """'The farmers learned that the "late frost" had come', 'expressed confidence that ...':
+    a "that" clause under any verb, or under the noun a verb takes as object, is what the
+    verb's subject holds or says; the clause from "that" on is the partial quote."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+    assert row.quote_text.startswith("that ")
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ('The flood did such harm that the valley became "a lake" for weeks.', "a lake"),
+        ('It seems that the "new plan" is stalled.', "new plan"),
+        ('The lesson was that the "first drafts" still mattered.', "first drafts"),
+    ],
+)  # fmt: skip
+def test_that_clause_of_a_result_an_expletive_or_be_has_no_source(nlp, text, quoted):
+    """'such a threat that', 'It seems that', 'The lesson was that': a result clause, an
+    expletive subject and an equating "be" hold no view of anyone's, so the quoted words get
+    no "that" statement there."""
+    rows = rows_of(nlp, text)
+    assert not any(
+        r.quote_type == "partial" and quoted in r.quote_text and r.quote_text.startswith("that ")
+        for r in rows
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "quoted"),
+    [
+        ('The county survey showed a "slow slide" in bus riders.', "The county survey",
+         "slow slide"),
+        ('The club\'s statement lists her as "head gardener" from May.', "The club's statement",
+         "head gardener"),
+        ('The report includes a "snow day" plan for every school.', "The report", "snow day"),
+    ],
+)  # fmt: skip
+def test_document_is_the_source_of_what_it_shows(nlp, text, speaker, quoted):
+    """'The survey showed a "slow slide"': a record or publication speaks
+    through verbs of showing or containing, so the predicate holding the quote is its
+    partial quote."""
+    row = row_with(rows_of(nlp, text), quoted)
+    assert row.quote_type == "partial" and row.speaker_text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ('The storm damaged the "old mill" near the river.', "old mill"),
+        ('She read a book listed among the "summer picks" of the club.', "summer picks"),
+    ],
+)
+def test_a_thing_that_is_no_document_or_undergoes_the_verb_is_no_source(nlp, text, quoted):
+    """'The storm damaged the "old mill"', 'a book listed among the "summer picks"': what is
+    not a record, or a record a past participle describes (others listed it), is no source."""
+    rows = rows_of(nlp, text)
+    assert not any(
+        quoted in r.quote_text and r.speaker_text in ("The storm", "a book") for r in rows
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "clause"),
+    [
+        ("Ortiz told reporters at a debate that voters were \u201cfed up with waiting.\u201d",
+         "Ortiz", "that voters were"),
+        ('She pointed out in a letter that the fund was "nearly empty."', "She",
+         "that the fund was"),
+    ],
+)  # fmt: skip
+def test_that_clause_hung_on_the_noun_of_a_setting_is_the_verbs(nlp, text, speaker, clause):
+    """'told reporters at a debate that voters were "fed up"': the parser often hangs
+    the "that" clause on the noun of a phrase of the verb; it is what the verb's subject said,
+    from "that" on, without the addressee and the setting before it."""
+    row = next(r for r in rows_of(nlp, text) if r.quote_type == "partial")
+    assert row.speaker_text == speaker and row.quote_text.startswith(clause)
+
+
+def test_a_fact_is_nobodys_statement(nlp):
+    """'counting on the fact that voters are "weary"': a fact is presupposed, nobody's view."""
+    rows = rows_of(nlp, 'The campaign is counting on the fact that voters are "weary of the race."')
+    assert not any(r.quote_text.startswith("that voters") for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "speaker"),
+    [
+        ('The mayor is expected to "veto the budget" next week.', "The mayor", None),
+        ('The envoy is believed by aides to be "furious about the delay."', "The envoy", "aides"),
+    ],
+)
+def test_passive_report_of_a_subject_is_a_statement_about_it(nlp, text, subject, speaker):
+    """'The mayor is expected to "veto the budget"': a passive reporting verb with an
+    infinitive reports its subject, who is not the source: the "by" phrase is, or nobody."""
+    row = next(r for r in rows_of(nlp, text) if r.quote_type == "partial")
+    assert row.quote_text.startswith(subject) and row.speaker_text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ('The mayor resigned following allegations that she had "misused public funds."',
+         "The mayor"),
+        ('Shares fell amid fears that the firm would "run short of cash."', "Shares"),
+        ('The price rose after reports that the mine had "flooded again."', "The price"),
+    ],
+)  # fmt: skip
+def test_that_clause_on_the_noun_of_another_verbs_phrase_is_not_its_subjects(nlp, text, subject):
+    """'resigned following allegations that she had "misused public funds"': a "that" clause
+    on the noun of a phrase of a verb that reports nothing is someone else's words, not the
+    verb's subject's."""
+    assert all(r.speaker_text != subject for r in rows_of(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ('The delay meant that commuters faced "hours of misery" each day.', "The delay"),
+        ('The flooding proves that the levee was "never strong enough."', "The flooding"),
+        ('The new rules ensure that drivers "slow down near schools."', "The new rules"),
+        ('The error meant that the grid was "down for hours."', "The error"),
+        ('The new order ensures that every tenant gets "a fair hearing."', "The new order"),
+    ],
+)
+def test_a_thing_under_a_verb_of_consequence_holds_no_view(nlp, text, subject):
+    """'The delay meant that commuters faced "hours of misery"': a thing that means, proves or
+    ensures something is no source of the words in its "that" clause."""
+    assert all(r.speaker_text != subject for r in rows_of(nlp, text))
+
+
+def test_a_participle_after_a_passive_reporting_verb_is_no_report(nlp):
+    """'Fans were shown singing "..."': what a passive verb shows with a participle is an
+    event, not a report of its subject, so it gets no reporting verb."""
+    rows = rows_of(nlp, 'Fans were shown singing "Our town, our team!" in the square.')
+    assert all(r.cue != "shown" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ('The site includes a "visitor center" near the gate.', "The site"),
+        ('Her bank account showed a "pending" balance.', "Her bank account"),
+        ('The piece features a "giant rubber duck" in the harbor.', "The piece"),
+    ],
+)
+def test_a_place_or_object_is_no_document(nlp, text, subject):
+    """'The site includes a "visitor center"': a place or object that shows or holds something
+    is no record or publication, so it is no source."""
+    assert all(r.speaker_text != subject for r in rows_of(nlp, text))
+
+
+def test_that_clause_of_a_noun_with_an_owner_is_not_the_verbs_subjects(nlp):
+    """'The players ignored the coach's belief that they were "slow on defense"': the owner
+    holds the belief, so its "that" clause is no statement of the subject of the verb taking
+    the noun."""
+    rows = rows_of(nlp, 'The players ignored the coach\'s belief that they were "slow on defense."')
+    assert not any(
+        r.quote_text.startswith("that they") and r.speaker_text == "The players" for r in rows
+    )
+
+
+def test_who_holding_a_that_clause_stands_for_its_noun_as_who_said_does(nlp):
+    """'Senator Jane Doe, who learned that ...': "who" is written as the speaker, as for "who
+    said", and resolves to the name it stands for."""
+    text = 'Senator Jane Doe, who learned that the bill had "died in committee," vowed to go on.'
+    row = row_with(rows_of(nlp, text), "died in committee")
+    assert row.speaker_text == "who" and ref_text(text, row) == "Jane Doe"

@@ -99,6 +99,8 @@ from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.doc_cache import StringTest, among, doc_column, doc_entities, doc_text
+from tasks.extract.document_nouns import DOCUMENT_NOUNS as _DOCUMENT_NOUNS
+from tasks.extract.document_nouns import PUBLICATIONS as _PUBLICATIONS
 from tasks.extract.gazetteer import country_match, name_initials, person_titles
 from tasks.extract.mentions import NARROWING_DEPS, described_by, mention_list
 from tasks.extract.quotes_marks import find_quoted_spans
@@ -150,14 +152,6 @@ _BODY_KINDS = frozenset({
     "university", "college", "inc", "inc.", "corp", "corp.", "corporation", "co", "co.",
     "company", "group", "holdings", "ltd", "ltd.", "llc", "plc", "institute", "foundation",
 })  # fmt: skip
-# Group nouns that name a document, which stands for its author; and documents that only the
-# resolver reads as their author's ("a CNN tally", "a Washington Post analysis"), not the quote
-# extractor's speakers ("The analysis relied on ...": no speech; its own list of things that
-# bear words is `_WORD_CARRIERS` in quotes_speakers.py).
-_PUBLICATIONS = frozenset({"tally", "article", "column", "editorial", "analysis"})
-_DOCUMENT_NOUNS = frozenset({
-    "report", "statement", "study", "survey", "poll", "release", "ad",
-}) | _PUBLICATIONS  # fmt: skip
 _ORGANISATION_WORDS = GROUP_NOUNS | _PUBLICATIONS
 # The document each verb's act makes ("The AP reported ... The report": the AP's); a survey
 # is a poll.
@@ -239,7 +233,7 @@ _RELATION_NOUNS = _FEMALE_RELATIONS | _MALE_RELATIONS | frozenset({
 })  # fmt: skip
 # Verbs of telling whose object is the one told of the clause they report ("Baker told Reed
 # that he would win"), from the speech verbs of reporting_cues.txt.
-_TELLING_VERBS = frozenset({
+TELLING_VERBS = frozenset({
     "tell", "inform", "assure", "reassure", "warn", "remind", "notify", "advise", "caution",
     "alert", "promise", "brief", "convince", "persuade",
 })  # fmt: skip
@@ -550,7 +544,7 @@ class Coreference:
             teller = pronoun.head.head if pronoun.head.dep_ == "ccomp" else None
             agrees = agrees and not (
                 teller is not None
-                and teller.lemma_.lower() in _TELLING_VERBS
+                and teller.lemma_.lower() in TELLING_VERBS
                 and any(
                     self._told_person(child, gender)
                     for child in teller.children

@@ -43,7 +43,9 @@ from tasks.extract.quotes_speakers import (
     cue_text,
     in_paragraph,
     is_cue,
+    is_document,
     is_reporting_noun,
+    object_is_listener,
     paragraph_bounds,
     speaker_head,
     speaker_like,
@@ -150,8 +152,27 @@ _PERSONAL_PRONOUNS = {"he", "she", "they", "i", "we"}
 # Relations of a verb that modifies a noun or completes another verb rather than heading a
 # clause ("the eagerness [to defend]", "a rival [described as]", "wants [to say]").
 _NOUN_MODIFIER_DEPS = ("acl", "xcomp", "amod")
+# Endings of plural nouns for people who do something ("the farmers", "the investors", "the
+# economists"); plural only, since singular "-er"/"-or" words are as often things ("the error").
+_AGENT_ENDINGS = ("er", "or", "ist", "ian")
+# Bodies that judge or decide besides the group nouns ("the panel found"), which hold views.
+_BODIES = {"panel", "jury", "tribunal", "inquiry", "watchdog"}
+# A closing quote mark and then, with no comma of the writer's, a subordinator of reason,
+# condition or comparison: general English openers, none kept for a wording of its own.
+_CLOSING_THEN_SUBORDINATOR = re.compile(
+    r"[\"”’']+\s+(because|if|unless|than|rather than|compared to|compared with)\b"
+)
+# Verbs whose subject makes the statement their object names ("released a statement that").
+_ISSUING_VERBS = {
+    "make", "issue", "give", "send", "release", "deliver", "post", "publish", "voice", "express"
+}  # fmt: skip
 # Statements this many paragraphs back still lend their speaker to an unattributed quote.
 _FOLLOW_ON_PARAGRAPHS = 2
+# Verbs through which a document states what it holds ("the report lists", "the flyer shows").
+_SHOWING_VERBS = {
+    "show", "list", "include", "feature", "contain", "detail", "outline", "describe", "cite",
+    "display", "depict", "present", "reveal", "find",
+}  # fmt: skip
 
 
 @dataclass
@@ -698,7 +719,7 @@ class _QuoteFinder:
         start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
         for quote in self.quotes:
             if quote.start < start < quote.end:
-                start = quote.start
+                start = self._subject_before_quote(quote.start)
             if quote.start < end < quote.end:
                 end = quote.end
         while end > start and self.text[end - 1] in _EDGE_CHARS + ".,;:":
@@ -837,6 +858,10 @@ class _QuoteFinder:
                         continue
                     spans.add((statement.start, statement.end))
                 statements.append(statement)
+        cues = {s.cue.i for s in statements if s.cue is not None}
+        for statement in statements:
+            if statement.quote_type == "partial":
+                self._run_on_to_subordinate_clause(statement, cues)
         statements.sort(key=lambda s: (s.start, s.end))
         _resolve_follow_ons(self.text, statements)
         statements.sort(key=lambda s: (s.start, s.end))
@@ -844,6 +869,55 @@ class _QuoteFinder:
             if statement.start < self.dateline_end < statement.end:
                 statement.start = self.dateline_end
         return statements
+
+    def _run_on_to_subordinate_clause(self, statement: _Statement, cues: set[int]) -> None:
+        """A partial quote that ends at a closing quote mark followed, with no comma, by a
+        clause of reason, condition or comparison ('called the plan "a trap" because it raises
+        taxes', '"better" than the last one', '"a step back" compared with ...') ends where that
+        clause does: the clause qualifies what was said, and news writing sets it off from the
+        quoted words by a comma when it is the writer's. Only a clause of the statement's own
+        cue or words: one that qualifies the writer's main verb ('was suspended after calling
+        him "a cheat" because ...') is the writer's; and not over another quote or a reporting
+        verb with its own statement ('because Ruiz had called it "..."'), another speaker's."""
+        # The quote the statement ends with: a comma before the mark ends the quoted words.
+        quote = next(
+            (
+                q
+                for q in self.quotes
+                if q.closed
+                and q.start < statement.end <= q.end
+                and not self.text[statement.end : q.end].strip()
+            ),
+            None,
+        )
+        if quote is None:
+            return
+        after = _CLOSING_THEN_SUBORDINATOR.match(self.text, quote.end)
+        if after is None:
+            return
+        opener = self.doc.char_span(after.start(1), after.end(1))
+        if opener is None:
+            return
+        word = opener[0]
+        # The opener's clause: the verb a subordinator opens, else the opener itself.
+        opens = word.dep_ in ("mark", "advmod") and word.head.i > word.i
+        clause = word.head if opens and word.head.sent.start == word.sent.start else word
+        owner = clause.head
+        cue = statement.cue.i if statement.cue is not None else None
+        if owner.i != cue and not statement.start <= owner.idx < statement.end:
+            return
+        paragraph = paragraph_bounds(word)
+        words = [
+            t
+            for t in self.doc[word.i : clause.right_edge.i + 1]
+            if in_paragraph(t, paragraph) and t.sent.start == word.sent.start
+        ]
+        if any(t.i in self.quote_of_token or t.i in cues for t in words):
+            return
+        while words and (words[-1].is_punct or words[-1].is_space):
+            words.pop()
+        if len(words) >= _MIN_LEAD_WORDS:
+            statement.end = max(statement.end, words[-1].idx + len(words[-1].text))
 
     def _reports_direct(
         self,
@@ -892,10 +966,17 @@ class _QuoteFinder:
                 if statement is not None:
                     statement.speaker = self._speaker_at(owners[0])
                     return statement
+            statement = self._unowned_claim(head, root, quote, paragraph)
+            if statement is not None:
+                return statement
             statement = self._equated_claim(head, root, quote)
             if statement is not None:
                 return statement
-        statement = self._hung_on_report(root, quote)
+        statement = (
+            self._hung_on_report(root, quote)
+            or self._held_that(root, quote)
+            or self._raised_passive(root, quote)
+        )
         if statement is not None:
             return statement
         if governor is not None and (not self._is_title(quote) or _names_object(root, governor)):
@@ -906,6 +987,30 @@ class _QuoteFinder:
             return _Statement(quote.start, quote.end, "scare")
         statement = self._closing_attribution(root) or self._continuation(root, quote)
         return statement or _Statement(quote.start, quote.end, "scare")
+
+    def _unowned_claim(
+        self, noun: Token, root: Token, quote: QuotedSpan, paragraph: tuple[int, int]
+    ) -> _Statement | None:
+        """'a decade-old admission that the dam "was never inspected"': a statement noun's
+        "that" clause states what was said even when the noun names no one who said it; nobody
+        speaks. Not when a speech verb above the noun reports it ('said in a statement that
+        ...') or the noun is the object of a verb of issuing ('released a statement that ...',
+        'gave a warning that ...'): the verb's subject speaks."""
+        if not is_reporting_noun(noun) or _owners(noun) or _issuer(noun) is not None:
+            return None
+        content = noun_content(noun, root)
+        if not content or content[0].lower_ != "that" or content[0].dep_ != "mark":
+            return None
+        if any(
+            is_cue(head) and cue_entry(head).kind == "speech"
+            for head in noun.ancestors
+            if head.pos_ in _VERBS and in_paragraph(head, paragraph)
+        ):
+            return None
+        span = self._char_span(content)
+        if span is None or not span[0] <= quote.start < quote.end - 1 <= span[1]:
+            return None
+        return _Statement(*span, "partial")
 
     def _equated_claim(self, verb: Token, root: Token, quote: QuotedSpan) -> _Statement | None:
         """'Her main claim is that the panel is a "sham"': a copula whose subject is a
@@ -966,6 +1071,67 @@ class _QuoteFinder:
                 if statement is not None:
                     return statement
             return None
+        return None
+
+    def _held_that(self, root: Token, quote: QuotedSpan) -> _Statement | None:
+        """'The growers learned that the "wet years" were over', 'She expressed confidence
+        that the plan would "work"': a clause opened by "that" states what the subject of the
+        verb above it holds, says or finds, whatever the verb (learn, figure, determine, vent,
+        recognize ...), also through a noun the verb takes as its object or the parser hung
+        the clause on (see `_holder_verb`). The clause is the partial quote and that subject
+        its source, when it can hold a view (see `_may_hold`); a noun's owner speaks instead
+        ('adopted her rival's motto that'), so a noun with one is left to the reporting
+        nouns; "be" equates ('the lesson is that': see `_equated_claim`)."""
+        paragraph = paragraph_bounds(root)
+        for branch in (root, *root.ancestors):
+            head = branch.head
+            if head.i == branch.i or not in_paragraph(head, paragraph):
+                return None
+            if head.i in self.quote_of_token or not _opens_with_that_mark(branch):
+                continue
+            if branch.dep_ == "ccomp" and head.pos_ in _VERBS and head.lemma_ != "be":
+                verb = head
+            else:
+                verb = _holder_verb(head)
+            if verb is None:
+                continue
+            speaker = self._speaker(verb)
+            if speaker is None or not _may_hold(speaker.head, verb):
+                return None
+            content = self._char_span([t for t in branch.subtree if in_paragraph(t, paragraph)])
+            if content is None or not content[0] <= quote.start < quote.end - 1 <= content[1]:
+                return None
+            if not _apart(speaker, content, verb):
+                return None
+            return _Statement(*content, "partial", verb, speaker)
+        return None
+
+    def _raised_passive(self, root: Token, quote: QuotedSpan) -> _Statement | None:
+        """'The mayor is expected to "veto" the plan', 'He is believed by aides to be
+        "furious"': a reporting verb in the passive reports its subject with the infinitive
+        after it; the subject is what was said about, not who said it, so the source is the
+        "by" phrase, or nobody. The subject through the infinitive is the partial quote."""
+        paragraph = paragraph_bounds(root)
+        for branch in (root, *root.ancestors):
+            verb = branch.head
+            if verb.i == branch.i or not in_paragraph(verb, paragraph):
+                return None
+            if verb.i in self.quote_of_token:
+                continue
+            if branch.dep_ != "xcomp" or not is_cue(verb) or verb.tag_ != "VBN":
+                continue
+            if not any(c.dep_ == "aux" and c.lower_ == "to" for c in branch.children):
+                return None  # a participle ("were shown singing"): what was shown, not said
+            subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+            if not subjects:
+                return None
+            words = self.doc[subjects[0].left_edge.i : branch.right_edge.i + 1]
+            content = self._char_span([t for t in words if in_paragraph(t, paragraph)])
+            if content is None or not content[0] <= quote.start < quote.end - 1 <= content[1]:
+                return None
+            agents = [a for c in verb.children if c.dep_ == "agent" for a in c.children]
+            speaker = self._speaker_at(agents[0]) if agents else None
+            return _Statement(*content, "partial", verb, speaker)
         return None
 
     def _right_before(self, cue: Token, subject: Token) -> bool:
@@ -1044,7 +1210,10 @@ class _QuoteFinder:
             if (
                 cue.i in self.quote_of_token
                 or cue.lower_ == "according"
-                or any(c.dep_ in _REPORTED_DEPS and c.i > cue.i for c in cue.children)
+                or any(
+                    c.dep_ in _REPORTED_DEPS and c.i > cue.i and not _is_addressee(c, cue)
+                    for c in cue.children
+                )
             ):
                 return None
             content = words[:position]
@@ -1065,6 +1234,36 @@ class _QuoteFinder:
                 return None
             return _Statement(*span, "partial", cue, speaker)
         return None
+
+    def _subject_before_quote(self, start: int) -> int:
+        """Where a content that `_char_span` starts inside the quote opening at `start` starts
+        (any content the parse starts there): 'The two finalists "looked tired. Nobody laughed"
+        at the gala, Ortiz said.' The parser ends the first sentence inside the quote, so the
+        clause read from the last one starts within it; a subject written before the opening
+        mark whose verb is inside the quote is part of what was said, from its first word. Any
+        other words there are the writer's lead-in ('But "the money is gone. ..."', 'The vote
+        failed and "nobody knows why. ..."'), left out: the statement starts at the quote."""
+        index = next((i for i, q in enumerate(self.quotes) if q.start == start), None)
+        if index is None:
+            return start
+        left_start, left_end = self._left_region(index)
+        # The sentence may introduce its subject after a colon ("One example: the agency ...").
+        left_start += max(self.text.rfind(":", left_start, left_end) + 1 - left_start, 0)
+        tokens = self._tokens_between(left_start, left_end)
+        if any(is_cue(t) for t in tokens):
+            return start
+        quote = self.quotes[index]
+        subject = next(
+            (
+                t
+                for t in tokens
+                if t.dep_ in ("nsubj", "nsubjpass")
+                and quote.start <= t.head.idx < quote.end
+                and t.left_edge.idx >= left_start
+            ),
+            None,
+        )
+        return start if subject is None else subject.left_edge.idx
 
     def _reported_by(self, statement: _Statement, verb: Token) -> _Statement:
         """'Sanders said he believes "..."': words under a pronoun's belief or deed, inside what
@@ -1087,12 +1286,15 @@ class _QuoteFinder:
         return statement
 
     def _governed(self, verb: Token, quote: QuotedSpan) -> _Statement | None:
-        """A quoted fragment in what a person does with words ('Rubio bemoaned the climate in
-        which people "literally hate each other"'): the words are the subject's, and the
-        partial quote is the verb's predicate right of it, up to the clause break after the
-        quote."""
+        """A quoted fragment in what a person does with words ('Ortiz bemoaned a town in
+        which neighbours "barely speak anymore"'), or in what a document shows or holds ('the
+        release lists her as "chief cook"', see `_shows_as_document`): the words are the
+        subject's, and the partial quote is the verb's predicate right of it, up to the clause
+        break after the quote."""
         speaker = self._speaker(verb)
-        if speaker is None or not _is_person_like(speaker.head):
+        if speaker is None:
+            return None
+        if not (_is_person_like(speaker.head) or _shows_as_document(speaker, verb)):
             return None
         paragraph = paragraph_bounds(verb)
         run = [
@@ -1293,6 +1495,16 @@ def _owners(noun: Token) -> list[Token]:
     return owners
 
 
+def _issuer(noun: Token) -> Token | None:
+    """The subject of a verb of making or issuing whose object is the statement noun ("The
+    ministry released a statement that ...", "made a promise that ...", "sent a message to
+    residents that ..."): who issues a statement makes it."""
+    verb = noun.head
+    if noun.dep_ != "dobj" or verb.pos_ not in _VERBS or verb.lemma_ not in _ISSUING_VERBS:
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
 def _may_speak(agent: Token) -> bool:
     """Whether the object of a statement noun's "by" or "from" can be who made the statement: a
     person or group, or a noun that is none of a time, a number, a means of sending words or a
@@ -1303,6 +1515,52 @@ def _may_speak(agent: Token) -> bool:
         and not agent.like_num
         and agent.ent_type_ != "CARDINAL"
         and agent.lemma_.lower() not in _NON_AGENT_NOUNS
+    )
+
+
+def _opens_with_that_mark(clause: Token) -> bool:
+    """A clause whose complementizer is "that" (not a relative clause, whose "that" is its
+    subject or object)."""
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+
+
+def _holder_verb(noun: Token) -> Token | None:
+    """The verb whose subject holds what a noun's "that" clause states: the verb taking the
+    noun as object ("expressed [confidence] that", "made [the point] that"), or the reporting
+    verb of a phrase the noun is in, on which the parser hung the verb's own "that" clause
+    ("said in a [statement] that", "told her at a [debate] that"); another verb's phrase
+    holds someone else's words ("resigned amid [claims] that"). None for a noun with an
+    owner of its own, a "such" making the clause a result ("posed such a threat that") or a
+    fact, which nobody states ("the fact that")."""
+    if (
+        noun.pos_ != "NOUN"
+        or noun.lemma_.lower() == "fact"
+        or any(c.dep_ == "poss" or c.lower_ == "such" for c in noun.children)
+    ):
+        return None
+    if noun.dep_ == "dobj" and noun.head.pos_ in _VERBS:
+        return noun.head
+    phrase = noun.head
+    if noun.dep_ == "pobj" and phrase.dep_ == "prep" and is_cue(phrase.head):
+        return phrase.head
+    return None
+
+
+def _may_hold(head: Token, verb: Token) -> bool:
+    """Whether a verb's subject can hold the view its "that" clause states: under a reporting
+    verb any noun or name; under another verb, which things take too ("the delay meant
+    that", "the rules ensure that"), only who can hold a view (a person, a role, a group or
+    body, or a document); a personal pronoun or "who", not "it", "this" or "what"."""
+    if head.pos_ == "PRON":
+        return _is_person_like(head)
+    if head.pos_ not in ("NOUN", "PROPN") or not speaker_like(head):
+        return False
+    return (
+        is_cue(verb)
+        or _is_person_like(head)
+        or is_document(head)
+        or (head.tag_ == "NNS" and head.lemma_.lower().endswith(_AGENT_ENDINGS))
+        or head.lemma_.lower() in _BODIES
     )
 
 
@@ -1330,6 +1588,17 @@ def _reports_in_clause(token: Token) -> bool:
     return is_cue(token) and token.dep_ not in _NOUN_MODIFIER_DEPS
 
 
+def _is_addressee(token: Token, cue: Token) -> bool:
+    """Whether the object of a cue is whom the words were told ("she told the crowd"), not what
+    was said: a plain noun phrase (no clause in it) as the object of a cue whose object is the
+    listener."""
+    return (
+        token.dep_ == "dobj"
+        and object_is_listener(cue)
+        and not any(t.pos_ in _VERBS for t in token.subtree)
+    )
+
+
 def _is_person_like(token: Token) -> bool:
     """A word that can name who speaks: a person, organisation or country, a group ("the
     campaign"), a person by role ("the senator"), a personal pronoun, or "who" standing for
@@ -1342,6 +1611,18 @@ def _is_person_like(token: Token) -> bool:
         token.ent_type_ in REFERENT_LABELS
         or token.lemma_.lower() in GROUP_NOUNS
         or is_role_noun(token)
+    )
+
+
+def _shows_as_document(speaker: Speaker, verb: Token) -> bool:
+    """'The survey showed a "rise in fees" for ...', 'the statement lists her as "cook"': a
+    document is the source of what it shows, lists or holds, as the subject of a verb of
+    showing or containing; not the noun a past participle describes, which undergoes the
+    verb ('a memo described as "explosive"': others describe it)."""
+    return (
+        verb.lemma_.lower() in _SHOWING_VERBS
+        and not (verb.dep_ == "acl" and verb.tag_ == "VBN")
+        and is_document(speaker.head)
     )
 
 

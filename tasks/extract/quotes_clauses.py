@@ -6,7 +6,13 @@ from collections.abc import Callable
 
 from spacy.tokens import Token
 
-from tasks.extract.quotes_speakers import cue_entry, in_paragraph, is_cue, paragraph_bounds
+from tasks.extract.quotes_speakers import (
+    cue_entry,
+    in_paragraph,
+    is_cue,
+    object_is_listener,
+    paragraph_bounds,
+)
 
 # Prepositions that introduce what is said after a verb ("called for", "spoke of", "warned about").
 _CONTENT_PREPOSITIONS = {"for", "of", "about", "against"}
@@ -157,7 +163,8 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
         and in_paragraph(c, paragraph)
     ]
     if complements:
-        content = _without_reporting_conjuncts(complements[0], cue)
+        content = _subject_taken_for_object(cue, complements[0])
+        content += _without_reporting_conjuncts(complements[0], cue)
         content += _reasons_after(cue, complements[0], paragraph)
         return _largest(_block_runs(content + _content_conjuncts(cue, content, paragraph)))
     if cue.head.i != cue.i and _is_attribution(cue):
@@ -201,6 +208,22 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
     if "object" in entry.frames and any(c.dep_ in _OBJECT_DEPS for c in children):
         return complement_after(cue)
     return []
+
+
+def _subject_taken_for_object(cue: Token, complement: Token) -> list[Token]:
+    """'Brandt maintains the bridge "can carry ..."': the parser took the subject of a reported
+    clause with no subject of its own for the cue's object. When that object is neither what was
+    said ("object" frame: "confirmed the figures") nor whom it was told, and it ends right before
+    a clause with no "that", it is the clause's subject: the words of that object."""
+    if any(c.dep_ in (*SUBJECT_DEPS, "mark") for c in complement.children):
+        return []  # 'told the mayor that it "...": the clause has its own subject or "that"
+    objects = [c for c in cue.children if c.dep_ == "dobj" and cue.i < c.i < complement.i]
+    if not objects or object_is_listener(cue) or "object" in cue_entry(cue).frames:
+        return []
+    subtree = list(objects[-1].subtree)
+    if subtree[-1].i + 1 != complement.left_edge.i:
+        return []
+    return subtree
 
 
 def _opens_with_that(clause: Token) -> bool:

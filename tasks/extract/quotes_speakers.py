@@ -10,8 +10,9 @@ from pathlib import Path
 
 from spacy.tokens import Token
 
-from tasks.extract.coreference import REFERENT_LABELS, RELATIVE_PRONOUNS
+from tasks.extract.coreference import REFERENT_LABELS, RELATIVE_PRONOUNS, TELLING_VERBS
 from tasks.extract.doc_cache import doc_dateline_end, doc_text
+from tasks.extract.document_nouns import DOCUMENT_NOUNS
 
 _CUES_FILE = Path(__file__).with_name("reporting_cues.txt")
 # Dependents that hold the speaker when it follows the verb ("said one of the organizers").
@@ -117,6 +118,16 @@ def cue_entry(token: Token) -> CueEntry:
     return reporting_lemmas().get(_cue_lemma(token) or "", _ACCORDING_TO)
 
 
+def object_is_listener(cue: Token) -> bool:
+    """Whether the direct object of a cue is whom the words were told, never what was said nor
+    the reported clause's subject: the object of a verb of telling (tell, warn, assure) or of one
+    reporting an infinitive after its object ("urged the council to wait"), unless the verb's
+    object can also be what was said ("promised a review", "called the plan reckless")."""
+    frames = cue_entry(cue).frames
+    telling = (_cue_lemma(cue) or "") in TELLING_VERBS or "infinitive" in frames
+    return telling and "object" not in frames
+
+
 def paragraph_bounds(token: Token) -> tuple[int, int]:
     """Character span of the paragraph (line) holding a token."""
     text = doc_text(token.doc)
@@ -217,6 +228,13 @@ def _carries_words(noun: Token) -> bool:
         return noun.head.lemma_.lower() in _SENDING_VERBS
     # "a message to supporters saying"
     return noun.dep_ == "pobj" and noun.head.lower_ == "to" and _carries_words(noun.head.head)
+
+
+def is_document(noun: Token) -> bool:
+    """A common noun naming a record, publication or thing bearing words ("the report", "the
+    flyers", "the ad"), which can be the source of what it shows."""
+    lemma = noun.lemma_.lower()
+    return noun.pos_ == "NOUN" and (lemma in _WORD_CARRIERS or lemma in DOCUMENT_NOUNS)
 
 
 def _sender(noun: Token, skip: set[int]) -> Token | None:
