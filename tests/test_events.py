@@ -200,15 +200,15 @@ def test_reported_acts_keep_their_target_and_an_announced_act_its_actor(nlp):
 
 
 def test_places_dates_and_countries_of_the_phrases(nlp):
-    [bombing] = _events(nlp, "A car bombing near the village of Tarmiyah killed a British officer.")
-    assert bombing.location_text == "Tarmiyah" and bombing.target_country == "GBR"
-    [protest] = _events(nlp, "Thousands of Iraqi Kurds demonstrated in the city of Kirkuk.")
-    assert protest.location_text == "Kirkuk" and protest.actor_country == "IRQ"
-    text = "An official from the defence ministry was stationed in the Taipei office this spring."
+    [strike] = _events(nlp, "A mortar strike outside the village of Oskar wounded a Danish medic.")
+    assert strike.location_text == "Oskar" and strike.target_country == "DNK"
+    [protest] = _events(nlp, "Hundreds of Chilean miners marched in the city of Iquique.")
+    assert protest.location_text == "Iquique" and protest.actor_country == "CHL"
+    text = "An officer from the navy ministry was stationed in the Lima bureau this autumn."
     [posting] = _events(nlp, text)
-    assert posting.location_text == "Taipei" and posting.date_text == "this spring"
-    [ultimatum] = _events(nlp, "Zimbabwean Prime Minister Robert Mugabe threatened South Lebanon.")
-    assert ultimatum.actor_country == "ZWE" and ultimatum.target_country == "LBN"
+    assert posting.location_text == "Lima" and posting.date_text == "this autumn"
+    [ultimatum] = _events(nlp, "Chilean Finance Minister Ana Ruiz threatened North Peru.")
+    assert ultimatum.actor_country == "CHL" and ultimatum.target_country == "PER"
 
 
 def test_there_is_the_place_named_before(nlp):

@@ -28,7 +28,7 @@ modality, what the text commits to:
   reported  attributed to a source by a speech or perception verb ("Taiwan said China ...")
 negated is separate: "did not", "never", "no", "no official has", "refrained from", "failed to",
 "declined to".
-location: the named place of the event's place phrase ("in the city of Kirkuk"), or for a
+location: the named place of the event's place phrase ("in the port city of Velmora"), or for a
 physical act the named place it reaches ("visited Taiwan"); "there" is the place named before.
 Else, as a reader finds it: the setting coordinated verbs share ("shot and stabbed in X"), the
 place of the act it was done during ("during a visit to X"), where a removal starts ("evacuated
@@ -36,7 +36,7 @@ from X"), else the nearest place phrase of its clause: of its participants ("reb
 a clause of the same time ("Speaking in X, ..."), and for a physical act of its objects too; a
 verbal act's object is its topic ("condemned the war in X" is not said in X).
 countries of actor and target: the one their phrase names (a country, demonym, state or
-province, or a city of GeoNames: "Abidjan police" -> CIV), else, for a domestic actor ("the
+province, or a city of GeoNames: "Lyon police" -> FRA), else, for a domestic actor ("the
 party", "President X") or a target that is a thing, where the event happens or the one country
 its sentence names; never for visits, deployments, aid or attacks, often done abroad.
 date: the DATE mention of its clause, else of the statement reporting it, else the one of its
@@ -88,8 +88,8 @@ class EventRow:
     actor_ref_end: int | None = None
     target_ref_start: int | None = None
     target_ref_end: int | None = None
-    # ISO 3166-1 alpha-3 of the country the actor / target phrase names ("Zimbabwean Prime
-    # Minister Robert Mugabe" -> ZWE), for when the linked entity has none.
+    # ISO 3166-1 alpha-3 of the country the actor / target phrase names ("Chilean Finance
+    # Minister Ana Ruiz" -> CHL), for when the linked entity has none.
     actor_country: str | None = None
     target_country: str | None = None
 
@@ -129,8 +129,8 @@ _LOCATION_PREPS = (
     "in", "at", "near", "outside", "inside", "off", "around", "across", "within", "throughout",
     "along", "during",
 )  # fmt: skip
-# Within a place phrase, the arcs that lead to the named place: "the northern city [of
-# Kirkuk]", "an attack [on] a village [in] the province [of] Herat", "the [Taipei] office".
+# Within a place phrase, the arcs that lead to the named place: "the eastern town [of
+# Velmora]", "a raid [on] a farm [in] the district [of] Oskar", "the [Velmora] bureau".
 _PLACE_PREPS = frozenset({*_LOCATION_PREPS, "of", "on"})
 # Acts done in a place they reach or act on (not verbal acts: "sanctioned Iran" is not in Iran).
 _PHYSICAL = frozenset(
@@ -142,10 +142,10 @@ _AIMED_PREPS = ("at", "on", "upon", "into", "against")
 # Prepositions that lead away from where a phrase's people are: "troops sent [to] Iraq".
 _AWAY_PREPS = frozenset({"to", "into", "onto", "toward", "towards", "against", "from"})
 # Acts often done abroad (visits, deployments, aid, attacks): an actor's country is never
-# inferred from where they happen ("the ministry stationed an official in Taipei").
+# inferred from where they happen ("the agency posted an envoy in Velmora").
 _CROSS_BORDER = frozenset({"CONSULT", "COOPERATE", "AID", "MOBILIZE", "ASSAULT"})
-# A country named around a mention that is not its own: "an anti-Syria journalist", "the
-# pro-Iranian group", "ethnic Albanians", "the Syrian-backed militia".
+# A country named around a mention that is not its own: "an anti-Norway writer", "the
+# pro-Chilean faction", "ethnic Danes", "the Peruvian-backed rebels".
 _NOT_OWN_BEFORE = re.compile(r"(?:\b(?:anti|pro)\s*-\s*|\bethnic\s+)$", re.IGNORECASE)
 _NOT_OWN_AFTER = re.compile(r"^\s*-\s*backed\b", re.IGNORECASE)
 _PLACE_NOUNS = frozenset(
@@ -602,8 +602,8 @@ def _prepositional_objects(word: Token, prepositions: tuple[str, ...]) -> list[T
 
 def _recipient(verb: Token, exclude: set[int]) -> Token | None:
     """Who the act is directed at. Named actors before actor nouns, the verb's own arguments
-    before those of its object: "offered its troops to [Lebanon's president]", "shared
-    evidence with [the U.S.]", "imposed sanctions on [X]", "called for sanctions against [X]"."""
+    before those of its object: "lent its ships to [Chile's navy]", "passed
+    files to [the U.N.]", "imposed tariffs on [X]", "urged a boycott of [X]"."""
     objects = [t for t in _children(verb, "dobj", "dative") if t.i not in exclude]
     prepositional = [t for t in _prepositional_objects(verb, _TARGET_PREPS) if t.i not in exclude]
     owners = [*objects, *(t for t in _children(verb, "dobj", "nsubjpass") if t.i in exclude)]
@@ -651,7 +651,7 @@ def _roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
         actor = _grammatical_subject(verb)
         target = _recipient(verb, exclude)
     if target is None and candidate.consumed is not None and _noun_type(candidate.consumed):
-        # "prevented the demonstration staged by students": those who hold it undergo the act.
+        # "broke up the sit-in held by nurses": those who hold it undergo the act.
         target = _noun_agent(candidate.consumed)
     if target is None:
         target = _complement_target(verb, actor)
@@ -661,7 +661,7 @@ def _roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
 
 
 def _cause(verb: Token) -> Token | None:
-    """The attack that did what an agentless passive says: "killed in a car bomb explosion"."""
+    """The attack that did what an agentless passive says: "died in a mortar strike"."""
     for cause in _prepositional_objects(verb, ("in", "by")):
         if _noun_type(cause) == "ASSAULT":
             return cause
@@ -670,7 +670,7 @@ def _cause(verb: Token) -> Token | None:
 
 def _place(verb: Token, obj: Token | None) -> Token | None:
     """Where the act happened, which PLOVER codes as its target when nobody else is named
-    ("reimposed blockades in the West Bank", "extended the curfew in Abidjan")."""
+    ("set up checkpoints in the valley", "lifted the curfew in Velmora")."""
     words = [verb] if obj is None else [verb, obj]
     for word in words:
         for noun in _prepositional_objects(word, ("in", "on", "at")):
@@ -753,8 +753,8 @@ def _noun_roles(candidate: _Candidate) -> tuple[Token | None, Token | None]:
 
 
 def _noun_agent(noun: Token, verb: Token | None = None) -> Token | None:
-    """The "by" agent of an event noun: "a visit by X", "a visit to Taiwan by X", "a
-    demonstration staged by X", and, with the verb above the noun, the parse's "responded to a
+    """The "by" agent of an event noun: "a visit by X", "a visit to Peru by X", "a
+    march held by X", and, with the verb above the noun, the parse's "responded to a
     visit [by X]" with "by" hung on the active verb, whose agent it cannot be."""
     holders = [noun, *(obj for prep in _children(noun, "prep") for obj in _children(prep, "pobj"))]
     holders += [participle for participle in _children(noun, "acl") if participle.tag_ == "VBN"]
@@ -974,9 +974,9 @@ def _date_text(ent: Span) -> str:
 
 
 def _location(words: list[Token], physical: bool, mentions: _Mentions) -> str | None:
-    """The named place a location phrase of the event's words leads to ("in the northern city
-    of Kirkuk" -> Kirkuk); for a physical act, also the place it goes to or is done to
-    ("visited Taiwan", "sent personnel to Bosnia")."""
+    """The named place a location phrase of the event's words leads to ("in the eastern town
+    of Velmora" -> Velmora); for a physical act, also the place it goes to or is done to
+    ("toured Peru", "flew medics to Chile")."""
     for word in words:
         settings = _prepositional_objects(word, _LOCATION_PREPS)
         reached = []
@@ -1084,9 +1084,9 @@ def _clause_place(
     mentions: _Mentions,
 ) -> str | None:
     """The first named place of a place phrase in the event's clause, nearest first: "the
-    conflict [in X]", "a meeting of the WSIS [in X] agreed". A noun's clause is its own phrase.
+    conflict [in X]", "a summit of the league [in X] agreed". A noun's clause is its own phrase.
     A verbal act's object is its topic, not where it is done ("condemned the war in X"): only
-    its participants' and addressees' places count ("demanded parties to the conflict in X"),
+    its participants' and addressees' places count ("urged the factions fighting in X"),
     and those of a clause that goes with it ("Speaking in X, ... accused"), not of its
     purpose, an act of its own. A meeting is held where its host is, not where its parties
     come from ("the ruling parties [in X and Y] will hold talks")."""
@@ -1144,8 +1144,8 @@ def _is_simultaneous(clause: Token) -> bool:
 
 def _place_named_before(word: Token, mentions: _Mentions) -> str | None:
     """The last place named before the word, in its sentence or the one before; a subject or a
-    possessive names an actor or an owner, not a place ("the Taipei office acts as Japan's
-    embassy. Tokyo posted two officials there")."""
+    possessive names an actor or an owner, not a place ("the Velmora bureau serves as Peru's
+    consulate. Lima sent three clerks there")."""
     sentence = word.sent
     start = word.doc[sentence.start - 1].sent.start_char if sentence.start else 0
     places = [
@@ -1160,8 +1160,8 @@ def _place_named_before(word: Token, mentions: _Mentions) -> str | None:
 
 
 def _served_location(anchor: Token, mentions: _Mentions) -> str | None:
-    """A purpose clause is done where the act it serves goes: "sent personnel to Bosnia [to
-    investigate]"."""
+    """A purpose clause is done where the act it serves goes: "flew medics to Chile [to
+    treat the wounded]"."""
     if anchor.dep_ in ("xcomp", "advcl") and _is_verb(anchor.head):
         return _location([anchor.head], True, mentions)
     return None
@@ -1176,7 +1176,7 @@ def _is_place_phrase(noun: Token) -> bool:
 
 
 def _is_place_name(token: Token) -> bool:
-    """The name in "the town of Samarra", whatever label the entity recognizer gave it."""
+    """The name in "the village of Oskar", whatever label the entity recognizer gave it."""
     head = token.head
     return (
         token.pos_ == "PROPN"
@@ -1287,9 +1287,9 @@ def _row(
 
 def _located_words(candidate: _Candidate, actor: Token | None, event_type: str) -> list[Token]:
     """Words whose place phrase is the event's: its trigger and verb, and an actor that is an
-    event ("a car bombing near the village of Tarmiyah killed ...") or is placed where it acts
-    ("Ethnic Hungarians in northern Serbia are demanding ..."), save for a meeting, which is held
-    where the host is ("the ruling parties in Japan and Taiwan will hold talks")."""
+    event ("a mortar strike outside the village of Oskar wounded ...") or is placed where it acts
+    ("Ethnic Danes in southern Norway are calling for ..."), save for a meeting, which is held
+    where the host is ("the trade unions in Peru and Chile will hold talks")."""
     words = [candidate.trigger, candidate.anchor]
     if actor is not None and actor.dep_ in ("nsubj", "nsubjpass") and event_type != "CONSULT":
         words.append(actor)
@@ -1297,8 +1297,8 @@ def _located_words(candidate: _Candidate, actor: Token | None, event_type: str) 
 
 
 def _mention_country(ent: Span, text: str) -> str | None:
-    """The country a mention names as its own ("Kirkuk" -> IRQ, "Japanese" -> JPN), not as the
-    one it opposes, supports or descends from ("anti-Syria", "ethnic Turks"). Only a place can be
+    """The country a mention names as its own ("Lyon" -> FRA, "Chilean" -> CHL), not as the
+    one it opposes, supports or descends from ("anti-Norway", "ethnic Danes"). Only a place can be
     a city: "Bush" and "Police" are also towns."""
     if _NOT_OWN_BEFORE.search(text[max(0, ent.start_char - 8) : ent.start_char]):
         return None
@@ -1313,9 +1313,9 @@ def _country(
     head: Token, reference: Span | None, start: int, end: int, text: str, mentions: _Mentions
 ) -> str | None:
     """The country a phrase names: its entity's, else the first mention in it that names one
-    ("Zimbabwean Prime Minister Robert Mugabe" -> ZWE, "Ethnic Albanians in south Serbia" ->
-    SRB), else the phrase read as a whole, else the place its clauses put it in ("refugees
-    fleeing the civil war in Liberia", "a bombing near the town of Samarra")."""
+    ("Chilean Finance Minister Ana Ruiz" -> CHL, "Ethnic Danes in south Norway" ->
+    NOR), else the phrase read as a whole, else the place its clauses put it in ("families
+    escaping the fighting in Peru", "a mortar strike outside the village of Oskar")."""
     inside = [ent for ent in mentions.starting_in(start, end) if ent.end_char <= end]
     for ent in ([reference] if reference is not None else []) + inside:
         code = _mention_country(ent, text)
@@ -1330,7 +1330,7 @@ def _country(
             mention = mentions.holding(token)
             if mention is None:
                 code = place_country(token.text)
-            elif _is_place_name(token):  # "the town of Samarra", whatever its label
+            elif _is_place_name(token):  # "the village of Oskar", whatever its label
                 code = place_country(mention.text)
             else:
                 code = _mention_country(mention, text)
@@ -1446,7 +1446,7 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
         actor, target = _roles(candidate)
         actor = _antecedent(actor, coreference)
         # PLOVER codes no event without a source actor, but for force used on a named target
-        # by an unnamed one ("incursions into its air zone", "was killed in a car bombing").
+        # by an unnamed one ("raids across its sea border", "died in a mortar strike").
         if actor is None and (target is None or candidate.event_type not in _FORCE):
             continue
         if actor is not None and candidate.event_type != "ASSAULT" and not _names_actor(actor):
