@@ -277,9 +277,9 @@ class _QuoteFinder:
         if outer is not None:
             return self._speaker(outer)
         if head is None or head.idx < self.dateline_end:
-            return None  # "PRISTINA (Reuters) - ... said": the parser's subject is the dateline
+            return None  # "LIMA (Reuters) - ... said": the parser's subject is the dateline
         # The speaker phrase stops before its own cue, which the parser may hang on it as a
-        # modifier ("one lawmaker [called] Trump ...": a finite verb read as a participle).
+        # modifier ("one councillor [called] Quillon ...": a finite verb read as a participle).
         start, end = speaker_span(head, self.quote_of_token.keys() | {cue.i})
         return Speaker(start, end, head)
 
@@ -411,7 +411,7 @@ class _QuoteFinder:
         if right.strip(".,;!?—–-"):
             if not self._opens_own_clause(quote, right_start, right_end):
                 return None
-            # '"I wouldn't call it reform ..." for the top bracket.': the speaker goes on.
+            # '"Nobody would name that a fix ..." for the night shift.': the speaker goes on.
             statement.end = right_start + len(self.text[right_start:right_end].rstrip(".!? \n"))
             statement.quote_type = "partial"
         statement.follows = True
@@ -468,8 +468,8 @@ class _QuoteFinder:
         self, statement: _Statement, left_region: tuple[int, int], right_start: int
     ) -> None:
         """A quote that is only part of its clause becomes a partial quote of the whole clause:
-        'With thousands of systems, "there is no single point of failure," he said' and
-        '"You squeezed employees" to drive up the stock price, she said'."""
+        'With two spare pumps, "the plant can never run dry," he said' and
+        '"They cut the staff" to fatten the quarterly bonus, she said'."""
         cue, speaker = statement.cue, statement.speaker
         attribution_start = cue.idx
         if speaker is not None and right_start <= speaker.start < attribution_start:
@@ -491,7 +491,7 @@ class _QuoteFinder:
     def _join_interrupted_clause(
         self, statement: _Statement, index: int, left_start: int, right_end: int
     ) -> None:
-        """'The club's investment, Tanzer said, "is a perfect example" of adapting': an
+        """'The bakery's new oven, Mirelle said, "is a fine case" of planning ahead': an
         attribution set inside a clause that the quote finishes. The words before it are the
         first part of one partial quote and the quote runs on to the clause's end; each part is
         a row, as the parts of a split quote are."""
@@ -671,7 +671,7 @@ class _QuoteFinder:
 
     def _colon_introduction(self, start: int, end: int) -> tuple[Token, Speaker | None, int] | None:
         """Who introduces a quote with a colon: the reporting cue of the clause, or else the
-        subject of its main verb ("Sanders made the following comment:")."""
+        subject of its main verb ("Mirelle made the following comment:")."""
         found = self._attribution(start, end, last=True)
         if found is not None and found[1] is not None:
             return found
@@ -730,8 +730,8 @@ class _QuoteFinder:
 
     def _without_closing_aside(self, tokens: list[Token]) -> list[Token]:
         """A run less the aside set off by a comma at its end, which is the writer's, not what
-        was said: '"rigged" against him[, a charge that leaders denied]', '[, which allows
-        ...]', '[, claiming that ...]'. An aside that holds quoted words stays."""
+        was said: '"stacked" against the town[, a claim the board rejects]', '[, which lets
+        ...]', '[, arguing that ...]'. An aside that holds quoted words stays."""
         last = tokens[-1].i if tokens else -1
         for position, comma in enumerate(tokens[:-1]):
             if comma.text != "," or comma.i in self.quote_of_token:
@@ -753,9 +753,9 @@ class _QuoteFinder:
 
     def _before_aside_after_quote(self, tokens: list[Token]) -> list[Token]:
         """A run cut before the writer's aside that follows its last quoted words, which the
-        parser often hangs on them: '"slightly more" in taxes[, an acknowledgment that ...]',
-        '"faker"[ and questioning how ...]', '"out of business,"[ while trying to ...]',
-        '"excited" by the plan[ — a modest boost ...]', '"a clown"[ on his radio show]'."""
+        parser often hangs on them: '"a bit higher" in fees[, an admission that ...]',
+        '"phony"[ and asking why ...]', '"off the shelves,"[ while hoping to ...]',
+        '"thrilled" by the deal[ — a small gain ...]', '"a joker"[ on her weekly podcast]'."""
         marks = [
             p
             for p in range(1, len(tokens))
@@ -926,8 +926,8 @@ class _QuoteFinder:
         direct: dict[int, _Statement],
         statements: list[_Statement],
     ) -> bool:
-        """'"...," the pope told reporters, according to Reuters': a direct quote and its
-        speaker inside what "according to" qualifies are Reuters' report. The direct
+        """'"...," the bishop told pilgrims, according to the wire service': a direct quote and
+        its speaker inside what "according to" qualifies are the wire service's report. The direct
         statements are dropped from `statements` for the report that holds them."""
         if cue.lower_ != "according" or not all(i in direct for i in indexes):
             return False
@@ -937,7 +937,7 @@ class _QuoteFinder:
 
     def _embedded(self, index: int, quote: QuotedSpan) -> _Statement:
         """A quote inside a sentence: a partial quote of the clause a reporting cue reports
-        ('Trump called her "a disaster"'), else of the predicate of the verb above it when a
+        ('Quillon called her "a menace"'), else of the predicate of the verb above it when a
         person is that verb's subject (see `_governed`), else a scare quote or title."""
         root = self._root_of(index)
         if root is None:
@@ -959,7 +959,7 @@ class _QuoteFinder:
                     statement = self._partial(run, quote, head)
                     if statement is not None:
                         return self._reported_by(statement, head)
-            # "Trump's claim that there were "thousands of shootings"": the owner speaks.
+            # "Quillon's claim that there were "hundreds of leaks"": the owner speaks.
             owners = _owners(head)
             if is_reporting_noun(head) and owners:
                 statement = self._partial(noun_content(head, root), quote, head)
@@ -1266,7 +1266,7 @@ class _QuoteFinder:
         return start if subject is None else subject.left_edge.idx
 
     def _reported_by(self, statement: _Statement, verb: Token) -> _Statement:
-        """'Sanders said he believes "..."': words under a pronoun's belief or deed, inside what
+        """'Mirelle said she believes "..."': words under a pronoun's belief or deed, inside what
         a named speaker says, are that speaker's (the pronoun is mostly the speaker himself).
         A pronoun's own speech verb ("X said he told them") keeps the pronoun."""
         inner = statement.speaker
@@ -1399,7 +1399,7 @@ def _opens_aside(before: list[Token], after: list[Token], separator: str | None)
             and noun.right_edge.i >= last.i
         )
     if first.dep_ == "prep" and is_setting(first):
-        return first.right_edge.i >= last.i  # '"a clown"[ on his radio show]'
+        return first.right_edge.i >= last.i  # '"a joker"[ on her weekly podcast]'
     if first.lower_ != "and" or len(after) < 2:
         return False
     verb = after[1]
@@ -1480,7 +1480,7 @@ def _opens_condition_clause(verb: Token) -> bool:
 
 
 def _owners(noun: Token) -> list[Token]:
-    """Who a statement noun is by: its possessor ("Trump's claim") or the agent of its "by" or
+    """Who a statement noun is by: its possessor ("Quillon's claim") or the agent of its "by" or
     "from" phrase ("a claim by the senator that ...", "a warning from the engineer that"), when
     that agent can speak: not the time, means or origin of the statement ("the statement from
     Monday", "a claim by email", "the warning from the start")."""
@@ -1570,7 +1570,7 @@ def _has_clause(tokens: list[Token]) -> bool:
 
 
 def _names_object(root: Token, verb: Token) -> bool:
-    """'Trump identified the judge as "Spanish"': quoted words that a verb gives its object as
+    """'Quillon described the referee as "Belgian"': quoted words that a verb gives its object as
     a name or label are the subject's words, even when they look like a title."""
     preposition = root.head
     return (

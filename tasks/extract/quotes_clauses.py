@@ -145,8 +145,8 @@ def _reported_contents(cue: Token) -> list[list[Token]]:
 
     - "according to X": the clause it qualifies;
     - a clause complement ("said [that] ...", "..., he said");
-    - a parenthetical cue ("The test, North Korea said, was its biggest"): both sides;
-    - an infinitive ("urged Tokyo to reconsider ...", "pledged to ..."), "called for X",
+    - a parenthetical cue ("The harvest, the co-op said, was its largest"): both sides;
+    - an infinitive ("urged the council to rethink ...", "pledged to ..."), "called for X",
       or a direct object ("described X as ...", "called X Y"), for the speech verbs whose entry
       in reporting_cues.txt has that frame.
     Stance and evidence verbs ("believes", "shows") report clauses only.
@@ -328,7 +328,7 @@ def gives_reason(clause: Token) -> bool:
 
 
 def _is_attribution(cue: Token) -> bool:
-    """A cue set inside the clause it reports: parenthetical ("The test, North Korea said,
+    """A cue set inside the clause it reports: parenthetical ("The harvest, the co-op said,
     was ...") or an "as" clause ("as Sato noted")."""
     return cue.dep_ == "parataxis" or _is_as_clause(cue)
 
@@ -508,7 +508,7 @@ def _before_trailing_adjunct(run: list[Token]) -> list[Token]:
 
 
 def _goes_on_after_quote(preposition: Token) -> bool:
-    """'criticized the "identity politics" on display in the race': a phrase right after a
+    """'mocked the "cheap theatrics" seen at the hearing': a phrase right after a
     closing quote mark that is no time, place or occasion of the speaking goes on with what was
     said."""
     before = preposition.doc[preposition.i - 1] if preposition.i else preposition

@@ -25,7 +25,7 @@ _QUOTE_TOKENS = {"''", "``", "”", "“", '"'}
 # Pronouns that are objects, never the speaker after an inverted verb ("asking her").
 _OBJECT_PRONOUNS = {"her", "him", "them", "me", "us", "it", "you", "himself", "herself"}
 _SPAN_BREAKS = {",", "(", ")", "—", "–", "―", "--", ";", ":"}
-# Nouns naming a statement: "Trump's claim that ...", "his description of X as ...".
+# Nouns naming a statement: "Quillon's claim that ...", "his description of X as ...".
 _REPORTING_NOUNS = {
     "claim", "statement", "assertion", "remark", "comment", "warning", "promise", "pledge",
     "suggestion", "argument", "insistence", "accusation", "allegation", "charge", "description",
@@ -178,7 +178,7 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
                     continue
                 # A climbed-to passive subject speaks: "Oz was grilled for saying ...".
                 return subject if _can_speak(child, verb) else None
-        # "the man who said", "footage of Trump saying": the noun the clause describes.
+        # "the man who said", "footage of Quillon saying": the noun the clause describes.
         if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
             if verb.dep_ == "acl" and _carries_words(verb.head):
                 sender = _sender(verb.head, skip)
@@ -188,7 +188,7 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
         if verb.dep_ not in _SUBJECT_SHARING_DEPS or verb.head.i == verb.i:
             break
         if verb.head.i in skip:
-            # '"...," Sanders said, going on to say that': the parser hung the participle on the
+            # '"...," Mirelle said, adding later that': the parser hung the participle on the
             # quote; it shares the subject of the cue before it.
             before = [
                 c for c in verb.head.children if c.i < verb.i and c.i not in skip and is_cue(c)
@@ -238,8 +238,8 @@ def is_document(noun: Token) -> bool:
 
 
 def _sender(noun: Token, skip: set[int]) -> Token | None:
-    """Who issued a word-bearing noun: the subject of the verb it is the object of ("Trump
-    posted a message on Twitter reading ...")."""
+    """Who issued a word-bearing noun: the subject of the verb it is the object of ("Quillon
+    put up a sign on the door reading ...")."""
     node = noun
     while node.dep_ in ("dobj", "dative", "pobj", "prep") and node.head.i != node.i:
         node = node.head
@@ -250,8 +250,8 @@ def _sender(noun: Token, skip: set[int]) -> Token | None:
 
 
 def _name_right_before(cue: Token, skip: set[int]) -> Token | None:
-    """The parse found no subject: a name or pronoun standing right before the verb ("Obama
-    and Clinton call them ..."), past auxiliaries and adverbs."""
+    """The parse found no subject: a name or pronoun standing right before the verb ("Quillon
+    and Mirelle call them ..."), past auxiliaries and adverbs."""
     index = cue.i - 1
     while index >= cue.sent.start and cue.doc[index].dep_ in ("aux", "auxpass", "advmod", "neg"):
         index -= 1
@@ -273,8 +273,8 @@ def _may_invert(cue: Token) -> bool:
 
 
 def _past_dateline(subject: Token) -> Token | None:
-    """ "WASHINGTON -- President Obama ... said": the parser takes the dateline as the subject,
-    or as one of two ("PRISTINA (Reuters) - ... Kurti said"). None for the dateline alone: its
+    """ "LIMA -- President Quillon ... said": the parser takes the dateline as the subject,
+    or as one of two ("LIMA (Reuters) - ... Mirelle said"). None for the dateline alone: its
     place and its agency ("(Reuters)", an appositive too) never speak."""
     end = doc_dateline_end(subject.doc)
     if subject.idx < end or (subject.is_upper and len(subject.text) > 2):
