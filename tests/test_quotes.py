@@ -263,10 +263,10 @@ def test_marks_inside_markup_tags_are_no_quotes(nlp):
 
 
 def test_partial_quote_leaves_out_time_and_place(nlp):
-    text = 'The senator called the proposal a "reckless gamble" during a town hall meeting in Ohio.'
+    text = 'The senator called the proposal a "reckless gamble" during a radio debate in Ohio.'
     row = row_with(rows_of(nlp, text), "reckless gamble")
     assert row.quote_type == "partial" and row.speaker_text == "The senator"
-    assert "town hall" not in row.quote_text
+    assert "radio debate" not in row.quote_text
 
 
 @pytest.mark.parametrize(
@@ -832,7 +832,7 @@ def test_quote_and_its_speaker_under_according_to_are_the_reports(nlp):
         ),
         (  # a name alone between a dash and a colon introduces the quote
             "Turnout models disagree - Dana Whitfield: "
-            '"Our panel saw younger voters drift away in the last week of the race."',
+            '"Our panel saw younger voters drift away during the final days of polling."',
             "younger voters drift",
             "Dana Whitfield",
         ),
@@ -926,21 +926,21 @@ def test_dateline_agency_is_no_speaker_and_no_part_of_a_statement(nlp, text):
     ("text", "speaker", "said"),
     [
         (
-            'The senator says she would sit the mayor down and tell him "no more excuses."',
-            "The senator", "sit the mayor down",
+            'The senator says she would bring the mayor in and remind him "the clock is ticking."',
+            "The senator", "bring the mayor in",
         ),
         (
             'Okafor says he will call the governor and ask her to "stop the flooding."',
             "Okafor", "call the governor",
         ),
         (
-            'Jones wants to say he would sit the mayor down and tell him "no more excuses."',
-            "Jones", "sit the mayor down",
+            'Jones wants to say he would bring the mayor in and remind him "the clock is ticking."',
+            "Jones", "bring the mayor in",
         ),
     ],
 )  # fmt: skip
 def test_verb_sharing_the_reported_clauses_modal_goes_on_with_it(nlp, text, speaker, said):
-    """'X says he would A and tell him "..."': a speech verb that shares the reported clause's
+    """'X says he would A and remind him "..."': a speech verb that shares the reported clause's
     modal is that clause's, not a second report of X's: the quote is part of what X says."""
     row = row_with(rows_of(nlp, text), said)
     assert row.quote_type == "partial" and row.speaker_text == speaker
@@ -1203,12 +1203,15 @@ def test_comparison_after_the_writers_own_words_is_not_said(nlp):
 
 
 def test_word_inside_a_show_title_is_no_second_argument(nlp):
-    """'said on CBS's "This Week With Jane Doe" that ...': the "With" of a quoted show title is
+    """'said on CBS's "Sunday Morning With Jane Doe" that ...': the "With" of a quoted show title is
     part of the title, not an argument of "said"; the title stays nobody's words."""
-    text = 'Smith said on CBS\'s "This Week With Jane Doe" that he would "take a look" at the bill.'
+    text = (
+        'Smith said on CBS\'s "Sunday Morning With Jane Doe" that he would "give it a fair '
+        'hearing" before the vote.'
+    )
     rows = rows_of(nlp, text)
     assert not any(r.quote_type != "scare" and "Jane Doe" in r.quote_text for r in rows)
-    assert row_with(rows, "take a look").speaker_text == "Smith"
+    assert row_with(rows, "fair hearing").speaker_text == "Smith"
 
 
 @pytest.mark.parametrize(
