@@ -6,7 +6,7 @@ normalize steps over those documents, and prints per corpus and split:
 - country accuracy: right countries among the annotated place names that got a place;
 - coverage: the share of the annotated place names with a country that got a place;
 - wrong: places given to names that have no one country ("Europe") or are no place at all.
-PLOVER's gold event locations ("in the northern city of Kirkuk") are read as the events
+PLOVER's gold event locations ("in the eastern town of Velmora") are read as the events
 table reads location_text. Then a 5-fold cross-validation over the dev documents, where each
 fold's DOMINANCE (the one threshold) is chosen on the other folds.
 

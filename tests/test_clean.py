@@ -821,9 +821,9 @@ def test_teasers_with_a_summary_under_each_title_are_dropped():
 
 def test_live_blog_stamps_doubled_link_labels_and_account_notices_leave_the_story():
     asides = [
-        "20:19 Jane Roe",
+        "08:41 Jane Roe",
         "Storm closes schools Storm closes schools",
-        "17:56 KEY EVENT",
+        "11:05 KEY EVENT",
         "Vous possédez déjà un compte ?",
     ]
     lines = [
@@ -912,17 +912,17 @@ def test_job_boxes_and_boxes_under_a_related_heading_leave_the_story():
 def test_a_box_that_says_the_story_continues_below_is_crossed_however_long():
     paywall = [
         "Story continues below",
-        "This content is reserved for subscribers",
+        "Subscribers only beyond this point",
         "Daily puzzles and games.",
         "Support local journalism.",
         "Subscribe for more articles",
         "Sign in or register for free to read more about your town.",
-        "Get email updates from your favourite authors.",
-        "Don't have an account? Create Account",
+        "Receive an alert when your chosen writers publish.",
+        "New here? Open an account",
         "Sign in without password",
         "View more offers",
         "Newsletter",
-        "The next issue of City Mornings will soon be in your inbox.",
+        "Your first City Mornings letter arrives tomorrow at dawn.",
         "Sign Up",
         "Thanks for signing up!",
         "Advertisement",

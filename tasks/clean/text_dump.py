@@ -60,7 +60,7 @@ _AD_LABEL = re.compile(
     r"annonse|annonce|annons|reklame|reklama|advertentie|mainos",
     re.IGNORECASE,
 )
-# The author's bio closing the story: "Jane Doe is a national affairs correspondent for ...".
+# The author's bio closing the story: "Jane Doe is the paper's senior health writer, based in ...".
 _AUTHOR_BIO = re.compile(
     r"(?:[A-Z][\w.'’-]+ ){1,3}(?:is|was) (?:a|an|the)\b[^.]{0,80}\b(?i:correspondent|reporter|"
     r"writer|editor|columnist|journalist|contributor|author|photographer)s?\b.*"
@@ -141,8 +141,8 @@ _PICTURE_AGENCY_NAME = re.compile(rf"\b{_PICTURE_AGENCY}\b")
 _CREDIT_MARKS = re.compile(r"[(/|:©]| [Bb]y ")
 _NAMES_AROUND_SLASH = re.compile(r"\(?[^()/.!?:]{1,40}/[^()/!?:]{1,40}\)?")
 _CREDIT_LINE_MAX_WORDS = 8
-# A time or date opening a line: a live blog's entry stamp ("20:19Jane Doe", "17:56 KEY EVENT"),
-# a video's duration ("01:48 min"), a date alone ("28.04.2023 | 17:52 Uhr").
+# A time or date opening a line: a live blog's entry stamp ("08:41Jane Doe", "11:05 KEY EVENT"),
+# a video's duration ("02:37 min"), a date alone ("03.11.2021 | 09:15 Uhr").
 _STAMP = re.compile(
     r"(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?|\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2})"
     r"(?:\s*(?:uhr|h|am|pm|min|minutes?)\b\.?)?",
