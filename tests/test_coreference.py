@@ -1020,3 +1020,49 @@ def test_a_description_in_apposition_is_its_names(nlp):
     # Not a source set in the sentence, subject of the verb right after it.
     text = "Ann Miller, a senior official said, will resign on Friday."
     assert resolve_after(nlp, text, (), "a senior official") is None
+
+
+_UNKNOWN_SEX = "Kiri Dunn praised the deal{} on Monday. {} said the terms were fair."
+
+
+@pytest.mark.parametrize(
+    ("text", "referent"),
+    [
+        # A first name of no known sex: "he" fits Dunn by default only, and Baker, named
+        # since, is as likely.
+        (_UNKNOWN_SEX.format(" with Tom Baker", "He"), None),
+        (_UNKNOWN_SEX.format(" with Ann Hale", "She"), None),
+        # Nobody named since, or the sex told by a title: the subject before.
+        (_UNKNOWN_SEX.format("", "He"), "Kiri Dunn"),
+        (_UNKNOWN_SEX.format(" with Tom Baker", "He").replace("Kiri", "Mr."), "Dunn"),
+        # Named again since the other: the subject before.
+        (
+            "Kiri Dunn praised the deal with Ann Hale on Monday. Dunn said the terms were fair. "
+            "She added that the vote was close.",
+            "Dunn",
+        ),
+    ],
+)
+def test_a_person_of_unknown_sex_with_another_named_since_is_not_he_or_she(nlp, text, referent):
+    pronoun = "He" if " He " in text else "She"
+    assert resolve_after(nlp, text, (), pronoun) == referent
+
+
+_PORT = (
+    "The Harbor Authority said on Monday that the port would reopen. {} \u201cWe are ready,\u201d "
+    "it said."
+)
+
+
+@pytest.mark.parametrize(
+    ("middle", "referent"),
+    [
+        ("Crews worked through the night.", "Harbor Authority"),
+        # Another body named since the speaker: "it" is as likely that one's.
+        ("Crews worked through the night on a contract with Delmar Foods.", None),
+        ("The first ships to dock will carry grain for Delmar Foods.", None),
+    ],
+)
+def test_it_is_not_the_last_body_speaker_when_another_body_was_named_since(nlp, middle, referent):
+    text = _PORT.format(middle)
+    assert resolve_after(nlp, text, ("The Harbor Authority",), "it") == referent

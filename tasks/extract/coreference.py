@@ -578,7 +578,11 @@ class Coreference:
                 ref.kind in wanted and (ref.entity is not None or not self._names_person(ref))
             ),
         )
-        if earlier is None or self._thing_subject_between(*earlier, start, word):
+        if (
+            earlier is None
+            or self._thing_subject_between(*earlier, start, word)
+            or self._other_body_since(*earlier, start)
+        ):
             return None
         return self._one_body(earlier[1]) if word in _PLURAL else earlier[1]
 
@@ -672,8 +676,37 @@ class Coreference:
             topic = self._topic_before(k, pronoun, gender, depth)
             if topic is not None and not _same_person(topic, referent):
                 referent = None
+        if (
+            referent is not None
+            and gender is not None
+            and referent.entity is not None
+            and referent.entity.label_ == "PERSON"
+            and self._gender(referent.entity) is None
+            and self._other_person_since(referent.entity, pronoun.idx)
+        ):
+            # "Dunn said ... Reed asked ... he": a surname of unknown sex agrees with "he" or
+            # "she" by default only, no evidence; with another person named since, either.
+            referent = None
         self._persons[pronoun.i] = referent
         return referent
+
+    def _other_person_since(self, entity: Span, char: int) -> bool:
+        """Whether the narrative names a person of another surname between the last mention
+        of `entity`'s bearer before `char` and `char`."""
+        surname = entity[-1].lower_
+        before = self._entities[: bisect_left(self._entity_starts, char)]
+        last = max(
+            (e.end_char for e in before if e[-1].lower_ == surname and e.end_char <= char),
+            default=entity.end_char,
+        )
+        return any(
+            e.label_ == "PERSON"
+            and e.start_char >= last
+            and e.end_char <= char
+            and e[-1].lower_ != surname
+            and not self._quoted(e.start_char)
+            for e in before
+        )
 
     def _followed(
         self, chosen: _Candidate | None, gender: str | None, depth: int
@@ -996,6 +1029,20 @@ class Coreference:
                 ):
                     return True
         return False
+
+    def _other_body_since(self, earlier: int, referent: Referent, start: int) -> bool:
+        """Whether the narrative names another organisation between a speaker and "it" or
+        "they" ("The Authority said ... grain for Delmar Foods. 'We are ready,' it said"): the
+        pronoun is as likely that one's."""
+        between = self._entities[
+            bisect_left(self._entity_starts, earlier + 1) : bisect_left(self._entity_starts, start)
+        ]
+        return any(
+            body.label_ == "ORG"
+            and not self._quoted(body.start_char)
+            and (referent.entity is None or not _same_bearer(body, referent.entity))
+            for body in between
+        )
 
     def _sentence_of(self, char: int) -> int:
         """Where the sentence holding character `char` starts."""
