@@ -462,10 +462,10 @@ def test_a_role_word_does_not_hang_on_a_known_first_name(nlp):
 def test_a_body_named_again_or_only_mentioned_is_no_rival(nlp):
     for text, speakers, wanted in (
         (
-            "The U.S. State Department said the talks failed. State Department spokesman Ned "
-            "Price said more would come. The department said it would act.",
-            ("The U.S. State Department", "Ned Price"),
-            {"U.S. State Department", "State Department"},
+            "The U.S. Labor Department said the talks stalled. Labor Department aide Nora "
+            "Lind said more would follow. The department said it would act.",
+            ("The U.S. Labor Department", "Nora Lind"),
+            {"U.S. Labor Department", "Labor Department"},
         ),
         (
             "The Department of Justice said the case was open. A Justice Department lawyer said "
@@ -528,8 +528,8 @@ def test_a_document_is_the_one_that_made_it(nlp):
     assert resolve_after(nlp, text.format("Gallup conducted"), (), "The poll") == "Gallup"
     assert resolve_after(nlp, text.format("Tom Baker won"), (), "The poll") is None  # no maker
     text = (
-        "{} said in a statement on Monday that the dam would harm the river. The statement "
-        "called on the governor to stop the work."
+        "{} warned in a statement on Tuesday that the quarry would foul the creek. The "
+        "statement urged the mayor to halt the digging."
     )
     statement = "The statement"
     assert resolve_after(nlp, text.format("The Sierra Club"), (), statement) == "Sierra Club"
@@ -586,7 +586,7 @@ def test_a_persons_party_is_a_party_not_any_body_or_nationality_named_with_them(
     text = "Tom Baker, {}, opposed the bill. He said his party would oppose it."
     for introduction in (
         "a member of the Senate Finance Committee",
-        "a senior fellow at the Brookings Institution",
+        "a senior fellow at the Lakeshore Policy Institute",
         "an American lawyer",
     ):
         assert resolve_after(nlp, text.format(introduction), (), "his party") is None
@@ -610,8 +610,8 @@ def test_a_document_is_the_author_of_the_latest_one_mentioned(nlp):
             "The report",
         ),
         (
-            "The Sierra Club said in a statement that the dam was unsafe. Later, the governor "
-            "issued a statement of his own. The statement said the dam was safe.",
+            "The Lakeshore Trust said in a statement that the bridge was unsound. Later, the "
+            "mayor issued a statement of her own. The statement said the bridge was sound.",
             "The statement",
         ),
     ):
@@ -809,15 +809,16 @@ def test_a_statement_is_the_one_who_says_something_in_it(nlp):
 
 def test_the_company_is_the_body_introduced_as_a_company(nlp):
     text = "Shares slid after {} cut its forecast. The company blamed weak demand for steel."
-    company = resolve_after(nlp, text.format("the oil giant Exxon Mobil"), (), "The company")
-    assert company == "Exxon Mobil"
+    introduction = "the chemicals giant Halvorsen Industries"
+    company = resolve_after(nlp, text.format(introduction), (), "The company")
+    assert company == "Halvorsen Industries"
     assert resolve_after(nlp, text.format("the state of Texas"), (), "The company") is None
 
 
 def test_the_company_is_nobody_when_two_or_a_rival_may_be_meant(nlp):
     text = (
-        "The oil giant Chevron raised its forecast on Monday.\n\nThe oil giant Exxon Mobil cut "
-        "its own. The company blamed weak demand."
+        "The chemicals giant Norvik Chemicals raised its forecast on Monday.\n\nThe chemicals "
+        "giant Halvorsen Industries cut its own. The company blamed weak demand."
     )
     assert resolve_after(nlp, text, (), "The company") is None
     text = "Exxon Mobil cut its forecast on Monday. Analysts said {} Chevron was better placed. "
@@ -875,10 +876,10 @@ def test_the_police_of_a_place_is_that_place(nlp):
 
 def test_a_headline_the_model_made_a_name_is_no_body(nlp):
     text = (
-        "This Public Radio Panel Just Shredded The Budget Deal.\n\nA panel on the network agreed "
-        "that the plan is cheap. Their analysis did not mention the studies."
+        "This Radio Quiz Just Crushed The Budget Deal.\n\nA panel on the station agreed that "
+        "the plan is cheap. Their analysis did not cite the surveys."
     )
-    assert resolve_after(nlp, text, ("This Public Radio Panel",), "Their analysis") is None
+    assert resolve_after(nlp, text, ("This Radio Quiz",), "Their analysis") is None
 
 
 @pytest.mark.parametrize("role", ["a history professor at the college", "a retired surgeon"])

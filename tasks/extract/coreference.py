@@ -47,10 +47,11 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   when someone was introduced with that place, to one introduced with none ("Sen. Ted Cruz");
   one introduced with no place may still be given it when nobody was. An indefinite or plural
   one ("a source", "Taiwanese politicians") is nobody named. "The company" is a body
-  introduced as one ("the oil giant Exxon Mobil") when the recent paragraphs introduce no
-  other as one and it is no other's rival ("rival firm Chevron"); "police" is a body, of its
-  place. A document ("an NBC News poll", "a poll by the Pew Research Center", "a release from
-  Judicial Watch", "a CNN tally") is its one organisation author, not a place, and nobody's
+  introduced as one ("the chemicals giant Halvorsen Industries") when the recent paragraphs
+  introduce no other as one and it is no other's rival ("rival firm Norvik Chemicals");
+  "police" is a body, of its place. A document ("a Channel 9 poll", "a poll by the Lakeshore
+  Research Center", "a release from the Harbour Trust", "a Channel 4 tally") is its one
+  organisation author, not a place, and nobody's
   when a writer is named beside the organisation ("a Washington Post analysis by Tom Baker");
   one of authors written together ("a CNN/WMUR poll", "a CNN-ORC survey") is a set; a later
   "the poll" is its maker's ("Quinnipiac conducted the poll", "the AP reported", "X said in a
@@ -162,8 +163,8 @@ _SAME_DOCUMENT = {"survey": "poll"}
 # statement"); "Kasich leads in the poll" is no author.
 _MAKING = frozenset({"conduct", "release", "publish", "issue", "commission", "produce"})
 _SAYING = frozenset({"say", "write", "announce", "add", "note", "state", "warn", "declare"})
-# Words news uses to introduce a company ("the oil giant Exxon Mobil", "the drugmaker
-# Pfizer"), which a later "the company" stands for.
+# Words news uses to introduce a company ("the chemicals giant Halvorsen Industries", "the
+# drugmaker Norvik"), which a later "the company" stands for.
 _COMPANY_NOUNS = frozenset({
     "giant", "firm", "corporation", "conglomerate", "maker", "manufacturer", "automaker",
     "carmaker", "drugmaker", "retailer", "chain", "airline", "carrier", "insurer", "lender",
@@ -741,10 +742,10 @@ class Coreference:
     def _epithet(self, head: Token) -> Referent | None:
         """The person a definite role word stands for when no recent name was given that word
         ("the senator", "the businessman"): the one person the doc gave that word before
-        ("Sen. Bernie Sanders ... the senator"), else, when it gave it to nobody, whom the
-        sentences before are about, as for "he" or "she" ("Graham has been critical of Trump
-        ... the South Carolina senator called on ..."). Not a name ("the Union Leader"), not a
-        description narrowed to someone new ("the wife of a man shot ..."), and not when its
+        ("Sen. Ann Miller ... the senator"), else, when it gave it to nobody, whom the
+        sentences before are about, as for "he" or "she" ("Hollis has long opposed the mayor
+        ... the Oregon senator urged ..."). Not a name ("the Union Leader"), not a
+        description narrowed to someone new ("the brother of a driver hurt ..."), and not when its
         own sentence names a person before it ("Maddow pressed Warren, but the senator ...":
         a pronoun would have done for the one, so which?) or names the chosen one again."""
         lemma = head.lemma_.lower()
@@ -872,7 +873,7 @@ class Coreference:
                 surname = referent.entity[-1].lower_
                 found.append(_Candidate(self._doc[head], referent, surname, True))
         if not self._in_description:
-            # "The Ohio governor is sticking to ... 'We have come a long way,' he told": the
+            # "The Oregon governor is trailing ... 'We still have work to do,' she said": the
             # main clause's description the text gave someone named is that person's mention.
             for token in self._role_subjects(sentence):
                 if token.idx >= limit:
@@ -1146,9 +1147,9 @@ class Coreference:
             # "Japan's defence ministry", "the Clinton campaign": whose organisation it is.
             owners = [e for e in inside if e.end_char <= head.idx]
             if head.lower_ in _DOCUMENT_NOUNS:
-                # A document is its author's: an organisation, one ("a South Carolina poll",
-                # "an NBC News/Marist poll" are nobody's), before it or after "by" ("the
-                # poll by the Public Policy Institute").
+                # A document is its author's: an organisation, one ("an Oregon poll",
+                # "a Channel 9/Harbour College poll" are nobody's), before it or after "by"
+                # ("the poll by the Lakeshore Policy Institute").
                 authors = [
                     c
                     for prep in head.children
@@ -1169,7 +1170,7 @@ class Coreference:
             names = [c for c in head.children if c.dep_ in ("compound", "poss")]
             return self._named_earlier(names[-1], start) if names else None
         for child in head.children:
-            # "The Podesta Group's CEO, Kimberley Fritts": a title and the name it is given,
+            # "The Halvorsen Group's chief, Nora Lind": a title and the name it is given,
             # also where the phrase ends before the name ("The mayor, John Reed, said").
             name = self._entity_at(child) if child.dep_ == "appos" else None
             if name is not None and name.label_ == "PERSON" and name.root.i == child.i:
@@ -1422,8 +1423,9 @@ class Coreference:
 
     def _the_company(self, head: Token, entity: Span) -> bool:
         """Whether "the company" may be a named body: the one body the text introduced as a
-        company before it ("the oil giant Exxon Mobil"), not another's rival ("Exxon Mobil cut
-        its forecast ... rival firm Chevron ... the company": which?)."""
+        company before it ("the chemicals giant Halvorsen Industries"), not another's rival
+        ("Halvorsen Industries cut its forecast ... rival firm Norvik Chemicals ... the company":
+        which?)."""
         companies = [
             e
             for e in self._named_before(head.idx)  # (any label: "the drugmaker Pfizer", a PERSON)
@@ -1837,9 +1839,9 @@ def _document_kind(lemma: str) -> str:
 
 def _introduces(document: Token) -> bool:
     """Whether a word for a document introduces one: without "the" ("a report"), a named
-    body's ("the agency's report", "the Pew report"; "its report" is one named before) or
-    made by a named subject ("Gallup conducted the poll", "X said in the statement"; not
-    "half said so in the earlier poll")."""
+    body's ("the agency's report", "the Lakeshore report"; "its report" is one named before) or
+    made by a named subject ("Lakeshore ran the survey", "X said in the statement"; not
+    "most agreed in the previous survey")."""
     children = list(document.children)
     if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in children):
         return False
@@ -1901,11 +1903,11 @@ def _owned(token: Token) -> Token:
 
 
 def _same_bearer(first: Span, second: Span) -> bool:
-    """Whether two named mentions may name one bearer: people of one surname ("Hillary
-    Clinton", "Clinton"); bodies of the same words in any order, less "the", "of" and the
-    country they may start with ("the U.S. State Department", "State Department"; "Department
-    of Justice", "Justice Department"), or one the start of the other ("Rasmussen",
-    "Rasmussen Reports") or its last words ("Daily News", "New York Daily News"), or its
+    """Whether two named mentions may name one bearer: people of one surname ("Grace
+    Okafor", "Okafor"); bodies of the same words in any order, less "the", "of" and the
+    country they may start with ("the U.S. Labor Department", "Labor Department"; "Department
+    of Energy", "Energy Department"), or one the start of the other ("Lakeshore",
+    "Lakeshore Polling") or its last words ("Daily Ledger", "Lakeshore Daily Ledger"), or its
     initials ("IMF"). "Defence Ministry" and "Foreign Ministry" are two, and so are "Chinese
     Foreign Ministry" and "Russian Foreign Ministry"."""
     if first.label_ == "PERSON" or second.label_ == "PERSON":
@@ -1956,9 +1958,9 @@ def _plural_subject(pronoun: Token) -> bool:
 
 
 def _narrows(child: Token) -> bool:
-    """Whether a word under a noun narrows it to someone not named before ("the wife of a man
-    shot by police"); a relative clause set off by a comma or a dash does not, it only says
-    more of the one meant ("The Supreme Court justice -- who has been ... -- said")."""
+    """Whether a word under a noun narrows it to someone not named before ("the brother of a
+    driver hurt in the crash"); a relative clause set off by a comma or a dash does not, it only
+    says more of the one meant ("The appeals judge -- who has long been ... -- said")."""
     if child.dep_ not in NARROWING_DEPS:
         return False
     first = child.left_edge.i
@@ -1967,8 +1969,8 @@ def _narrows(child: Token) -> bool:
 
 def _is_name(entity: Span) -> bool:
     """Whether a mention is a name: not a person the model made of an adverb or a function
-    word ("Nationally, about a quarter of students ..."), nor a headline the model made a name
-    of, which starts with a demonstrative ("This Public Radio Panel Just Shredded ...")."""
+    word ("Overall, some two-thirds of parents ..."), nor a headline the model made a name
+    of, which starts with a demonstrative ("This Radio Quiz Just Crushed ...")."""
     if entity[0].lower_ in _DEMONSTRATIVES:
         return False
     return entity.label_ != "PERSON" or len(entity) > 1 or entity[0].pos_ not in _NO_NAME_POS
