@@ -1,0 +1,268 @@
+"""RSS, Atom and RDF feed files as input: each item one record, read as a JSONL record is."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+import flows.news_pipeline as pipeline
+from tasks.clean import clean
+from tasks.ingest import read_inputs
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Lakeside Gazette</title><link>https://gazette.example.org/</link>
+<item>
+  <title>Ferry service resumes &amp; timetable changes</title>
+  <link>https://gazette.example.org/ferry</link>
+  <guid isPermaLink="false">gazette-101</guid>
+  <pubDate>Tue, 05 Mar 24 10:00:00 GMT</pubDate>
+  <dc:creator>Jane Doe</dc:creator>
+  <description>&lt;p&gt;Ferries are back.&lt;/p&gt;</description>
+  <content:encoded><![CDATA[<p>The lake ferry resumed service on Tuesday after a month of
+  repairs to its engines.</p><p>The operator said the new timetable adds two evening
+  crossings.</p>]]></content:encoded>
+</item>
+<item>
+  <title>Library hours extended</title>
+  <link>https://gazette.example.org/library</link>
+  <pubDate>Wed, 06 Mar 2024 09:00:00 +0000</pubDate>
+  <description>The town library will open until nine on weekdays, the council said.</description>
+</item>
+<item>
+  <title>A headline with no story</title>
+  <link>https://gazette.example.org/empty</link>
+</item>
+<item>
+  <title>Market day moves</title>
+  <pubDate>sometime last week</pubDate>
+  <description>The weekly market moves to the harbour square from next month.</description>
+</item>
+</channel></rss>
+"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title>Valley Courier</title><id>urn:valley-courier</id><updated>2024-03-06T00:00:00Z</updated>
+<entry>
+  <title type="html">&lt;em&gt;Live&lt;/em&gt; Bridge vote</title>
+  <id>urn:valley-courier:7</id>
+  <link rel="alternate" href="https://courier.example.org/bridge"/>
+  <published>2024-03-05T23:30:00-05:00</published>
+  <updated>2024-03-07T08:00:00Z</updated>
+  <author><name>Jane Doe</name></author><author><name>Tom Roe</name></author>
+  <summary>The council voted.</summary>
+  <content type="html">&lt;p&gt;The valley council voted on Tuesday to rebuild the old
+  stone bridge over the river.&lt;/p&gt;</content>
+</entry>
+<entry>
+  <title>Snow closes the pass</title>
+  <id>urn:valley-courier:8</id>
+  <updated>2024-03-06T06:00:00Z</updated>
+  <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Heavy snow closed the
+  mountain pass overnight, the road authority said.</p></div></content>
+</entry>
+</feed>
+"""
+
+RDF = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://hill.example.org/">
+  <title>Hill Herald</title><link>https://hill.example.org/</link><description>News</description>
+</channel>
+<item rdf:about="https://hill.example.org/school">
+  <title>School roof repaired</title><link>https://hill.example.org/school</link>
+  <description>Workers finished repairing the school roof before the spring term.</description>
+  <dc:date>20240305T101500Z</dc:date><dc:creator>Ann Lee</dc:creator>
+</item>
+<item rdf:about="https://hill.example.org/school">
+  <title>School roof repaired (again)</title><link>https://hill.example.org/school</link>
+  <description>The same item twice in one file.</description>
+</item>
+</rdf:RDF>
+"""
+
+
+def _read(tmp_path, name: str, content: str | bytes):
+    path = tmp_path / name
+    path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return read_inputs([str(path)])
+
+
+def test_rss_items_are_records_with_the_jsonl_field_mapping(tmp_path):
+    documents, quarantined = _read(tmp_path, "gazette.rss", RSS)
+    ferry, library, _ = documents
+    # Source URIs: the file and the item's guid, else its link, else its position.
+    assert [d.source_uri for d in documents] == [
+        "gazette.rss#gazette-101",
+        "gazette.rss#https://gazette.example.org/library",
+        "gazette.rss#item4",
+    ]
+    assert ferry.metadata == {
+        "id": "gazette-101",
+        "url": "https://gazette.example.org/ferry",
+        "title": "Ferry service resumes & timetable changes",
+        "author": "Jane Doe",
+        "date": "Tue, 05 Mar 24 10:00:00 GMT",
+    }
+    # content:encoded is the body, not the description's teaser.
+    assert "two evening" in ferry.html and "Ferries are back" not in ferry.html
+    # A description without markup is the body where there is no other, read as text.
+    assert library.text.startswith("The town library") and library.html is None
+    assert [(q.source_uri, q.reason) for q in quarantined] == [
+        ("gazette.rss#https://gazette.example.org/empty", "missing_content")
+    ]
+    assert "item 3" in quarantined[0].detail
+
+    articles, rejected = clean(documents)
+    assert rejected == []
+    by_uri = {article.source_uri: article for article in articles}
+    assert by_uri["gazette.rss#gazette-101"].published_date == date(2024, 3, 5)
+    assert by_uri["gazette.rss#gazette-101"].byline == "Jane Doe"
+    assert by_uri["gazette.rss#gazette-101"].body.startswith("The lake ferry resumed service")
+    # No usable date is a null date, as for JSONL: the item is still published.
+    assert by_uri["gazette.rss#item4"].published_date is None
+
+
+def test_atom_entries_give_every_author_and_the_published_date(tmp_path):
+    documents, quarantined = _read(tmp_path, "courier.atom", ATOM)
+    assert quarantined == []
+    bridge, snow = documents
+    assert bridge.source_uri == "courier.atom#urn:valley-courier:7"
+    assert bridge.metadata["url"] == "https://courier.example.org/bridge"
+    assert bridge.metadata["author"] == "Jane Doe, Tom Roe"
+    # "published" wins over "updated"; "updated" dates an entry that has no other date.
+    assert bridge.metadata["date"] == "2024-03-05T23:30:00-05:00"
+    assert snow.metadata["date"] == "2024-03-06T06:00:00Z"
+
+    articles, _ = clean(documents)
+    first = next(a for a in articles if a.source_uri == bridge.source_uri)
+    assert first.title == "Live Bridge vote"
+    assert first.published_date == date(2024, 3, 5)  # the day it states in its zone
+    assert first.body.startswith("The valley council voted")
+    assert {a.source_uri: a.body for a in articles}[snow.source_uri].startswith("Heavy snow")
+
+
+def test_rdf_items_read_dublin_core_fields_and_a_repeated_item_once(tmp_path):
+    documents, quarantined = _read(tmp_path, "herald.rdf", RDF)
+    (school,) = documents
+    assert school.source_uri == "herald.rdf#https://hill.example.org/school"
+    assert school.metadata["author"] == "Ann Lee"
+    assert [(q.source_uri, q.reason) for q in quarantined] == [
+        ("herald.rdf#https://hill.example.org/school", "duplicate_record_id")
+    ]
+    (article,), _ = clean(documents)
+    assert article.published_date == date(2024, 3, 5)  # dc:date in ISO 8601's compact form
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason", "said"),
+    [
+        (
+            "sitemap.xml",
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            "<url><loc>https://example.org/a</loc></url></urlset>",
+            "not_a_feed",
+            "a sitemap (root element <urlset>)",
+        ),
+        (
+            "page.rss",
+            "<!DOCTYPE html><html><body><p>Our feed has moved.</p></body></html>",
+            "not_a_feed",
+            "an HTML page",
+        ),
+        (
+            "notes.xml",
+            '<?xml version="1.0"?><!-- settings --><config><size>3</size></config>',
+            "not_a_feed",
+            "XML (root element <config>)",
+        ),
+        ("broken.xml", "The council met. No markup here at all.", "malformed_xml", "not XML"),
+        (
+            "quiet.rss",
+            '<rss version="2.0"><channel><title>Quiet</title></channel></rss>',
+            "empty_feed",
+            "the RSS 2.0 feed has no items",
+        ),
+        ("blank.atom", "  \n", "empty_file", "no text"),
+    ],
+)
+def test_a_file_that_is_no_feed_is_quarantined_saying_what_it_is(
+    tmp_path, name, content, reason, said
+):
+    documents, quarantined = _read(tmp_path, name, content)
+    assert documents == []
+    assert [(q.source_uri, q.step, q.reason) for q in quarantined] == [(name, "ingest", reason)]
+    assert said in quarantined[0].detail
+
+
+def test_a_feed_cut_short_quarantines_only_its_unfinished_last_item(tmp_path):
+    whole = RSS.encode("utf-8")
+    # Cut inside the first item's content:encoded: its description alone would be published
+    # as its body.
+    cut = whole[: whole.index(b"crossings.")]
+    documents, quarantined = _read(tmp_path, "cut.rss", cut)
+    assert documents == []
+    assert [(q.source_uri, q.reason) for q in quarantined] == [("cut.rss#item1", "truncated_item")]
+    # Cut after the last item closes: every item is whole and read.
+    ended = whole[: whole.index(b"</channel>")]
+    documents, quarantined = _read(tmp_path, "ended.rss", ended)
+    assert len(documents) == 3 and [q.reason for q in quarantined] == ["missing_content"]
+
+
+def test_a_feed_with_an_html_entity_xml_does_not_define_is_still_read(tmp_path):
+    # Feeds often use HTML's entities (&nbsp;, &mdash;), which XML does not define.
+    feed = (
+        '<rss version="2.0"><channel><item><guid>a1</guid><title>Roads&nbsp;reopen</title>'
+        "<description>The roads reopened on Monday &mdash; the council said.</description>"
+        "</item></channel></rss>"
+    )
+    documents, quarantined = _read(tmp_path, "entities.xml", feed)
+    assert quarantined == []
+    assert documents[0].text == "The roads reopened on Monday — the council said."
+
+
+def test_a_feed_in_a_legacy_encoding_is_decoded_as_it_declares(tmp_path):
+    feed = (
+        '<?xml version="1.0" encoding="windows-1252"?><rss version="2.0"><channel><item>'
+        "<guid>z1</guid><title>Caf\u00e9 opens</title><description>The caf\u00e9 in Z\u00fcrich"
+        " opened on Monday.</description></item></channel></rss>"
+    )
+    documents, quarantined = _read(tmp_path, "legacy.xml", feed.encode("cp1252"))
+    assert quarantined == []
+    assert documents[0].metadata["title"] == "Caf\u00e9 opens"
+    assert documents[0].text == "The caf\u00e9 in Z\u00fcrich opened on Monday."
+
+
+@pytest.mark.slow
+def test_feed_files_run_through_the_flow_with_every_item_accounted_for(prefect_api, tmp_path):
+    inbox = tmp_path / "feeds"
+    inbox.mkdir()
+    (inbox / "gazette.rss").write_text(RSS)
+    (inbox / "courier.atom").write_text(ATOM)
+    (inbox / "herald.rdf").write_text(RDF)
+    (inbox / "sitemap.xml").write_text(
+        '<?xml version="1.0"?><urlset><url><loc>https://example.org/</loc></url></urlset>'
+    )
+    output = tmp_path / "out"
+    summary = pipeline.news_pipeline(inputs=(str(inbox),), output=str(output))
+    # 4 + 2 + 2 items and one file that is no feed: 6 published, 3 quarantined.
+    assert summary["documents"] == {
+        "read": 9, "published": 6, "quarantined": 3, "already_published": 0
+    }  # fmt: skip
+    reasons = duckdb.sql(
+        f"SELECT source_uri, reason FROM read_parquet('{output}/quarantine/*.parquet')"
+    ).fetchall()
+    assert sorted(reasons) == [
+        ("gazette.rss#https://gazette.example.org/empty", "missing_content"),
+        ("herald.rdf#https://hill.example.org/school", "duplicate_record_id"),
+        ("sitemap.xml", "not_a_feed"),
+    ]
+    # A re-run over the same feeds is incremental: every item is already published.
+    again = pipeline.news_pipeline(inputs=(str(inbox),), output=str(output))
+    assert again["documents"]["published"] == 0
+    assert again["documents"]["already_published"] == 6
