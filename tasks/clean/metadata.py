@@ -127,8 +127,8 @@ _EDITORIAL_LABELS = frozenset(
         "also",
     }
 )
-# An everyday English word: one used at least once in 100,000 words (Zipf frequency 4, as
-# "police", "bank", "date"; wordfreq counts words in any case, so big cities' names reach it
+# A word frequent in English text: used at least once in 100,000 words (Zipf frequency 4, as
+# "police", "bank", "date"; wordfreq counts words in any case, so well-known names reach it
 # too, and a city of 100,000 people or more, the usual threshold of a city, keeps its name).
 _COMMON_WORD_MIN_ZIPF = 4.0
 _CITY_MIN_POPULATION = 100_000
@@ -384,9 +384,9 @@ def _is_place_name(name: str) -> bool:
     towns = [c for c in load_gazetteer().names.get(name_key(name), ()) if c.place.country_code]
     if " " not in name and _is_common_english_word(name):
         # The gazetteer's towns of 15,000 people bear everyday words ("Police" in Poland,
-        # "Date", "Bank", "Union", "Officer"): in mixed case before a colon such a word is a
-        # label or a speaker ("Police: ..."), where a city known by the name ("Reading",
-        # "Nice") is its dateline.
+        # "Date", "Bank", "Union", "Officer") and well-known people's surnames: in mixed case
+        # before a colon such a word is a label or a speaker ("Police: ..."), where a city
+        # known by the name ("Reading", "Nice") is its dateline.
         return any(c.main_name and c.population >= _CITY_MIN_POPULATION for c in towns)
     return bool(towns)
 
