@@ -267,3 +267,27 @@ def test_feed_files_run_through_the_flow_with_every_item_accounted_for(prefect_a
     again = pipeline.news_pipeline(inputs=(str(inbox),), output=str(output))
     assert again["published"] is False
     assert (again["documents_read"], again["documents_new"]) == (9, 3)
+
+
+def test_a_feed_never_reads_a_file_or_expands_entities_its_doctype_declares(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("PRIVATE-KEY-MATERIAL")
+    nested = "".join(
+        f'<!ENTITY e{depth} "{(f"&e{depth - 1};" if depth else "ha") * 10}">' for depth in range(9)
+    )
+    feeds = tmp_path / "feeds"
+    feeds.mkdir()
+    (feeds / "external.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file://{secret}">]>'
+        '<rss version="2.0"><channel><item><guid>a</guid><description>Roads reopen &x; today.'
+        "</description></item></channel></rss>"
+    )
+    (feeds / "laughs.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE rss [{nested}]><rss version="2.0"><channel><item>'
+        "<guid>b</guid><description>Roads reopen &e8; today.</description></item></channel></rss>"
+    )
+    documents, _ = read_inputs([str(feeds)])
+    assert documents
+    for document in documents:
+        assert "PRIVATE-KEY-MATERIAL" not in document.content
+        assert len(document.content) < 1000  # a billion laughs are not expanded
