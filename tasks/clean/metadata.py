@@ -241,15 +241,17 @@ def parse_iso_date(text: str, latest: date) -> date | None:
 
 
 def parse_stated_date(text: str, latest: date) -> date | None:
-    """The date a metadata value states: ISO 8601, a Unix time in seconds or milliseconds
-    (its UTC date), else a full date as written ("Tue, 05 Mar 2024 10:00:00 GMT" in RSS,
-    "March 5th, 2024"); None when ambiguous, invalid or future."""
-    if _ISO_DATE.match(text.strip()):
-        return parse_iso_date(text, latest)
-    compact = _COMPACT_ISO_DATE.match(text.strip())
+    """The date a metadata value states: ISO 8601 (also its compact form, "20240305T1015Z"),
+    a Unix time in seconds or milliseconds (its UTC date), else a full date as written ("Tue,
+    05 Mar 2024 10:00:00 GMT" in RSS, also with RFC 822's two-digit year, "March 5th, 2024");
+    None when ambiguous, invalid or future."""
+    value = text.strip()
+    if _ISO_DATE.match(value):
+        return parse_iso_date(value, latest)
+    compact = _COMPACT_ISO_DATE.match(value)
     if compact:
         return parse_date(*(int(part) for part in compact.groups()), latest=latest)
-    short_year = _RFC822_SHORT_YEAR.match(text.strip())
+    short_year = _RFC822_SHORT_YEAR.match(value)
     if short_year:
         day, month, year = short_year.groups()
         century = 2000 if int(year) < _RFC2822_PIVOT else 1900
@@ -257,12 +259,12 @@ def parse_stated_date(text: str, latest: date) -> date | None:
         if month_number is None:
             return None
         return parse_date(century + int(year), month_number, int(day), latest)
-    epoch = _UNIX_TIME.match(text.strip())
+    epoch = _UNIX_TIME.match(value)
     if epoch:
         seconds = float(epoch.group()) / (1000 if epoch.group("milliseconds") else 1)
         stated = datetime.fromtimestamp(seconds, UTC)
         return parse_date(stated.year, stated.month, stated.day, latest)
-    return next(iter(dates_in(text, latest)), None)
+    return next(iter(dates_in(value, latest)), None)
 
 
 def split_date_header(text: str, latest: date) -> tuple[date | None, str]:
