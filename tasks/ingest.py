@@ -16,6 +16,8 @@ MAX_LINE_CHARS (no article has such a line; a dump that does is a data blob, not
 from __future__ import annotations
 
 import glob
+import hashlib
+import io
 import json
 import os
 import re
@@ -24,7 +26,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
-from xml.sax import SAXParseException
 
 from charset_normalizer import from_bytes
 
@@ -409,7 +410,8 @@ def _record_document(
 ) -> RawDocument | Quarantined:
     """A record's fields (a JSONL line's object, a feed item's entry) as a document, or the
     reason it is not one. Its source is the file and the record's id or url, else its
-    position; `seen_keys` holds the ids and urls of the file's earlier records."""
+    position (a feed item without an id: its url, if any, and a digest of its content);
+    `seen_keys` holds the keys of the file's earlier records."""
     position_uri = f"{uri}#{position.unit}{position.number}"
     _resolve_aliases(record)
     wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
@@ -440,6 +442,10 @@ def _record_document(
             f"{position}: 'kind' is {fields['kind']!r}, not one of {', '.join(TEXT_KINDS)}",
         )
     key = fields.get("id") or fields.get("url")
+    if position.input_format == "feed" and "id" not in fields:
+        # A feed item without a guid is known by what it says: its position changes when an
+        # item is added above it, and a live blog's updates share one link.
+        key = "#".join(filter(None, (fields.get("url"), _content_digest(fields))))
     record_uri = f"{uri}#{key}" if key else position_uri
     if key in seen_keys:
         return Quarantined(
@@ -486,8 +492,11 @@ def _read_feed(uri: str, data: bytes) -> Iterator[RawDocument | Quarantined]:
     # check for anything new) does not pay.
     import feedparser
 
-    # Bytes, not text: feedparser reads the encoding the XML declares, and never fetches a URL.
-    parsed = feedparser.parse(data)
+    # A stream of the bytes: given bytes or a string, feedparser opens one that looks like a
+    # path or fetches one that looks like a URL (a file holding "/dev/zero" would be read
+    # forever). From a stream it reads the encoding the XML declares and opens nothing; with
+    # no base URL it resolves links against none.
+    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False)
     if not parsed.version:
         yield Quarantined(uri, "ingest", *_not_a_feed(data, parsed.get("bozo_exception")))
         return
@@ -496,19 +505,47 @@ def _read_feed(uri: str, data: bytes) -> Iterator[RawDocument | Quarantined]:
         yield Quarantined(uri, "ingest", "empty_feed", f"the {name} has no items")
         return
     seen_keys: set[str] = set()
-    last_cut = _cut_before_last_item_ends(data, parsed.get("bozo_exception"))
+    # A cut file is never well-formed: a whole one whose last item quotes "<item>" in a CDATA
+    # section is not taken for one.
+    last_cut = bool(parsed.bozo) and _cut_before_last_item_ends(data)
     for number, entry in enumerate(parsed.entries, start=1):
         if last_cut and number == len(parsed.entries):
             yield Quarantined(
                 f"{uri}#item{number}",
                 "ingest",
                 "truncated_item",
-                f"item {number}: the file ends before the item does "
-                f"({parsed.bozo_exception}): its text may be cut",
+                f"item {number}: the file ends before the item does: its text may be cut",
             )
         else:
-            # A plain dict: a feedparser entry answers other names too ("date" is "updated").
-            yield _record_document(uri, _Position("feed", "item", number), dict(entry), seen_keys)
+            position = _Position("feed", "item", number)
+            yield _record_document(uri, position, _feed_record(entry), seen_keys)
+
+
+# The entry fields a feed item's record is read from, each as feedparser names it: any other
+# element of an item (<kind>, <text>) is no record field.
+_FEED_ENTRY_FIELDS = (
+    "id", "link", "title", "author", "authors", "published", "updated", "content", "summary"
+)  # fmt: skip
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _feed_record(entry: dict[str, object]) -> dict[str, object]:
+    """A feedparser entry's fields that a record reads. Its body in feedparser's "content" is
+    the item's one HTML part (else its longest part), not every part: a second summary
+    element (<itunes:summary> after <description>) lands there as plain text, and a plain
+    part shorter than the item's summary is that summary's teaser, not the body."""
+    record = {name: entry.get(name) for name in _FEED_ENTRY_FIELDS if entry.get(name)}
+    body = _alias_value(record.get("content"))
+    summary = record.get("summary")
+    plain_teaser = (
+        isinstance(body, str)
+        and isinstance(summary, str)
+        and not any(part.get("type") in _HTML_TYPES for part in record["content"])
+        and len(summary.strip()) > len(body.strip())
+    )
+    if plain_teaser:
+        del record["content"]
+    return record
 
 
 # feedparser's versions as their specifications name them.
@@ -552,7 +589,9 @@ _ITEM_CLOSE = re.compile(
 
 def _not_a_feed(data: bytes, error: Exception | None) -> tuple[str, str]:
     """The reason and detail for a file feedparser finds no feed in."""
-    text, _ = _decode(data[:4096])
+    # The whole file: comments and processing instructions of any length may come before
+    # its root element.
+    text, _ = _decode(data)
     root = _XML_ROOT.match(text.lstrip("\ufeff"))
     if root is None:
         detail = f": {error}" if error else ""
@@ -562,17 +601,20 @@ def _not_a_feed(data: bytes, error: Exception | None) -> tuple[str, str]:
     return "not_a_feed", f"{what} (root element <{name}>), not an RSS, Atom or RDF feed"
 
 
-def _cut_before_last_item_ends(data: bytes, error: Exception | None) -> bool:
-    """Whether the file ends inside its last item (a download cut short): the XML parser
-    stopped at its last line and the last item opened is not closed. feedparser's loose
-    parser still reads such an item, with what it has of it (its summary without the full
-    text that was cut, say)."""
-    if not isinstance(error, SAXParseException):
-        return False
-    if error.getLineNumber() < data.count(b"\n") + 1:
-        return False  # an error inside the file (an undefined entity), read on by feedparser
+def _cut_before_last_item_ends(data: bytes) -> bool:
+    """Whether the file ends inside its last item (a download cut short): the last item
+    opened is never closed. Read from the bytes alone, as an error the XML parser reports
+    earlier (an undefined entity such as &nbsp;) hides the one at the end. feedparser's
+    loose parser still reads such an item, with what it has of it (its summary without the
+    full text that was cut, say)."""
     opened = [match.start() for match in _ITEM_OPEN.finditer(data)]
     return bool(opened) and _ITEM_CLOSE.search(data, opened[-1]) is None
+
+
+def _content_digest(fields: dict[str, str]) -> str:
+    """A short digest of a record's title, date and body."""
+    stated = "\n".join(fields.get(name, "") for name in ("title", "date", "text", "html"))
+    return hashlib.sha256(stated.encode("utf-8")).hexdigest()[:16]
 
 
 def _unescaped_markup(value: str | None) -> str | None:
@@ -610,7 +652,7 @@ def _resolve_aliases(record: dict[str, object]) -> None:
     WordPress's "content": {"rendered": ...}), and the body's aliases only where the record
     has no "text" or "html" of its own. The author is read from a name, a list of names or
     JSON Feed's {"name": ...} objects, and is left out in any other shape: an optional field
-    never makes a record invalid. A list of several authors wins over the single "author"."""
+    never makes a record invalid. A list of authors wins over the single "author"."""
     has_body = any(_given(record.get(name)) for name in ("text", "html"))
     for name, aliases in _ALIASES.items():
         if name == "author" or (name in ("text", "html") and has_body) or _given(record.get(name)):
@@ -623,18 +665,17 @@ def _resolve_aliases(record: dict[str, object]) -> None:
         summary = next((record[k] for k in _SUMMARIES if _given(record.get(k))), None)
         record["html"] = summary if isinstance(summary, str) else record.get("html")
     # feedparser's and JSON Feed 1.1's "authors" list every author where "author" names one
-    # (feedparser's last, JSON Feed 1.0's only): a list of several is the whole byline.
+    # (feedparser's last, in its spelling, JSON Feed 1.0's only): the list is the byline.
     listed = record.get("authors")
-    record["author"] = (
-        isinstance(listed, list) and len(listed) > 1 and _author_names(listed)
-    ) or next(
+    record["author"] = (isinstance(listed, list) and _author_names(listed)) or next(
         filter(None, map(_author_names, map(record.get, ("author", *_ALIASES["author"])))), None
     )
 
 
 def _alias_value(value: object) -> object:
     """An alias's value as its field's, or None for a shape that is not the field's: a scalar,
-    or feedparser's "content" parts [{"type", "value"}, ...] joined."""
+    or of feedparser's "content" parts [{"type", "value"}, ...] the HTML one, else the
+    longest (the parts are versions of the body or summaries, never pieces of one text)."""
     if _scalar(value) and _given(value):
         return value
     if (
@@ -642,18 +683,22 @@ def _alias_value(value: object) -> object:
         and value
         and all(isinstance(part, dict) and isinstance(part.get("value"), str) for part in value)
     ):
-        return "".join(part["value"] for part in value)
+        html = [part for part in value if part.get("type") in _HTML_TYPES]
+        return max(html or value, key=lambda part: len(part["value"]))["value"]
     return None
 
 
 def _author_names(value: object) -> str | None:
     """The names an author field gives ("Jane Doe", ["Jane Doe", "Tom Roe"], {"name": "Jane
-    Doe"}, [{"name": ...}, ...]) joined with commas, or None."""
+    Doe"}, [{"name": ...}, ...]) joined with commas, each once, or None. A feed names an
+    author twice (<dc:creator> and <itunes:author>) in any case and spacing."""
     parts = value if isinstance(value, list) else [value]
-    names = [part.get("name") if isinstance(part, dict) else part for part in parts]
-    return (
-        ", ".join(name.strip() for name in names if isinstance(name, str) and name.strip()) or None
-    )
+    given = [part.get("name") if isinstance(part, dict) else part for part in parts]
+    names: dict[str, str] = {}
+    for name in given:
+        if isinstance(name, str) and name.strip():
+            names.setdefault(" ".join(name.casefold().split()), " ".join(name.split()))
+    return ", ".join(names.values()) or None
 
 
 def _given(value: object) -> bool:

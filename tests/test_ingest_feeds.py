@@ -96,12 +96,13 @@ def _read(tmp_path, name: str, content: str | bytes):
 def test_rss_items_are_records_with_the_jsonl_field_mapping(tmp_path):
     documents, quarantined = _read(tmp_path, "gazette.rss", RSS)
     ferry, library, _ = documents
-    # Source URIs: the file and the item's guid, else its link, else its position.
-    assert [d.source_uri for d in documents] == [
-        "gazette.rss#gazette-101",
+    # Source URIs: the file and the item's guid, else its link and a digest of its content.
+    assert [d.source_uri.rpartition("#")[0] for d in documents] == [
+        "gazette.rss",
         "gazette.rss#https://gazette.example.org/library",
-        "gazette.rss#item4",
+        "gazette.rss",
     ]
+    assert ferry.source_uri == "gazette.rss#gazette-101"
     assert ferry.metadata == {
         "id": "gazette-101",
         "url": "https://gazette.example.org/ferry",
@@ -113,7 +114,7 @@ def test_rss_items_are_records_with_the_jsonl_field_mapping(tmp_path):
     assert "two evening" in ferry.html and "Ferries are back" not in ferry.html
     # A description without markup is the body where there is no other, read as text.
     assert library.text.startswith("The town library") and library.html is None
-    assert [(q.source_uri, q.reason) for q in quarantined] == [
+    assert [(q.source_uri.rpartition("#")[0], q.reason) for q in quarantined] == [
         ("gazette.rss#https://gazette.example.org/empty", "missing_content")
     ]
     assert "item 3" in quarantined[0].detail
@@ -121,11 +122,11 @@ def test_rss_items_are_records_with_the_jsonl_field_mapping(tmp_path):
     articles, rejected = clean(documents)
     assert rejected == []
     by_uri = {article.source_uri: article for article in articles}
-    assert by_uri["gazette.rss#gazette-101"].published_date == date(2024, 3, 5)
-    assert by_uri["gazette.rss#gazette-101"].byline == "Jane Doe"
-    assert by_uri["gazette.rss#gazette-101"].body.startswith("The lake ferry resumed service")
+    assert by_uri[ferry.source_uri].published_date == date(2024, 3, 5)
+    assert by_uri[ferry.source_uri].byline == "Jane Doe"
+    assert by_uri[ferry.source_uri].body.startswith("The lake ferry resumed service")
     # No usable date is a null date, as for JSONL: the item is still published.
-    assert by_uri["gazette.rss#item4"].published_date is None
+    assert by_uri[documents[2].source_uri].published_date is None
 
 
 def test_atom_entries_give_every_author_and_the_published_date(tmp_path):
@@ -214,16 +215,23 @@ def test_a_feed_cut_short_quarantines_only_its_unfinished_last_item(tmp_path):
     assert len(documents) == 3 and [q.reason for q in quarantined] == ["missing_content"]
 
 
-def test_a_feed_with_an_html_entity_xml_does_not_define_is_still_read(tmp_path):
-    # Feeds often use HTML's entities (&nbsp;, &mdash;), which XML does not define.
-    feed = (
-        '<rss version="2.0"><channel><item><guid>a1</guid><title>Roads&nbsp;reopen</title>'
-        "<description>The roads reopened on Monday &mdash; the council said.</description>"
-        "</item></channel></rss>"
-    )
+@pytest.mark.parametrize(
+    "elements",
+    [
+        # Feeds often use HTML's entities (&nbsp;, &mdash;), which XML does not define.
+        "<title>Roads&nbsp;reopen</title><description>The roads reopened on Monday &mdash; "
+        "the council said.</description>",
+        # An element no feed format defines is no record field: no invalid "kind", no body.
+        "<kind>breaking</kind><text>Short</text><description>The roads reopened on Monday "
+        "&#8212; the council said.</description>",
+    ],
+)
+def test_a_feed_item_is_read_despite_html_entities_or_elements_of_its_own(tmp_path, elements):
+    feed = f'<rss version="2.0"><channel><item><guid>a1</guid>{elements}</item></channel></rss>'
     documents, quarantined = _read(tmp_path, "entities.xml", feed)
     assert quarantined == []
     assert documents[0].text == "The roads reopened on Monday — the council said."
+    assert "kind" not in documents[0].metadata
 
 
 def test_a_feed_in_a_legacy_encoding_is_decoded_as_it_declares(tmp_path):
@@ -257,7 +265,8 @@ def test_feed_files_run_through_the_flow_with_every_item_accounted_for(prefect_a
     reasons = duckdb.sql(
         f"SELECT source_uri, reason FROM read_parquet('{output}/quarantine/*.parquet')"
     ).fetchall()
-    assert sorted(reasons) == [
+    # (An item without a guid: its link and a digest of its content.)
+    assert sorted((uri.removesuffix(f"#{uri[-16:]}"), reason) for uri, reason in reasons) == [
         ("gazette.rss#https://gazette.example.org/empty", "missing_content"),
         ("herald.rdf#https://hill.example.org/school", "duplicate_record_id"),
         ("sitemap.xml", "not_a_feed"),
@@ -291,3 +300,94 @@ def test_a_feed_never_reads_a_file_or_expands_entities_its_doctype_declares(tmp_
     for document in documents:
         assert "PRIVATE-KEY-MATERIAL" not in document.content
         assert len(document.content) < 1000  # a billion laughs are not expanded
+
+
+def test_a_feed_file_holding_a_path_or_a_url_opens_neither(tmp_path):
+    other = tmp_path / "other.rss"
+    other.write_text(RSS)
+    for name, content in [
+        ("pointer.xml", str(other)),
+        ("zero.xml", "/dev/zero"),
+        ("link.xml", "http://127.0.0.1:9/feed.rss"),
+    ]:
+        documents, quarantined = _read(tmp_path, name, content)
+        assert documents == []
+        assert [q.reason for q in quarantined] == ["malformed_xml"]
+
+
+def test_a_feed_cut_short_after_an_html_entity_still_quarantines_its_last_item(tmp_path):
+    feed = (
+        '<rss version="2.0"><channel>\n<item><guid>a1</guid><title>Roads&nbsp;reopen</title>\n'
+        "<description>The roads reopened on Monday, the council said.</description></item>\n"
+        "<item><guid>a2</guid><title>Bridge vote</title>\n"
+        "<description>The council will vote on the bridge on"
+    )
+    documents, quarantined = _read(tmp_path, "cut.rss", feed)
+    assert [d.source_uri for d in documents] == ["cut.rss#a1"]
+    assert [(q.source_uri, q.reason) for q in quarantined] == [("cut.rss#item2", "truncated_item")]
+
+
+def test_an_author_named_twice_is_named_once(tmp_path):
+    feed = (
+        '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>'
+        "<item><guid>p1</guid><dc:creator>Jane Doe</dc:creator><itunes:author>jane  doe"
+        "</itunes:author><description>The first episode of the season.</description></item>"
+        "<item><guid>p2</guid><author>jdoe@example.com (Jane Doe)</author><dc:creator>Jane Doe"
+        "</dc:creator><description>The second episode of the season.</description></item>"
+        "<item><guid>p3</guid><dc:creator>Jane Doe</dc:creator><dc:creator>Tom Roe</dc:creator>"
+        "<description>The third episode of the season.</description></item>"
+        "</channel></rss>"
+    )
+    documents, _ = _read(tmp_path, "podcast.rss", feed)
+    authors = [d.metadata["author"] for d in documents]
+    assert authors == ["Jane Doe", "Jane Doe", "Jane Doe, Tom Roe"]
+
+
+def test_a_second_summary_element_is_not_the_body(tmp_path):
+    feed = (
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>'
+        "<item><guid>s1</guid><description>The harbour master explains how the new ferry "
+        "timetable works and why two evening crossings were added.</description>"
+        "<itunes:summary>The new timetable.</itunes:summary></item>"
+        "<item><guid>s2</guid><description>A teaser.</description><content:encoded>"
+        "<![CDATA[<p>The library will open until nine on weekdays.</p><p>The council said the "
+        "change starts next month.</p>]]></content:encoded>"
+        "<itunes:summary>The library's new hours.</itunes:summary></item>"
+        "</channel></rss>"
+    )
+    (described, encoded), _ = _read(tmp_path, "summaries.rss", feed)
+    assert described.text.startswith("The harbour master explains")
+    assert "The new timetable." not in described.content
+    assert encoded.html.startswith("<p>The library will open")
+    assert "new hours" not in encoded.html
+
+
+def test_items_without_a_guid_are_known_by_their_content(tmp_path):
+    def feed(*items: str) -> str:
+        return f'<rss version="2.0"><channel>{"".join(items)}</channel></rss>'
+
+    old = "<item><title>Roads reopen</title><description>The roads reopened.</description></item>"
+    new = "<item><title>Snow falls</title><description>Snow fell overnight.</description></item>"
+    before, _ = _read(tmp_path, "a.rss", feed(old))
+    after, _ = _read(tmp_path, "a.rss", feed(new, old))
+    # An item added above an item without a guid or link leaves that item's source as it was.
+    assert before[0].source_uri == after[1].source_uri != after[0].source_uri
+    # A live blog's updates share a link: each update is an item, the same one twice is not.
+    update = "<item><link>https://example.org/live</link><description>{}</description></item>"
+    updates = [update.format(text) for text in ("Polls close.", "Polls open.", "Polls open.")]
+    documents, quarantined = _read(tmp_path, "live.rss", feed(*updates))
+    assert len(documents) == 2
+    assert all(d.source_uri.startswith("live.rss#https://example.org/live#") for d in documents)
+    assert [q.reason for q in quarantined] == ["duplicate_record_id"]
+
+
+def test_a_sitemap_with_a_long_comment_header_is_named_a_sitemap(tmp_path):
+    comment = "<!-- " + "generated by a site builder; " * 300 + "-->"
+    sitemap = (
+        f'<?xml version="1.0"?>{comment}<urlset><url><loc>https://example.org/</loc></url></urlset>'
+    )
+    _, quarantined = _read(tmp_path, "sitemap.xml", sitemap)
+    assert [q.reason for q in quarantined] == ["not_a_feed"]
+    assert "a sitemap" in quarantined[0].detail
