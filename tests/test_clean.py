@@ -246,6 +246,8 @@ def test_a_number_that_is_no_unix_time_is_no_date(stated):
         ("Tue, 05 Mar 24 23:30:00 EST", date(2024, 3, 5)),
         ("5 Mar 24 10:00 +0100", date(2024, 3, 5)),
         ("Fri, 05 Mar 99 10:00:00 GMT", date(1999, 3, 5)),
+        ("Tuesday, 05 Mar 24 10:00 GMT", date(2024, 3, 5)),
+        ("Tue 05 Mar 24 10:00", date(2024, 3, 5)),
         # ISO 8601's basic form, as dc:date and calendar stamps write it.
         ("20240305", date(2024, 3, 5)),
         ("20240305T101500Z", date(2024, 3, 5)),
@@ -254,6 +256,10 @@ def test_a_number_that_is_no_unix_time_is_no_date(stated):
         ("20241305", None),
         ("Sat, 31 Feb 24 10:00:00 GMT", None),
         ("101500Z", None),
+        # A compact stamp whose time is none: hour 25, minute 61, a zone of +25 hours.
+        ("20240305T2500Z", None),
+        ("20240305T1061", None),
+        ("20240305T1015+2500", None),
     ],
 )
 def test_a_two_digit_year_rfc822_date_or_a_compact_iso_date_is_read(tmp_path, stated, published):
@@ -1124,6 +1130,8 @@ def test_capitals_over_a_table_of_figures_are_no_dateline():
         ("Dubai:", "Dubai"),
         # A city of 100,000 people or more keeps its name where it is an English word too.
         ("Reading:", "Reading"),
+        # ... by its main name or an alternate one (GeoNames names Hull "Kingston upon Hull").
+        ("Hull:", "Hull"),
         ("PORTLAND, Ore. -", "Portland"),
         ("SPRINGFIELD, Dec 5 -", "Springfield"),
         # A place in capitals before a dash is a dateline, known to a gazetteer or not.

@@ -15,7 +15,7 @@ from itertools import repeat, takewhile
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from schemas.tables import EARLIEST_DATE, UNDETERMINED_LANGUAGE, language_codes
-from tasks.extract.gazetteer import place_country
+from tasks.extract.gazetteer import CITY_MIN_POPULATION, place_country
 from tasks.geonames import load_gazetteer, name_key
 from tasks.stop_words import spacy_stop_words
 from tasks.words import dominant_script_text
@@ -30,8 +30,12 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 _UNIX_TIME = re.compile(r"^(?:\d{9,10}|(?P<milliseconds>\d{12,13}))(?:\.\d*)?$")
 # ISO 8601's basic (compact) form, as feeds' dc:date and iCalendar-style stamps write it:
 # "20240305", "20240305T101500Z", "20240305T1015+0100". The date is the one it states.
+# Its time must be one: hours 00-23 (24 only as 2400, the day's end), minutes 00-59, seconds
+# 00-60 (a leap second).
 _COMPACT_ISO_DATE = re.compile(
-    r"^(\d{4})(\d{2})(\d{2})(?:T\d{2}(?:\d{2}(?:\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+    r"^(\d{4})(\d{2})(\d{2})"
+    r"(?:T(?:[01]\d|2[0-3]|24(?=00(?:00)?\b))(?:[0-5]\d(?:(?:[0-5]\d|60)(?:[.,]\d+)?)?)?"
+    r"(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?$"
 )
 _MONTHS = {
     name: number
@@ -60,7 +64,7 @@ _MONTH = r"(?i:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
 # RFC 822's date with a two-digit year, as RSS pubDates written to that standard have it:
 # "Tue, 05 Mar 24 10:00:00 GMT" (the time after the year tells it from "05 Mar 24 people").
 _RFC822_SHORT_YEAR = re.compile(
-    rf"^(?:[A-Za-z]{{3}},\s*)?(\d{{1,2}})\s+({_MONTH})\s+(\d{{2}})\s+\d{{1,2}}:\d{{2}}"
+    rf"^(?:[A-Za-z]{{3,9}},?\s*)?(\d{{1,2}})\s+({_MONTH})\s+(\d{{2}})\s+\d{{1,2}}:\d{{2}}"
 )
 # RFC 2822's reading of a two-digit year: 00-49 are 2000-2049, 50-99 are 1950-1999.
 _RFC2822_PIVOT = 50
@@ -131,7 +135,6 @@ _EDITORIAL_LABELS = frozenset(
 # "police", "bank", "date"; wordfreq counts words in any case, so well-known names reach it
 # too, and a city of 100,000 people or more, the usual threshold of a city, keeps its name).
 _COMMON_WORD_MIN_ZIPF = 4.0
-_CITY_MIN_POPULATION = 100_000
 # How many words after a dash are looked at for a table of figures.
 _TABLE_WORDS = 8
 # The word that introduces a byline, in the languages of the news the step reads: "By",
@@ -388,8 +391,9 @@ def _is_place_name(name: str) -> bool:
         # The gazetteer's towns of 15,000 people bear everyday words ("Police" in Poland,
         # "Date", "Bank", "Union", "Officer") and well-known people's surnames: in mixed case
         # before a colon such a word is a label or a speaker ("Police: ..."), where a city
-        # known by the name ("Reading", "Nice") is its dateline.
-        return any(c.main_name and c.population >= _CITY_MIN_POPULATION for c in towns)
+        # known by the name ("Reading", "Nice"), its main or an alternate one (GeoNames'
+        # "Kingston upon Hull" is "Hull"), is its dateline.
+        return any(c.population >= CITY_MIN_POPULATION for c in towns)
     return bool(towns)
 
 
