@@ -1106,6 +1106,12 @@ def test_wire_datelines_are_read(opening, place, published):
         "Police:",
         "Bank:",
         "Officer:",
+        # ... or that a city bears only as a nickname, a misspelling or a transliteration
+        # GeoNames lists, or as a modifier in its name (Gold Coast).
+        "Name:",
+        "Soul:",
+        "Gold:",
+        "Google:",
     ],
 )
 def test_a_label_opening_a_feed_item_is_no_dateline(opening):
@@ -1130,7 +1136,8 @@ def test_capitals_over_a_table_of_figures_are_no_dateline():
         ("Dubai:", "Dubai"),
         # A city of 100,000 people or more keeps its name where it is an English word too.
         ("Reading:", "Reading"),
-        # ... by its main name or an alternate one (GeoNames names Hull "Kingston upon Hull").
+        # ... by its main name or the last word of it (GeoNames names Hull "Kingston upon
+        # Hull").
         ("Hull:", "Hull"),
         ("PORTLAND, Ore. -", "Portland"),
         ("SPRINGFIELD, Dec 5 -", "Springfield"),

@@ -386,14 +386,17 @@ def _is_place_name(name: str) -> bool:
     whose name is also an everyday English word only when it is a city by that name."""
     if place_country(name, cities=False) is not None:
         return True
-    towns = [c for c in load_gazetteer().names.get(name_key(name), ()) if c.place.country_code]
+    gazetteer, key = load_gazetteer(), name_key(name)
+    towns = [c for c in gazetteer.names.get(key, ()) if c.place.country_code]
     if " " not in name and _is_common_english_word(name):
         # The gazetteer's towns of 15,000 people bear everyday words ("Police" in Poland,
         # "Date", "Bank", "Union", "Officer") and well-known people's surnames: in mixed case
         # before a colon such a word is a label or a speaker ("Police: ..."), where a city
-        # known by the name ("Reading", "Nice"), its main or an alternate one (GeoNames'
-        # "Kingston upon Hull" is "Hull"), is its dateline.
-        return any(c.population >= CITY_MIN_POPULATION for c in towns)
+        # known by the name ("Reading", "Nice"), or by the last word of it ("Hull" for
+        # "Kingston upon Hull"), is its dateline. Other alternate names GeoNames lists are
+        # nicknames, misspellings and transliterations ("Soul" for Seoul, "Name" for Namur).
+        by_name = key in gazetteer.main_name_ends
+        return any(c.population >= CITY_MIN_POPULATION and (c.main_name or by_name) for c in towns)
     return bool(towns)
 
 
