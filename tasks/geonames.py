@@ -48,6 +48,11 @@ class Gazetteer:
     capitals: dict[str, tuple[str, Place]]  # alpha-3 -> its capital's name key and place
     names: dict[str, list[Candidate]]  # name key -> cities, US states, continents
     states: dict[str, str]  # name key of a US state or its postal code -> the code
+    # Name keys that are a city's alternate name and the last word of its main name, as
+    # English shortens a name to the name proper after "upon" or an article ("Hull" for
+    # "Kingston upon Hull", "Vegas"), where a first word is mostly a modifier ("Gold" of
+    # "Gold Coast", "Logan" of "Logan City").
+    main_name_ends: frozenset[str]
 
 
 def name_key(text: str) -> str:
@@ -98,6 +103,7 @@ def load_gazetteer() -> Gazetteer:
     table gives the measured cost); the worker server loads it before forking workers."""
     alpha3 = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
     names: dict[str, list[Candidate]] = defaultdict(list)
+    main_name_ends: set[str] = set()
     state_points: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     cities = [
         (city, code)
@@ -125,6 +131,8 @@ def load_gazetteer() -> Gazetteer:
             by_other_name = Candidate(place, population, state, False)
             for key in {next(other_keys) for _ in other_forms[number]}.difference(main):
                 names[key].append(by_other_name)
+                if " " not in key and any(m.endswith(f" {key}") for m in main):
+                    main_name_ends.add(key)
         if state:
             state_points[state].append((place.latitude, place.longitude, population))
     countries = {}
@@ -162,4 +170,4 @@ def load_gazetteer() -> Gazetteer:
         names[name_key(continent["name"])].append(
             Candidate(place, int(continent["population"]), None, True)
         )
-    return Gazetteer(countries, capitals, dict(names), states)
+    return Gazetteer(countries, capitals, dict(names), states, frozenset(main_name_ends))

@@ -1,19 +1,23 @@
 """Ingest: the one place that reads input. Files, folders and globs become raw documents.
 
-Supported inputs: `.txt` dumps, `.html`/`.htm` pages and `.jsonl` files with one article per
+Supported inputs: `.txt` dumps, `.html`/`.htm` pages, `.jsonl` files with one article per
 line (`{"id", "url", "title", "date", "kind", "text" or "html"}`; `kind`, optional, says
 whether a `text` is already just the article or a whole page's dump; the date may also be
-called "published" or "date_published", as feeds call it). What cannot be read
-becomes a quarantine row with its reason; nothing is dropped silently.
+called "published" or "date_published", as feeds call it) and RSS, Atom or RDF feed files
+(`.xml`, `.rss`, `.atom`, `.rdf`), read by feedparser, each item one record of the same
+fields as a JSONL line. What cannot be read becomes a quarantine row with its reason; nothing
+is dropped silently.
 
 Size limits (quarantined beyond them, reason `too_large`): a document (a file, or one JSONL
-record) of more than MAX_DOCUMENT_BYTES, and a text document with a line longer than
+record or feed item) of more than MAX_DOCUMENT_BYTES, and a text document with a line longer than
 MAX_LINE_CHARS (no article has such a line; a dump that does is a data blob, not prose).
 """
 
 from __future__ import annotations
 
 import glob
+import hashlib
+import io
 import json
 import os
 import re
@@ -30,14 +34,24 @@ from tasks.records import TEXT_KINDS, Quarantined, RawDocument
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
-FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+FORMATS = {
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".jsonl": "jsonl",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".rdf": "feed",
+}
 JSONL_FIELDS = ("id", "url", "title", "author", "date", "kind", "text", "html")
 # What feeds call the fields when they use other names: the date as feedparser's entries
-# ("published") and JSON Feed items ("date_published") name it, JSON Feed's "content_text" and
+# ("published" from RSS's pubDate or Atom's published, else "updated" from Atom's updated or
+# dc:date) and JSON Feed items ("date_published") name it, JSON Feed's "content_text" and
 # "content_html", feedparser's "content" (a list of {"type", "value"}), and an RSS item's or
 # feedparser entry's "link". The field's own name comes first when a record has several.
 _ALIASES = {
-    "date": ("published", "date_published"),
+    "date": ("published", "date_published", "updated"),
     "text": ("content_text",),
     "html": ("content_html", "content"),
     "url": ("link",),
@@ -226,7 +240,8 @@ def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
             yield reject("unreadable", "not a regular file (a pipe, socket or device)")
             return
         size = status.st_size
-        if input_format != "jsonl" and size > MAX_DOCUMENT_BYTES:
+        # A JSONL file or a feed is limited by record, as its records are read one by one.
+        if input_format not in ("jsonl", "feed") and size > MAX_DOCUMENT_BYTES:
             yield reject("too_large", f"{size} bytes; the limit is {MAX_DOCUMENT_BYTES}")
             return
         data = item.path.read_bytes()
@@ -235,6 +250,9 @@ def _read_file(item: InputFile) -> Iterator[RawDocument | Quarantined]:
         return
     if input_format == "jsonl":
         yield from _read_jsonl(uri, data)
+        return
+    if input_format == "feed":
+        yield from _read_feed(uri, data)
         return
     text, problem = _decode(data)
     if problem:
@@ -372,14 +390,37 @@ def _jsonl_record(
         return Quarantined(
             line_uri, "ingest", "invalid_record", f"line {number} is a JSON {type(record).__name__}"
         )
+    return _record_document(uri, _Position("jsonl", "line", number), record, seen_keys)
+
+
+@dataclass(frozen=True)
+class _Position:
+    """Where a record sits in its file: "line 3" of a JSONL file, "item 3" of a feed."""
+
+    input_format: str
+    unit: str
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.number}"
+
+
+def _record_document(
+    uri: str, position: _Position, record: dict[str, object], seen_keys: set[str]
+) -> RawDocument | Quarantined:
+    """A record's fields (a JSONL line's object, a feed item's entry) as a document, or the
+    reason it is not one. Its source is the file and the record's id or url, else its
+    position (a feed item without an id: its url, if any, and a digest of its content);
+    `seen_keys` holds the keys of the file's earlier records."""
+    position_uri = f"{uri}#{position.unit}{position.number}"
     _resolve_aliases(record)
     wrong = [k for k in JSONL_FIELDS if record.get(k) is not None and not _scalar(record[k])]
     if wrong:
         return Quarantined(
-            line_uri,
+            position_uri,
             "ingest",
             "invalid_record",
-            f"line {number}: wrong type for {', '.join(wrong)}",
+            f"{position}: wrong type for {', '.join(wrong)}",
         )
     fields = {
         k: _storable(_CDATA.sub(r"\1", str(record[k])) if k in _CDATA_FIELDS else str(record[k]))
@@ -395,25 +436,34 @@ def _jsonl_record(
     fields = {k: v for k, v in fields.items() if v.strip()}
     if "kind" in fields and fields["kind"] not in TEXT_KINDS:
         return Quarantined(
-            line_uri,
+            position_uri,
             "ingest",
             "invalid_record",
-            f"line {number}: 'kind' is {fields['kind']!r}, not one of {', '.join(TEXT_KINDS)}",
+            f"{position}: 'kind' is {fields['kind']!r}, not one of {', '.join(TEXT_KINDS)}",
         )
     key = fields.get("id") or fields.get("url")
-    record_uri = f"{uri}#{key}" if key else line_uri
+    if position.input_format == "feed" and "id" not in fields:
+        # A feed item without a guid is known by what it says: its position changes when an
+        # item is added above it, and a live blog's updates share one link.
+        key = "#".join(filter(None, (fields.get("url"), _content_digest(fields))))
+    record_uri = f"{uri}#{key}" if key else position_uri
     if key in seen_keys:
         return Quarantined(
             record_uri,
             "ingest",
             "duplicate_record_id",
-            f"line {number}: {key!r} appeared earlier in the file",
+            f"{position}: {key!r} appeared earlier in the file",
         )
     if key:
         seen_keys.add(key)
+    size = sum(len(value.encode("utf-8")) for value in fields.values())
+    if size > MAX_DOCUMENT_BYTES:  # a feed's item: a JSONL line is measured before it is parsed
+        return Quarantined(
+            record_uri, "ingest", "too_large", f"record larger than {MAX_DOCUMENT_BYTES} bytes"
+        )
     if not fields.get("text", "").strip() and not fields.get("html", "").strip():
         return Quarantined(
-            record_uri, "ingest", "missing_content", f"line {number} has neither 'text' nor 'html'"
+            record_uri, "ingest", "missing_content", f"{position} has neither 'text' nor 'html'"
         )
     metadata = {
         k: fields[k] for k in ("id", "url", "title", "author", "date", "kind") if k in fields
@@ -422,12 +472,149 @@ def _jsonl_record(
     if html is not None and not _MARKUP.search(html):
         # An "html" field without one tag (a feed's plain description) is its text: read as a
         # page, it has no element to find a story in. The same content, so the same article id.
-        return RawDocument(record_uri, "jsonl", text=html, html=None, metadata=metadata)
+        return RawDocument(
+            record_uri, position.input_format, text=html, html=None, metadata=metadata
+        )
     text = None if html else text
     if text is not None and _is_page(text):
         # A feed's HTML description under "text": its markup is no part of the words.
         text, html = None, text
-    return RawDocument(record_uri, "jsonl", text=text, html=html, metadata=metadata)
+    return RawDocument(record_uri, position.input_format, text=text, html=html, metadata=metadata)
+
+
+def _read_feed(uri: str, data: bytes) -> Iterator[RawDocument | Quarantined]:
+    """An RSS, Atom or RDF file's items as documents, each read as a JSONL record is; a file
+    that is no feed is one quarantine row saying what it is."""
+    if not data.strip():
+        yield Quarantined(uri, "ingest", "empty_file", "the file holds no text")
+        return
+    # Imported for the first feed: 50-100 ms that a run without feeds (and the command's
+    # check for anything new) does not pay.
+    import feedparser
+
+    # A stream of the bytes: given bytes or a string, feedparser opens one that looks like a
+    # path or fetches one that looks like a URL (a file holding "/dev/zero" would be read
+    # forever). From a stream it reads the encoding the XML declares and opens nothing; with
+    # no base URL it resolves links against none.
+    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False)
+    if not parsed.version:
+        yield Quarantined(uri, "ingest", *_not_a_feed(data, parsed.get("bozo_exception")))
+        return
+    if not parsed.entries:
+        name = _FEED_NAMES.get(parsed.version, "feed")
+        yield Quarantined(uri, "ingest", "empty_feed", f"the {name} has no items")
+        return
+    seen_keys: set[str] = set()
+    # A cut file is never well-formed: a whole one whose last item quotes "<item>" in a CDATA
+    # section is not taken for one.
+    last_cut = bool(parsed.bozo) and _cut_before_last_item_ends(data)
+    for number, entry in enumerate(parsed.entries, start=1):
+        if last_cut and number == len(parsed.entries):
+            yield Quarantined(
+                f"{uri}#item{number}",
+                "ingest",
+                "truncated_item",
+                f"item {number}: the file ends before the item does: its text may be cut",
+            )
+        else:
+            position = _Position("feed", "item", number)
+            yield _record_document(uri, position, _feed_record(entry), seen_keys)
+
+
+# The entry fields a feed item's record is read from, each as feedparser names it: any other
+# element of an item (<kind>, <text>) is no record field.
+_FEED_ENTRY_FIELDS = (
+    "id", "link", "title", "author", "authors", "published", "updated", "content", "summary"
+)  # fmt: skip
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def _feed_record(entry: dict[str, object]) -> dict[str, object]:
+    """A feedparser entry's fields that a record reads. Its body in feedparser's "content" is
+    the item's one HTML part (else its longest part), not every part: a second summary
+    element (<itunes:summary> after <description>) lands there as plain text, and a plain
+    part shorter than the item's summary is that summary's teaser, not the body."""
+    record = {name: entry.get(name) for name in _FEED_ENTRY_FIELDS if entry.get(name)}
+    body = _alias_value(record.get("content"))
+    summary = record.get("summary")
+    plain_teaser = (
+        isinstance(body, str)
+        and isinstance(summary, str)
+        and not any(part.get("type") in _HTML_TYPES for part in record["content"])
+        and len(summary.strip()) > len(body.strip())
+    )
+    if plain_teaser:
+        del record["content"]
+    return record
+
+
+# feedparser's versions as their specifications name them.
+_FEED_NAMES = {
+    "rss090": "RSS 0.90 feed",
+    "rss091n": "RSS 0.91 feed",
+    "rss091u": "RSS 0.91 feed",
+    "rss092": "RSS 0.92 feed",
+    "rss093": "RSS 0.93 feed",
+    "rss094": "RSS 0.94 feed",
+    "rss20": "RSS 2.0 feed",
+    "rss10": "RSS 1.0 (RDF) feed",
+    "rss": "RSS feed",
+    "atom01": "Atom 0.1 feed",
+    "atom02": "Atom 0.2 feed",
+    "atom03": "Atom 0.3 feed",
+    "atom10": "Atom 1.0 feed",
+    "atom": "Atom feed",
+    "cdf": "CDF channel",
+}
+# What an XML file that is no feed usually is, by its root element.
+_XML_DOCUMENTS = {
+    "urlset": "a sitemap",
+    "sitemapindex": "a sitemap index",
+    "html": "an HTML page",
+    "opml": "an OPML outline (a list of feeds, not their items)",
+    "svg": "an SVG image",
+}
+# The root element's name: the first tag after the XML declaration, comments, processing
+# instructions and the doctype.
+_XML_ROOT = re.compile(
+    r"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)*<([A-Za-z_][\w.:-]*)",
+    re.DOTALL | re.IGNORECASE,
+)
+# Where a feed's item or entry opens and closes (any namespace prefix).
+_ITEM_OPEN = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
+_ITEM_CLOSE = re.compile(
+    rb"</(?:[\w.-]+:)?(?:item|entry)\s*>|<(?:[\w.-]+:)?(?:item|entry)\b[^>]*/>"
+)
+
+
+def _not_a_feed(data: bytes, error: Exception | None) -> tuple[str, str]:
+    """The reason and detail for a file feedparser finds no feed in."""
+    # The whole file: comments and processing instructions of any length may come before
+    # its root element.
+    text, _ = _decode(data)
+    root = _XML_ROOT.match(text.lstrip("\ufeff"))
+    if root is None:
+        detail = f": {error}" if error else ""
+        return "malformed_xml", f"not XML with an RSS, Atom or RDF feed in it{detail}"
+    name = root.group(1)
+    what = _XML_DOCUMENTS.get(name.rpartition(":")[2].lower(), "XML")
+    return "not_a_feed", f"{what} (root element <{name}>), not an RSS, Atom or RDF feed"
+
+
+def _cut_before_last_item_ends(data: bytes) -> bool:
+    """Whether the file ends inside its last item (a download cut short): the last item
+    opened is never closed. Read from the bytes alone, as an error the XML parser reports
+    earlier (an undefined entity such as &nbsp;) hides the one at the end. feedparser's
+    loose parser still reads such an item, with what it has of it (its summary without the
+    full text that was cut, say)."""
+    opened = [match.start() for match in _ITEM_OPEN.finditer(data)]
+    return bool(opened) and _ITEM_CLOSE.search(data, opened[-1]) is None
+
+
+def _content_digest(fields: dict[str, str]) -> str:
+    """A short digest of a record's title, date and body."""
+    stated = "\n".join(fields.get(name, "") for name in ("title", "date", "text", "html"))
+    return hashlib.sha256(stated.encode("utf-8")).hexdigest()[:16]
 
 
 def _unescaped_markup(value: str | None) -> str | None:
@@ -465,7 +652,7 @@ def _resolve_aliases(record: dict[str, object]) -> None:
     WordPress's "content": {"rendered": ...}), and the body's aliases only where the record
     has no "text" or "html" of its own. The author is read from a name, a list of names or
     JSON Feed's {"name": ...} objects, and is left out in any other shape: an optional field
-    never makes a record invalid."""
+    never makes a record invalid. A list of authors wins over the single "author"."""
     has_body = any(_given(record.get(name)) for name in ("text", "html"))
     for name, aliases in _ALIASES.items():
         if name == "author" or (name in ("text", "html") and has_body) or _given(record.get(name)):
@@ -477,14 +664,18 @@ def _resolve_aliases(record: dict[str, object]) -> None:
     if not any(_given(record.get(name)) for name in ("text", "html")):
         summary = next((record[k] for k in _SUMMARIES if _given(record.get(k))), None)
         record["html"] = summary if isinstance(summary, str) else record.get("html")
-    record["author"] = next(
+    # feedparser's and JSON Feed 1.1's "authors" list every author where "author" names one
+    # (feedparser's last, in its spelling, JSON Feed 1.0's only): the list is the byline.
+    listed = record.get("authors")
+    record["author"] = (isinstance(listed, list) and _author_names(listed)) or next(
         filter(None, map(_author_names, map(record.get, ("author", *_ALIASES["author"])))), None
     )
 
 
 def _alias_value(value: object) -> object:
     """An alias's value as its field's, or None for a shape that is not the field's: a scalar,
-    or feedparser's "content" parts [{"type", "value"}, ...] joined."""
+    or of feedparser's "content" parts [{"type", "value"}, ...] the HTML one, else the
+    longest (the parts are versions of the body or summaries, never pieces of one text)."""
     if _scalar(value) and _given(value):
         return value
     if (
@@ -492,18 +683,22 @@ def _alias_value(value: object) -> object:
         and value
         and all(isinstance(part, dict) and isinstance(part.get("value"), str) for part in value)
     ):
-        return "".join(part["value"] for part in value)
+        html = [part for part in value if part.get("type") in _HTML_TYPES]
+        return max(html or value, key=lambda part: len(part["value"]))["value"]
     return None
 
 
 def _author_names(value: object) -> str | None:
     """The names an author field gives ("Jane Doe", ["Jane Doe", "Tom Roe"], {"name": "Jane
-    Doe"}, [{"name": ...}, ...]) joined with commas, or None."""
+    Doe"}, [{"name": ...}, ...]) joined with commas, each once, or None. A feed names an
+    author twice (<dc:creator> and <itunes:author>) in any case and spacing."""
     parts = value if isinstance(value, list) else [value]
-    names = [part.get("name") if isinstance(part, dict) else part for part in parts]
-    return (
-        ", ".join(name.strip() for name in names if isinstance(name, str) and name.strip()) or None
-    )
+    given = [part.get("name") if isinstance(part, dict) else part for part in parts]
+    names: dict[str, str] = {}
+    for name in given:
+        if isinstance(name, str) and name.strip():
+            names.setdefault(" ".join(name.casefold().split()), " ".join(name.split()))
+    return ", ".join(names.values()) or None
 
 
 def _given(value: object) -> bool:

@@ -15,8 +15,9 @@ TEXT_KINDS = ("article", "page")
 class RawDocument:
     """One input document as read, before any cleaning."""
 
-    source_uri: str  # path relative to its input root, or "<file>#<id or url>" for JSONL records
-    input_format: str  # "txt" | "html" | "jsonl"
+    # Path relative to its input root, or "<file>#<id or url>" for JSONL records and feed items
+    source_uri: str
+    input_format: str  # "txt" | "html" | "jsonl" | "feed"
     text: str | None  # plain-text dump (txt files, JSONL "text")
     html: str | None  # page HTML (html files, JSONL "html")
     metadata: dict[str, str] = field(default_factory=dict)  # id, url, title, date, kind

@@ -15,7 +15,7 @@ from itertools import repeat, takewhile
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from schemas.tables import EARLIEST_DATE, UNDETERMINED_LANGUAGE, language_codes
-from tasks.extract.gazetteer import place_country
+from tasks.extract.gazetteer import CITY_MIN_POPULATION, place_country
 from tasks.geonames import load_gazetteer, name_key
 from tasks.stop_words import spacy_stop_words
 from tasks.words import dominant_script_text
@@ -26,8 +26,17 @@ _DATE_HEADER = re.compile(r"^\s*date\s+(\d{4})-(\d{1,2})-(\d{1,2})\b[ \t]*")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})")
 # A Unix time as feeds and APIs state dates: seconds (9 or 10 digits, 1973 to 2286) or
 # milliseconds (12 or 13 digits), a JSON number's fraction allowed. Shorter or 11-digit numbers
-# are no date: a year ("2024"), a compact date ("20240305"), an id.
+# are no Unix time: a year ("2024"), a compact date ("20240305", read below), an id.
 _UNIX_TIME = re.compile(r"^(?:\d{9,10}|(?P<milliseconds>\d{12,13}))(?:\.\d*)?$")
+# ISO 8601's basic (compact) form, as feeds' dc:date and iCalendar-style stamps write it:
+# "20240305", "20240305T101500Z", "20240305T1015+0100". The date is the one it states.
+# Its time must be one: hours 00-23 (24 only as 2400, the day's end), minutes 00-59, seconds
+# 00-60 (a leap second).
+_COMPACT_ISO_DATE = re.compile(
+    r"^(\d{4})(\d{2})(\d{2})"
+    r"(?:T(?:[01]\d|2[0-3]|24(?=00(?:00)?\b))(?:[0-5]\d(?:(?:[0-5]\d|60)(?:[.,]\d+)?)?)?"
+    r"(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?$"
+)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -52,6 +61,13 @@ _MONTHS = {
 # German month names that the English abbreviations do not start (Januar, Juni... they do).
 _MONTHS.update({"mär": 3, "märz": 3, "mai": 5, "okt": 10, "oktober": 10, "dez": 12, "dezember": 12})
 _MONTH = r"(?i:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
+# RFC 822's date with a two-digit year, as RSS pubDates written to that standard have it:
+# "Tue, 05 Mar 24 10:00:00 GMT" (the time after the year tells it from "05 Mar 24 people").
+_RFC822_SHORT_YEAR = re.compile(
+    rf"^(?:[A-Za-z]{{3,9}},?\s*)?(\d{{1,2}})\s+({_MONTH})\s+(\d{{2}})\s+\d{{1,2}}:\d{{2}}"
+)
+# RFC 2822's reading of a two-digit year: 00-49 are 2000-2049, 50-99 are 1950-1999.
+_RFC2822_PIVOT = 50
 _PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3}"
 # "Tokyo [Japan], September 13 :", "TOKYO, Sept 13 (Reuters) -", "TOKYO, JAN 5 -", "LONDON (AP) —",
 # "PARIS —"; a story filed from two places names the first: "GAZA CITY/JERUSALEM (Reuters) -".
@@ -115,6 +131,10 @@ _EDITORIAL_LABELS = frozenset(
         "also",
     }
 )
+# A word frequent in English text: used at least once in 100,000 words (Zipf frequency 4, as
+# "police", "bank", "date"; wordfreq counts words in any case, so well-known names reach it
+# too, and a city of 100,000 people or more, the usual threshold of a city, keeps its name).
+_COMMON_WORD_MIN_ZIPF = 4.0
 # How many words after a dash are looked at for a table of figures.
 _TABLE_WORDS = 8
 # The word that introduces a byline, in the languages of the news the step reads: "By",
@@ -224,17 +244,30 @@ def parse_iso_date(text: str, latest: date) -> date | None:
 
 
 def parse_stated_date(text: str, latest: date) -> date | None:
-    """The date a metadata value states: ISO 8601, a Unix time in seconds or milliseconds
-    (its UTC date), else a full date as written ("Tue, 05 Mar 2024 10:00:00 GMT" in RSS,
-    "March 5th, 2024"); None when ambiguous, invalid or future."""
-    if _ISO_DATE.match(text.strip()):
-        return parse_iso_date(text, latest)
-    epoch = _UNIX_TIME.match(text.strip())
+    """The date a metadata value states: ISO 8601 (also its compact form, "20240305T1015Z"),
+    a Unix time in seconds or milliseconds (its UTC date), else a full date as written ("Tue,
+    05 Mar 2024 10:00:00 GMT" in RSS, also with RFC 822's two-digit year, "March 5th, 2024");
+    None when ambiguous, invalid or future."""
+    value = text.strip()
+    if _ISO_DATE.match(value):
+        return parse_iso_date(value, latest)
+    compact = _COMPACT_ISO_DATE.match(value)
+    if compact:
+        return parse_date(*(int(part) for part in compact.groups()), latest=latest)
+    short_year = _RFC822_SHORT_YEAR.match(value)
+    if short_year:
+        day, month, year = short_year.groups()
+        century = 2000 if int(year) < _RFC2822_PIVOT else 1900
+        month_number = _month_number(month)
+        if month_number is None:
+            return None
+        return parse_date(century + int(year), month_number, int(day), latest)
+    epoch = _UNIX_TIME.match(value)
     if epoch:
         seconds = float(epoch.group()) / (1000 if epoch.group("milliseconds") else 1)
         stated = datetime.fromtimestamp(seconds, UTC)
         return parse_date(stated.year, stated.month, stated.day, latest)
-    return next(iter(dates_in(text, latest)), None)
+    return next(iter(dates_in(value, latest)), None)
 
 
 def split_date_header(text: str, latest: date) -> tuple[date | None, str]:
@@ -320,9 +353,9 @@ def _dateline_match(paragraph: str) -> re.Match[str] | None:
     """The dateline opening `paragraph`, if its words are one: a place with a date or an
     agency ("LONDON, Dec 5 (AP) —"), a place in capitals ("UNITED NATIONS -", "NEW DELHI:"),
     or a place in mixed case before a colon that is known or given its region ("Dubai:",
-    "Srinagar [India]:"; "Police:" is a speaker). An editorial label opening a feed's item
-    ("CORRECTION:", "UPDATE -", "Note:") is none, nor are capitals over a table of figures
-    ("WHEAT - 1.20 1.25 ...")."""
+    "Srinagar [India]:"; "Police:", a Polish town's name, is a speaker: see `_is_place_name`).
+    An editorial label opening a feed's item ("CORRECTION:", "UPDATE -", "Note:") is none,
+    nor are capitals over a table of figures ("WHEAT - 1.20 1.25 ...")."""
     match = _DATELINE.match(paragraph)
     if match is None or match.group("month") or match.group("agency"):
         return match
@@ -349,9 +382,30 @@ def _opens_table(text: str) -> bool:
 
 
 def _is_place_name(name: str) -> bool:
-    return place_country(name, cities=False) is not None or any(
-        candidate.place.country_code for candidate in load_gazetteer().names.get(name_key(name), ())
-    )
+    """Whether `name` is a country, a state or province, or a town of the gazetteer; a town
+    whose name is also an everyday English word only when it is a city by that name."""
+    if place_country(name, cities=False) is not None:
+        return True
+    gazetteer, key = load_gazetteer(), name_key(name)
+    towns = [c for c in gazetteer.names.get(key, ()) if c.place.country_code]
+    if " " not in name and _is_common_english_word(name):
+        # The gazetteer's towns of 15,000 people bear everyday words ("Police" in Poland,
+        # "Date", "Bank", "Union", "Officer") and well-known people's surnames: in mixed case
+        # before a colon such a word is a label or a speaker ("Police: ..."), where a city
+        # known by the name ("Reading", "Nice"), or by the last word of it ("Hull" for
+        # "Kingston upon Hull"), is its dateline. Other alternate names GeoNames lists are
+        # nicknames, misspellings and transliterations ("Soul" for Seoul, "Name" for Namur).
+        by_name = key in gazetteer.main_name_ends
+        return any(c.population >= CITY_MIN_POPULATION and (c.main_name or by_name) for c in towns)
+    return bool(towns)
+
+
+def _is_common_english_word(word: str) -> bool:
+    # Imported here: wordfreq finds its data through inspect.stack(), whose cost grows with
+    # every module loaded before (see tasks/normalize/duplicates.py).
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en") >= _COMMON_WORD_MIN_ZIPF
 
 
 def states_first_day(text: str, day: date) -> bool:
