@@ -165,6 +165,96 @@ def test_a_document_is_its_one_organisation_author(nlp):
         assert (referent.entity.text if referent and referent.entity else None) == author
 
 
+@pytest.mark.parametrize(
+    ("text", "words", "author"),
+    [
+        # Several authors, by "and" or made with another: no one body's document.
+        (
+            "A 2019 study by Harlow University and the Tessaly Institute found that rents rose.",
+            "A 2019 study by Harlow University and the Tessaly Institute",
+            None,
+        ),
+        (
+            "A 2019 study by Harlow University found that rents rose.",
+            "A 2019 study by Harlow University",
+            "Harlow University",
+        ),
+        (
+            "Most tenants want rent caps, says a Brightwater College survey conducted jointly "
+            "with the Ostrava Trust.",
+            "a Brightwater College survey conducted jointly with the Ostrava Trust",
+            None,
+        ),
+        (
+            "Most tenants want rent caps, says a Brightwater College survey produced in "
+            "partnership with the Ostrava Trust.",
+            "a Brightwater College survey produced in partnership with the Ostrava Trust",
+            None,
+        ),
+        # Made "with" a manner, not with another body: still the one author's.
+        (
+            "Most tenants want rent caps, says a Brightwater College survey released with "
+            "little fanfare.",
+            "a Brightwater College survey released with little fanfare",
+            "Brightwater College",
+        ),
+        (
+            "Most tenants want rent caps, says a Brightwater College survey released in May.",
+            "a Brightwater College survey released in May",
+            "Brightwater College",
+        ),
+    ],
+)
+def test_a_document_of_several_authors_is_nobodys(nlp, text, words, author):
+    assert resolve_phrase(nlp, text, words) == author
+
+
+@pytest.mark.parametrize(
+    ("source", "referent"),
+    [
+        # A name ending in a word for an association is a group's.
+        ("the Harlow Housing Foundation", "Harlow Housing Foundation"),
+        # Another body named beside it, or a company's name: not shown to be the group.
+        ("the Harlow Housing Foundation and Norvik Systems", None),
+        ("Norvik Systems", None),
+    ],
+)
+def test_the_group_is_a_body_named_as_an_association(nlp, source, referent):
+    text = f"Rents rose by a fifth, according to {source}. Most tenants pay more, the group said."
+    assert resolve_after(nlp, text, (), "the group") == referent
+
+
+@pytest.mark.parametrize(
+    ("text", "referent"),
+    [
+        # A channel's or a fund's name is no association's.
+        ('Cartoon Network will air the film. "Fans will love it," the group said.', None),
+        ('The Orla Fund bought the mill. "It is a fine asset," the group said.', None),
+        # A body named with the very word is surer than one named as an association.
+        (
+            "The Pinecrest Fund invested $5 million in the Kestrel Group. "
+            '"This is a vote of confidence," the group said.',
+            "Kestrel Group",
+        ),
+        (
+            "The Pinecrest Foundation invested $5 million in the Kestrel Group. "
+            '"This is a vote of confidence," the group said.',
+            "Kestrel Group",
+        ),
+    ],
+)
+def test_the_group_is_no_channel_or_fund_nor_beside_a_group(nlp, text, referent):
+    assert resolve_after(nlp, text, (), "the group") == referent
+
+
+def test_a_body_of_a_nationality_is_no_nation(nlp):
+    # "A Dutch newspaper" is one of many; "the Dutch government" is the nation's one.
+    text = "The letter, printed first in a Swedish magazine, drew wide anger."
+    assert resolve_phrase(nlp, text, "a Swedish magazine") is None
+    text = "The Dutch government said on Monday that the port would reopen."
+    assert resolve_phrase(nlp, text, "The Dutch government") == "Dutch"
+
+
 def test_a_pronoun_in_reported_words_is_who_reports_them(nlp):
     """One rule for speakers and actors: "X said it will ..." is X when the pronoun agrees."""
     text = "Syria said on Monday it will keep its troops near the border."
@@ -1033,6 +1123,9 @@ _UNKNOWN_SEX = "Kiri Dunn praised the deal{} on Monday. {} said the terms were f
         # since, is as likely.
         (_UNKNOWN_SEX.format(" with Tom Baker", "He"), None),
         (_UNKNOWN_SEX.format(" with Ann Hale", "She"), None),
+        # Named since, but of the other sex by a first name: no rival for the pronoun.
+        (_UNKNOWN_SEX.format(" with Ann Hale", "He"), "Kiri Dunn"),
+        (_UNKNOWN_SEX.format(" with Tom Baker", "She"), "Kiri Dunn"),
         # Nobody named since, or the sex told by a title: the subject before.
         (_UNKNOWN_SEX.format("", "He"), "Kiri Dunn"),
         (_UNKNOWN_SEX.format(" with Tom Baker", "He").replace("Kiri", "Mr."), "Dunn"),
@@ -1047,6 +1140,15 @@ _UNKNOWN_SEX = "Kiri Dunn praised the deal{} on Monday. {} said the terms were f
 def test_a_person_of_unknown_sex_with_another_named_since_is_not_he_or_she(nlp, text, referent):
     pronoun = "He" if " He " in text else "She"
     assert resolve_after(nlp, text, (), pronoun) == referent
+
+
+def test_she_in_a_persons_report_is_not_that_person(nlp):
+    # "X said she ..." is as often about another (a doctor about a patient): no sex for X.
+    text = (
+        "Deputy Marcus Bell found the driver. Dr. Gordon said she was stable. "
+        '"It could have been worse," he said.'
+    )
+    assert resolve_after(nlp, text, (), "he") == "Gordon"
 
 
 _PORT = (

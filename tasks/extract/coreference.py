@@ -120,6 +120,7 @@ _MALE_TITLES = {"mr", "mr."}
 _FEMALE_TITLES = {"mrs", "mrs.", "ms", "ms.", "miss"}
 # "I" is the writer outside quote marks and a speaker the resolver cannot see inside them.
 _OTHER_GENDER = {"m": _FEMALE, "f": _MALE}
+_OTHER_SEX = {"m": "f", "f": "m"}
 _FIRST_PERSON = frozenset({"i", "me", "my", "mine", "myself"})
 _SINGULAR_PERSON = _MALE | _FEMALE | _FIRST_PERSON
 _PLURAL = frozenset({"they", "them", "their", "themselves", "we", "us", "our", "ourselves"})
@@ -172,6 +173,13 @@ _COMPANY_NOUNS = frozenset({
 })  # fmt: skip
 # Words that introduce a company as another's rival, not the one the text is about.
 _RIVAL_NOUNS = frozenset({"rival", "competitor"})
+# "The Harlow Foundation ... the group said": a name ending in a word for an association
+# says the body is a group of people, as "the group" and "the organization" call one.
+_GROUP_WORDS = frozenset({"group", "organization", "organisation"})
+_ASSOCIATION_ENDINGS = frozenset({
+    "foundation", "association", "coalition", "alliance", "society", "league", "federation",
+    "institute", "council", "committee", "club",
+})  # fmt: skip
 # Nouns that count people when an "of" phrase follows ("a group of students").
 _COLLECTIVE_NOUNS = frozenset({
     "army", "group", "crowd", "number", "majority", "minority", "handful", "host", "team",
@@ -683,7 +691,7 @@ class Coreference:
             and referent.entity is not None
             and referent.entity.label_ == "PERSON"
             and self._gender(referent.entity) is None
-            and self._other_person_since(referent.entity, pronoun.idx)
+            and self._other_person_since(referent.entity, pronoun.idx, gender)
         ):
             # "Dunn said ... Reed asked ... he": a surname of unknown sex agrees with "he" or
             # "she" by default only, no evidence; with another person named since, either.
@@ -691,9 +699,10 @@ class Coreference:
         self._persons[pronoun.i] = referent
         return referent
 
-    def _other_person_since(self, entity: Span, char: int) -> bool:
+    def _other_person_since(self, entity: Span, char: int, gender: str) -> bool:
         """Whether the narrative names a person of another surname between the last mention
-        of `entity`'s bearer before `char` and `char`."""
+        of `entity`'s bearer before `char` and `char`, one the pronoun's `gender` may stand
+        for (a woman named since is no rival for "he")."""
         surname = entity[-1].lower_
         before = self._entities[: bisect_left(self._entity_starts, char)]
         last = max(
@@ -706,6 +715,7 @@ class Coreference:
             and e.end_char <= char
             and e[-1].lower_ != surname
             and not self._quoted(e.start_char)
+            and self._gender(e) != _OTHER_SEX[gender]
             for e in before
         )
 
@@ -1146,6 +1156,9 @@ class Coreference:
         if head.lower_ in _ORGANISATION_WORDS:
             # "Japan's defence ministry", "the Clinton campaign": whose organisation it is.
             owners = [e for e in inside if e.end_char <= head.idx]
+            if any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in head.children):
+                # "an Israeli newspaper", "a Dutch firm": one of a people's many, not its body.
+                owners = [e for e in owners if e.label_ != "NORP"]
             if head.lower_ in _DOCUMENT_NOUNS:
                 # A document is its author's: an organisation, one ("an Oregon poll",
                 # "a Channel 9/Harbour College poll" are nobody's), before it or after "by"
@@ -1163,8 +1176,13 @@ class Coreference:
                 owners = owners or [
                     e for e in map(self._entity_at, authors) if e is not None and e.label_ == "ORG"
                 ]
-                if len(owners) > 1 or any(_joint_authors(e) for e in owners):
-                    return None
+                if (
+                    len(owners) > 1
+                    or any(_joint_authors(e) for e in owners)
+                    or any(c.dep_ == "conj" for author in authors for c in author.children)
+                    or _made_jointly(head)
+                ):
+                    return None  # "a study by Harvard and Yale": several bodies', no one's
             if owners:
                 return owners[-1]
             names = [c for c in head.children if c.dep_ in ("compound", "poss")]
@@ -1416,10 +1434,21 @@ class Coreference:
             return _is_outlet(entity)
         if lemma in _DOCUMENT_NOUNS:
             return False
-        called = lemma in self._introduction(entity)[0] or (
-            lemma == "company" and self._the_company(head, entity)
+        called = (
+            lemma in self._introduction(entity)[0]
+            or (lemma == "company" and self._the_company(head, entity))
+            or (lemma in _GROUP_WORDS and self._named_as_association(head, entity))
         )
         return called and self._same_places(head, entity)
+
+    def _named_as_association(self, head: Token, entity: Span) -> bool:
+        """Whether "the group" or "the organization" may be a body whose name ends in a word
+        for an association ("the Harlow Foundation"): not when a body named before ends in the
+        very word ("the Kestrel Group"), which it names more surely."""
+        word = head.lemma_.lower()
+        return entity[-1].lemma_.lower() in _ASSOCIATION_ENDINGS and not any(
+            e.label_ == "ORG" and e[-1].lemma_.lower() == word for e in self._named_before(head.idx)
+        )
 
     def _the_company(self, head: Token, entity: Span) -> bool:
         """Whether "the company" may be a named body: the one body the text introduced as a
@@ -1875,6 +1904,38 @@ def _joint_authors(entity: Span) -> bool:
         and (t.text == "/" or not _one_hyphened_name(t))
         for t in words
     )
+
+
+def _made_jointly(document: Token) -> bool:
+    """Whether the phrase of a document says another made it too ("a poll conducted jointly
+    with the Ostrava Trust", "a survey released together with ...", "a report produced in
+    partnership with ..."): several bodies' document, no one body's."""
+    for verb in document.children:
+        if verb.dep_ != "acl" or verb.lemma_.lower() not in _MAKING:
+            continue
+        for child in verb.children:
+            if child.lower_ == "jointly":
+                return True
+            withs = [child] if child.dep_ == "prep" else list(child.children)
+            if child.lower_ in ("with", "together") and any(
+                _a_body(partner)
+                for word in withs
+                if word.lower_ == "with"
+                for partner in word.children
+                if partner.dep_ == "pobj"
+            ):
+                return True
+            if child.dep_ == "prep" and child.lower_ == "in":
+                partner = [c.lemma_.lower() for c in child.children if c.dep_ == "pobj"]
+                if partner and partner[0] in ("partnership", "conjunction", "collaboration"):
+                    return True
+    return False
+
+
+def _a_body(word: Token) -> bool:
+    """Whether a word stands for a body or a person that can make a document with another (a
+    named one, or "the university"), not for a manner ("with little fanfare")."""
+    return word.ent_type_ in _ONE_BEARER or word.lemma_.lower() in GROUP_NOUNS - _DOCUMENT_NOUNS
 
 
 def _one_hyphened_name(hyphen: Token) -> bool:
