@@ -155,3 +155,63 @@ def test_ner_benchmark_score_floor():
     last = result.stdout.strip().splitlines()[-1]
     f1 = float(dict(field.split("=") for field in last.split())["f1"])
     assert f1 >= NER_F1_FLOOR, last
+
+
+def test_a_name_after_the_is_no_person(mentions_of):
+    """News writes no "the" before a person's name: a PERSON there is a group or a body, unless
+    it modifies a noun ("the Harlow administration")."""
+    found = labelled(
+        mentions_of(
+            "The Tom Ellis Band said it would tour. The K.L. Council voted to shut the pool. "
+            "The Harlow administration said no, and Dana Kerr agreed."
+        )
+    )
+    assert ("Tom Ellis Band", "ORG") in found
+    assert not any(label == "PERSON" and "Council" in text for text, label in found)
+    assert ("Harlow", "PERSON") in found
+    assert ("Dana Kerr", "PERSON") in found
+
+
+def test_one_person_picked_out_after_the_stays_a_person(mentions_of):
+    """ "the Jane Doe of ...", "the Jane Doe who ...", "the A. Jones study": still a person."""
+    for text, name in [
+        ("Fans called her the Nora Vance of chess.", "Nora Vance"),
+        ("The David Morton who won the raffle lives in Hull.", "David Morton"),
+        ("The Maria Lopez whose shop burned has reopened it.", "Maria Lopez"),
+        ("Kerr said the B. Talbot survey was flawed.", "B. Talbot"),
+    ]:
+        assert (name, "PERSON") in labelled(mentions_of(text)), text
+
+
+def test_words_after_a_wire_dateline_are_no_date(mentions_of):
+    """The model reads the first words after "CITY, Month day - " as more date."""
+    found = labelled(
+        mentions_of(
+            "LONDON, February 11 - The central bank raised rates on Tuesday.\n\n"
+            "It was the first rise this year."
+        )
+    )
+    assert ("February 11", "DATE") in found
+    assert ("Tuesday", "DATE") in found
+    assert not any("bank" in text for text, _label in found)
+    kept = labelled(mentions_of("LONDON, March 13 - Today's trading was calm, dealers said."))
+    assert ("Today", "DATE") in kept
+    # Hours and minutes are time words too, after blank lines as well.
+    for text, when in [
+        ("OSLO, Nov 9 - A few hours later the ferry docked.", "A few hours"),
+        ("OSLO, Nov 9 -  \n\nThe next few hours were quiet on the coast.", "next few hours"),
+    ]:
+        assert any(when in found for found, _label in labelled(mentions_of(text))), text
+    assert any(
+        "next hour" in found
+        for found, _label in labelled(mentions_of("The next hour brought more rain to the valley."))
+    )
+
+
+def test_a_wire_datelines_place_is_a_place(mentions_of):
+    """The capitals before a dateline's comma name where the story was filed from."""
+    found = labelled(mentions_of("FRANKFURT, March 2 - The central bank held rates."))
+    assert ("FRANKFURT", "GPE") in found
+    found = labelled(mentions_of("BUENOS AIRES, Sept 23 - Wheat shipments slowed last month."))
+    assert ("BUENOS AIRES", "GPE") in found
+    assert ("AFP", "ORG") in labelled(mentions_of("LONDON (AFP) - The central bank held rates."))

@@ -1525,3 +1525,18 @@ def test_who_holding_a_that_clause_stands_for_its_noun_as_who_said_does(nlp):
     text = 'Senator Jane Doe, who learned that the bill had "died in committee," vowed to go on.'
     row = row_with(rows_of(nlp, text), "died in committee")
     assert row.speaker_text == "who" and ref_text(text, row) == "Jane Doe"
+
+
+def test_results_and_deals_are_not_statements(nlp):
+    """'reported a loss' gives figures and 'agreed to buy' a deal: no one's words. The clause
+    after either verb is still a statement."""
+    text = (
+        "The bakery chain reported a steep drop in quarterly profit on Monday. "
+        "Two regional utilities agreed to merge their grid businesses next year. "
+        "The chain reported that sales of bread had fallen for a third month. "
+        "Analysts agreed that the merger would cut costs for both utilities."
+    )
+    quoted = [row.quote_text for row in rows_of(nlp, text)]
+    assert not any("quarterly profit" in q or "grid businesses" in q for q in quoted)
+    assert any("sales of bread had fallen" in q for q in quoted)
+    assert any("the merger would cut costs" in q for q in quoted)

@@ -18,7 +18,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from tasks.extract.doc_cache import StringTest, among, doc_text
+from tasks.extract.coreference import GROUP_NOUNS
+from tasks.extract.doc_cache import StringTest, among, doc_dateline_end, doc_text
 from tasks.extract.gazetteer import (
     country_match,
     country_name_forms,
@@ -60,6 +61,48 @@ CALENDAR_WORDS = frozenset(
     for word in names
     if word
 ) | {"sept"}
+# Words that make a phrase a time by themselves ("Last week", "Today", "Under three weeks").
+_TIME_WORDS = frozenset(
+    [
+        "today",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "moment",
+        "moments",
+        "overnight",
+        "tonight",
+        "yesterday",
+        "tomorrow",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "weekend",
+        "month",
+        "months",
+        "year",
+        "years",
+        "decade",
+        "decades",
+        "quarter",
+        "quarters",
+        "season",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "ago",
+        "earlier",
+        "later",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+    ]
+)
 # What the model calls a team named after a place or a founder, in running text.
 TEAM_MISREADINGS = frozenset({"GPE", "LOC", "PERSON", "NORP", "FAC"})
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "outside"})
@@ -399,8 +442,94 @@ def _repaired(spans: list[Span]) -> list[Span]:
         for piece in _pieces(span):
             trimmed = _trimmed(piece)
             if trimmed is not None:
-                repaired.extend(_split_demonym(trimmed))
+                repaired.extend(_split_demonym(_group_after_the(trimmed)))
     return repaired
+
+
+# After a name, these make "the" + name a person still: "the Jane Doe of chess", "the Jane Doe
+# who won", "the Jane Doe whose shop burned" (one of several, or a likeness).
+_PERSON_AFTER_THE_FOLLOWERS = frozenset({"of", "who", "whose"})
+
+
+def _group_after_the(span: Span) -> Span:
+    """ "The Lib Dems", "the W.H.O. Council": news writes no "the" before a person's name, so a
+    PERSON after one is an organisation, unless it modifies a noun ("the Obama administration",
+    "the A. Jones study"), is a family ("the Smiths"), a title ("the Prince of Wales") or one
+    person picked out ("the Jane Doe who won")."""
+    if span.label_ != "PERSON" or not _after_the(span.doc, span.start):
+        return span
+    if span.root.dep_ == "compound" or any(token.lower_ == "of" for token in span):
+        return span
+    if _picks_out_a_person(span.doc, span.end):
+        return span
+    if len(span) == 1 and span.text.endswith("s"):
+        return span
+    return Span(span.doc, span.start, span.end, label="ORG")
+
+
+def _without_dateline_spill(doc: Doc, spans: list[Span]) -> list[Span]:
+    """ "DENVER, May 19 - Cattle ranchers ...": the model reads the words right after a wire
+    dateline's date and dash as more date. A DATE or TIME there with no figure and no calendar
+    or time word is no date."""
+    dateline_end = doc_dateline_end(doc)
+    first = doc.char_span(dateline_end, dateline_end + 1, alignment_mode="expand")
+    if not dateline_end or first is None:
+        return spans
+    # Blank lines may stand between the dateline and the story's first word.
+    while first[0].is_space and first.end < len(doc):
+        first = doc[first.end : first.end + 1]
+    # The story's first word, or the noun after its article ("The central bank").
+    opening = {first.start, first.start + 1} if first[0].pos_ == "DET" else {first.start}
+
+    def spilled(span: Span) -> bool:
+        return (
+            span.label_ in ("DATE", "TIME")
+            and span.start in opening
+            and not any(
+                any(char.isdigit() for char in token.text)
+                or token.lower_ in CALENDAR_WORDS
+                or token.lower_ in _TIME_WORDS
+                for token in span
+            )
+        )
+
+    return [span for span in spans if not spilled(span)]
+
+
+def _dateline_place(doc: Doc, spans: list[Span]) -> list[Span]:
+    """ "FRANKFURT, March 2 - ", "KUALA LUMPUR, Oct 14 - ": the capitalised words before a wire
+    dateline's comma name the place it was filed from, which the model, seeing capitals, often
+    takes for an organisation or cuts."""
+    dateline_end = doc_dateline_end(doc)
+    result = []
+    for span in spans:
+        if span.end_char > dateline_end or span.label_ in ("GPE", "DATE", "TIME"):
+            result.append(span)
+            continue
+        start, end = span.start, span.end
+        while start > 0 and doc[start - 1].is_upper and doc[start - 1].is_alpha:
+            start -= 1
+        while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
+            end += 1
+        capitals = all(token.is_upper and token.is_alpha for token in doc[start:end])
+        opens = start == 0 or "\n" in doc[start - 1].text_with_ws
+        if capitals and opens and end < len(doc) and doc[end].text == ",":
+            span = Span(doc, start, end, label="GPE")
+        result.append(span)
+    return result
+
+
+def _after_the(doc: Doc, index: int) -> bool:
+    return index > 0 and doc[index - 1].lower_ == "the"
+
+
+def _picks_out_a_person(doc: Doc, name_end: int) -> bool:
+    """Whether the word after a name following "the" keeps it a person's: "of", "who", "whose"
+    or a common noun the name modifies, which the parse may miss ("the A. Jones study")."""
+    if name_end >= len(doc):
+        return False
+    following = doc[name_end]
+    return following.lower_ in _PERSON_AFTER_THE_FOLLOWERS or following.pos_ == "NOUN"
 
 
 class EntityRules:
@@ -430,6 +559,8 @@ class EntityRules:
     def __call__(self, doc: Doc) -> Doc:
         spans = _recase_caps_lines(doc, list(doc.ents), self.nlp.get_pipe("ner"))
         spans = _repaired(spans)
+        spans = _without_dateline_spill(doc, spans)
+        spans = _dateline_place(doc, spans)
         spans = self._apply_gazetteers(doc, spans)
         spans = _teams(doc, spans)
         spans = _companies(doc, spans)
@@ -490,7 +621,8 @@ def _consistent_people(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
-    """ "T. Barker", "R.K. Ellis": initials and a capitalised word are a person's name."""
+    """ "T. Barker", "R.K. Ellis": initials and a capitalised word are a person's name (not after
+    "the")."""
     result = list(spans)
     initials = _ARE_INITIALS.mask(doc, doc.to_array(ORTH)[:-1])
     for token in map(doc.__getitem__, np.flatnonzero(initials).tolist()):
@@ -502,6 +634,12 @@ def _initialled_people(doc: Doc, spans: list[Span]) -> list[Span]:
         start = token.i
         while start > 0 and _INITIALS.match(doc[start - 1].text):
             start -= 1
+        # "the W.H.O. Council": no person's name follows "the", unless one is picked out
+        # ("the A. Jones study"); a body's word ("Council", "Board") after initials names a body.
+        if _after_the(doc, start) and (
+            surname.lower_ in GROUP_NOUNS or not _picks_out_a_person(doc, surname.i + 1)
+        ):
+            continue
         overlapping = [
             s for s in result if s.start <= surname.i < s.end or s.start <= start < s.end
         ]
