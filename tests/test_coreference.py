@@ -828,6 +828,45 @@ def test_a_man_the_quote_speaks_of_rivals_the_speaker(nlp):
     assert resolve_after(nlp, text.format(" of the former aide"), (), "he") is None
 
 
+def test_a_pronoun_reporting_words_goes_on_with_the_speaker_before(nlp):
+    # A pronoun that reports words, with or without quote marks, is the speaker before, though
+    # that speaker's quote spoke of another man; a pronoun that reports nothing may be him.
+    text = '"A driver told me he was lost," Tom Baker said.\n\nTraffic was heavy all week, he {}.'
+    for verb in ("said", "argued"):
+        assert resolve_after(nlp, text.format(verb), ("Tom Baker",), "he") == "Tom Baker", verb
+    text = '"A driver told me he was lost," Tom Baker said.\n\nHe was tired and hungry.'
+    assert resolve_after(nlp, text, ("Tom Baker",), "He") is None
+    text = '"We fired him in March," Tom Baker said of the former aide. Sales fell, he said.'
+    assert resolve_after(nlp, text, ("Tom Baker",), "he") is None
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Having beaten Luis Ferrer twice, he retired from the race.",
+        "Asked whether Luis Ferrer would run, he shrugged.",
+    ],
+)
+def test_a_name_in_a_clause_the_pronoun_is_the_subject_of_is_someone_else(nlp, clause):
+    # The clause has no subject of its own: "he" is its understood subject, and a name in it
+    # is someone else (the pronoun itself would be "himself").
+    text = f"Mr. Haddad lost the vote in May. {clause}"
+    assert resolve_after(nlp, text, ("Mr. Haddad",), "he") == "Haddad"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Asked about Luis Ferrer on Monday, Omar Haddad praised him.",
+        "Having beaten Luis Ferrer twice, Omar Haddad praised him.",
+    ],
+)
+def test_a_name_in_a_clause_without_a_subject_may_be_an_object_pronoun(nlp, text):
+    # The clause's understood subject is the main clause's subject, not an object pronoun:
+    # "him" may be the man named in it, or another, so it stays unresolved.
+    assert resolve_after(nlp, text, (), "him") is None
+
+
 def test_a_role_word_is_not_a_person_named_once_without_it(nlp):
     # Someone named once, as the subject or after the verb, is not shown to hold an office or a
     # job: the judge, the mayor, the agent may be another person the sentence acts on.
@@ -1128,6 +1167,13 @@ _UNKNOWN_SEX = "Kiri Dunn praised the deal{} on Monday. {} said the terms were f
         (_UNKNOWN_SEX.format(" with Tom Baker", "She"), "Kiri Dunn"),
         # Nobody named since, or the sex told by a title: the subject before.
         (_UNKNOWN_SEX.format("", "He"), "Kiri Dunn"),
+        # A name modifying a noun since is no one who acts: no rival.
+        (_UNKNOWN_SEX.format(" at a Tom Baker rally", "He"), "Kiri Dunn"),
+        (
+            "Kiri Dunn, a Tom Baker supporter, praised the deal on Monday. He said the terms "
+            "were fair.",
+            "Kiri Dunn",
+        ),
         (_UNKNOWN_SEX.format(" with Tom Baker", "He").replace("Kiri", "Mr."), "Dunn"),
         # Named again since the other: the subject before.
         (

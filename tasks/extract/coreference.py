@@ -261,6 +261,7 @@ _ABBREVIATED_TITLES = {
 }  # fmt: skip
 # Relations that lead from a clause up to the verb it is the content of.
 _CLAUSE_DEPS = ("ccomp", "xcomp", "conj", "dobj", "acomp")
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
 # Labels of the modifiers that tell two holders of a title apart ("the Florida senator").
 _PLACE_LABELS = frozenset({"GPE", "NORP"})
 # Parts of speech between a title's head and the name it is given ("comedian and actor").
@@ -618,6 +619,10 @@ class Coreference:
         chosen = fallback = answerer = None
         index = bisect_right(self._sentence_starts, pronoun.idx) - 1
         speaks = self._has_quote(self._sentences[index])
+        # "'...he ...,' Baker said. Sales were up, he said": a pronoun reporting words goes on
+        # with the speaker of the sentence right before, as a quote's does (news writing names
+        # a new speaker).
+        reports = _reports(pronoun)
         for k in range(index, -1, -1):
             sentence = self._sentences[k]
             if not self._recent(sentence.end_char - 1, pronoun.idx, _PRONOUN_PARAGRAPHS):
@@ -629,6 +634,12 @@ class Coreference:
             if not candidates:
                 continue
             if own:
+                # "Having beaten Ferrer twice, he said ...": a name in a clause with no subject of
+                # its own hung on the pronoun's verb is someone else (English grammar: the pronoun
+                # is that clause's understood subject, and would be "himself").
+                candidates = [c for c in candidates if not _acted_on_by(c.token, pronoun)]
+                if not candidates:
+                    continue
                 # "Baker said Hollis was the treasurer, and he added": the subject of the
                 # verb the pronoun's verb is joined to.
                 joined, chosen = _joined_subject(pronoun, candidates)
@@ -653,7 +664,9 @@ class Coreference:
                 # Dunn": the "him" may be another, and so may the speaker.)
                 chosen = None
                 continue
-            if chosen is not None and self._quotes_someone(sentence, pronoun, speaks):
+            if chosen is not None and self._quotes_someone(
+                sentence, pronoun, speaks or (reports and k == index - 1)
+            ):
                 # "'... she always had his back,' Gutin says. ... She didn't care": the
                 # speaker, or the woman she spoke of? (A quote chain, "'...,' he said", goes
                 # on with the speaker, unless the words were said of someone.)
@@ -702,7 +715,8 @@ class Coreference:
     def _other_person_since(self, entity: Span, char: int, gender: str) -> bool:
         """Whether the narrative names a person of another surname between the last mention
         of `entity`'s bearer before `char` and `char`, one the pronoun's `gender` may stand
-        for (a woman named since is no rival for "he")."""
+        for (a woman named since is no rival for "he"), and not a name modifying a noun ("a
+        Baker rally", "a pro-Baker group")."""
         surname = entity[-1].lower_
         before = self._entities[: bisect_left(self._entity_starts, char)]
         last = max(
@@ -716,6 +730,8 @@ class Coreference:
             and e[-1].lower_ != surname
             and not self._quoted(e.start_char)
             and self._gender(e) != _OTHER_SEX[gender]
+            # A name modifying a noun names the thing, not someone acting in the news.
+            and e.root.dep_ not in _MODIFIER_DEPS
             for e in before
         )
 
@@ -2100,6 +2116,42 @@ def _reporting_subject(pronoun: Token) -> Token | None:
                 return None  # "She didn't care ..., Gutin says": the parse's, not the text's
             return subject
     return None
+
+
+def _acted_on_by(token: Token, pronoun: Token) -> bool:
+    """Whether `token` is in a clause with no subject of its own hung on the pronoun's verb
+    ("Having beaten Ferrer twice, he said ...", "Asked whether Ferrer would run, he shrugged"),
+    whose understood subject the pronoun is. Only a subject pronoun is: the clause takes the
+    main clause's subject as its own ("Asked about Ferrer, Haddad praised him": Haddad was
+    asked, and "him" may be Ferrer)."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = pronoun.head
+    node = token
+    while node.head.i != node.i and node.i != verb.i:
+        if (
+            node.head.i == verb.i
+            and node.dep_ in ("advcl", "xcomp")
+            and node.pos_ == "VERB"
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+        ):
+            return True
+        node = node.head
+    return False
+
+
+def _reports(pronoun: Token) -> bool:
+    """Whether a pronoun is the subject of a reporting verb reporting a clause ("Sales fell,
+    he said", "she argues that ..."; not "he refused to quit")."""
+    # (Imported here: the quote extractor's module imports this one.)
+    from tasks.extract.quotes_speakers import is_cue
+
+    verb = pronoun.head
+    return (
+        pronoun.dep_ == "nsubj"
+        and is_cue(verb)
+        and any(child.dep_ in ("ccomp", "parataxis") for child in verb.children)
+    )
 
 
 def _said_of_person(token: Token) -> bool:
