@@ -119,6 +119,7 @@ def predict(parsed: Parsed, annotations: list[Annotation]) -> dict[Annotation, s
         canonical_names(forms, {}),
         {},
         canonical_places(forms, {}),
+        {},
     ).to_pylist()
     mentions = {(r["article_id"], r["start_char"], r["end_char"]): r for r in rows}
     pairs = [(e.article_id, m) for e in parsed.extractions for m in e.mentions]
