@@ -163,6 +163,16 @@ _SAME_DOCUMENT = {"survey": "poll"}
 # of saying whose subject wrote the document they were said in ("the ministry said in a
 # statement"); "Kasich leads in the poll" is no author.
 _MAKING = frozenset({"conduct", "release", "publish", "issue", "commission", "produce"})
+# Verbs of writing a document, whose agent is its author ("the menu drawn up and written by
+# the head baker").
+_WRITING = frozenset({"write", "prepare", "compile", "author"})
+# Records a body keeps, which speak for it as a document for its author ("the port
+# authority's data", "Harbour Board records", "a club account"); a person's records are not
+# his statement.
+_KEPT_RECORDS = frozenset({"data", "datum", "record", "records", "account", "filing"})
+_RECORDS = _DOCUMENT_NOUNS | _KEPT_RECORDS
+# Words for what a document shows (a survey's findings are the survey's).
+_SHOWN = frozenset({"result", "finding"})
 _SAYING = frozenset({"say", "write", "announce", "add", "note", "state", "warn", "declare"})
 # Words news uses to introduce a company ("the chemicals giant Halvorsen Industries", "the
 # drugmaker Norvik"), which a later "the company" stands for.
@@ -266,6 +276,11 @@ _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
 _PLACE_LABELS = frozenset({"GPE", "NORP"})
 # Parts of speech between a title's head and the name it is given ("comedian and actor").
 _TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ"})
+# The conjunctions that join two titles of one person ("coach and captain"); "but" and "or"
+# join two people ("the coach or his deputy", "all the players but Voss").
+_TITLE_JOINS = frozenset({"and", "&"})
+# Honorifics English writes with "the" before a name ("the Hon. Ada Quell").
+_ARTICLE_HONORIFICS = frozenset({"rev", "reverend", "hon", "honorable", "honourable"})
 # How many pronouns back a chain of "he" ... "he" is followed.
 _CHAIN_DEPTH = 12
 # Marks that set off a relative clause that does not narrow its noun.
@@ -460,11 +475,28 @@ class Coreference:
                 and not (word == "which" and _thing_of_a_name(before, entity))
             ):
                 return Referent(entity.start_char, entity.end_char, entity, _kind_of(entity))
+        own = self._phrase_head(head, start, end)
+        if own.i != head.i and own.tag_ in ("NNS", "NNPS") and _document_of(own) is None:
+            # "several bakers, among them Ann Voss", "the parents who elected her": a plural
+            # is several people, whoever its complement names.
+            return Referent(start, end, None, "people")
+        head = own
+        opening = self._opening_name(head, start, end)
+        if opening is not None:
+            opening = self._full_name(opening)
+            return Referent(opening.start_char, opening.end_char, opening, _kind_of(opening))
         titled = self._titled_name(head, start, end)
         if titled is not None:
-            return Referent(titled.start_char, titled.end_char, titled, "person")
-        if any(child.dep_ == "conj" for child in head.children):
-            return Referent(start, end, None, "people")  # "he and his staff"
+            return Referent(titled.start_char, titled.end_char, titled, _kind_of(titled))
+        # "he and his staff"; "Ada Quell, Ivo Brandt and other rowers", where the parse hangs
+        # the list on the second name, set off as if it renamed the first.
+        listed = [head] + [
+            c
+            for c in head.children
+            if c.dep_ == "appos" and c.ent_type_ == "PERSON" and c.idx < end
+        ]
+        if any(child.dep_ == "conj" for word in listed for child in word.children):
+            return Referent(start, end, None, "people")
         if is_pronoun(head):
             return self._pronoun(head, start)
         entity = self._entity_in(head, start, end)
@@ -1159,6 +1191,9 @@ class Coreference:
         for entity in inside:
             if entity.start <= head.i < entity.end:
                 return entity
+        apposed = self._set_off_after(head, start)
+        if apposed is not None:
+            return apposed
         if (
             head.is_title
             and head.text in self._surnames
@@ -1167,42 +1202,59 @@ class Coreference:
             # "Sanders remarked" the model took for a plural noun or a title: the person of
             # that surname the doc named.
             return self._named_earlier(head, start)
-        if _description_kind(head) == "people":
+        document = _document_of(head)
+        if _description_kind(head) == "people" and document is None:
             return None  # "Clinton supporters", "the three scholars -- Mr. Tribe, ...": several
-        if head.lower_ in _ORGANISATION_WORDS:
+        if head.lower_ in _ORGANISATION_WORDS or document is not None:
             # "Japan's defence ministry", "the Clinton campaign": whose organisation it is.
+            head = document or head
             owners = [e for e in inside if e.end_char <= head.idx]
             if any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in head.children):
                 # "an Israeli newspaper", "a Dutch firm": one of a people's many, not its body.
                 owners = [e for e in owners if e.label_ != "NORP"]
-            if head.lower_ in _DOCUMENT_NOUNS:
+            if document is not None:
                 # A document is its author's: an organisation, one ("an Oregon poll",
-                # "a Channel 9/Harbour College poll" are nobody's), before it or after "by"
-                # ("the poll by the Lakeshore Policy Institute").
-                authors = [
+                # "a Channel 9/Harbour College poll" are nobody's), before it, after "by"
+                # ("the poll by the Lakeshore Policy Institute") or as the agent of a verb of
+                # making ("the timetable published by the harbour board"), not one it is
+                # about ("an audit of the club").
+                writers = [
                     c
                     for prep in head.children
                     if prep.dep_ == "prep" and prep.lower_ in ("by", "from")
                     for c in prep.children
                     if c.dep_ == "pobj"
                 ]
+                makers = _made_by(head, end)
                 owners = [e for e in owners if e.label_ == "ORG"]
-                if owners and authors:
+                if owners and writers:
                     return None  # "A Washington Post analysis by Tom Baker": its writer's
+                # (One who commissioned or put out an outlet's poll did not write it: the
+                # outlet before it stays its author.)
+                authors = writers + makers
                 owners = owners or [
                     e for e in map(self._entity_at, authors) if e is not None and e.label_ == "ORG"
                 ]
                 if (
                     len(owners) > 1
+                    or len(makers) > 1
                     or any(_joint_authors(e) for e in owners)
-                    or any(c.dep_ == "conj" for author in authors for c in author.children)
+                    or any(c.dep_ in ("conj", "cc") for a in authors for c in a.children)
                     or _made_jointly(head)
                 ):
                     return None  # "a study by Harvard and Yale": several bodies', no one's
             if owners:
                 return owners[-1]
             names = [c for c in head.children if c.dep_ in ("compound", "poss")]
-            return self._named_earlier(names[-1], start) if names else None
+            named = self._named_earlier(names[-1], start) if names else None
+            if named is not None and (
+                (head.tag_ in ("NNS", "NNPS") and named.label_ not in _ONE_BEARER)
+                or (document is not None and _kept_record(head) and named.label_ != "ORG")
+            ):
+                # "Fenwick County surveys": where, not who, made them; "Ann Voss's medical
+                # records" are kept of her, not said by her.
+                return None
+            return named
         for child in head.children:
             # "The Halvorsen Group's chief, Nora Lind": a title and the name it is given,
             # also where the phrase ends before the name ("The mayor, John Reed, said").
@@ -1210,6 +1262,114 @@ class Coreference:
             if name is not None and name.label_ == "PERSON" and name.root.i == child.i:
                 return name
         return self._named_earlier(head, start)
+
+    def _phrase_head(self, head: Token, start: int, end: int) -> Token:
+        """The noun a phrase is about when the word given for it is not one, or is one of a
+        complement the parse tore off it ("her letter to the Fenwick Gazette", "Ada Quell, at
+        the board meeting in March" given by their last word): an English noun phrase opens
+        with its head and its modifiers; what follows a preposition or a verb is a complement."""
+        phrase = self._doc.char_span(start, end, alignment_mode="expand")
+        if phrase is None:
+            return head
+        roots = [t for t in phrase if t.head.i == t.i or not phrase.start <= t.head.i < phrase.end]
+        first = next((t for t in roots if t.pos_ in ("NOUN", "PROPN")), None)
+        if first is None or first.i >= head.i:
+            return head
+        # The last word before the head that opens a complement or an aside, less a noun's
+        # modifiers ("Fenwick bakery chains"): a complement's word is no head ("her letter to
+        # the Fenwick Gazette"), an aside's may be ("the captain of the club, Ada Quell").
+        # A conjunction before it joins another ("a home fan, Ada Quell, and an away fan, Ivo
+        # Brandt"): the phrase is several, and its first word says so.
+        name = self._entity_at(head)
+        between = self._doc[first.i + 1 : name.start if name is not None else head.i]
+        opening = [
+            t
+            for t in between
+            if (t.pos_ in ("ADP", "PART", "VERB") or t.text in _ASIDE_MARKS)
+            and t.dep_ not in ("compound", "amod")
+        ]
+        if head.pos_ not in ("NOUN", "PROPN", "PRON") or any(t.pos_ == "CCONJ" for t in between):
+            return first
+        if not opening:
+            return head
+        # A name set off after a complement renames the phrase's head unless the complement
+        # ends with a person, whom it may as well rename ("the son of the head coach, Ivo
+        # Brandt"); a description may describe the complement's noun ("the son of Ivo Brandt,
+        # a ferry pilot").
+        before = self._doc[opening[-1].i - 1]
+        person_before = before.ent_type_ == "PERSON" or _is_person_word(before)
+        if opening[-1].text in _ASIDE_MARKS and (
+            all(t.text in _ASIDE_MARKS for t in opening) or (name is not None and not person_before)
+        ):
+            return head
+        return first
+
+    def _opening_name(self, head: Token, start: int, end: int) -> Span | None:
+        """The person or body a phrase opens with when the word given for it is in an aside set
+        off after the name ("Ada Quell, who coached the club for years, ...", "Ada Quell,
+        speaking on behalf of the bakers", "club captain Ada Quell, at the March meeting"):
+        news sets off what it says of a name right after it, so a name in the aside is no
+        speaker ("Ada Quell, who trained Ivo Brandt"). Only titles may come before the name,
+        and no other name is joined to it ("Ada Quell, Ivo Brandt and Lena Moss", "Ada Quell,
+        the coach, and Ivo Brandt"), nor others ("Ada Quell, others")."""
+        phrase = self._doc.char_span(start, end, alignment_mode="expand")
+        if phrase is None:
+            return None
+        for token in phrase:
+            mark = token.nbor() if token.i + 1 < phrase.end else None
+            if mark is not None and _sets_off(mark) and token.ent_type_:
+                break
+            if token.pos_ not in _TITLE_POS - {"CCONJ"} and not token.ent_type_:
+                if token.i == phrase.start and token.lower_ == "the":
+                    continue  # "the Norvale Rowing Club, which ..."
+                return None  # "the wife of Tom Reed, ...": a name after a preposition
+        else:
+            return None
+        name = self._entity_at(token)
+        opener = mark.nbor() if mark.i + 1 < phrase.end else None
+        if (
+            name is None
+            or name.end != token.i + 1
+            or name.label_ not in _ONE_BEARER
+            or not _is_name(name)
+            or head.i <= mark.i
+            or opener is None
+            or opener.ent_type_ == "PERSON"
+            or _plural_opener(opener)
+            or name.root.dep_ == "conj"
+        ):
+            return None
+        joined = [name.root] + [c for c in name.root.children if c.dep_ == "appos"]
+        if any(c.dep_ in ("conj", "cc") for word in joined for c in word.children):
+            return None
+        return name
+
+    def _set_off_after(self, head: Token, start: int) -> Span | None:
+        """The name a description is set off right after, which it describes also where the
+        parse hangs it elsewhere ("the Norvale Rowing Club, a charity that trains young rowers"):
+        news writes an appositive right after the name, with a comma, and of its kind. Not the
+        subject of a clause after an opening phrase ("Unlike Ada Quell, the coach kept ...",
+        "When it comes to Quell, the minutes record ..."), nor a speaker set in a quote's
+        sentence ("Quell, her deputy insisted, will stay")."""
+        phrase = self._doc.char_span(start, start + 1, alignment_mode="expand")
+        first = phrase[0] if phrase else None  # (none where the span holds no word)
+        after = head.right_edge.i + 1
+        if (
+            first is None
+            or first.i < 2
+            or first.pos_ != "DET"
+            or head.tag_ != "NN"
+            or self._doc[first.i - 1].text != ","
+            or (head.dep_ in ("nsubj", "nsubjpass") and head.head.dep_ not in ("relcl", "acl"))
+            or (after < len(self._doc) and self._doc[after].lemma_.lower() in _SAYING)
+        ):
+            return None
+        name = self._entity_at(self._doc[first.i - 2])
+        if name is None or name.end != first.i - 1 or not _is_name(name):
+            return None
+        if name.label_ == "PERSON":
+            return name if _is_person_word(head) else None
+        return name if name.label_ == "ORG" and _description_kind(head) == "group" else None
 
     def _titled_name(self, head: Token, start: int, end: int) -> Span | None:
         """The person a title is given to when the phrase ends with the name ("English comedian
@@ -1219,7 +1379,11 @@ class Coreference:
             return None
         doc = self._doc
         for token in doc[head.i + 1 :]:
-            if token.idx >= end or (token.pos_ not in _TITLE_POS and not token.ent_type_):
+            if token.idx >= end or (token.pos_ == "CCONJ" and token.lower_ not in _TITLE_JOINS):
+                return None  # "Everyone but Tom Reed", "the mayor or Ann Doe": not one person
+            if _honorific_the(token):
+                continue  # "parish warden the Rev. Ada Quell": "the" before a title is the name's
+            if token.pos_ not in _TITLE_POS and not token.ent_type_:
                 return None
             if token.ent_type_ == "PERSON":
                 name = self._entity_at(token)
@@ -1858,6 +2022,54 @@ def _authored(entity: Span, lemma: str) -> Token | None:
     return None
 
 
+def _document_of(word: Token) -> Token | None:
+    """The document a word names: itself, singular or plural ("the bakery's accounts",
+    "Fenwick Herald surveys"), or the one whose findings it gives ("the findings of the club's
+    survey")."""
+    if {word.lower_, word.lemma_.lower()} & _RECORDS:
+        return word
+    if word.lemma_.lower() not in _SHOWN:
+        return None
+    return next(
+        (
+            c
+            for prep in word.children
+            if prep.dep_ == "prep" and prep.lower_ == "of"
+            for c in prep.children
+            if c.dep_ == "pobj" and c.lemma_.lower() in _RECORDS
+        ),
+        None,
+    )
+
+
+def _kept_record(word: Token) -> bool:
+    """Whether a word names records a body keeps, not a document someone wrote."""
+    words = {word.lower_, word.lemma_.lower()}
+    return bool(words & _KEPT_RECORDS) and not words & _DOCUMENT_NOUNS
+
+
+def _made_by(document: Token, end: int) -> list[Token]:
+    """Who its own phrase says made a document: the agents of verbs of making hung on it, and
+    of the verbs joined to them ("the survey carried out and published by the Rowing Club",
+    "the audit, which was prepared by Fenn & Co."); not one the phrase names otherwise ("an
+    audit of the club", "the survey of club members")."""
+    verbs = [
+        v
+        for v in document.children
+        if v.dep_ in ("acl", "relcl") and v.idx < end and v.lemma_.lower() in _MAKING | _WRITING
+    ]
+    verbs += [c for v in verbs for c in v.children if c.dep_ == "conj" and c.idx < end]
+    return [
+        c
+        for verb in verbs
+        if verb.lemma_.lower() in _MAKING | _WRITING
+        for agent in verb.children
+        if agent.dep_ == "agent"
+        for c in agent.children
+        if c.dep_ == "pobj"
+    ]
+
+
 def _party_of_person(party: Span, person: Span) -> bool:
     """Whether a name in a person's introduction is the person's party: a party by name ("a
     member of the Green Party"), or a nationality or party member that is what the person is
@@ -2165,6 +2377,32 @@ def _said_of_person(token: Token) -> bool:
         and (
             token.ent_type_ == "PERSON" or token.lower_ in _MALE | _FEMALE or _is_person_word(token)
         )
+    )
+
+
+def _sets_off(mark: Token) -> bool:
+    """Whether a mark after a name sets off an aside: a comma or a dash, not a hyphen that makes
+    one word of the name and the next ("Norvale-born", "the Gazette-Fenwick survey")."""
+    if mark.text not in _ASIDE_MARKS:
+        return False
+    return mark.text != "-" or bool(mark.doc[mark.i - 1].whitespace_)
+
+
+def _plural_opener(opener: Token) -> bool:
+    """Whether an aside after a name opens with a plural, which joins others to the name ("Ada
+    Quell, others") rather than describes it ("Ada Quell, the club's captain")."""
+    return opener.tag_ in ("NNS", "NNPS") and not any(c.dep_ == "case" for c in opener.children)
+
+
+def _honorific_the(token: Token) -> bool:
+    """Whether a "the" opens a clergyman's or official's honorific before a name ("the Rev. Ivo
+    Brandt", "the Hon. Ada Quell"), which English writes with the article."""
+    following = token.nbor() if token.i + 1 < len(token.doc) else None
+    return (
+        token.lower_ == "the"
+        and following is not None
+        and following.pos_ == "PROPN"
+        and following.lower_.rstrip(".") in _ARTICLE_HONORIFICS
     )
 
 
