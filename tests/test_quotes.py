@@ -1540,3 +1540,53 @@ def test_results_and_deals_are_not_statements(nlp):
     assert not any("quarterly profit" in q or "grid businesses" in q for q in quoted)
     assert any("sales of bread had fallen" in q for q in quoted)
     assert any("the merger would cut costs" in q for q in quoted)
+
+
+def test_adjective_with_a_reporting_infinitive_reports_its_subject(nlp):
+    """'The coach was eager to stress that ...': the infinitive under "eager" is said by the
+    copula's subject, as after "The coach stressed"."""
+    rows = rows_of(nlp, 'The coach was eager to stress that the squad was "in great shape."')
+    stressed = row_with(rows, "in great shape")
+    assert stressed.quote_type == "partial" and stressed.speaker_text == "The coach"
+    assert stressed.quote_text.startswith("that the squad")
+
+
+def test_tough_adjective_and_placeholder_it_name_no_speaker(nlp):
+    """'The scheme is hard to describe as ...': the subject of "hard" is what one would
+    describe, not who describes; 'It is only fair to admit ...': "it" holds the infinitive's
+    place and says nothing."""
+    for text, words in (
+        ('The scheme is hard to describe as "a bargain."', "a bargain"),
+        ('It is only fair to admit that the ferry was "always late."', "always late"),
+    ):
+        assert row_with(rows_of(nlp, text), words).speaker_text is None
+
+
+def test_records_are_the_source_of_what_they_list(nlp):
+    """'The filing lists the tenant as "..."', 'The results list her as "..."': a filing, page
+    or set of results bears words, so it is the source of what it lists."""
+    for text, words, source in (
+        ('The filing lists the tenant as "chief tinkerer."', "tinkerer", "The filing"),
+        ('The results list her as "a rising star."', "rising star", "The results"),
+    ):
+        row = row_with(rows_of(nlp, text), words)
+        assert row.quote_type == "partial" and row.speaker_text == source
+
+
+def test_record_holds_no_view_of_what_it_means(nlp):
+    """'The complaint means that ...': what a record means is the writer's reading, not the
+    record's words; the quoted words stay a scare quote."""
+    rows = rows_of(nlp, 'The complaint means that the pier will stay "off limits" until spring.')
+    assert row_with(rows, "off limits").quote_type == "scare"
+
+
+def test_owned_statement_noun_keeps_the_that_clause_the_parser_hangs_on_the_verb(nlp):
+    """'Residents balked at her statement that "..."': the parser hangs the "that" clause on
+    "balked"; it is still what the statement's owner said, not the residents' view."""
+    for text, words in (
+        ('Residents balked at her statement that "the park must close."', "park must close"),
+        ('Shoppers pounced on her statement that "bread is cheap."', "bread is cheap"),
+    ):
+        row = row_with(rows_of(nlp, text), words)
+        assert row.quote_type == "partial" and row.speaker_text == "her"
+        assert row.quote_text.startswith("that")

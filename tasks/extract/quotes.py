@@ -44,6 +44,7 @@ from tasks.extract.quotes_speakers import (
     in_paragraph,
     is_cue,
     is_document,
+    is_listing_record,
     is_reporting_noun,
     object_is_listener,
     paragraph_bounds,
@@ -1089,6 +1090,9 @@ class _QuoteFinder:
                 return None
             if head.i in self.quote_of_token or not _opens_with_that_mark(branch):
                 continue
+            claim = _claim_right_before(branch)
+            if claim is not None and not is_cue(head):
+                return self._owned_claim(claim, branch, quote, paragraph)
             if branch.dep_ == "ccomp" and head.pos_ in _VERBS and head.lemma_ != "be":
                 verb = head
             else:
@@ -1105,6 +1109,15 @@ class _QuoteFinder:
                 return None
             return _Statement(*content, "partial", verb, speaker)
         return None
+
+    def _owned_claim(
+        self, noun: Token, clause: Token, quote: QuotedSpan, paragraph: tuple[int, int]
+    ) -> _Statement | None:
+        """The "that" clause of a statement noun with an owner as the owner's partial quote."""
+        content = self._char_span([t for t in clause.subtree if in_paragraph(t, paragraph)])
+        if content is None or not content[0] <= quote.start < quote.end - 1 <= content[1]:
+            return None
+        return _Statement(*content, "partial", noun, self._speaker_at(_owners(noun)[0]))
 
     def _raised_passive(self, root: Token, quote: QuotedSpan) -> _Statement | None:
         """'The mayor is expected to "veto" the plan', 'He is believed by aides to be
@@ -1495,6 +1508,18 @@ def _owners(noun: Token) -> list[Token]:
     return owners
 
 
+def _claim_right_before(clause: Token) -> Token | None:
+    """'Residents balked at her statement that "..."': the parser often hangs a statement noun's
+    "that" clause on the verb above the noun; a clause opening right after a noun with an owner
+    is the noun's (see `_owners`)."""
+    if clause.left_edge.i == 0:
+        return None
+    noun = clause.doc[clause.left_edge.i - 1]
+    if noun.pos_ != "NOUN" or not is_reporting_noun(noun) or clause.head not in noun.ancestors:
+        return None
+    return noun if _owners(noun) else None
+
+
 def _issuer(noun: Token) -> Token | None:
     """The subject of a verb of making or issuing whose object is the statement noun ("The
     ministry released a statement that ...", "made a promise that ...", "sent a message to
@@ -1622,7 +1647,7 @@ def _shows_as_document(speaker: Speaker, verb: Token) -> bool:
     return (
         verb.lemma_.lower() in _SHOWING_VERBS
         and not (verb.dep_ == "acl" and verb.tag_ == "VBN")
-        and is_document(speaker.head)
+        and is_listing_record(speaker.head)
     )
 
 

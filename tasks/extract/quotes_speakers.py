@@ -42,6 +42,18 @@ _WORD_CARRIERS = {
     "flyer", "mailer", "cover", "headline", "caption", "photo", "video", "article", "editorial",
     "op-ed", "column", "petition", "leaflet", "brochure", "pamphlet", "invitation",
 }  # fmt: skip
+# Records that bear words but hold no view: their filer speaks ("a lawsuit saying ...") and
+# they are the source of what they show or list ("the filing lists him as ..."), never of a
+# "that" clause ("the lawsuit means that ..." is the writer's reading, not the lawsuit's words).
+_LISTING_RECORDS = {
+    "result", "page", "website", "transcript", "document", "filing", "indictment", "lawsuit",
+    "complaint",
+}  # fmt: skip
+# Adjectives whose subject is the object of their infinitive ("hard to describe"), not its doer.
+_TOUGH_ADJECTIVES = {
+    "difficult", "hard", "easy", "impossible", "tough", "simple", "tricky", "awkward", "painful",
+    "safe", "fun", "pleasant", "unpleasant", "tempting",
+}  # fmt: skip
 _SENDING_VERBS = {"email", "e-mail", "text", "send", "mail", "write", "message", "tweet", "fax"}
 
 
@@ -201,9 +213,26 @@ def speaker_head(cue: Token, excluded: Iterable[int] = ()) -> Token | None:
             if outer is not None and is_cue(outer) and verb.head.dep_ == "ccomp":
                 return speaker_head(outer, skip)
             return None
-        verb = verb.head
+        below, verb = verb, verb.head
         if verb.dep_ == "prep" and verb.head.i != verb.i:  # "before asking", "for saying"
             verb = verb.head
+        if below.dep_ == "xcomp":
+            # "was eager to stress", "is careful to point out": the infinitive of a copula's
+            # adjective is said by the copula's subject; the parser hangs it on either word.
+            if verb.dep_ == "acomp" and verb.pos_ == "ADJ":
+                adjective, verb = verb, verb.head
+            else:
+                adjective = next(
+                    (c for c in verb.children if c.dep_ == "acomp" and c.pos_ == "ADJ"), None
+                )
+            # Not an "it" holding the infinitive's place ("It is only right to admit ..."), nor
+            # the subject of a "tough" adjective, which is the infinitive's object ("The
+            # scheme is hard to call ...": someone would call the scheme so).
+            if adjective is not None and (
+                adjective.lemma_.lower() in _TOUGH_ADJECTIVES
+                or any(c.dep_ == "nsubj" and c.lower_ == "it" for c in verb.children)
+            ):
+                return None
     if _may_invert(cue):
         for child in cue.rights:
             if (
@@ -222,7 +251,7 @@ def _carries_words(noun: Token) -> bool:
     they were sent to ("emailed supporters saying"): the sender speaks, not the noun."""
     if noun.pos_ != "NOUN" or noun.ent_type_:
         return False
-    if noun.lemma_.lower() in _WORD_CARRIERS:
+    if noun.lemma_.lower() in _WORD_CARRIERS or noun.lemma_.lower() in _LISTING_RECORDS:
         return True
     if noun.dep_ in ("dobj", "dative"):
         return noun.head.lemma_.lower() in _SENDING_VERBS
@@ -235,6 +264,12 @@ def is_document(noun: Token) -> bool:
     flyers", "the ad"), which can be the source of what it shows."""
     lemma = noun.lemma_.lower()
     return noun.pos_ == "NOUN" and (lemma in _WORD_CARRIERS or lemma in DOCUMENT_NOUNS)
+
+
+def is_listing_record(noun: Token) -> bool:
+    """A document (see `is_document`) or a record that bears words but holds no view ("the
+    page", "the filing", "the results"): the source of what it shows or lists."""
+    return is_document(noun) or (noun.pos_ == "NOUN" and noun.lemma_.lower() in _LISTING_RECORDS)
 
 
 def _sender(noun: Token, skip: set[int]) -> Token | None:
