@@ -102,7 +102,7 @@ from spacy.tokens import Doc, Span, Token
 from tasks.extract.doc_cache import StringTest, among, doc_column, doc_entities, doc_text
 from tasks.extract.document_nouns import DOCUMENT_NOUNS as _DOCUMENT_NOUNS
 from tasks.extract.document_nouns import PUBLICATIONS as _PUBLICATIONS
-from tasks.extract.gazetteer import country_match, name_initials, person_titles
+from tasks.extract.gazetteer import country_code, country_match, name_initials, person_titles
 from tasks.extract.mentions import NARROWING_DEPS, described_by, mention_list
 from tasks.extract.quotes_marks import find_quoted_spans
 
@@ -198,6 +198,12 @@ _COLLECTIVE_NOUNS = frozenset({
 # Nouns that always stand for several people.
 _CROWD_NOUNS = frozenset({"crowd", "audience", "public", "family", "couple", "pair", "mob"})
 _COUNTRY_NOUNS = frozenset({"country", "nation", "state", "republic", "kingdom"})
+# Adjectives that are part of an office's name ("prime minister", "foreign secretary", "first
+# minister"); other adjectives say what a holder is like ("the outspoken minister", "the
+# federal judge"), not which office.
+_OFFICE_ADJECTIVES = frozenset({"prime", "first", "foreign", "interior", "chief"})
+# Words that make an office a lower one ("Vice President Tom Hale" is no "president").
+_RANK_WORDS = frozenset({"vice", "deputy", "lieutenant", "assistant"})
 # Words that make a description an unnamed source ("sources", "one of the people who ...").
 _ANONYMOUS_HEADS = frozenset({
     "source", "sources", "people", "person", "official", "officials", "one", "aide", "aides",
@@ -274,6 +280,8 @@ _CLAUSE_DEPS = ("ccomp", "xcomp", "conj", "dobj", "acomp")
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
 # Labels of the modifiers that tell two holders of a title apart ("the Florida senator").
 _PLACE_LABELS = frozenset({"GPE", "NORP"})
+# What a named mention was introduced with: its words' lemmas, its places and parties, the words.
+_Introduction = tuple[frozenset[str], frozenset[str], tuple[Token, ...]]
 # Parts of speech between a title's head and the name it is given ("comedian and actor").
 _TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "CCONJ"})
 # The conjunctions that join two titles of one person ("coach and captain"); "but" and "or"
@@ -392,7 +400,7 @@ class Coreference:
         self._quote_ends = [end for _, end in quoted]
         self._sentences = list(doc.sents)
         self._sentence_starts = [sentence.start_char for sentence in self._sentences]
-        self._described: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._described: dict[int, _Introduction] = {}
         self._full_names: dict[int, Span] = {}
         # (mention start, head lemma, referent, head index) of the speakers remembered so far.
         self._history: list[tuple[int, str, Referent, int]] = []
@@ -495,7 +503,9 @@ class Coreference:
             for c in head.children
             if c.dep_ == "appos" and c.ent_type_ == "PERSON" and c.idx < end
         ]
-        if any(child.dep_ == "conj" for word in listed for child in word.children):
+        if any(child.dep_ == "conj" for word in listed for child in word.children) or (
+            _joins_described(head, start, end)
+        ):
             return Referent(start, end, None, "people")
         if is_pronoun(head):
             return self._pronoun(head, start)
@@ -818,7 +828,9 @@ class Coreference:
         given = {
             e[-1].lower_: e
             for e in persons
-            if lemma in self._titles(e) and self._same_places(head, e)
+            if lemma in self._titles(e)
+            and self._same_places(head, e)
+            and not _other_office(head, self._introduction(e)[2])
         }
         # Given the word with the description's place: "the Vermont senator" is not shown to
         # be "Sen. Ted Cruz", introduced with no place, beside one introduced with Vermont.
@@ -1188,6 +1200,17 @@ class Coreference:
         for entity in inside:
             if anchor is not None and entity.start <= anchor.i < entity.end:
                 return entity  # "Mr. Guerrero, a Republican": the appositive is its anchor's
+        if any(e.label_ == "NORP" and e.start <= head.i < e.end for e in inside) and _one_member(
+            head
+        ):
+            # "a Republican who ...", "the Democrat said": one member of a party or a people,
+            # a person, never the party or people itself; the name it is in apposition to
+            # ("Mr. Guerrero, a Republican", "The Democrat, Sen. Ann Fisk, said").
+            names = [anchor] if anchor is not None else []
+            names += [c for c in head.children if c.dep_ == "appos"]
+            entities = [self._entity_at(name) for name in names]
+            persons = [e for e in entities if e is not None and self._is_person(e)]
+            return persons[0] if len(persons) == 1 else None
         for entity in inside:
             if entity.start <= head.i < entity.end:
                 return entity
@@ -1519,6 +1542,8 @@ class Coreference:
             if self._quoted(entity.start_char):
                 continue
             if self._said_of(head, entity, kind):
+                if kind == "person" and self._tells_apart(head, entity):
+                    continue  # "the former governor" is not "Gov. Mia Ford", nor her rival
                 if document:
                     authored = _authored(entity, lemma)
                     if latest is None or authored is None or authored.i != latest.i:
@@ -1528,11 +1553,16 @@ class Coreference:
                     return None  # "Halvorsen ... Brightline Systems ... the company": either
                 referent = Referent(entity.start_char, entity.end_char, entity, kind)
                 # "The Defence Ministry said ... The Foreign Ministry said ... the ministry
-                # said": two bodies of the kind in view, either. (Of two people given a
-                # title, the one the text is about is meant: "Obama said ... with World Bank
-                # President Kim ... The president said".)
-                rival = kind == "group" and self._other_called(head, referent, start)
-                return None if rival else referent
+                # said": two bodies of the kind in view, either; so two people introduced with
+                # the word who acted or spoke ("Sen. Ann Fisk ... Her colleague, Sen. Roy Dunne,
+                # opposed it ... the senator said"). (Of two people only one of whom was
+                # introduced with a title, the one the text is about is meant: "Obama said ...
+                # with World Bank President Kim ... The president said".)
+                if self._other_called(head, referent, start, kind):
+                    # (A person word then stands for nobody, not for whom the text is about.)
+                    end = head.idx + len(head.text)
+                    return None if kind == "group" else Referent(start, end, None, kind)
+                return referent
             if entity.label_ in labels and (lemma not in _MEDIA_NOUNS or _is_outlet(entity)):
                 between.add(entity[-1].lower_)  # (only an outlet is "the newspaper")
         if kind == "group":
@@ -1579,19 +1609,38 @@ class Coreference:
         index = bisect_left([t.i for t in found], head.i) - 1
         return found[index] if index >= 0 else None
 
-    def _other_called(self, head: Token, referent: Referent, start: int) -> bool:
-        """Whether a named mention in the recent paragraphs before an organisation word is
-        another body than `referent` that the word could be said of, and a subject or a
-        speaker: a body only mentioned ("after talks with the Foreign Ministry", "mocking the
-        Trump campaign") is less likely the one a description stands for than the one that
-        spoke or acted."""
+    def _other_called(
+        self, head: Token, referent: Referent, start: int, kind: str = "group"
+    ) -> bool:
+        """Whether a named mention in the recent paragraphs before an organisation word (or a
+        person word, `kind`) is another bearer than `referent` that the word could be said of,
+        and a subject or a speaker: a body only mentioned ("after talks with the Foreign
+        Ministry", "mocking the Trump campaign") is less likely the one a description stands
+        for than the one that spoke or acted."""
         speakers = {ref.entity.start for _, _, ref, _ in self._history if ref.entity is not None}
         return any(
             not self._quoted(entity.start_char)
-            and self._said_of(head, entity, "group")
+            and self._said_of(head, entity, kind)
             and (referent.entity is None or not _same_bearer(entity, referent.entity))
             and (entity.start in speakers or _is_subject(_owned(entity.root)))
+            and (kind == "group" or not self._tells_apart(head, entity))
             for entity in self._named_before(start)
+        )
+
+    def _tells_apart(self, head: Token, entity: Span) -> bool:
+        """Whether a person word's own modifiers say something a named person's introduction
+        does not ("the French president" is not "President Joe Lane"; "the former president",
+        "the dissenting justice"): news text adds such a word to say which of two it means."""
+        if not self._same_places(head, entity, strict=True):
+            return True
+        # (With the modifiers of its words: "Acme's chief executive, Tim Reed" is a chief.)
+        words = self._introduction(entity)[2]
+        given = self._titles(entity) | {c.lemma_.lower() for w in words for c in w.children}
+        return any(
+            c.dep_ in ("amod", "compound", "nmod")
+            and not _proper(c)  # (compared by `_same_places`)
+            and c.lemma_.lower().rstrip(".") not in given
+            for c in head.children
         )
 
     def _said_of(self, head: Token, entity: Span, kind: str) -> bool:
@@ -1615,11 +1664,15 @@ class Coreference:
         if lemma in _DOCUMENT_NOUNS:
             return False
         called = (
-            lemma in self._introduction(entity)[0]
+            lemma in self._titles(entity)  # ("the senator" -> "Sen. Ann Fisk")
             or (lemma == "company" and self._the_company(head, entity))
             or (lemma in _GROUP_WORDS and self._named_as_association(head, entity))
         )
-        return called and self._same_places(head, entity)
+        return (
+            called
+            and self._same_places(head, entity)
+            and not _other_office(head, self._introduction(entity)[2])
+        )
 
     def _named_as_association(self, head: Token, entity: Span) -> bool:
         """Whether "the group" or "the organization" may be a body whose name ends in a word
@@ -1662,15 +1715,16 @@ class Coreference:
         theirs = self._introduction(entity)[1]
         return (not theirs and not strict) or bool(own & theirs)
 
-    def _introduction(self, entity: Span) -> tuple[frozenset[str], frozenset[str]]:
-        """The lemmas of the words a mention was introduced with, and its places and parties
-        among them, once per mention."""
+    def _introduction(self, entity: Span) -> _Introduction:
+        """The lemmas of the words a mention was introduced with, its places and parties
+        among them, and the words, once per mention."""
         found = self._described.get(entity.start)
         if found is None:
             words = described_by(entity)
             found = self._described[entity.start] = (
                 frozenset(t.lemma_.lower() for t in words),
                 frozenset(t.lower_ for t in words if _proper(t)),
+                tuple(words),
             )
         return found
 
@@ -2280,6 +2334,113 @@ def _description_kind(head: Token) -> str:
     ):
         return "group"
     return "person"
+
+
+def _joins_described(head: Token, start: int, end: int) -> bool:
+    """Whether the phrase [start, end) joins two people each described and named ("a Labour
+    member, Ruth Gale, and a Tory member, Owen Pryce"), wherever the parse hangs the second
+    (on the first's name, or on a verb outside): a set, not the one its head names. A
+    description joined without an article is more words for one person ("the former
+    secretary and first lady"), and so is one joined to a description with no name of its
+    own ("Ann Cole, a nurse and a mother of two")."""
+    words = [head, *(c for c in head.children if c.dep_ == "appos")]
+    if head.dep_ == "appos":
+        words.append(head.head)
+    joined = [c for word in words for c in word.children if c.dep_ == "conj"]
+    joined += [word for word in words if word.dep_ == "conj"]
+    return any(
+        start <= word.idx < end
+        and word.pos_ in ("NOUN", "PROPN")
+        and _article(word) is not None
+        and any(c.dep_ == "cc" and start <= c.idx < end for c in word.head.children)
+        and _has_name(word)
+        and any(_has_name(other) for other in (*words, word.head) if other.i != word.i)
+        for word in joined
+    )
+
+
+def _has_name(word: Token) -> bool:
+    """Whether a word is a person's name or a description of one in apposition to a name
+    ("Ruth Gale", "a Tory member, Owen Pryce", the "member" of "Ruth Gale, a member")."""
+    return (
+        word.ent_type_ == "PERSON"
+        or any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in word.children)
+        or (word.dep_ == "appos" and word.head.ent_type_ == "PERSON")
+    )
+
+
+def _other_office(head: Token, introduction: tuple[Token, ...]) -> bool:
+    """Whether a role or body word's own modifier names another office than the one a
+    mention was introduced with ("the defence minister" is not "Health Minister Eva Brink",
+    "the prime minister" not "her finance minister"): news text keeps an office's full
+    name when several of the kind are about, or another country's, and a lower or past
+    office's rank. Words of manner ("the outspoken minister") and other places
+    (`_same_places`) are no office."""
+    lemma = head.lemma_.lower()
+    titled = [word for word in introduction if word.lemma_.lower() == lemma]
+    own = {c.lemma_.lower() for c in head.children if _names_office(c)}
+    given = {c.lemma_.lower() for word in titled for c in word.children if _names_office(c)}
+    if own and given and not own & given:
+        return True
+    # A rank the word lacks is another office ("the president" is not "Vice President Tom
+    # Hale"), and a past holder is not one given the title without "former" ("the former
+    # president" is not "President Ian Marsh"): news text keeps both in every mention.
+    own_words = {c.lower_ for c in head.children}
+    given_words = {c.lower_ for word in titled for c in word.children}
+    if (given_words & _RANK_WORDS) - own_words:
+        return True
+    if titled and "former" in own_words - given_words:
+        return True
+    # A country's office is not another country's ("the Greek minister" is not "Germany's
+    # finance minister, Jonas Kell"), however the text writes the country.
+    countries = {_country_of(c) for c in head.children if c.dep_ in ("amod", "compound")}
+    theirs = {
+        _country_of(c)
+        for word in introduction
+        for c in word.children
+        if c.dep_ in ("poss", "amod", "compound")
+    }
+    countries.discard(None)
+    theirs.discard(None)
+    return bool(countries and theirs) and not countries & theirs
+
+
+def _country_of(word: Token) -> str | None:
+    """The country a place or nationality word names ("Japan's", "Chinese"), if any."""
+    return country_code(word.text) if word.ent_type_ in _PLACE_LABELS else None
+
+
+def _names_office(modifier: Token) -> bool:
+    """Whether a modifier of a role or body word says which office it is: a noun ("defence",
+    "party") or an office's adjective ("prime", "foreign"), not when or how ("former",
+    "beleaguered") and not where or whose (a name or a place)."""
+    if modifier.ent_type_ not in ("", "ORDINAL"):  # (the model tags "first" an ordinal)
+        return False
+    if modifier.dep_ == "compound":
+        return modifier.pos_ in ("NOUN", "PROPN")
+    return modifier.dep_ == "amod" and modifier.lower_ in _OFFICE_ADJECTIVES
+
+
+def _one_member(head: Token) -> bool:
+    """Whether a party's or a people's word is one person of it: a singular noun after an
+    article ("a Republican", "the Democrat", "the Dane"), not a plural ("Republicans"), a
+    word owned by it ("the Republican nominee"), nor "the" and a nationality adjective,
+    which is the people ("the French", "the Swiss": English has no singular noun of those,
+    whose forms end so)."""
+    article = _article(head)
+    return (
+        head.tag_ in ("NN", "NNP")
+        and article is not None
+        and not (article == "the" and head.lower_.endswith(("ese", "ish", "ch", "sh", "ss")))
+    )
+
+
+def _article(word: Token) -> str | None:
+    """The article of a noun ("a", "an", "the"), if it has one."""
+    return next(
+        (c.lower_ for c in word.children if c.dep_ == "det" and c.lower_ in ("a", "an", "the")),
+        None,
+    )
 
 
 def _counts_people(head: Token) -> bool:
