@@ -917,8 +917,8 @@ def test_a_phrase_of_several_people_with_a_name_in_it_is_none_of_them(nlp):
     words = "a Labour member, Ruth Gale, and a Tory member, Owen Pryce"
     assert resolve_after(nlp, text, (), words) is None
     # One person's titles joined are still that person's.
-    text = "Mara Quist, the former senator and first lady, said she would run again."
-    words = "Mara Quist, the former senator and first lady"
+    text = "Mara Quist, the harbour master and lifeboat cox, said the quay was safe."
+    words = "Mara Quist, the harbour master and lifeboat cox"
     assert resolve_after(nlp, text, (), words) == "Mara Quist"
     # So are descriptions joined with no name of their own.
     text = "Ada Lindqvist, a nurse and a mother of two, said the ward was full."
@@ -1244,6 +1244,34 @@ def test_a_role_word_of_a_place_is_not_one_given_the_word_without_it(nlp):
         "Baker called the bill a disaster. The Oregon senator said it would pass."
     )
     assert resolve_after(nlp, text, (), "The Oregon senator") == "Ann Miller"
+
+
+def test_a_place_written_two_ways_is_one_place(nlp):
+    """ "Japan's ambassador, Ken Sato ... the Japanese ambassador": the possessive of the
+    introduction and the nationality name one country, so the word is Sato's, not the other
+    ambassador's."""
+    for text, words, referent in (
+        (
+            'British Ambassador Ann Voss met Japan\'s ambassador, Ken Sato. "We agreed," the '
+            "Japanese ambassador said.",
+            "the Japanese ambassador",
+            "Ken Sato",
+        ),
+        (
+            'Gov. Tom Hale of Texas met Ohio\'s governor, Ann Fisk. "We agreed," the Ohio '
+            "governor said.",
+            "the Ohio governor",
+            "Ann Fisk",
+        ),
+    ):
+        assert resolve_after(nlp, text, (), words) == referent
+
+
+def test_a_word_of_manner_does_not_tell_two_holders_apart(nlp):
+    """ "the outspoken minister" after two ministers met: a writer adds such a word to any
+    mention, so it says neither which one nor that it is the earlier one."""
+    text = 'Minister Eva Brink met Minister Karl Weiss. "We disagree," the outspoken minister said.'
+    assert resolve_after(nlp, text, (), "the outspoken minister") is None
 
 
 def test_the_police_of_a_place_is_that_place(nlp):

@@ -1556,8 +1556,8 @@ class Coreference:
                 # said": two bodies of the kind in view, either; so two people introduced with
                 # the word who acted or spoke ("Sen. Ann Fisk ... Her colleague, Sen. Roy Dunne,
                 # opposed it ... the senator said"). (Of two people only one of whom was
-                # introduced with a title, the one the text is about is meant: "Obama said ...
-                # with World Bank President Kim ... The president said".)
+                # introduced with a title, the one the text is about is meant: "Rao said ...
+                # after lunch with Harbour Board Chairman Ivo Lent ... The chairman said".)
                 if self._other_called(head, referent, start, kind):
                     # (A person word then stands for nobody, not for whom the text is about.)
                     end = head.idx + len(head.text)
@@ -1637,10 +1637,7 @@ class Coreference:
         words = self._introduction(entity)[2]
         given = self._titles(entity) | {c.lemma_.lower() for w in words for c in w.children}
         return any(
-            c.dep_ in ("amod", "compound", "nmod")
-            and not _proper(c)  # (compared by `_same_places`)
-            and c.lemma_.lower().rstrip(".") not in given
-            for c in head.children
+            _tells_which(c) and c.lemma_.lower().rstrip(".") not in given for c in head.children
         )
 
     def _said_of(self, head: Token, entity: Span, kind: str) -> bool:
@@ -1713,7 +1710,11 @@ class Coreference:
         if not own:
             return True
         theirs = self._introduction(entity)[1]
-        return (not theirs and not strict) or bool(own & theirs)
+        if not theirs:
+            return not strict
+        # One place written two ways is one place ("the Japanese minister", "Japan's trade
+        # minister, Kenji Oda").
+        return bool(own & theirs) or bool(_countries(own) & _countries(theirs))
 
     def _introduction(self, entity: Span) -> _Introduction:
         """The lemmas of the words a mention was introduced with, its places and parties
@@ -1721,9 +1722,13 @@ class Coreference:
         found = self._described.get(entity.start)
         if found is None:
             words = described_by(entity)
+            # (with the places owning or naming its words: "Ohio's governor, Ann Fisk")
+            placed = [
+                c for t in words for c in t.children if c.dep_ in ("poss", "compound", "amod")
+            ]
             found = self._described[entity.start] = (
                 frozenset(t.lemma_.lower() for t in words),
-                frozenset(t.lower_ for t in words if _proper(t)),
+                frozenset(t.lower_ for t in [*words, *placed] if _proper(t)),
                 tuple(words),
             )
         return found
@@ -2013,6 +2018,25 @@ def _as_subject(token: Token) -> Token:
 def _places(head: Token) -> set[str]:
     """The places, nationalities and parties a description names ("the Vermont senator")."""
     return {c.lower_ for c in head.children if c.dep_ in ("compound", "amod") and _proper(c)}
+
+
+def _tells_which(modifier: Token) -> bool:
+    """Whether a person word's modifier says which holder of the word it is: a noun ("the
+    club captain"), a participle of what one of them did ("the dissenting justice") or
+    "former"; not a place (see `_same_places`) and not a word of manner ("the outspoken
+    minister", "the young coach"), which a writer adds to any mention."""
+    if _proper(modifier):
+        return False
+    if modifier.dep_ in ("compound", "nmod"):
+        return True
+    return modifier.dep_ == "amod" and (
+        modifier.tag_ in ("VBG", "VBN") or modifier.lower_ == "former"
+    )
+
+
+def _countries(places: frozenset[str] | set[str]) -> set[str]:
+    """The countries a set of place, nationality and party words names ("japanese", "japan")."""
+    return {code for code in map(country_code, places) if code is not None}
 
 
 def _proper(token: Token) -> bool:
