@@ -42,7 +42,13 @@ import tasks.validate as validation
 from schemas.suites import cross_checks
 from schemas.tables import STORIES, TABLES
 from tasks.duckdb_memory import bounded_connection
-from tasks.normalize.corpus import ENTITY_COLUMNS, NEW_COLUMNS, PublishedSummary, cluster_rows
+from tasks.normalize.corpus import (
+    ENTITY_COLUMNS,
+    NEW_COLUMNS,
+    PLACE_COLUMNS,
+    PublishedSummary,
+    cluster_rows,
+)
 from tasks.normalize.stories import updated_stories
 from tasks.store.staging import table_dataset
 
@@ -116,6 +122,9 @@ def report(run: str, published: Path | None, version: Path, seconds: float, repe
                 columns=["article_id", "duplicate_of", "story_id", "published_date"]
             ),
             old["entities"].to_table(columns=ENTITY_COLUMNS),
+            old["entities"].to_table(
+                columns=PLACE_COLUMNS, filter=ds.field("geonames_id").is_valid()
+            ),
             pa.table({}),
             old["events"],
             old["quotes"],
