@@ -209,3 +209,23 @@ def test_country_is_shared_by_the_entitys_mentions_in_the_article(nlp):
 )
 def test_no_country_where_the_text_does_not_state_one(nlp, text, name):
     assert stated_countries(nlp, text).get(name) is None
+
+
+def test_a_name_in_capitals_is_written_as_the_articles_write_it():
+    # A wire dateline prints the place in capitals ("KELLERBY, March 3 -"); the story writes
+    # it in mixed case, which is its name. An acronym keeps its capitals.
+    dateline, story, acronym = links(
+        [mention("KELLERBY", "GPE")],
+        [mention("Kellerby", "GPE")],
+        [mention("NFA", "ORG")],
+    )
+    assert dateline.entity_id == story.entity_id
+    assert dateline.canonical_name == "Kellerby"
+    assert acronym.canonical_name == "NFA"
+
+
+def test_most_articles_spelling_of_a_name_wins_over_mixed_case():
+    # A company most articles write in capitals keeps them, whatever one article writes.
+    *capitals, mixed = links(*[[mention("VANTORA", "ORG")]] * 3, [mention("Vantora", "ORG")])
+    assert {link.entity_id for link in capitals} == {mixed.entity_id}
+    assert mixed.canonical_name == "VANTORA"

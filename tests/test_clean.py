@@ -460,8 +460,9 @@ def test_wire_story_keeps_its_paragraphs_table_rows_and_dateline():
         "Shr 1.10 dlrs 3.95 dlrs",
         "Net 4.2 mln 15.1 mln",
         "Revs 61.3 mln 230.5 mln",
-        "Reuter",
     ]
+    # The agency's name on the last line signs the story off: its byline, not its words.
+    assert article.byline == "Reuter"
 
 
 def test_results_table_list_and_brief_are_kept_whole():
@@ -1084,6 +1085,10 @@ def test_a_stated_title_is_repaired_as_a_body_is():
         ("GAZA CITY/JERUSALEM (Reuters) -", "Gaza City", None),
         ("TOKYO, JAN 5, 2024 -", "Tokyo", date(2024, 1, 5)),
         ("LONDON, March 3, 2024 (AP) —", "London", date(2024, 3, 3)),
+        # A place in any Latin letters, and a region of several words after it.
+        ("ÖREBRO, Sweden -", "Örebro", None),
+        ("HALDEN, New Brunswick, May 9, 2024 -", "Halden", date(2024, 5, 9)),
+        ("ST. ALDRIC, Ore., Aug 14 -", "St. Aldric", None),
     ],
 )
 def test_wire_datelines_are_read(opening, place, published):
@@ -1112,6 +1117,10 @@ def test_wire_datelines_are_read(opening, place, published):
         "Soul:",
         "Gold:",
         "Google:",
+        # Several words after a comma, with no date or agency, are a title or a phrase.
+        "Farewell, Mrs Pennyworth:",
+        "Mara Ellison, Chief Executive:",
+        "TOM ARDLEY, MINISTER OF WORKS:",
     ],
 )
 def test_a_label_opening_a_feed_item_is_no_dateline(opening):
@@ -1313,3 +1322,22 @@ def test_no_dateline_is_read_past_the_storys_opening(text):
     article = _text(text, {"title": "Council passes budget"})
     assert article.dateline is None
     assert dateline_length(article.body) == 0
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        # A story's own last line answers the paragraph before it.
+        "Who was the first to report the leak?\n\nAP",
+        "Sources for this story:\n\nBloomberg",
+    ],
+)
+def test_an_agency_name_ending_a_story_is_its_own_line_where_it_answers_a_question(ending):
+    article = _text(f"HALDEN, May 9 (Reuters) - {STORY}\n\n{ending}")
+    assert article.body.endswith(ending.rsplit("\n\n", 1)[1])
+
+
+def test_only_a_wire_story_is_signed_off_by_an_agency_name():
+    # Without a wire dateline the last line is the story's.
+    article = _text(f"{STORY}\n\nThe report was written for the agency.\n\nAP")
+    assert article.body.endswith("\n\nAP")

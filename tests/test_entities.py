@@ -215,3 +215,104 @@ def test_a_wire_datelines_place_is_a_place(mentions_of):
     found = labelled(mentions_of("BUENOS AIRES, Sept 23 - Wheat shipments slowed last month."))
     assert ("BUENOS AIRES", "GPE") in found
     assert ("AFP", "ORG") in labelled(mentions_of("LONDON (AFP) - The central bank held rates."))
+
+
+def test_an_amount_of_money_keeps_its_currency(mentions_of):
+    """A currency sign before the figure and a currency's name after it are the amount's:
+    the model leaves them out, and reads wire copy's "dlrs" as a name."""
+    found = labelled(
+        mentions_of(
+            "Orvane Textiles booked €950m (£812m) of orders, and its debt fell to £4.83bn. It "
+            "earned about 7.46 mln dlrs at home, or 62 billion U.S. dlrs with its partner, "
+            "and 17bn rupees in India. A unit sold about eleven mln stg of stock and took a "
+            "4.65 mln dlr loan."
+        )
+    )
+    for amount in ["€950m", "£812m", "£4.83bn", "about 7.46 mln dlrs", "62 billion U.S. dlrs"]:
+        assert (amount, "MONEY") in found, amount
+    for amount in ["17bn rupees", "about eleven mln stg", "4.65 mln dlr"]:
+        assert (amount, "MONEY") in found, amount
+    assert not any(label == "PERSON" for _text, label in found)
+    # A bare figure the model calls a date is an amount before a currency's name.
+    handed = labelled(mentions_of("The trust had handed the court 85 mln pesos last week."))
+    assert ("85 mln pesos", "MONEY") in handed
+    # A weight in pounds stays a quantity.
+    assert ("200 pounds", "QUANTITY") in labelled(mentions_of("The parcel weighed 200 pounds."))
+
+
+@pytest.mark.parametrize(
+    ("text", "not_money"),
+    [
+        # A year before a currency's name, and a currency's name describing a noun.
+        ("In 2019 euro area lending grew, the bank said.", "2019"),
+        ("The 27 euro members met in Brussels on Monday.", "27"),
+        # A currency's name in capitals names a competition, not a currency.
+        ("Spain have won 4 Euro finals.", "4"),
+        # After a sign, only figures and size words.
+        ("Bus fares cost $15 one way this year.", "one"),
+    ],
+)
+def test_a_currency_word_or_sign_takes_only_its_amount(mentions_of, text, not_money):
+    found = labelled(mentions_of(text))
+    assert not any(label == "MONEY" and not_money in t.split() for t, label in found), found
+
+
+def test_a_company_in_wire_angle_brackets_is_named_without_them(mentions_of):
+    found = labelled(
+        mentions_of("Harbour Lines said its main shareholder <Cresta Marine SpA> agreed to sell.")
+    )
+    assert ("Cresta Marine SpA", "ORG") in found
+    assert not any("<" in text or ">" in text for text, _label in found)
+    # A suffix written without a dot leaves the sentence's full stop out.
+    ending = labelled(mentions_of("Harbour Lines sold its stake to Cresta Marine SpA."))
+    assert ("Cresta Marine", "ORG") in ending
+    assert not any(text.endswith(".") for text, _label in ending)
+
+
+def test_the_labels_of_a_results_table_name_no_one(mentions_of):
+    """Wire results tables: "Shr", "Revs", "Avg shrs" lead rows of this year's figure against
+    last year's; a metals table's "6 Months" leads a row of forward prices."""
+    found = labelled(
+        mentions_of(
+            "HALDEN, New Brunswick, May 9 - Shr 93 cts vs 68 cts\n"
+            "Net 2,318,457 vs 1,764,913\n"
+            "Revs 49.17 mln vs 41.27 mln\n"
+            "Avg shrs 8,127,406 vs 7,963,118\n\n"
+            "Group sheet total 4.81 billion vs 4.52\n"
+            "Group div payout 3.07 mln vs 2.66 mln\n\n"
+            "ZINC\n"
+            "6 Months 812.5 815.0"
+        )
+    )
+    labels = {"Shr", "Net", "Revs", "Avg", "Avg shrs", "Months", "Group"}
+    assert not any(text in labels or text.startswith("Shr") for text, _label in found)
+    assert not any(label in ("ORG", "PERSON") and "Months" in text for text, label in found)
+    assert ("93 cts", "MONEY") in found
+    assert ("HALDEN", "GPE") in found
+    # A fixture's sides are teams, not labels.
+    assert ("Hull", "ORG") in labelled(mentions_of("Leeds 2 vs Hull 1"))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Toyota built 8 million cars vs 7 million a year before, analysts said.", "Toyota"),
+        ("Samsung reported profit of 45 cents a share vs. 38 cents expected.", "Samsung"),
+    ],
+)
+def test_a_sentence_comparing_figures_keeps_its_subject(mentions_of, text, name):
+    # A sentence is no results row: its subject is a name.
+    assert any(t == name for t, _label in labelled(mentions_of(text)))
+
+
+@pytest.mark.parametrize(
+    ("opening", "place"),
+    [
+        ("ÖREBRO, Sweden -", "ÖREBRO"),
+        ("ST. ALDRIC, Ore., Aug 14 -", "ST. ALDRIC"),
+        ("SÃO PAULO, Brazil, June 2 -", "SÃO PAULO"),
+    ],
+)
+def test_a_wire_datelines_place_in_any_letters_is_one_place(mentions_of, opening, place):
+    found = labelled(mentions_of(f"{opening} The town council said it would close two schools."))
+    assert (place, "GPE") in found

@@ -68,11 +68,14 @@ _RFC822_SHORT_YEAR = re.compile(
 )
 # RFC 2822's reading of a two-digit year: 00-49 are 2000-2049, 50-99 are 1950-1999.
 _RFC2822_PIVOT = 50
-_PLACE = r"[A-Z][A-Za-z'’.-]+(?:[ -][A-Z][A-Za-z'’.-]+){0,3}"
+# A place's words, in any Latin letters ("ÖREBRO", "São Paulo").
+_PLACE_WORD = r"[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’.-]+"
+_PLACE = rf"{_PLACE_WORD}(?:[ -]{_PLACE_WORD}){{0,3}}"
 # "Tokyo [Japan], September 13 :", "TOKYO, Sept 13 (Reuters) -", "TOKYO, JAN 5 -", "LONDON (AP) —",
-# "PARIS —"; a story filed from two places names the first: "GAZA CITY/JERUSALEM (Reuters) -".
+# "PARIS —", "HALDEN, New Brunswick, May 9 -"; a story filed from two places names the first:
+# "GAZA CITY/JERUSALEM (Reuters) -".
 _DATELINE = re.compile(
-    rf"^(?P<place>{_PLACE})(?:/{_PLACE})*(?P<region>,? \[[^\]]{{1,40}}\]|, [A-Z][A-Za-z.]+)?"
+    rf"^(?P<place>{_PLACE})(?:/{_PLACE})*(?P<region>,? \[[^\]]{{1,40}}\]|, {_PLACE})?"
     rf"(?:,? (?P<month>{_MONTH}) (?P<day>\d{{1,2}})(?:,? (?P<year>\d{{4}}))?)?"
     r"(?: \((?P<agency>[A-Z][\w .&-]{1,30})\))?"
     r"\s*(?P<sep>[:—–-]{1,2}) "
@@ -161,9 +164,10 @@ _AUTHOR_JOIN = re.compile(
 # Longer "By ..." lines are sentences, not bylines (six authors and a desk fit).
 _BYLINE_MAX_WORDS = 20
 # The wire services whose names news pages print as a byline (national agencies and the big
-# international ones), and any short name in capitals after "By" ("By AP").
+# international ones; "Reuter" is how Reuters signed its copy until the 1980s), and any short
+# name in capitals after "By" ("By AP").
 _WIRE_SERVICE = re.compile(
-    r"(?:the )?(?:associated press|canadian press|press association)|reuters|bloomberg"
+    r"(?:the )?(?:associated press|canadian press|press association)|reuters?|bloomberg"
     r"|agence france-presse|deutsche presse-agentur|keystone-sda|xinhua|kyodo(?: news)?"
     r"|jiji press|yonhap|anadolu(?: agency)?|europa press|belga|ritzau|interfax|ukrinform|lusa"
     r"|ap|afp|dpa|apa|sda|sid|kna|epd|ansa|efe|anp|pap|tass|aap|ntb|tt|upi|pti|ians|čtk|mti",
@@ -359,6 +363,11 @@ def _dateline_match(paragraph: str) -> re.Match[str] | None:
     match = _DATELINE.match(paragraph)
     if match is None or match.group("month") or match.group("agency"):
         return match
+    region = (match.group("region") or "").removeprefix(", ")
+    if " " in region and not region.startswith(("[", " [")) and not _is_place_name(region):
+        # Several words after a comma with no date or agency after them are a title or a
+        # phrase ("Jane Roe, Chief Executive: ..."), unless they are a known region.
+        return None
     place = match.group("place")
     if _is_editorial_label(place):
         return None
@@ -1070,6 +1079,18 @@ def _line_above_standfirst(lines: list[str], window: range) -> int | None:
 _MIN_PROSE_WORDS = 10
 _SENTENCE_END = re.compile(r"[.!?…]\W*$")
 _NAME_TAIL = re.compile(r"\s*@\w+$|\s+\d+(?:\s+[^\W\d]+){0,2}$")
+
+
+def wire_sign_off(paragraphs: list[str]) -> str | None:
+    """The wire service whose name alone on a wire story's last line signs it off ("Reuter",
+    "AP"). Only a story opening with a wire dateline is signed so; a name after a question or
+    a colon ("Sources:") answers it and is the story's own."""
+    if len(paragraphs) < 2 or paragraphs[-2].rstrip().endswith((":", "?")):
+        return None
+    line = paragraphs[-1].strip()
+    if not _WIRE_SERVICE.fullmatch(line) or not dateline_length("\n\n".join(paragraphs[:3])):
+        return None
+    return line
 
 
 def _name_line(line: str) -> str | None:

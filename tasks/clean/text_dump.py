@@ -24,6 +24,7 @@ from tasks.clean.metadata import (
     is_headline_length,
     letters_key,
     looks_like_headline,
+    wire_sign_off,
 )
 from tasks.stop_words import spacy_stop_words
 
@@ -736,12 +737,17 @@ def article_body(lines: list[str], title: str | None = None) -> DumpBody:
     opens_with_headline = looks_like_headline(body[0]) and not find_byline(body[0])
     if len(body) > 1 and (body[0] == title or (title is None and opens_with_headline)):
         headline = body.pop(0)
+    # A wire story ends with its agency's name on a line of its own ("Reuter", "AP"): a
+    # signature, not the story's words.
+    sign_off = wire_sign_off(body)
+    if sign_off:
+        body.pop()
     for index, line in enumerate(body[:3]):
         byline = find_byline(line)
         if byline and len(body) > 1:
             del body[index]
             return DumpBody(paragraphs=body, title=headline, byline=byline, before_body=[])
-    return DumpBody(paragraphs=body, title=headline, byline=None, before_body=[])
+    return DumpBody(paragraphs=body, title=headline, byline=sign_off, before_body=[])
 
 
 def _announced_list_end(lines: list[str], scores: list[float], end: int) -> int:

@@ -49,6 +49,13 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.){1,3}$")
 _ARE_INITIALS = StringTest(_INITIALS.match)
 _ACRONYM = re.compile(r"^[A-Z][A-Z&]{1,5}$")
 _NUMBER = re.compile(r"^[\d.,:/()-]+$")
+# A year written alone ("in 2019 euro area lending"), which is no amount of money.
+_YEAR = re.compile(r"^(?:1[6-9]|20)\d\d$")
+# Tags of a verb that makes a clause ("sold", "posts", "can"); the tagger reads a table's
+# abbreviated label ("Avg") as a bare verb at times.
+FINITE_VERB_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+# A line ending as a sentence ends, which no table row does.
+_SENTENCE_END = re.compile(r"[.!?]\W*$")
 _WORD = re.compile(r"[^\W\d_]+")
 # A score, count, time, share price or percentage in a results or prices row.
 _FIGURE = re.compile(r"^[+-]?(?:\d[\d.,:/%-]*|\.\d+)$|^-$")
@@ -108,12 +115,50 @@ TEAM_MISREADINGS = frozenset({"GPE", "LOC", "PERSON", "NORP", "FAC"})
 PLACE_PREPOSITIONS = frozenset({"in", "at", "near", "from", "outside"})
 # Legal-form words that end a company's name ("Acme Widgets Ltd"): the name and the word are
 # the company. Written with and without the abbreviation's dot, as news spells them.
-COMPANY_SUFFIXES = frozenset(
-    {"Inc", "Corp", "Co", "Ltd", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "Bhd", "Corporation"}
+COMPANY_SUFFIXES = frozenset({
+    "Inc", "Corp", "Co", "Ltd", "Plc", "PLC", "AG", "SA", "NV", "GmbH", "Bhd", "Corporation",
+    "N.V", "S.A", "B.V",
+})  # fmt: skip
+# Forms written without a dot: a dot after them ends the sentence ("... Rivabella SpA.").
+UNDOTTED_COMPANY_SUFFIXES = frozenset({"SpA", "BV"})
+COMPANY_SUFFIX_FORMS = (
+    COMPANY_SUFFIXES | UNDOTTED_COMPANY_SUFFIXES | {f"{suffix}." for suffix in COMPANY_SUFFIXES}
 )
-COMPANY_SUFFIX_FORMS = COMPANY_SUFFIXES | {f"{suffix}." for suffix in COMPANY_SUFFIXES}
 # Words between two sides of a fixture ("Leeds v Hull"; "BOSTON AT TEXAS" in capitals).
 FIXTURE_WORDS = frozenset({"v", "v.", "vs", "vs."})
+# Currency names written after an amount ("17bn rupees", "13.85 mln Swiss francs", "45 cts"), wire
+# abbreviations included. Not "pounds" or "marks", which weigh and score as often.
+CURRENCY_WORDS = frozenset({
+    "dollar", "dollars", "dlr", "dlrs", "cent", "cents", "ct", "cts", "sterling", "stg",
+    "pence", "euro", "euros", "yen", "yuan", "renminbi", "franc", "francs", "lira", "lire",
+    "peseta", "pesetas", "rupee", "rupees", "rupiah", "baht", "ringgit", "rand", "krona",
+    "kronor", "krone", "kroner", "peso", "pesos", "rouble", "roubles", "ruble", "rubles",
+    "shekel", "shekels", "dinar", "dinars", "dirham", "dirhams", "riyal", "riyals", "naira",
+    "ecu", "ecus", "guilder", "guilders", "schilling", "schillings", "drachma", "drachmas",
+    "escudo", "escudos", "zloty", "zlotys", "forint", "cruzado", "cruzados",
+})  # fmt: skip
+# Wire copy's abbreviations of currencies, which name only money, in a headline's capitals too
+# ("Dlrs"), where a currency's full name in capitals names something else ("Euro finals").
+CURRENCY_ABBREVIATIONS = frozenset({"dlr", "dlrs", "ct", "cts", "stg"})
+# Words of an amount's size, written apart from its figure ("7.46 mln", "4 billion").
+MAGNITUDE_WORDS = frozenset({
+    "thousand", "million", "mln", "billion", "bln", "bn", "trillion", "m", "k",
+})  # fmt: skip
+# Words a results row writes after its label: sizes, currencies, and units and kinds of figure.
+TABLE_WORDS = (
+    MAGNITUDE_WORDS | CURRENCY_WORDS | CURRENCY_ABBREVIATIONS | {"vs", "pct", "loss", "profit"}
+)
+# A currency sign, alone or with a country's letters ("$", "£", "US$", "HK$").
+_CURRENCY_SIGN = re.compile(r"^[A-Z]{0,3}[$£€¥₹₩₽]$")
+# A row of a company's results in wire copy: a label, then this period's figure against the
+# last one's ("Shr 93 cts vs 68 cts", "Avg shrs 8,127,406 vs 7,963,118", "Oper net 6.12 mln vs
+# loss 413,275"). A fixture's "Leeds 2 vs Hull 1" names a side after "vs".
+_RESULTS_ROW = re.compile(
+    r"(?P<label>[A-Z][A-Za-z.&/-]*(?: [A-Za-z.&/-]+){0,3}?) [$(-]?\d"
+    r"[^\n]*?\bvs\.? (?:[a-z]+ )?[$(-]?\d"
+)
+# Labels the model gives an amount of money whose currency it did not see.
+AMOUNT_LABELS = frozenset({"MONEY", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT"})
 
 
 def _could_be_row(line: str) -> bool:
@@ -226,7 +271,11 @@ def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
             previous_figure = True
             continue
         if token.is_alpha or (start is not None and text in {".", "&", "'", "-"}):
-            if token.is_alpha and (not text[0].isupper() or text.lower() in CALENDAR_WORDS):
+            if token.is_alpha and (
+                not text[0].isupper()
+                or text.lower() in CALENDAR_WORDS
+                or text.lower() in _TIME_WORDS  # a forward price's term ("6 Months 812.5")
+            ):
                 return []
             if start is None:
                 if names and not previous_figure:
@@ -403,14 +452,15 @@ def _trimmed(span: Span) -> Span | None:
     texts = [token.text for token in span]
     lowers = [token.lower_ for token in span]
     start, end = 0, len(texts)  # within the span
-    while start < end and (lowers[start] == "the" or texts[start] in {"#", "(", "["}):
+    # Wire copy sets a company's name in angle brackets ("<Acme Holdings Inc>").
+    while start < end and (lowers[start] == "the" or texts[start] in {"#", "(", "[", "<"}):
         start += 1
     if span.label_ == "PERSON":
         while end - start > 1 and lowers[start].rstrip(".") in person_titles():
             start += 1
     while end > start and (
         lowers[end - 1] in {"'s", "’s", "'", "’"}
-        or texts[end - 1] in {",", ";", ":", "-", "–", "—"}
+        or texts[end - 1] in {",", ";", ":", "-", "–", "—", ">"}
         or (span.label_ in NO_NUMBER_LABELS and _NUMBER.match(texts[end - 1]))
     ):
         end -= 1
@@ -486,9 +536,7 @@ def _without_dateline_spill(doc: Doc, spans: list[Span]) -> list[Span]:
             span.label_ in ("DATE", "TIME")
             and span.start in opening
             and not any(
-                any(char.isdigit() for char in token.text)
-                or token.lower_ in CALENDAR_WORDS
-                or token.lower_ in _TIME_WORDS
+                _has_digit(token) or token.lower_ in CALENDAR_WORDS or token.lower_ in _TIME_WORDS
                 for token in span
             )
         )
@@ -497,26 +545,178 @@ def _without_dateline_spill(doc: Doc, spans: list[Span]) -> list[Span]:
 
 
 def _dateline_place(doc: Doc, spans: list[Span]) -> list[Span]:
-    """ "FRANKFURT, March 2 - ", "KUALA LUMPUR, Oct 14 - ": the capitalised words before a wire
-    dateline's comma name the place it was filed from, which the model, seeing capitals, often
-    takes for an organisation or cuts."""
+    """ "FRANKFURT, March 2 - ", "ST. LOUIS, Mo., Oct 14 - ", "ÖREBRO, Sweden - ": the words in
+    capitals opening a wire dateline, before its comma, name the place it was filed from, which
+    the model, seeing capitals, often takes for an organisation, cuts or misses."""
     dateline_end = doc_dateline_end(doc)
-    result = []
-    for span in spans:
-        if span.end_char > dateline_end or span.label_ in ("GPE", "DATE", "TIME"):
-            result.append(span)
+    if not dateline_end:
+        return spans
+    line_start = doc_text(doc).rfind("\n", 0, dateline_end) + 1
+    first = doc.char_span(line_start, line_start + 1, alignment_mode="expand")
+    if first is None:
+        return spans
+    start = end = first.start
+    while end < len(doc) and (
+        _in_capitals(doc[end])
+        # the dot of an abbreviation ("ST. LOUIS"), which the tokenizer may set apart
+        or (end > start and doc[end].text == "." and not doc[end - 1].whitespace_)
+    ):
+        end += 1
+    if end == start or end >= len(doc) or doc[end].text not in {",", "("}:
+        return spans
+    place = Span(doc, start, end, label="GPE")
+    return [s for s in spans if not (s.start < end and start < s.end)] + [place]
+
+
+def _without_results_labels(doc: Doc, spans: list[Span]) -> list[Span]:
+    """The labels of a results table's rows ("Shr", "Revs", "Avg shrs") name no one, though
+    the model, seeing a capital before figures, reads them as names or dates. A row starts a
+    line, or the story after a wire dateline, and is no sentence: the line has no sentence
+    end, and its label no verb unless only figures and units follow it, where the tagger
+    misreads a label's noun ("Group sheet total 4.81 billion vs 4.52"). "Acme sold 5 mln
+    units vs 4 mln, it said." names Acme."""
+    text = doc_text(doc)
+    starts = {0, doc_dateline_end(doc)} | {match.end() for match in re.finditer("\n", text)}
+    label_tokens: set[int] = set()
+    for start in starts:
+        line_end = text.find("\n", start)
+        line_end = len(text) if line_end < 0 else line_end
+        match = _RESULTS_ROW.match(text, start, line_end)
+        if not match or _SENTENCE_END.search(text[start:line_end]):
             continue
-        start, end = span.start, span.end
-        while start > 0 and doc[start - 1].is_upper and doc[start - 1].is_alpha:
-            start -= 1
-        while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
-            end += 1
-        capitals = all(token.is_upper and token.is_alpha for token in doc[start:end])
-        opens = start == 0 or "\n" in doc[start - 1].text_with_ws
-        if capitals and opens and end < len(doc) and doc[end].text == ",":
-            span = Span(doc, start, end, label="GPE")
-        result.append(span)
-    return result
+        label = doc.char_span(start, match.end("label"), alignment_mode="expand")
+        if label is None:
+            continue
+        rest = doc.char_span(label.end_char, line_end, alignment_mode="expand") or []
+        figures_only = all(token.lower_ in TABLE_WORDS or not token.is_alpha for token in rest)
+        if figures_only or not any(token.tag_ in FINITE_VERB_TAGS for token in label):
+            label_tokens.update(range(label.start, label.end))
+    if not label_tokens:
+        return spans
+    return [
+        span
+        for span in spans
+        if not any(index in label_tokens for index in range(span.start, span.end))
+    ]
+
+
+def _has_digit(token: Token) -> bool:
+    return any(char.isdigit() for char in token.text)
+
+
+def _amount_figure(token: Token) -> bool:
+    """A number of an amount, in figures or words ("2.4", "4.83bn", "nine"); not a year ("in
+    2019 euro area lending")."""
+    return (token.like_num or _has_digit(token)) and not _YEAR.match(token.text)
+
+
+def _amount_start(doc: Doc, end: int) -> int:
+    """Where the amount ending before token `end` starts: its figures and size words ("2.4
+    mln"), with a currency sign before them ("$ 4bn"); `end` when no figure is there."""
+    start = end
+    while start > 0 and (
+        _amount_figure(doc[start - 1]) or doc[start - 1].lower_ in MAGNITUDE_WORDS
+    ):
+        start -= 1
+    if not any(_amount_figure(token) for token in doc[start:end]):
+        return end
+    if start > 0 and _CURRENCY_SIGN.match(doc[start - 1].text):
+        start -= 1
+    return start
+
+
+def _currency_qualifier(token: Token) -> bool:
+    """A word saying whose currency follows: "U.S.", "N.Z.", "Canadian", "Swiss"."""
+    match = country_match(token.text)
+    return bool(_INITIALS.match(token.text)) or bool(match and match[1] == "demonym")
+
+
+def _attributive(token: Token) -> bool:
+    """A currency's name before a noun on its line describes the noun ("the 27 euro
+    members"): no amount of money. Wire copy's abbreviations name only amounts ("a 2.35 mln
+    dlr loan")."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return (
+        following is not None
+        and token.lower_ not in CURRENCY_ABBREVIATIONS
+        and "\n" not in token.whitespace_
+        and following.pos_ in ("NOUN", "PROPN")
+        and following.text not in CURRENCY_WORDS
+    )
+
+
+def _calendar_date(span: Span) -> bool:
+    """A date the model found that says a day, month or year in words ("May 2019", "last
+    year"); a bare figure it calls a date ("70" of "70 mln pesos") may be an amount."""
+    return span.label_ == "DATE" and any(
+        token.is_alpha and token.lower_ not in MAGNITUDE_WORDS for token in span
+    )
+
+
+def _amounts_of_money(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of the amounts written with a currency sign before their figures or a
+    currency's name, in lower case, after them."""
+    amounts = []
+    for index, token in enumerate(doc):
+        currency = token.text in CURRENCY_WORDS or token.lower_ in CURRENCY_ABBREVIATIONS
+        if currency and not _attributive(token):
+            end = index
+            while end > max(index - 2, 0) and _currency_qualifier(doc[end - 1]):
+                end -= 1
+            start = _amount_start(doc, end)
+            if start < end:
+                amounts.append((start, index + 1))
+        elif (
+            _CURRENCY_SIGN.match(token.text) and index + 1 < len(doc) and _has_digit(doc[index + 1])
+        ):
+            # After a sign, only figures and size words: "$20 one way" is "$20".
+            end = index + 2
+            while end < len(doc) and (_has_digit(doc[end]) or doc[end].lower_ in MAGNITUDE_WORDS):
+                end += 1
+            amounts.append((index, end))
+    return amounts
+
+
+def _money(doc: Doc, spans: list[Span]) -> list[Span]:
+    """Amounts of money whole, with their currency: a sign before the figure ("£4.83bn",
+    "(€950m)"), a currency's name after it ("17bn rupees", "13.85 mln Swiss francs", wire copy's
+    "dlrs" and "cts"). The model often leaves the sign or the name out, or reads the amount as
+    a count and the currency as a name. A figure within a date written in words is none."""
+    dated = {i for span in spans if _calendar_date(span) for i in range(span.start, span.end)}
+    kept = dict.fromkeys(spans)  # in order; spans by token, to merge in one pass
+    at_token: defaultdict[int, list[Span]] = defaultdict(list)
+    for span in spans:
+        for index in range(span.start, span.end):
+            at_token[index].append(span)
+    for start, end in _amounts_of_money(doc):
+        if any(index in dated for index in range(start, end)):
+            continue
+        overlapping = list(
+            dict.fromkeys(s for index in range(start, end) for s in at_token[index] if s in kept)
+        )
+        # A name around the amount is kept; the model's words before the figure stay too
+        # ("about 718,460 dlrs").
+        if any(
+            s.label_ not in AMOUNT_LABELS and (s.start < start or s.end > end) for s in overlapping
+        ):
+            continue
+        money = Span(
+            doc,
+            min([start] + [s.start for s in overlapping]),
+            max([end] + [s.end for s in overlapping]),
+            label="MONEY",
+        )
+        for span in overlapping:
+            del kept[span]
+        kept[money] = None
+        for index in range(money.start, money.end):
+            at_token[index].append(money)
+    return list(kept)
+
+
+def _in_capitals(token: Token) -> bool:
+    """A word in capitals, or its abbreviation ("ST." of "ST. LOUIS")."""
+    return token.is_upper and token.text.removesuffix(".").isalpha()
 
 
 def _after_the(doc: Doc, index: int) -> bool:
@@ -558,6 +758,8 @@ class EntityRules:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = _recase_caps_lines(doc, list(doc.ents), self.nlp.get_pipe("ner"))
+        spans = _without_results_labels(doc, spans)
+        spans = _money(doc, spans)
         spans = _repaired(spans)
         spans = _without_dateline_spill(doc, spans)
         spans = _dateline_place(doc, spans)

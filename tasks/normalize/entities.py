@@ -379,18 +379,21 @@ class NameForms:
 
     def names(self) -> dict[str, str]:
         """Per id: the gazetteer name, else the fullest well-cased form (commonest, then A-Z)."""
-
-        def rank(item: tuple[str, int]) -> tuple[bool, int, int]:
-            form, count = item
-            return (*name_rank(form), count)
-
         names = {}
         for identifier, counter in self.forms.items():
             if identifier in self.fixed:
                 names[identifier] = self.fixed[identifier]
                 continue
-            best = max(rank(item) for item in counter.items())
-            names[identifier] = min(form for form in counter.items() if rank(form) == best)[0]
+            # The count decides between a name in capitals and the same name in mixed case
+            # ("ACME" in most articles is its name); at a tie, the capitals are a dateline's or
+            # a headline's ("BOSTON, March 3 -") and the mixed case is the name.
+            cased = {form.lower() for form in counter if not form.isupper()}
+            ranks = {
+                form: (*name_rank(form), count, not (form.isupper() and form.lower() in cased))
+                for form, count in counter.items()
+            }
+            best = max(ranks.values())
+            names[identifier] = min(form for form, rank in ranks.items() if rank == best)
         return names
 
 
