@@ -2397,9 +2397,9 @@ def _other_office(head: Token, introduction: tuple[Token, ...]) -> bool:
     """Whether a role or body word's own modifier names another office than the one a
     mention was introduced with ("the defence minister" is not "Health Minister Eva Brink",
     "the prime minister" not "her finance minister"): news text keeps an office's full
-    name when several of the kind are about, or another country's, and a lower or past
-    office's rank. Words of manner ("the outspoken minister") and other places
-    (`_same_places`) are no office."""
+    name when several of the kind are about, and a lower or past office's rank. Words of
+    manner ("the outspoken minister") are no office; places, another country's office ("the
+    Greek minister"), are `_same_places`'s to compare."""
     lemma = head.lemma_.lower()
     titled = [word for word in introduction if word.lemma_.lower() == lemma]
     own = {c.lemma_.lower() for c in head.children if _names_office(c)}
@@ -2413,25 +2413,7 @@ def _other_office(head: Token, introduction: tuple[Token, ...]) -> bool:
     given_words = {c.lower_ for word in titled for c in word.children}
     if (given_words & _RANK_WORDS) - own_words:
         return True
-    if titled and "former" in own_words - given_words:
-        return True
-    # A country's office is not another country's ("the Greek minister" is not "Germany's
-    # finance minister, Jonas Kell"), however the text writes the country.
-    countries = {_country_of(c) for c in head.children if c.dep_ in ("amod", "compound")}
-    theirs = {
-        _country_of(c)
-        for word in introduction
-        for c in word.children
-        if c.dep_ in ("poss", "amod", "compound")
-    }
-    countries.discard(None)
-    theirs.discard(None)
-    return bool(countries and theirs) and not countries & theirs
-
-
-def _country_of(word: Token) -> str | None:
-    """The country a place or nationality word names ("Japan's", "Chinese"), if any."""
-    return country_code(word.text) if word.ent_type_ in _PLACE_LABELS else None
+    return bool(titled) and "former" in own_words - given_words
 
 
 def _names_office(modifier: Token) -> bool:
