@@ -469,15 +469,66 @@ def test_it_after_another_body_acted_is_neither(nlp):
     assert resolve_after(nlp, text, ("Exxon",), "It") is None
 
 
-def test_they_for_a_set_of_people_is_no_entity(nlp):
-    text = "Republicans said on Monday they would block it."
+def test_they_is_a_party_or_nationality_named_as_a_group_but_no_person(nlp):
+    # A plural pronoun agrees with a party or a nationality named as a group, as "The French
+    # said" is the people; it never stands for one person, whoever reports it.
+    text = "Democrats in the state assembly said on Tuesday they would stall the vote."
+    assert resolve_after(nlp, text, (), "they") == "Democrats"
+    text = "Marta Lindqvist said on Tuesday they would stall the vote."
     phrase, referent = referent_after(nlp, text, (), "they")
-    assert referent is not None and referent.entity is None and phrase == "Republicans"
+    assert referent is not None and referent.entity is None and phrase == "Marta Lindqvist"
+    text = (
+        'One Socialist on the harbour board said the pier was unsafe. "Nobody should fish '
+        'there," they said.'
+    )
+    assert resolve_after(nlp, text, ("One Socialist",), "they") is None  # one, not the party
+    text = "Oregon said on Tuesday they would appeal the ruling."
+    assert resolve_after(nlp, text, (), "they") is None  # a place, not a set of people
     text = "The Sierra Club said on Monday they would sue the agency."
     assert resolve_after(nlp, text, (), "they") in {
         "Sierra Club",
         "the Sierra Club",
     }  # a body, no first name
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        '"Nobody can afford the fares," they said.',
+        'Socialists on the harbour board disagreed. "The fares pay for new boats," they said.',
+        'Dozens of dockers marched to the pier. "We will not load the ships," they said.',
+        'Lena Voss and Per Aalto have run the kiosk for years. "We may close," they said.',
+        '"The old boat breaks down every week," we were told on the pier.',
+    ],
+)
+def test_a_later_they_or_we_is_no_party_or_nationality_that_spoke_before(nlp, after):
+    # Only in the clause a party or nationality reports is "they" that group: a later quote's
+    # "they" may as well be another group's, and "we" the writer's.
+    text = "Norwegians said on Monday the ferry fares were too high.\n\n" + after
+    pronoun = "we" if " we " in after else "they"
+    assert resolve_after(nlp, text, ("Norwegians",), pronoun) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        (
+            "The levy was opposed by Rhea Dalton, a Liberal from Tromsby, who called it unfair.",
+            "Rhea Dalton",
+        ),
+        (
+            "Harbour workers heckled Martin Hughes, 61, of Fresno, who promised a new pier.",
+            "Martin Hughes",
+        ),
+        (
+            "Dockers booed Sven Ahl, a councillor from Northholm, who promised a new pier.",
+            "Sven Ahl",
+        ),
+    ],
+)
+def test_who_after_a_place_someone_is_from_is_that_person(nlp, text, person):
+    # English hangs "who" on the person a place tells where they are from, not the place.
+    assert resolve_last(nlp, text, "who") == person
 
 
 def test_a_document_of_another_name_is_not_the_one_before(nlp):
@@ -1732,3 +1783,37 @@ def test_a_phrase_given_by_a_word_in_it_is_the_name_it_opens_with_or_follows(
 )
 def test_a_document_is_the_maker_its_own_phrase_names(nlp, text, words, referent):
     assert resolve_phrase(nlp, text, words) == referent
+
+
+# A ferry captain quoted, then a sentence whose two "he" of one clause each name no one.
+_CAPTAIN = '"The crossing will be rough tonight," said Oskar Lindqvist.\n\n'
+_UNDECIDED = "The engines started once he gave the signal, and the horn sounded as he waved."
+_SPEAKING = '\n\n"Keep your children below deck," he said.'
+
+
+def test_a_speaking_pronoun_left_undecided_goes_on_with_the_one_quoted_last(nlp):
+    # News names a new speaker: a "he" speaking quoted words that the sentences before leave
+    # undecided is the man quoted last.
+    text = _CAPTAIN + _UNDECIDED + _SPEAKING
+    assert resolve_after(nlp, text, ("Oskar Lindqvist",), "he") == "Oskar Lindqvist"
+
+
+@pytest.mark.parametrize(
+    "between",
+    [
+        # someone unnamed brought in as a subject, an object or a "by" agent, by a word for a
+        # person in no list of roles
+        "A passenger complained when he boarded and sighed when he sat down.",
+        "Sailors pulled a fisherman aboard when he slipped and laughed when he fell.",
+        "The ropes were untied by a teenager. Tourists clapped when he finished and cheered "
+        "when he bowed.",
+        "The officer on watch came up. The engines started once he gave the signal, and the horn "
+        "sounded as he waved.",
+        # another speaker quoted since
+        '"It is only a little wind," a cook replied. ' + _UNDECIDED,
+    ],
+)
+def test_a_speaking_pronoun_is_not_the_one_quoted_last_after_someone_new(nlp, between):
+    text = _CAPTAIN + between + _SPEAKING
+    speakers = ("Oskar Lindqvist", "a cook") if "a cook" in between else ("Oskar Lindqvist",)
+    assert resolve_after(nlp, text, speakers, "he") is None

@@ -28,7 +28,8 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   recent speaker of their kind, never for a person; "it" for none when another body named is
   a subject between ("Exxon said ... Google announced ... It"); "they" and "we" only for an
   organisation, never a set of people named by nationality, party or place ("Republicans said
-  they ...": no one entity).
+  ... 'We ...,' they said": no one entity), but "they" in the clause a party or nationality
+  named in the plural reports ("Republicans said they would ...") is that group.
 - "his government", "Trump's campaign": an organisation word owned by someone is that owner's
   side; a person word owned by someone ("his spokeswoman") is someone else.
 - A definite description ("the spokesperson", "the ministry", "the Taiwanese organizer") stands
@@ -82,7 +83,8 @@ grammar of news writing says which one it is, and otherwise stays unresolved.
   one; a reflexive object ("Varley calls herself ...") tells its subject's sex, and a full
   name's own first name of no known sex is not told by another bearer of the surname
   ("Zorelle Varley" beside "Paul Varley"), but a kin word set beside it is ("his brother,
-  Kiri Varley").
+  Kiri Varley"). A "he"/"she" speaking quoted words that the sentences before leave undecided
+  is the one quoted last when no one else was named, brought in unnamed or quoted since.
 Everything is read from the parse and the doc's entities once per doc: no pass over the doc per
 mention but the look-back over its named mentions.
 """
@@ -444,6 +446,8 @@ class Coreference:
             joined is not None or (head.head.dep_ == "relcl" and head.head.head.i != head.i)
         ):
             antecedent = joined or head.head.head
+            if word in _PERSON_RELATIVES:
+                antecedent = _placed_person(antecedent) or antecedent
             if word in _PERSON_RELATIVES and _of_a_person(antecedent):
                 return None
             start, end = _noun_phrase(antecedent)
@@ -614,6 +618,8 @@ class Coreference:
         word = pronoun.lower_
         reporter = self._reporter(pronoun)
         if reporter is not None and (reporter[1].entity or not _is_definite(reporter[0])):
+            if word == "they" and _plural_people(reporter[1].entity):
+                return reporter[1]  # "Democrats said they would filibuster": the party
             return self._one_body(reporter[1]) if word in _PLURAL else reporter[1]
         # (An unnamed definite reporter, "This candidate does ..., and she knows": whom the
         # sentences before are about.)
@@ -641,7 +647,8 @@ class Coreference:
     def _one_body(self, referent: Referent) -> Referent:
         """What "they" or "we" stands for as a speaker: an organisation ("the Sierra Club said
         they would sue"), never a set of people named by their nationality, party or place
-        ("Republicans said they would block it": the antecedent, but no one entity)."""
+        ("Republicans said ... ¶ 'We ...,' they said": the antecedent, but no one entity; the
+        words may be another group's)."""
         entity = referent.entity
         if entity is None or (entity.label_ == "ORG" and not self._is_person(entity)):
             return referent
@@ -728,6 +735,8 @@ class Coreference:
         else:
             chosen = chosen or fallback
         referent = self._followed(chosen, gender, depth)
+        if chosen is None and speaks and gender is not None:
+            referent = self._quoted_last(pronoun, gender)
         if (
             referent is not None
             and chosen is not fallback
@@ -753,6 +762,51 @@ class Coreference:
             referent = None
         self._persons[pronoun.i] = referent
         return referent
+
+    def _quoted_last(self, pronoun: Token, gender: str) -> Referent | None:
+        """The person quoted last, for a pronoun speaking quoted words that the sentences in
+        its reach leave undecided, when no one else was named, brought in unnamed or
+        quoted since ("'...,' said Tom Baker. ¶ The engines started once he gave the signal,
+        and the horn sounded as he waved. ¶ '...,' he said": Baker). News writing names a new
+        speaker; one not named goes on speaking."""
+        earlier = self._recent_speaker(
+            pronoun.idx,
+            lambda _, r: (
+                r.kind == "person" and r.entity is not None and self._agrees(r.entity, gender)
+            ),
+        )
+        if earlier is None:
+            return None
+        since, speaker = earlier
+        if any(
+            since < start < pronoun.idx and not _same_person(referent, speaker)
+            for start, _, referent, _ in self._history
+        ):
+            return None  # another speaker quoted since
+        for entity in self._entities[
+            bisect_right(self._entity_starts, since) : bisect_left(self._entity_starts, pronoun.idx)
+        ]:
+            if (
+                self._is_person(entity)
+                and not self._quoted(entity.start_char)
+                and not _same_bearer(entity, speaker.entity)
+            ):
+                return None  # another person named since
+        between = self._doc.char_span(since, pronoun.idx, alignment_mode="expand")
+        if between is not None and self._brings_in_someone(between, gender):
+            return None  # "A neighbor disagreed", "Rescuers hugged a miner": someone new since
+        return speaker
+
+    def _brings_in_someone(self, span: Span, gender: str) -> bool:
+        """Whether the narrative of `span` brings in one unnamed person a "he" or "she" of
+        `gender` may stand for (`_introduces_someone`): a pronoun after it may as well be
+        that one's as the one named before."""
+        return any(
+            _introduces_someone(token)
+            and not self._quoted(token.idx)
+            and _role_gender(token) in (None, gender)
+            for token in span
+        )
 
     def _other_person_since(self, entity: Span, char: int, gender: str) -> bool:
         """Whether the narrative names a person of another surname between the last mention
@@ -1960,6 +2014,39 @@ def _of_a_person(name: Token) -> bool:
     return noun.pos_ == "NOUN" and _is_person_word(noun)
 
 
+def _introduces_someone(token: Token) -> bool:
+    """Whether a word brings in one unnamed person as a subject, an object or an agent ("A
+    neighbor disagreed", "Rescuers hugged a miner", "taken by a retired chemist", "the porch
+    of a fisherman", "The manager disagreed"): a singular noun with "a", "an" or "one", or a
+    word for a person by role or tie. A text has no list of every word for a person, so any
+    singular noun so introduced counts (a speaking "he" after it may as well be that one's)."""
+    if token.pos_ != "NOUN" or token.tag_ != "NN" or _description_kind(token) != "person":
+        return False
+    if token.dep_ not in ("nsubj", "nsubjpass", "dobj", "dative", "pobj", "appos"):
+        return False
+    return _is_person_word(token) or any(
+        c.dep_ in ("det", "nummod") and c.lower_ in ("a", "an", "one") for c in token.children
+    )
+
+
+def _placed_person(name: Token) -> Token | None:
+    """The named person a place or body after "from", "of" or "in" tells where they are from
+    ("Rhea Dalton, a Liberal from Tromsby, who", "Martin Hughes, 61, of Fresno, who"): whom a
+    "who" after it is about, as English hangs the clause on the person, not the place."""
+    while name.dep_ == "compound":
+        name = name.head
+    preposition = name.head
+    if (
+        name.dep_ != "pobj"
+        or name.ent_type_ == "PERSON"
+        or preposition.lower_ not in ("from", "of", "in")
+    ):
+        return None
+    owner = preposition.head
+    owner = owner.head if owner.dep_ == "appos" else owner
+    return owner if owner.ent_type_ == "PERSON" else None
+
+
 def _is_person_word(token: Token) -> bool:
     """Whether a word names a person by role or office ("the senator") or by a tie to another
     ("Baker's brother")."""
@@ -2341,6 +2428,13 @@ def _is_name(entity: Span) -> bool:
     if entity[0].lower_ in _DEMONSTRATIVES:
         return False
     return entity.label_ != "PERSON" or len(entity) > 1 or entity[0].pos_ not in _NO_NAME_POS
+
+
+def _plural_people(entity: Span | None) -> bool:
+    """Whether a name is a party or nationality named as a group, in the plural
+    ("Democrats", "Ukrainians"; not "a Democrat"), which "they" in the clause it reports
+    stands for as "The French said" is the people."""
+    return entity is not None and entity.label_ == "NORP" and entity.root.tag_ in ("NNS", "NNPS")
 
 
 def _kind_of(entity: Span) -> str:
