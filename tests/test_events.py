@@ -378,3 +378,68 @@ def test_dateline_is_no_actor_of_the_sentence_it_opens(nlp, text, types, actor):
     assert events
     assert all(actor in (e.actor_text or "") for e in events)
     assert not any("(" in (e.actor_text or "") for e in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "types", "actor"),
+    [
+        ("CALGARY, March 20 - Norvale Mining Inc agreed to buy two copper mines.", ("AGREE",),
+         "Norvale Mining Inc"),
+        ("LIMA, Oct 2 - Peru's foreign minister will visit Quito next week.", ("CONSULT",),
+         "Peru's foreign minister"),
+    ],
+)  # fmt: skip
+def test_wire_dateline_date_is_no_part_of_the_actor(nlp, text, types, actor):
+    [event] = _find(_events(nlp, text), types)
+    assert event.actor_text == actor
+
+
+@pytest.mark.parametrize(
+    ("text", "is_event"),
+    [
+        # Only an actor can be asked to act: a forecast of figures is no request.
+        ("The trade body said house prices should level off by spring.", False),
+        ("The economist said Norland's exports should recover next year.", False),
+        ("The governor said the union should end the strike.", True),
+        # A passive clause asks someone unnamed to act on its subject.
+        ("The senator said the pipeline must be halted.", True),
+        ("The mayor said the ferry service should be restored before summer.", True),
+    ],
+)
+def test_a_request_asks_an_actor(nlp, text, is_event):
+    assert bool(_find(_events(nlp, text), {"REQUEST"})) == is_event
+
+
+@pytest.mark.parametrize(
+    ("text", "is_event"),
+    [
+        # One person talking about a topic speaks; talks need someone talked with.
+        ("The premier talked about the budget at length on Friday.", False),
+        ("The premier talked with union leaders on Friday.", True),
+        ("The two ministers talked about trade on Friday.", True),
+        # A call has someone at the other end; a body talks among its members.
+        ("The premier talked by phone on Friday about the border.", True),
+        ("The council talked about parking charges on Tuesday.", True),
+    ],
+)
+def test_talking_is_a_meeting_only_with_someone(nlp, text, is_event):
+    assert bool(_find(_events(nlp, text), {"CONSULT"})) == is_event
+
+
+@pytest.mark.parametrize(
+    ("text", "types", "is_event"),
+    [
+        # With a "that" clause these verbs say what one holds true; with an object they act.
+        ("The minister accepted that mistakes had been made.", {"AGREE"}, False),
+        ("The party conceded that its campaign had failed.", {"CONCEDE"}, False),
+        ("Norland has recognised that Estavia faces a difficult winter.", {"SUPPORT"}, False),
+        # An arrangement to come is agreed to; a state is recognised as one.
+        ("The unions accepted that the new shift pattern would start in April.", {"AGREE"}, True),
+        ("The rebels conceded that the prisoners would be freed on Sunday.", {"CONCEDE"}, True),
+        ("Norland recognised that the breakaway region is a sovereign state.", {"SUPPORT"}, True),
+        ("The rebels accepted the ceasefire offer.", {"AGREE"}, True),
+        ("Ghana recognised the new government in Accra.", {"SUPPORT"}, True),
+    ],
+)
+def test_granting_a_fact_is_no_act(nlp, text, types, is_event):
+    assert bool(_find(_events(nlp, text), types)) == is_event

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import time
 
 import pytest
 from conftest import BENCH, SEEDS
@@ -920,6 +921,136 @@ def test_dateline_agency_is_no_speaker_and_no_part_of_a_statement(nlp, text):
     row = row_with(rows_of(nlp, text), "accept the plan")
     assert "Berzina" in (row.speaker_text or "")
     assert "RIGA" not in row.quote_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TOLEDO, Feb 9 - Arden Glass Co said it would close its oldest furnace.",
+        "OSLO, Nov 12 - Fishery Minister Eirik Dahl said quotas would be cut next year.",
+    ],
+)
+def test_wire_dateline_date_is_no_part_of_the_speaker(nlp, text):
+    [row] = rows_of(nlp, text)
+    assert row.speaker_text
+    assert not re.search(r"\d|-", row.speaker_text)
+
+
+@pytest.mark.parametrize(
+    ("after", "statement_after"),
+    [
+        ("The sale of the mill will close in May.", None),
+        ("The sale of the mill will close in May, the bank said.", "The sale of the mill"),
+        ("Brokers say the sale of the mill will lift the town.", "the sale of the mill"),
+    ],
+)
+def test_a_quoted_sentence_ends_at_its_closing_mark(nlp, after, statement_after):
+    rows = rows_of(
+        nlp,
+        '"It is a fair price," said Ruth Okoro, a broker in Leeds. "Orders for paper are set to '
+        f'grow and the mill will profit from that." {after}',
+    )
+    row = row_with(rows, "Orders for paper")
+    assert row.quote_type == "direct"
+    assert row.quote_text.endswith("from that.")
+    assert row.speaker_text == "Ruth Okoro"
+    if statement_after is not None:
+        assert row_with(rows, statement_after).quote_type == "indirect"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The head teacher, Ruth Okafor, said the new timetable, which one parent called "
+        '"a shambles", would stay until Easter.',
+        'The head teacher said the parents\' claim that the timetable was "a total shambles" was '
+        "unfair.",
+    ],
+)
+def test_a_quote_running_on_goes_on_from_the_outer_speaker_not_a_nested_one(nlp, text):
+    rows = rows_of(nlp, text + ' "We have listened to every family and the changes work."')
+    assert "parent" not in row_with(rows, "We have listened").speaker_text
+    assert "head teacher" in row_with(rows, "We have listened").speaker_text
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # An adverbial before a trailing attribution opens no statement of its own.
+        ('"The roof will be fixed." On Thursday, the caretaker said.', "the caretaker"),
+        ('"Every seat was sold." Later, the promoter Dev Anand said.', "the promoter Dev Anand"),
+        ('"The ferry will sail at dawn." So says Captain Ines Mora.', "Captain Ines Mora"),
+        # A named speaker saying more after the quote is still its speaker.
+        (
+            '"The harvest was the best in years." Grower Lena Fox said the rain had come just '
+            "in time.",
+            "Grower Lena Fox",
+        ),
+        (
+            '"Our rents are too high." The tenants\' union said it would hold a march in May.',
+            "The tenants' union",
+        ),
+    ],
+)
+def test_an_attribution_in_the_sentence_after_a_quote(nlp, text, speaker):
+    [row] = [r for r in rows_of(nlp, text) if r.quote_type == "direct"]
+    assert row.quote_text.endswith(".")
+    assert '"' not in row.quote_text
+    assert row.speaker_text == speaker
+
+
+def test_a_group_giving_its_own_view_after_a_quote_is_not_its_speaker(nlp):
+    rows = rows_of(
+        nlp, '"Our rents are too high." Landlords say the costs of repairs have doubled.'
+    )
+    assert row_with(rows, "Our rents").speaker_text is None
+    assert row_with(rows, "costs of repairs").speaker_text == "Landlords"
+
+
+def test_a_quote_followed_by_another_speakers_statement_goes_on_from_the_speaker_before(nlp):
+    rows = rows_of(
+        nlp,
+        '"The pool will reopen in June," said manager Ben Roy. "Every lane has been retiled." '
+        "The council said it had paid for the work.",
+    )
+    assert row_with(rows, "Every lane").speaker_text == "manager Ben Roy"
+    assert row_with(rows, "it had paid").speaker_text == "The council"
+
+
+def test_a_short_foreign_quote_after_a_statement_is_nobodys_statement(nlp):
+    text = "Fans sang loudly, said the club. «Wir gewinnen.» Der Trainer lachte."
+    rows = rows_of(nlp, text)
+    assert all(row.quote_type != "direct" for row in rows)
+
+
+def test_a_headline_verb_in_title_case_reports_a_statement(nlp):
+    rows = rows_of(nlp, "Mayor Says Bridge Will Reopen\n\nThe bridge has been shut since May.")
+    assert row_with(rows, "Bridge Will Reopen").cue == "Says"
+
+
+def test_title_case_names_on_one_long_line_take_no_quadratic_time(nlp):
+    doc = nlp(
+        "Pupils from the Green Lane Says Yes club sang with the choir in the town hall. " * 800
+    )
+    started = time.perf_counter()
+    assert list(extract_quotes(doc)) == []
+    assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A capitalised verb inside a name or title.
+        "Canvassers from the Keep Hill Road Says No group knocked on doors in the village.",
+        # A question's infinitive reports nothing.
+        "The club has yet to work out how to announce the new manager.",
+        # The writer's own rephrasing.
+        "That is not to say the new kiln has been a failure for the pottery.",
+        "This is not to say that the orchard will close before winter.",
+    ],
+)
+def test_words_of_a_reporting_verb_that_report_no_statement(nlp, text):
+    assert rows_of(nlp, text) == []
 
 
 @pytest.mark.parametrize(

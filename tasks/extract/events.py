@@ -60,7 +60,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.coreference import Coreference
 from tasks.extract.doc_cache import StringTest, among, doc_dateline_end, doc_entities, doc_text
-from tasks.extract.gazetteer import country_code, place_country
+from tasks.extract.gazetteer import country_code, person_titles, place_country
 
 LEXICON_FILE = Path(__file__).with_name("event_lexicon.json")
 
@@ -189,6 +189,15 @@ _PLACED_IN_TIME = re.compile(
 )
 _DATE_PREPS = frozenset({"on", "in", "since", "during", "until", "by", "from", "at", "before"})
 _PHRASE_CUT_DEPS = frozenset({"relcl", "acl", "punct", "advcl", "parataxis"})
+# Verbs that are acts of recognition or concession with an object ("recognised the new
+# government", "accepted the offer", "conceded the seat") but, with a "that" clause, say what
+# their subject holds true ("accepted that mistakes were made"), as a cognition verb does.
+_GRANTING_VERBS = frozenset({"accept", "recognise", "recognize", "concede", "acknowledge"})
+# A "that" clause with one of these settles an arrangement ("accepted that talks would
+# resume"): an agreement to something to come, not a view of what is.
+_FUTURE_AUX = frozenset({"will", "would", "shall", "'ll"})
+# "recognised that the territory is a sovereign state": the diplomatic act of recognition.
+_STATEHOOD_NOUNS = frozenset({"state", "country", "nation", "republic", "government"})
 # Verbs whose direct object is the one asked to act ("urged Tokyo to reconsider").
 _OBJECT_CONTROL = frozenset(
     {"urge", "ask", "order", "tell", "force", "press", "call", "persuade", "invite", "allow",
@@ -345,6 +354,8 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         return _Candidate(verb, verb, _commitment_type(verb), "verb")
     if lemma in lex.object_verbs and not _has_aim(verb):
         return None  # "stormed to victory", "shares shot up"
+    if lemma in _GRANTING_VERBS and _states_a_fact(verb):
+        return None  # "accepted that mistakes were made": what one holds true, no act
     if lemma in lex.verbs:
         return _Candidate(verb, verb, lex.verbs[lemma], "verb")
     if lemma in lex.military_motion:
@@ -352,6 +363,20 @@ def _verb_candidate(verb: Token) -> _Candidate | None:
         if subject is not None and subject.lemma_.lower() in lex.military_nouns:
             return _Candidate(verb, verb, "MOBILIZE", "verb")
     return None
+
+
+def _states_a_fact(verb: Token) -> bool:
+    """A verb whose object is a "that" clause stating what is ("that the figures were wrong"),
+    not a noun (the parser reads some noun phrases as clauses: "the ceasefire offer"), an
+    arrangement to come ("that the talks would resume") or a state's recognition."""
+    clauses = _children(verb, "ccomp")
+    if not clauses or _children(verb, "dobj") or not _children(clauses[0], "mark"):
+        return False
+    clause = clauses[0]
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in _FUTURE_AUX for c in clause.children):
+        return False
+    recognises = verb.lemma_.lower() in ("recognise", "recognize")
+    return not (recognises and any(c.lemma_ in _STATEHOOD_NOUNS for c in _children(clause, "attr")))
 
 
 def _has_aim(verb: Token) -> bool:
@@ -856,9 +881,36 @@ def _requests(
         speaker = _grammatical_subject(report)
         if not subjects or speaker is None or subjects[0].lower_ == speaker.lower_:
             continue
+        if subjects[0].dep_ == "nsubj" and not _is_actor_like(subjects[0]):
+            continue  # "said profits should rise": a forecast; only an actor is asked to act
         modal = next(c for c in token.children if c.dep_ == "aux" and c.lower_ in _OBLIGATION_AUX)
         if report.i not in by_token:
             yield _Candidate(modal, report, "REQUEST", "verb", last=token), subjects[0]
+
+
+# "talked by phone", "on a video call": a call has someone at the other end.
+_CALL_NOUNS = frozenset({"phone", "telephone", "call", "video", "videoconference", "videolink"})
+
+
+def _talks_alone(candidate: _Candidate, actor: Token | None, target: Token | None) -> bool:
+    """ "The minister talked about the budget": one person talking with no one talked with or
+    to is speaking on a topic, no meeting; "the two leaders talked", "X talked with Y", a body
+    talking among its members ("the cabinet talked") and a call ("talked by phone") consult."""
+    verb = candidate.anchor
+    if candidate.kind != "verb" or verb.lemma_.lower() != "talk" or target is not None:
+        return False
+    if actor is None or _prepositional_objects(verb, ("with", "to")):
+        return False
+    if any(
+        o.lemma_.lower() in _CALL_NOUNS for o in _prepositional_objects(verb, ("by", "on", "over"))
+    ):
+        return False
+    one_person = (
+        actor.ent_type_ == "PERSON"
+        or actor.lower_ in ("he", "she")
+        or actor.lower_ in person_titles()
+    )
+    return one_person and actor.tag_ not in ("NNS", "NNPS") and not _children(actor, "conj")
 
 
 def _introduces_event(prep: Token) -> bool:
@@ -879,6 +931,9 @@ def _phrase(head: Token) -> tuple[int, int]:
         token = stack.pop()
         tokens.append(token)
         stack.extend(child for child in token.children if child.dep_ not in ("relcl", "acl"))
+    # "CALGARY, March 20 - Acme Inc agreed": the parser hangs the dateline's date on the name.
+    dateline_end = doc_dateline_end(head.doc)
+    tokens = [t for t in tokens if t.idx >= dateline_end] or [head]
     start_token = min(tokens, key=lambda t: t.i)
     end_token = max(tokens, key=lambda t: t.i)
     doc = head.doc
@@ -1451,6 +1506,8 @@ def extract_events(doc: Doc) -> Iterator[EventRow]:
             continue
         if actor is not None and candidate.event_type != "ASSAULT" and not _names_actor(actor):
             continue  # "a conflict that could threaten sea lanes": not a political actor
+        if _talks_alone(candidate, actor, target):
+            continue
         negated = _negated(candidate)
         modality = _modality(candidate)
         event_type = _promised_type(candidate, modality, negated)

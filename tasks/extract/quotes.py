@@ -315,6 +315,27 @@ class _QuoteFinder:
         speaker = self._speaker_at(candidates[0]) if candidates else None
         return cue, speaker, position
 
+    def _says_more(self, index: int, found: tuple[Token, Speaker | None, int], start: int) -> bool:
+        """Whether a cue in the sentence after a quoted sentence reports words of its own and
+        so is no attribution of the quote ('"..." Lowe said.' and '"..." Later, Lowe said.'
+        are): a clause before it ("The sale closes in May, the bank said"), or a clause after
+        it when another speaker can carry the quote on, or when its subject is a group with no
+        article ('"..." Analysts say the sale will ...'): one voice among many, not the quote's
+        speaker. A named speaker saying more ('"..." Lowe said later that ...') stays its own."""
+        cue, speaker = found[0], found[1]
+        if _reports_clause_before(cue, start):
+            return True
+        if not _reports_clause_after(cue):
+            return False
+        return speaker is None or self._quote_goes_on(index) or _bare_plural(speaker.head)
+
+    def _quote_goes_on(self, index: int) -> bool:
+        """Whether a quote before quote `index`, near enough, can pass its speaker on to it."""
+        if index == 0:
+            return False
+        gap = self.text[self.quotes[index - 1].end : self.quotes[index].start]
+        return len(re.findall(r"\n\s*", gap)) <= _FOLLOW_ON_PARAGRAPHS
+
     def _dash_attribution(self, start: int, end: int) -> Speaker | None:
         """'"..." ― Jorge Falcon': a name after a dash closing the quote."""
         text = self.text[start:end]
@@ -348,6 +369,11 @@ class _QuoteFinder:
             return None
         statement = _Statement(quote.start, quote.end, "direct")
         left_opens = not left or left[-1] in ":,"
+        said_more = False  # the sentence after the quote reports words of its own
+        # '"... from that." The sale closes in May.': a quoted sentence ends where its mark does.
+        sentence_after = (
+            content.endswith((".", "!", "?")) and right.lstrip(_EDGE_CHARS)[:1].isupper()
+        )
         if left.endswith(":"):
             heading_name = self._name_before_colon(left_start, left_end)
             if heading_name is not None:
@@ -366,6 +392,9 @@ class _QuoteFinder:
                 statement.cue_label = right[: len(right) - len(right.lstrip("―—–-"))]
                 return statement
             found = self._attribution(right_start, right_end, last=False)
+            if found is not None and sentence_after and self._says_more(index, found, right_start):
+                found = None  # '"... rise." Analysts say the sale will ...': a new statement
+                said_more = True
             if found is not None:
                 cue, speaker, position = found
                 if (
@@ -375,7 +404,8 @@ class _QuoteFinder:
                     or position <= _MAX_TOKENS_BEFORE_TRAILING_CUE
                 ):
                     statement.cue, statement.speaker = cue, speaker
-                    self._widen_to_clause(statement, (left_start, left_end), right_start)
+                    if not sentence_after:
+                        self._widen_to_clause(statement, (left_start, left_end), right_start)
                     return statement
         if left.endswith(","):
             opened = self._clause_opened_before(left_start, left_end, quote)
@@ -409,12 +439,14 @@ class _QuoteFinder:
                     statement.speaker, statement.cue_label = name, dash
                     return statement
             return None
-        if right.strip(".,;!?—–-"):
+        if right.strip(".,;!?—–-") and not said_more:
             if not self._opens_own_clause(quote, right_start, right_end):
                 return None
-            # '"Nobody would name that a fix ..." for the night shift.': the speaker goes on.
-            statement.end = right_start + len(self.text[right_start:right_end].rstrip(".!? \n"))
-            statement.quote_type = "partial"
+            if not sentence_after:
+                # '"Nobody would name that a fix ..." for the night shift.': the speaker goes on.
+                end = right_start + len(self.text[right_start:right_end].rstrip(".!? \n"))
+                statement.end = end
+                statement.quote_type = "partial"
         statement.follows = True
         if self._opens_paragraph(index):
             found = self._colon_attribution(quote.start)
@@ -1606,6 +1638,26 @@ def _names_object(root: Token, verb: Token) -> bool:
     )
 
 
+def _reports_clause_after(cue: Token) -> bool:
+    """A cue with a clause of its own after it ("say the sale will help"): what it reports."""
+    return any(child.dep_ == "ccomp" and child.i > cue.i for child in cue.children)
+
+
+def _reports_clause_before(cue: Token, start: int) -> bool:
+    """A cue reporting a clause between character `start` and it ("The sale closes in May, the
+    bank said"), which the parser hangs under the cue or the cue under; an adverbial before
+    it ("Later, she said") is no clause."""
+    clause_deps = ("ccomp", "parataxis")
+    heads = [cue.head] if cue.dep_ in clause_deps and cue.head.pos_ in _VERBS else []
+    clauses = heads + [c for c in cue.children if c.dep_ in clause_deps]
+    return any(start <= c.idx < cue.idx for c in clauses)
+
+
+def _bare_plural(head: Token) -> bool:
+    """A plural noun with no article or possessive ("analysts", "economists"): a group."""
+    return head.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") for c in head.children)
+
+
 def _reports_in_clause(token: Token) -> bool:
     """A reporting verb that heads a clause of its own, not one inside a noun's modifier or an
     infinitive ("her eagerness to defend the policies", "a man described as"): only such a
@@ -1706,7 +1758,10 @@ def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
         if statement.within is not None and statement.speaker is None:
             statement.start, statement.end = statement.within
             statement.quote_type = "scare"
-        if statement.speaker is not None:
+        # A statement nested in the one before it (a label or claim someone else made, quoted
+        # inside what the speaker says) leaves the speaker the one who goes on talking.
+        inside_last = last is not None and last.start <= statement.start < last.end
+        if statement.speaker is not None and not inside_last:
             last = statement
 
 

@@ -83,7 +83,61 @@ def is_cue(token: Token) -> bool:
         return False
     if token.lemma_.lower() == "put":
         return _puts_it(token)
-    return _cue_lemma(token) is not None
+    return _cue_lemma(token) is not None and not _reports_nothing(token)
+
+
+def _reports_nothing(verb: Token) -> bool:
+    """A reporting verb that introduces no one's statement: a word of a name in title case
+    ("the Valley Says Yes campaign"), an infinitive of a question ("how to describe it",
+    "what to say"), or the writer's aside ("that is not to say", "needless to say")."""
+    return _in_title_case_name(verb) or _asks_or_aside(verb)
+
+
+# Characters either side of a verb read to tell a headline's title case from prose.
+_LINE_WINDOW = 300
+
+
+def _in_title_case_name(verb: Token) -> bool:
+    """A capitalised verb between two capitalised words inside a sentence of prose: news
+    capitalises a verb mid-sentence only in a name or title ("Simon Says", "the North Says No
+    group"). A headline's title case ("Minister Says Talks Resume") is no prose sentence."""
+    doc = verb.doc
+    if not verb.is_title or verb.is_sent_start or verb.i + 1 >= len(doc) or verb.i == 0:
+        return False
+    if not (doc[verb.i - 1].is_title and doc[verb.i + 1].is_title):
+        return False
+    # The verb's own line (the parser may join a headline line to the prose under it), read
+    # within a bounded window so that a long unbroken line costs no more than a short one.
+    text = doc_text(doc)
+    window_start = max(0, verb.idx - _LINE_WINDOW)
+    window_end = min(len(text), verb.idx + _LINE_WINDOW)
+    line_end = text.find("\n", verb.idx, window_end)
+    line_start = text.rfind("\n", window_start, verb.idx) + 1 or window_start
+    line = text[line_start : line_end if line_end >= 0 else window_end]
+    words = [word for word in line.split() if word[:1].isalpha()]
+    return sum(word.islower() for word in words) * 2 >= len(words)
+
+
+# "that is not to say", "this is to say", "which is to say": the writer rephrasing.
+_ASIDE_SUBJECTS = {"that", "this", "which"}
+
+
+def _asks_or_aside(verb: Token) -> bool:
+    """An infinitive asking what to do ("how to describe it") or the writer's aside ("that is
+    not to say", "needless to say"): no one's statement."""
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    doc = verb.doc
+    if verb.i >= 2 and doc[verb.i - 1].lower_ == "to" and doc[verb.i - 2].tag_ in ("WRB", "WP"):
+        return True  # "did not know how to describe the plan": nothing said
+    head = verb.head
+    if verb.lemma_.lower() != "say" or head.i == verb.i:
+        return False
+    if head.lower_ == "needless":
+        return True
+    return head.lemma_ == "be" and any(
+        c.dep_ == "nsubj" and c.lower_ in _ASIDE_SUBJECTS for c in head.children
+    )
 
 
 def _cue_lemma(token: Token) -> str | None:
@@ -340,9 +394,12 @@ def speaker_span(head: Token, excluded: Iterable[int] = ()) -> tuple[int, int]:
     if head.pos_ == "PRON":
         return head.idx, head.idx + len(head.text)
     skip = set(excluded)
+    # "DALLAS, March 9 - Acme Corp said": the parser hangs the dateline's date on the name.
+    dateline_end = doc_dateline_end(head.doc)
     kept: list[Token] = []
     for token in head.subtree:
         breaks = token.i in skip or "\n" in token.text or token.text in _SPAN_BREAKS
+        breaks = breaks or token.idx < dateline_end
         if token.i > head.i and (
             breaks or (token.dep_ in ("relcl", "acl", "appos") and head.pos_ == "PROPN")
         ):
