@@ -41,8 +41,11 @@ def test_worker_server_loads_what_the_batches_use():
     loaded = _loaded_after(
         "import flows.worker_warmup\n"
         "from tasks.clean.metadata import _language_identifier\n"
+        "from tasks.extract.gazetteer import _city_countries, _subdivision_countries\n"
         "from tasks.extract.nlp import load_nlp\n"
         "assert _language_identifier.cache_info().currsize == 1\n"
-        "assert load_nlp.cache_info().currsize == 1"
+        "assert load_nlp.cache_info().currsize == 1\n"
+        "assert _city_countries.cache_info().currsize == 1\n"
+        "assert _subdivision_countries.cache_info().currsize == 1"
     )
     assert {"spacy", "trafilatura", "py3langid", "wordfreq"} <= loaded

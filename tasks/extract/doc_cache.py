@@ -27,12 +27,18 @@ def _cached(doc: Doc) -> dict[object, object]:
     return _current.values
 
 
+# The text is kept in the doc itself: the entity rules need it while the parse of the next docs
+# of the batch goes on, and the extractors after it, when the cache above holds another doc. A
+# string refers to no doc, so it makes no reference cycle.
+_TEXT_KEY = "tasks.extract.doc_cache.text"
+
+
 def doc_text(doc: Doc) -> str:
     """doc.text, built once per doc (the tokens, and so the text, never change)."""
-    values = _cached(doc)
-    if "text" not in values:
-        values["text"] = doc.text
-    return values["text"]
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def doc_entities(doc: Doc) -> tuple[Span, ...]:
@@ -83,7 +89,11 @@ class StringTest:
     def mask(self, doc: Doc, values: np.ndarray) -> np.ndarray:
         """Whether each value's string passes the test."""
         distinct, positions = np.unique(values, return_inverse=True)
-        passes = [self.passes(doc, value) for value in distinct.tolist()]
+        verdicts = self._verdicts  # most strings are known: no call for them
+        passes = [
+            verdict if (verdict := verdicts.get(value)) is not None else self.passes(doc, value)
+            for value in distinct.tolist()
+        ]
         return np.array(passes, dtype=bool)[positions.reshape(-1)]
 
     def passes(self, doc: Doc, value: int) -> bool:

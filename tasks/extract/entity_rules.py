@@ -6,7 +6,7 @@ import calendar
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate
 
@@ -150,6 +150,7 @@ TABLE_WORDS = (
 )
 # A currency sign, alone or with a country's letters ("$", "£", "US$", "HK$").
 _CURRENCY_SIGN = re.compile(r"^[A-Z]{0,3}[$£€¥₹₩₽]$")
+_IS_CURRENCY_SIGN = StringTest(_CURRENCY_SIGN.match)
 # A row of a company's results in wire copy: a label, then this period's figure against the
 # last one's ("Shr 93 cts vs 68 cts", "Avg shrs 8,127,406 vs 7,963,118", "Oper net 6.12 mln vs
 # loss 413,275"). A fixture's "Leeds 2 vs Hull 1" names a side after "vs".
@@ -201,8 +202,9 @@ def _true_cased(text: str, casing: dict[str, str]) -> str:
     return _WORD.sub(lambda match: casing.get(match.group().lower(), match.group().lower()), text)
 
 
-def _lines_where(doc: Doc, test: Callable[[str], bool]) -> list[list[Token]]:
-    """The tokens of each line of `doc` that passes `test`."""
+def _lines_where(doc: Doc, test: Callable[[str], bool]) -> list[Iterator[Token]]:
+    """The tokens of each line of `doc` that passes `test`, read lazily and once: a row's
+    reader stops at a paragraph's first word in lower case, without a Token made for the rest."""
     lines = doc_text(doc).split("\n")
     line_starts = [0, *accumulate(len(line) + 1 for line in lines)]
     chosen = [index for index, line in enumerate(lines) if test(line)]
@@ -213,9 +215,7 @@ def _lines_where(doc: Doc, test: Callable[[str], bool]) -> list[list[Token]]:
     for index in chosen:
         first = bisect_left(token_starts, line_starts[index])
         end = bisect_left(token_starts, line_starts[index + 1])
-        tokens = [token for token in doc[first:end] if not token.is_space]
-        if tokens:
-            tokens_of_lines.append(tokens)
+        tokens_of_lines.append(token for token in doc[first:end] if not token.is_space)
     return tokens_of_lines
 
 
@@ -224,7 +224,7 @@ def _recase_caps_lines(doc: Doc, spans: list[Span], ner: Language) -> list[Span]
 
     The copy has the same tokens, so its entities map back token for token.
     """
-    lines = _lines_where(doc, _is_caps_line)
+    lines = [tokens for tokens in map(list, _lines_where(doc, _is_caps_line)) if tokens]
     if not lines:
         return spans
     casing = _known_casing(doc)
@@ -247,8 +247,9 @@ def _is_figure(text: str) -> bool:
     return bool(_FIGURE.match(text))
 
 
-def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
-    """(start, end) token indices of the names heading the figures of a results or prices row.
+def _row_names(tokens: Iterable[Token]) -> list[tuple[int, int]]:
+    """(start, end) doc token indices of the names heading the figures of a results or prices
+    row.
 
     A row is names each followed by figures ("Leeds 2 Hull 1", a standings or share-price line),
     with at most a rank before it and a bracketed note after it; a line with any other word is
@@ -256,7 +257,9 @@ def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
     """
     depth, names, start = 0, [], None
     previous_figure = False
-    for position, token in enumerate(tokens):
+    end = 0  # after the token read before this one
+    for token in tokens:
+        name_end, end = end, token.i + 1
         text = token.text
         if text in {"(", "["}:
             depth += 1
@@ -266,7 +269,7 @@ def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
             continue
         if _is_figure(text):
             if start is not None:
-                names.append((start, position))
+                names.append((start, name_end))
                 start = None
             previous_figure = True
             continue
@@ -280,7 +283,7 @@ def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
             if start is None:
                 if names and not previous_figure:
                     return []
-                start = position
+                start = token.i
             previous_figure = False
             continue
         if text in {",", ":", "-", "*", "."} and start is None:
@@ -294,9 +297,9 @@ def _row_names(tokens: list[Token]) -> list[tuple[int, int]]:
 def _row_heads(doc: Doc) -> list[Span]:
     """Names heading the figures of results, standings and prices rows: teams and companies."""
     return [
-        Span(doc, tokens[first].i, tokens[last - 1].i + 1)
+        Span(doc, start, end)
         for tokens in _lines_where(doc, _could_be_row)
-        for first, last in _row_names(tokens)
+        for start, end in _row_names(tokens)
     ]
 
 
@@ -657,7 +660,16 @@ def _amounts_of_money(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) of the amounts written with a currency sign before their figures or a
     currency's name, in lower case, after them."""
     amounts = []
-    for index, token in enumerate(doc):
+    # Only a currency's word or sign can end or start an amount: found on the token arrays, so
+    # that no Token is made for the other words.
+    words, lower = doc.to_array(ORTH), doc.to_array(LOWER)
+    candidates = (
+        among(doc, words, CURRENCY_WORDS)
+        | among(doc, lower, CURRENCY_ABBREVIATIONS)
+        | _IS_CURRENCY_SIGN.mask(doc, words)
+    )
+    for index in np.flatnonzero(candidates).tolist():
+        token = doc[index]
         currency = token.text in CURRENCY_WORDS or token.lower_ in CURRENCY_ABBREVIATIONS
         if currency and not _attributive(token):
             end = index

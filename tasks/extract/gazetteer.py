@@ -121,6 +121,7 @@ def name_initials(words: list[str]) -> set[str]:
     }
 
 
+@lru_cache(maxsize=1 << 16)  # names and their runs of words recur from article to article
 def country_match(text: str) -> tuple[str, str] | None:
     """(alpha-3 code, kind) of a country form, kind being name, short, demonym or capital."""
     key = _key(text)

@@ -111,6 +111,7 @@ def _country_tokens(words: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # a name recurs within its article and from article to article
 def _name_key(text: str) -> str:
     """Normalised key of an organisation or other name (spelling, plural, country words)."""
     words = [word for word in _ascii_words(text) if word != "the"]
