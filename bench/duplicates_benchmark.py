@@ -72,7 +72,7 @@ def main() -> None:
     no_entities = pa.table(
         {"article_id": pa.array([], pa.string()), "entity_id": pa.array([], pa.string())}
     )
-    duplicates, stories = relate_features(features, no_entities, {})
+    duplicates, stories = relate_features(features, no_entities, {}, {})
     relate_seconds = time.perf_counter() - started
 
     # Members of one duplicate cluster (same root) are all duplicates of each other.

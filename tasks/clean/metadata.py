@@ -319,12 +319,22 @@ def dateline_length(text: str) -> int:
     line) ends, its dash and space included ("WASHINGTON (Reuters) - " -> 23), or 0 when it
     has none: the dateline opens the text, or the first paragraph of prose under a kicker or a
     byline (see `_story_dateline`)."""
+    return dateline_parts(text)[0]
+
+
+def dateline_parts(text: str) -> tuple[int, str | None, tuple[int, int] | None]:
+    """`dateline_length` of `text`, the place its dateline names and the (month, day) it
+    states, with or without a year ("PORT ELLIS, Oct 9 -" -> "PORT ELLIS", (10, 9)); 0, None,
+    None without a dateline."""
     paragraphs = text.split("\n\n", _MAX_LINES_ABOVE_DATELINE + 1)
     found = _story_dateline(paragraphs)
     if not found:
-        return 0
+        return 0, None, None
     index, match = found
-    return sum(len(paragraph) + 2 for paragraph in paragraphs[:index]) + match.end()
+    length = sum(len(paragraph) + 2 for paragraph in paragraphs[:index]) + match.end()
+    month = _month_number(match.group("month")) if match.group("month") else None
+    day = int(match.group("day")) if month is not None else 0
+    return length, match.group("place"), ((month, day) if 1 <= day <= 31 else None)
 
 
 def _story_dateline(paragraphs: list[str]) -> tuple[int, re.Match[str]] | None:

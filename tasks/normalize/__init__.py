@@ -220,7 +220,10 @@ def canonical_names(forms: NameForms, published: Mapping[str, str]) -> dict[str,
 
 
 def relate(
-    features: pa.Table, published_articles: pa.Table | None, story_entities: pa.Table
+    features: pa.Table,
+    published_articles: pa.Table | None,
+    story_entities: pa.Table,
+    names: Mapping[str, str],
 ) -> dict[str, tuple[str | None, str]]:
     """article_id -> (duplicate_of, story_id) of each new article.
 
@@ -229,7 +232,7 @@ def relate(
     articles keep what was published: a new article joins the published story it relates to,
     and a copy of a published duplicate points at that duplicate's original.
     `story_entities` holds (article_id, entity_id) pairs of the entities that make two
-    articles' casts comparable.
+    articles' casts comparable, `names` their canonical names.
     """
     settled: dict[str, str] = {}
     published_original: dict[str, str | None] = {}
@@ -240,7 +243,7 @@ def relate(
         )
         settled = dict(zip(identifiers, stories, strict=True))
         published_original = dict(zip(identifiers, originals, strict=True))
-    duplicates, stories = relate_features(features, story_entities, settled)
+    duplicates, stories = relate_features(features, story_entities, settled, names)
     relations = {}
     for identifier in features.column("article_id").to_pylist():
         if identifier in settled:
@@ -301,8 +304,13 @@ def entity_places(entities: pa.Table) -> dict[str, Place]:
 
 
 def story_entity_rows(entities: pa.Table) -> pa.Table:
-    """(article_id, entity_id) of the entities that make two articles' casts comparable."""
-    wanted = pc.is_in(entities["entity_type"], pa.array(sorted(STORY_ENTITY_TYPES)))
+    """(article_id, entity_id) of the entities that make two articles' casts comparable. An
+    entity whose name is all in lower case is left out: English writes names capitalised, so
+    it is a common word or a unit the tagger took for a name ("cts" in a results table)."""
+    wanted = pc.and_(
+        pc.is_in(entities["entity_type"], pa.array(sorted(STORY_ENTITY_TYPES))),
+        pc.match_substring_regex(entities["canonical_name"], r"\p{Lu}"),
+    )
     return entities.filter(wanted).select(["article_id", "entity_id"])
 
 

@@ -10,6 +10,7 @@ batch, over summaries small enough to hold whatever the corpus size.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -100,10 +101,16 @@ def decide(
         published_places = entity_places(published.places)
         story_entities.append(story_entity_rows(published.entities))
         features = pa.concat_tables([published.features, features])
-    relations = relate(features, published_articles, pa.concat_tables(story_entities))
+    names = canonical_names(forms, published_names)
+    relations = relate(
+        features,
+        published_articles,
+        pa.concat_tables(story_entities),
+        ChainMap(names, published_names),
+    )
     clusters = cluster_rows(new, relations, published)
     return CorpusDecisions(
-        canonical_names(forms, published_names),
+        names,
         relations,
         canonical_places(forms, published_places),
         clusters,

@@ -18,12 +18,20 @@ Linear in the corpus except for the candidate pairs; posting lists longer than 2
 
 Stories. Two articles are linked when (a) one is a duplicate of the other or at least 50 % of
 the smaller's 5-grams are in the other, or (b) their word vectors have cosine >= 0.16, they
-share an entity key when both have some, and, when both are dated, they were published at
-most 7 days apart; (b) links are taken strongest first and join two stories only when each
-article also has cosine >= 0.16 with the other story's centroid (no chaining snowball).
+share an entity key when both have some, and they were filed at most 7 days apart: by their
+published dates when both are dated, else by the day of the year of their date or of a wire
+dateline's month and day ("PORT ELLIS, Oct 9 -", stated with no year), when both have one.
+When either is undated, a shared key that is the place of an article's dateline must also be
+named in its prose (a wire service files every item from a few cities).
+(b) links are taken strongest first and join two stories only when each article also has
+cosine >= 0.16 with the other story's centroid (no chaining snowball).
 Word vectors weight each word (3+ letters) by (1 + log tf) * idf**2 with
 idf = max(0, 6 - Zipf frequency) from wordfreq's general-English frequencies, so words every
 text uses weigh nothing and a batch of five articles is scored like a batch of a million.
+They leave out a genre's formatting, which every item of it repeats: paragraphs that are
+table rows, form fields or labels, and the unit of each amount ("mln dlrs", "pct"). Every
+rule reads one article or one pair, never counts over the corpus, so a story's grouping does
+not change as the corpus grows.
 Candidates for (b) are pairs sharing two of their 30 heaviest words. Stories are the
 connected components of links; story_id is "s" + the article_id hex of the earliest member
 (earliest published date, undated last, then smallest source_uri).
@@ -42,6 +50,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks.clean.metadata import dateline_parts
+from tasks.clean.text_dump import ends_sentence
+
 SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 4
 CONTAINMENT_THRESHOLD = 0.8
@@ -55,6 +66,38 @@ SIGNATURE_SHARED = 2
 
 _TOKEN = re.compile(r"\w+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Amounts spelled out, and the scales that may follow a figure before its unit.
+_NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"}
+    | {"twelve", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+    | {"hundred", "several", "few"}
+)
+_NUMBER_SCALES = frozenset(
+    {"hundred", "thousand", "million", "billion", "trillion", "mln", "bln", "mn", "bn"}
+)
+_SCALE = "(?:" + "|".join(sorted(_NUMBER_SCALES)) + r")\b"
+# The units news writes after an amount: currencies (and the wire's abbreviations of them),
+# shares of a whole and measures. A word after a figure is often no unit ("Category 5
+# hurricane", "killed 12 villagers", "10 Downing Street"), so only these are.
+_UNITS = frozenset(
+    {"dlrs", "dlr", "dollars", "dollar", "cts", "cents", "stg", "pounds", "pence", "yen"}
+    | {"euros", "euro", "francs", "marks", "yuan", "rupees", "pct", "percent", "points"}
+    | {"tonnes", "tons", "barrels", "bpd", "ounces", "acres", "hectares", "miles", "kilometres"}
+)
+# An amount with its unit: a figure (not a year: a year names a time, it counts nothing; not
+# part of a compound or a code such as "Covid-19" or "A-380") or a spelled-out number before
+# a scale, then the scale, then the unit. The look-behind lets a run of digits start one
+# match only, not one at each of its characters.
+_AMOUNT = re.compile(
+    r"(?:(?<![\w.,/-])(?!(?:1[89]|20)\d\d\b)\d[\d.,/-]*(?![\w-])"
+    rf"|\b(?:{'|'.join(sorted(_NUMBER_WORDS))})(?=\s+{_SCALE}))"
+    rf"(?:\s+{_SCALE})?(?:\s+(?:{'|'.join(sorted(_UNITS))})\b)?"
+)
+_AMOUNT_WORDS = _NUMBER_SCALES | _UNITS
+# A table row, a form field or a label is one line of a few words; a paragraph longer than
+# this is prose, however it ends (a feed item cut off at "[+1890 chars]" or before a colon).
+_FORMATTING_MAX_WORDS = 12
 _ARTICLE_COLUMNS = ["article_id", "source_uri", "published_date"]
 # Earlier published first (undated last), then smaller source_uri, then id.
 _CORPUS_ORDER = [
@@ -73,6 +116,12 @@ FEATURES_SCHEMA = pa.schema(
         pa.field("words", pa.list_(pa.uint64()), nullable=False),  # sorted word hashes
         pa.field("weights", pa.list_(pa.float64()), nullable=False),  # unit vector over words
         pa.field("signature", pa.list_(pa.uint64()), nullable=False),  # heaviest words
+        # Day of the year (1-366) of a wire dateline's month and day, stated with no year
+        # ("PORT ELLIS, Oct 9 -"); null without one (and in features kept before it).
+        pa.field("dateline_day", pa.int16()),
+        # The name of the place of its dateline (_name_hash); null without one (and in
+        # features kept before it).
+        pa.field("dateline_place", pa.uint64()),
     ]
 )
 
@@ -84,6 +133,11 @@ def _hash(text: str) -> int:
 @lru_cache(maxsize=65536)
 def _word_hash(word: str) -> int:
     return _hash(word)
+
+
+def _name_hash(name: str) -> int:
+    """A place or entity name's hash, whatever its case and punctuation."""
+    return _hash(" ".join(_WORD.findall(name.lower())))
 
 
 @lru_cache(maxsize=65536)
@@ -120,9 +174,43 @@ def _shingles(tokens: list[str]) -> np.ndarray:
     return np.unique(_mixed(combined))
 
 
-def _word_vector(body: str) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted word hashes, unit-length weights) of the body's weighted words."""
-    counts = Counter(_WORD.findall(body.lower()))
+def _is_formatting(paragraph: str) -> bool:
+    """Whether a paragraph is a table row, a form field or a label rather than prose: it ends
+    as no sentence does and holds a figure ("Net 4.1 mln vs 3.9 mln", "Pay April 2", "Loss
+    two cts vs nine cts") or is a word or two ("Year", a sign-off). Such paragraphs are the
+    layout of a genre, alike in every results table or notice, and tell nothing of which
+    event a report is about."""
+    stripped = paragraph.strip()
+    if len(stripped.split()) > _FORMATTING_MAX_WORDS or ends_sentence(stripped):
+        return False
+    tokens = _TOKEN.findall(stripped.lower())
+    return len(tokens) <= 2 or any(t[0].isdigit() or t in _NUMBER_WORDS for t in tokens)
+
+
+def _story_words(body: str, dateline_end: int) -> Counter[str]:
+    """The body's words (3+ letters, lowercased, counted) outside its dateline and its formatting
+    paragraphs, without the words it uses only as units of amounts: after a figure, or after
+    its scale, wherever it writes them ("40 mln yen", "2.75 dlrs", "6 pct"). Units say how
+    much, not what happened, and a genre repeats its own on every item (wire copy's "dlrs",
+    "mln" and "pct", rare in general English and so the heaviest words of any finance item);
+    a word also written without a figure ("9 tonnes ... tonnes of grain") is the article's
+    subject and stays."""
+    # A dateline names where and when the correspondent filed, not what happened.
+    body = body[dateline_end:]
+    prose = "\n".join(p for p in _PARAGRAPH_BREAK.split(body) if not _is_formatting(p))
+    prose = prose.lower()
+    counts = Counter(_WORD.findall(prose))
+    if _AMOUNT_WORDS.isdisjoint(counts):  # no unit or scale to look for (most prose)
+        return counts
+    as_units = Counter(w for amount in _AMOUNT.findall(prose) for w in _WORD.findall(amount))
+    for word, times in as_units.items():
+        if times >= counts[word]:
+            del counts[word]
+    return counts
+
+
+def _word_vector(counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted word hashes, unit-length weights) of the weighted words counted in `counts`."""
     weighted = [(w, (1 + math.log(n)) * _word_weight(w)) for w, n in counts.items()]
     weighted = [(_word_hash(w), value) for w, value in weighted if value > 0]
     words = np.array([h for h, _ in weighted], dtype=np.uint64)
@@ -132,13 +220,24 @@ def _word_vector(body: str) -> tuple[np.ndarray, np.ndarray]:
     return words[order], weights[order] / norm
 
 
+def _year_day(month_day: tuple[int, int] | None) -> int | None:
+    """The day of a leap year (1-366) of a month and day, or None if there is no such day."""
+    if month_day is None:
+        return None
+    month, day = month_day
+    if day > _LEAP_YEAR_MONTH_LENGTHS[month - 1]:
+        return None
+    return int(_LEAP_YEAR_MONTH_STARTS[month - 1]) + day
+
+
 def article_features(articles: pa.Table) -> pa.Table:
     """What relating articles needs of each (FEATURES_SCHEMA), from a table with article_id,
     source_uri, published_date and body."""
     columns: dict[str, list] = {name: [] for name in FEATURES_SCHEMA.names[3:]}
     for body in articles.column("body").to_pylist():
         tokens = _TOKEN.findall(body.lower())
-        words, weights = _word_vector(body)
+        dateline_end, place, month_day = dateline_parts(body)
+        words, weights = _word_vector(_story_words(body, dateline_end))
         heaviest = np.lexsort((words, -weights))[:SIGNATURE_WORDS]
         columns["tokens_digest"].append(
             hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=16).digest()
@@ -147,6 +246,8 @@ def article_features(articles: pa.Table) -> pa.Table:
         columns["words"].append(words)
         columns["weights"].append(weights)
         columns["signature"].append(np.sort(words[heaviest]))
+        columns["dateline_day"].append(_year_day(month_day))
+        columns["dateline_place"].append(None if place is None else _name_hash(place))
     arrays = [articles.column(name) for name in _ARTICLE_COLUMNS]
     for name in FEATURES_SCHEMA.names[3:]:
         field = FEATURES_SCHEMA.field(name)
@@ -201,7 +302,13 @@ class _Postings:
 class _Corpus:
     """Articles in a fixed order (independent of input order) with their features."""
 
-    def __init__(self, features: pa.Table, story_entities: pa.Table, settled: Mapping[str, str]):
+    def __init__(
+        self,
+        features: pa.Table,
+        story_entities: pa.Table,
+        settled: Mapping[str, str],
+        names: Mapping[str, str],
+    ):
         features = features.combine_chunks()
         order = pc.sort_indices(features, sort_keys=_CORPUS_ORDER).to_numpy()
         self.ids: list[str] = features.column("article_id").take(order).to_pylist()
@@ -209,11 +316,17 @@ class _Corpus:
         days = features.column("published_date").take(order)
         self.dated = pc.is_valid(days).to_numpy(zero_copy_only=False)
         self.days = pc.fill_null(days.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
+        self.year_days = _year_days(days, features.column("dateline_day").take(order))
+        self.dateline_places = pc.fill_null(
+            features.column("dateline_place").take(order), 0
+        ).to_numpy(zero_copy_only=False)
         self.shingles = _Ragged(features.column("shingles"), order)
         self.words = _Ragged(features.column("words"), order)
         self.weights = _Ragged(features.column("weights"), order)
         self.signatures = _Ragged(features.column("signature"), order)
-        self.entity_keys = _entity_keys(story_entities, self.ids)
+        self.entity_keys, self._entity_ids = _entity_keys(story_entities, self.ids)
+        self._names = names
+        self._name_hashes: dict[int, int] = {}
         digests = features.column("tokens_digest").take(order).to_pylist()
         groups: dict[bytes, list[int]] = defaultdict(list)
         for index, digest in enumerate(digests):
@@ -254,50 +367,97 @@ class _Corpus:
                 yield min(i, j), max(i, j)
 
     def within_window(self, i: int, j: int) -> bool:
-        if not (self.dated[i] and self.dated[j]):
+        """Published at most STORY_WINDOW_DAYS apart; when either is undated, filed at most
+        that many days apart in the year by their dates or datelines (two reports of one
+        event are filed within days of each other, whatever the year), or either unknown."""
+        if self.dated[i] and self.dated[j]:
+            return abs(int(self.days[i]) - int(self.days[j])) <= STORY_WINDOW_DAYS
+        left, right = int(self.year_days[i]), int(self.year_days[j])
+        if not left or not right:
             return True
-        return abs(int(self.days[i]) - int(self.days[j])) <= STORY_WINDOW_DAYS
+        apart = abs(left - right)
+        return min(apart, 366 - apart) <= STORY_WINDOW_DAYS
 
     def share_entities(self, i: int, j: int) -> bool:
-        """True unless both articles have entity keys and none in common."""
+        """True unless both articles have entity keys and none in common. A pair with an
+        undated article has no exact time window to keep two happenings told in alike words
+        apart, so a shared key that is the place of an article's dateline counts only if that
+        article also names it in its prose: a wire service files every item from a few
+        cities."""
         left, right = self.entity_keys[i], self.entity_keys[j]
         if not len(left) or not len(right):
             return True
-        return bool(len(np.intersect1d(left, right, assume_unique=True)))
+        shared = np.intersect1d(left, right, assume_unique=True)
+        if self.dated[i] and self.dated[j]:
+            return bool(len(shared))
+        return any(self._in_prose(i, k) and self._in_prose(j, k) for k in shared.tolist())
+
+    def _in_prose(self, index: int, key: int) -> bool:
+        """False when entity key is the article's dateline place and no word of its name is
+        among the article's story words (which leave the dateline out)."""
+        if key not in self._name_hashes:
+            self._name_hashes[key] = _name_hash(self._names.get(self._entity_ids[key].as_py(), ""))
+        if self._name_hashes[key] != self.dateline_places[index]:
+            return True
+        name = self._names.get(self._entity_ids[key].as_py(), "").lower()
+        name_words = _word_vector(Counter(_WORD.findall(name)))[0]
+        return bool(len(np.intersect1d(name_words, self.words[index], assume_unique=True)))
 
 
-def _entity_keys(story_entities: pa.Table, ids: list[str]) -> _Ragged:
-    """Each article's distinct entity ids, as integer codes, by corpus position."""
+# The day before each month's first in a leap year.
+_LEAP_YEAR_MONTH_LENGTHS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_LEAP_YEAR_MONTH_STARTS = np.cumsum((0, *_LEAP_YEAR_MONTH_LENGTHS[:-1]))
+
+
+def _year_days(days: pa.ChunkedArray, dateline_days: pa.ChunkedArray) -> np.ndarray:
+    """Each article's day of a leap year (1-366) by its published date, else by its dateline's
+    month and day; 0 when it has neither."""
+    months = pc.fill_null(pc.month(days), 1).to_numpy(zero_copy_only=False)
+    by_date = _LEAP_YEAR_MONTH_STARTS[months - 1] + pc.fill_null(pc.day(days), 0).to_numpy(
+        zero_copy_only=False
+    )
+    by_dateline = pc.fill_null(dateline_days, 0).to_numpy(zero_copy_only=False)
+    return np.where(pc.is_valid(days).to_numpy(zero_copy_only=False), by_date, by_dateline)
+
+
+def _entity_keys(story_entities: pa.Table, ids: list[str]) -> tuple[_Ragged, pa.Array]:
+    """Each article's distinct entity ids, as integer codes, by corpus position, and the
+    entity id of each code."""
     position = pc.index_in(
         story_entities.column("article_id"), value_set=pa.array(ids, pa.string())
     )
     keep = pc.is_valid(position)
     positions = pc.filter(position, keep).to_numpy(zero_copy_only=False)
     entity = pc.filter(story_entities.column("entity_id"), keep)
-    codes = pc.dictionary_encode(entity).combine_chunks().indices.to_numpy(zero_copy_only=False)
-    pairs = np.unique(np.stack([positions.astype(np.int64), codes.astype(np.int64)]), axis=1)
+    encoded = pc.dictionary_encode(entity).combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    pairs = np.unique(np.stack([positions.astype(np.int64), codes]), axis=1)
     counts = np.bincount(pairs[0], minlength=len(ids))
     lists = pa.ListArray.from_arrays(
         pa.array(np.concatenate(([0], np.cumsum(counts))).astype(np.int32)),
         pa.array(pairs[1]),
     )
-    return _Ragged(pa.chunked_array([lists]), np.arange(len(ids)))
+    return _Ragged(pa.chunked_array([lists]), np.arange(len(ids))), encoded.dictionary
 
 
 def relate_features(
-    features: pa.Table, story_entities: pa.Table, settled: Mapping[str, str]
+    features: pa.Table,
+    story_entities: pa.Table,
+    settled: Mapping[str, str],
+    names: Mapping[str, str],
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Duplicates (article_id -> article_id of its original; only duplicates appear) and
     stories (article_id -> story_id, for every article) of the articles in `features`.
 
     `story_entities` holds (article_id, entity_id) pairs of the entities that make two
-    articles' casts comparable. `settled` maps the articles whose story is already decided
-    (published) to their story_id: they keep it, pairs of two settled articles are not
-    compared again (so adding articles costs about as many comparisons as they take part
-    in), a new article related to a settled story joins it, and two settled stories are
-    never merged.
+    articles' casts comparable, and `names` their canonical names (by entity_id; a pair
+    with an undated article is not tied by the place of a dateline alone). `settled` maps
+    the articles whose story is already decided (published) to their story_id: they keep
+    it, pairs of two settled articles are not compared again (so adding articles costs about
+    as many comparisons as they take part in), a new article related to a settled story
+    joins it, and two settled stories are never merged.
     """
-    corpus = _Corpus(features, story_entities, settled)
+    corpus = _Corpus(features, story_entities, settled, names)
     return _duplicates(corpus), _stories(corpus, settled)
 
 
