@@ -50,9 +50,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tasks.clean.metadata import dateline_parts
-from tasks.clean.text_dump import ends_sentence
-
 SHINGLE_WORDS = 5
 SAMPLE_MODULUS = 4
 CONTAINMENT_THRESHOLD = 0.8
@@ -180,6 +177,10 @@ def _is_formatting(paragraph: str) -> bool:
     two cts vs nine cts") or is a word or two ("Year", a sign-off). Such paragraphs are the
     layout of a genre, alike in every results table or notice, and tell nothing of which
     event a report is about."""
+    # Imported here, as in article_features: the flow's process relates articles without
+    # loading the cleaning's models.
+    from tasks.clean.text_dump import ends_sentence
+
     stripped = paragraph.strip()
     if len(stripped.split()) > _FORMATTING_MAX_WORDS or ends_sentence(stripped):
         return False
@@ -233,6 +234,10 @@ def _year_day(month_day: tuple[int, int] | None) -> int | None:
 def article_features(articles: pa.Table) -> pa.Table:
     """What relating articles needs of each (FEATURES_SCHEMA), from a table with article_id,
     source_uri, published_date and body."""
+    # Imported here: this runs in the workers, and the flow's process, which relates the
+    # articles, would otherwise load the cleaning's models (trafilatura, py3langid) at start.
+    from tasks.clean.metadata import dateline_parts
+
     columns: dict[str, list] = {name: [] for name in FEATURES_SCHEMA.names[3:]}
     for body in articles.column("body").to_pylist():
         tokens = _TOKEN.findall(body.lower())
