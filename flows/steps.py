@@ -27,6 +27,7 @@ from tasks.normalize.corpus import (
     FEATURE_SOURCE_COLUMNS,
     NEW_COLUMNS,
     PLACE_COLUMNS,
+    CorpusDecisions,
     PublishedSummary,
     decide,
     features_of,
@@ -142,13 +143,7 @@ def normalize_run(
             published[QUOTES.name],
         )
         previous_stories = published[STORIES.name].to_table()
-    new_features = staging.features(FEATURES_SCHEMA)
-    new_rows = {
-        name: staging.batches(name).to_table(columns=columns)
-        for name, columns in NEW_COLUMNS.items()
-    }
-    decisions = decide(forms, new_features, new_rows, summary)
-    staging.stage_table(RELATE_FEATURES, new_features)
+    decisions = decide_run(staging, forms, summary)
     staging.finalize(decisions.finalize)
     staging.stage_table(QUARANTINE.name, quarantine_table(quarantined, run))
     staging.carry_published(CARRIED_TABLES)
@@ -158,6 +153,22 @@ def normalize_run(
         touched |= set(summary.articles.column("story_id").to_pylist())
     stage_stories(staging, previous_stories, touched)
     return staging.tables(new_only=True), staging.tables(), touched
+
+
+def decide_run(
+    staging: Staging, forms: NameForms, summary: PublishedSummary | None
+) -> CorpusDecisions:
+    """The corpus-wide decisions over the staged batches' relate features and NEW_COLUMNS
+    (the features then staged with the version). What they read is let go on return, before
+    the batches are finalized and the stories summarised (at 10x the corpus: ~0.2 GB)."""
+    features = staging.features(FEATURES_SCHEMA)
+    new_rows = {
+        name: staging.batches(name).to_table(columns=columns)
+        for name, columns in NEW_COLUMNS.items()
+    }
+    decisions = decide(forms, features, new_rows, summary)
+    staging.stage_table(RELATE_FEATURES, features)
+    return decisions
 
 
 def stage_stories(staging: Staging, previous: pa.Table, touched: set[str]) -> None:

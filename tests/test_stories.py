@@ -15,7 +15,8 @@ import pytest
 from conftest import SEEDS, run_newsflow
 
 from flows.news_pipeline import news_pipeline
-from tasks.normalize.clusters import Article, event_clusters
+from tasks.normalize import clusters as clustering
+from tasks.normalize.clusters import Article, event_clusters, quote_clusters
 
 FIRST, COPY, OTHER = (
     "001_1d7ca730a1957cc7.txt",
@@ -182,6 +183,75 @@ def test_mentions_are_one_event_only_with_the_same_cast_and_dates_within_a_day()
     )
     assert clusters["a-1"] == clusters["b-1"] == clusters["e-1"]
     assert len({clusters["a-1"], clusters["c-1"], clusters["d-1"]}) == 3
+
+
+def test_new_mentions_join_their_own_storys_published_event_however_the_run_is_sliced(
+    monkeypatch,
+):
+    # Two stories each with a published cluster of the same attack's words, new mentions of
+    # both read a few at a time: each joins the published cluster of its own story only.
+    monkeypatch.setattr(clustering, "_SLICE_ROWS", 2)
+    valley, coast = "s" + "3" * 16, "s" + "4" * 16
+    day = date(2024, 6, 10)
+    articles = {
+        "v-old": Article(valley, day),
+        "c-old": Article(coast, day),
+        "v-new": Article(valley, day),
+        "c-new": Article(coast, day),
+        "v-late": Article(valley, date(2024, 6, 11)),
+    }
+    published = [
+        {**_mention("v-old-1", "v-old", "rebels", day), "event_cluster_id": "e-valley"},
+        {**_mention("c-old-1", "c-old", "rebels", day), "event_cluster_id": "e-coast"},
+    ]
+    new = [
+        _mention("c-new-1", "c-new", "Rebels", day),
+        _mention("v-new-1", "v-new", "rebels", day),
+        _mention("v-new-2", "v-new", "the army", day),
+        _mention("v-late-1", "v-late", "rebels", date(2024, 6, 11)),
+    ]
+    clusters = event_clusters(
+        pa.Table.from_pylist(new), pa.Table.from_pylist(published), articles, {}
+    )
+    assert clusters["v-new-1"] == clusters["v-late-1"] == "e-valley"
+    assert clusters["c-new-1"] == "e-coast"
+    assert clusters["v-new-2"] not in ("e-valley", "e-coast")
+
+
+def _quote(quote_id, article, text, start=0) -> dict:
+    return {
+        "quote_id": quote_id, "article_id": article, "start_char": start, "quote_text": text,
+        "quote_type": "direct", "speaker_text": "the mayor", "speaker_entity_id": None,
+    }  # fmt: skip
+
+
+def test_statements_are_one_per_story_however_the_run_is_sliced(monkeypatch):
+    # Rows are read a few at a time (a story's rows may straddle two slices), and the input
+    # mixes two stories' quotes: each story's repeated statement is one cluster, named after
+    # its first quote in corpus order (the earliest article), never shared across stories.
+    monkeypatch.setattr(clustering, "_SLICE_ROWS", 2)
+    harbour, budget = "s" + "1" * 16, "s" + "2" * 16
+    articles = {
+        "h3": Article(harbour, date(2024, 5, 3)),
+        "b1": Article(budget, date(2024, 5, 1)),
+        "h1": Article(harbour, date(2024, 5, 1)),
+        "h2": Article(harbour, None),
+        "b2": Article(budget, date(2024, 5, 2)),
+    }
+    words = "The new harbour wall will be finished before the winter storms arrive"
+    quotes = [
+        _quote("h3-q", "h3", words + "."),
+        _quote("b1-q", "b1", words),  # the same words in another story: another statement
+        _quote("h2-q", "h2", words.upper()),
+        _quote("h1-q", "h1", f"\u201c{words}\u201d"),
+        _quote("h1-other", "h1", "Nobody asked the fishermen what they wanted", start=90),
+        _quote("b2-q", "b2", words),
+    ]
+    clusters = quote_clusters(pa.Table.from_pylist(quotes), pa.Table.from_pylist([]), articles)
+    assert clusters["h1-q"] == clusters["h2-q"] == clusters["h3-q"] != clusters["h1-other"]
+    assert clusters["b1-q"] == clusters["b2-q"] != clusters["h1-q"]
+    assert clusters["h1-q"] == clustering.cluster_id(clustering.QUOTE_PREFIX, "h1-q")
+    assert clusters["b2-q"] == clustering.cluster_id(clustering.QUOTE_PREFIX, "b1-q")
 
 
 @pytest.mark.slow

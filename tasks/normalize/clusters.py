@@ -31,7 +31,7 @@ scare quotes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -76,6 +76,10 @@ QUOTE_COLUMNS = [
 ]
 _EVENT_TEXTS = ("trigger_text", "actor_text", "target_text")  # compared by their words
 _QUOTE_TEXTS = ("quote_text", "speaker_text")
+# Rows turned into Python objects at a time: a story's rows are compared only with each other,
+# so a run's rows are read a slice at a time, not all at once (at 10x the BBC corpus every
+# quote as a dict with its bigrams held ~0.6 GB).
+_SLICE_ROWS = 4096
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,6 @@ class Article:
 
     story_id: str
     published_date: date | None
-
-
-def order_key(articles: Mapping[str, Article], article_id: str, offset: int) -> tuple:
-    published = articles[article_id].published_date
-    return (published is None, published or date.min, article_id, offset)
 
 
 @dataclass(eq=False)  # clusters are told apart by identity
@@ -134,36 +133,40 @@ def event_clusters(
     published events of the stories the new ones are in, with their event_cluster_id;
     `articles` the story and date of every article of both; `entity_types` the type of every
     actor and target entity."""
-    groups: dict[tuple, list[_EventCluster]] = defaultdict(list)
+    # story_id -> the story's clusters by the rest of their group key (clusters never cross
+    # stories, so a story's are dropped once its new events are assigned)
+    groups: dict[str, dict[tuple, list[_EventCluster]]] = defaultdict(lambda: defaultdict(list))
     by_id: dict[str, _EventCluster] = {}
 
     def group_of(row: dict) -> tuple:
         return (
-            articles[row["article_id"]].story_id,
             row["event_type"],
             row["negated"],
             _participant(row, "actor", entity_types),
             _participant(row, "target", entity_types),
         )
 
-    for row in _in_corpus_order(published, articles, "trigger_start", _EVENT_TEXTS):
-        identifier = row["event_cluster_id"]
-        cluster = by_id.get(identifier)
-        if cluster is None:
-            cluster = by_id[identifier] = _EventCluster(identifier)
-        group = groups[group_of(row)]
-        if cluster not in group:
-            group.append(cluster)
-        cluster.add(row)
+    for story, rows in _stories_in_corpus_order(published, articles, "trigger_start", _EVENT_TEXTS):
+        for row in rows:
+            identifier = row["event_cluster_id"]
+            cluster = by_id.get(identifier)
+            if cluster is None:
+                cluster = by_id[identifier] = _EventCluster(identifier)
+            group = groups[story][group_of(row)]
+            if cluster not in group:
+                group.append(cluster)
+            cluster.add(row)
     assigned = {}
-    for row in _in_corpus_order(new, articles, "trigger_start", _EVENT_TEXTS):
-        group = groups[group_of(row)]
-        cluster = _matching_event(group, row)
-        if cluster is None:
-            cluster = _EventCluster(cluster_id(EVENT_PREFIX, row["event_id"]))
-            group.append(cluster)
-        cluster.add(row)
-        assigned[row["event_id"]] = cluster.identifier
+    for story, rows in _stories_in_corpus_order(new, articles, "trigger_start", _EVENT_TEXTS):
+        story_groups = groups.pop(story, None) or defaultdict(list)
+        for row in rows:
+            group = story_groups[group_of(row)]
+            cluster = _matching_event(group, row)
+            if cluster is None:
+                cluster = _EventCluster(cluster_id(EVENT_PREFIX, row["event_id"]))
+                group.append(cluster)
+            cluster.add(row)
+            assigned[row["event_id"]] = cluster.identifier
     return assigned
 
 
@@ -225,27 +228,22 @@ def quote_clusters(
 ) -> dict[str, str]:
     """quote_id -> quote_cluster_id of every new quote (QUOTE_COLUMNS). `published` holds the
     published quotes of the stories the new ones are in, with their quote_cluster_id."""
-    stories: dict[tuple[str, bool], _StoryQuotes] = defaultdict(_StoryQuotes)
-
-    def story_of(row: dict) -> _StoryQuotes:
-        return stories[articles[row["article_id"]].story_id, row["quote_type"] == "scare"]
-
-    new_quotes = [
-        (row, _with_bigrams(row))
-        for row in _in_corpus_order(new, articles, "start_char", _QUOTE_TEXTS)
-    ]
-    for row, quote in new_quotes:
-        story_of(row).looked_up.update(quote["bigrams"])
-    for row in _in_corpus_order(published, articles, "start_char", _QUOTE_TEXTS):
-        story = story_of(row)
-        if story.looked_up:  # else no new quote of its kind joins the story
-            story.add(_with_bigrams(row), row["quote_cluster_id"])
+    published_rows = dict(_stories_in_corpus_order(published, articles, "start_char", _QUOTE_TEXTS))
     assigned = {}
-    for row, quote in new_quotes:
-        story = story_of(row)
-        statement = story.statement_of(quote) or cluster_id(QUOTE_PREFIX, row["quote_id"])
-        story.add(quote, statement)
-        assigned[row["quote_id"]] = statement
+    for story, rows in _stories_in_corpus_order(new, articles, "start_char", _QUOTE_TEXTS):
+        kinds: dict[bool, _StoryQuotes] = defaultdict(_StoryQuotes)  # scare quotes apart
+        new_quotes = [(row, _with_bigrams(row)) for row in rows]
+        for row, quote in new_quotes:
+            kinds[row["quote_type"] == "scare"].looked_up.update(quote["bigrams"])
+        for row in published_rows.pop(story, ()):
+            kind = kinds[row["quote_type"] == "scare"]
+            if kind.looked_up:  # else no new quote of its kind joins the story
+                kind.add(_with_bigrams(row), row["quote_cluster_id"])
+        for row, quote in new_quotes:
+            kind = kinds[row["quote_type"] == "scare"]
+            statement = kind.statement_of(quote) or cluster_id(QUOTE_PREFIX, row["quote_id"])
+            kind.add(quote, statement)
+            assigned[row["quote_id"]] = statement
     return assigned
 
 
@@ -270,18 +268,40 @@ def _same(left: dict, right: dict) -> bool:
     )
 
 
-def _in_corpus_order(
+def _stories_in_corpus_order(
     rows: pa.Table, articles: Mapping[str, Article], offset: str, texts: Iterable[str]
-) -> list[dict]:
-    """The rows as dicts in corpus order, each text column `c` of `texts` with its words in
-    `c_words` (folded by _folded_words)."""
+) -> Iterator[tuple[str, list[dict]]]:
+    """(story_id, its rows as dicts in corpus order), story by story, each text column `c` of
+    `texts` with its words in `c_words` (folded by _folded_words). Corpus order: dated
+    articles by date, then undated ones, then by article id, then by `offset`."""
     if not rows.num_rows:
-        return []
+        return
     for column in texts:
         rows = rows.append_column(f"{column}_words", _folded_words(rows[column]))
-    return sorted(
-        rows.to_pylist(), key=lambda row: order_key(articles, row["article_id"], row[offset])
-    )
+    identifiers = list(articles)
+    at = pc.index_in(rows["article_id"], value_set=pa.array(identifiers, pa.string()))
+    stories = pa.array([articles[i].story_id for i in identifiers], pa.string()).take(at)
+    days = pa.array([articles[i].published_date for i in identifiers], pa.date32()).take(at)
+    keys = pa.table([stories, days, rows["article_id"], rows[offset]], ["s", "d", "a", "o"])
+    # A stable sort, so rows of equal keys keep their order, as sorted() kept it before.
+    order = pc.sort_indices(keys, [(k, "ascending", "at_end") for k in keys.column_names])
+    # Sorted once, then sliced without a copy: a take per slice would copy every chunk of a
+    # many-chunk table each time.
+    rows, stories = rows.take(order), stories.take(order)
+    story, story_rows = None, []
+    for start in range(0, rows.num_rows, _SLICE_ROWS):
+        for row_story, row in zip(
+            stories[start : start + _SLICE_ROWS].to_pylist(),
+            rows.slice(start, _SLICE_ROWS).to_pylist(),
+            strict=True,
+        ):
+            if row_story != story and story_rows:
+                yield story, story_rows
+                story_rows = []
+            story = row_story
+            story_rows.append(row)
+    if story_rows:
+        yield story, story_rows
 
 
 def _folded_words(texts: pa.ChunkedArray) -> pa.ChunkedArray:

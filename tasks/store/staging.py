@@ -60,7 +60,9 @@ class Staging:
     def features(self, schema: pa.Schema) -> pa.Table:
         """The relate features that stage_batch kept (under RELATE_FEATURES), in batch order."""
         features = read_features(self.folder / PARTS / RELATE_FEATURES, schema)
-        return schema.empty_table() if features is None else features
+        # One chunk: relating reads each list column as one flat array, which would otherwise
+        # be a second copy of the features beside these (~6 KB an article).
+        return schema.empty_table() if features is None else features.combine_chunks()
 
     def finalize(self, transform: Callable[[str, pa.Table], pa.Table]) -> None:
         """Every staged batch of every table through `transform(name, rows)`, then the run's
