@@ -169,6 +169,7 @@ _ISSUING_VERBS = {
 }  # fmt: skip
 # Statements this many paragraphs back still lend their speaker to an unattributed quote.
 _FOLLOW_ON_PARAGRAPHS = 2
+_LINE_BREAK = re.compile(r"\n\s*")
 # Verbs through which a document states what it holds ("the report lists", "the flyer shows").
 _SHOWING_VERBS = {
     "show", "list", "include", "feature", "contain", "detail", "outline", "describe", "cite",
@@ -205,7 +206,7 @@ class _QuoteFinder:
             span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
             for token in span if span is not None and not self.nicknames[index] else ():
                 self.quote_of_token[token.i] = index
-        self.paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", self.text)]
+        self.paragraph_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self.text)]
         # "WASHINGTON (Reuters) - ": where the story's dateline ends; no statement includes it.
         self.dateline_end = doc_dateline_end(doc)
         # First parts of clauses interrupted by their attribution (see _join_interrupted_clause).
@@ -334,7 +335,7 @@ class _QuoteFinder:
         if index == 0:
             return False
         gap = self.text[self.quotes[index - 1].end : self.quotes[index].start]
-        return len(re.findall(r"\n\s*", gap)) <= _FOLLOW_ON_PARAGRAPHS
+        return _paragraph_breaks(gap) <= _FOLLOW_ON_PARAGRAPHS
 
     def _dash_attribution(self, start: int, end: int) -> Speaker | None:
         """'"..." ― Jorge Falcon': a name after a dash closing the quote."""
@@ -1744,6 +1745,11 @@ def _share_speaker_across_parts(quotes: list[QuotedSpan], direct: dict[int, _Sta
         index = chain[-1] + 1
 
 
+def _paragraph_breaks(text: str) -> int:
+    """How many line breaks (paragraphs) `text` crosses: how far a speaker's words carry on."""
+    return len(_LINE_BREAK.findall(text))
+
+
 def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
     """An unattributed full quote belongs to the speaker of the statement just before it."""
     last: _Statement | None = None
@@ -1751,7 +1757,7 @@ def _resolve_follow_ons(text: str, statements: list[_Statement]) -> None:
         if statement.follows and last is not None:
             gap = text[last.end : statement.start]
             reach = 0 if statement.within is not None else _FOLLOW_ON_PARAGRAPHS
-            if len(re.findall(r"\n\s*", gap)) <= reach:
+            if _paragraph_breaks(gap) <= reach:
                 statement.cue, statement.cue_label = last.cue, last.cue_label
                 statement.speaker = last.speaker
             statement.follows = False
